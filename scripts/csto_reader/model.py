@@ -1,0 +1,194 @@
+"""Plain data passed between the pipeline stages.
+
+Every object that comes from a source carries a ``Span`` so any message can name the
+file and line it came from.  Line numbers are 1-based, as editors show them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# Footnote markers travel inside block text as a private-use sentinel so that no
+# escaping step can mistake them for prose: FN_OPEN + key + FN_CLOSE.
+FN_OPEN = "\ue000"
+FN_CLOSE = "\ue001"
+
+
+def fn_token(key: str) -> str:
+    """The in-text token for the footnote ``key`` (e.g. ``"9"`` or ``"a"``)."""
+    return f"{FN_OPEN}{key}{FN_CLOSE}"
+
+
+@dataclass(frozen=True)
+class Span:
+    file: str
+    line: int
+    end_line: int | None = None
+
+
+@dataclass(frozen=True)
+class Author:
+    name: str
+    affiliation: str | None = None
+    email: str | None = None
+    orcid: str | None = None
+
+
+@dataclass(frozen=True)
+class ArticleMeta:
+    """What ``sources/<slug>/meta.yml`` says: what the text states about itself.
+
+    ``provenance`` maps a field name to the cited source of a field the text itself
+    does not state (for example the venue of a web page, taken from the journal's site).
+    ``accept`` lists known defects of the original that the build shows as editorial
+    notes instead of failing on them (codes such as ``footnote-unplaced``).
+    """
+
+    slug: str
+    title: str
+    authors: tuple[Author, ...]
+    year: int | None = None
+    venue: str | None = None
+    volume: str | None = None
+    issue: str | None = None
+    pages: str | None = None
+    doi: str | None = None
+    url: str | None = None
+    license: str | None = None
+    license_url: str | None = None
+    keywords: tuple[str, ...] = ()
+    abstract: str | None = None
+    kind: str = "article"
+    language: str = "en"
+    citation_style: str | None = None
+    note: str | None = None
+    provenance: dict[str, str] = field(default_factory=dict)
+    accept: tuple[str, ...] = ()
+    span: Span | None = None
+
+
+@dataclass(frozen=True)
+class SourceText:
+    """A received article text with its metadata, before any cleaning."""
+
+    slug: str
+    path: str  # as shown in messages, e.g. "sources/zhang-2023/article.txt"
+    lines: tuple[str, ...]  # without line ends; BOM removed, CRLF normalized
+    meta: ArticleMeta
+
+
+@dataclass(frozen=True)
+class Removal:
+    """A piece of source text the cleaner took out, and the rule that took it."""
+
+    span: Span
+    text: str
+    rule: str
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Line:
+    """One source line after cleaning; ``number`` is its line in the source file."""
+
+    number: int
+    text: str
+
+
+# ---------------------------------------------------------------- blocks
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int  # 2 or 3 (the article title is level 1)
+    text: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: str
+    span: Span
+    anchor: str | None = None  # "p12", given by the anchors stage
+
+
+@dataclass(frozen=True)
+class Quote:
+    text: str
+    span: Span
+    anchor: str | None = None
+
+
+@dataclass(frozen=True)
+class ListBlock:
+    ordered: bool
+    items: tuple[str, ...]
+    span: Span
+    start: int = 1
+    anchor: str | None = None
+
+
+@dataclass(frozen=True)
+class Table:
+    caption: str
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]  # a cell may hold "\n"-separated list items
+    span: Span
+    note: str | None = None
+    anchor: str | None = None
+
+
+Block = Heading | Paragraph | Quote | ListBlock | Table
+
+
+@dataclass(frozen=True)
+class FootnoteBody:
+    """A footnote text as found in the source, before pairing with its marker."""
+
+    number: int | None  # None when the source lost the number
+    asterisk: bool  # written with an asterisk (e.g. ``^{*}`` or ``^{10 *}``)
+    text: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class Footnote:
+    """A footnote paired with its marker; ``key`` is what the page shows."""
+
+    key: str
+    text: str
+    span: Span
+    placed: bool = True  # False: the source has no marker for it (editorial note)
+
+
+@dataclass(frozen=True)
+class ReferenceItem:
+    """One entry of an article's reference list, joined onto one line."""
+
+    text: str
+    span: Span
+    number: int | None = None  # position label in numbered lists
+
+
+@dataclass(frozen=True)
+class BackMatter:
+    """Labelled material after the body (about the author, article info, licence)."""
+
+    title: str
+    paragraphs: tuple[str, ...]
+    span: Span
+
+
+@dataclass(frozen=True)
+class Article:
+    """An article after segmentation: everything a page needs."""
+
+    meta: ArticleMeta
+    source_path: str
+    author_notes: tuple[str, ...]  # footnote tokens attached to the byline
+    blocks: tuple[Block, ...]
+    footnotes: tuple[Footnote, ...]
+    references: tuple[ReferenceItem, ...]
+    references_title: str | None
+    back_matter: tuple[BackMatter, ...]
+    removals: tuple[Removal, ...]
