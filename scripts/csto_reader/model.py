@@ -64,6 +64,7 @@ class ArticleMeta:
     note: str | None = None
     provenance: dict[str, str] = field(default_factory=dict)
     accept: tuple[str, ...] = ()
+    editorial: tuple[str, ...] = ()
     span: Span | None = None
 
 
@@ -120,9 +121,19 @@ class Quote:
 
 
 @dataclass(frozen=True)
+class ListItem:
+    text: str
+    span: Span
+    number: int | None = None  # the number the source gives the item
+    quote: str | None = None  # a block quotation inside the item
+    anchor: str | None = None
+    quote_anchor: str | None = None
+
+
+@dataclass(frozen=True)
 class ListBlock:
     ordered: bool
-    items: tuple[str, ...]
+    items: tuple[ListItem, ...]
     span: Span
     start: int = 1
     anchor: str | None = None

@@ -1,0 +1,595 @@
+"""The first stage: find the received texts and read what they state about themselves.
+
+Every article lives in ``sources/<slug>/``: ``article.txt`` is the text as received (never
+edited by hand) and ``meta.yml`` the metadata (see ``META_KEYS``).  This stage only reads:
+it strips a UTF-8 byte-order mark and turns CRLF / CR line ends into LF, and otherwise
+keeps every line exactly.  Anything it cannot read is reported as
+``sources/<slug>/<file>:<line>: error: ... [code]`` and the article is left out; it never
+raises on bad input.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .diagnostics import Reporter
+from .model import ArticleMeta, Author, SourceText, Span
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+# A received text is broken into lines or paragraphs; one line this long means a
+# conversion that lost its line breaks (or a file that is not an article at all).
+MAX_LINE_CHARS = 20_000
+
+BOM = "\ufeff"
+
+# Diagnostic codes this stage reports.
+SOURCE_UNREADABLE = "source-unreadable"
+SOURCE_EMPTY = "source-empty"
+SOURCE_BINARY = "source-binary"
+SOURCE_ENCODING = "source-encoding"
+SOURCE_LINE_TOO_LONG = "source-line-too-long"
+SOURCES_MISSING = "sources-missing"
+SLUG_INVALID = "slug-invalid"
+SLUG_DUPLICATE = "slug-duplicate"
+META_MISSING = "meta-missing"
+META_YAML = "meta-yaml"
+META_NOT_MAPPING = "meta-not-mapping"
+META_UNKNOWN_KEY = "meta-unknown-key"
+META_DUPLICATE_KEY = "meta-duplicate-key"
+META_MISSING_KEY = "meta-missing-key"
+META_TYPE = "meta-type"
+META_VALUE = "meta-value"
+META_SLUG_MISMATCH = "meta-slug-mismatch"
+
+CODES = frozenset(
+    {
+        SOURCE_UNREADABLE,
+        SOURCE_EMPTY,
+        SOURCE_BINARY,
+        SOURCE_ENCODING,
+        SOURCE_LINE_TOO_LONG,
+        SOURCES_MISSING,
+        SLUG_INVALID,
+        SLUG_DUPLICATE,
+        META_MISSING,
+        META_YAML,
+        META_NOT_MAPPING,
+        META_UNKNOWN_KEY,
+        META_DUPLICATE_KEY,
+        META_MISSING_KEY,
+        META_TYPE,
+        META_VALUE,
+        META_SLUG_MISMATCH,
+    }
+)
+
+# The keys of meta.yml, in the order the files give them.  Every key but ``slug`` is a
+# field of ``ArticleMeta`` (a test keeps the two in step).
+META_KEYS: tuple[str, ...] = (
+    "slug",
+    "title",
+    "authors",
+    "venue",
+    "volume",
+    "issue",
+    "pages",
+    "year",
+    "doi",
+    "url",
+    "license",
+    "license_url",
+    "keywords",
+    "abstract",
+    "kind",
+    "language",
+    "citation_style",
+    "note",
+    "provenance",
+    "accept",
+    "editorial",
+)
+REQUIRED_KEYS = ("title", "authors")
+AUTHOR_KEYS = ("name", "affiliation", "email", "orcid")
+KINDS = ("article", "commentary")
+CITATION_STYLES = ("author-date", "numeric", "none")
+
+# A meta.yml value checker: (key for messages, value, its YAML node) -> checked value.
+Converter = Callable[[str, Any, yaml.Node], Any]
+
+DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
+ORCID_RE = re.compile(r"^\d{4}-\d{4}-\d{4}-\d{3}[\dX]$")
+
+
+# ---------------------------------------------------------------- discovery
+
+
+def discover(root: Path, reporter: Reporter) -> list[SourceText]:
+    """Load every ``root/sources/<slug>/article.txt`` with its meta.yml, sorted by slug.
+
+    Folders whose name is not a valid slug, or which collide with another folder's slug
+    when case is ignored, are reported and skipped; so is any article that fails to load.
+    Files directly under ``sources/`` (such as a README) and hidden folders are ignored.
+    """
+    sources_dir = root / "sources"
+    if not sources_dir.is_dir():
+        reporter.error(
+            Span("sources", 1),
+            "missing: the reader needs a sources/ folder with one <slug>/ folder per article",
+            SOURCES_MISSING,
+        )
+        return []
+    folders = sorted(
+        (p for p in sources_dir.iterdir() if p.is_dir() and not p.name.startswith(".")),
+        key=lambda p: p.name,
+    )
+    loaded: list[SourceText] = []
+    seen: dict[str, Path] = {}
+    for folder in folders:
+        text_span = Span(_rel(folder / "article.txt", root), 1)
+        first = seen.get(folder.name.lower())
+        if first is not None:
+            reporter.error(
+                text_span,
+                f"duplicate slug: folder {folder.name!r} names the same article as "
+                f"{_rel(first, root)}/ (slugs are compared without case)",
+                SLUG_DUPLICATE,
+            )
+            continue
+        seen[folder.name.lower()] = folder
+        if not SLUG_RE.match(folder.name):
+            reporter.error(
+                text_span,
+                f"invalid slug {folder.name!r}: a folder under sources/ is named with "
+                "lowercase letters, digits and single hyphens, e.g. 'zhang-2023'",
+                SLUG_INVALID,
+            )
+            continue
+        source = load_source(folder, root, reporter)
+        if source is not None:
+            loaded.append(source)
+    return loaded
+
+
+def load_source(slug_dir: Path, root: Path, reporter: Reporter) -> SourceText | None:
+    """Read one article folder: its text and its meta.yml.
+
+    Reports every problem found in either file and returns ``None`` if there was one.
+    """
+    slug = slug_dir.name
+    text_path = slug_dir / "article.txt"
+    rel = _rel(text_path, root)
+    lines: tuple[str, ...] | None = None
+    if not text_path.is_file():
+        reporter.error(
+            Span(rel, 1),
+            "missing: every article folder needs its text as article.txt",
+            SOURCE_UNREADABLE,
+        )
+    else:
+        lines = read_text_lines(text_path, rel, reporter)
+    meta = load_meta(slug_dir / "meta.yml", slug, root, reporter)
+    if lines is None or meta is None:
+        return None
+    return SourceText(slug=slug, path=rel, lines=lines, meta=meta)
+
+
+# ---------------------------------------------------------------- article text
+
+
+def read_text_lines(path: Path, rel: str, reporter: Reporter) -> tuple[str, ...] | None:
+    """The lines of an article text, or ``None`` after reporting why it cannot be used."""
+    text = _read_utf8(path, rel, reporter, kind="article text")
+    if text is None:
+        return None
+    if not text.strip():
+        reporter.error(Span(rel, 1), "empty: the article text has no content", SOURCE_EMPTY)
+        return None
+    lines = split_lines(text)
+    for number, line in enumerate(lines, start=1):
+        if len(line) > MAX_LINE_CHARS:
+            reporter.error(
+                Span(rel, number),
+                f"line {number} is {len(line):,} characters long; the cleaner expects text "
+                f"broken into lines or paragraphs (at most {MAX_LINE_CHARS:,} characters "
+                "a line)",
+                SOURCE_LINE_TOO_LONG,
+            )
+            return None
+    return lines
+
+
+def split_lines(text: str) -> tuple[str, ...]:
+    """Split on LF, CRLF or CR only (as editors and ``grep -n`` count lines).
+
+    ``str.splitlines`` is not used: it also breaks at form feeds, U+2028 and other
+    characters a conversion may leave inside a line, which would shift line numbers.
+    A final line end does not start another line.
+    """
+    normalized = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = normalized.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return tuple(lines)
+
+
+def _read_utf8(path: Path, rel: str, reporter: Reporter, kind: str) -> str | None:
+    """Decode a file as UTF-8 (a leading BOM dropped), or report why not."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        reporter.error(Span(rel, 1), f"cannot read the {kind}: {exc.strerror}", SOURCE_UNREADABLE)
+        return None
+    if data.startswith(BOM.encode("utf-8")):
+        data = data[len(BOM.encode("utf-8")) :]
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        # What Windows editors save as "Unicode"; it would otherwise read as binary.
+        reporter.error(
+            Span(rel, 1),
+            f"not UTF-8: the {kind} is UTF-16 (it starts with a UTF-16 byte-order mark); "
+            "save it as UTF-8",
+            SOURCE_ENCODING,
+        )
+        return None
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        line, _ = _position(data, nul)
+        reporter.error(
+            Span(rel, line),
+            f"binary file: NUL byte on line {line}; the {kind} must be plain UTF-8 text",
+            SOURCE_BINARY,
+        )
+        return None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, column = _position(data, exc.start)
+        reporter.error(
+            Span(rel, line),
+            f"not UTF-8: byte 0x{data[exc.start]:02X} at line {line}, column {column} "
+            f"cannot be decoded; save the {kind} as UTF-8",
+            SOURCE_ENCODING,
+        )
+        return None
+
+
+def _position(data: bytes, offset: int) -> tuple[int, int]:
+    """1-based line and character column of byte ``offset`` (which may start bad UTF-8)."""
+    before = data[:offset].decode("utf-8", errors="replace")
+    before = before.replace("\r\n", "\n").replace("\r", "\n")
+    line_start = before.rfind("\n") + 1
+    return before.count("\n") + 1, len(before) - line_start + 1
+
+
+# ---------------------------------------------------------------- meta.yml
+
+
+def load_meta(path: Path, slug: str, root: Path, reporter: Reporter) -> ArticleMeta | None:
+    """Read and check ``meta.yml``; report each problem at its line, ``None`` if any."""
+    rel = _rel(path, root)
+    if not path.is_file():
+        reporter.error(
+            Span(rel, 1),
+            "missing: every article needs a meta.yml next to article.txt",
+            META_MISSING,
+        )
+        return None
+    text = _read_utf8(path, rel, reporter, kind="meta.yml")
+    if text is None:
+        return None
+    node, data = _parse_yaml(text, rel, reporter)
+    if node is None:
+        return None
+    if not isinstance(node, yaml.MappingNode) or not isinstance(data, dict):
+        reporter.error(
+            Span(rel, _line(node)),
+            "meta.yml must be a mapping of keys to values (such as 'title: ...')",
+            META_NOT_MAPPING,
+        )
+        return None
+    return _MetaChecker(rel, slug, reporter).check(node, data)
+
+
+def _parse_yaml(text: str, rel: str, reporter: Reporter) -> tuple[yaml.Node | None, Any]:
+    """The YAML document's node tree (for line numbers) and its Python value."""
+    if not text.strip():
+        reporter.error(Span(rel, 1), "empty: meta.yml has no content", META_NOT_MAPPING)
+        return None, None
+    loader: yaml.SafeLoader | None = None
+    try:
+        loader = yaml.SafeLoader(text)  # refuses control characters at once
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.MarkedYAMLError as exc:
+        reporter.error(Span(rel, _yaml_error_line(exc, text)), _yaml_message(exc), META_YAML)
+        return None, None
+    except yaml.reader.ReaderError as exc:
+        line = len(split_lines(text[: exc.position + 1]))
+        char = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        reporter.error(
+            Span(rel, line),
+            f"malformed YAML: control character U+{char:04X} on line {line}",
+            META_YAML,
+        )
+        return None, None
+    except yaml.YAMLError as exc:
+        reporter.error(Span(rel, 1), f"malformed YAML: {exc}", META_YAML)
+        return None, None
+    finally:
+        if loader is not None:
+            loader.dispose()
+    if node is None:  # only comments
+        reporter.error(Span(rel, 1), "empty: meta.yml has no content", META_NOT_MAPPING)
+    return node, data
+
+
+def _yaml_error_line(exc: yaml.MarkedYAMLError, text: str) -> int:
+    """The line to blame: where YAML found the problem, unless that is the end of the
+    file (an unclosed quote or bracket), where the line that opened it is more useful."""
+    mark = exc.problem_mark or exc.context_mark
+    if mark is None:
+        return 1
+    at_end = not text[mark.index :].strip()
+    if at_end and exc.context_mark is not None:
+        mark = exc.context_mark
+    return min(mark.line + 1, max(len(split_lines(text)), 1))
+
+
+def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
+    """``malformed YAML: <problem>`` with PyYAML's context and its line, if any."""
+    message = f"malformed YAML: {exc.problem or 'cannot be parsed'}"
+    if exc.context and exc.context_mark is not None:
+        message += f" ({exc.context} on line {exc.context_mark.line + 1})"
+    return message
+
+
+def _line(node: yaml.Node | None) -> int:
+    return node.start_mark.line + 1 if node is not None else 1
+
+
+def _pairs(node: yaml.MappingNode) -> list[tuple[str, yaml.Node, yaml.Node]]:
+    """(key text, key node, value node) for each entry of a mapping node."""
+    return [(str(k.value), k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode)]
+
+
+class _MetaChecker:
+    """Checks one meta.yml's values against the schema, reporting at each value's line."""
+
+    def __init__(self, rel: str, slug: str, reporter: Reporter) -> None:
+        self.rel = rel
+        self.slug = slug
+        self.reporter = reporter
+        self.ok = True
+
+    def error(self, line: int, message: str, code: str) -> None:
+        self.ok = False
+        self.reporter.error(Span(self.rel, line), message, code)
+
+    def check(self, node: yaml.MappingNode, data: dict[Any, Any]) -> ArticleMeta | None:
+        nodes: dict[str, yaml.Node] = {}
+        first_line: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.error(_line(key_node), "a key must be a plain word", META_UNKNOWN_KEY)
+                continue
+            key = str(key_node.value)
+            if key in first_line:
+                self.error(
+                    _line(key_node),
+                    f"duplicate key {key!r} (first given on line {first_line[key]})",
+                    META_DUPLICATE_KEY,
+                )
+                continue
+            first_line[key] = _line(key_node)
+            nodes[key] = value_node
+            if key not in META_KEYS:
+                self.error(
+                    _line(key_node),
+                    f"unknown key {key!r}; allowed keys: {', '.join(META_KEYS)}",
+                    META_UNKNOWN_KEY,
+                )
+        for key in REQUIRED_KEYS:
+            if data.get(key) is None:
+                self.error(
+                    _line(node),
+                    f"missing key {key!r}: every meta.yml gives {' and '.join(REQUIRED_KEYS)}",
+                    META_MISSING_KEY,
+                )
+
+        def value(key: str, convert: Converter, default: Any = None) -> Any:
+            if key not in nodes or data.get(key) is None:
+                return default
+            return convert(key, data[key], nodes[key])
+
+        slug = value("slug", self.text)
+        if slug is not None and slug != self.slug:
+            self.error(
+                _line(nodes["slug"]),
+                f"slug {slug!r} differs from the folder name {self.slug!r}",
+                META_SLUG_MISMATCH,
+            )
+        fields: dict[str, Any] = {
+            "title": value("title", self.text),
+            "authors": value("authors", self.authors, ()),
+            "year": value("year", self.year),
+            "keywords": value("keywords", self.text_list, ()),
+            "provenance": value("provenance", self.provenance, {}),
+            "accept": value("accept", self.text_list, ()),
+            "editorial": value("editorial", self.text_list, ()),
+            "doi": value("doi", self.doi),
+            "kind": value("kind", self.choice(KINDS), "article"),
+            "language": value("language", self.text, "en"),
+            "citation_style": value("citation_style", self.choice(CITATION_STYLES)),
+        }
+        for key in ("venue", "url", "license", "license_url", "abstract", "note"):
+            fields[key] = value(key, self.text)
+        for key in ("volume", "issue", "pages"):
+            fields[key] = value(key, self.label)
+        for key in fields["provenance"]:
+            if fields.get(key) in (None, (), {}):
+                self.error(
+                    _line(nodes["provenance"]),
+                    f"provenance given for {key!r}, but meta.yml gives no {key}",
+                    META_VALUE,
+                )
+        if not self.ok:
+            return None
+        return ArticleMeta(slug=self.slug, span=Span(self.rel, 1), **fields)
+
+    # Converters: each takes the key (for messages), the constructed value and its node
+    # (for the line).
+
+    def text(self, key: str, value: Any, node: yaml.Node) -> str | None:
+        if not isinstance(value, str) or not value.strip():
+            self.error(_line(node), f"{key}: expected text, found {_describe(value)}", META_TYPE)
+            return None
+        return value
+
+    def label(self, key: str, value: Any, node: yaml.Node) -> str | None:
+        """Volume, issue, pages: text, though YAML reads ``volume: 12`` as a number."""
+        if isinstance(value, int) and not isinstance(value, bool):
+            return str(value)
+        return self.text(key, value, node)
+
+    def year(self, key: str, value: Any, node: yaml.Node) -> int | None:
+        if not isinstance(value, int) or isinstance(value, bool):
+            self.error(
+                _line(node), f"{key}: expected a number, found {_describe(value)}", META_TYPE
+            )
+            return None
+        return value
+
+    def doi(self, key: str, value: Any, node: yaml.Node) -> str | None:
+        doi = self.text(key, value, node)
+        if doi is not None and not DOI_RE.match(doi):
+            self.error(
+                _line(node),
+                f"{key}: {doi!r} is not a bare DOI; give it as 10.<prefix>/<suffix>, "
+                "without https://doi.org/",
+                META_VALUE,
+            )
+            return None
+        return doi
+
+    def choice(self, allowed: tuple[str, ...]) -> Converter:
+        def convert(key: str, value: Any, node: yaml.Node) -> str | None:
+            if value not in allowed:
+                self.error(
+                    _line(node),
+                    f"{key}: {value!r} is not one of: {', '.join(allowed)}",
+                    META_VALUE,
+                )
+                return None
+            return str(value)
+
+        return convert
+
+    def text_list(self, key: str, value: Any, node: yaml.Node) -> tuple[str, ...]:
+        if not isinstance(value, list) or not isinstance(node, yaml.SequenceNode):
+            self.error(
+                _line(node), f"{key}: expected a list of text, found {_describe(value)}", META_TYPE
+            )
+            return ()
+        pairs = zip(value, node.value, strict=True)
+        items = [self.text(key, item, item_node) for item, item_node in pairs]
+        return tuple(item for item in items if item is not None)
+
+    def provenance(self, key: str, value: Any, node: yaml.Node) -> dict[str, str]:
+        if not isinstance(value, dict) or not isinstance(node, yaml.MappingNode):
+            self.error(
+                _line(node),
+                f"provenance: expected a mapping of field to source, found {_describe(value)}",
+                META_TYPE,
+            )
+            return {}
+        result: dict[str, str] = {}
+        for field, key_node, value_node in _pairs(node):
+            if field not in META_KEYS or field in ("slug", "provenance"):
+                self.error(
+                    _line(key_node), f"provenance for unknown field {field!r}", META_UNKNOWN_KEY
+                )
+                continue
+            source = self.text(f"provenance: {field}", value.get(field), value_node)
+            if source is not None:
+                result[field] = source
+        return result
+
+    def authors(self, key: str, value: Any, node: yaml.Node) -> tuple[Author, ...]:
+        if not isinstance(value, list) or not isinstance(node, yaml.SequenceNode) or not value:
+            self.error(
+                _line(node),
+                f"{key}: expected a list of mappings with a name, found {_describe(value)}",
+                META_TYPE,
+            )
+            return ()
+        authors: list[Author] = []
+        for item, item_node in zip(value, node.value, strict=True):
+            if not isinstance(item, dict) or not isinstance(item_node, yaml.MappingNode):
+                self.error(
+                    _line(item_node),
+                    f"author: expected a mapping with a name, found {_describe(item)}",
+                    META_TYPE,
+                )
+                continue
+            parts: dict[str, str | None] = {}
+            lines: dict[str, int] = {}
+            for part, key_node, value_node in _pairs(item_node):
+                lines[part] = _line(value_node)
+                if part not in AUTHOR_KEYS:
+                    self.error(
+                        _line(key_node),
+                        f"unknown author key {part!r}; allowed keys: {', '.join(AUTHOR_KEYS)}",
+                        META_UNKNOWN_KEY,
+                    )
+                elif item.get(part) is not None:
+                    parts[part] = self.text(f"author {part}", item[part], value_node)
+            name = parts.get("name")
+            if name is None:
+                if "name" not in parts:
+                    self.error(_line(item_node), "author: missing key 'name'", META_MISSING_KEY)
+                continue
+            orcid = parts.get("orcid")
+            if orcid is not None and not ORCID_RE.match(orcid):
+                self.error(
+                    lines["orcid"],
+                    f"author orcid: {orcid!r} is not the bare form 0000-0000-0000-0000",
+                    META_VALUE,
+                )
+            authors.append(
+                Author(
+                    name=name,
+                    affiliation=parts.get("affiliation"),
+                    email=parts.get("email"),
+                    orcid=orcid,
+                )
+            )
+        return tuple(authors)
+
+
+def _describe(value: Any) -> str:
+    """A short description of a YAML value for messages: ``a number (12)``."""
+    kinds = {bool: "true/false", int: "a number", float: "a number", str: "text"}
+    for kind, word in kinds.items():
+        if type(value) is kind:
+            shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:37] + "..."
+            return f"{word} ({shown})"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    if value is None:
+        return "nothing"
+    return type(value).__name__
+
+
+def _rel(path: Path, root: Path) -> str:
+    """``path`` as messages show it: relative to the project root, with slashes."""
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
