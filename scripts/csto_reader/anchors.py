@@ -1,0 +1,56 @@
+"""Stage 4: anchors.  Give every body block its stable address.
+
+Paragraphs, block quotations, list items and tables are numbered in reading order
+(``p1``, ``p2``, ...): the visible ¶ number and the anchor are the same number, on the
+web and on paper.  Headings get a slug of their text (``#materials-and-methods``).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import replace
+
+from .model import Heading, ListBlock, Paragraph, Quote, Table
+
+
+def slugify(text: str) -> str:
+    """A lowercase ASCII slug: "Russia-U.S." -> "russia-us"; empty text gives "section"."""
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    text = re.sub(r"[^\w\s-]", "", text).strip().lower()
+    return re.sub(r"[\s_-]+", "-", text).strip("-") or "section"
+
+
+def number_blocks(blocks: tuple) -> tuple[tuple, dict[int, str]]:
+    """Number paragraphs, quotes, list items (and a quote inside an item) and tables
+    ``p1``, ``p2``, ... in reading order; return the blocks and heading ids by index."""
+    n = 0
+    out = []
+    heading_ids: dict[int, str] = {}
+    taken: set[str] = set()
+
+    def nxt() -> str:
+        nonlocal n
+        n += 1
+        return f"p{n}"
+
+    for i, b in enumerate(blocks):
+        if isinstance(b, Heading):
+            base = slugify(b.text)
+            hid, k = base, 2
+            while hid in taken or re.fullmatch(r"p\d+", hid):
+                hid, k = f"{base}-{k}", k + 1
+            taken.add(hid)
+            heading_ids[i] = hid
+            out.append(b)
+        elif isinstance(b, (Paragraph, Quote, Table)):
+            out.append(replace(b, anchor=nxt()))
+        elif isinstance(b, ListBlock):
+            items = []
+            for it in b.items:
+                a = nxt()
+                items.append(replace(it, anchor=a, quote_anchor=nxt() if it.quote else None))
+            out.append(replace(b, items=tuple(items)))
+        else:
+            out.append(b)
+    return tuple(out), heading_ids

@@ -1,0 +1,229 @@
+"""Stage 3: footnotes.  Find note markers in the text and pair them with their bodies.
+
+Markers come in the encodings conversions leave: ``<sup>3</sup>``, Unicode superscripts
+(``space¹.``), an asterisk with or without a number (``intensify*9``, ``"Islamic State"*``)
+and bare digits glued to a word or stop (``(RK)1``, ``Kazakhstan.2``).  Bare digits and
+asterisks are only read as markers when the article's note bodies use that encoding,
+and bare digits only in the order 1, 2, 3, ... so that "2.5 thousand" stays a number.
+
+Pairing: a body with a number goes to the marker with that number.  A body whose number
+the conversion lost goes to the one unpaired marker numbered between its neighbours'
+numbers.  Asterisk-only markers and asterisk-only bodies left over pair in order when
+their counts agree.  Whatever stays unpaired is reported.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from .diagnostics import Reporter
+from .model import (
+    FN_CLOSE,
+    FN_OPEN,
+    Footnote,
+    FootnoteBody,
+    ListBlock,
+    Paragraph,
+    Quote,
+    Span,
+    Table,
+    fn_token,
+)
+
+SUP_OPEN = "\ue002"  # superscript text that is not a note marker, e.g. "26<sup>th</sup>"
+SUP_CLOSE = "\ue003"
+_TMP = "\ue004"  # placeholder for a found marker until pairing decides its key
+
+UNICODE_SUP = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+SUP_NUMBER = re.compile(r"<sup>(\d+)</sup>")
+SUP_OTHER = re.compile(r"<sup>([^<]*)</sup>")
+UNICODE_MARK = re.compile(rf"(?<=\S)([{UNICODE_SUP}]+)")
+ASTERISK_MARK = re.compile(r"(?<=[\w\"”’)])\*(\d*)(?!\*)")
+
+
+@dataclass
+class Marker:
+    number: int | None
+    asterisk: bool
+    span: Span
+    original: str
+    key: str | None = None
+
+
+@dataclass(frozen=True)
+class Paired:
+    blocks: tuple
+    byline: tuple[str, ...]
+    footnotes: tuple[Footnote, ...]
+
+
+def _superscript(text: str) -> str:
+    return SUP_OTHER.sub(lambda m: f"{SUP_OPEN}{m.group(1)}{SUP_CLOSE}", text)
+
+
+class _Scanner:
+    def __init__(self, bodies: tuple[FootnoteBody, ...]):
+        self.markers: list[Marker] = []
+        self.asterisks = any(b.asterisk for b in bodies)
+        has_sup = False  # decided per text below
+        self.bare = bool(bodies) and not has_sup
+        self.next_bare = 1
+        self.max_number = max((b.number or 0 for b in bodies), default=0)
+
+    def _add(self, number: int | None, asterisk: bool, span: Span, original: str) -> str:
+        self.markers.append(Marker(number, asterisk, span, original))
+        return f"{_TMP}{len(self.markers) - 1}{_TMP}"
+
+    def scan(self, text: str, span: Span) -> str:
+        text = SUP_NUMBER.sub(lambda m: self._add(int(m.group(1)), False, span, m.group(0)), text)
+        text = UNICODE_MARK.sub(
+            lambda m: self._add(int("".join(str(UNICODE_SUP.index(c)) for c in m.group(1))),
+                                False, span, m.group(0)), text)
+        if self.asterisks:
+            text = ASTERISK_MARK.sub(
+                lambda m: self._add(int(m.group(1)) if m.group(1) else None, True, span,
+                                    m.group(0)), text)
+        if self.bare_mode:
+            text = self._scan_bare(text, span)
+        return _superscript(text)
+
+    def _scan_bare(self, text: str, span: Span) -> str:
+        pos = 0
+        out = []
+        while self.next_bare <= self.max_number:
+            pat = re.compile(rf"(?<=[A-Za-z)\].,;:”\"’»])(?<!\d){self.next_bare}(?![\d.,]\d)(?=[\s,;:]|$)")
+            m = pat.search(text, pos)
+            if not m:
+                break
+            out.append(text[pos:m.start()])
+            out.append(self._add(self.next_bare, False, span, m.group(0)))
+            pos = m.end()
+            self.next_bare += 1
+        out.append(text[pos:])
+        return "".join(out)
+
+
+def pair_footnotes(blocks: tuple, byline: tuple[str, ...], bodies: tuple[FootnoteBody, ...],
+                   path: str, accept: tuple[str, ...], reporter: Reporter) -> Paired:
+    """Replace markers in ``blocks`` and ``byline`` with footnote tokens; pair bodies."""
+    scanner = _Scanner(bodies)
+    all_text = " ".join(byline) + " ".join(_texts(blocks))
+    # Bare digits are markers only when no other marker encoding is used in the text.
+    scanner.bare_mode = bool(bodies) and not (
+        SUP_NUMBER.search(all_text) or UNICODE_MARK.search(all_text)
+        or (scanner.asterisks and ASTERISK_MARK.search(all_text)))
+
+    new_byline = tuple(scanner.scan(b, Span(path, 1)) for b in byline)
+    new_blocks = tuple(_map_block(b, scanner) for b in blocks)
+    markers = scanner.markers
+
+    by_number: dict[int, list[FootnoteBody]] = {}
+    for b in bodies:
+        if b.number is not None:
+            by_number.setdefault(b.number, []).append(b)
+    paired: dict[int, FootnoteBody] = {}  # body index -> paired, by id
+    body_key: dict[int, str] = {}
+    for i, m in enumerate(markers):
+        if m.number is not None and by_number.get(m.number):
+            body = by_number[m.number].pop(0)
+            bi = bodies.index(body)
+            m.key = str(m.number)
+            body_key[bi] = m.key
+            paired[bi] = body
+    # bodies whose number was lost: the one free marker between the neighbours' numbers
+    for bi, body in enumerate(bodies):
+        if body.number is not None or bi in body_key:
+            continue
+        before = max((b.number for b in bodies[:bi] if b.number is not None), default=0)
+        after = min((b.number for b in bodies[bi + 1:] if b.number is not None), default=10**6)
+        free = [m for m in markers if m.key is None and m.number is not None
+                and before < m.number < after]
+        if body.asterisk and len(free) > 1:
+            free = [m for m in free if m.asterisk]
+        if len(free) == 1:
+            free[0].key = str(free[0].number)
+            body_key[bi] = free[0].key
+    # asterisk-only markers and asterisk bodies left over pair in order
+    free_stars = [m for m in markers if m.key is None and m.number is None and m.asterisk]
+    star_bodies = [bi for bi, b in enumerate(bodies) if bi not in body_key and b.asterisk
+                   and b.number is None]
+    if free_stars and len(free_stars) == len(star_bodies):
+        for n, (m, bi) in enumerate(zip(free_stars, star_bodies), start=1):
+            m.key = "*" * n
+            body_key[bi] = m.key
+
+    footnotes: list[Footnote] = []
+    for bi, body in enumerate(bodies):
+        if bi in body_key:
+            footnotes.append(Footnote(body_key[bi], _superscript(body.text), body.span))
+        else:
+            label = str(body.number) if body.number is not None else "unnumbered"
+            msg = f"footnote body {label} has no marker in the text"
+            if "footnote-unplaced" in accept:
+                reporter.note(body.span, msg + " (shown as an editorial note)", "footnote-unplaced")
+            else:
+                reporter.error(body.span, msg, "footnote-unplaced")
+            footnotes.append(Footnote(label, _superscript(body.text), body.span, placed=False))
+    for m in markers:
+        if m.key is None:
+            label = str(m.number) if m.number is not None else "*"
+            reporter.error(m.span, f"footnote marker {label} has no footnote body",
+                           "footnote-missing-body")
+
+    def resolve(text: str) -> str:
+        return re.sub(
+            rf"{_TMP}(\d+){_TMP}",
+            lambda mm: fn_token(markers[int(mm.group(1))].key)
+            if markers[int(mm.group(1))].key else markers[int(mm.group(1))].original,
+            text,
+        )
+
+    new_blocks = tuple(_map_block(b, None, resolve) for b in new_blocks)
+    new_byline = tuple(resolve(b) for b in new_byline)
+    order = {m.key: i for i, m in enumerate(markers) if m.key}
+    footnotes.sort(key=lambda f: (not f.placed, order.get(f.key, 10**6)))
+    return Paired(new_blocks, new_byline, tuple(footnotes))
+
+
+def _texts(blocks: tuple) -> list[str]:
+    out: list[str] = []
+    for b in blocks:
+        if isinstance(b, (Paragraph, Quote)):
+            out.append(b.text)
+        elif isinstance(b, ListBlock):
+            out.extend(i.text + " " + (i.quote or "") for i in b.items)
+    return out
+
+
+def _map_block(block, scanner: _Scanner | None, fn=None):
+    """Apply the scanner (first pass) or ``fn`` (second pass) to every text of a block."""
+
+    def f(text: str | None, span: Span) -> str | None:
+        if text is None:
+            return None
+        return scanner.scan(text, span) if scanner is not None else fn(text)
+
+    if isinstance(block, (Paragraph, Quote)):
+        return replace(block, text=f(block.text, block.span))
+    if isinstance(block, ListBlock):
+        return replace(block, items=tuple(
+            replace(i, text=f(i.text, i.span), quote=f(i.quote, i.span)) for i in block.items))
+    if isinstance(block, Table) and block.note:
+        return replace(block, note=f(block.note, block.span))
+    return block
+
+
+def split_tokens(text: str) -> list[tuple[str, str]]:
+    """Split text into ("text", s), ("fn", key) and ("sup", s) pieces for rendering."""
+    parts: list[tuple[str, str]] = []
+    pattern = re.compile(rf"{FN_OPEN}(.*?){FN_CLOSE}|{SUP_OPEN}(.*?){SUP_CLOSE}")
+    pos = 0
+    for m in pattern.finditer(text):
+        if m.start() > pos:
+            parts.append(("text", text[pos:m.start()]))
+        parts.append(("fn", m.group(1)) if m.group(1) is not None else ("sup", m.group(2)))
+        pos = m.end()
+    if pos < len(text):
+        parts.append(("text", text[pos:]))
+    return parts

@@ -1,0 +1,87 @@
+"""Site-wide generated pages: the home page with its article cards, and /editorial/,
+which lists every removal the cleaner made and every editorial note."""
+
+from __future__ import annotations
+
+import html
+from collections import defaultdict
+
+from .diagnostics import Diagnostic
+from .model import Article
+from .render import escape_text, inline_html
+
+WORDS_PER_MINUTE = 230
+
+
+def reading_minutes(word_count: int) -> int:
+    return max(1, round(word_count / WORDS_PER_MINUTE))
+
+
+def render_home(articles: list[Article], word_counts: dict[str, int]) -> str:
+    """The home page: what the reader is, and one card per article."""
+    out = [
+        "---\ntitle: The CSTO Reader\nhide:\n  - navigation\n---\n",
+        "# The CSTO Reader\n",
+        "A teaching reader of scholarly writing on the Collective Security Treaty "
+        "Organization (CSTO) and its January 2022 deployment in Kazakhstan. Each article "
+        "is reproduced from the text as received, cleaned of page furniture by general "
+        "rules, with numbered paragraphs you can cite and link (for example "
+        "`articles/zhang-2023/#p12`). What the cleaner removed is listed on the "
+        "[editorial page](editorial.md).\n",
+        '<div class="article-cards" markdown="0">',
+    ]
+    for a in articles:
+        m = a.meta
+        authors = ", ".join(html.escape(x.name) for x in m.authors)
+        venue = html.escape(m.venue) if m.venue else html.escape(m.kind.capitalize())
+        year = f", {m.year}" if m.year else ""
+        minutes = reading_minutes(word_counts.get(m.slug, 0))
+        abstract = m.abstract or next(
+            (b.text for b in a.blocks if hasattr(b, "text") and hasattr(b, "anchor")), "")
+        first = " ".join(abstract.split()[:40]) + ("…" if len(abstract.split()) > 40 else "")
+        out.append(
+            f'<article class="article-card"><h2><a href="articles/{m.slug}/">'
+            f"{html.escape(m.title)}</a></h2>"
+            f'<p class="card-authors">{authors}</p>'
+            f'<p class="card-venue"><cite>{venue}</cite>{year} · {minutes} min read</p>'
+            f'<p class="card-abstract">{inline_html(first)}</p></article>'
+        )
+    out.append("</div>\n")
+    return "\n".join(out)
+
+
+def render_editorial(articles: list[Article], diagnostics: list[Diagnostic]) -> str:
+    """/editorial/: every removal (text, source line, rule) and every editorial note."""
+    out = [
+        "---\ntitle: Editorial notes\n---\n",
+        "# Editorial notes\n",
+        "Nothing is removed from an article silently. This page lists, for each article, "
+        "what the cleaner took out of the received text (with the source line and the "
+        "rule that took it), the notes the build made about the source, and errors in "
+        "the originals that the pages show rather than correct.\n",
+    ]
+    notes_by_file: dict[str, list[Diagnostic]] = defaultdict(list)
+    for d in diagnostics:
+        notes_by_file[d.span.file].append(d)
+    for a in articles:
+        m = a.meta
+        out.append(f"## {escape_text(m.title)} {{ #{m.slug} }}\n")
+        out.append(f"Source: `{a.source_path}` · [Read the article](articles/{m.slug}.md)\n")
+        if m.editorial:
+            out.append("### Errors and discrepancies in the original\n")
+            out.extend(f"- {escape_text(e)}" for e in m.editorial)
+            out.append("")
+        ds = notes_by_file.get(a.source_path, [])
+        if ds:
+            out.append("### Build notes\n")
+            out.extend(f"- line {d.span.line}: {escape_text(d.message)} (`{d.code}`)" for d in ds)
+            out.append("")
+        out.append(f"### Removed text ({len(a.removals)} pieces)\n")
+        out.append("| Line | Rule | Text removed |\n| ---: | --- | --- |")
+        for r in sorted(a.removals, key=lambda r: r.span.line):
+            lines = f"{r.span.line}" + (f"–{r.span.end_line}" if r.span.end_line and
+                                        r.span.end_line != r.span.line else "")
+            text = escape_text(r.text).replace("|", "\\|").replace("\n", " ")
+            out.append(f"| {lines} | {r.rule} | {text} |")
+        out.append("")
+    return "\n".join(out)

@@ -1,0 +1,275 @@
+"""Stage 5: render.  Write the Markdown page of an article for Material for MkDocs.
+
+Source text is data: every character that Markdown or HTML could read as markup is
+escaped, so no ``<script>`` from a source reaches a page.  The only markup that passes
+is what the conversions meant as markup (``*emphasis*``, ``[label](url)``, ``<url>``),
+re-emitted by us, plus bare URLs made into links.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+import markdown as _markdown
+
+from .anchors import slugify
+from .footnotes import split_tokens
+from .model import (
+    fn_token,
+    Article,
+    Footnote,
+    Heading,
+    ListBlock,
+    Paragraph,
+    Quote,
+    Table,
+)
+
+MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~^-])")
+INLINE = re.compile(
+    r"(?P<link>\[(?P<label>[^\]\n]+)\]\((?P<href>https?://[^)\s]+|mailto:[^)\s]+)\))"
+    r"|(?P<auto><(?P<auto_url>https?://[^>\s]+)>)"
+    r"|(?P<bare>(?<![\w/])(?:https?://|www\.)[^\s<>\"]+)"
+    r"|(?P<strong>\*\*(?=\S)(?P<strong_text>[^*]+?)(?<=\S)\*\*)"
+    r"|(?P<em>(?<![\w*])\*(?=\S)(?P<em_text>[^*]+?)(?<=\S)\*(?![\w*]))"
+)
+
+
+def escape_text(text: str) -> str:
+    """Plain text -> Markdown that shows exactly that text."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return MD_SPECIAL.sub(r"\\\1", text)
+
+
+def _url(url: str) -> tuple[str, str]:
+    """Split trailing punctuation off a bare URL: "https://x.org/a)." -> (url, ").")."""
+    trail = ""
+    while url and url[-1] in ".,;:)]»”’\"'":
+        if url[-1] == ")" and url.count("(") >= url.count(")"):
+            break
+        trail = url[-1] + trail
+        url = url[:-1]
+    return url, trail
+
+
+def _href(url: str) -> str:
+    if url.startswith("www."):
+        url = "https://" + url
+    return url.replace(" ", "%20").replace("<", "%3C").replace(">", "%3E")
+
+
+def _link(label_md: str, url: str) -> str:
+    return f"[{label_md}](<{_href(url)}>)"
+
+
+def inline_text(text: str) -> str:
+    """Markdown for a run of source text without footnote tokens."""
+    out: list[str] = []
+    pos = 0
+    for m in INLINE.finditer(text):
+        out.append(escape_text(text[pos:m.start()]))
+        if m.group("link"):
+            out.append(_link(inline_text(m.group("label")), m.group("href")))
+        elif m.group("auto"):
+            out.append(_link(escape_text(m.group("auto_url")), m.group("auto_url")))
+        elif m.group("bare"):
+            url, trail = _url(m.group("bare"))
+            out.append(_link(escape_text(url), url) + escape_text(trail))
+        elif m.group("strong"):
+            out.append(f"**{inline_text(m.group('strong_text'))}**")
+        else:
+            out.append(f"*{inline_text(m.group('em_text'))}*")
+        pos = m.end()
+    out.append(escape_text(text[pos:]))
+    return "".join(out)
+
+
+def fn_id(key: str) -> str:
+    return key.replace("*", "ast") if key.strip("*") == "" else key
+
+
+def inline(text: str, fn_prefix: str = "") -> str:
+    """Markdown for source text with footnote and superscript tokens."""
+    out = []
+    for kind, value in split_tokens(text):
+        if kind == "text":
+            out.append(inline_text(value))
+        elif kind == "sup":
+            out.append(f"<sup>{html.escape(value)}</sup>")
+        else:
+            k = fn_id(value)
+            out.append(
+                f'<sup class="fn" id="fnref:{k}"><a class="footnote-ref" href="#fn:{k}" '
+                f'aria-label="Note {html.escape(value)}">{html.escape(value)}</a></sup>'
+            )
+    return "".join(out)
+
+
+def inline_html(text: str) -> str:
+    """HTML for source text (used inside raw HTML blocks such as the header)."""
+    md = _markdown.markdown(inline(text))
+    return re.sub(r"^<p>|</p>$", "", md.strip())
+
+
+def pnum(anchor: str) -> str:
+    n = anchor[1:]
+    return f'<a class="pnum" href="#{anchor}" title="Paragraph {n}: link to this paragraph">{n}</a> '
+
+
+def _para(text: str, anchor: str, indent: str = "", quote: bool = False) -> str:
+    lead = f"{indent}> " if quote else indent
+    return f"{lead}{pnum(anchor)}{inline(text)}\n{lead}{{: #{anchor} .para }}\n"
+
+
+def render_table(t: Table) -> str:
+    rows = []
+    head = "".join(f"<th scope=\"col\">{inline_html(c)}</th>" for c in t.header)
+    for r in t.rows:
+        cells = []
+        for c in r:
+            items = [i for i in c.split("\n") if i.strip()]
+            if len(items) > 1 or (items and "\n" in c):
+                cells.append("<td><ul>" + "".join(f"<li>{inline_html(i)}</li>" for i in items)
+                             + "</ul></td>")
+            else:
+                cells.append(f"<td>{inline_html(c)}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    caption = f"<caption>{inline_html(t.caption)}</caption>" if t.caption else ""
+    note = f'<p class="table-note">{inline_html(t.note)}</p>' if t.note else ""
+    return (
+        f'<div class="para table-block" id="{t.anchor}" markdown="0">'
+        f'<a class="pnum" href="#{t.anchor}" title="Paragraph {t.anchor[1:]}: link">{t.anchor[1:]}</a>'
+        f'<div class="table-scroll"><table>{caption}<thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table></div>{note}</div>\n"
+    )
+
+
+def render_header(article: Article, byline: tuple[str, ...]) -> str:
+    m = article.meta
+    parts = ['<div class="article-header" markdown="0">']
+    notes = [v for b in byline for k, v in split_tokens(b) if k == "fn"]
+    by = ", ".join(html.escape(a.name) for a in m.authors)
+    by += "".join(inline_html(fn_token(k)) for k in notes)
+    parts.append(f'<p class="byline">{by}</p>')
+    affs = [a for a in m.authors if a.affiliation or a.email or a.orcid]
+    if affs:
+        parts.append('<ul class="affiliations">')
+        for a in affs:
+            bits = [html.escape(a.affiliation)] if a.affiliation else []
+            if a.email:
+                bits.append(f'<a href="mailto:{html.escape(a.email)}">{html.escape(a.email)}</a>')
+            if a.orcid:
+                bits.append(f'ORCID <a href="https://orcid.org/{html.escape(a.orcid)}">'
+                            f"{html.escape(a.orcid)}</a>")
+            parts.append(f"<li>{html.escape(a.name)}: {', '.join(bits)}</li>")
+        parts.append("</ul>")
+    venue = []
+    if m.venue:
+        venue.append(f"<cite>{html.escape(m.venue)}</cite>")
+    if m.volume:
+        venue.append(html.escape(m.volume) + (f"({html.escape(m.issue)})" if m.issue else ""))
+    if m.pages:
+        venue.append(f"pp. {html.escape(m.pages)}")
+    if m.year:
+        venue.append(str(m.year))
+    if venue:
+        prov = m.provenance.get("venue")
+        src = f' <span class="provenance">(venue from {html.escape(prov)})</span>' if prov else ""
+        parts.append(f'<p class="venue">{", ".join(venue)}{src}</p>')
+    if m.doi:
+        d = html.escape(m.doi)
+        parts.append(f'<p class="doi">DOI: <a href="https://doi.org/{d}">https://doi.org/{d}</a></p>')
+    elif m.url:
+        parts.append(f'<p class="doi">URL: <a href="{html.escape(m.url)}">{html.escape(m.url)}</a></p>')
+    if m.license:
+        lic = html.escape(m.license)
+        if m.license_url:
+            lic = f'<a href="{html.escape(m.license_url)}">{lic}</a>'
+        parts.append(f'<p class="license">Licence: {lic}</p>')
+    if m.note:
+        parts.append(f'<p class="source-note">{inline_html(m.note)}</p>')
+    if m.keywords:
+        kws = ", ".join(html.escape(k) for k in m.keywords)
+        parts.append(f'<p class="keywords"><strong>Keywords:</strong> {kws}</p>')
+    if m.abstract:
+        parts.append(f'<div class="abstract"><p><strong>Abstract.</strong> '
+                     f"{inline_html(m.abstract)}</p></div>")
+    parts.append(f'<p class="downloads"><a href="../../editorial/#{m.slug}">What the cleaner '
+                 f"removed from this text</a></p>")
+    parts.append("</div>")
+    return "\n".join(parts) + "\n"
+
+
+def render_footnotes(notes: tuple[Footnote, ...]) -> str:
+    placed = [f for f in notes if f.placed]
+    if not placed:
+        return ""
+    items = []
+    for f in placed:
+        k = fn_id(f.key)
+        items.append(
+            f'<li id="fn:{k}"><span class="fn-label">{html.escape(f.key)}</span> '
+            f"{inline_html(f.text)} "
+            f'<a class="footnote-backref" href="#fnref:{k}" title="Back to the text">↩</a></li>'
+        )
+    return ('\n## Notes { #notes }\n\n<div class="footnote" markdown="0"><ol class="notes">'
+            + "".join(items) + "</ol></div>\n")
+
+
+def editorial_note(text_html: str) -> str:
+    return (f'<aside class="editorial-note" markdown="0"><p class="editorial-label">'
+            f"Editorial note</p>{text_html}</aside>\n")
+
+
+def render_article(article: Article, byline: tuple[str, ...], heading_ids: dict[int, str],
+                   references_md: str | None = None) -> str:
+    """The whole Markdown page of one article."""
+    m = article.meta
+    desc = (m.abstract or "")[:160].replace("\n", " ").replace('"', "'")
+    out = [f'---\ntitle: "{m.title.replace(chr(34), chr(39))}"\ndescription: "{desc}"\n---\n',
+           f"# {inline_text(m.title)} {{ #title }}\n", render_header(article, byline)]
+    for note in m.editorial:
+        out.append(editorial_note(f"<p>{inline_html(note)}</p>"))
+    unplaced = sorted((f for f in article.footnotes if not f.placed), key=lambda f: f.span.line)
+    for i, b in enumerate(article.blocks):
+        if isinstance(b, Heading):
+            out.append(f"{'#' * b.level} {inline_text(b.text)} {{ #{heading_ids[i]} }}\n")
+        elif isinstance(b, Paragraph):
+            out.append(_para(b.text, b.anchor))
+        elif isinstance(b, Quote):
+            out.append(_para(b.text, b.anchor, quote=True))
+        elif isinstance(b, Table):
+            out.append(render_table(b))
+        elif isinstance(b, ListBlock):
+            lines = []
+            for n, it in enumerate(b.items, start=1):
+                marker = f"{it.number or n}." if b.ordered else "-"
+                lines.append(f"{marker} {pnum(it.anchor)}{inline(it.text)}\n    {{: #{it.anchor} .para }}\n")
+                if it.quote:
+                    lines.append("\n" + _para(it.quote, it.quote_anchor, indent="    ", quote=True))
+            out.append("\n".join(lines))
+        # an unplaced note sits where its text stood in the source
+        nxt = article.blocks[i + 1].span.line if i + 1 < len(article.blocks) else 10**9
+        while unplaced and unplaced[0].span.line < nxt:
+            f = unplaced.pop(0)
+            out.append(editorial_note(
+                f"<p>The original prints the following note ({html.escape(f.key)}) "
+                f"here, at source line {f.span.line}, but its text has no marker for it:</p>"
+                f"<blockquote><p>{inline_html(f.text)}</p></blockquote>"))
+    out.append(render_footnotes(article.footnotes))
+    if article.references:
+        title = article.references_title or "References"
+        out.append(f"\n## {inline_text(title)} {{ #references }}\n")
+        if references_md:
+            out.append(references_md)
+        else:
+            numbered = all(r.number is not None for r in article.references)
+            for n, r in enumerate(article.references, start=1):
+                marker = f"{r.number}." if numbered else "-"
+                out.append(f"{marker} {inline(r.text)}\n    {{: #ref-{r.number or n} }}\n")
+    for bm in article.back_matter:
+        out.append(f"\n## {inline_text(bm.title)} {{ #{slugify(bm.title)} }}\n")
+        for p in bm.paragraphs:
+            out.append("<br>\n".join(inline(x) for x in p.split("\n")) + "\n")
+    return "\n".join(out)
