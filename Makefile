@@ -1,0 +1,53 @@
+# The CSTO Reader.  `make` (= `make site`) builds the site into site/; `make test` runs the tests.
+# Works as root on a fresh Debian 12 with nothing but python3: the first run installs the
+# Debian packages in scripts/debian-packages.txt and the Python packages in requirements.txt.
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+SETUP  := $(VENV)/.installed
+
+.DEFAULT_GOAL := site
+.PHONY: site test serve golden bib setup clean distclean
+
+# Set-up, redone when the pins or the Debian package list change.
+$(SETUP): requirements.txt pyproject.toml scripts/debian-packages.txt scripts/setup-system.sh
+	scripts/setup-system.sh
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $@
+
+setup: $(SETUP)
+
+# Build into site.tmp and replace site/ only on success: a failed build keeps the last good site.
+# The pipeline runs inside the build (scripts/mkdocs_hooks.py).
+site: $(SETUP)
+	rm -rf site.tmp
+	if $(PY) -m mkdocs build --strict -d site.tmp; then \
+		rm -rf site && mv site.tmp site; \
+	else \
+		rm -rf site.tmp; exit 1; \
+	fi
+
+test: $(SETUP)
+	$(PY) -m pytest -q
+
+# Live preview; rebuilds when docs/, sources/, bib/ or the pipeline change.
+serve: $(SETUP)
+	$(PY) -m mkdocs serve -a 127.0.0.1:8000
+
+# Regenerate the reviewed golden files under tests/ (review the diff before committing).
+golden: $(SETUP)
+	$(PY) -m csto_reader golden
+
+# Write the articles' reference lists as BibTeX under bib/.
+bib: $(SETUP)
+	$(PY) -m csto_reader bib
+
+clean:
+	rm -rf site site.tmp .pytest_cache .hypothesis .ruff_cache
+	find scripts tests -name __pycache__ -type d -prune -exec rm -rf {} +
+
+distclean: clean
+	rm -rf $(VENV) scripts/*.egg-info

@@ -1,0 +1,160 @@
+"""MkDocs hooks that run the CSTO Reader pipeline inside every MkDocs build.
+
+Listed under ``hooks:`` in ``mkdocs.yml`` (a hooks file, not a third-party plugin).
+
+* ``on_files`` runs ``csto_reader.pipeline.build(root)`` once per build (``mkdocs build``
+  and every rebuild of ``mkdocs serve``) and adds each page it returns as an in-memory
+  file, so no generated Markdown is ever written into ``docs/``.  The explicit ``nav`` in
+  ``mkdocs.yml`` can name these pages: MkDocs computes the navigation after ``on_files``.
+* ``on_post_build`` writes the pipeline's extra files (``report.json`` ...) into the site.
+* A pipeline error ends the build with the diagnostics as the message, without a traceback.
+* ``on_serve`` watches the pipeline's inputs and code, so ``mkdocs serve`` rebuilds when a
+  source text, a BibTeX file or a stage changes.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
+from mkdocs.plugins import get_plugin_logger
+from mkdocs.structure.files import File, Files
+
+# The directory holding the csto_reader package.  `make` installs the package editable;
+# _run_pipeline also puts this on sys.path, so the hook works without that install.
+_SCRIPTS = Path(__file__).resolve().parent
+
+log = get_plugin_logger("csto_reader")
+
+# What the pipeline reads, relative to the directory of mkdocs.yml.  Watched here rather than
+# under `watch:` in mkdocs.yml, because MkDocs rejects a `watch:` path that does not exist
+# (bib/ is empty, hence absent, in a fresh clone until the bibliography stage writes to it).
+WATCHED_PATHS = ("sources", "bib", "scripts/csto_reader")
+
+# Shown only while the pipeline generates no pages at all (its stages not yet wired in).
+PLACEHOLDER_PAGE = """# Not generated yet
+
+The pipeline that makes this page from the source texts is still being built.
+"""
+
+# Extra site files from the latest pipeline run, written by on_post_build.
+_extra_files: dict[str, bytes] = {}
+
+
+def on_files(files: Files, *, config: MkDocsConfig) -> Files:
+    """Run the pipeline and add its pages to the build as in-memory files."""
+    root = Path(config.config_file_path).parent
+    output = _run_pipeline(root)
+    _log_diagnostics(output.diagnostics)
+    docs_dir = os.path.relpath(config.docs_dir, root)
+
+    for src_uri, markdown in sorted(output.pages.items()):
+        _check_relative_path(src_uri)
+        if files.get_file_from_path(src_uri) is not None:
+            raise PluginError(
+                f"{docs_dir}/{src_uri}:1: error: this hand-written page has the path of a "
+                "page the pipeline generates; remove or rename it [page-collision]"
+            )
+        files.append(File.generated(config, src_uri, content=markdown))
+
+    if not output.pages:
+        _use_bootstrap_placeholders(files, config)
+
+    _extra_files.clear()
+    _extra_files.update(output.files)
+    return files
+
+
+def on_post_build(*, config: MkDocsConfig) -> None:
+    """Write the pipeline's extra files (paths relative to the site root) into the site."""
+    site_dir = Path(config.site_dir)
+    for rel_path, data in sorted(_extra_files.items()):
+        target = site_dir / _check_relative_path(rel_path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+
+
+def on_serve(server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
+    """Rebuild on changes to the source texts, the BibTeX files and the pipeline code."""
+    root = Path(config.config_file_path).parent
+    for rel_path in WATCHED_PATHS:
+        path = root / rel_path
+        if path.exists():
+            server.watch(str(path))
+    return server
+
+
+def _run_pipeline(root: Path) -> Any:
+    """Return ``pipeline.build(root)``; turn a ``BuildError`` into a ``PluginError``."""
+    # Forget the previously imported pipeline so that a rebuild under `mkdocs serve` runs
+    # the code as it is now, after an edit under scripts/csto_reader/.
+    for name in [n for n in sys.modules if n == "csto_reader" or n.startswith("csto_reader.")]:
+        del sys.modules[name]
+    # Not at module level: MkDocs restores sys.path after loading a hooks file.
+    if str(_SCRIPTS) not in sys.path:
+        sys.path.insert(0, str(_SCRIPTS))
+    from csto_reader import pipeline
+    from csto_reader.diagnostics import BuildError
+
+    try:
+        return pipeline.build(root)
+    except BuildError as error:
+        lines = [d.format() for d in error.diagnostics] or [str(error)]
+        count = len(error.diagnostics)
+        header = f"the pipeline stopped the build ({count} error{'s' if count != 1 else ''}):"
+        raise PluginError("\n".join([header, *lines])) from None
+
+
+def _log_diagnostics(diagnostics: list[Any]) -> None:
+    """Log the non-error diagnostics of a successful pipeline run.
+
+    `mkdocs build --strict` fails on any logged warning, so pipeline warnings are logged at
+    INFO (the formatted line already says "warning:") unless ``CSTO_STRICT=1`` asks for them
+    to fail a strict build.  Notes are logged at DEBUG (shown by ``mkdocs build -v``).
+    """
+    strict = os.environ.get("CSTO_STRICT") == "1"
+    for diagnostic in diagnostics:
+        if diagnostic.severity == "warning":
+            (log.warning if strict else log.info)(diagnostic.format())
+        elif diagnostic.severity != "error":
+            log.debug(diagnostic.format())
+
+
+def _use_bootstrap_placeholders(files: Files, config: MkDocsConfig) -> None:
+    """Let the site build while the pipeline generates no pages yet.
+
+    Every Markdown page the nav names that does not exist gets a placeholder, so the nav
+    and links to those pages resolve.  Once the pipeline returns any page this no longer
+    applies: a nav entry whose page is missing then fails the strict build.
+    """
+    missing = [p for p in _nav_pages(config.nav or []) if files.get_file_from_path(p) is None]
+    if files.get_file_from_path("index.md") is None and "index.md" not in missing:
+        missing.insert(0, "index.md")
+    log.info("the pipeline generated no pages yet: placeholders for " + ", ".join(missing))
+    for src_uri in missing:
+        files.append(File.generated(config, src_uri, content=PLACEHOLDER_PAGE))
+
+
+def _nav_pages(items: list[Any]) -> list[str]:
+    """Return the Markdown paths the nav names, in order."""
+    pages: list[str] = []
+    for item in items:
+        target = next(iter(item.values())) if isinstance(item, dict) and len(item) == 1 else item
+        if isinstance(target, list):
+            pages.extend(_nav_pages(target))
+        elif isinstance(target, str) and target.endswith(".md"):
+            pages.append(target)
+    return pages
+
+
+def _check_relative_path(path: str) -> PurePosixPath:
+    """Return ``path`` if it is a plain relative POSIX path inside the tree; else fail."""
+    pure = PurePosixPath(path)
+    if not path or "\\" in path or pure.is_absolute() or ".." in pure.parts:
+        raise PluginError(f"the pipeline returned an unsafe output path: {path!r}")
+    return pure
