@@ -1,4 +1,4 @@
-"""The CSTO Reader build pipeline.
+r"""The CSTO Reader build pipeline.
 
 Stages, one module each, plain data between them:
 

@@ -26,7 +26,9 @@ from .model import (
     Table,
 )
 
-MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~^-])")
+# Only what Python-Markdown reads as inline markup here: every line we write starts with
+# our own markup, so line-start syntax ("#", "-", "1.") cannot arise from source text.
+MD_SPECIAL = re.compile(r"([\\`*_{}\[\]#])")
 INLINE = re.compile(
     r"(?P<link>\[(?P<label>[^\]\n]+)\]\((?P<href>https?://[^)\s]+|mailto:[^)\s]+)\))"
     r"|(?P<auto><(?P<auto_url>https?://[^>\s]+)>)"

@@ -283,11 +283,16 @@ def segment(cleaned: Cleaned, meta: ArticleMeta, reporter: Reporter) -> Segmente
         label = LABEL.match(ch.text)
         if expect_abstract:
             abstract, expect_abstract = ch.text, False
+            removals.append(Removal(Span(path, ch.first, ch.last), ch.text, "header",
+                                    "the abstract, shown in the article header"))
             ch.kind = "front"
             continue
         if label:
             name = label.group(1).lower().replace(" ", "")
             ch.kind = "front"
+            if name in ("abstract", "keywords"):
+                removals.append(Removal(Span(path, ch.first, ch.last), ch.text, "header",
+                                        f"the {name}, shown in the article header"))
             if name == "abstract":
                 if label.group(2).strip():
                     abstract = label.group(2).strip()
@@ -301,6 +306,9 @@ def segment(cleaned: Cleaned, meta: ArticleMeta, reporter: Reporter) -> Segmente
         field_name = _front_field(ch.text, meta)
         if field_name:
             ch.kind = "front"
+            if field_name in ("title", "byline"):
+                removals.append(Removal(Span(path, ch.first, ch.last), ch.text, "header",
+                                        f"the {field_name}, shown in the article header"))
             if field_name == "title":
                 title_lines.extend(ln.number for ln in ch.lines)
             elif field_name == "byline":

@@ -1,0 +1,96 @@
+"""The one command-line entry point: ``python -m csto_reader <command>``.
+
+    build [--out DIR]   run the pipeline; print diagnostics; optionally write the pages
+    golden              regenerate tests/golden/ (generated Markdown + diagnostics)
+    bib                 regenerate bib/*.bib from the articles' reference lists
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .diagnostics import BuildError
+from .pipeline import build
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _print_diagnostics(diags) -> None:
+    for d in diags:
+        print(d.format(), file=sys.stderr)
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    try:
+        out = build(args.root)
+    except BuildError as e:
+        _print_diagnostics(e.diagnostics)
+        print(f"build failed: {len(e.diagnostics)} error(s)", file=sys.stderr)
+        return 1
+    _print_diagnostics(out.diagnostics)
+    if args.out:
+        for rel, text in out.pages.items():
+            p = Path(args.out) / rel
+            p.parent.mkdir(parents=True, exist_ok=True)
+            p.write_text(text, encoding="utf-8")
+        for rel, data in out.files.items():
+            p = Path(args.out) / rel
+            p.parent.mkdir(parents=True, exist_ok=True)
+            p.write_bytes(data)
+    print(f"built {len(out.articles)} articles, {len(out.pages)} pages", file=sys.stderr)
+    return 0
+
+
+def cmd_golden(args: argparse.Namespace) -> int:
+    """Write each article's generated Markdown and diagnostics to tests/golden/."""
+    try:
+        out = build(args.root)
+    except BuildError as e:
+        _print_diagnostics(e.diagnostics)
+        return 1
+    golden = args.root / "tests" / "golden"
+    golden.mkdir(parents=True, exist_ok=True)
+    for b in out.articles:
+        slug = b.article.meta.slug
+        (golden / f"{slug}.md").write_text(b.markdown, encoding="utf-8")
+        diags = [d.format() for d in out.diagnostics if d.span.file == b.article.source_path]
+        (golden / f"{slug}.diagnostics.txt").write_text("".join(f"{d}\n" for d in diags),
+                                                        encoding="utf-8")
+        print(f"wrote tests/golden/{slug}.md", file=sys.stderr)
+    return 0
+
+
+def cmd_bib(args: argparse.Namespace) -> int:
+    from .bibliography import regenerate_bibs
+    from .diagnostics import Reporter
+
+    try:
+        out = build(args.root)
+    except BuildError as e:
+        _print_diagnostics(e.diagnostics)
+        return 1
+    reporter = Reporter()
+    refs = {b.article.meta.slug: b.article.references for b in out.articles}
+    regenerate_bibs(args.root, refs, reporter)
+    _print_diagnostics(reporter.diagnostics)
+    return 1 if reporter.has_errors() else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="csto-reader", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--root", type=Path, default=ROOT, help="project root (default: this tree)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    b = sub.add_parser("build", help="run the pipeline")
+    b.add_argument("--out", help="write generated pages under this directory")
+    b.set_defaults(func=cmd_build)
+    sub.add_parser("golden", help="regenerate tests/golden/").set_defaults(func=cmd_golden)
+    sub.add_parser("bib", help="regenerate bib/*.bib").set_defaults(func=cmd_bib)
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

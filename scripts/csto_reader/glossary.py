@@ -1,0 +1,885 @@
+"""Glossary stage: terms from ``glossary/terms.yml``, their occurrences, and the page.
+
+The data file is a YAML list of terms.  Each term is a mapping::
+
+    - id: crrf                       # anchor on /glossary/, lowercase-hyphen
+      name: Collective Rapid Reaction Forces (CRRF)
+      variants: [Collective Rapid Reaction Forces, CRRF]   # as the articles write them
+      short: One neutral sentence for the tooltip (at most 200 characters).
+      explanation: A longer paragraph or two in our own words.
+      sources:                       # at least one; each item has one of three forms
+        - {bib: kornilenko2020}                       # a bibliography key
+        - {article: zhang-2023, line: 59}             # a line of sources/<slug>/article.txt
+        - {document: "Title", url: "https://..."}     # an official document, by address
+      related: [csto]                # ids of other terms
+      wordings:                      # optional: how each article words a provision
+        - {article: choi-2022, line: 3, text: "verbatim phrase from that line"}
+
+``load_terms`` validates the file and reports problems as
+``glossary/terms.yml:<line>: error: <message> [code]`` (lines from ``yaml.compose``);
+``check_against_sources`` checks the line references and quotations against the
+article texts.  ``find_occurrences`` and ``mark_terms`` find the terms in prose;
+``render_glossary_page`` writes the Markdown of ``/glossary/``.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .diagnostics import Reporter
+from .model import FN_CLOSE, FN_OPEN, Span
+
+# The entries the reader's pages link to by anchor; the build fails without them.
+REQUIRED_IDS: tuple[str, ...] = (
+    "crrf",
+    "charter-article-4",
+    "charter-article-5",
+    "treaty-article-4",
+    "security-community",
+)
+
+SHORT_MAX = 200
+
+_ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Bibliography keys: lowercase family name + year, optionally a/b/... ("shamarov2022a").
+_BIB_KEY_RE = re.compile(r"^[a-z][a-z-]*[0-9]{4}[a-z]?$")
+_SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+_TERM_KEYS = {"id", "name", "variants", "short", "explanation", "sources", "related", "wordings"}
+_REQUIRED_TERM_KEYS = ("id", "name", "variants", "short", "explanation", "sources")
+
+
+# ---------------------------------------------------------------- data
+
+
+@dataclass(frozen=True)
+class BibSource:
+    """A work in the merged bibliography, by citation key."""
+
+    key: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class ArticleLineSource:
+    """A line of ``sources/<slug>/article.txt`` that states the fact."""
+
+    slug: str
+    line: int
+    span: Span
+
+
+@dataclass(frozen=True)
+class DocumentSource:
+    """An official document, named with an address one of the article texts gives."""
+
+    title: str
+    url: str
+    span: Span
+
+
+Source = BibSource | ArticleLineSource | DocumentSource
+
+
+@dataclass(frozen=True)
+class Wording:
+    """How one article words a provision: a verbatim phrase from one source line."""
+
+    slug: str
+    line: int
+    text: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class Term:
+    id: str
+    name: str
+    variants: tuple[str, ...]
+    short: str
+    explanation: str
+    sources: tuple[Source, ...]
+    related: tuple[str, ...]
+    wordings: tuple[Wording, ...]
+    span: Span
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One match of a term in one body paragraph."""
+
+    term_id: str
+    slug: str
+    anchor: str
+    matched: str  # the text as the paragraph writes it
+    snippet: str  # about a dozen words around the match, with ellipses
+
+
+# ---------------------------------------------------------------- loading
+
+
+def _display_path(path: Path, root: Path | None) -> str:
+    if root is not None:
+        try:
+            return path.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            pass
+    return path.as_posix()
+
+
+class _Loader:
+    """Turns the composed YAML tree into terms, reporting every problem with its line."""
+
+    def __init__(self, file: str, reporter: Reporter) -> None:
+        self.file = file
+        self.reporter = reporter
+        self._constructor = yaml.SafeLoader("")
+
+    def span(self, node: yaml.Node) -> Span:
+        return Span(self.file, node.start_mark.line + 1)
+
+    def error(self, node: yaml.Node, message: str, code: str) -> None:
+        self.reporter.error(self.span(node), message, code)
+
+    def value(self, node: yaml.Node) -> object:
+        return self._constructor.construct_object(node, deep=True)
+
+    def mapping(self, node: yaml.Node, what: str) -> dict[str, tuple[yaml.Node, yaml.Node]] | None:
+        """Keys of a mapping node -> (key node, value node); reports repeated keys."""
+        if not isinstance(node, yaml.MappingNode):
+            self.error(node, f"{what} must be a mapping", "glossary-bad-type")
+            return None
+        out: dict[str, tuple[yaml.Node, yaml.Node]] = {}
+        for key_node, value_node in node.value:
+            key = str(self.value(key_node))
+            if key in out:
+                self.error(key_node, f"key {key!r} repeated in {what}", "glossary-duplicate-key")
+                continue
+            out[key] = (key_node, value_node)
+        return out
+
+    def string(self, node: yaml.Node, what: str, *, allow_empty: bool = False) -> str | None:
+        value = self.value(node) if isinstance(node, yaml.ScalarNode) else None
+        if not isinstance(value, str):
+            self.error(node, f"{what} must be a string", "glossary-bad-type")
+            return None
+        value = value.strip()
+        if not value and not allow_empty:
+            self.error(node, f"{what} is empty", "glossary-empty")
+            return None
+        return value
+
+    def sequence(self, node: yaml.Node, what: str) -> list[yaml.Node] | None:
+        if not isinstance(node, yaml.SequenceNode):
+            self.error(node, f"{what} must be a list", "glossary-bad-type")
+            return None
+        return list(node.value)
+
+    def positive_int(self, node: yaml.Node, what: str) -> int | None:
+        value = self.value(node) if isinstance(node, yaml.ScalarNode) else None
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            self.error(node, f"{what} must be a positive line number", "glossary-bad-type")
+            return None
+        return value
+
+    # -- items
+
+    def source(self, node: yaml.Node, term_id: str) -> Source | None:
+        fields = self.mapping(node, f"a source of {term_id!r}")
+        if fields is None:
+            return None
+        span = self.span(node)
+        keys = set(fields)
+        if keys == {"bib"}:
+            key = self.string(fields["bib"][1], "bib key")
+            if key is None:
+                return None
+            if not _BIB_KEY_RE.match(key):
+                self.error(
+                    fields["bib"][1],
+                    f"bib key {key!r} does not follow the scheme familyname+year (e.g. kornilenko2020)",
+                    "glossary-bad-source",
+                )
+                return None
+            return BibSource(key, span)
+        if keys == {"article", "line"}:
+            slug = self.string(fields["article"][1], "article slug")
+            line = self.positive_int(fields["line"][1], "line")
+            if slug is None or line is None:
+                return None
+            if not _SLUG_RE.match(slug):
+                self.error(fields["article"][1], f"bad article slug {slug!r}", "glossary-bad-source")
+                return None
+            return ArticleLineSource(slug, line, span)
+        if keys == {"document", "url"}:
+            title = self.string(fields["document"][1], "document title")
+            url = self.string(fields["url"][1], "document url")
+            if title is None or url is None:
+                return None
+            if not url.startswith(("https://", "http://")):
+                self.error(fields["url"][1], f"document url {url!r} is not an address", "glossary-bad-source")
+                return None
+            return DocumentSource(title, url, span)
+        self.error(
+            node,
+            "a source is {bib: key}, {article: slug, line: N} or {document: title, url: address}; "
+            f"got keys {sorted(keys)}",
+            "glossary-bad-source",
+        )
+        return None
+
+    def wording(self, node: yaml.Node, term_id: str) -> Wording | None:
+        fields = self.mapping(node, f"a wording of {term_id!r}")
+        if fields is None:
+            return None
+        if set(fields) != {"article", "line", "text"}:
+            self.error(
+                node,
+                f"a wording is {{article: slug, line: N, text: phrase}}; got keys {sorted(fields)}",
+                "glossary-bad-wording",
+            )
+            return None
+        slug = self.string(fields["article"][1], "article slug")
+        line = self.positive_int(fields["line"][1], "line")
+        text = self.string(fields["text"][1], "wording text")
+        if slug is None or line is None or text is None:
+            return None
+        return Wording(slug, line, text, self.span(node))
+
+    def term(self, node: yaml.Node) -> tuple[Term, dict[str, yaml.Node]] | None:
+        """One term, plus the nodes of its related ids (checked once all ids are known)."""
+        fields = self.mapping(node, "a term")
+        if fields is None:
+            return None
+        ok = True
+        for key, (key_node, _) in fields.items():
+            if key not in _TERM_KEYS:
+                self.error(key_node, f"unknown key {key!r} in a term", "glossary-unknown-key")
+                ok = False
+        for key in _REQUIRED_TERM_KEYS:
+            if key not in fields:
+                self.error(node, f"term has no {key!r}", "glossary-missing-field")
+                ok = False
+        if not ok:
+            return None
+
+        term_id = self.string(fields["id"][1], "id")
+        if term_id is not None and not _ID_RE.match(term_id):
+            self.error(fields["id"][1], f"id {term_id!r} is not lowercase-hyphen", "glossary-bad-id")
+            term_id = None
+        label = term_id or "?"
+        name = self.string(fields["name"][1], "name")
+
+        short_node = fields["short"][1]
+        short = self.string(short_node, "short definition", allow_empty=True)
+        if short is not None and not short:
+            self.error(short_node, f"term {label!r} has an empty short definition", "glossary-empty-short")
+            short = None
+        elif short is not None and len(short) > SHORT_MAX:
+            self.error(
+                short_node,
+                f"short definition of {label!r} has {len(short)} characters (at most {SHORT_MAX})",
+                "glossary-short-too-long",
+            )
+        explanation = self.string(fields["explanation"][1], "explanation")
+
+        variants: list[str] = []
+        variant_nodes = self.sequence(fields["variants"][1], "variants")
+        if variant_nodes is not None:
+            for vnode in variant_nodes:
+                variant = self.string(vnode, "variant")
+                if variant is None:
+                    continue
+                if re.search(r"[\[\]<>`]", variant):
+                    self.error(vnode, f"variant {variant!r} holds markup characters", "glossary-bad-variant")
+                    continue
+                if variant in variants:
+                    self.reporter.warning(self.span(vnode), f"variant {variant!r} repeated", "glossary-duplicate-variant")
+                    continue
+                variants.append(variant)
+            if not variants:
+                self.error(fields["variants"][1], f"term {label!r} has no variants", "glossary-empty")
+
+        sources: list[Source] = []
+        source_nodes = self.sequence(fields["sources"][1], "sources")
+        if source_nodes is not None:
+            for snode in source_nodes:
+                source = self.source(snode, label)
+                if source is not None:
+                    sources.append(source)
+            if not source_nodes:
+                self.error(fields["sources"][1], f"term {label!r} cites no source", "glossary-no-source")
+
+        related: dict[str, yaml.Node] = {}
+        if "related" in fields:
+            for rnode in self.sequence(fields["related"][1], "related") or []:
+                rid = self.string(rnode, "related id")
+                if rid is not None:
+                    related.setdefault(rid, rnode)
+
+        wordings: list[Wording] = []
+        if "wordings" in fields:
+            for wnode in self.sequence(fields["wordings"][1], "wordings") or []:
+                wording = self.wording(wnode, label)
+                if wording is not None:
+                    wordings.append(wording)
+
+        if term_id is None or name is None or short is None or explanation is None or not variants:
+            return None
+        term = Term(
+            id=term_id,
+            name=name,
+            variants=tuple(variants),
+            short=short,
+            explanation=explanation,
+            sources=tuple(sources),
+            related=tuple(related),
+            wordings=tuple(wordings),
+            span=self.span(node),
+        )
+        return term, related
+
+
+def load_terms(
+    path: Path,
+    reporter: Reporter,
+    *,
+    root: Path | None = None,
+    required_ids: Sequence[str] = REQUIRED_IDS,
+) -> list[Term]:
+    """Read and validate the glossary file; return the terms that are well formed.
+
+    Problems are reported to ``reporter`` with the file (relative to ``root`` when
+    given) and the line of the offending YAML node: duplicate ids, unknown related
+    ids, missing required ids, empty or over-long short definitions, malformed
+    sources and wordings.  A term with an error in its own fields is left out; the
+    rest are returned in file order.
+    """
+    file = _display_path(path, root)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        reporter.error(Span(file, 1), f"cannot read the glossary: {exc.strerror}", "glossary-unreadable")
+        return []
+    try:
+        document = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else 1
+        problem = getattr(exc, "problem", None) or str(exc)
+        reporter.error(Span(file, line), f"YAML syntax: {problem}", "glossary-yaml")
+        return []
+    if document is None:
+        reporter.error(Span(file, 1), "the glossary is empty", "glossary-empty")
+        return []
+
+    loader = _Loader(file, reporter)
+    items = loader.sequence(document, "the glossary (a list of terms)")
+    if items is None:
+        return []
+
+    terms: list[Term] = []
+    related_nodes: list[dict[str, yaml.Node]] = []
+    first_line: dict[str, int] = {}
+    for item in items:
+        loaded = loader.term(item)
+        if loaded is None:
+            continue
+        term, related = loaded
+        if term.id in first_line:
+            reporter.error(
+                term.span,
+                f"duplicate id {term.id!r} (first defined at line {first_line[term.id]})",
+                "glossary-duplicate-id",
+            )
+            continue
+        first_line[term.id] = term.span.line
+        terms.append(term)
+        related_nodes.append(related)
+
+    for term, related in zip(terms, related_nodes):
+        for rid, rnode in related.items():
+            if rid == term.id:
+                reporter.warning(loader.span(rnode), f"term {term.id!r} lists itself as related", "glossary-self-related")
+            elif rid not in first_line:
+                reporter.error(
+                    loader.span(rnode),
+                    f"term {term.id!r} names unknown related id {rid!r}",
+                    "glossary-unknown-related",
+                )
+
+    for rid in required_ids:
+        if rid not in first_line:
+            reporter.error(Span(file, 1), f"required term {rid!r} is missing", "glossary-missing-required")
+
+    # Two terms claiming the same variant make every match of it ambiguous.
+    owner: dict[str, str] = {}
+    for term in terms:
+        for variant in term.variants:
+            key = variant if _is_case_sensitive(variant) else variant.casefold()
+            if key in owner and owner[key] != term.id:
+                reporter.warning(
+                    term.span,
+                    f"variant {variant!r} of {term.id!r} is also a variant of {owner[key]!r}",
+                    "glossary-variant-clash",
+                )
+            owner.setdefault(key, term.id)
+    return terms
+
+
+# ---------------------------------------------------------------- checks against the texts
+
+# A backslash run before punctuation is a Markdown escape in the received texts
+# (Zhang's URLs read ``dogovor\\_o_...``); compare without it.
+_ESCAPE_RE = re.compile(r"\\+(?=[^\w\s])")
+
+
+def normalize_for_comparison(text: str) -> str:
+    """Text with Markdown escapes removed and whitespace runs collapsed."""
+    return re.sub(r"\s+", " ", _ESCAPE_RE.sub("", text)).strip()
+
+
+def check_against_sources(
+    terms: Sequence[Term],
+    texts: Mapping[str, Sequence[str]],
+    reporter: Reporter,
+    *,
+    bib_keys: set[str] | None = None,
+) -> None:
+    """Check every line reference, quotation and document address against the texts.
+
+    ``texts`` maps an article slug to the lines of its ``article.txt`` (line 1 first).
+    A wording must occur on its stated line (after removing Markdown escapes and
+    collapsing whitespace); an ``{article, line}`` source must name an existing line;
+    a document's address must appear in one of the texts; with ``bib_keys``, a bib
+    source must name a known key.
+    """
+    all_text = normalize_for_comparison("\n".join("\n".join(lines) for lines in texts.values()))
+
+    def line_of(slug: str, line: int, span: Span) -> str | None:
+        lines = texts.get(slug)
+        if lines is None:
+            reporter.error(span, f"unknown article {slug!r}", "glossary-unknown-article")
+            return None
+        if line > len(lines):
+            reporter.error(span, f"{slug} has {len(lines)} lines, not {line}", "glossary-bad-line")
+            return None
+        if not lines[line - 1].strip():
+            reporter.error(span, f"line {line} of {slug} is blank", "glossary-bad-line")
+            return None
+        return lines[line - 1]
+
+    for term in terms:
+        for source in term.sources:
+            if isinstance(source, ArticleLineSource):
+                line_of(source.slug, source.line, source.span)
+            elif isinstance(source, DocumentSource):
+                if normalize_for_comparison(source.url).rstrip("/") not in all_text:
+                    reporter.error(
+                        source.span,
+                        f"no article text gives the address {source.url!r}",
+                        "glossary-unsourced-url",
+                    )
+            elif bib_keys is not None and source.key not in bib_keys:
+                reporter.error(source.span, f"unknown bibliography key {source.key!r}", "glossary-unknown-bib")
+        for wording in term.wordings:
+            text = line_of(wording.slug, wording.line, wording.span)
+            if text is None:
+                continue
+            if normalize_for_comparison(wording.text) not in normalize_for_comparison(text):
+                reporter.error(
+                    wording.span,
+                    f"wording {wording.text!r} is not on line {wording.line} of {wording.slug}",
+                    "glossary-wording-mismatch",
+                )
+
+
+def report_unused(terms: Sequence[Term], occurrences: Mapping[str, Sequence[Occurrence]], reporter: Reporter) -> None:
+    """Warn about each term that no article paragraph uses."""
+    for term in terms:
+        if not occurrences.get(term.id):
+            reporter.warning(term.span, f"term {term.id!r} occurs in no article paragraph", "glossary-term-unused")
+
+
+# ---------------------------------------------------------------- matching
+
+
+def _is_case_sensitive(variant: str) -> bool:
+    """Acronyms match case-sensitively: a variant with a word of two or more capitals
+    ("CRRF", "IGOs", "EurAsEC", "UN Charter"); everything else ignores case."""
+    return any(sum(ch.isupper() for ch in word) >= 2 for word in variant.split())
+
+
+def _variant_pattern(variant: str) -> str:
+    # Words may be separated by any whitespace run (line wraps, double spaces,
+    # no-break spaces in the received texts).
+    body = r"\s+".join(re.escape(word) for word in variant.split())
+    return rf"(?<!\w){body}(?!\w)"
+
+
+@dataclass(frozen=True)
+class _Match:
+    start: int
+    end: int
+    term_id: str
+
+
+class _Matcher:
+    """All variants of all terms, tried longest first so a longer name wins."""
+
+    def __init__(self, terms: Iterable[Term]) -> None:
+        entries: list[tuple[str, str]] = []
+        self.variants_of: dict[str, list[str]] = {}
+        for term in terms:
+            for variant in term.variants:
+                entries.append((variant, term.id))
+                self.variants_of.setdefault(term.id, []).append(variant)
+        entries.sort(key=lambda e: (-len(e[0]), e[0]))
+        self.patterns = [
+            (re.compile(_variant_pattern(v), 0 if _is_case_sensitive(v) else re.IGNORECASE), tid)
+            for v, tid in entries
+        ]
+        # "Collective Rapid Reaction Forces (CRRF)": a name followed by another
+        # variant of the same term in parentheses is one mention, not two.
+        self.paren_patterns: dict[str, re.Pattern[str]] = {}
+        for tid, variants in self.variants_of.items():
+            alternatives = [
+                f"(?:{_variant_pattern(v)})" if _is_case_sensitive(v) else f"(?i:{_variant_pattern(v)})"
+                for v in sorted(variants, key=len, reverse=True)
+            ]
+            self.paren_patterns[tid] = re.compile(r"\s*\(\s*(?:" + "|".join(alternatives) + r")\s*\)")
+
+    def matches(self, text: str, blocked: Sequence[tuple[int, int]] = ()) -> list[_Match]:
+        """Non-overlapping matches in text order, none touching a ``blocked`` range."""
+        taken = [False] * (len(text) + 1)
+        for start, end in blocked:
+            for i in range(max(start, 0), min(end, len(text))):
+                taken[i] = True
+        found: list[_Match] = []
+        for pattern, tid in self.patterns:
+            for m in pattern.finditer(text):
+                start, end = m.start(), m.end()
+                if any(taken[start:end]):
+                    continue
+                paren = self.paren_patterns[tid].match(text, end)
+                if paren and not any(taken[end : paren.end()]):
+                    end = paren.end()
+                for i in range(start, end):
+                    taken[i] = True
+                found.append(_Match(start, end, tid))
+        found.sort(key=lambda m: m.start)
+        return found
+
+
+@functools.lru_cache(maxsize=8)
+def _matcher_for(terms: tuple[Term, ...]) -> _Matcher:
+    # Building the matcher compiles a pattern per variant; pages call mark_terms
+    # once per paragraph with the same terms.
+    return _Matcher(terms)
+
+
+_FN_TOKEN_RE = re.compile(re.escape(FN_OPEN) + ".*?" + re.escape(FN_CLOSE))
+
+
+def _snippet(text: str, start: int, end: int, words: int = 5) -> str:
+    """The match with about ``words`` words either side, ellipses where cut."""
+    before = text[:start].split()
+    after = text[end:].split()
+    head = before[-words:]
+    tail = after[:words]
+    parts = [*head, " ".join(text[start:end].split()), *tail]
+    snippet = " ".join(parts)
+    if len(before) > len(head):
+        snippet = "… " + snippet
+    if len(after) > len(tail):
+        snippet = snippet + " …"
+    return snippet
+
+
+def find_occurrences(
+    terms: Sequence[Term], paragraphs: Iterable[tuple[str, str, str]]
+) -> dict[str, list[Occurrence]]:
+    """Every mention of every term in the given body paragraphs.
+
+    ``paragraphs`` yields ``(slug, anchor, text)`` with the plain text of one body
+    paragraph.  Matches are whole words; acronyms match case-sensitively, other
+    variants ignore case; longer variants are tried first, and a name followed by its
+    acronym in parentheses counts once.  The result maps every term id (also those
+    with no match) to its occurrences in paragraph order.
+    """
+    matcher = _matcher_for(tuple(terms))
+    result: dict[str, list[Occurrence]] = {term.id: [] for term in terms}
+    for slug, anchor, raw in paragraphs:
+        # Footnote markers are not prose: drop them before matching.
+        text = _FN_TOKEN_RE.sub("", raw)
+        for m in matcher.matches(text):
+            result[m.term_id].append(
+                Occurrence(
+                    term_id=m.term_id,
+                    slug=slug,
+                    anchor=anchor,
+                    matched=text[m.start : m.end],
+                    snippet=_snippet(text, m.start, m.end),
+                )
+            )
+    return result
+
+
+# ---------------------------------------------------------------- marking
+
+# Regions of a Markdown paragraph where no term may be marked (besides links and
+# bracketed text and HTML elements, found by the scanners below).
+_PROTECTED_RES: tuple[re.Pattern[str], ...] = (
+    re.compile(r"(`+).*?\1|`+[^`]*$", re.S),  # inline code (and an unclosed code span)
+    re.compile(r"<[^<>\n]*>"),  # any tag, comment or autolink
+    re.compile(r"\bhttps?://[^\s<>()]+"),  # a bare address
+    re.compile(r"\{[^{}\n]*\}"),  # attribute lists
+    re.compile(re.escape(FN_OPEN) + ".*?" + re.escape(FN_CLOSE), re.S),  # footnote tokens
+    re.compile(r"^[ \t]{0,3}#{1,6}(?:[ \t].*)?$", re.M),  # a heading line
+    # A parenthesized author-date citation not yet marked: "(Pedersen 2002; Kozyulin 2012)".
+    re.compile(r"\((?=[^()]*[A-Z][^()]*?\b(?:1[5-9]|20)\d\d[a-z]?\b)[^()]*\)"),
+    re.compile(r"&#?\w+;"),  # character references
+    re.compile(r"\\."),  # backslash escapes
+)
+
+_VOID_ELEMENTS = frozenset({"area", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"})
+_TAG_RE = re.compile(r"<(/?)([A-Za-z][\w-]*)\b[^<>]*?(/?)>")
+
+
+def _closing(text: str, start: int, open_ch: str, close_ch: str) -> int | None:
+    """Index of the bracket closing the one at ``start`` (nesting and escapes respected)."""
+    depth = 0
+    i = start
+    while i < len(text):
+        ch = text[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == open_ch:
+            depth += 1
+        elif ch == close_ch:
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    return None
+
+
+def _bracket_ranges(text: str) -> list[tuple[int, int]]:
+    """Links, images, reference links and any other ``[...]`` (footnote refs ``[^n]``)."""
+    ranges: list[tuple[int, int]] = []
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch != "[":
+            i += 1
+            continue
+        close = _closing(text, i, "[", "]")
+        if close is None:
+            i += 1
+            continue
+        end = close + 1
+        if end < len(text) and text[end] in "([":
+            follow = _closing(text, end, text[end], ")" if text[end] == "(" else "]")
+            if follow is not None:
+                end = follow + 1
+        start = i - 1 if i > 0 and text[i - 1] == "!" else i
+        ranges.append((start, end))
+        i = end
+    return ranges
+
+
+def _element_ranges(text: str) -> list[tuple[int, int]]:
+    """Inline HTML elements with their content, e.g. ``<span class="cite">...</span>``."""
+    ranges: list[tuple[int, int]] = []
+    stack: list[tuple[str, int]] = []
+    for m in _TAG_RE.finditer(text):
+        closing, name, self_closing = m.group(1), m.group(2).lower(), m.group(3)
+        if self_closing or name in _VOID_ELEMENTS:
+            continue
+        if not closing:
+            stack.append((name, m.start()))
+            continue
+        for depth in range(len(stack) - 1, -1, -1):
+            if stack[depth][0] == name:
+                if depth == 0:
+                    ranges.append((stack[0][1], m.end()))
+                del stack[depth:]
+                break
+    # An element left open protects the rest of the text: better unmarked than broken.
+    if stack:
+        ranges.append((stack[0][1], len(text)))
+    return ranges
+
+
+def _protected_ranges(text: str) -> list[tuple[int, int]]:
+    ranges = _bracket_ranges(text) + _element_ranges(text)
+    for pattern in _PROTECTED_RES:
+        ranges.extend((m.start(), m.end()) for m in pattern.finditer(text))
+    return ranges
+
+
+def _title_attr(text: str) -> str:
+    """The short definition made safe inside a Markdown link title in double quotes."""
+    replacements = {"&": "&amp;", '"': "&quot;", "(": "&#40;", ")": "&#41;", "[": "&#91;", "]": "&#93;",
+                    "<": "&lt;", ">": "&gt;", "\\": "&#92;", "*": "&#42;", "_": "&#95;", "`": "&#96;"}
+    return "".join(replacements.get(ch, ch) for ch in " ".join(text.split()))
+
+
+def term_link(text: str, term: Term, glossary_url: str) -> str:
+    """The Markdown for one marked term: link to its entry, tooltip from its short text."""
+    return f'[{text}]({glossary_url}#{term.id} "{_title_attr(term.short)}"){{ .term }}'
+
+
+def mark_terms(
+    markdown_text: str,
+    terms: Sequence[Term],
+    already_marked: set[str],
+    glossary_url: str = "../../glossary/",
+) -> str:
+    """Mark the first occurrence of each term not yet in ``already_marked``.
+
+    Each marked occurrence becomes ``[text](<glossary_url>#id "short"){ .term }`` and
+    its id is added to ``already_marked`` (the set is mutated, so a caller can mark
+    once per page or once per section).  Nothing is marked inside links or other
+    bracketed text (footnote references ``[^n]`` included), inline code, HTML tags or
+    elements (citations marked ``<span class="cite">``), attribute lists, footnote
+    tokens, heading lines or parenthesized author-date citations.  The visible text is
+    unchanged.
+    """
+    if not terms:
+        return markdown_text
+    by_id = {term.id: term for term in terms}
+    matcher = _matcher_for(tuple(terms))
+    chosen: list[_Match] = []
+    for m in matcher.matches(markdown_text, _protected_ranges(markdown_text)):
+        if m.term_id in already_marked:
+            continue
+        already_marked.add(m.term_id)
+        chosen.append(m)
+    out = markdown_text
+    for m in reversed(chosen):
+        out = out[: m.start] + term_link(out[m.start : m.end], by_id[m.term_id], glossary_url) + out[m.end :]
+    return out
+
+
+# ---------------------------------------------------------------- the page
+
+_MD_SPECIAL_RE = re.compile(r"([\\`*_\[\]{}<>#|])")
+
+
+def md_escape(text: str) -> str:
+    """Plain text made literal in Markdown (no emphasis, links, tags or code)."""
+    text = _FN_TOKEN_RE.sub("", text)
+    return _MD_SPECIAL_RE.sub(r"\\\1", " ".join(text.split()))
+
+
+def _sort_key(term: Term) -> str:
+    return re.sub(r"^[^\w]+", "", term.name).casefold()
+
+
+def _paragraph_label(anchor: str) -> str:
+    m = re.fullmatch(r"p(\d+)", anchor)
+    return f"¶ {m.group(1)}" if m else anchor
+
+
+def _article_url(slug: str, anchor: str | None = None) -> str:
+    return f"../articles/{slug}/" + (f"#{anchor}" if anchor else "")
+
+
+def render_glossary_page(
+    terms: Sequence[Term],
+    occurrences: Mapping[str, Sequence[Occurrence]],
+    article_titles: Mapping[str, str],
+    line_to_anchor: Mapping[tuple[str, int], str] | None = None,
+    *,
+    bibliography_url: str = "../bibliography/",
+) -> str:
+    """Markdown for ``/glossary/``: every term, alphabetically, with its evidence.
+
+    Each entry is a heading anchored by the term id (attr_list ``{ #id }``), then the
+    short definition, the explanation, how each article words the provision (for
+    entries with wordings), the sources, related terms, and where the articles use
+    the term (article, paragraph number, snippet, linked).  ``line_to_anchor`` maps
+    ``(slug, source line)`` to a paragraph anchor; without it, line references link
+    to the article page.
+    """
+    line_to_anchor = line_to_anchor or {}
+    names = {term.id: term.name for term in terms}
+    article_order = {slug: i for i, slug in enumerate(article_titles)}
+
+    def title(slug: str) -> str:
+        return md_escape(article_titles.get(slug, slug))
+
+    def line_link(slug: str, line: int) -> str:
+        anchor = line_to_anchor.get((slug, line))
+        label = f"{title(slug)}, {_paragraph_label(anchor)}" if anchor else f"{title(slug)}, source line {line}"
+        return f"[{label}]({_article_url(slug, anchor)})"
+
+    out: list[str] = [
+        "# Glossary",
+        "",
+        "Institutions, documents, events and ideas that the articles share. Each entry says "
+        "what the term means, on what source, and where each article uses it. Definitions are "
+        "the editors' own; quotations are the articles' words.",
+        "",
+    ]
+    for term in sorted(terms, key=_sort_key):
+        out += [f"## {md_escape(term.name)} {{ #{term.id} }}", ""]
+        out += [f"**{md_escape(term.short)}**", ""]
+        for para in re.split(r"\n\s*\n", term.explanation.strip()):
+            out += [md_escape(para), ""]
+        others = [v for v in term.variants if v != term.name]
+        if others:
+            out += ["*Written in the articles as:* " + ", ".join(f"“{md_escape(v)}”" for v in others), ""]
+
+        if term.wordings:
+            out += ["**How the articles word it**", ""]
+            for w in sorted(term.wordings, key=lambda w: (article_order.get(w.slug, len(article_order)), w.line)):
+                out.append(f"- {line_link(w.slug, w.line)}: “{md_escape(w.text)}”")
+            out.append("")
+
+        if term.sources:
+            out += ["**Sources**", ""]
+            for source in term.sources:
+                if isinstance(source, BibSource):
+                    out.append(f"- [{source.key}]({bibliography_url}#{source.key})")
+                elif isinstance(source, ArticleLineSource):
+                    out.append(f"- {line_link(source.slug, source.line)}")
+                else:
+                    out.append(f"- [{md_escape(source.title)}](<{source.url}>)")
+            out.append("")
+
+        related = [rid for rid in term.related if rid in names]
+        if related:
+            out += ["**Related:** " + ", ".join(f"[{md_escape(names[rid])}](#{rid})" for rid in related), ""]
+
+        found = occurrences.get(term.id, ())
+        out += ["**Where the articles use it**", ""]
+        if not found:
+            out += ["*No article paragraph uses this term.*", ""]
+            continue
+        seen: set[tuple[str, str]] = set()
+        by_article: dict[str, list[Occurrence]] = {}
+        for occ in found:
+            if (occ.slug, occ.anchor) in seen:
+                continue
+            seen.add((occ.slug, occ.anchor))
+            by_article.setdefault(occ.slug, []).append(occ)
+        for slug in sorted(by_article, key=lambda s: (article_order.get(s, len(article_order)), s)):
+            out.append(f"- *{title(slug)}*")
+            for occ in by_article[slug]:
+                out.append(
+                    f"    - [{_paragraph_label(occ.anchor)}]({_article_url(slug, occ.anchor)}): {md_escape(occ.snippet)}"
+                )
+        out.append("")
+    return "\n".join(out).rstrip() + "\n"

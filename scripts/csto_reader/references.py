@@ -1,0 +1,856 @@
+"""Reference list items -> structured references with BibTeX fields.
+
+Input: ``ReferenceItem``s from the segmenter (one reference per item, joined onto one
+line, list markers stripped, conversion escapes undone, Markdown emphasis and links
+left in place).  Output: ``Reference``s whose ``fields`` are ready for BibTeX.
+
+Two styles occur in the lists and each has its own header rule:
+
+* author-date (APA-like): ``Family, I., & Family, I. (2009[, Month Day]). Title. ...``
+* Russian bibliographic style: ``Family I.I., Family I.I. Title // Journal. 2007.
+  Tom 3, № 10 (19):77–79 [In Russian].``
+
+After the header, the rest of the item is read by shape (an italic title, a
+``City: Publisher`` tail, a ``volume(issue), pages`` tail, an ``In ... (Eds.)`` phrase, a
+``[thesis]`` marker, a month in the date), never by the wording of any one reference.
+Text no rule understands is kept (as ``@misc`` with the whole text as title) and flagged.
+
+Field values are plain Unicode text; only ``author`` and ``editor`` use BibTeX name
+syntax (``Family, Given and Family, Given``, corporate names in braces).  LaTeX escaping
+is the bibliography module's business, when it writes.
+
+Citation keys (``assign_keys``): first author's family name, ASCII-folded and lowercased,
+without particles (``dos Santos`` -> ``santos``), plus the year: ``kornilenko2020``.  A
+letter the list itself gives is kept (``Shamarov, P. V. (2022a)`` -> ``shamarov2022a``).
+A corporate author gives the initials of its significant words when it has three or
+more (``Collective Security Treaty Organization`` -> ``csto``, ``Commission on Global
+Governance`` -> ``cgg``), otherwise its words run together (``Sipri`` -> ``sipri``,
+``UN News`` -> ``unnews``).  When one list holds two different works with the same key,
+they get the letters a, b, ... in list order (APA's own device); a repeated listing of
+the same work (Zhang lists Sipri 2015 twice) keeps an entry of its own, keyed
+``sipri2015-2`` with ``x-duplicate-of = {sipri2015}``, so every list item stays visible.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+
+from rapidfuzz import fuzz
+
+from .diagnostics import Reporter
+from .model import ReferenceItem, Span
+
+# --------------------------------------------------------------------- data
+
+
+@dataclass(frozen=True)
+class Reference:
+    """One reference list item, parsed.
+
+    ``fields`` maps BibTeX field names to plain-text values (do not mutate it).  Besides
+    the bibliographic fields it holds the provenance fields ``x-source`` (``file:line``),
+    ``x-source-text`` (the item as received) and ``x-list-position`` (numbered lists).
+    ``key`` is empty until ``assign_keys`` gives one.
+    """
+
+    entry_type: str
+    fields: Mapping[str, str] = field(hash=False)
+    text: str
+    span: Span
+    number: int | None = None
+    key: str = ""
+
+    def get(self, name: str, default: str = "") -> str:
+        """The value of field ``name``, or ``default``."""
+        return self.fields.get(name, default)
+
+
+# Field order used when writing; fields not listed follow in alphabetical order.
+FIELD_ORDER: tuple[str, ...] = (
+    "author",
+    "editor",
+    "title",
+    "journal",
+    "booktitle",
+    "edition",
+    "volume",
+    "number",
+    "pages",
+    "pagetotal",
+    "publisher",
+    "institution",
+    "organization",
+    "address",
+    "year",
+    "date",
+    "doi",
+    "url",
+    "note",
+    "langid",
+    "x-year-suffix",
+    "x-list-position",
+    "x-duplicate-of",
+    "x-corrected",
+    "x-source",
+    "x-source-text",
+)
+
+# Words that make a publisher an institution issuing reports or working papers rather
+# than a book publisher ("Center for a New American Security", "OECD Economics
+# Department", "International Centre for Counter-Terrorism").  A name with "Press" is a
+# publisher ("Oxford University Press").
+_INSTITUTION_WORDS = re.compile(
+    r"\b(?:Institute|Institution|Centre|Center|Council|Department|Foundation|Bureau"
+    r"|University|Agency|Commission)\b",
+    re.IGNORECASE,
+)
+
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        (
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ),
+        start=1,
+    )
+}
+
+_ORDINALS = {
+    "first": "1",
+    "second": "2",
+    "third": "3",
+    "fourth": "4",
+    "fifth": "5",
+    "sixth": "6",
+    "seventh": "7",
+    "eighth": "8",
+    "ninth": "9",
+    "tenth": "10",
+}
+
+# ------------------------------------------------------------ DOI and links
+
+# A DOI as the lists write it: bare, ``doi:10...``, ``https://doi.org/10...``,
+# ``http://dx.doi.org/10...``, and the broken ``https://doi:10...`` / ``https://DOI:10...``.
+_DOI_FORMS = re.compile(
+    r"^(?:https?://)?(?:(?:dx\.)?doi\.org/|doi:\s*)?(?P<doi>10\.\d{4,9}/\S+)$",
+    re.IGNORECASE,
+)
+
+
+def normalize_doi(value: str) -> str | None:
+    """The bare ``10.xxxx/...`` form of a DOI written in any of the lists' forms.
+
+    Returns None when ``value`` is not a DOI (an ordinary URL, say).
+    """
+    value = value.strip().rstrip(".,;")
+    m = _DOI_FORMS.match(value)
+    return m.group("doi") if m else None
+
+
+def unescape_url(url: str) -> str:
+    """Undo Markdown escapes a conversion left in a URL (``dogovor\\_o`` -> ``dogovor_o``)."""
+    return re.sub(r"\\+([_$&#%*])", r"\1", url.strip())
+
+
+# Links as the conversions write them: ``[label](url)``, ``<url>``, or a bare URL.  A
+# file extension the conversion split off after the link ("...kyrgystan](...). Html.")
+# is put back onto the URL.
+_LINK = re.compile(
+    r"(?:(?:Retrieved|Available)\s+from:?\s*)?"
+    r"(?:\[[^\]]*\]\((?P<md>[^)\s]+)\)|<(?P<angle>(?:https?://|doi:)[^>\s]+)>"
+    r"|(?P<bare>(?:https?://|doi:\s?10\.)[^\s<>]+))"
+    r"(?P<ext>\.\s*(?:Html?|Pdf|Php|Aspx?)\b)?",
+    re.IGNORECASE,
+)
+
+
+def _extract_links(text: str) -> tuple[str, list[str]]:
+    """Remove every link from ``text``; return the rest and the URLs in order."""
+    urls: list[str] = []
+
+    def take(m: re.Match[str]) -> str:
+        url = m.group("md") or m.group("angle") or m.group("bare") or ""
+        url = unescape_url(url).rstrip(".,;")
+        if m.group("ext"):
+            url += "." + re.sub(r"\W", "", m.group("ext")).lower()
+        urls.append(url)
+        return " "
+
+    rest = _LINK.sub(take, text)
+    return rest, urls
+
+
+# ----------------------------------------------------------- small helpers
+
+
+def ascii_fold(text: str) -> str:
+    """``Šćepanović`` -> ``Scepanovic``: strip accents, keep ASCII only."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return decomposed.encode("ascii", "ignore").decode("ascii")
+
+
+def _strip_emphasis(text: str) -> str:
+    return text.replace("*", "")
+
+
+def _tidy(text: str) -> str:
+    """Collapse spaces and stray punctuation left where links were cut out."""
+    text = re.sub(r"\s+", " ", text).strip()
+    text = re.sub(r"\s+([.,;:])", r"\1", text)
+    text = re.sub(r"\.(?:\s*\.)+", ".", text)  # ". ." where a link was cut out -> "."
+    text = re.sub(r",(?:\s*,)+", ",", text)
+    return text.strip()
+
+
+def _clean_value(text: str) -> str:
+    """A field value: no emphasis markers, no surrounding quotes or end punctuation."""
+    text = _strip_emphasis(text).strip().lstrip(".,;: ")
+    text = re.sub(r"[\s.,;:]+$", "", text)
+    text = text.strip("'\u2018\u2019")
+    return text.strip()
+
+
+def _clean_title(text: str) -> str:
+    """A title keeps a final ``?`` or ``!`` but loses a final period or comma."""
+    text = _strip_emphasis(text).strip().lstrip(".,;: ")
+    text = re.sub(r"[\s.,;:]+$", "", text)
+    if len(text) > 1 and text[0] in "'\u2018" and text[-1] in "'\u2019":
+        text = text[1:-1]
+    return text.strip()
+
+
+def _pages(text: str) -> str:
+    """``1–17`` / ``22-27`` -> ``1--17`` (BibTeX's range dash)."""
+    return re.sub(r"\s*[-–—]+\s*", "--", text.strip())
+
+
+# Abbreviations whose period does not end a sentence ("St. Petersburg", "Vol. 8").
+_ABBREVIATIONS = {"st", "mt", "dr", "jr", "sr", "vol", "no", "nos", "pp", "p", "ed", "eds", "vs"}
+
+
+def _is_abbreviation(before: str) -> bool:
+    word = re.split(r"\s", before)[-1] if before else ""
+    word = word.lstrip("(\"'“‘*")
+    if not word:
+        return False
+    if word.lower() in _ABBREVIATIONS:
+        return True
+    # initials and dotted abbreviations: "J", "U.S", "A.B"
+    return re.fullmatch(r"(?:[A-Za-z]\.)*[A-Za-z]", word) is not None
+
+
+def sentence_breaks(text: str, marks: str = ".") -> list[int]:
+    """Indexes just after each sentence end (``marks`` followed by a space and a capital,
+    digit, quote or emphasis), skipping abbreviations and initials."""
+    out = []
+    for m in re.finditer(rf"[{re.escape(marks)}][\"”’']?\s+(?=[A-Z0-9\"“‘'*«])", text):
+        if m.group().startswith(".") and _is_abbreviation(text[: m.start()]):
+            continue
+        out.append(m.start() + 1 + (1 if m.group()[1:2] in "\"”’'" else 0))
+    return out
+
+
+def _split_title_container(head: str) -> tuple[str, str]:
+    """Split ``Title. Container`` into its parts.
+
+    An italic segment at the end is the container.  Otherwise the first sentence end
+    (a period) splits them: titles rarely contain a full stop, container names do
+    ("Vestnik RUDN. International Relations").  With no period, the last ``?``/``!``
+    does ("... crise do Cazaquistão? Boletim de Conjuntura").
+    """
+    head = head.strip()
+    m = re.search(r"\*([^*]+)\*[\s.,]*$", head)
+    if m and head[: m.start()].strip():
+        return head[: m.start()], m.group(1)
+    breaks = sentence_breaks(head, ".")
+    if breaks:
+        return head[: breaks[0]], head[breaks[0] :]
+    breaks = sentence_breaks(head, "?!")
+    if breaks:
+        return head[: breaks[-1]], head[breaks[-1] :]
+    return head, ""
+
+
+def _split_sentences(text: str) -> list[str]:
+    parts, start = [], 0
+    for i in sentence_breaks(text, "."):
+        parts.append(text[start:i])
+        start = i
+    parts.append(text[start:])
+    return [p.strip().rstrip(".").strip() for p in parts if p.strip().rstrip(".").strip()]
+
+
+def _publisher_fields(text: str) -> dict[str, str]:
+    """``Baltimore, MD: Johns Hopkins University Press`` -> address + publisher;
+    ``Berlin/Heidelberg (Springer 2003)`` -> address + publisher; else publisher."""
+    text = _clean_value(text)
+    if not text:
+        return {}
+    m = re.fullmatch(r"(?P<addr>[^()]+?)\s*\((?P<pub>[^()]+?)\s+\d{4}\)", text)
+    if m:
+        return {"address": m.group("addr").strip(), "publisher": m.group("pub").strip()}
+    m = re.fullmatch(r"(?P<addr>[^:]{2,40}?):\s*(?P<pub>.+)", text)
+    if m and not re.search(r"\d", m.group("addr")):
+        return {"address": m.group("addr").strip(), "publisher": m.group("pub").strip()}
+    return {"publisher": ", ".join(_split_sentences(text))}
+
+
+def _is_institution(name: str) -> bool:
+    return bool(_INSTITUTION_WORDS.search(name)) and not re.search(r"\bPress\b", name, re.I)
+
+
+def _edition(title: str) -> tuple[str, str | None]:
+    """``Title (1st ed.)`` / ``Title. (Third Edition)`` -> title, edition number."""
+    m = re.search(r"[\s.]*\((?P<ed>\w+)\s+(?:ed\.?|edition)\)\s*$", title, re.IGNORECASE)
+    if not m:
+        return title, None
+    ed = m.group("ed").lower()
+    ed = _ORDINALS.get(ed, re.sub(r"(?<=\d)(?:st|nd|rd|th)$", "", ed))
+    return title[: m.start()], ed
+
+
+# ------------------------------------------------------------------- names
+
+_INITIALS = r"(?:[A-Z][a-z]{0,2}\.[\s-]?)+"
+
+
+def _space_initials(given: str) -> str:
+    """``A.B.`` -> ``A. B.`` so that BibTeX sees two initials."""
+    return re.sub(r"\.(?=[A-Z])", ". ", given.strip())
+
+
+def _family_given(family: str, given: str) -> str:
+    given = _space_initials(given)
+    # the list's final period after a particle or a full given name ("dos.", "Alexey.")
+    given = re.sub(r"(?<=[a-z])\.$", "", given)
+    # a particle written after the initials ("Santos, J. C. D. dos") belongs to the family
+    m = re.fullmatch(rf"({_INITIALS}?)\s*((?:[a-z]+\s*)+)", given + " " if given else "")
+    if m and m.group(2).strip():
+        family = f"{m.group(2).strip()} {family}"
+        given = m.group(1).strip()
+    return f"{family.strip()}, {given.strip()}" if given.strip() else family.strip()
+
+
+def _corporate(name: str) -> str:
+    return "{" + re.sub(r"\s+", " ", name).strip().rstrip(".").strip() + "}"
+
+
+def parse_names_apa(text: str) -> tuple[list[str], bool]:
+    """Names as APA lists write them, as BibTeX names; the flag says all were understood.
+
+    Handles ``Family, I. I., & Family, I.``, given-first editor lists (``H. Gärtner,
+    J. W. Honig & H. Akbulut``), full given names (``Ulyukaev, Alexey``), a trailing
+    particle (``Santos, J. C. D. dos``) and corporate authors (``UN News``), which
+    become one braced name.
+    """
+    text = re.sub(r"\s+", " ", text).strip().rstrip(",")
+    if not text:
+        return [], False
+    tokens = [
+        t.strip()
+        for t in re.split(r",?\s*&\s*|,\s*and\s+|\s+and\s+|,\s*", text)
+        if t.strip()
+    ]
+    # given-first: every token is "I. I. Family"
+    given_first = re.compile(rf"(?P<given>{_INITIALS})\s*(?P<family>[^\s.].*)")
+    if all(given_first.fullmatch(t) for t in tokens):
+        names = []
+        for t in tokens:
+            gm = given_first.fullmatch(t)
+            assert gm is not None
+            names.append(_family_given(gm.group("family"), gm.group("given")))
+        return names, True
+    if "," not in text:
+        return [_corporate(text)], True
+    # family-first pairs
+    if len(tokens) % 2 == 0:
+        pairs = list(zip(tokens[0::2], tokens[1::2], strict=True))
+        given_ok = re.compile(rf"{_INITIALS}(?:\s*[a-z]+)*\.?|[A-Z][a-z]+(?:-[A-Z][a-z]+)?\.?")
+        if all(given_ok.fullmatch(g.strip()) for _, g in pairs):
+            return [_family_given(f, g) for f, g in pairs], True
+    return [_corporate(text)], False
+
+
+_RU_NAME = rf"[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)?\s{_INITIALS}"
+
+
+def parse_names_ru(text: str) -> list[str]:
+    """``Troitsky E.F., Zinoviev V.P.`` -> ``["Troitsky, E. F.", "Zinoviev, V. P."]``."""
+    names = []
+    for part in re.split(r",\s*", text.strip().rstrip(",")):
+        m = re.fullmatch(rf"(?P<family>.+?)\s+(?P<given>{_INITIALS})", part.strip())
+        if m:
+            names.append(_family_given(m.group("family"), m.group("given")))
+        elif part.strip():
+            names.append(_corporate(part))
+    return names
+
+
+def split_names(value: str) -> list[str]:
+    """Split a BibTeX name list on ``and`` outside braces."""
+    out, depth, start, i = [], 0, 0, 0
+    while i < len(value):
+        c = value[i]
+        if c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+        elif depth == 0 and value.startswith(" and ", i):
+            out.append(value[start:i].strip())
+            start = i + 5
+            i += 4
+        i += 1
+    out.append(value[start:].strip())
+    return [n for n in out if n]
+
+
+def name_parts(name: str) -> dict[str, str]:
+    """One BibTeX name -> ``{"literal": ...}`` or ``{"family", "given", "particle"}``."""
+    name = name.strip()
+    if name.startswith("{") and name.endswith("}"):
+        return {"literal": name[1:-1]}
+    family, _, given = name.partition(",")
+    particle = ""
+    m = re.match(r"((?:[a-z]+\s+)+)(.+)", family.strip())
+    if m:
+        particle, family = m.group(1).strip(), m.group(2)
+    return {"family": family.strip(), "given": given.strip(), "particle": particle}
+
+
+_STOPWORDS = {"of", "the", "on", "for", "and", "in", "to", "a", "an", "de", "du"}
+
+
+def corporate_key(name: str) -> str:
+    """The key stem of a corporate author (see the module docstring)."""
+    words = [w for w in re.findall(r"[A-Za-z0-9]+", ascii_fold(name))]
+    significant = [w for w in words if w.lower() not in _STOPWORDS]
+    if len(significant) >= 3:
+        return "".join(w[0] for w in significant).lower()
+    return "".join(words).lower()
+
+
+def first_family(reference: Reference) -> str:
+    """The first author's (or editor's) family name as a key stem: ASCII, lowercase."""
+    names = split_names(reference.get("author") or reference.get("editor"))
+    if not names:
+        return ""
+    parts = name_parts(names[0])
+    if "literal" in parts:
+        return corporate_key(parts["literal"])
+    return re.sub(r"[^a-z0-9]", "", ascii_fold(parts["family"]).lower())
+
+
+# ------------------------------------------------------------------ parsing
+
+_LANG_NOTE = re.compile(r"[(\[]\s*In\s+(?P<lang>[A-Z][a-z]+)\s*[)\]]\.?")
+
+_APA_HEAD = re.compile(
+    r"^(?P<names>.+?)\s*"
+    r"(?:\((?P<role>[Ee]ds?)\.?\)\.?\s*)?"
+    r"\((?P<year>\d{4})(?P<suffix>[a-z])?"
+    r"(?:,\s*(?P<month>[A-Z][a-z]+)\.?(?:\s+(?P<day>\d{1,2}))?)?\)"
+    r"[.,]?\s*(?P<rest>.*)$"
+)
+
+_RU_HEAD = re.compile(rf"^(?P<names>(?:{_RU_NAME},\s*)*{_RU_NAME})\s*(?P<rest>.+)$")
+
+_THESIS = re.compile(
+    r"\s*\[(?P<kind>(?:doctoral |master'?s? |phd |ph\.d\. )?(?:thesis|dissertation)[^\]]*)\]",
+    re.IGNORECASE,
+)
+
+_IN_BOOK = re.compile(
+    r"^(?P<title>.+)[.,]?\s+[Ii]n:?\s+(?P<editors>[^()]+?)\s*\((?P<role>[Ee]ds?)\.?\)\s*,?\s*"
+    r"(?P<after>.+)$"
+)
+
+# "Journal, 20(4), 707-720" / "Journal, 14, 829-838" / "Journal, (1), 22-27" /
+# "*Journal* 24(4), 325-327" / "Journal, 16(2)."
+_ARTICLE_TAIL = re.compile(
+    r"^(?P<head>.+?)[,.]?\s+"
+    r"(?:(?P<volume>\d+)(?:\s*\((?P<number>[^()]+)\))?|\((?P<number2>[^()]+)\))"
+    r"(?:,\s*(?:pp?\.\s*)?(?P<pages>[A-Za-z]?\d+(?:\s*[-–—]\s*[A-Za-z]?\d+)?))?\s*\.?$"
+)
+
+# "*Container*. 3-28." : an italic container followed by pages only.
+_PAGES_ONLY_TAIL = re.compile(
+    r"^(?P<head>.+?\*(?P<container>[^*]+)\*)[.,]\s*(?P<pages>\d+\s*[-–—]\s*\d+)\s*\.?$"
+)
+
+
+def _source_label(span: Span) -> str:
+    if span.end_line and span.end_line != span.line:
+        return f"{span.file}:{span.line}-{span.end_line}"
+    return f"{span.file}:{span.line}"
+
+
+def parse_source_label(label: str) -> Span:
+    """Inverse of the ``x-source`` label: ``file:12`` or ``file:12-14`` -> ``Span``."""
+    m = re.fullmatch(r"(?P<file>.+):(?P<line>\d+)(?:-(?P<end>\d+))?", label.strip())
+    if not m:
+        return Span(label, 0)
+    end = int(m.group("end")) if m.group("end") else None
+    return Span(m.group("file"), int(m.group("line")), end)
+
+
+def parse_reference(item: ReferenceItem, slug: str, reporter: Reporter) -> Reference:
+    """Parse one reference list item into a ``Reference`` (key not yet assigned).
+
+    ``slug`` names the article in messages.  Problems are reported and the item is kept:
+    an item no rule understands becomes ``@misc`` with its text as the title.
+    """
+    text = re.sub(r"\s+", " ", item.text).strip()
+    rest, urls = _extract_links(text)
+    fields: dict[str, str] = {}
+
+    doi = next((d for d in (normalize_doi(u) for u in urls) if d), None)
+    others = [u for u in urls if not normalize_doi(u)]
+    if doi:
+        fields["doi"] = doi
+    if others:
+        fields["url"] = others[0]
+        for extra in others[1:]:
+            reporter.warning(item.span, f"{slug}: second URL dropped: {extra}", "ref-url")
+
+    languages = [m.group("lang") for m in _LANG_NOTE.finditer(rest)]
+    if languages:
+        fields["note"] = f"In {languages[0]}"
+        fields["langid"] = languages[0].lower()
+        rest = _LANG_NOTE.sub(" ", rest)
+    rest = _tidy(rest)
+
+    entry_type, parsed = _parse_apa(rest, item, slug, reporter)
+    if entry_type is None:
+        entry_type, parsed = _parse_russian(rest)
+    if entry_type is None:
+        reporter.warning(
+            item.span,
+            f"{slug}: no rule understands this reference; kept as @misc: {text[:80]}",
+            "ref-unparsed",
+        )
+        entry_type, parsed = "misc", {"title": _clean_title(rest)}
+    # the parsed fields come first; link and language fields keep their values
+    fields = {**{k: v for k, v in parsed.items() if v}, **fields}
+
+    if entry_type == "online" and "url" not in fields and "doi" not in fields:
+        # a dated item without a link is a document, not a web page
+        entry_type = "misc"
+    if item.number is not None:
+        fields["x-list-position"] = str(item.number)
+    fields["x-source"] = _source_label(item.span)
+    fields["x-source-text"] = text
+    return Reference(entry_type, fields, text, item.span, item.number)
+
+
+def _parse_apa(
+    rest: str, item: ReferenceItem, slug: str, reporter: Reporter
+) -> tuple[str | None, dict[str, str]]:
+    m = _APA_HEAD.match(rest)
+    if not m:
+        return None, {}
+    names, ok = parse_names_apa(m.group("names"))
+    if not ok:
+        reporter.warning(
+            item.span, f"{slug}: author names not understood: {m.group('names')}", "ref-names"
+        )
+    f: dict[str, str] = {"editor" if m.group("role") else "author": " and ".join(names)}
+    f["year"] = m.group("year")
+    if m.group("suffix"):
+        f["x-year-suffix"] = m.group("suffix")
+    month = _MONTHS.get((m.group("month") or "").lower())
+    if month:
+        f["date"] = f"{m.group('year')}-{month:02d}"
+        if m.group("day"):
+            f["date"] += f"-{int(m.group('day')):02d}"
+    body = m.group("rest").strip()
+
+    # [thesis]
+    tm = _THESIS.search(body)
+    if tm:
+        title, _, after = body.partition(tm.group(0))
+        f["title"] = _clean_title(title)
+        pub = _publisher_fields(after)
+        if "publisher" in pub:
+            pub["institution"] = pub.pop("publisher")
+        return "thesis", {**f, **pub, "type": tm.group("kind").strip()}
+
+    # a part of an edited book: "Title. In I. Editor (Ed.), Book (pp. 1-2). City: Publisher."
+    im = _IN_BOOK.match(body)
+    if im:
+        f["title"] = _clean_title(im.group("title"))
+        editors, _ = parse_names_apa(im.group("editors"))
+        f["editor"] = " and ".join(editors)
+        after = im.group("after").strip()
+        pm = re.search(r"\s*\(pp?\.\s*(?P<pages>[^)]+)\)", after)
+        if pm:
+            f["pages"] = _pages(pm.group("pages"))
+            after = after[: pm.start()] + after[pm.end() :]
+        em = re.match(r"\*(?P<book>[^*]+)\*(?P<after>.*)$", after)
+        if em:
+            booktitle, after = em.group("book"), em.group("after")
+        else:
+            booktitle, after = _split_title_container(after)
+        f["booktitle"] = _clean_title(booktitle)
+        f.update(_publisher_fields(after))
+        return "incollection", f
+
+    dated = "date" in f
+    if not dated:
+        am = _ARTICLE_TAIL.match(body)
+        if am:
+            title, journal = _split_title_container(am.group("head"))
+            if journal:
+                f["title"] = _clean_title(title)
+                f["journal"] = _clean_value(journal)
+                f["volume"] = am.group("volume") or ""
+                f["number"] = am.group("number") or am.group("number2") or ""
+                f["pages"] = _pages(am.group("pages") or "")
+                return "article", f
+        pm = _PAGES_ONLY_TAIL.match(body)
+        if pm:
+            title, container = _split_title_container(pm.group("head"))
+            f["title"] = _clean_title(title)
+            f["pages"] = _pages(pm.group("pages"))
+            container = _clean_value(container)
+            if _is_institution(container):
+                f["institution"] = container
+                return "report", f
+            f["journal"] = container
+            return "article", f
+
+    # title, then publisher / site
+    if body.startswith("*"):
+        em = re.match(r"\*(?P<title>[^*]+)\*(?P<after>.*)$", body)
+        assert em is not None or "*" not in body[1:]
+        title, after = (em.group("title"), em.group("after")) if em else (body, "")
+        italic_title = True
+    else:
+        title, after = _split_title_container(body)
+        italic_title = False
+    title, edition = _edition(_clean_title(title))
+    f["title"] = _clean_title(title)
+    if edition:
+        f["edition"] = edition
+    after = _clean_value(after)
+
+    if dated:
+        if after and _is_institution(after):
+            f["institution"] = ", ".join(_split_sentences(after))
+            return "report", f
+        if after:
+            f["organization"] = ", ".join(_split_sentences(after))
+        return "online", f
+    pub = _publisher_fields(after)
+    if italic_title or ("address" in pub):
+        if pub and _is_institution(pub.get("publisher", "")) and "address" not in pub:
+            f["institution"] = pub["publisher"]
+            return "report", f
+        if not pub:
+            # an italic title with no publisher: a web document, if it has a link
+            return "online", f
+        f.update(pub)
+        return "book", f
+    if not after:
+        return "misc", f
+    return None, {}
+
+
+def _parse_russian(rest: str) -> tuple[str | None, dict[str, str]]:
+    """``Family I.I. Title // Journal. 2007. Tom 3, № 10 (19):77–79``, or a book
+    ``Family I.I. Title. City: Publisher. 2014:256``."""
+    m = _RU_HEAD.match(rest)
+    if not m:
+        return None, {}
+    f: dict[str, str] = {"author": " and ".join(parse_names_ru(m.group("names")))}
+    body = m.group("rest").strip()
+    years = list(re.finditer(r"(?:^|\.\s)(?P<year>\d{4})(?=[.:;,\s]|$)", body))
+    if not years:
+        return None, {}
+    ym = years[-1]
+    f["year"] = ym.group("year")
+    head, tail = body[: ym.start()].strip(), body[ym.end() :].strip(" .")
+
+    vol = re.search(r"(?:\bTom|\bVol\.?|\bVolume)\s*(?P<v>[0-9IVXLC]+)\b", tail)
+    num = re.search(r"(?:№|\bNo\.?|\bIss\.?)\s*(?P<n>\d+(?:\s*\(\d+\))?)", tail)
+    pages = re.search(r":\s*(?P<p>\d+\s*[-–—]\s*\d+)\s*$", tail)
+    total = re.search(r":\s*(?P<t>\d+)\s*$", tail)
+    if vol:
+        f["volume"] = vol.group("v")
+    if num:
+        f["number"] = num.group("n")
+    if pages:
+        f["pages"] = _pages(pages.group("p"))
+
+    if " // " in head:
+        title, _, journal = head.partition(" // ")
+        f["title"] = _clean_title(title)
+        f["journal"] = _clean_value(journal)
+        return "article", f
+    parts = _split_sentences(head)
+    if (vol or num) and len(parts) >= 2:
+        f["title"] = _clean_title(". ".join(parts[:-1]))
+        f["journal"] = parts[-1]
+        return "article", f
+    if pages and len(parts) >= 2:
+        # "Title. Book. Place. 2011:339–350": a part of a book
+        f["title"] = _clean_title(parts[0])
+        if len(parts) >= 3:
+            f["booktitle"] = ". ".join(parts[1:-1])
+            f["address"] = parts[-1]
+        else:
+            f["booktitle"] = parts[1]
+        return "incollection", f
+    if total:
+        f["pagetotal"] = total.group("t")
+    if len(parts) >= 2:
+        f["title"] = _clean_title(". ".join(parts[:-1]))
+        f.update(_publisher_fields(parts[-1]))
+    else:
+        f["title"] = _clean_title(head)
+    return "book", f
+
+
+# --------------------------------------------------------------- sameness
+
+
+def normalize_title(title: str) -> str:
+    """Lowercase ASCII words only: for comparing titles."""
+    folded = ascii_fold(_strip_emphasis(title)).lower()
+    return " ".join(re.findall(r"[a-z0-9]+", folded))
+
+
+# Thresholds for ``same_work`` (rapidfuzz scores, 0-100, on normalized titles).
+# A work listed twice differs by case, punctuation, emphasis, a dropped article or an
+# edition note: ratio stays >= 90 (a few characters in a 40+ character title).
+# token_set_ratio >= 95 also accepts reordered or partly repeated words, but it gives
+# 100 when one title's words are a subset of the other's ("Regionalism" vs
+# "Regionalism and security"), so it needs lengths within 80% of each other.
+# Different works by one author in one year (Shamarov 2022a/2022b) score far below
+# (about 30-45), so the margin is wide on both sides.
+TITLE_RATIO = 90.0
+TITLE_TOKEN_SET = 95.0
+TITLE_LENGTH_RATIO = 0.8
+
+
+def titles_match(a: str, b: str) -> bool:
+    """Whether two titles name the same work, by the thresholds above."""
+    ta, tb = normalize_title(a), normalize_title(b)
+    if not ta or not tb:
+        return False
+    if fuzz.ratio(ta, tb) >= TITLE_RATIO:
+        return True
+    shorter, longer = sorted((len(ta), len(tb)))
+    return (
+        fuzz.token_set_ratio(ta, tb) >= TITLE_TOKEN_SET
+        and shorter / longer >= TITLE_LENGTH_RATIO
+    )
+
+
+def same_work(a: Reference, b: Reference) -> bool:
+    """Whether two references name the same work.
+
+    Same DOI -> same; two different DOIs -> different.  Otherwise the first author's
+    family name and the year must be equal (and letters the lists give, 2022a vs
+    2022b, must not differ), and the titles must match (``titles_match``).
+    """
+    da, db = a.get("doi").lower(), b.get("doi").lower()
+    if da and db:
+        return da == db
+    if first_family(a) != first_family(b) or a.get("year") != b.get("year"):
+        return False
+    sa, sb = a.get("x-year-suffix"), b.get("x-year-suffix")
+    if sa and sb and sa != sb:
+        return False
+    return titles_match(a.get("title") or a.text, b.get("title") or b.text)
+
+
+# -------------------------------------------------------------------- keys
+
+
+def base_key(reference: Reference) -> str:
+    """Family name + year (+ the letter the list gives): ``shamarov2022a``."""
+    family = first_family(reference) or "anon"
+    year = reference.get("year") or "nd"
+    return f"{family}{year}{reference.get('x-year-suffix')}"
+
+
+def make_key(reference: Reference, taken: set[str], letter: str = "") -> str:
+    """A key for ``reference`` not in ``taken``: ``base_key`` + ``letter``, and if that is
+    taken, ``-2``, ``-3``, ... after it (the mark of a repeated listing)."""
+    key = base_key(reference) + letter
+    if key not in taken:
+        return key
+    n = 2
+    while f"{key}-{n}" in taken:
+        n += 1
+    return f"{key}-{n}"
+
+
+def assign_keys(references: Sequence[Reference]) -> list[Reference]:
+    """Give every reference of one list its key (rules in the module docstring)."""
+    groups: dict[str, list[int]] = {}
+    for i, ref in enumerate(references):
+        groups.setdefault(base_key(ref), []).append(i)
+
+    # within each group of equal base keys, cluster the listings of the same work
+    letter_of: dict[int, str] = {}
+    first_of: dict[int, int] = {}  # listing index -> index of the first listing of its work
+    for members in groups.values():
+        works: list[list[int]] = []
+        for i in members:
+            for work in works:
+                if same_work(references[work[0]], references[i]):
+                    work.append(i)
+                    break
+            else:
+                works.append([i])
+        for w, work in enumerate(works):
+            letter = chr(ord("a") + w) if len(works) > 1 else ""
+            for i in work:
+                letter_of[i] = letter
+                first_of[i] = work[0]
+
+    taken: set[str] = set()
+    keys: dict[int, str] = {}
+    out: list[Reference] = []
+    for i, ref in enumerate(references):
+        key = make_key(ref, taken, letter_of[i])
+        taken.add(key)
+        keys[i] = key
+        fields = dict(ref.fields)
+        if first_of[i] != i:
+            fields["x-duplicate-of"] = keys[first_of[i]]
+        out.append(replace(ref, key=key, fields=fields))
+    return out
+
+
+def parse_reference_list(
+    items: Sequence[ReferenceItem], slug: str, reporter: Reporter
+) -> list[Reference]:
+    """Parse a whole list and assign keys; note repeated listings of one work."""
+    refs = assign_keys([parse_reference(item, slug, reporter) for item in items])
+    by_key = {r.key: r for r in refs}
+    for ref in refs:
+        dup = ref.get("x-duplicate-of")
+        if dup:
+            reporter.note(
+                ref.span,
+                f"{slug}: {ref.key} repeats {dup} (listed at line {by_key[dup].span.line})",
+                "ref-duplicate",
+            )
+    return refs
