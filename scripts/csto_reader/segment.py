@@ -45,6 +45,8 @@ BACK_LABELS = {"about the author", "about the authors", "contribution of the aut
 IMRAD = {"introduction", "materials and methods", "methods", "methodology", "results",
          "discussion", "results and discussion", "conclusion", "conclusions",
          "literature review", "background", "theoretical framework"}
+FUNCTION_WORDS = {"a", "an", "the", "that", "as", "of", "and", "or", "to", "with", "in",
+                  "on", "by", "for", "from", "which", "who", "is", "are", "was", "were"}
 IMRAD_CONTAINERS = {"results", "discussion", "results and discussion"}
 
 MARKED_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*$")
@@ -171,6 +173,9 @@ def looks_unmarked_heading(text: str) -> bool:
     if not (t[0].isupper() or t[0].isdigit()) or t.isdigit():
         return False
     if ORDERED_ITEM.match(t) or BULLET_ITEM.match(t) or footnote_body(t) or BARE_BODY.match(t):
+        return False
+    # a lead-in to a quotation or a cut sentence, not a title: "..., stated that"
+    if t.split()[-1] in FUNCTION_WORDS or (", " in t and words(t) > 8):
         return False
     return any(c.isalpha() for c in t)
 
