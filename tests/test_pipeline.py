@@ -205,6 +205,18 @@ def test_paragraph_anchors_sequential_and_unique(by_slug, slug):
     assert all(f'href="#{i}"' in page for i in ids)
 
 
+@pytest.mark.parametrize("slug", SLUGS)
+def test_addresses_are_stable(by_slug, slug):
+    """Syllabi link to these addresses: a change to any of them must be a reviewed change
+    of tests/golden/<slug>.anchors.tsv (regenerate with `make golden`)."""
+    from csto_reader.anchors import anchor_index
+
+    b = by_slug[slug]
+    got = "".join(f"{a}\t{line}\t{w}\n" for a, w, line in anchor_index(b.article.blocks,
+                                                                         b.heading_ids))
+    assert got == (ROOT / "tests" / "golden" / f"{slug}.anchors.tsv").read_text(encoding="utf-8")
+
+
 def test_anchor_examples(by_slug):
     page = to_html(by_slug["zhang-2023"].markdown)
     assert 'id="p12"' in page and 'id="introduction"' in page

@@ -54,3 +54,30 @@ def number_blocks(blocks: tuple) -> tuple[tuple, dict[int, str]]:
         else:
             out.append(b)
     return tuple(out), heading_ids
+
+
+def anchor_index(blocks: tuple, heading_ids: dict[int, str]) -> list[tuple[str, str, int]]:
+    """Every stable address of an article: (anchor, first words, source line), in order.
+
+    Headings give their slug; paragraphs, quotes, list items and tables their ``pN``.
+    """
+    from .footnotes import split_tokens
+
+    def first_words(text: str, n: int = 8) -> str:
+        plain = "".join(v for k, v in split_tokens(text) if k == "text")
+        return " ".join(plain.split()[:n])
+
+    out: list[tuple[str, str, int]] = []
+    for i, b in enumerate(blocks):
+        if isinstance(b, Heading):
+            out.append((heading_ids[i], b.text, b.span.line))
+        elif isinstance(b, (Paragraph, Quote)):
+            out.append((b.anchor, first_words(b.text), b.span.line))
+        elif isinstance(b, Table):
+            out.append((b.anchor, b.caption or "Table", b.span.line))
+        elif isinstance(b, ListBlock):
+            for it in b.items:
+                out.append((it.anchor, first_words(it.text), it.span.line))
+                if it.quote:
+                    out.append((it.quote_anchor, first_words(it.quote), it.span.line))
+    return out

@@ -11,6 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from .anchors import anchor_index
 from .diagnostics import BuildError
 from .pipeline import build
 
@@ -58,7 +59,10 @@ def cmd_golden(args: argparse.Namespace) -> int:
         diags = [d.format() for d in out.diagnostics if d.span.file == b.article.source_path]
         (golden / f"{slug}.diagnostics.txt").write_text("".join(f"{d}\n" for d in diags),
                                                         encoding="utf-8")
-        print(f"wrote tests/golden/{slug}.md", file=sys.stderr)
+        index = anchor_index(b.article.blocks, b.heading_ids)
+        (golden / f"{slug}.anchors.tsv").write_text(
+            "".join(f"{a}\t{line}\t{words}\n" for a, words, line in index), encoding="utf-8")
+        print(f"wrote tests/golden/{slug}.md and .anchors.tsv", file=sys.stderr)
     return 0
 
 
