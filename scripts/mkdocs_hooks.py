@@ -5,7 +5,8 @@ Listed under ``hooks:`` in ``mkdocs.yml`` (a hooks file, not a third-party plugi
 * ``on_files`` runs ``csto_reader.pipeline.build(root)`` once per build (``mkdocs build``
   and every rebuild of ``mkdocs serve``) and adds each page it returns as an in-memory
   file, so no generated Markdown is ever written into ``docs/``.  The explicit ``nav`` in
-  ``mkdocs.yml`` can name these pages: MkDocs computes the navigation after ``on_files``.
+  ``mkdocs.yml`` can name these pages: MkDocs computes the navigation after ``on_files``,
+  and a nav entry naming a page the pipeline did not generate fails the strict build.
 * ``on_post_build`` writes the pipeline's extra files (``report.json`` ...) into the site.
 * A pipeline error ends the build with the diagnostics as the message, without a traceback.
 * ``on_serve`` watches the pipeline's inputs and code, so ``mkdocs serve`` rebuilds when a
@@ -36,12 +37,6 @@ log = get_plugin_logger("csto_reader")
 # (bib/ is empty, hence absent, in a fresh clone until the bibliography stage writes to it).
 WATCHED_PATHS = ("sources", "bib", "scripts/csto_reader")
 
-# Shown only while the pipeline generates no pages at all (its stages not yet wired in).
-PLACEHOLDER_PAGE = """# Not generated yet
-
-The pipeline that makes this page from the source texts is still being built.
-"""
-
 # Extra site files from the latest pipeline run, written by on_post_build.
 _extra_files: dict[str, bytes] = {}
 
@@ -61,9 +56,6 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
                 "page the pipeline generates; remove or rename it [page-collision]"
             )
         files.append(File.generated(config, src_uri, content=markdown))
-
-    if not output.pages:
-        _use_bootstrap_placeholders(files, config)
 
     _extra_files.clear()
     _extra_files.update(output.files)
@@ -123,33 +115,6 @@ def _log_diagnostics(diagnostics: list[Any]) -> None:
             (log.warning if strict else log.info)(diagnostic.format())
         elif diagnostic.severity != "error":
             log.debug(diagnostic.format())
-
-
-def _use_bootstrap_placeholders(files: Files, config: MkDocsConfig) -> None:
-    """Let the site build while the pipeline generates no pages yet.
-
-    Every Markdown page the nav names that does not exist gets a placeholder, so the nav
-    and links to those pages resolve.  Once the pipeline returns any page this no longer
-    applies: a nav entry whose page is missing then fails the strict build.
-    """
-    missing = [p for p in _nav_pages(config.nav or []) if files.get_file_from_path(p) is None]
-    if files.get_file_from_path("index.md") is None and "index.md" not in missing:
-        missing.insert(0, "index.md")
-    log.info("the pipeline generated no pages yet: placeholders for " + ", ".join(missing))
-    for src_uri in missing:
-        files.append(File.generated(config, src_uri, content=PLACEHOLDER_PAGE))
-
-
-def _nav_pages(items: list[Any]) -> list[str]:
-    """Return the Markdown paths the nav names, in order."""
-    pages: list[str] = []
-    for item in items:
-        target = next(iter(item.values())) if isinstance(item, dict) and len(item) == 1 else item
-        if isinstance(target, list):
-            pages.extend(_nav_pages(target))
-        elif isinstance(target, str) and target.endswith(".md"):
-            pages.append(target)
-    return pages
 
 
 def _check_relative_path(path: str) -> PurePosixPath:
