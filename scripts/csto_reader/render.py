@@ -197,8 +197,10 @@ def render_header(article: Article, byline: tuple[str, ...]) -> str:
     if m.abstract:
         parts.append(f'<div class="abstract"><p><strong>Abstract.</strong> '
                      f"{inline_html(m.abstract)}</p></div>")
-    parts.append(f'<p class="downloads"><a href="../../editorial/#{m.slug}">What the cleaner '
-                 f"removed from this text</a></p>")
+    parts.append(f'<p class="downloads"><a href="../../downloads/{m.slug}.pdf">PDF of this '
+                 f'article</a> · <a href="../../downloads/reader.pdf">PDF of the whole reader</a>'
+                 f' · <a href="../../editorial/#{m.slug}">What the cleaner removed from this '
+                 f"text</a></p>")
     parts.append("</div>")
     return "\n".join(parts) + "\n"
 
