@@ -28,9 +28,12 @@ def render_home(articles: list[Article], word_counts: dict[str, int]) -> str:
         "rules, with numbered paragraphs you can cite and link (for example "
         "`articles/zhang-2023/#p12`). What the cleaner removed is listed on the "
         "[editorial page](editorial.md).\n",
-        "For offline reading: [the whole reader as PDF](downloads/reader.pdf), one PDF per "
-        "article (on each article page), and [an offline copy of the site]"
-        "(downloads/reader-offline.zip) that opens from disk.\n",
+        # Raw HTML, not Markdown links: the downloads are written after the MkDocs build
+        # (`make site`), so strict link validation would find no such documentation file.
+        '<p class="downloads">For offline reading: <a href="downloads/reader.pdf">the whole '
+        'reader as PDF</a>, one PDF per article (on each article page), and <a '
+        'href="downloads/reader-offline.zip">an offline copy of the site</a> that opens from '
+        "disk.</p>\n",
         '<div class="article-cards" markdown="0">',
     ]
     for a in articles:
