@@ -39,6 +39,7 @@ UNICODE_SUP = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 SUP_NUMBER = re.compile(r"<sup>(\d+)</sup>")
 SUP_OTHER = re.compile(r"<sup>([^<]*)</sup>")
 UNICODE_MARK = re.compile(rf"(?<=\S)([{UNICODE_SUP}]+)")
+BRACKET_MARK = re.compile(r"(?<=\S)\[(\d{1,3})\]")  # endnote markers "text.[1]"
 ASTERISK_MARK = re.compile(r"(?<=[\w\"”’)])\*(\d*)(?!\*)")
 
 
@@ -66,8 +67,10 @@ class _Scanner:
     def __init__(self, bodies: tuple[FootnoteBody, ...]):
         self.markers: list[Marker] = []
         self.asterisks = any(b.asterisk for b in bodies)
-        has_sup = False  # decided per text below
-        self.bare = bool(bodies) and not has_sup
+        # "[n]" is an endnote marker only where the notes are labelled "[n]"; elsewhere
+        # it is a numeric citation and stays text.
+        self.brackets = any(b.bracket for b in bodies)
+        self.bare_mode = False
         self.next_bare = 1
         self.max_number = max((b.number or 0 for b in bodies), default=0)
 
@@ -84,6 +87,9 @@ class _Scanner:
             text = ASTERISK_MARK.sub(
                 lambda m: self._add(int(m.group(1)) if m.group(1) else None, True, span,
                                     m.group(0)), text)
+        if self.brackets:
+            text = BRACKET_MARK.sub(lambda m: self._add(int(m.group(1)), False, span,
+                                                        m.group(0)), text)
         if self.bare_mode:
             text = self._scan_bare(text, span)
         return _superscript(text)
@@ -112,7 +118,7 @@ def pair_footnotes(blocks: tuple, byline: tuple[str, ...], bodies: tuple[Footnot
     # Bare digits are markers only when no other marker encoding is used in the text.
     scanner.bare_mode = bool(bodies) and not (
         SUP_NUMBER.search(all_text) or UNICODE_MARK.search(all_text)
-        or (scanner.asterisks and ASTERISK_MARK.search(all_text)))
+        or scanner.brackets or (scanner.asterisks and ASTERISK_MARK.search(all_text)))
 
     new_byline = tuple(scanner.scan(b, Span(path, 1)) for b in byline)
     new_blocks = tuple(_map_block(b, scanner) for b in blocks)

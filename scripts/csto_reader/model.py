@@ -160,6 +160,7 @@ class FootnoteBody:
     asterisk: bool  # written with an asterisk (e.g. ``^{*}`` or ``^{10 *}``)
     text: str
     span: Span
+    bracket: bool = False  # an endnote labelled "[n]": its markers are "[n]" too
 
 
 @dataclass(frozen=True)

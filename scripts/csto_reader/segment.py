@@ -36,6 +36,8 @@ from .model import (
 # Section names that open the reference list, and labelled back matter.
 REFERENCE_LABELS = {"references", "reference", "bibliography", "literature", "works cited",
                     "list of references", "sources and literature"}
+NOTES_LABELS = {"notes", "endnotes", "note"}
+BRACKET_BODY = re.compile(r"^\[(\d{1,3})\]\s*(.*)$", re.S)
 BACK_LABELS = {"about the author", "about the authors", "contribution of the author",
                "contribution of the authors", "author contributions", "article info",
                "article information", "peer review info", "conflicts of interest",
@@ -91,7 +93,22 @@ class Chunk:
 
     @property
     def text(self) -> str:
-        return " ".join(ln.text.strip() for ln in self.lines)
+        return join_wrapped([ln.text for ln in self.lines])
+
+
+def join_wrapped(lines: list[str]) -> str:
+    """Join hard-wrapped lines into one.  A word broken at the line end by a hyphen
+    ("inter-" / "nal") is mended; every other line break becomes a space."""
+    out = ""
+    for raw in lines:
+        t = raw.strip()
+        if not t:
+            continue
+        if re.search(r"[a-z]-$", out) and t[:1].islower():
+            out = out[:-1] + t
+        else:
+            out = f"{out} {t}" if out else t
+    return out
 
 
 @dataclass(frozen=True)
@@ -146,11 +163,27 @@ def footnote_body(text: str) -> tuple[int | None, bool, str] | None:
     return None
 
 
+NUMBERED_HEADING = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*)\.?\s+([A-Z][^.!?:;,]*)$")
+
+
+def numbered_heading(text: str) -> tuple[str, int] | None:
+    """"2. Two Requests" or "2.1 The Treaty": a short numbered title with no closing
+    punctuation.  Returns the text and its depth (1 for "2.", 2 for "2.1")."""
+    m = NUMBERED_HEADING.match(text.strip())
+    if not m or words(m.group(2)) > 10:
+        return None
+    return text.strip(), m.group(1).count(".") + 1
+
+
 def heading_of(chunk: Chunk) -> tuple[str, str] | None:
-    """(text, style) if the chunk is a heading; style is roman, italic or plain."""
+    """(text, style) if the chunk is a heading; style is roman, italic, plain or
+    numbered-N (N the depth of its section number)."""
     if len(chunk.lines) != 1:
         return None
     raw = chunk.lines[0].text.strip()
+    num = numbered_heading(raw)
+    if num:
+        return num[0], f"numbered-{num[1]}"
     m = MARKED_HEADING.match(raw)
     if m:
         inner = m.group(2).strip()
@@ -229,7 +262,11 @@ def assign_levels(found: list[tuple[int, str, str]]) -> dict[int, int]:
     inside_container = False
     for idx, text, style in found:
         name = normalize_for_match(text)
-        if style == "italic":
+        if style.startswith("numbered-"):
+            levels[idx] = min(3, 1 + int(style.split("-")[1]))
+            name = normalize_for_match(re.sub(r"^[\d.]+\s*", "", text))
+            inside_container = name in IMRAD_CONTAINERS
+        elif style == "italic":
             levels[idx] = 3
         elif style == "roman":
             levels[idx] = 2
@@ -374,6 +411,22 @@ def segment(cleaned: Cleaned, meta: ArticleMeta, reporter: Reporter) -> Segmente
         if is_label and name in REFERENCE_LABELS:
             region, references_title = "references", (head[0] if head else text.strip())
             continue
+        if is_label and name in NOTES_LABELS:
+            region = "notes"
+            removals.append(Removal(Span(path, ch.first), text, "notes-heading",
+                                    "heading of the endnotes; notes are shown as footnotes"))
+            continue
+        if region == "notes":
+            m = BRACKET_BODY.match(text) or ORDERED_ITEM.match(text) or BARE_BODY.match(text)
+            if m:
+                bodies.append(FootnoteBody(int(m.group(1)), False, m.groups()[-1],
+                                           Span(path, ch.first, ch.last), bracket=True))
+                continue
+            if bodies:  # a note's second paragraph
+                last = bodies[-1]
+                bodies[-1] = replace(last, text=last.text + " " + text,
+                                     span=Span(path, last.span.line, ch.last))
+                continue
         if is_label and name in BACK_LABELS:
             region = "back"
             back.append((head[0] if head else text.strip(), [], Span(path, ch.first)))
