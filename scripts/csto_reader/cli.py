@@ -3,6 +3,8 @@
     build [--out DIR]   run the pipeline; print diagnostics; optionally write the pages
     golden              regenerate tests/golden/ (generated Markdown + diagnostics)
     bib                 regenerate bib/*.bib from the articles' reference lists
+    addresses [--format md|html|csv] [--update]
+                        print every stable address, or rewrite sources/addresses.tsv
 """
 
 from __future__ import annotations
@@ -82,6 +84,25 @@ def cmd_bib(args: argparse.Namespace) -> int:
     return 1 if reporter.has_errors() else 0
 
 
+def cmd_addresses(args: argparse.Namespace) -> int:
+    """Print every stable address, or rewrite the manifest with --update."""
+    from .addresses import format_addresses, write_manifest
+
+    try:
+        out = build(args.root)
+    except BuildError as e:
+        if not args.update:
+            _print_diagnostics(e.diagnostics)
+            return 1
+        out = e.output
+    if args.update:
+        write_manifest(args.root, out.addresses)
+        print(f"wrote sources/addresses.tsv ({len(out.addresses)} addresses)", file=sys.stderr)
+        return 0
+    sys.stdout.write(format_addresses(out.addresses, args.format, args.base_url))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="csto-reader", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -92,6 +113,11 @@ def main(argv: list[str] | None = None) -> int:
     b.set_defaults(func=cmd_build)
     sub.add_parser("golden", help="regenerate tests/golden/").set_defaults(func=cmd_golden)
     sub.add_parser("bib", help="regenerate bib/*.bib").set_defaults(func=cmd_bib)
+    a = sub.add_parser("addresses", help="print every stable address (or --update the manifest)")
+    a.add_argument("--format", choices=["md", "html", "csv"], default="md")
+    a.add_argument("--base-url", default="", help="prefix, e.g. https://example.org/reader/")
+    a.add_argument("--update", action="store_true", help="rewrite sources/addresses.tsv")
+    a.set_defaults(func=cmd_addresses)
     args = parser.parse_args(argv)
     return args.func(args)
 

@@ -55,6 +55,7 @@ class Reporter:
 class BuildError(Exception):
     """Raised at the end of a build that collected errors; carries them for display."""
 
-    def __init__(self, diagnostics: list[Diagnostic]):
+    def __init__(self, diagnostics: list[Diagnostic], output: object = None):
         self.diagnostics = diagnostics
+        self.output = output  # what was built before the failure, for tools that need it
         super().__init__("\n".join(d.format() for d in diagnostics))

@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .anchors import number_blocks
+from .addresses import Address, apply_aliases, check, format_addresses
+from .anchors import anchor_index, number_blocks
 from .clean import clean
 from .diagnostics import BuildError, Diagnostic, Reporter
 from .footnotes import pair_footnotes
@@ -38,6 +39,7 @@ class BuildOutput:
     files: dict[str, bytes] = field(default_factory=dict)  # "report.json" -> bytes
     diagnostics: list[Diagnostic] = field(default_factory=list)
     articles: list[ArticleBuild] = field(default_factory=list)
+    addresses: list[Address] = field(default_factory=list)
 
 
 def build_article(source: SourceText, reporter: Reporter) -> ArticleBuild:
@@ -110,7 +112,29 @@ def build(root: Path) -> BuildOutput:
                                                    for b in out.articles})
     out.pages["editorial.md"] = render_editorial(articles, reporter.diagnostics)
     out.files["report.json"] = (json.dumps(report(out.articles), indent=2) + "\n").encode()
+    out.addresses = collect_addresses(out)
+    aliases = check(root, out.addresses, reporter)
+    out.files.update(apply_aliases(out.pages, aliases))
+    for fmt, ext in (("csv", "csv"), ("md", "md")):
+        out.files[f"downloads/addresses.{ext}"] = format_addresses(out.addresses, fmt).encode()
     out.diagnostics = reporter.diagnostics
     if reporter.has_errors():
-        raise BuildError(reporter.errors)
+        raise BuildError(reporter.errors, out)
     return out
+
+
+def collect_addresses(out: BuildOutput) -> list[Address]:
+    """Every public address: pages, article sections and paragraphs."""
+    addrs = [Address("", "page", "The CSTO Reader")]
+    for b in out.articles:
+        m = b.article.meta
+        page = f"articles/{m.slug}/"
+        addrs.append(Address(page, "page", m.title))
+        for anchor, label, _line in anchor_index(b.article.blocks, b.heading_ids):
+            kind = "paragraph" if anchor.startswith("p") and anchor[1:].isdigit() else "section"
+            addrs.append(Address(f"{page}#{anchor}", kind, label))
+    for md in sorted(out.pages):
+        if md == "index.md" or md.startswith("articles/"):
+            continue
+        addrs.append(Address(md[:-3] + "/", "page", md[:-3]))
+    return addrs

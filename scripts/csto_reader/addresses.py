@@ -1,0 +1,156 @@
+"""Stable addresses: every public address of the reader, and the manifest that guards them.
+
+Syllabi link to pages and anchors, so they are part of the product.  ``sources/
+addresses.tsv`` is the committed manifest (address, kind, label).  A build fails when an
+address of the manifest disappears, unless ``sources/aliases.yml`` declares where it went
+(an anchor alias, or a page redirect); a paragraph whose text moved to another number is
+reported with the old-to-new map.  ``python -m csto_reader addresses --update`` rewrites
+the manifest after a reviewed change.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .diagnostics import Reporter
+from .model import Span
+
+MANIFEST = Path("sources") / "addresses.tsv"
+ALIASES = Path("sources") / "aliases.yml"
+
+
+@dataclass(frozen=True)
+class Address:
+    url: str  # site-relative: "articles/zhang-2023/#p12", "glossary/#crrf", "editorial/"
+    kind: str  # page | section | paragraph | glossary | bibliography
+    label: str  # title, heading or first words
+
+
+def read_manifest(root: Path) -> list[tuple[int, Address]]:
+    path = root / MANIFEST
+    if not path.exists():
+        return []
+    out = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").split("\n"), start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        url, kind, label = (line.split("\t") + ["", ""])[:3]
+        out.append((n, Address(url, kind, label)))
+    return out
+
+
+def write_manifest(root: Path, addresses: list[Address]) -> None:
+    lines = ["# Every public address of the reader: address, kind, label (tab-separated).",
+             "# Checked by every build; update with `python -m csto_reader addresses --update`."]
+    lines += [f"{a.url}\t{a.kind}\t{a.label}" for a in addresses]
+    (root / MANIFEST).write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def read_aliases(root: Path, reporter: Reporter) -> dict[str, str]:
+    """``old address: new address`` pairs (anchors and pages)."""
+    path = root / ALIASES
+    if not path.exists():
+        return {}
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as e:
+        line = getattr(getattr(e, "problem_mark", None), "line", 0) + 1
+        reporter.error(Span(str(ALIASES), line), f"malformed YAML: {e}", "aliases-yaml")
+        return {}
+    if not isinstance(data, dict) or not all(isinstance(k, str) and isinstance(v, str)
+                                             for k, v in data.items()):
+        reporter.error(Span(str(ALIASES), 1), "expected a mapping of old address to new address",
+                       "aliases-type")
+        return {}
+    return data
+
+
+def check(root: Path, current: list[Address], reporter: Reporter) -> dict[str, str]:
+    """Compare the built addresses with the manifest; return the aliases in force."""
+    aliases = read_aliases(root, reporter)
+    now = {a.url for a in current}
+    by_label: dict[tuple[str, str], str] = {}
+    for a in current:
+        if a.kind == "paragraph":
+            by_label.setdefault((a.url.split("#")[0], a.label), a.url)
+    moved: list[str] = []
+    for line, old in read_manifest(root):
+        if old.url in now:
+            continue
+        target = aliases.get(old.url)
+        if target:
+            if target not in now:
+                reporter.error(Span(str(ALIASES), 1),
+                               f"alias of {old.url} points to {target}, which does not exist",
+                               "alias-dangling")
+            continue
+        new = by_label.get((old.url.split("#")[0], old.label)) if old.kind == "paragraph" else None
+        if new:
+            moved.append(f"{old.url} -> {new}")
+        reporter.error(Span(str(MANIFEST), line),
+                       f"address {old.url} ({old.kind} '{old.label}') disappeared"
+                       + (f"; its text is now at {new}" if new else "")
+                       + f"; declare it in {ALIASES} or update the manifest after review",
+                       "address-removed")
+    if moved:
+        reporter.note(Span(str(MANIFEST), 1), "paragraphs renumbered: " + "; ".join(moved),
+                      "address-renumbered")
+    return {k: v for k, v in aliases.items() if v in now}
+
+
+def format_addresses(addresses: list[Address], fmt: str, base_url: str = "") -> str:
+    """The address list as Markdown, HTML or CSV, for pasting into a learning platform."""
+    if fmt == "csv":
+        buf = io.StringIO()
+        w = csv.writer(buf)
+        w.writerow(["address", "kind", "label"])
+        for a in addresses:
+            w.writerow([base_url + a.url, a.kind, a.label])
+        return buf.getvalue()
+    if fmt == "html":
+        rows = "\n".join(
+            f'<li><a href="{html.escape(base_url + a.url)}">{html.escape(a.label)}</a> '
+            f"<small>({a.kind})</small></li>" for a in addresses)
+        return f"<ul>\n{rows}\n</ul>\n"
+    return "".join(f"- [{a.label.replace('[', '(').replace(']', ')')}]({base_url}{a.url}) "
+                   f"({a.kind})\n" for a in addresses)
+
+
+def apply_aliases(pages: dict[str, str], aliases: dict[str, str]) -> dict[str, bytes]:
+    """Make old addresses work: an anchor alias adds the old id next to the new target;
+    a page alias writes a redirect page.  Returns the redirect files to add to the site."""
+    redirects: dict[str, bytes] = {}
+    for old, new in aliases.items():
+        old_page, _, old_anchor = old.partition("#")
+        new_page, _, new_anchor = new.partition("#")
+        if old_anchor and old_page == new_page:
+            md = _page_source(old_page)
+            if md in pages and new_anchor:
+                span = f'<span id="{html.escape(old_anchor)}" class="alias-anchor"></span>'
+                target = f'<a class="pnum" href="#{new_anchor}"'
+                if target in pages[md]:
+                    pages[md] = pages[md].replace(target, span + target, 1)
+                else:  # a heading: put the old id just before it
+                    pages[md] = pages[md].replace(f"{{ #{new_anchor} }}\n",
+                                                  f"{{ #{new_anchor} }}\n\n{span}\n", 1)
+        elif not old_anchor:
+            depth = old_page.strip("/").count("/") + 1
+            href = "../" * depth + new
+            body = (f'<!doctype html><meta charset="utf-8"><title>Moved</title>'
+                    f'<meta http-equiv="refresh" content="0; url={html.escape(href)}">'
+                    f'<link rel="canonical" href="{html.escape(href)}">'
+                    f'<p>This page moved to <a href="{html.escape(href)}">{html.escape(new)}</a>.</p>')
+            redirects[old_page.rstrip("/") + "/index.html"] = body.encode()
+    return redirects
+
+
+def _page_source(page: str) -> str:
+    """"articles/zhang-2023/" -> "articles/zhang-2023.md"; "" -> "index.md"."""
+    page = page.strip("/")
+    return f"{page}.md" if page else "index.md"

@@ -1,0 +1,91 @@
+"""Stable addresses: the manifest, aliases, and the address list for learning platforms."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from conftest import ROOT, SLUGS
+from helpers import to_html
+
+from csto_reader.diagnostics import BuildError
+from csto_reader.pipeline import build
+
+PROSE = ("This is a sentence of the body that is long enough to be read as prose by the "
+         "segmenter, with more than thirty words in it so that the rule that finds the start "
+         "of the body applies here")
+
+
+@pytest.fixture
+def project(tmp_path):
+    d = tmp_path / "sources" / "t-2024"
+    d.mkdir(parents=True)
+    (d / "article.txt").write_text(f"A test\n\n{PROSE}.\n\n{PROSE} again.\n", encoding="utf-8")
+    (d / "meta.yml").write_text("title: A test\nauthors:\n  - name: Ann Author\n",
+                                encoding="utf-8")
+    return tmp_path
+
+
+def manifest(root, extra=""):
+    out = build(root)
+    lines = [f"{a.url}\t{a.kind}\t{a.label}" for a in out.addresses]
+    (root / "sources" / "addresses.tsv").write_text("\n".join(lines) + "\n" + extra,
+                                                    encoding="utf-8")
+    return len(lines)
+
+
+def test_removed_anchor_fails_the_build(project):
+    n = manifest(project, "articles/t-2024/#p9\tparagraph\tGone words\n")
+    with pytest.raises(BuildError) as e:
+        build(project)
+    d = [d for d in e.value.diagnostics if d.code == "address-removed"]
+    assert len(d) == 1
+    assert d[0].span.file == "sources/addresses.tsv" and d[0].span.line == n + 1
+    assert "articles/t-2024/#p9" in d[0].message
+
+
+def test_declared_alias_keeps_the_old_address(project):
+    manifest(project, "articles/t-2024/#p9\tparagraph\tGone words\n")
+    (project / "sources" / "aliases.yml").write_text(
+        '"articles/t-2024/#p9": "articles/t-2024/#p2"\n', encoding="utf-8")
+    out = build(project)
+    page = to_html(out.pages["articles/t-2024.md"])
+    assert page.index('id="p9"') < page.index('href="#p2"')
+
+
+def test_renumbered_paragraph_reports_old_to_new(project):
+    manifest(project)
+    text = project / "sources" / "t-2024" / "article.txt"
+    text.write_text(f"A test\n\n{PROSE} inserted.\n\n{PROSE}.\n\n{PROSE} again.\n",
+                    encoding="utf-8")
+    tsv = project / "sources" / "addresses.tsv"
+    tsv.write_text(tsv.read_text().replace("#p2\tparagraph\tThis", "#p9\tparagraph\tThis"))
+    with pytest.raises(BuildError) as e:
+        build(project)
+    assert any("its text is now at" in d.message for d in e.value.diagnostics)
+
+
+def test_real_manifest_holds(built):
+    """The committed manifest matches the build (any change needs a reviewed update)."""
+    lines = (ROOT / "sources" / "addresses.tsv").read_text(encoding="utf-8").splitlines()
+    listed = {ln.split("\t")[0] for ln in lines if ln and not ln.startswith("#")}
+    assert listed == {a.url for a in built.addresses}
+
+
+def test_address_list_command(built):
+    proc = subprocess.run([sys.executable, "-m", "csto_reader", "addresses", "--format", "csv"],
+                          capture_output=True, text=True, cwd=ROOT,
+                          env={"PYTHONPATH": str(ROOT / "scripts")})
+    assert proc.returncode == 0, proc.stderr
+    rows = proc.stdout.splitlines()
+    assert rows[0] == "address,kind,label"
+    for slug in SLUGS:
+        assert any(r.startswith(f"articles/{slug}/,page,") for r in rows)
+        assert any(r.startswith(f"articles/{slug}/#p1,paragraph,") for r in rows)
+    # every listed article address exists in its page
+    for b in built.articles:
+        page = to_html(b.markdown)
+        for a in built.addresses:
+            if a.url.startswith(f"articles/{b.article.meta.slug}/#"):
+                assert f'id="{a.url.split("#")[1]}"' in page, a.url
