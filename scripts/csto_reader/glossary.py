@@ -203,7 +203,7 @@ class _Loader:
             if not _BIB_KEY_RE.match(key):
                 self.error(
                     fields["bib"][1],
-                    f"bib key {key!r} does not follow the scheme familyname+year (e.g. kornilenko2020)",
+                    f"bib key {key!r} is not familyname+year (e.g. kornilenko2020)",
                     "glossary-bad-source",
                 )
                 return None
@@ -214,7 +214,9 @@ class _Loader:
             if slug is None or line is None:
                 return None
             if not _SLUG_RE.match(slug):
-                self.error(fields["article"][1], f"bad article slug {slug!r}", "glossary-bad-source")
+                self.error(
+                    fields["article"][1], f"bad article slug {slug!r}", "glossary-bad-source"
+                )
                 return None
             return ArticleLineSource(slug, line, span)
         if keys == {"document", "url"}:
@@ -223,7 +225,11 @@ class _Loader:
             if title is None or url is None:
                 return None
             if not url.startswith(("https://", "http://")):
-                self.error(fields["url"][1], f"document url {url!r} is not an address", "glossary-bad-source")
+                self.error(
+                    fields["url"][1],
+                    f"document url {url!r} is not an address",
+                    "glossary-bad-source",
+                )
                 return None
             return DocumentSource(title, url, span)
         self.error(
@@ -271,7 +277,9 @@ class _Loader:
 
         term_id = self.string(fields["id"][1], "id")
         if term_id is not None and not _ID_RE.match(term_id):
-            self.error(fields["id"][1], f"id {term_id!r} is not lowercase-hyphen", "glossary-bad-id")
+            self.error(
+                fields["id"][1], f"id {term_id!r} is not lowercase-hyphen", "glossary-bad-id"
+            )
             term_id = None
         label = term_id or "?"
         name = self.string(fields["name"][1], "name")
@@ -279,7 +287,9 @@ class _Loader:
         short_node = fields["short"][1]
         short = self.string(short_node, "short definition", allow_empty=True)
         if short is not None and not short:
-            self.error(short_node, f"term {label!r} has an empty short definition", "glossary-empty-short")
+            self.error(
+                short_node, f"term {label!r} has an empty short definition", "glossary-empty-short"
+            )
             short = None
         elif short is not None and len(short) > SHORT_MAX:
             self.error(
@@ -297,14 +307,24 @@ class _Loader:
                 if variant is None:
                     continue
                 if re.search(r"[\[\]<>`]", variant):
-                    self.error(vnode, f"variant {variant!r} holds markup characters", "glossary-bad-variant")
+                    self.error(
+                        vnode,
+                        f"variant {variant!r} holds markup characters",
+                        "glossary-bad-variant",
+                    )
                     continue
                 if variant in variants:
-                    self.reporter.warning(self.span(vnode), f"variant {variant!r} repeated", "glossary-duplicate-variant")
+                    self.reporter.warning(
+                        self.span(vnode),
+                        f"variant {variant!r} repeated",
+                        "glossary-duplicate-variant",
+                    )
                     continue
                 variants.append(variant)
             if not variants:
-                self.error(fields["variants"][1], f"term {label!r} has no variants", "glossary-empty")
+                self.error(
+                    fields["variants"][1], f"term {label!r} has no variants", "glossary-empty"
+                )
 
         sources: list[Source] = []
         source_nodes = self.sequence(fields["sources"][1], "sources")
@@ -314,7 +334,9 @@ class _Loader:
                 if source is not None:
                     sources.append(source)
             if not source_nodes:
-                self.error(fields["sources"][1], f"term {label!r} cites no source", "glossary-no-source")
+                self.error(
+                    fields["sources"][1], f"term {label!r} cites no source", "glossary-no-source"
+                )
 
         related: dict[str, yaml.Node] = {}
         if "related" in fields:
@@ -365,7 +387,9 @@ def load_terms(
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        reporter.error(Span(file, 1), f"cannot read the glossary: {exc.strerror}", "glossary-unreadable")
+        reporter.error(
+            Span(file, 1), f"cannot read the glossary: {exc.strerror}", "glossary-unreadable"
+        )
         return []
     try:
         document = yaml.compose(text, Loader=yaml.SafeLoader)
@@ -403,10 +427,14 @@ def load_terms(
         terms.append(term)
         related_nodes.append(related)
 
-    for term, related in zip(terms, related_nodes):
+    for term, related in zip(terms, related_nodes, strict=True):
         for rid, rnode in related.items():
             if rid == term.id:
-                reporter.warning(loader.span(rnode), f"term {term.id!r} lists itself as related", "glossary-self-related")
+                reporter.warning(
+                    loader.span(rnode),
+                    f"term {term.id!r} lists itself as related",
+                    "glossary-self-related",
+                )
             elif rid not in first_line:
                 reporter.error(
                     loader.span(rnode),
@@ -416,7 +444,9 @@ def load_terms(
 
     for rid in required_ids:
         if rid not in first_line:
-            reporter.error(Span(file, 1), f"required term {rid!r} is missing", "glossary-missing-required")
+            reporter.error(
+                Span(file, 1), f"required term {rid!r} is missing", "glossary-missing-required"
+            )
 
     # Two terms claiming the same variant make every match of it ambiguous.
     owner: dict[str, str] = {}
@@ -487,7 +517,9 @@ def check_against_sources(
                         "glossary-unsourced-url",
                     )
             elif bib_keys is not None and source.key not in bib_keys:
-                reporter.error(source.span, f"unknown bibliography key {source.key!r}", "glossary-unknown-bib")
+                reporter.error(
+                    source.span, f"unknown bibliography key {source.key!r}", "glossary-unknown-bib"
+                )
         for wording in term.wordings:
             text = line_of(wording.slug, wording.line, wording.span)
             if text is None:
@@ -500,11 +532,17 @@ def check_against_sources(
                 )
 
 
-def report_unused(terms: Sequence[Term], occurrences: Mapping[str, Sequence[Occurrence]], reporter: Reporter) -> None:
+def report_unused(
+    terms: Sequence[Term], occurrences: Mapping[str, Sequence[Occurrence]], reporter: Reporter
+) -> None:
     """Warn about each term that no article paragraph uses."""
     for term in terms:
         if not occurrences.get(term.id):
-            reporter.warning(term.span, f"term {term.id!r} occurs in no article paragraph", "glossary-term-unused")
+            reporter.warning(
+                term.span,
+                f"term {term.id!r} occurs in no article paragraph",
+                "glossary-term-unused",
+            )
 
 
 # ---------------------------------------------------------------- matching
@@ -550,10 +588,14 @@ class _Matcher:
         self.paren_patterns: dict[str, re.Pattern[str]] = {}
         for tid, variants in self.variants_of.items():
             alternatives = [
-                f"(?:{_variant_pattern(v)})" if _is_case_sensitive(v) else f"(?i:{_variant_pattern(v)})"
+                f"(?:{_variant_pattern(v)})"
+                if _is_case_sensitive(v)
+                else f"(?i:{_variant_pattern(v)})"
                 for v in sorted(variants, key=len, reverse=True)
             ]
-            self.paren_patterns[tid] = re.compile(r"\s*\(\s*(?:" + "|".join(alternatives) + r")\s*\)")
+            self.paren_patterns[tid] = re.compile(
+                r"\s*\(\s*(?:" + "|".join(alternatives) + r")\s*\)"
+            )
 
     def matches(self, text: str, blocked: Sequence[tuple[int, int]] = ()) -> list[_Match]:
         """Non-overlapping matches in text order, none touching a ``blocked`` range."""
@@ -589,15 +631,14 @@ _FN_TOKEN_RE = re.compile(re.escape(FN_OPEN) + ".*?" + re.escape(FN_CLOSE))
 
 def _snippet(text: str, start: int, end: int, words: int = 5) -> str:
     """The match with about ``words`` words either side, ellipses where cut."""
-    before = text[:start].split()
-    after = text[end:].split()
-    head = before[-words:]
-    tail = after[:words]
-    parts = [*head, " ".join(text[start:end].split()), *tail]
-    snippet = " ".join(parts)
-    if len(before) > len(head):
+    before = [m.start() for m in re.finditer(r"\S+", text[:start])]
+    after = [m.end() + end for m in re.finditer(r"\S+", text[end:])]
+    lo = before[-words] if len(before) >= words else 0
+    hi = after[words - 1] if len(after) >= words else len(text)
+    snippet = " ".join(text[lo:hi].split())
+    if len(before) > words:
         snippet = "… " + snippet
-    if len(after) > len(tail):
+    if len(after) > words:
         snippet = snippet + " …"
     return snippet
 
@@ -642,13 +683,16 @@ _PROTECTED_RES: tuple[re.Pattern[str], ...] = (
     re.compile(r"\{[^{}\n]*\}"),  # attribute lists
     re.compile(re.escape(FN_OPEN) + ".*?" + re.escape(FN_CLOSE), re.S),  # footnote tokens
     re.compile(r"^[ \t]{0,3}#{1,6}(?:[ \t].*)?$", re.M),  # a heading line
+    re.compile(r"\A---\n.*?^---[ \t]*$", re.S | re.M),  # YAML front matter of a whole page
     # A parenthesized author-date citation not yet marked: "(Pedersen 2002; Kozyulin 2012)".
     re.compile(r"\((?=[^()]*[A-Z][^()]*?\b(?:1[5-9]|20)\d\d[a-z]?\b)[^()]*\)"),
     re.compile(r"&#?\w+;"),  # character references
     re.compile(r"\\."),  # backslash escapes
 )
 
-_VOID_ELEMENTS = frozenset({"area", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"})
+_VOID_ELEMENTS = frozenset(
+    {"area", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
+)
 _TAG_RE = re.compile(r"<(/?)([A-Za-z][\w-]*)\b[^<>]*?(/?)>")
 
 
@@ -730,8 +774,20 @@ def _protected_ranges(text: str) -> list[tuple[int, int]]:
 
 def _title_attr(text: str) -> str:
     """The short definition made safe inside a Markdown link title in double quotes."""
-    replacements = {"&": "&amp;", '"': "&quot;", "(": "&#40;", ")": "&#41;", "[": "&#91;", "]": "&#93;",
-                    "<": "&lt;", ">": "&gt;", "\\": "&#92;", "*": "&#42;", "_": "&#95;", "`": "&#96;"}
+    replacements = {
+        "&": "&amp;",
+        '"': "&quot;",
+        "(": "&#40;",
+        ")": "&#41;",
+        "[": "&#91;",
+        "]": "&#93;",
+        "<": "&lt;",
+        ">": "&gt;",
+        "\\": "&#92;",
+        "*": "&#42;",
+        "_": "&#95;",
+        "`": "&#96;",
+    }
     return "".join(replacements.get(ch, ch) for ch in " ".join(text.split()))
 
 
@@ -768,7 +824,11 @@ def mark_terms(
         chosen.append(m)
     out = markdown_text
     for m in reversed(chosen):
-        out = out[: m.start] + term_link(out[m.start : m.end], by_id[m.term_id], glossary_url) + out[m.end :]
+        out = (
+            out[: m.start]
+            + term_link(out[m.start : m.end], by_id[m.term_id], glossary_url)
+            + out[m.end :]
+        )
     return out
 
 
@@ -781,6 +841,11 @@ def md_escape(text: str) -> str:
     """Plain text made literal in Markdown (no emphasis, links, tags or code)."""
     text = _FN_TOKEN_RE.sub("", text)
     return _MD_SPECIAL_RE.sub(r"\\\1", " ".join(text.split()))
+
+
+def _url_in_link(url: str) -> str:
+    """An address made safe as a Markdown link destination."""
+    return url.replace(" ", "%20").replace("(", "%28").replace(")", "%29")
 
 
 def _sort_key(term: Term) -> str:
@@ -803,6 +868,7 @@ def render_glossary_page(
     line_to_anchor: Mapping[tuple[str, int], str] | None = None,
     *,
     bibliography_url: str = "../bibliography/",
+    snippets_per_article: int = 5,
 ) -> str:
     """Markdown for ``/glossary/``: every term, alphabetically, with its evidence.
 
@@ -811,7 +877,9 @@ def render_glossary_page(
     entries with wordings), the sources, related terms, and where the articles use
     the term (article, paragraph number, snippet, linked).  ``line_to_anchor`` maps
     ``(slug, source line)`` to a paragraph anchor; without it, line references link
-    to the article page.
+    to the article page.  Per article, the first ``snippets_per_article`` paragraphs
+    are listed with a snippet and the rest as bare paragraph links, so that a term
+    used on every page (CSTO) does not bury the others.
     """
     line_to_anchor = line_to_anchor or {}
     names = {term.id: term.name for term in terms}
@@ -822,7 +890,11 @@ def render_glossary_page(
 
     def line_link(slug: str, line: int) -> str:
         anchor = line_to_anchor.get((slug, line))
-        label = f"{title(slug)}, {_paragraph_label(anchor)}" if anchor else f"{title(slug)}, source line {line}"
+        label = (
+            f"{title(slug)}, {_paragraph_label(anchor)}"
+            if anchor
+            else f"{title(slug)}, source line {line}"
+        )
         return f"[{label}]({_article_url(slug, anchor)})"
 
     out: list[str] = [
@@ -836,32 +908,45 @@ def render_glossary_page(
     for term in sorted(terms, key=_sort_key):
         out += [f"## {md_escape(term.name)} {{ #{term.id} }}", ""]
         out += [f"**{md_escape(term.short)}**", ""]
-        for para in re.split(r"\n\s*\n", term.explanation.strip()):
+        # Folded YAML (">-") keeps a blank line as one newline: a paragraph break.
+        for para in re.split(r"\n+", term.explanation.strip()):
             out += [md_escape(para), ""]
         others = [v for v in term.variants if v != term.name]
         if others:
-            out += ["*Written in the articles as:* " + ", ".join(f"“{md_escape(v)}”" for v in others), ""]
+            out += [
+                "*Written in the articles as:* " + ", ".join(f"“{md_escape(v)}”" for v in others),
+                "",
+            ]
 
         if term.wordings:
             out += ["**How the articles word it**", ""]
-            for w in sorted(term.wordings, key=lambda w: (article_order.get(w.slug, len(article_order)), w.line)):
+            for w in sorted(
+                term.wordings, key=lambda w: (article_order.get(w.slug, len(article_order)), w.line)
+            ):
                 out.append(f"- {line_link(w.slug, w.line)}: “{md_escape(w.text)}”")
             out.append("")
 
         if term.sources:
             out += ["**Sources**", ""]
+            items: list[str] = []
             for source in term.sources:
                 if isinstance(source, BibSource):
-                    out.append(f"- [{source.key}]({bibliography_url}#{source.key})")
+                    item = f"- [{source.key}]({bibliography_url}#{source.key})"
                 elif isinstance(source, ArticleLineSource):
-                    out.append(f"- {line_link(source.slug, source.line)}")
+                    item = f"- {line_link(source.slug, source.line)}"
                 else:
-                    out.append(f"- [{md_escape(source.title)}](<{source.url}>)")
-            out.append("")
+                    item = f"- [{md_escape(source.title)}]({_url_in_link(source.url)})"
+                if item not in items:  # two source lines of one paragraph: one link
+                    items.append(item)
+            out += [*items, ""]
 
         related = [rid for rid in term.related if rid in names]
         if related:
-            out += ["**Related:** " + ", ".join(f"[{md_escape(names[rid])}](#{rid})" for rid in related), ""]
+            out += [
+                "**Related:** "
+                + ", ".join(f"[{md_escape(names[rid])}](#{rid})" for rid in related),
+                "",
+            ]
 
         found = occurrences.get(term.id, ())
         out += ["**Where the articles use it**", ""]
@@ -877,9 +962,15 @@ def render_glossary_page(
             by_article.setdefault(occ.slug, []).append(occ)
         for slug in sorted(by_article, key=lambda s: (article_order.get(s, len(article_order)), s)):
             out.append(f"- *{title(slug)}*")
-            for occ in by_article[slug]:
-                out.append(
-                    f"    - [{_paragraph_label(occ.anchor)}]({_article_url(slug, occ.anchor)}): {md_escape(occ.snippet)}"
+            listed = by_article[slug][:snippets_per_article]
+            rest = by_article[slug][snippets_per_article:]
+            for occ in listed:
+                link = f"[{_paragraph_label(occ.anchor)}]({_article_url(slug, occ.anchor)})"
+                out.append(f"    - {link}: {md_escape(occ.snippet)}")
+            if rest:
+                links = ", ".join(
+                    f"[{_paragraph_label(o.anchor)}]({_article_url(slug, o.anchor)})" for o in rest
                 )
+                out.append(f"    - also {links}")
         out.append("")
     return "\n".join(out).rstrip() + "\n"

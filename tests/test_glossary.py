@@ -1,0 +1,545 @@
+"""Tests for the glossary stage: the reviewed data file, matching, marking, the page."""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from csto_reader import glossary as g
+from csto_reader.diagnostics import Reporter
+from csto_reader.model import fn_token
+
+ROOT = Path(__file__).resolve().parents[1]
+TERMS_FILE = ROOT / "glossary" / "terms.yml"
+SLUGS = ("zhang-2023", "beloglazov-2023", "syssoyeva-2023", "choi-2022")
+
+
+def _source_lines(slug: str) -> list[str]:
+    return (ROOT / "sources" / slug / "article.txt").read_text(encoding="utf-8").splitlines()
+
+
+TEXTS = {slug: _source_lines(slug) for slug in SLUGS}
+
+
+@pytest.fixture(scope="module")
+def real_terms() -> list[g.Term]:
+    reporter = Reporter()
+    terms = g.load_terms(TERMS_FILE, reporter, root=ROOT)
+    assert [d.format() for d in reporter.diagnostics] == []
+    return terms
+
+
+def _wordings() -> list[tuple[str, g.Wording]]:
+    terms = g.load_terms(TERMS_FILE, Reporter(), root=ROOT)
+    return [(t.id, w) for t in terms for w in t.wordings]
+
+
+def _line_sources() -> list[tuple[str, g.ArticleLineSource]]:
+    terms = g.load_terms(TERMS_FILE, Reporter(), root=ROOT)
+    return [(t.id, s) for t in terms for s in t.sources if isinstance(s, g.ArticleLineSource)]
+
+
+# ---------------------------------------------------------------- the real data file
+
+
+def test_real_file_loads_without_diagnostics(real_terms: list[g.Term]) -> None:
+    assert len(real_terms) >= 25
+
+
+def test_required_entries_have_definition_and_source(real_terms: list[g.Term]) -> None:
+    by_id = {t.id: t for t in real_terms}
+    for rid in g.REQUIRED_IDS:
+        term = by_id[rid]
+        assert term.short and term.explanation
+        assert term.sources
+
+
+def test_provision_entries_show_the_articles_wordings(real_terms: list[g.Term]) -> None:
+    by_id = {t.id: t for t in real_terms}
+    for rid in ("charter-article-4", "charter-article-5", "treaty-article-4"):
+        assert by_id[rid].wordings, rid
+    # The collective-defence article is shown as each article words it, Choi's
+    # "charter" included.
+    slugs = {w.slug for w in by_id["treaty-article-4"].wordings}
+    assert {"zhang-2023", "beloglazov-2023", "choi-2022"} <= slugs
+
+
+def test_short_definitions_fit_a_tooltip(real_terms: list[g.Term]) -> None:
+    for term in real_terms:
+        assert 0 < len(term.short) <= g.SHORT_MAX, term.id
+
+
+@pytest.mark.parametrize(
+    ("term_id", "wording"), _wordings(), ids=lambda v: v if isinstance(v, str) else ""
+)
+def test_every_wording_is_on_its_stated_line(term_id: str, wording: g.Wording) -> None:
+    # Guards against invented quotations: the phrase must be on that very line.
+    line = TEXTS[wording.slug][wording.line - 1]
+    assert g.normalize_for_comparison(wording.text) in g.normalize_for_comparison(line), (
+        f"{term_id}: {wording.text!r} not on {wording.slug}:{wording.line}"
+    )
+
+
+@pytest.mark.parametrize(
+    ("term_id", "source"), _line_sources(), ids=lambda v: v if isinstance(v, str) else ""
+)
+def test_every_article_line_source_exists(term_id: str, source: g.ArticleLineSource) -> None:
+    lines = TEXTS[source.slug]
+    assert 1 <= source.line <= len(lines), term_id
+    assert lines[source.line - 1].strip(), f"{term_id}: {source.slug}:{source.line} is blank"
+
+
+def test_check_against_sources_finds_nothing_wrong(real_terms: list[g.Term]) -> None:
+    reporter = Reporter()
+    g.check_against_sources(real_terms, TEXTS, reporter)
+    assert [d.format() for d in reporter.diagnostics] == []
+
+
+def test_document_addresses_come_from_the_articles(real_terms: list[g.Term]) -> None:
+    all_text = g.normalize_for_comparison("\n".join("\n".join(lines) for lines in TEXTS.values()))
+    for term in real_terms:
+        for source in term.sources:
+            if isinstance(source, g.DocumentSource):
+                assert source.url in all_text, (term.id, source.url)
+
+
+def test_every_term_occurs_in_the_articles(real_terms: list[g.Term]) -> None:
+    paragraphs = [
+        (slug, f"L{n}", text) for slug, lines in TEXTS.items() for n, text in enumerate(lines, 1)
+    ]
+    found = g.find_occurrences(real_terms, paragraphs)
+    reporter = Reporter()
+    g.report_unused(real_terms, found, reporter)
+    assert [d.format() for d in reporter.diagnostics] == []
+
+
+# ---------------------------------------------------------------- occurrences
+
+
+def _term(term_id: str, *variants: str, short: str = "A short definition.") -> g.Term:
+    span = g.Span("glossary/terms.yml", 1)
+    return g.Term(term_id, variants[0], tuple(variants), short, "Explanation.", (), (), (), span)
+
+
+CRRF = _term(
+    "crrf",
+    "Collective Rapid Reaction Forces",
+    "Collective Rapid Reaction Force",
+    "CRRF",
+    "Rapid Reaction Forces",
+)
+CSTO = _term("csto", "Collective Security Treaty Organization", "CSTO")
+TREATY = _term("collective-security-treaty", "Collective Security Treaty", "CST")
+NATO = _term("nato", "NATO")
+COMMUNITY = _term("security-community", "security community", "security communities")
+TERMS = [CRRF, CSTO, TREATY, NATO, COMMUNITY]
+
+
+def test_name_with_acronym_in_parentheses_counts_once() -> None:
+    found = g.find_occurrences(
+        TERMS, [("a", "p1", "The Collective Rapid Reaction Forces (CRRF) of the CSTO.")]
+    )
+    assert [o.matched for o in found["crrf"]] == ["Collective Rapid Reaction Forces (CRRF)"]
+    assert [o.matched for o in found["csto"]] == ["CSTO"]
+
+
+def test_longest_variant_wins() -> None:
+    found = g.find_occurrences(
+        TERMS, [("a", "p1", "The Collective Security Treaty Organization was built on the CST.")]
+    )
+    assert [o.matched for o in found["csto"]] == ["Collective Security Treaty Organization"]
+    assert [o.matched for o in found["collective-security-treaty"]] == ["CST"]
+
+
+def test_acronyms_are_case_sensitive_and_whole_word() -> None:
+    text = "The nato summit; NATOs; CSTO's role; CSTOX; the CSTO-led force."
+    found = g.find_occurrences(TERMS, [("a", "p1", text)])
+    assert found["nato"] == []
+    assert [o.matched for o in found["csto"]] == ["CSTO", "CSTO"]
+
+
+def test_other_variants_ignore_case_and_line_wraps() -> None:
+    found = g.find_occurrences(
+        TERMS, [("a", "p2", "A Eurasian Security\nCommunity and security  communities.")]
+    )
+    assert [o.matched for o in found["security-community"]] == [
+        "Security\nCommunity",
+        "security  communities",
+    ]
+    assert all(o.anchor == "p2" and o.slug == "a" for o in found["security-community"])
+
+
+def test_snippet_has_about_a_dozen_words_and_ellipses() -> None:
+    text = " ".join(f"w{i}" for i in range(30)) + " CRRF " + " ".join(f"x{i}" for i in range(30))
+    (occ,) = g.find_occurrences(TERMS, [("a", "p1", text)])["crrf"]
+    assert occ.snippet == "… w25 w26 w27 w28 w29 CRRF x0 x1 x2 x3 x4 …"
+    (short,) = g.find_occurrences(TERMS, [("a", "p1", "The CRRF, here.")])["crrf"]
+    assert short.snippet == "The CRRF, here."
+
+
+def test_footnote_tokens_are_not_prose() -> None:
+    found = g.find_occurrences(TERMS, [("a", "p1", f"The CSTO{fn_token('4')} acted.")])
+    assert found["csto"][0].snippet == "The CSTO acted."
+
+
+def test_every_term_has_an_entry_even_without_matches() -> None:
+    assert g.find_occurrences(TERMS, []) == {t.id: [] for t in TERMS}
+
+
+# ---------------------------------------------------------------- marking
+
+URL = "https://glossary.invalid/g/"
+_MARK_RE = re.compile(
+    r"\[([^\[\]]*)\]\(" + re.escape(URL) + r"#[a-z0-9-]+ \"[^\"]*\"\)\{ \.term \}"
+)
+
+
+def _unmark(text: str) -> str:
+    return _MARK_RE.sub(lambda m: m.group(1), text)
+
+
+def _marked(text: str) -> list[str]:
+    return [m.group(0) for m in _MARK_RE.finditer(text)]
+
+
+def test_marks_first_occurrence_with_link_and_tooltip() -> None:
+    seen: set[str] = set()
+    out = g.mark_terms("The CSTO and the CSTO again.", TERMS, seen, URL)
+    assert out == f'The [CSTO]({URL}#csto "A short definition."){{ .term }} and the CSTO again.'
+    assert seen == {"csto"}
+
+
+def test_already_marked_terms_are_left_alone_and_the_set_grows() -> None:
+    seen = {"csto"}
+    out = g.mark_terms("The CSTO and NATO.", TERMS, seen, URL)
+    assert _unmark(out) == "The CSTO and NATO."
+    assert [m.split("]")[0] for m in _marked(out)] == ["[NATO"]
+    assert seen == {"csto", "nato"}
+
+
+def test_name_and_acronym_are_marked_as_one() -> None:
+    out = g.mark_terms(
+        "The Collective Rapid Reaction Forces (CRRF) were set up.", TERMS, set(), URL
+    )
+    assert _marked(out)[0].startswith("[Collective Rapid Reaction Forces (CRRF)](")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "See [the CSTO page](https://example.org/csto) here.",
+        "See [CSTO][ref] here.",
+        "A claim.[^CSTO] More.",
+        "Code `CSTO` here.",
+        '<span class="cite">(CSTO, 2012)</span> and more',
+        '<a href="x">the CSTO <b>now</b></a>',
+        "(Collaborative Security Treaty Organization [CSTO], 1992)",
+        "(Kazantsev et al., 2021; CSTO, 2012)",
+        "## The CSTO",
+        '---\ntitle: "The CSTO"\n---',
+        "Heading { #csto-heading } text",
+        "https://en.odkb-csto.org/CSTO/charter",
+        f"marker {fn_token('CSTO')} here",
+    ],
+)
+def test_never_marks_inside_protected_text(text: str) -> None:
+    assert g.mark_terms(text, [CSTO], set(), URL) == text
+
+
+def test_heading_line_is_skipped_but_the_next_line_is_marked() -> None:
+    out = g.mark_terms("# CSTO\nThe CSTO acted.", [CSTO], set(), URL)
+    assert out.startswith("# CSTO\nThe [CSTO](")
+
+
+def test_marks_next_to_a_link_and_a_footnote_ref() -> None:
+    out = g.mark_terms("[NATO](https://n.example) and NATO.[^1]", TERMS, set(), URL)
+    assert (
+        out
+        == f'[NATO](https://n.example) and [NATO]({URL}#nato "A short definition."){{ .term }}.[^1]'
+    )
+
+
+def test_tooltip_text_cannot_break_the_link() -> None:
+    term = _term("csto", "CSTO", short='Said "x" (here) [y] & <z>')
+    out = g.mark_terms("The CSTO.", [term], set(), URL)
+    title = re.search(r'"(.*)"\)', out)
+    assert title is not None
+    assert not re.search(r'["()\[\]<>]', title.group(1))
+    assert _unmark(out) == "The CSTO."
+
+
+_FRAGMENTS = st.sampled_from(
+    [
+        "CSTO",
+        "NATO",
+        "CST",
+        "CRRF",
+        "Collective Rapid Reaction Forces",
+        " (CRRF)",
+        "security community",
+        "Collective Security Treaty",
+        " Organization",
+        " ",
+        "\n",
+        "[",
+        "]",
+        "(",
+        ")",
+        "`",
+        "<",
+        ">",
+        "</span>",
+        '<span class="cite">',
+        "[^1]",
+        "](x)",
+        "{ .term }",
+        "# ",
+        "\\",
+        '"',
+        "2021",
+        "&amp;",
+        "*",
+        "_",
+        "é",
+        fn_token("1"),
+    ]
+)
+_TEXT = st.lists(_FRAGMENTS | st.text(max_size=6), max_size=30).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=_TEXT, preset=st.sets(st.sampled_from([t.id for t in TERMS])))
+def test_marking_never_raises_and_keeps_the_visible_text(text: str, preset: set[str]) -> None:
+    seen = set(preset)
+    out = g.mark_terms(text, TERMS, seen, URL)
+    assert _unmark(out) == text
+    assert preset <= seen
+    # Each term is marked at most once, and only when it was not marked before.
+    ids = re.findall(re.escape(URL) + r"#([a-z0-9-]+)", out)
+    assert len(ids) == len(set(ids))
+    assert not set(ids) & preset
+
+
+# ---------------------------------------------------------------- bad data files
+
+_REQUIRED_BLOCK = "".join(
+    f"""
+- id: {rid}
+  name: Term {rid}
+  variants: [word{n}]
+  short: A short definition.
+  explanation: An explanation.
+  sources:
+    - {{bib: deutsch1957}}
+"""
+    for n, rid in enumerate(g.REQUIRED_IDS)
+)
+
+
+def _load(tmp_path: Path, extra: str) -> tuple[list[g.Term], list[str]]:
+    path = tmp_path / "glossary" / "terms.yml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(_REQUIRED_BLOCK + textwrap.dedent(extra), encoding="utf-8")
+    reporter = Reporter()
+    terms = g.load_terms(path, reporter, root=tmp_path)
+    return terms, [d.format() for d in reporter.diagnostics]
+
+
+def _line_of(extra: str, needle: str) -> int:
+    """1-based line in the written file of the first line containing ``needle``."""
+    lines = (_REQUIRED_BLOCK + textwrap.dedent(extra)).splitlines()
+    return next(n for n, line in enumerate(lines, 1) if needle in line)
+
+
+def test_minimal_file_is_clean(tmp_path: Path) -> None:
+    terms, messages = _load(tmp_path, "")
+    assert messages == []
+    assert [t.id for t in terms] == list(g.REQUIRED_IDS)
+
+
+def test_duplicate_id_names_file_and_line(tmp_path: Path) -> None:
+    extra = """
+    - id: crrf
+      name: Again
+      variants: [again]
+      short: Again.
+      explanation: Again.
+      sources: [{bib: kornilenko2020}]
+    """
+    terms, messages = _load(tmp_path, extra)
+    line = _line_of(extra, "name: Again") - 1
+    assert messages == [
+        f"glossary/terms.yml:{line}: error: duplicate id 'crrf' (first defined at line 2)"
+        " [glossary-duplicate-id]"
+    ]
+    assert [t.id for t in terms].count("crrf") == 1
+
+
+def test_unknown_related_id_names_file_and_line(tmp_path: Path) -> None:
+    extra = """
+    - id: csto
+      name: CSTO
+      variants: [CSTO]
+      short: An organization.
+      explanation: More.
+      sources: [{article: zhang-2023, line: 57}]
+      related:
+        - crrf
+        - no-such-term
+    """
+    _, messages = _load(tmp_path, extra)
+    line = _line_of(extra, "- no-such-term")
+    assert messages == [
+        f"glossary/terms.yml:{line}: error: term 'csto' names unknown related id 'no-such-term'"
+        " [glossary-unknown-related]"
+    ]
+
+
+# One well-formed entry; each case below breaks one thing in it.
+_GOOD = (
+    "- id: x\n"
+    "  name: X\n"
+    "  variants: [x]\n"
+    "  short: S.\n"
+    "  explanation: E.\n"
+    "  sources: [{bib: a2000}]\n"
+)
+_BAD_ENTRIES = {
+    "empty-short": (_GOOD.replace("short: S.", "short: ''"), "short: ''", "glossary-empty-short"),
+    "long-short": (
+        _GOOD.replace("short: S.", "short: " + "y" * 201),
+        "short: yyy",
+        "glossary-short-too-long",
+    ),
+    "bad-id": (_GOOD.replace("id: x", "id: Bad_Id"), "id: Bad_Id", "glossary-bad-id"),
+    "bad-bib-key": (
+        _GOOD.replace("a2000", "Kornilenko"),
+        "{bib: Kornilenko}",
+        "glossary-bad-source",
+    ),
+    "article-without-line": (
+        _GOOD.replace("[{bib: a2000}]", "\n    - {article: zhang-2023}"),
+        "{article: zhang-2023}",
+        "glossary-bad-source",
+    ),
+    "no-source": (_GOOD.replace("[{bib: a2000}]", "[]"), "sources: []", "glossary-no-source"),
+    "unknown-key": (_GOOD + "  colour: red\n", "colour: red", "glossary-unknown-key"),
+    "missing-explanation": (
+        _GOOD.replace("  explanation: E.\n", ""),
+        "- id: x",
+        "glossary-missing-field",
+    ),
+    "line-zero": (
+        _GOOD + "  wordings:\n    - {article: zhang-2023, line: 0, text: t}\n",
+        "line: 0",
+        "glossary-bad-type",
+    ),
+    "yaml-syntax": ("- id: x\n  name: [unclosed\n", "name: [unclosed", "glossary-yaml"),
+}
+
+
+@pytest.mark.parametrize(
+    ("extra", "needle", "code"), list(_BAD_ENTRIES.values()), ids=list(_BAD_ENTRIES)
+)
+def test_bad_entries_are_reported_with_their_line(
+    tmp_path: Path, extra: str, needle: str, code: str
+) -> None:
+    _, messages = _load(tmp_path, extra)
+    assert messages, "expected a diagnostic"
+    assert any(m.endswith(f"[{code}]") for m in messages), messages
+    if code != "glossary-yaml":  # the parser points at where it gave up, not at our needle
+        line = _line_of(extra, needle)
+        assert any(
+            m.startswith(f"glossary/terms.yml:{line}: error:") and m.endswith(f"[{code}]")
+            for m in messages
+        ), messages
+
+
+def test_missing_required_id_is_reported(tmp_path: Path) -> None:
+    path = tmp_path / "glossary" / "terms.yml"
+    path.parent.mkdir(parents=True)
+    path.write_text(_GOOD, encoding="utf-8")
+    reporter = Reporter()
+    g.load_terms(path, reporter, root=tmp_path)
+    missing = [d.format() for d in reporter.diagnostics if d.code == "glossary-missing-required"]
+    assert len(missing) == len(g.REQUIRED_IDS)
+    assert missing[0] == (
+        "glossary/terms.yml:1: error: required term 'crrf' is missing [glossary-missing-required]"
+    )
+
+
+def test_wording_not_on_its_line_is_reported() -> None:
+    span = g.Span("glossary/terms.yml", 7)
+    term = g.Term(
+        "t",
+        "T",
+        ("T",),
+        "S.",
+        "E.",
+        (),
+        (),
+        (
+            g.Wording("choi-2022", 3, "an invented quotation", span),
+            g.Wording("choi-2022", 2, "x", span),
+        ),
+        span,
+    )
+    reporter = Reporter()
+    g.check_against_sources([term], TEXTS, reporter)
+    codes = [d.code for d in reporter.diagnostics]
+    assert codes == ["glossary-wording-mismatch", "glossary-bad-line"]
+    assert reporter.diagnostics[0].format().startswith("glossary/terms.yml:7: error:")
+
+
+# ---------------------------------------------------------------- the page
+
+
+def test_page_is_alphabetical_with_anchors_wordings_and_occurrences(
+    real_terms: list[g.Term],
+) -> None:
+    paragraphs = [
+        ("choi-2022", "p1", TEXTS["choi-2022"][2]),
+        ("zhang-2023", "p7", "The CRRF of the CSTO."),
+    ]
+    found = g.find_occurrences(real_terms, paragraphs)
+    titles = {slug: f"Title of {slug}" for slug in SLUGS}
+    page = g.render_glossary_page(real_terms, found, titles, {("choi-2022", 3): "p1"})
+
+    headings = re.findall(r"^## (.*) \{ #([a-z0-9-]+) \}$", page, re.M)
+    assert {anchor for _, anchor in headings} == {t.id for t in real_terms}
+    names = [re.sub(r"\\(.)", r"\1", name) for name, _ in headings]
+    assert names == sorted(names, key=lambda n: re.sub(r"^\W+", "", n).casefold())
+
+    crrf = page.split("{ #crrf }")[1].split("\n## ")[0]
+    assert "[¶ 7](../articles/zhang-2023/#p7)" in crrf
+    assert "Title of zhang-2023" in crrf
+
+    article4 = page.split("{ #charter-article-4 }")[1].split("\n## ")[0]
+    assert "**How the articles word it**" in article4
+    assert "[Title of choi-2022, ¶ 1](../articles/choi-2022/#p1)" in article4
+    assert "](#treaty-article-4)" in article4  # related terms link within the page
+
+    article5 = page.split("{ #charter-article-5 }")[1].split("\n## ")[0]
+    assert "(../articles/zhang-2023/)" in article5  # line not yet mapped: link to the article
+    assert "source line 71" in article5
+
+
+def test_page_reports_terms_without_occurrences() -> None:
+    page = g.render_glossary_page([NATO], {"nato": []}, {})
+    assert "## NATO { #nato }" in page
+    assert "No article paragraph uses this term." in page
+
+
+def test_page_lists_many_paragraphs_compactly() -> None:
+    paragraphs = [("a", f"p{n}", f"The NATO, once more ({n}).") for n in range(1, 9)]
+    page = g.render_glossary_page([NATO], g.find_occurrences([NATO], paragraphs), {"a": "A"})
+    assert page.count("The NATO, once more") == 5
+    assert (
+        "    - also [¶ 6](../articles/a/#p6), [¶ 7](../articles/a/#p7), [¶ 8](../articles/a/#p8)"
+        in page
+    )
