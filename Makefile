@@ -11,11 +11,16 @@ SETUP  := $(VENV)/.installed
 .PHONY: site test serve golden bib setup clean distclean
 
 # Set-up, redone when the pins or the Debian package list change.
-$(SETUP): requirements.txt pyproject.toml scripts/debian-packages.txt scripts/setup-system.sh
+$(SETUP): requirements.txt pyproject.toml scripts/debian-packages.txt scripts/setup-system.sh \
+		package.json package-lock.json
 	scripts/setup-system.sh
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
+# axe-core for the accessibility tests (package.json).  npm comes with NodeSource's
+# nodejs; Debian's own nodejs needs the separate npm package.
+	command -v npm >/dev/null 2>&1 || apt-get install -y -qq --no-install-recommends npm
+	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
 setup: $(SETUP)
