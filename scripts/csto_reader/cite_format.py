@@ -73,7 +73,10 @@ class FormattedEntry:
 
 
 def _esc(text: str) -> str:
-    return html.escape(text, quote=False)
+    # A letter whose lowercase is longer ("İ" -> "i̇") throws citeproc-py's markup
+    # parser off by one, so it goes in as a character reference.
+    return "".join(f"&#{ord(c)};" if len(c.lower()) != 1 else c
+                   for c in html.escape(text, quote=False))
 
 
 def _csl_names(value: str) -> list[dict[str, str]]:

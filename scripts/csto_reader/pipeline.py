@@ -14,10 +14,13 @@ from pathlib import Path
 
 from .addresses import Address, apply_aliases, check, format_addresses
 from .anchors import anchor_index, number_blocks
+from .bibliography import merged_key_index, read_bib, regenerate_bibs
+from .bibliography_page import render_article_references, render_bibliography
+from .cite_format import format_bibliography
 from .clean import clean
 from .diagnostics import BuildError, Diagnostic, Reporter
 from .footnotes import pair_footnotes
-from .model import Article, ListBlock, Paragraph, Quote, SourceText, Table
+from .model import Article, ListBlock, Paragraph, Quote, SourceText, Span, Table
 from .pages import render_editorial, render_home
 from .render import render_article
 from .segment import segment
@@ -40,10 +43,12 @@ class BuildOutput:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     articles: list[ArticleBuild] = field(default_factory=list)
     addresses: list[Address] = field(default_factory=list)
+    bibliography: BibliographyBuild | None = None
 
 
-def build_article(source: SourceText, reporter: Reporter) -> ArticleBuild:
-    """Clean, segment, pair footnotes, number and render one article."""
+def prepare_article(source: SourceText, reporter: Reporter) -> ArticleBuild:
+    """Clean, segment, pair footnotes and number one article (rendering comes later,
+    once the bibliography and glossary of the whole reader are known)."""
     cleaned = clean(source)
     seg = segment(cleaned, source.meta, reporter)
     paired = pair_footnotes(seg.blocks, seg.byline, seg.bodies, source.path,
@@ -60,8 +65,14 @@ def build_article(source: SourceText, reporter: Reporter) -> ArticleBuild:
         back_matter=seg.back_matter,
         removals=seg.removals,
     )
-    md = render_article(article, paired.byline, heading_ids)
-    return ArticleBuild(article, paired.byline, heading_ids, md, _word_count(blocks))
+    return ArticleBuild(article, paired.byline, heading_ids, "", _word_count(blocks))
+
+
+def build_article(source: SourceText, reporter: Reporter) -> ArticleBuild:
+    """One article on its own, rendered with its plain reference list."""
+    b = prepare_article(source, reporter)
+    b.markdown = render_article(b.article, b.byline, b.heading_ids)
+    return b
 
 
 def _word_count(blocks: tuple) -> int:
@@ -104,10 +115,18 @@ def build(root: Path) -> BuildOutput:
     out = BuildOutput()
     sources = discover(root, reporter)
     for source in sources:
-        out.articles.append(build_article(source, reporter))
+        out.articles.append(prepare_article(source, reporter))
     articles = [b.article for b in out.articles]
+    titles = {a.meta.slug: a.meta.title for a in articles}
+    bib = out.bibliography = build_bibliography(root, out, titles, reporter)
     for b in out.articles:
-        out.pages[f"articles/{b.article.meta.slug}.md"] = b.markdown
+        slug = b.article.meta.slug
+        refs_md = None
+        if bib and slug in bib.per_article:
+            refs_md = render_article_references(bib.per_article[slug], bib.key_index,
+                                                bib.formatted, slug)
+        b.markdown = render_article(b.article, b.byline, b.heading_ids, refs_md)
+        out.pages[f"articles/{slug}.md"] = b.markdown
     out.pages["index.md"] = render_home(articles, {b.article.meta.slug: b.words
                                                    for b in out.articles})
     out.pages["editorial.md"] = render_editorial(articles, reporter.diagnostics)
@@ -121,6 +140,41 @@ def build(root: Path) -> BuildOutput:
     if reporter.has_errors():
         raise BuildError(reporter.errors, out)
     return out
+
+
+@dataclass
+class BibliographyBuild:
+    per_article: dict[str, list]
+    merged: list
+    key_index: dict[tuple[str, str], str]
+    formatted: dict[str, str]
+
+
+def build_bibliography(root: Path, out: BuildOutput, titles: dict[str, str],
+                       reporter: Reporter) -> BibliographyBuild | None:
+    """Reference lists -> entries -> one merged bibliography; its page and downloads.
+
+    The committed ``bib/*.bib`` files are read to catch hand edits that broke them, and
+    compared with what the lists give now (``make bib`` regenerates them)."""
+    items = {b.article.meta.slug: b.article.references for b in out.articles}
+    if not any(items.values()):
+        return None
+    bibset = regenerate_bibs(root, items, reporter, write=False)
+    bib_dir = root / "bib"
+    if bib_dir.is_dir():
+        for path in sorted(bib_dir.glob("*.bib")):
+            rel = f"bib/{path.name}"
+            read_bib(path, reporter, rel)
+            fresh = bibset.files.get(rel)
+            if fresh is not None and path.read_text(encoding="utf-8") != fresh:
+                reporter.warning(Span(rel, 1), f"{rel} differs from what the reference lists "
+                                 "give now; run `make bib` and review the diff", "bib-stale")
+    ordered = [(f.key, f.html) for f in format_bibliography(bibset.merged)]
+    formatted = dict(ordered)
+    out.pages["bibliography.md"] = render_bibliography(bibset.merged, ordered, titles)
+    out.files["downloads/reader.bib"] = bibset.files["bib/reader.bib"].encode()
+    return BibliographyBuild(bibset.per_article, bibset.merged,
+                             merged_key_index(bibset.merged), formatted)
 
 
 def collect_addresses(out: BuildOutput) -> list[Address]:
@@ -137,4 +191,8 @@ def collect_addresses(out: BuildOutput) -> list[Address]:
         if md == "index.md" or md.startswith("articles/"):
             continue
         addrs.append(Address(md[:-3] + "/", "page", md[:-3]))
+    if out.bibliography:
+        for m in out.bibliography.merged:
+            label = f"{m.get('author') or m.get('editor') or m.get('title')} ({m.get('year')})"
+            addrs.append(Address(f"bibliography/#{m.key}", "bibliography", label))
     return addrs

@@ -108,10 +108,17 @@ def inline(text: str, fn_prefix: str = "") -> str:
     return "".join(out)
 
 
+def raw_html_safe(fragment: str) -> str:
+    """Write as character references the few letters whose lowercase form is longer
+    (Turkish "İ" lowercases to two code points): Python-Markdown's raw-HTML scanner
+    lowercases the block and loses its place on them, breaking the following tag."""
+    return "".join(f"&#{ord(c)};" if len(c.lower()) != 1 else c for c in fragment)
+
+
 def inline_html(text: str) -> str:
     """HTML for source text (used inside raw HTML blocks such as the header)."""
     md = _markdown.markdown(inline(text))
-    return re.sub(r"^<p>|</p>$", "", md.strip())
+    return raw_html_safe(re.sub(r"^<p>|</p>$", "", md.strip()))
 
 
 def pnum(anchor: str) -> str:

@@ -56,6 +56,7 @@ EMPHASIS_LINE = re.compile(r"^(\*{2,3})([^*]+)\1$")
 LABEL = re.compile(r"^\W*(abstract|key\s*words|keywords|for citation)\W*[:.]?\W*\s*(.*)$", re.I | re.S)
 ORDERED_ITEM = re.compile(r"^(?:[-*•]\s+)?(\d{1,3})[.)]\s+(.*)$")
 BULLET_ITEM = re.compile(r"^[-*•]\s+(.*)$")
+REFERENCE_START = re.compile(r"^[^\W\d][^\s,.(]*,(?:\s+[A-Z][\w.-]*\.?)+[^()]{0,80}\(\d{4}[a-z]?[,)]")
 TABLE_CAPTION = re.compile(r"^\W*(Table\s+\d+)\.?\W*$", re.I)
 URL = re.compile(r"(?:https?://|www\.)\S+")
 
@@ -589,11 +590,14 @@ def _add_references(ch: Chunk, refs: list[ReferenceItem], path: str) -> None:
         m = ORDERED_ITEM.match(t)
         b = BULLET_ITEM.match(t)
         url_only = bool(re.fullmatch(r"<?\[?(https?://|www\.)\S+", t))
+        # a line that opens like an author-date entry starts a new item even without a
+        # list marker: "Kissinger, H. (2014). World order." after a hard line break
+        opens_entry = bool(REFERENCE_START.match(t))
         if m:
             refs.append(ReferenceItem(m.group(2), Span(path, ln.number), int(m.group(1))))
         elif b and not url_only:
             refs.append(ReferenceItem(b.group(1), Span(path, ln.number)))
-        elif refs and (url_only or ln is not ch.lines[0]):
+        elif refs and (url_only or (ln is not ch.lines[0] and not opens_entry)):
             last = refs[-1]
             refs[-1] = replace(last, text=last.text + " " + t,
                                span=Span(path, last.span.line, ln.number))

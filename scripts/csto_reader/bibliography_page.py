@@ -1,0 +1,130 @@
+"""Render the merged bibliography (/bibliography/) and each article's own reference list.
+
+Entries are formatted in APA 7 by citeproc-py (``cite_format``); every entry keeps its
+provenance: which articles list it, the text as each list prints it, and (once citations
+are linked) every paragraph that cites it.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping, Sequence
+
+from .bibliography import MergedEntry
+from .references import Reference
+from .render import inline_html, raw_html_safe
+
+
+def _article_link(slug: str, anchor: str | None, titles: Mapping[str, str], prefix: str) -> str:
+    label = html.escape(short_title(slug, titles))
+    href = f"{prefix}articles/{slug}/" + (f"#{anchor}" if anchor else "")
+    text = f"{label} ¶{anchor[1:]}" if anchor and anchor.startswith("p") else label
+    return f'<a href="{href}">{text}</a>'
+
+
+def short_title(slug: str, titles: Mapping[str, str]) -> str:
+    """"Zhang (2023)" from a slug such as "zhang-2023"."""
+    name, _, year = slug.rpartition("-")
+    if year.isdigit() and name:
+        return f"{name.replace('-', ' ').title()} ({year})"
+    return titles.get(slug, slug)
+
+
+def render_bibliography(
+    merged: Sequence[MergedEntry],
+    ordered: Sequence[tuple[str, str]],
+    titles: Mapping[str, str],
+    cited_at: Mapping[str, Sequence[tuple[str, str, str | None]]] | None = None,
+) -> str:
+    """Markdown for /bibliography/.  ``ordered``: (key, APA html) in sorted order;
+    ``cited_at``: key -> [(slug, anchor, editorial note or None)]."""
+    cited_at = cited_at or {}
+    by_key = {m.key: m for m in merged}
+    out = [
+        "---\ntitle: Bibliography\ndescription: One bibliography for the whole reader, "
+        "merged from the articles' reference lists.\n---\n",
+        "# Bibliography\n",
+        f"The works the articles list, merged into one bibliography of {len(ordered)} "
+        "entries and formatted in APA 7. Under each entry: the articles whose reference "
+        "lists hold it, with the text as each list prints it, and the paragraphs that cite "
+        "it. The merged list is also available as BibTeX: "
+        "[reader.bib](downloads/reader.bib).\n",
+        '<div class="bib-filter" markdown="0"><label for="bib-article">Show the works of'
+        '</label> <select id="bib-article"><option value="">all articles</option>'
+        + "".join(f'<option value="{html.escape(s)}">{html.escape(short_title(s, titles))}'
+                  "</option>" for s in titles)
+        + '</select> <span id="bib-count" role="status"></span></div>\n',
+        '<ol class="bibliography" markdown="0">',
+    ]
+    for key, entry_html in ordered:
+        m = by_key[key]
+        slugs = " ".join(m.slugs)
+        parts = [f'<li id="{html.escape(key)}" class="bib-entry" data-articles="{slugs}">',
+                 f'<div class="bib-text">{raw_html_safe(entry_html)}</div>']
+        listed = ", ".join(_article_link(p.slug, None, titles, "../") for p in m.provenance)
+        shared = " (shared source)" if len(m.slugs) > 1 else ""
+        parts.append(f'<p class="bib-listed">Listed in: {listed}{shared}</p>')
+        cites = cited_at.get(key, [])
+        if cites:
+            links = ", ".join(_article_link(s, a, titles, "../") for s, a, _ in cites)
+            parts.append(f'<p class="bib-cited">Cited at: {links}</p>')
+        else:
+            parts.append('<p class="bib-cited bib-uncited">Not cited in the text of the '
+                         "articles that list it.</p>")
+        for p in m.provenance:
+            parts.append(
+                f'<details class="bib-original"><summary>As printed in '
+                f"{html.escape(short_title(p.slug, titles))}</summary>"
+                f"<p>{inline_html(p.text)}</p>"
+                f'<p class="bib-source">{html.escape(p.source)}</p></details>')
+        parts.append("</li>")
+        out.append("".join(parts))
+    out.append("</ol>\n")
+    out.append(BIB_FILTER_SCRIPT)
+    return "\n".join(out)
+
+
+BIB_FILTER_SCRIPT = """<script>
+(function () {
+  var select = document.getElementById("bib-article");
+  var count = document.getElementById("bib-count");
+  if (!select) { return; }
+  function apply() {
+    var slug = select.value, shown = 0;
+    document.querySelectorAll("li.bib-entry").forEach(function (li) {
+      var on = !slug || li.dataset.articles.split(" ").indexOf(slug) >= 0;
+      li.hidden = !on;
+      if (on) { shown += 1; }
+    });
+    count.textContent = shown + " entries";
+  }
+  select.addEventListener("change", apply);
+  apply();
+})();
+</script>
+"""
+
+
+def render_article_references(
+    refs: Sequence[Reference],
+    key_index: Mapping[tuple[str, str], str],
+    formatted: Mapping[str, str],
+    slug: str,
+) -> str:
+    """An article's own list: each item formatted like the bibliography, linked to its
+    merged entry, with the text as the article prints it."""
+    numbered = all(r.number is not None for r in refs)
+    tag = "ol" if numbered else "ul"
+    out = [f'<{tag} class="references" markdown="0">']
+    for r in refs:
+        merged_key = key_index.get((slug, r.key), r.key)
+        entry = raw_html_safe(formatted.get(merged_key, ""))
+        num = f'<span class="ref-num">{r.number}.</span> ' if numbered else ""
+        out.append(
+            f'<li id="ref-{html.escape(r.key)}">{num}<div class="bib-text">{entry}</div>'
+            f'<p class="ref-links"><a href="../../bibliography/#{html.escape(merged_key)}">'
+            f"In the reader's bibliography</a></p>"
+            f'<details class="bib-original"><summary>As printed in the article</summary>'
+            f"<p>{inline_html(r.text)}</p></details></li>")
+    out.append(f"</{tag}>\n")
+    return "\n".join(out)
