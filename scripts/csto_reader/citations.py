@@ -1,0 +1,1044 @@
+"""Stage: in-text citations.  Scan the prose, resolve against the reference list, audit.
+
+Three steps, each a function from plain data to plain data:
+
+* ``scan_citations(text, style)`` finds the citations in one block's text and returns
+  them with character offsets, so the renderer can link each cited work separately
+  while the visible text stays exactly as the author wrote it.
+* ``resolve(citations, references, slug, reporter, span)`` gives each cited work the
+  key of its entry in the article's reference list, and an editorial note when the
+  citation and the list disagree (a year, a spelling, a corporate author's name).  The
+  disagreements are errors of the originals, so they are reported with severity
+  ``note``: the reader shows them, it does not fix them.
+* ``audit(resolved, references)`` lists the entries that no citation points to.
+
+``cite_article`` runs the three over every block and footnote of an ``Article``.
+
+Citation forms (author-date):
+
+* parenthetical groups ``(Thakur, 1993; Kobayashi, 2017)``, ``(Pedersen 2002)``,
+  ``(Kazantsev et al., 2021)``, ``(Golub & Golub, 2018)``, corporate authors with an
+  abbreviation ``(UN News [UNN], 2021)``, page locators ``(Sairambay, 2022, p. 585)``,
+  ``(Allison 2004, 465)``, and a bare year continuing the previous author
+  ``(Shamarov, 2022a; 2022b)``;
+* narrative citations ``Nocetti (2015) argues``, given names included
+  (``Karl Deutsch (1957)``, ``A, B, and C (2021)``), ``Deutsch (1957, 5-7)``.
+
+Numeric: ``[2]``, ``[5:68]``, ``[6: 339–340]``, ``[1, 4]``, ``[2; 7:226]``.
+
+What is *not* a citation: a year in prose ("in 2010", "(in 1989)"), a date
+("(2021, August 31)", "(January 5, 2022)"), a range ("2020-2030"), a parenthesis with
+no year ("(RK)"), interview notes ("(online, January 2023, Yerevan)": an author must be
+name-like: capitalized words, no months, no lowercase words other than name particles),
+a bracket holding words ("[In Russian]").  Footnote and superscript tokens
+(``\\ue000..\\ue001``, ``\\ue002..\\ue003``) are never part of a citation.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from .diagnostics import Reporter
+from .model import Article, ListBlock, Paragraph, Quote, Span, Table
+from .references import Reference, name_parts, split_names
+
+AUTHOR_DATE = "author-date"
+NUMERIC = "numeric"
+
+PARENTHETICAL = "parenthetical"
+NARRATIVE = "narrative"
+BRACKETED = "numeric"
+
+# Diagnostic codes (severity "note": the originals' slips, shown as editorial notes).
+UNRESOLVED = "citation-unresolved"
+YEAR_MISMATCH = "citation-year-mismatch"
+SPELLING = "citation-spelling"
+AUTHORS = "citation-authors"
+UNCITED = "reference-uncited"
+
+# ------------------------------------------------------------------ data
+
+
+@dataclass(frozen=True)
+class CiteItem:
+    """One cited work inside a citation.
+
+    ``start``/``end`` are offsets in the block text of the part that names this work
+    ("Kobayashi, 2017" in "(Thakur, 1993; Kobayashi, 2017)").  ``names`` are the family
+    names as written (a corporate author is one name: ``"UN News"``); a bare year that
+    continues the previous author ("2022b" in "Shamarov, 2022a; 2022b") repeats that
+    author's names and has ``author == ""``.  ``author`` is the author phrase as
+    written, given names included ("Karl Deutsch").  Numeric items have ``number`` and
+    no names.
+    """
+
+    start: int
+    end: int
+    text: str
+    names: tuple[str, ...] = ()
+    year: str = ""
+    locator: str | None = None
+    number: int | None = None
+    et_al: bool = False
+    author: str = ""
+    abbreviation: str | None = None
+    corporate: bool = False
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A citation as it stands in the text: a parenthetical group, a narrative
+    citation or a numeric bracket; ``start``/``end`` cover all of it."""
+
+    start: int
+    end: int
+    kind: str  # PARENTHETICAL | NARRATIVE | BRACKETED
+    text: str
+    items: tuple[CiteItem, ...]
+
+
+@dataclass(frozen=True)
+class ResolvedItem:
+    """A cited work and what it resolved to.
+
+    ``key`` is the reference list entry's key (the first listing when the list repeats
+    a work), or None.  ``note`` is the editorial note when the citation differs from the
+    list or has no entry; ``codes`` the diagnostic codes of that note.  ``span`` is the
+    source line of the citation (the exact line when the caller gave the source lines).
+    """
+
+    item: CiteItem
+    citation: Citation
+    key: str | None
+    note: str | None
+    codes: tuple[str, ...]
+    span: Span
+
+    @property
+    def status(self) -> str:
+        """``"linked"``, ``"noted"`` (linked with a note) or ``"unresolved"``."""
+        if self.key is None:
+            return "unresolved"
+        return "noted" if self.note else "linked"
+
+
+# ------------------------------------------------------------- tokens
+
+# Footnote markers (model.FN_OPEN/FN_CLOSE) and superscripts (footnotes.SUP_OPEN/CLOSE)
+# travel in block text as private-use sentinels; a stray sentinel is a barrier too.
+_TOKEN = re.compile(r"\ue000[^\ue000-\ue003]*\ue001|\ue002[^\ue000-\ue003]*\ue003|[\ue000-\ue003]")
+
+
+def _gaps(text: str) -> Iterator[tuple[int, int]]:
+    """The stretches of ``text`` between footnote/superscript tokens."""
+    pos = 0
+    for m in _TOKEN.finditer(text):
+        if m.start() > pos:
+            yield pos, m.start()
+        pos = m.end()
+    if pos < len(text):
+        yield pos, len(text)
+
+
+# ------------------------------------------------------------- words
+
+_MONTHS = (
+    "January February March April May June July August September October November December "
+    "Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec"
+).split()
+
+# Capitalized words that are not names: days, seasons and the function words that start
+# sentences ("As Baldwin (1997) says" -> "Baldwin").  Months are names when they are
+# family names ("March & Olsen, 1984"); a month directly before a year is a date
+# ("(Astana, April 2022)"), and a month alone before "(2019)" is one too.
+_NOT_NAMES = frozenset(
+    (
+        "Monday Tuesday Wednesday Thursday Friday Saturday Sunday Spring Summer Autumn "
+        "Fall Winter Early Late Mid A An The As In On At By For From To Of With Within "
+        "Without And But Or Nor So Yet If When While Since After Before Until During "
+        "Between Among Through Thus Hence However Also According Following See Unlike "
+        "Like Per Via Circa Ca About Around Under Over This That These Those Its Their "
+        "His Her Our We They It He She I Then Here There Both Each Every Some Many Most "
+        "All Only Even Still Later Earlier Note Cf Ibid Vs"
+    ).split()
+)
+
+# Lowercase words that may stand inside a name: particles of personal names
+# ("dos Santos") and the connecting words of corporate names ("Commission on ...").
+_PARTICLES = frozenset("de del della der den di du da das dos van von la le ten ter bin al".split())
+_CONNECTORS = frozenset("of on for the and in at to".split())
+
+_CAP_WORD = re.compile(r"[^\W\d_][\w'’-]*\Z")
+_INITIALS = re.compile(r"(?:[^\W\d_]{1,2}\.)+\Z")
+_ALL_CAPS = re.compile(r"[A-Z]{2,}[A-Z0-9]*\Z")
+
+
+def _is_cap_word(word: str) -> bool:
+    return bool(_CAP_WORD.match(word)) and word[0].isupper()
+
+
+def _is_initials(word: str) -> bool:
+    return bool(_INITIALS.match(word)) and word[0].isupper()
+
+
+# --------------------------------------------------------- author phrases
+
+_ET_AL = re.compile(r"(?:,\s*|\s+)et\s+al\b\.?\Z")
+_ABBREV = re.compile(r"\s*\[([^\[\]]{1,20})\]")
+_NAME_SPLIT = re.compile(r"\s*,\s*(?:&|and)\s+|\s*,\s*|\s+&\s+|\s*&\s*|\s+and\s+")
+
+
+@dataclass(frozen=True)
+class _Authors:
+    names: tuple[str, ...]
+    et_al: bool
+    abbreviation: str | None
+    corporate: bool
+
+
+def _name_ok(words: list[str], given_first: bool) -> bool:
+    """Whether ``words`` can be one author's name."""
+    if not words or len(words) > 8:
+        return False
+    caps = [w for w in words if _is_cap_word(w) or (given_first and _is_initials(w))]
+    if not caps or not _is_cap_word(words[-1]):
+        return False
+    for w in words:
+        if w in caps:
+            continue
+        if w not in _PARTICLES and w not in _CONNECTORS:
+            return False
+    if words[0] in _CONNECTORS:
+        return False
+    # every capitalized word a month or a function word: "In", "January", "As The"
+    return not all(w in _NOT_NAMES for w in caps)
+
+
+def _family(words: list[str]) -> str:
+    """The family name of a given-first personal name: the last word with the
+    particles before it ("Jorge dos Santos" -> "dos Santos")."""
+    i = len(words) - 1
+    while i > 0 and words[i - 1] in _PARTICLES:
+        i -= 1
+    return " ".join(words[i:])
+
+
+def _parse_authors(phrase: str, given_first: bool) -> _Authors | None:
+    """Read an author phrase: ``Kashirina & Epiphanova``, ``Kazantsev et al``,
+    ``UN News [UNN]``; with ``given_first`` (narrative citations) also
+    ``Anderi Kazantsev, Svetlana Medvedeva, and Ivan Safranchuk``."""
+    phrase = re.sub(r"\s+", " ", phrase).strip()
+    et_al = False
+    m = _ET_AL.search(phrase)
+    if m:
+        et_al, phrase = True, phrase[: m.start()].strip()
+    abbreviation = None
+    am = _ABBREV.search(phrase)
+    if am:
+        if am.end() != len(phrase) and phrase[am.end()] not in ",&":
+            return None
+        abbreviation = am.group(1).strip()
+        if not re.fullmatch(r"[A-Z][\w.&-]*", abbreviation):
+            return None
+        phrase = (phrase[: am.start()] + phrase[am.end() :]).strip()
+    if not phrase or _ABBREV.search(phrase):
+        return None
+    parts = [p for p in _NAME_SPLIT.split(phrase)]
+    if any(not p.strip() for p in parts) or len(parts) > 8:
+        return None
+    word_lists = [p.split() for p in parts]
+    if not all(_name_ok(w, given_first) for w in word_lists):
+        return None
+    corporate = abbreviation is not None or any(
+        any(w in _CONNECTORS for w in words) for words in word_lists
+    )
+    if corporate and len(parts) > 1 and any(w in _CONNECTORS for w in phrase.split()):
+        # "Ministry of Foreign Affairs and Trade": one corporate name, not two people
+        names: tuple[str, ...] = (phrase,)
+    elif given_first and not corporate:
+        names = tuple(_family(w) for w in word_lists)
+    else:
+        names = tuple(" ".join(w) for w in word_lists)
+    if not corporate:
+        corporate = len(names) == 1 and (
+            bool(_ALL_CAPS.match(names[0]))
+            or (
+                not given_first
+                and len(names[0].split()) > 1
+                and names[0].split()[0] not in _PARTICLES
+            )
+        )
+    return _Authors(names, et_al, abbreviation, corporate)
+
+
+# ------------------------------------------------------------ years, pages
+
+_YEAR = re.compile(r"(?<![\w.\-–—/])(1[6-9]\d\d|20\d\d)([a-z])?(?![\w\-–—/])")
+_YEAR_AT = re.compile(r"\s*(1[6-9]\d\d|20\d\d)([a-z])?(?![\w\-–—/])")
+_NEXT_YEAR = re.compile(r"\s*,\s*(?=(?:1[6-9]\d\d|20\d\d)[a-z]?\s*(?:,|\Z))")
+_PAGE_LABEL = (
+    r"(?:pp?|paras?|chaps?|ch|secs?|figs?|nn?|vols?|cols?|pts?|arts?|fn)\.\s*"
+    r"|(?:pages?|para|paragraph|chapter|section|§+)\s*"
+)
+# A locator: "p. 585", "pp. 23—24, 30", or bare pages after a year "465", "45–47".
+_LOCATOR = re.compile(
+    rf"\s*,\s*(?P<loc>(?:{_PAGE_LABEL})[\dIVXLCDMivxlcdm][^,]*(?:,\s*\d[^,]*)*"
+    r"|\d{1,5}(?:\s*[-–—]\s*\d{1,5})?(?:\s*,\s*\d{1,5}(?:\s*[-–—]\s*\d{1,5})?)*)"
+)
+
+
+def _tidy(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@dataclass
+class _YearLoc:
+    start: int
+    end: int
+    year: str
+    locator: str | None
+
+
+def _year_list(text: str, pos: int) -> tuple[list[_YearLoc], int] | None:
+    """Read ``YEAR[, LOCATOR](, YEAR[, LOCATOR])*`` at ``pos``: the years with their
+    spans, and where reading stopped; None if no year stands at ``pos``."""
+    out: list[_YearLoc] = []
+    while True:
+        ym = _YEAR_AT.match(text, pos)
+        if not ym:
+            return None if not out else (out, pos)
+        start = ym.start(1)
+        pos = ym.end()
+        locator = None
+        nxt = _NEXT_YEAR.match(text, pos)
+        if not nxt:
+            lm = _LOCATOR.match(text, pos)
+            if lm:
+                # a locator runs to the next ", YEAR" (another work) or the end
+                loc = lm.group("loc")
+                cut = re.search(r"\s*,\s*(?:1[6-9]\d\d|20\d\d)[a-z]?\s*(?:,|\Z)", loc)
+                if cut:
+                    loc = loc[: cut.start()]
+                loc = re.sub(r"[\s,]+\Z", "", loc)
+                locator = _tidy(loc) or None
+                pos = lm.start("loc") + len(loc)
+        out.append(_YearLoc(start, pos, ym.group(1) + (ym.group(2) or ""), locator))
+        nxt = _NEXT_YEAR.match(text, pos)
+        if not nxt:
+            return out, pos
+        pos = nxt.end()
+
+
+# ------------------------------------------------------------ parentheticals
+
+_PAREN = re.compile(r"\(([^()]*)\)")
+_PREFIX = re.compile(r"(?:see also|see|e\.\s?g\.,?|cf\.|i\.\s?e\.,?|as cited in)\s+", re.I)
+
+
+def _parse_group(text: str, start: int, end: int) -> list[CiteItem] | None:
+    """Read the inside ``text[start:end]`` of a parenthesis as ``;``-separated
+    author-date parts; None unless at least one part is a citation and none is
+    something else."""
+    items: list[CiteItem] = []
+    pos = start
+    bounds = []
+    for piece in text[start:end].split(";"):
+        bounds.append((pos, pos + len(piece)))
+        pos += len(piece) + 1
+    for a, b in bounds:
+        part = text[a:b]
+        lead = len(part) - len(part.lstrip())
+        a += lead
+        b = a + len(part.strip())
+        if a >= b:
+            return None
+        pm = _PREFIX.match(text, a, b)
+        if pm:
+            a = pm.end()
+        ym = _YEAR.search(text, a, b)
+        if not ym:
+            return None
+        phrase = text[a : ym.start()]
+        if phrase.strip():
+            if not re.search(r"(?:,|\s)\s*\Z", phrase):
+                return None
+            if re.search(rf"\b(?:{'|'.join(_MONTHS)})\.?(?:\s+\d{{1,2}},?)?\s+\Z", phrase):
+                return None  # a date: "April 2022", "January 5, 2022"
+            authors = _parse_authors(phrase.rstrip(", \t\n\u00a0"), given_first=False)
+            if authors is None:
+                return None
+        elif items and items[-1].names:
+            prev = items[-1]
+            authors = _Authors(prev.names, prev.et_al, prev.abbreviation, prev.corporate)
+        else:
+            return None
+        sub = text[:b]
+        read = _year_list(sub, ym.start())
+        if read is None:
+            return None
+        years, stop = read
+        if sub[stop:b].strip():
+            return None
+        author_text = _tidy(phrase.rstrip(", \t\n\u00a0")) if phrase.strip() else ""
+        for i, yl in enumerate(years):
+            s = a if (i == 0 and phrase.strip()) else yl.start
+            items.append(
+                CiteItem(
+                    start=s,
+                    end=yl.end,
+                    text=text[s : yl.end],
+                    names=authors.names,
+                    year=yl.year,
+                    locator=yl.locator,
+                    et_al=authors.et_al,
+                    author=author_text if i == 0 else "",
+                    abbreviation=authors.abbreviation,
+                    corporate=authors.corporate,
+                )
+            )
+    return items or None
+
+
+# --------------------------------------------------------------- narrative
+
+_WORD = re.compile(r"\[[^\[\]\s]{1,20}\]|&|,|[^\s,&()\[\]]+")
+
+
+def _narrative_start(text: str, lo: int, paren: int) -> int | None:
+    """Where the author phrase of a narrative citation starts: walk back from the
+    parenthesis at ``paren`` over name words, commas, ``and``/``&``, particles,
+    ``et al.`` and an ``[ABBR]``; None when the word before is not a name."""
+    window_lo = max(lo, paren - 300)
+    tokens = list(_WORD.finditer(text, window_lo, paren))
+    if not tokens or text[tokens[-1].end() : paren].strip():
+        return None
+    keep: list[re.Match[str]] = []
+    for i in range(len(tokens) - 1, -1, -1):
+        t = tokens[i]
+        w = t.group()
+        gap = text[t.end() : keep[-1].start()] if keep else text[t.end() : paren]
+        if gap.strip():
+            break
+        ok = (
+            w in {",", "&", "and", "et", "al", "al."}
+            or w in _PARTICLES
+            or w in _CONNECTORS
+            or (w.startswith("[") and not keep)
+            or _is_initials(w)
+            or (_is_cap_word(w) and w not in _NOT_NAMES)
+        )
+        if not ok:
+            # a sentence-initial function word ("As", "The") ends the phrase
+            break
+        keep.append(t)
+        if len(keep) > 24:
+            return None
+    keep.reverse()
+    # the phrase starts with a capitalized word that is not a connector
+    while keep and not (
+        (_is_cap_word(keep[0].group()) or _is_initials(keep[0].group()))
+        and keep[0].group() not in _NOT_NAMES
+    ):
+        keep.pop(0)
+    if not keep:
+        return None
+    return keep[0].start()
+
+
+def _parse_narrative(text: str, lo: int, m: re.Match[str]) -> list[CiteItem] | None:
+    """``Name (YEAR[, LOCATOR][, YEAR...])`` ending at the parenthesis ``m``."""
+    a, b = m.start(1), m.end(1)
+    read = _year_list(text[:b], a)
+    if read is None:
+        return None
+    years, stop = read
+    if text[stop:b].strip():
+        return None
+    start = _narrative_start(text, lo, m.start())
+    if start is None:
+        return None
+    phrase = text[start : m.start()].rstrip()
+    if phrase in _MONTHS:
+        return None
+    authors = _parse_authors(phrase, given_first=True)
+    if authors is None:
+        return None
+    items = []
+    for i, yl in enumerate(years):
+        s = start if i == 0 else yl.start
+        e = m.end() if len(years) == 1 else yl.end
+        items.append(
+            CiteItem(
+                start=s,
+                end=e,
+                text=text[s:e],
+                names=authors.names,
+                year=yl.year,
+                locator=yl.locator,
+                et_al=authors.et_al,
+                author=_tidy(phrase) if i == 0 else "",
+                abbreviation=authors.abbreviation,
+                corporate=authors.corporate,
+            )
+        )
+    return items
+
+
+# ----------------------------------------------------------------- numeric
+
+_BRACKET = re.compile(r"\[([^\[\]]{1,80})\]")
+_NUM = re.compile(r"\s*(\d{1,3})\s*")
+_NUM_LOC = re.compile(r"\s*(\d{1,3})\s*:\s*(\S(?:.*\S)?)\s*")
+_BRACKET_LOCATOR = re.compile(
+    rf"\s*(?:(?:{_PAGE_LABEL})\S.*|[\dIVXLCivxlc]+(?:\s*[-–—]\s*\d+)?)\s*"
+)
+
+
+def _parse_numeric(text: str, a: int, b: int) -> list[CiteItem] | None:
+    """``[2]``, ``[5:68]``, ``[6: 339–340]``, ``[1, 4]``, ``[2; 7:226]``, ``[5, p. 68]``."""
+    items: list[CiteItem] = []
+    pos = a
+    for chunk in text[a:b].split(";"):
+        c0, c1 = pos, pos + len(chunk)
+        pos = c1 + 1
+        lm = _NUM_LOC.fullmatch(text, c0, c1)
+        if lm:
+            loc = lm.group(2)
+            if not re.search(r"\d", loc) or len(loc) > 40:
+                return None
+            n = int(lm.group(1))
+            if n == 0:
+                return None
+            s, e = lm.start(1), lm.end(2)
+            items.append(CiteItem(s, e, text[s:e], number=n, locator=_tidy(loc)))
+            continue
+        p = c0
+        for piece in text[c0:c1].split(","):
+            q0, q1 = p, p + len(piece)
+            p = q1 + 1
+            nm = _NUM.fullmatch(text, q0, q1)
+            if nm and int(nm.group(1)) > 0:
+                s, e = nm.start(1), nm.end(1)
+                items.append(CiteItem(s, e, text[s:e], number=int(nm.group(1))))
+                continue
+            if items and items[-1].locator is None and _BRACKET_LOCATOR.fullmatch(text, q0, q1):
+                prev = items[-1]
+                e = q0 + len(piece.rstrip())
+                items[-1] = CiteItem(
+                    prev.start,
+                    e,
+                    text[prev.start : e],
+                    number=prev.number,
+                    locator=_tidy(piece),
+                )
+                continue
+            return None
+    return items or None
+
+
+# -------------------------------------------------------------------- scan
+
+
+def scan_citations(text: str, style: str) -> list[Citation]:
+    """Find the in-text citations of one block's text, in order.
+
+    ``style`` is the article's ``citation_style``: ``"author-date"`` finds parenthetical
+    and narrative citations, ``"numeric"`` bracketed numbers; any other style finds
+    nothing.  Never raises; citations never overlap each other or a footnote token.
+    """
+    found: list[Citation] = []
+    for lo, hi in _gaps(text):
+        if style == AUTHOR_DATE:
+            seg = text[:hi]
+            for m in _PAREN.finditer(seg, lo):
+                items = _parse_group(seg, m.start(1), m.end(1))
+                kind = PARENTHETICAL
+                start = m.start()
+                if items is None:
+                    items = _parse_narrative(seg, lo, m)
+                    kind = NARRATIVE
+                    if items:
+                        start = items[0].start
+                if not items:
+                    continue
+                if found and start < found[-1].end:
+                    continue
+                found.append(Citation(start, m.end(), kind, text[start : m.end()], tuple(items)))
+        elif style == NUMERIC:
+            seg = text[:hi]
+            for m in _BRACKET.finditer(seg, lo):
+                items = _parse_numeric(seg, m.start(1), m.end(1))
+                if items:
+                    found.append(Citation(m.start(), m.end(), BRACKETED, m.group(), tuple(items)))
+    return found
+
+
+# ----------------------------------------------------------------- resolve
+
+# Spelling slips in family names (rapidfuzz ``fuzz.ratio``, 0-100, on ASCII-folded
+# lowercase names).  ratio = 100 * (1 - indel distance / total length), so one wrong
+# letter in a name of n letters scores 100 * (1 - 2 / 2n): 87.5 for "Pederson" /
+# "Pedersen" (n = 8), 83 for n = 6, 80 for n = 5; one letter left out or added scores
+# 100 * (1 - 1 / (2n - 1)): 94 for "Krahnmann" / "Krahmann", 92 for "Perrew" /
+# "Perrewe".  80 therefore admits one slip in any name of five letters or more.  Names
+# that differ in more than that ("Schein" / "Schmid": 54) stay apart.  Near names that
+# are different people ("Walt" / "Waltz": 89, "Schmid" / "Schmidt": 92) are protected
+# by the order of the tiers in ``_candidates``: an exact name always wins over a near
+# one, and a near name is only accepted with the exact year.
+NAME_RATIO = 80.0
+
+# Corporate names share generic words ("Security", "Organization", "Council"), so a
+# fuzzy score says less about them than about personal names: ``token_set_ratio`` on
+# normalized names of at least 70 is accepted only with the exact year and only when a
+# single corporate entry of that year reaches it (else: ambiguous, unresolved).
+# "Collaborative Security Treaty Organization" / "Collective Security Treaty" scores 73.
+CORPORATE_RATIO = 70.0
+
+# A year slip: the cited year differs from the list's by at most this much (a typo,
+# an online-first year).  Further apart, the same author's listed work is more likely
+# a different work than a misdated one, so the citation stays unresolved.
+MAX_YEAR_GAP = 3
+
+_STOP = frozenset("of the on for and in at to a an de".split())
+
+
+def fold(text: str) -> str:
+    """ASCII, lowercase, letters and digits only: ``Perrewé`` -> ``perrewe``."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    ascii_text = decomposed.encode("ascii", "ignore").decode("ascii").lower()
+    return re.sub(r"[^a-z0-9]", "", ascii_text)
+
+
+def _fold_family(name: str) -> str:
+    """A family name without leading particles, folded: ``dos Santos`` -> ``santos``."""
+    words = name.split()
+    while len(words) > 1 and words[0].lower() in _PARTICLES:
+        words = words[1:]
+    return fold(" ".join(words))
+
+
+def _corporate_norm(name: str) -> str:
+    return " ".join(w for w in re.findall(r"[a-z0-9]+", _ascii_lower(name)))
+
+
+def _ascii_lower(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+
+
+def initials(name: str) -> str:
+    """The abbreviation a corporate name forms: first letters of its significant words,
+    all of an all-capitals word (``UN News`` -> ``UNN``,
+    ``Collective Security Treaty Organization`` -> ``CSTO``)."""
+    out = []
+    for w in re.findall(r"[^\W_]+", name):
+        if w.lower() in _STOP:
+            continue
+        out.append(w if w.isupper() else w[0].upper())
+    return "".join(out)
+
+
+@dataclass(frozen=True)
+class Work:
+    """What the resolver needs of a reference list entry."""
+
+    key: str
+    canonical: str  # key of the first listing of the same work
+    families: tuple[str, ...]  # as written ("Perrewé"); corporate authors as their name
+    corporate: str | None  # the first author when it is an organization
+    year: str
+    suffix: str
+    number: int | None
+    reference: Reference | None = field(default=None, compare=False)
+
+    @property
+    def folded(self) -> tuple[str, ...]:
+        return tuple(_fold_family(f) for f in self.families)
+
+    def label(self) -> str:
+        """``March & Olsen 1983``, ``Kazantsev et al. 2021``."""
+        fams = list(self.families)
+        if len(fams) > 2:
+            who = f"{fams[0]} et al."
+        else:
+            who = " & ".join(fams)
+        return f"{who} {self.year}{self.suffix}".strip()
+
+
+def work_of(reference: Reference) -> Work:
+    """The resolver's view of a parsed reference (``references.Reference``)."""
+    names = split_names(reference.get("author") or reference.get("editor"))
+    families: list[str] = []
+    corporate = None
+    for i, n in enumerate(names):
+        parts = name_parts(n)
+        if "literal" in parts:
+            families.append(parts["literal"])
+            if i == 0:
+                corporate = parts["literal"]
+        else:
+            fam = parts["family"]
+            families.append(f"{parts['particle']} {fam}".strip() if parts["particle"] else fam)
+    year = reference.get("year")
+    suffix = reference.get("x-year-suffix")
+    if not suffix:
+        ym = re.fullmatch(r"(\d{4})([a-z])", year)
+        if ym:
+            year, suffix = ym.group(1), ym.group(2)
+    return Work(
+        key=reference.key,
+        canonical=reference.get("x-duplicate-of") or reference.key,
+        families=tuple(families),
+        corporate=corporate,
+        year=year,
+        suffix=suffix,
+        number=reference.number,
+        reference=reference,
+    )
+
+
+def _name_score(item: CiteItem, work: Work) -> tuple[str, float]:
+    """How the item's first author compares with the work's: ``"exact"``, ``"near"``
+    (a spelling slip) or ``"none"``, with the score."""
+    if not item.names or not work.families:
+        return "none", 0.0
+    cited = item.names[0]
+    if work.corporate is not None:
+        ref_name = _corporate_norm(work.corporate)
+        # the name as cited, and the whole author phrase of a narrative citation
+        # ("Kazakh Foreign Ministry (2020)" reads as a person "Ministry" first)
+        phrases = {_corporate_norm(p) for p in (cited, _ABBREV.sub("", item.author)) if p}
+        phrases.discard("")
+        if ref_name in phrases:
+            return "exact", 100.0
+        abbrevs = {a for a in (item.abbreviation, cited) if a and _ALL_CAPS.match(a)}
+        if any(a == initials(work.corporate) for a in abbrevs):
+            return "exact", 100.0
+        if item.corporate or len(item.author.split()) > 1:
+            score = max(fuzz.token_set_ratio(p, ref_name) for p in phrases)
+            return ("near" if score >= CORPORATE_RATIO else "none"), score
+        return "none", 0.0
+    a, b = _fold_family(cited), work.folded[0]
+    if not a or not b:
+        return "none", 0.0
+    if a == b:
+        return "exact", 100.0
+    score = fuzz.ratio(a, b)
+    return ("near" if score >= NAME_RATIO else "none"), score
+
+
+def _year_relation(item: CiteItem, work: Work) -> tuple[str, int]:
+    """``"exact"``, ``"suffix"`` (same year, letters differ or one is missing) or
+    ``"gap"`` with the distance in years."""
+    m = re.fullmatch(r"(\d{4})([a-z]?)", item.year)
+    if not m or not work.year.isdigit():
+        return "gap", 9999
+    year, suffix = m.group(1), m.group(2)
+    if year == work.year:
+        return ("exact", 0) if suffix == work.suffix else ("suffix", 0)
+    return "gap", abs(int(year) - int(work.year))
+
+
+def _coauthor_agreement(item: CiteItem, work: Work) -> tuple[int, list[str], bool]:
+    """Compare the co-authors: (agreement score, the list's spellings of co-authors
+    cited with a slip, whether the author lists differ)."""
+    cited = [_fold_family(n) for n in item.names[1:]]
+    listed = list(work.folded[1:])
+    score, slips = 0, []
+    for i, c in enumerate(cited):
+        if i < len(listed):
+            if c == listed[i]:
+                score += 2
+            elif fuzz.ratio(c, listed[i]) >= NAME_RATIO:
+                score += 1
+                slips.append(work.families[i + 1])
+    n_listed = len(work.families)
+    n_cited = len(item.names)
+    if item.et_al:
+        differs = n_listed < 2
+    elif work.corporate is not None:
+        differs = False
+    else:
+        differs = n_cited != n_listed or any(
+            c != listed[i] and fuzz.ratio(c, listed[i]) < NAME_RATIO
+            for i, c in enumerate(cited)
+            if i < len(listed)
+        )
+    return score, slips, differs
+
+
+def _distinct(works: Iterable[Work]) -> list[Work]:
+    """One work per canonical key (a repeated listing counts once), list order."""
+    seen: dict[str, Work] = {}
+    for w in works:
+        seen.setdefault(w.canonical, w)
+    return list(seen.values())
+
+
+def _pick(item: CiteItem, works: Sequence[Work]) -> tuple[list[Work], str]:
+    """The candidates of the first tier that has any, and the tier's name.
+
+    Tiers: exact name and year; a spelling slip with the exact year; the exact name
+    with the same year but other letters (2022 vs 2022a); the exact name with a year
+    at most ``MAX_YEAR_GAP`` away (the nearest).  Several candidates in a tier are told
+    apart by their co-authors, except near names: two entries near the cited name
+    leave it ambiguous.
+    """
+    name = {w.key: _name_score(item, w) for w in works}
+    year = {w.key: _year_relation(item, w) for w in works}
+
+    def tier(name_kind: str, year_kind: str) -> list[Work]:
+        return [w for w in works if name[w.key][0] == name_kind and year[w.key][0] == year_kind]
+
+    tiers: list[tuple[str, list[Work]]] = [
+        ("exact", tier("exact", "exact")),
+        ("spelling", tier("near", "exact")),
+        ("suffix", tier("exact", "suffix")),
+    ]
+    gaps = [w for w in tier("exact", "gap") if year[w.key][1] <= MAX_YEAR_GAP]
+    if gaps:
+        nearest = min(year[w.key][1] for w in gaps)
+        tiers.append(("year", [w for w in gaps if year[w.key][1] == nearest]))
+    for tier_name, found in tiers:
+        cands = _distinct(found)
+        if not cands:
+            continue
+        if tier_name == "spelling":
+            # two entries near the cited name: the slip cannot be attributed
+            return cands, tier_name
+        if len(cands) > 1:
+            scored = [(_coauthor_agreement(item, w)[0], w) for w in cands]
+            top = max(s for s, _ in scored)
+            cands = [w for s, w in scored if s == top]
+        return cands, tier_name
+    return [], "none"
+
+
+def _join(names: Sequence[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+Notes = list[tuple[str, str]]  # (diagnostic code, note text)
+
+
+def _resolve_author_date(item: CiteItem, works: Sequence[Work]) -> tuple[Work | None, Notes]:
+    """The work an author-date item cites and the notes (code, text) on it."""
+    cands, tier = _pick(item, works)
+    if len(cands) > 1:
+        listed = ", ".join(w.label() for w in cands)
+        return None, [
+            (
+                UNRESOLVED,
+                f"Ambiguous: the reference list has {len(cands)} entries that fit ({listed}).",
+            )
+        ]
+    if not cands:
+        same_author = _distinct(w for w in works if _name_score(item, w)[0] != "none")
+        note = "No entry in the reference list."
+        if same_author:
+            note += " It lists " + "; ".join(w.label() for w in same_author[:3]) + "."
+        return None, [(UNRESOLVED, note)]
+    work = cands[0]
+    notes: Notes = []
+    if tier == "spelling":
+        if work.corporate is not None:
+            notes.append((SPELLING, f"The reference list names the author {work.corporate}."))
+        else:
+            notes.append((SPELLING, f"The reference list spells the name {work.families[0]}."))
+    if tier in ("suffix", "year"):
+        dated = f"{work.year}{work.suffix}"
+        notes.append((YEAR_MISMATCH, f"The reference list dates this work {dated}."))
+    _, slips, differs = _coauthor_agreement(item, work)
+    if slips:
+        word = "name" if len(slips) == 1 else "names"
+        notes.append((SPELLING, f"The reference list spells the {word} {_join(slips)}."))
+    if differs:
+        notes.append((AUTHORS, f"The reference list gives the authors as {_join(work.families)}."))
+    return work, notes
+
+
+def _resolve_numeric(item: CiteItem, works: Sequence[Work]) -> tuple[Work | None, Notes]:
+    match = [w for w in works if w.number == item.number]
+    if not match:
+        return None, [(UNRESOLVED, f"No entry {item.number} in the reference list.")]
+    return match[0], []
+
+
+def _line_of(span: Span, item: CiteItem, lines: Sequence[str] | None) -> Span:
+    """The source line holding ``item`` within the block at ``span``."""
+    if not lines:
+        return Span(span.file, span.line)
+    last = span.end_line or span.line
+    # the whole item, else its first or last words (an item wrapped over two lines)
+    whole = _tidy(item.text)
+    probes = [whole, whole[:12], whole[-12:]]
+    for probe in probes:
+        if not probe:
+            continue
+        for n in range(span.line, min(last, len(lines)) + 1):
+            if probe in _tidy(lines[n - 1]):
+                return Span(span.file, n)
+    return Span(span.file, span.line)
+
+
+def resolve(
+    citations: Sequence[Citation],
+    references: Sequence[Reference] | Sequence[Work],
+    slug: str,
+    reporter: Reporter,
+    span: Span,
+    lines: Sequence[str] | None = None,
+) -> list[ResolvedItem]:
+    """Resolve every cited work of one block against the article's reference list.
+
+    ``references`` are the parsed entries with keys (``references.parse_reference_list``)
+    or ready ``Work``s.  ``span`` is the block's source span; with the article's source
+    ``lines`` the diagnostics name the exact line of each citation.  Every item comes
+    back: linked, linked with a note, or unresolved; each note is also reported as a
+    diagnostic of severity ``note``.
+    """
+    works = [r if isinstance(r, Work) else work_of(r) for r in references]
+    out: list[ResolvedItem] = []
+    for citation in citations:
+        for item in citation.items:
+            if item.number is not None:
+                work, notes = _resolve_numeric(item, works)
+            else:
+                work, notes = _resolve_author_date(item, works)
+            where = _line_of(span, item, lines)
+            key = work.canonical if work else None
+            note = " ".join(text for _, text in notes) or None
+            codes = tuple(dict.fromkeys(code for code, _ in notes))
+            for code, text in notes:
+                reporter.note(where, f"{slug}: citation “{_tidy(item.text)}”: {text}", code)
+            out.append(ResolvedItem(item, citation, key, note, codes, where))
+    return out
+
+
+# ------------------------------------------------------------------- audit
+
+
+def audit(
+    resolved: Iterable[ResolvedItem],
+    references: Sequence[Reference],
+    slug: str | None = None,
+    reporter: Reporter | None = None,
+) -> list[Reference]:
+    """The entries of one article's list that no citation points to, in list order.
+
+    A repeated listing counts as cited when its first listing is.  With a ``reporter``
+    each is also reported (severity ``note``, code ``reference-uncited``).
+    """
+    cited = {r.key for r in resolved if r.key}
+    out = []
+    for ref in references:
+        canonical = ref.get("x-duplicate-of") or ref.key
+        if canonical in cited:
+            continue
+        out.append(ref)
+        if reporter is not None:
+            reporter.note(
+                ref.span,
+                f"{slug or ''}: {ref.key} is cited nowhere in the text".lstrip(": "),
+                UNCITED,
+            )
+    return out
+
+
+# ----------------------------------------------------------- whole article
+
+
+@dataclass(frozen=True)
+class CitedText:
+    """One piece of prose that was scanned: a block, a list item, a table cell or a
+    footnote, with what was found in it.
+
+    ``where`` is ``"paragraph"``, ``"quote"``, ``"list-item"``, ``"item-quote"``,
+    ``"table-cell"`` or ``"footnote"``; ``anchor`` the block's ¶ anchor (``None`` for
+    footnotes, whose ``footnote`` key is set instead); ``cell`` the (row, column) of a
+    table cell.  Offsets in the citations are offsets in ``text``.
+    """
+
+    where: str
+    text: str
+    span: Span
+    anchor: str | None
+    citations: tuple[Citation, ...]
+    resolved: tuple[ResolvedItem, ...]
+    footnote: str | None = None
+    cell: tuple[int, int] | None = None
+
+
+@dataclass(frozen=True)
+class ArticleCitations:
+    """Every citation of one article, resolved, and the entries cited nowhere."""
+
+    slug: str
+    texts: tuple[CitedText, ...]
+    uncited: tuple[Reference, ...]
+
+    @property
+    def resolved(self) -> list[ResolvedItem]:
+        return [r for t in self.texts for r in t.resolved]
+
+    def counts(self) -> dict[str, int]:
+        """Counts for ``report.json``: citations (groups) and cited works found, linked
+        exactly, linked with a note, unresolved; entries cited nowhere."""
+        items = self.resolved
+        return {
+            "citations": sum(len(t.citations) for t in self.texts),
+            "cited_works": len(items),
+            "linked": sum(r.status == "linked" for r in items),
+            "linked_with_note": sum(r.status == "noted" for r in items),
+            "unresolved": sum(r.status == "unresolved" for r in items),
+            "uncited_references": len(self.uncited),
+        }
+
+
+_Prose = tuple[str, str, Span, str | None, str | None, tuple[int, int] | None]
+
+
+def _prose(article: Article) -> Iterator[_Prose]:
+    """(where, text, span, anchor, footnote key, cell) for every piece of prose."""
+    for block in article.blocks:
+        if isinstance(block, Paragraph):
+            yield "paragraph", block.text, block.span, block.anchor, None, None
+        elif isinstance(block, Quote):
+            yield "quote", block.text, block.span, block.anchor, None, None
+        elif isinstance(block, ListBlock):
+            for li in block.items:
+                yield "list-item", li.text, li.span, li.anchor, None, None
+                if li.quote:
+                    yield "item-quote", li.quote, li.span, li.quote_anchor, None, None
+        elif isinstance(block, Table):
+            for r, row in enumerate(block.rows):
+                for c, cell in enumerate(row):
+                    yield "table-cell", cell, block.span, block.anchor, None, (r, c)
+    for note in article.footnotes:
+        yield "footnote", note.text, note.span, None, note.key, None
+
+
+def cite_article(
+    article: Article,
+    references: Sequence[Reference],
+    reporter: Reporter,
+    lines: Sequence[str] | None = None,
+) -> ArticleCitations:
+    """Scan, resolve and audit one article.  ``references`` are its parsed, keyed
+    entries; ``lines`` its source lines (for exact diagnostic lines)."""
+    slug = article.meta.slug
+    style = article.meta.citation_style or ""
+    works = [work_of(r) for r in references]
+    texts = []
+    for where, text, span, anchor, fn_key, cell in _prose(article):
+        cits = scan_citations(text, style)
+        if not cits:
+            continue
+        res = resolve(cits, works, slug, reporter, span, lines)
+        texts.append(CitedText(where, text, span, anchor, tuple(cits), tuple(res), fn_key, cell))
+    uncited = audit([r for t in texts for r in t.resolved], references, slug, reporter)
+    return ArticleCitations(slug, tuple(texts), tuple(uncited))
