@@ -22,8 +22,9 @@ from .diagnostics import BuildError, Diagnostic, Reporter
 from .footnotes import pair_footnotes
 from .model import Article, ListBlock, Paragraph, Quote, SourceText, Span, Table
 from .pages import render_editorial, render_home
-from .render import render_article
+from .render import TermMarker, render_article
 from .segment import segment
+from .teaching import load_course, render_teaching
 from .sources import discover
 
 
@@ -44,6 +45,7 @@ class BuildOutput:
     articles: list[ArticleBuild] = field(default_factory=list)
     addresses: list[Address] = field(default_factory=list)
     bibliography: BibliographyBuild | None = None
+    glossary_terms: list = field(default_factory=list)
 
 
 def prepare_article(source: SourceText, reporter: Reporter) -> ArticleBuild:
@@ -119,14 +121,24 @@ def build(root: Path) -> BuildOutput:
     articles = [b.article for b in out.articles]
     titles = {a.meta.slug: a.meta.title for a in articles}
     bib = out.bibliography = build_bibliography(root, out, titles, reporter)
+    terms = build_glossary(root, out, titles, bib, reporter)
     for b in out.articles:
         slug = b.article.meta.slug
         refs_md = None
         if bib and slug in bib.per_article:
             refs_md = render_article_references(bib.per_article[slug], bib.key_index,
                                                 bib.formatted, slug)
-        b.markdown = render_article(b.article, b.byline, b.heading_ids, refs_md)
+        b.markdown = render_article(b.article, b.byline, b.heading_ids, refs_md,
+                                    TermMarker(terms))
         out.pages[f"articles/{slug}.md"] = b.markdown
+    course = load_course(root, reporter)
+    if course is not None:
+        info = {b.article.meta.slug: (b.article.meta.title, b.words,
+                                      {a for a, _, _ in anchor_index(b.article.blocks,
+                                                                     b.heading_ids)})
+                for b in out.articles}
+        out.pages["teaching.md"] = render_teaching(
+            course, info, {t.id: t.name for t in out.glossary_terms}, reporter)
     out.pages["index.md"] = render_home(articles, {b.article.meta.slug: b.words
                                                    for b in out.articles})
     out.pages["editorial.md"] = render_editorial(articles, reporter.diagnostics)
@@ -177,6 +189,67 @@ def build_bibliography(root: Path, out: BuildOutput, titles: dict[str, str],
                              merged_key_index(bibset.merged), formatted)
 
 
+def paragraph_texts(builds: list[ArticleBuild]):
+    """(slug, anchor, text) of every numbered body block, in reading order."""
+    for b in builds:
+        slug = b.article.meta.slug
+        for blk in b.article.blocks:
+            if isinstance(blk, (Paragraph, Quote)):
+                yield slug, blk.anchor, blk.text
+            elif isinstance(blk, ListBlock):
+                for it in blk.items:
+                    yield slug, it.anchor, it.text
+                    if it.quote:
+                        yield slug, it.quote_anchor, it.quote
+
+
+def line_anchors(builds: list[ArticleBuild]) -> dict[tuple[str, int], str]:
+    """(slug, source line) -> the anchor of the block that holds that line."""
+    out: dict[tuple[str, int], str] = {}
+    for b in builds:
+        slug = b.article.meta.slug
+        for blk in b.article.blocks:
+            spans = []
+            if isinstance(blk, (Paragraph, Quote, Table)):
+                spans = [(blk.span, blk.anchor)]
+            elif isinstance(blk, ListBlock):
+                spans = [(it.span, it.anchor) for it in blk.items]
+            for span, anchor in spans:
+                for line in range(span.line, (span.end_line or span.line) + 1):
+                    out.setdefault((slug, line), anchor)
+    return out
+
+
+def build_glossary(root: Path, out: BuildOutput, titles: dict[str, str],
+                   bib: BibliographyBuild | None, reporter: Reporter) -> list:
+    """Load the glossary, check it against the texts, find where the articles use each
+    term, and write /glossary/.  Returns the terms for marking the article pages."""
+    path = root / "glossary" / "terms.yml"
+    if not path.exists():
+        return []
+    from .glossary import (
+        check_against_sources,
+        find_occurrences,
+        load_terms,
+        render_glossary_page,
+        report_unused,
+    )
+
+    terms = load_terms(path, reporter, root=root)
+    texts = {}
+    for b in out.articles:
+        src = root / b.article.source_path
+        texts[b.article.meta.slug] = src.read_text(encoding="utf-8-sig").splitlines()
+    bib_keys = {m.key for m in bib.merged} if bib else None
+    check_against_sources(terms, texts, reporter, bib_keys=bib_keys)
+    occurrences = find_occurrences(terms, paragraph_texts(out.articles))
+    report_unused(terms, occurrences, reporter)
+    out.pages["glossary.md"] = render_glossary_page(terms, occurrences, titles,
+                                                    line_anchors(out.articles))
+    out.glossary_terms = terms
+    return terms
+
+
 def collect_addresses(out: BuildOutput) -> list[Address]:
     """Every public address: pages, article sections and paragraphs."""
     addrs = [Address("", "page", "The CSTO Reader")]
@@ -191,6 +264,8 @@ def collect_addresses(out: BuildOutput) -> list[Address]:
         if md == "index.md" or md.startswith("articles/"):
             continue
         addrs.append(Address(md[:-3] + "/", "page", md[:-3]))
+    for t in out.glossary_terms:
+        addrs.append(Address(f"glossary/#{t.id}", "glossary", t.name))
     if out.bibliography:
         for m in out.bibliography.merged:
             label = f"{m.get('author') or m.get('editor') or m.get('title')} ({m.get('year')})"

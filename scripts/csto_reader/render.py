@@ -126,9 +126,33 @@ def pnum(anchor: str) -> str:
     return f'<a class="pnum" href="#{anchor}" title="Paragraph {n}: link to this paragraph">{n}</a> '
 
 
-def _para(text: str, anchor: str, indent: str = "", quote: bool = False) -> str:
+class TermMarker:
+    """Marks glossary terms in paragraph Markdown: the first use of each term in each
+    section becomes a link to its entry with the short definition as tooltip."""
+
+    def __init__(self, terms=(), glossary_url: str = "../../glossary/"):
+        self.terms = list(terms)
+        self.glossary_url = glossary_url
+        self.marked: set[str] = set()
+
+    def new_section(self) -> None:
+        self.marked = set()
+
+    def __call__(self, md: str) -> str:
+        if not self.terms:
+            return md
+        from .glossary import mark_terms
+
+        return mark_terms(md, self.terms, self.marked, self.glossary_url)
+
+
+NO_TERMS = TermMarker()
+
+
+def _para(text: str, anchor: str, indent: str = "", quote: bool = False,
+          mark: TermMarker = NO_TERMS) -> str:
     lead = f"{indent}> " if quote else indent
-    return f"{lead}{pnum(anchor)}{inline(text)}\n{lead}{{: #{anchor} .para }}\n"
+    return f"{lead}{pnum(anchor)}{mark(inline(text))}\n{lead}{{: #{anchor} .para }}\n"
 
 
 def render_table(t: Table) -> str:
@@ -234,7 +258,7 @@ def editorial_note(text_html: str) -> str:
 
 
 def render_article(article: Article, byline: tuple[str, ...], heading_ids: dict[int, str],
-                   references_md: str | None = None) -> str:
+                   references_md: str | None = None, mark: TermMarker = NO_TERMS) -> str:
     """The whole Markdown page of one article."""
     m = article.meta
     desc = (m.abstract or "")[:160].replace("\n", " ").replace('"', "'")
@@ -245,20 +269,23 @@ def render_article(article: Article, byline: tuple[str, ...], heading_ids: dict[
     unplaced = sorted((f for f in article.footnotes if not f.placed), key=lambda f: f.span.line)
     for i, b in enumerate(article.blocks):
         if isinstance(b, Heading):
+            mark.new_section()
             out.append(f"{'#' * b.level} {inline_text(b.text)} {{ #{heading_ids[i]} }}\n")
         elif isinstance(b, Paragraph):
-            out.append(_para(b.text, b.anchor))
+            out.append(_para(b.text, b.anchor, mark=mark))
         elif isinstance(b, Quote):
-            out.append(_para(b.text, b.anchor, quote=True))
+            out.append(_para(b.text, b.anchor, quote=True, mark=mark))
         elif isinstance(b, Table):
             out.append(render_table(b))
         elif isinstance(b, ListBlock):
             lines = []
             for n, it in enumerate(b.items, start=1):
                 marker = f"{it.number or n}." if b.ordered else "-"
-                lines.append(f"{marker} {pnum(it.anchor)}{inline(it.text)}\n    {{: #{it.anchor} .para }}\n")
+                lines.append(f"{marker} {pnum(it.anchor)}{mark(inline(it.text))}\n"
+                             f"    {{: #{it.anchor} .para }}\n")
                 if it.quote:
-                    lines.append("\n" + _para(it.quote, it.quote_anchor, indent="    ", quote=True))
+                    lines.append("\n" + _para(it.quote, it.quote_anchor, indent="    ",
+                                               quote=True, mark=mark))
             out.append("\n".join(lines))
         # an unplaced note sits where its text stood in the source
         nxt = article.blocks[i + 1].span.line if i + 1 < len(article.blocks) else 10**9
