@@ -18,7 +18,11 @@ from .render import inline_html, raw_html_safe
 def _article_link(slug: str, anchor: str | None, titles: Mapping[str, str], prefix: str) -> str:
     label = html.escape(short_title(slug, titles))
     href = f"{prefix}articles/{slug}/" + (f"#{anchor}" if anchor else "")
-    text = f"{label} ¶{anchor[1:]}" if anchor and anchor.startswith("p") else label
+    text = label
+    if anchor and anchor.startswith("p"):
+        text = f"{label} ¶{anchor[1:]}"
+    elif anchor and anchor.startswith("fn:"):
+        text = f"{label} note {html.escape(anchor[3:])}"
     return f'<a href="{href}">{text}</a>'
 
 

@@ -38,8 +38,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 
 from rapidfuzz import fuzz
 
@@ -1042,3 +1042,48 @@ def cite_article(
         texts.append(CitedText(where, text, span, anchor, tuple(cits), tuple(res), fn_key, cell))
     uncited = audit([r for t in texts for r in t.resolved], references, slug, reporter)
     return ArticleCitations(slug, tuple(texts), tuple(uncited))
+
+
+# ------------------------------------------------------------- linking
+
+
+def apply_links(
+    article: Article, cited: ArticleCitations, token: Callable[[ResolvedItem, str], str]
+) -> Article:
+    """The article with every cited work's text replaced by ``token(resolved, text)``
+    (the renderer turns the token into a link and any editorial note)."""
+
+    def mark(text: str, resolved: Sequence[ResolvedItem]) -> str:
+        for r in sorted(resolved, key=lambda r: r.item.start, reverse=True):
+            i = r.item
+            text = text[: i.start] + token(r, text[i.start : i.end]) + text[i.end :]
+        return text
+
+    found: dict[tuple, str] = {}
+    for t in cited.texts:
+        where = t.footnote if t.where == "footnote" else (t.where, t.anchor, t.cell)
+        found[where if isinstance(where, tuple) else ("footnote", where)] = mark(t.text,
+                                                                                 t.resolved)
+
+    def get(key: tuple, text: str) -> str:
+        return found.get(key, text)
+
+    blocks = []
+    for b in article.blocks:
+        if isinstance(b, Paragraph):
+            b = replace(b, text=get(("paragraph", b.anchor, None), b.text))
+        elif isinstance(b, Quote):
+            b = replace(b, text=get(("quote", b.anchor, None), b.text))
+        elif isinstance(b, ListBlock):
+            b = replace(b, items=tuple(
+                replace(li, text=get(("list-item", li.anchor, None), li.text),
+                        quote=get(("item-quote", li.quote_anchor, None), li.quote)
+                        if li.quote else None)
+                for li in b.items))
+        elif isinstance(b, Table):
+            b = replace(b, rows=tuple(
+                tuple(get(("table-cell", b.anchor, (r, c)), cell) for c, cell in enumerate(row))
+                for r, row in enumerate(b.rows)))
+        blocks.append(b)
+    notes = tuple(replace(f, text=get(("footnote", f.key), f.text)) for f in article.footnotes)
+    return replace(article, blocks=tuple(blocks), footnotes=notes)

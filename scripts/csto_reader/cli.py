@@ -5,6 +5,8 @@
     bib                 regenerate bib/*.bib from the articles' reference lists
     addresses [--format md|html|csv] [--update]
                         print every stable address, or rewrite sources/addresses.tsv
+    pdf --site DIR [--paper a4|letter]
+                        typeset DIR/downloads/reader.pdf and one PDF per article
 """
 
 from __future__ import annotations
@@ -103,6 +105,18 @@ def cmd_addresses(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_pdf(args: argparse.Namespace) -> int:
+    """Typeset the PDFs of a built site into its downloads/ folder (see pdf.py)."""
+    from .pdf import build_pdfs
+
+    results = build_pdfs(Path(args.site), paper=args.paper, jobs=args.jobs)
+    problems = [f"{r.path}: warning: {w} [pdf]" for r in results for w in r.warnings]
+    for line in problems:
+        print(line, file=sys.stderr)
+    print(f"wrote {len(results)} PDFs, {sum(r.pages for r in results)} pages", file=sys.stderr)
+    return 1 if problems and args.strict else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="csto-reader", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -118,6 +132,12 @@ def main(argv: list[str] | None = None) -> int:
     a.add_argument("--base-url", default="", help="prefix, e.g. https://example.org/reader/")
     a.add_argument("--update", action="store_true", help="rewrite sources/addresses.tsv")
     a.set_defaults(func=cmd_addresses)
+    p = sub.add_parser("pdf", help="typeset the PDFs of a built site")
+    p.add_argument("--site", required=True, help="the built site (PDFs go to SITE/downloads/)")
+    p.add_argument("--paper", choices=["a4", "letter"], default="a4", help="paper size")
+    p.add_argument("--jobs", type=int, default=0, help="worker processes (0: one per CPU)")
+    p.add_argument("--strict", action="store_true", help="fail on any warning")
+    p.set_defaults(func=cmd_pdf)
     args = parser.parse_args(argv)
     return args.func(args)
 

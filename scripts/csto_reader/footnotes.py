@@ -19,6 +19,9 @@ from dataclasses import dataclass, replace
 
 from .diagnostics import Reporter
 from .model import (
+    CITE_CLOSE,
+    CITE_MID,
+    CITE_OPEN,
     FN_CLOSE,
     FN_OPEN,
     Footnote,
@@ -221,14 +224,21 @@ def _map_block(block, scanner: _Scanner | None, fn=None):
 
 
 def split_tokens(text: str) -> list[tuple[str, str]]:
-    """Split text into ("text", s), ("fn", key) and ("sup", s) pieces for rendering."""
+    """Split text into ("text", s), ("fn", key), ("sup", s) and ("cite", payload MID text)
+    pieces for rendering."""
     parts: list[tuple[str, str]] = []
-    pattern = re.compile(rf"{FN_OPEN}(.*?){FN_CLOSE}|{SUP_OPEN}(.*?){SUP_CLOSE}")
+    pattern = re.compile(rf"{FN_OPEN}(.*?){FN_CLOSE}|{SUP_OPEN}(.*?){SUP_CLOSE}"
+                         rf"|{CITE_OPEN}(.*?){CITE_MID}(.*?){CITE_CLOSE}", re.S)
     pos = 0
     for m in pattern.finditer(text):
         if m.start() > pos:
             parts.append(("text", text[pos:m.start()]))
-        parts.append(("fn", m.group(1)) if m.group(1) is not None else ("sup", m.group(2)))
+        if m.group(1) is not None:
+            parts.append(("fn", m.group(1)))
+        elif m.group(2) is not None:
+            parts.append(("sup", m.group(2)))
+        else:
+            parts.append(("cite", m.group(3) + CITE_MID + m.group(4)))
         pos = m.end()
     if pos < len(text):
         parts.append(("text", text[pos:]))

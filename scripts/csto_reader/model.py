@@ -14,6 +14,19 @@ FN_OPEN = "\ue000"
 FN_CLOSE = "\ue001"
 
 
+# A linked citation: CITE_OPEN + key + SEP + preview + SEP + note + CITE_MID + text + CITE_CLOSE
+CITE_OPEN = "\ue005"
+CITE_MID = "\ue006"
+CITE_CLOSE = "\ue007"
+CITE_SEP = "\x1f"
+
+
+def cite_token(text: str, key: str | None, preview: str, note: str | None) -> str:
+    """The in-text token for a cited work: its visible text and where it links."""
+    payload = CITE_SEP.join([key or "", preview, note or ""])
+    return f"{CITE_OPEN}{payload}{CITE_MID}{text}{CITE_CLOSE}"
+
+
 def fn_token(key: str) -> str:
     """The in-text token for the footnote ``key`` (e.g. ``"9"`` or ``"a"``)."""
     return f"{FN_OPEN}{key}{FN_CLOSE}"

@@ -7,6 +7,7 @@ files (paths relative to the site root), so a failed build leaves no half-writte
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from dataclasses import dataclass, field
@@ -15,12 +16,13 @@ from pathlib import Path
 from .addresses import Address, apply_aliases, check, format_addresses
 from .anchors import anchor_index, number_blocks
 from .bibliography import merged_key_index, read_bib, regenerate_bibs
-from .bibliography_page import render_article_references, render_bibliography
+from .bibliography_page import render_article_references, render_bibliography, short_title
+from .citations import apply_links, cite_article
 from .cite_format import format_bibliography
 from .clean import clean
 from .diagnostics import BuildError, Diagnostic, Reporter
 from .footnotes import pair_footnotes
-from .model import Article, ListBlock, Paragraph, Quote, SourceText, Span, Table
+from .model import Article, ListBlock, Paragraph, Quote, SourceText, Span, Table, cite_token
 from .pages import render_editorial, render_home
 from .render import TermMarker, render_article
 from .segment import segment
@@ -35,6 +37,8 @@ class ArticleBuild:
     heading_ids: dict[int, str]
     markdown: str
     words: int
+    citations: object = None  # citations.ArticleCitations once linked
+    linked: Article | None = None  # the article with citation links, for rendering
 
 
 @dataclass
@@ -108,6 +112,8 @@ def report(builds: list[ArticleBuild]) -> dict:
             "removals": len(a.removals),
             "words": b.words,
         }
+        if b.citations is not None:
+            out[a.meta.slug]["citations"] = b.citations.counts()
     return out
 
 
@@ -121,6 +127,8 @@ def build(root: Path) -> BuildOutput:
     articles = [b.article for b in out.articles]
     titles = {a.meta.slug: a.meta.title for a in articles}
     bib = out.bibliography = build_bibliography(root, out, titles, reporter)
+    if bib:
+        link_citations(root, out, bib, titles, reporter)
     terms = build_glossary(root, out, titles, bib, reporter)
     for b in out.articles:
         slug = b.article.meta.slug
@@ -128,7 +136,7 @@ def build(root: Path) -> BuildOutput:
         if bib and slug in bib.per_article:
             refs_md = render_article_references(bib.per_article[slug], bib.key_index,
                                                 bib.formatted, slug)
-        b.markdown = render_article(b.article, b.byline, b.heading_ids, refs_md,
+        b.markdown = render_article(b.linked or b.article, b.byline, b.heading_ids, refs_md,
                                     TermMarker(terms))
         out.pages[f"articles/{slug}.md"] = b.markdown
     course = load_course(root, reporter)
@@ -187,6 +195,42 @@ def build_bibliography(root: Path, out: BuildOutput, titles: dict[str, str],
     out.files["downloads/reader.bib"] = bibset.files["bib/reader.bib"].encode()
     return BibliographyBuild(bibset.per_article, bibset.merged,
                              merged_key_index(bibset.merged), formatted)
+
+
+def link_citations(root: Path, out: BuildOutput, bib: BibliographyBuild,
+                   titles: dict[str, str], reporter: Reporter) -> None:
+    """Find the citations in every article, resolve them against its reference list,
+    and put link tokens into the text; fill the bibliography's "cited at" lists."""
+    merged = {m.key: m for m in bib.merged}
+    previews = {k: html.unescape(re.sub(r"<[^>]+>", "", v)) for k, v in bib.formatted.items()}
+    cited_at: dict[str, list[tuple[str, str, str | None]]] = {}
+    for b in out.articles:
+        slug = b.article.meta.slug
+        refs = bib.per_article.get(slug, [])
+        if not refs:
+            continue
+        lines = (root / b.article.source_path).read_text(encoding="utf-8-sig").splitlines()
+        cited = cite_article(b.article, refs, reporter, lines)
+        b.citations = cited
+        where: dict[int, str] = {}
+        for t in cited.texts:
+            anchor = t.anchor or f"fn:{t.footnote}"
+            for r in t.resolved:
+                where[id(r)] = anchor
+
+        def token(r, text, slug=slug, where=where):
+            key = bib.key_index.get((slug, r.key)) if r.key else None
+            preview = previews.get(key, "") if key else ""
+            if key:
+                others = [short_title(s, titles) for s in merged[key].slugs if s != slug]
+                if others:
+                    preview += " Also in the reference list of " + ", ".join(others) + "."
+                cited_at.setdefault(key, []).append((slug, where[id(r)], r.note))
+            return cite_token(text, key, preview, r.note)
+
+        b.linked = apply_links(b.article, cited, token)
+    out.pages["bibliography.md"] = render_bibliography(
+        bib.merged, [(k, v) for k, v in bib.formatted.items()], titles, cited_at)
 
 
 def paragraph_texts(builds: list[ArticleBuild]):

@@ -16,6 +16,8 @@ import markdown as _markdown
 from .anchors import slugify
 from .footnotes import split_tokens
 from .model import (
+    CITE_MID,
+    CITE_SEP,
     fn_token,
     Article,
     Footnote,
@@ -99,6 +101,8 @@ def inline(text: str, fn_prefix: str = "") -> str:
             out.append(inline_text(value))
         elif kind == "sup":
             out.append(f"<sup>{html.escape(value)}</sup>")
+        elif kind == "cite":
+            out.append(render_cite(value))
         else:
             k = fn_id(value)
             out.append(
@@ -113,6 +117,23 @@ def raw_html_safe(fragment: str) -> str:
     (Turkish "İ" lowercases to two code points): Python-Markdown's raw-HTML scanner
     lowercases the block and loses its place on them, breaking the following tag."""
     return "".join(f"&#{ord(c)};" if len(c.lower()) != 1 else c for c in fragment)
+
+
+def render_cite(value: str) -> str:
+    """A cited work: a link to its bibliography entry with a preview, and the editorial
+    note when the citation differs from the reference list (or has no entry)."""
+    payload, text = value.split(CITE_MID, 1)
+    key, preview, note = (payload.split(CITE_SEP) + ["", ""])[:3]
+    shown = inline_text(text)
+    if key:
+        link = (f'<a class="cite" href="../../bibliography/#{html.escape(key)}" '
+                f'title="{html.escape(preview)}">{shown}</a>')
+    else:
+        link = f'<span class="cite cite--unresolved">{shown}</span>'
+    if note:
+        link += (f'<span class="ednote" role="note"> [<span class="ednote-label">Editorial '
+                 f"note:</span> {escape_text(note)}]</span>")
+    return link
 
 
 def inline_html(text: str) -> str:

@@ -1,0 +1,1049 @@
+"""PDF stage: the whole reader and each article, typeset with WeasyPrint from the built site.
+
+The input is a built site (``mkdocs build`` output).  From each article page we take the
+content of Material's ``<article>`` element only (never Material's layout CSS), and assemble
+one HTML document per PDF, styled by our own paged-media stylesheet (``pdf.css``):
+
+* ``reader.pdf``: cover, contents with page numbers, every article (each starting on a
+  right-hand page), then the glossary and the bibliography as appendices when the site has
+  ``/glossary/`` and ``/bibliography/`` pages;
+* ``<slug>.pdf``: one article, and the appendix entries it links to.
+
+The HTML is rewritten on the way:
+
+* every ``id`` is prefixed with its page's prefix (``zhang-2023--p14``), so ids are unique
+  across the combined document, and every link to a page in the document (``#p14``,
+  ``../../bibliography/#key``, ``../../glossary/#crrf``, ``../beloglazov-2023/#p3``)
+  becomes a link to the prefixed id; a link to a page that is not in the PDF (the
+  editorial page, the downloads) loses its ``href`` and stays as text;
+* each footnote body (``li#fn:K`` at the end of the page) moves to the place of its marker
+  (``sup.fn``) as a ``span.fn-note`` that the stylesheet floats to the foot of the page
+  (``float: footnote``); it keeps its number from the web page (``data-label``).  A note
+  without a marker stays in the notes list;
+* web-only parts go: permalink anchors, back-links of notes, the downloads line.
+
+WeasyPrint fetches nothing from the network: ``LocalOnlyFetcher`` allows only ``file:`` and
+``data:`` URLs, and records any other that a document asks for.
+
+This is the only module that imports WeasyPrint.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime
+import logging
+import os
+import posixpath
+import re
+import sys
+import time
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import lxml.html
+import weasyprint
+from lxml.html import HtmlElement
+from weasyprint.urls import URLFetcher
+
+STYLESHEET = Path(__file__).with_name("pdf.css")
+
+# @page sizes by the --paper option.
+PAPER_SIZES: dict[str, str] = {"a4": "A4", "letter": "letter"}
+
+# Appendix pages of the site, in the order they follow the articles: (site path, id prefix).
+APPENDIX_PAGES: tuple[tuple[str, str], ...] = (
+    ("glossary/", "glossary"),
+    ("bibliography/", "bibliography"),
+)
+
+# Elements that hold lines of text (numbered data-b in the assembled document).
+_BLOCK_TAGS = (
+    "p",
+    "li",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "div",
+    "td",
+    "th",
+    "caption",
+    "dd",
+    "dt",
+    "aside",
+    "section",
+    "figcaption",
+)
+
+# How many times a document is laid out again to bring footnotes to their calls' pages.
+FOOTNOTE_PASSES = 4
+
+# The pretend host that relative links are resolved against (never contacted).
+_SITE_HOST = "reader.invalid"
+
+# Elements that exist only for the web page.
+_WEB_ONLY_XPATH = (
+    ".//a[contains(concat(' ', normalize-space(@class), ' '), ' headerlink ')]"
+    " | .//a[contains(concat(' ', normalize-space(@class), ' '), ' footnote-backref ')]"
+    " | .//p[contains(concat(' ', normalize-space(@class), ' '), ' downloads ')]"
+    " | .//script | .//style | .//form | .//nav | .//button | .//select | .//label"
+    # The bibliography's filter and its "As printed in ..." disclosures (the web's extras).
+    " | .//div[contains(concat(' ', normalize-space(@class), ' '), ' bib-filter ')]"
+    " | .//details"
+    " | .//*[contains(concat(' ', normalize-space(@class), ' '), ' md-source-file ')]"
+    " | .//a[contains(concat(' ', normalize-space(@class), ' '), ' md-content__button ')]"
+)
+
+
+def _has_class(element: HtmlElement, name: str) -> bool:
+    return name in (element.get("class") or "").split()
+
+
+def _by_class(root: HtmlElement, tag: str, name: str) -> list[HtmlElement]:
+    return root.xpath(f".//{tag}[contains(concat(' ', normalize-space(@class), ' '), ' {name} ')]")
+
+
+def _text(element: HtmlElement | None) -> str:
+    """The element's text with white space collapsed."""
+    if element is None:
+        return ""
+    return " ".join(element.text_content().split())
+
+
+# ------------------------------------------------------------------------ reading pages
+
+
+@dataclass
+class SitePage:
+    """One page of the built site, cut down to its content and ready for a combined PDF.
+
+    ``ids`` maps each fragment used on the web page (``p14``, ``fn:3``, ``fnref:3``) to the
+    id of its target in the combined document (``zhang-2023--p14``).
+    """
+
+    key: str
+    prefix: str
+    content: HtmlElement
+    title: str
+    ids: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def top_id(self) -> str:
+        """The id of the section that holds the page in the combined document."""
+        return f"{self.prefix}--top"
+
+
+@dataclass(frozen=True)
+class ArticleInfo:
+    """What the cover, the contents, the running heads and the metadata say of an article."""
+
+    slug: str
+    title: str
+    authors: str
+    venue: str
+    keywords: str
+    sections: tuple[tuple[str, str], ...]  # (web id, heading text) of each h2
+
+
+def load_page(site_dir: Path, key: str, prefix: str) -> SitePage | None:
+    """Read ``site_dir/<key>index.html`` and return its cleaned content, or None if absent.
+
+    The content is the children of Material's ``article.md-content__inner``; web-only parts
+    are removed, and every id is prefixed with ``prefix``.
+    """
+    path = site_dir / key / "index.html"
+    if not path.is_file():
+        return None
+    root = lxml.html.parse(str(path)).getroot()
+    found = _by_class(root, "article", "md-content__inner")
+    if not found:
+        return None
+    content = found[0]
+    content.attrib.clear()
+    for element in content.xpath(_WEB_ONLY_XPATH):
+        _drop_keep_tail(element)
+    title_element = content.find(".//h1")
+    title = _text(title_element) or prefix
+    page = SitePage(key=key, prefix=prefix, content=content, title=title)
+    _place_footnotes(page)
+    _prefix_ids(page)
+    return page
+
+
+def article_info(page: SitePage) -> ArticleInfo:
+    """The article's title, authors, venue, keywords and h2 sections, read from its page."""
+    header = _by_class(page.content, "div", "article-header")
+    authors = ""
+    venue = ""
+    keywords = ""
+    if header:
+        byline = _by_class(header[0], "p", "byline")
+        if byline:
+            authors = _text_without(byline[0], "fn-note")
+        venue_p = _by_class(header[0], "p", "venue")
+        # Without the note on where the venue was found (span.provenance).
+        venue = _text_without(venue_p[0], "provenance") if venue_p else ""
+        keywords_p = _by_class(header[0], "p", "keywords")
+        if keywords_p:
+            keywords = _text(keywords_p[0]).removeprefix("Keywords:").strip()
+    sections = tuple(
+        (h.get("data-web-id", ""), _text_without(h, "fn-note"))
+        for h in page.content.iter("h2")
+        if h.get("id")
+    )
+    return ArticleInfo(
+        slug=page.prefix,
+        title=page.title,
+        authors=authors,
+        venue=venue,
+        keywords=keywords,
+        sections=sections,
+    )
+
+
+def _text_without(element: HtmlElement, skip_class: str) -> str:
+    """The element's text, leaving out descendants of class ``skip_class`` (footnotes)."""
+    clone = copy.deepcopy(element)
+    for inner in clone.xpath(
+        f".//*[contains(concat(' ', normalize-space(@class), ' '), ' {skip_class} ')]"
+    ):
+        _drop_keep_tail(inner)
+    return _text(clone)
+
+
+def _drop_keep_tail(element: HtmlElement) -> None:
+    """Remove an element but keep the text that follows it."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    tail = element.tail or ""
+    previous = element.getprevious()
+    if previous is not None:
+        previous.tail = (previous.tail or "") + tail
+    else:
+        parent.text = (parent.text or "") + tail
+    parent.remove(element)
+
+
+def _unwrap_to_span(element: HtmlElement) -> None:
+    """Turn a link into plain text in a span (keeping its class and content)."""
+    for name in ("href", "title", "target", "rel", "aria-label"):
+        element.attrib.pop(name, None)
+    element.tag = "span"
+
+
+# ------------------------------------------------------------------------------ footnotes
+
+
+def _place_footnotes(page: SitePage) -> None:
+    """Move each footnote body to its marker, as a ``span.fn-note`` for ``float: footnote``.
+
+    The body keeps the web page's number (``data-label``).  A second marker of the same
+    note becomes a plain link to the first.  A note with no marker stays in the list; when
+    no note is left there, the list goes, and so does its heading ("Notes") if it then
+    heads nothing.
+    """
+    content = page.content
+    bodies: dict[str, HtmlElement] = {}
+    for li in content.xpath(".//li[starts-with(@id, 'fn:')]"):
+        bodies[li.get("id")[3:]] = li
+    placed: set[str] = set()
+    for sup in _by_class(content, "sup", "fn"):
+        link = sup.find("a")
+        href = link.get("href", "") if link is not None else ""
+        key = href[4:] if href.startswith("#fn:") else ""
+        body = bodies.get(key)
+        if body is None:
+            continue
+        label = _text(body.find("span[@class='fn-label']")) or _text(link) or key
+        if key in placed:
+            again = lxml.html.Element("sup", {"class": "fn-again"})
+            again_link = lxml.html.Element("a", {"href": f"#fn:{key}"})
+            again_link.text = label
+            again.append(again_link)
+            again.tail = sup.tail
+            sup.getparent().replace(sup, again)
+            continue
+        placed.add(key)
+        note = _note_span(body, key, label)
+        note.tail = sup.tail
+        sup.getparent().replace(sup, note)
+        page.ids[f"fnref:{key}"] = f"fn:{key}"  # prefixed with the rest in _prefix_ids
+        body.getparent().remove(body)
+    for footnote_div in _by_class(content, "div", "footnote"):
+        if footnote_div.find(".//li") is not None:
+            continue
+        heading = footnote_div.getprevious()
+        footnote_div.getparent().remove(footnote_div)
+        if heading is not None and heading.tag in ("h2", "h3") and _heads_nothing(heading):
+            _drop_keep_tail(heading)
+
+
+def _note_span(body: HtmlElement, key: str, label: str) -> HtmlElement:
+    """A ``span.fn-note`` with the note's content (block children turned into spans)."""
+    note = lxml.html.Element("span", {"class": "fn-note", "id": f"fn:{key}", "data-label": label})
+    note.text = body.text
+    for child in list(body):
+        if child.tag == "span" and _has_class(child, "fn-label"):
+            # The label is shown by ::footnote-marker; keep what follows it.
+            if child.tail:
+                if len(note):
+                    note[-1].tail = (note[-1].tail or "") + child.tail
+                else:
+                    note.text = (note.text or "") + child.tail
+            continue
+        note.append(child)
+    # A <p> inside a <span> would be split by the HTML parser: make blocks spans.
+    for block in note.xpath(".//p | .//div | .//ul | .//ol | .//li | .//blockquote"):
+        block.set("class", f"fn-{block.tag} {block.get('class') or ''}".strip())
+        block.tag = "span"
+    if note.text:
+        note.text = note.text.lstrip()
+    return note
+
+
+def _heads_nothing(heading: HtmlElement) -> bool:
+    """True when the next element is a heading of the same or a higher rank, or none."""
+    following = heading.getnext()
+    if following is None:
+        return True
+    if re.fullmatch(r"h[1-6]", str(following.tag)):
+        return int(str(following.tag)[1]) <= int(str(heading.tag)[1])
+    return False
+
+
+def _prefix_ids(page: SitePage) -> None:
+    """Prefix every id with the page's prefix, and record old -> new in ``page.ids``."""
+    for element in page.content.iter():
+        if not isinstance(element.tag, str):
+            continue
+        old = element.get("id")
+        if old is None:
+            continue
+        new = f"{page.prefix}--{old}"
+        element.set("id", new)
+        element.set("data-web-id", old)
+        page.ids[old] = new
+    for alias, target in list(page.ids.items()):
+        if not target.startswith(f"{page.prefix}--"):
+            page.ids[alias] = f"{page.prefix}--{target}"
+
+
+# ---------------------------------------------------------------------------------- links
+
+
+def resolve_link(page_key: str, href: str) -> tuple[str, str] | None:
+    """Where a link on the page at ``page_key`` leads: (site path of a page, fragment).
+
+    Returns None for a link to another host or scheme (``https:``, ``mailto:``).  Paths are
+    directory URLs as MkDocs makes them (``articles/zhang-2023/``), fragments unquoted.
+    """
+    parts = urlsplit(href)
+    if parts.scheme or parts.netloc:
+        return None
+    base = f"/{page_key}"
+    path = parts.path
+    if not path:
+        target = base
+    else:
+        joined = posixpath.normpath(posixpath.join(posixpath.dirname(base + "x"), path))
+        if path.endswith("/") and not joined.endswith("/"):
+            joined += "/"
+        target = joined
+    if target.endswith("/index.html"):
+        target = target[: -len("index.html")]
+    elif not target.endswith("/") and "." not in posixpath.basename(target):
+        target += "/"
+    return target.lstrip("/"), unquote(parts.fragment)
+
+
+def _rewrite_links(
+    pages: Sequence[SitePage], existing_ids: set[str], site_dir: Path
+) -> dict[str, list[str]]:
+    """Point links between the document's pages at their prefixed ids; unlink the rest.
+
+    Returns, per page prefix, the ids its links point to (for choosing appendix entries).
+    """
+    by_key = {page.key: page for page in pages}
+    targets: dict[str, list[str]] = {page.prefix: [] for page in pages}
+    for page in pages:
+        for link in list(page.content.iter("a")):
+            href = link.get("href")
+            if href is None:
+                continue
+            where = resolve_link(page.key, href)
+            if where is None:
+                continue  # another host: an ordinary external link in the PDF
+            key, fragment = where
+            target_page = by_key.get(key)
+            target = None
+            if target_page is not None:
+                target = target_page.ids.get(fragment) if fragment else target_page.top_id
+            if target is not None and target in existing_ids:
+                link.set("href", f"#{target}")
+                targets[page.prefix].append(target)
+            else:
+                _unwrap_to_span(link)
+        for image in page.content.iter("img"):
+            src = image.get("src") or ""
+            where = resolve_link(page.key, src)
+            if where is not None:
+                local = (site_dir / where[0].rstrip("/")).resolve()
+                if local.is_file() and local.is_relative_to(site_dir.resolve()):
+                    image.set("src", local.as_uri())
+                else:
+                    _drop_keep_tail(image)
+    return targets
+
+
+def _all_ids(roots: Iterable[HtmlElement]) -> set[str]:
+    return {
+        element.get("id")
+        for root in roots
+        for element in root.iter()
+        if isinstance(element.tag, str) and element.get("id")
+    }
+
+
+# ------------------------------------------------------------------------ the documents
+
+
+@dataclass(frozen=True)
+class Site:
+    """The parts of a built site that the PDFs are made from."""
+
+    site_dir: Path
+    title: str
+    description: str
+    slugs: tuple[str, ...]
+
+
+def read_site(site_dir: Path) -> Site:
+    """The site's title, description and articles (in the order of the home page cards)."""
+    home = lxml.html.parse(str(site_dir / "index.html")).getroot()
+    # Material's <title> is "<page title> - <site name>".
+    title = _text(home.find(".//title")).rsplit(" - ", 1)[-1] or "The CSTO Reader"
+    description = ""
+    for meta in home.iter("meta"):
+        if meta.get("name") == "description":
+            description = " ".join((meta.get("content") or "").split())
+    slugs: list[str] = []
+    for link in home.iter("a"):
+        match = re.fullmatch(
+            r"(?:\./)?articles/([a-z0-9-]+)/(?:index\.html)?", link.get("href", "")
+        )
+        if (
+            match
+            and match.group(1) not in slugs
+            and (site_dir / "articles" / match.group(1)).is_dir()
+        ):
+            slugs.append(match.group(1))
+    if not slugs:  # no cards: every built article, by name
+        slugs = sorted(p.parent.name for p in (site_dir / "articles").glob("*/index.html"))
+    return Site(site_dir=site_dir, title=title, description=description, slugs=tuple(slugs))
+
+
+def _element(
+    tag: str,
+    attrs: dict[str, str] | None = None,
+    text: str | None = None,
+    children: Iterable[HtmlElement] = (),
+) -> HtmlElement:
+    element = lxml.html.Element(tag, attrs or {})
+    element.text = text
+    for child in children:
+        element.append(child)
+    return element
+
+
+def _article_section(page: SitePage, info: ArticleInfo) -> HtmlElement:
+    """The article's content in a ``section.article``, its h1 carrying the running heads."""
+    section = _element("section", {"class": "article", "id": page.top_id, "lang": "en"})
+    section.text = page.content.text
+    for child in list(page.content):
+        section.append(child)
+    h1 = section.find(".//h1")
+    if h1 is not None:
+        h1.set("class", "article-title")
+        h1.set("data-running-title", info.title)
+        h1.set("data-running-authors", info.authors or info.title)
+    return section
+
+
+def _appendix_section(
+    page: SitePage, letter: str, keep_ids: set[str] | None, note: str
+) -> HtmlElement | None:
+    """An appendix from a whole site page, or from the entries whose ids are in keep_ids."""
+    section = _element("section", {"class": f"appendix appendix-{page.prefix}", "id": page.top_id})
+    children = list(page.content)
+    h1 = page.content.find(".//h1")
+    title = page.title
+    heading = _element(
+        "h1",
+        {
+            "class": "appendix-title",
+            "data-running-title": f"Appendix {letter}: {title}",
+            "data-running-authors": "The CSTO Reader",
+        },
+        f"Appendix {letter}: {title}",
+    )
+    if h1 is not None and h1.get("id"):
+        heading.set("id", h1.get("id"))
+    section.append(heading)
+    if keep_ids is None:
+        for child in children:
+            if child is not h1:
+                section.append(child)
+        return section
+    entries = _select_entries(page.content, keep_ids)
+    if not entries:
+        return None
+    section.append(_element("p", {"class": "appendix-note"}, note))
+    for entry in entries:
+        section.append(entry)
+    return section
+
+
+def _select_entries(content: HtmlElement, keep_ids: set[str]) -> list[HtmlElement]:
+    """The entries of an appendix page that hold one of ``keep_ids``, in page order.
+
+    An entry is a heading with what follows it up to the next heading of the same or a
+    higher rank, a list item (kept in a list like its own), or a top-level block.
+    """
+    chosen: list[HtmlElement] = []
+    seen: set[int] = set()
+    children = list(content)
+    for element in list(content.iter()):
+        if not isinstance(element.tag, str) or element.get("id") not in keep_ids:
+            continue
+        entry = element
+        while (
+            entry.getparent() is not None and entry.getparent() is not content and entry.tag != "li"
+        ):
+            entry = entry.getparent()
+        if id(entry) in seen:
+            continue
+        seen.add(id(entry))
+        if entry.tag == "li":
+            wrapper = _element(entry.getparent().tag, {"class": "entries"})
+            wrapper.append(copy.deepcopy(entry))
+            chosen.append(wrapper)
+        elif re.fullmatch(r"h[2-6]", str(entry.tag)):
+            rank = int(str(entry.tag)[1])
+            chosen.append(copy.deepcopy(entry))
+            for follower in children[children.index(entry) + 1 :]:
+                tag = str(follower.tag)
+                if re.fullmatch(r"h[1-6]", tag) and int(tag[1]) <= rank:
+                    break
+                seen.add(id(follower))
+                chosen.append(copy.deepcopy(follower))
+        elif entry.getparent() is content and entry.tag != "h1":
+            chosen.append(copy.deepcopy(entry))
+    return chosen
+
+
+def _cover(site: Site, infos: Sequence[ArticleInfo], build_date: datetime.date) -> HtmlElement:
+    cover = _element("section", {"class": "cover", "id": "cover"})
+    cover.append(_element("p", {"class": "cover-kicker"}, "A reading edition"))
+    cover.append(_element("h1", {"class": "cover-title"}, site.title))
+    if site.description:
+        cover.append(_element("p", {"class": "cover-subtitle"}, site.description))
+    items = []
+    for info in infos:
+        link = _element("a", {"href": f"#{info.slug}--top"})
+        link.append(_element("span", {"class": "cover-article-title"}, info.title))
+        if info.authors:
+            link.append(_element("span", {"class": "cover-article-authors"}, info.authors))
+        if info.venue:
+            link.append(_element("span", {"class": "cover-article-venue"}, info.venue))
+        items.append(_element("li", children=[link]))
+    cover.append(_element("ol", {"class": "cover-articles"}, children=items))
+    cover.append(
+        _element(
+            "p",
+            {"class": "cover-date"},
+            f"Built on {build_date.day} {build_date:%B %Y} from the web edition. "
+            "The ¶ numbers in the margins are those of the web pages "
+            "(articles/<slug>/#p12), so a passage cited from paper can be found online. "
+            "Each article is under the licence stated on its first page.",
+        )
+    )
+    return cover
+
+
+def _contents(infos: Sequence[ArticleInfo], appendices: Sequence[tuple[str, str]]) -> HtmlElement:
+    """The table of contents: articles with their sections, then the appendices."""
+    nav = _element("section", {"class": "toc", "id": "contents"})
+    nav.append(_element("h1", {"class": "toc-title"}, "Contents"))
+    entries = []
+    for info in infos:
+        link = _element("a", {"class": "toc-link", "href": f"#{info.slug}--top"}, info.title)
+        item = _element("li", {"class": "toc-article"}, children=[link])
+        if info.authors:
+            item.append(_element("span", {"class": "toc-authors"}, info.authors))
+        sections = [
+            _element(
+                "li",
+                children=[
+                    _element("a", {"class": "toc-link", "href": f"#{info.slug}--{web_id}"}, text)
+                ],
+            )
+            for web_id, text in info.sections
+            if web_id
+        ]
+        if sections:
+            item.append(_element("ol", {"class": "toc-sections"}, children=sections))
+        entries.append(item)
+    for top_id, title in appendices:
+        link = _element("a", {"class": "toc-link", "href": f"#{top_id}"}, title)
+        entries.append(_element("li", {"class": "toc-appendix"}, children=[link]))
+    nav.append(_element("ol", {"class": "toc-list"}, children=entries))
+    return nav
+
+
+def _document(
+    title: str,
+    authors: Sequence[str],
+    description: str,
+    keywords: str,
+    build_date: datetime.date,
+    body_class: str,
+    sections: Iterable[HtmlElement],
+) -> HtmlElement:
+    """The complete HTML of a PDF, with the metadata WeasyPrint writes into it."""
+    html = _element("html", {"lang": "en"})
+    head = _element("head")
+    head.append(_element("meta", {"charset": "utf-8"}))
+    head.append(_element("title", None, title))
+    for author in authors:
+        if author:
+            head.append(_element("meta", {"name": "author", "content": author}))
+    if description:
+        head.append(_element("meta", {"name": "description", "content": description}))
+    if keywords:
+        head.append(_element("meta", {"name": "keywords", "content": keywords}))
+    head.append(
+        _element(
+            "meta",
+            {
+                "name": "generator",
+                "content": f"csto_reader pdf (WeasyPrint {weasyprint.__version__})",
+            },
+        )
+    )
+    head.append(_element("meta", {"name": "dcterms.created", "content": build_date.isoformat()}))
+    html.append(head)
+    body = _element("body", {"class": body_class}, children=sections)
+    html.append(body)
+    # Number the blocks, so that a block seen in WeasyPrint's layout can be found here.
+    for number, element in enumerate(body.iter(*_BLOCK_TAGS)):
+        element.set("data-b", str(number))
+    return html
+
+
+def to_html(document: HtmlElement) -> str:
+    """The HTML text of an assembled document."""
+    return lxml.html.tostring(document, encoding="unicode", doctype="<!DOCTYPE html>")
+
+
+def _load_articles(site: Site, slugs: Sequence[str]) -> list[SitePage]:
+    pages = []
+    for slug in slugs:
+        page = load_page(site.site_dir, f"articles/{slug}/", slug)
+        if page is None:
+            raise FileNotFoundError(f"{site.site_dir}/articles/{slug}/index.html: no article page")
+        pages.append(page)
+    return pages
+
+
+def _load_appendices(site: Site) -> list[SitePage]:
+    pages = []
+    for key, prefix in APPENDIX_PAGES:
+        page = load_page(site.site_dir, key, prefix)
+        if page is not None:
+            pages.append(page)
+    return pages
+
+
+def assemble_reader(site: Site, build_date: datetime.date) -> HtmlElement:
+    """The HTML of the whole reader: cover, contents, articles, appendices."""
+    articles = _load_articles(site, site.slugs)
+    appendices = _load_appendices(site)
+    infos = [article_info(page) for page in articles]
+    pages = [*articles, *appendices]
+    _rewrite_links(
+        pages, _all_ids(p.content for p in pages) | {p.top_id for p in pages}, site.site_dir
+    )
+    sections: list[HtmlElement] = []
+    appendix_sections: list[HtmlElement] = []
+    toc_appendices: list[tuple[str, str]] = []
+    for index, page in enumerate(appendices):
+        letter = chr(ord("A") + index)
+        section = _appendix_section(page, letter, None, "")
+        if section is not None:
+            appendix_sections.append(section)
+            toc_appendices.append((page.top_id, f"Appendix {letter}: {page.title}"))
+    sections.append(_cover(site, infos, build_date))
+    sections.append(_contents(infos, toc_appendices))
+    sections.extend(
+        _article_section(page, info) for page, info in zip(articles, infos, strict=True)
+    )
+    sections.extend(appendix_sections)
+    authors = [info.authors for info in infos]
+    keywords = ", ".join(
+        dict.fromkeys(k.strip() for info in infos for k in info.keywords.split(",") if k.strip())
+    )
+    return _document(
+        site.title, authors, site.description, keywords, build_date, "reader", sections
+    )
+
+
+def assemble_article(site: Site, slug: str, build_date: datetime.date) -> HtmlElement:
+    """The HTML of one article's PDF: the article, then the appendix entries it links to."""
+    (article,) = _load_articles(site, [slug])
+    appendices = _load_appendices(site)
+    info = article_info(article)
+    pages = [article, *appendices]
+    targets = _rewrite_links(
+        pages, _all_ids(p.content for p in pages) | {p.top_id for p in pages}, site.site_dir
+    )
+    linked = set(targets[article.prefix])
+    sections = [_article_section(article, info)]
+    letter_index = 0
+    for page in appendices:
+        wanted = {t for t in linked if t.startswith(f"{page.prefix}--")}
+        if not wanted:
+            continue
+        letter = chr(ord("A") + letter_index)
+        note = (
+            f"The entries of the reader's {page.title.lower()} that this article links "
+            "to; the whole of it is in the reader's PDF and on the web site."
+        )
+        section = _appendix_section(page, letter, wanted, note)
+        if section is not None:
+            sections.append(section)
+            letter_index += 1
+    # Links into appendix entries that were left out become plain text.
+    kept = _all_ids(sections)
+    for section in sections:
+        for link in list(section.iter("a")):
+            href = link.get("href", "")
+            if href.startswith("#") and href[1:] not in kept:
+                _unwrap_to_span(link)
+    return _document(
+        info.title, [info.authors], site.description, info.keywords, build_date, "single", sections
+    )
+
+
+# ------------------------------------------------------------------------------ rendering
+
+
+class LocalOnlyFetcher(URLFetcher):
+    """A WeasyPrint URL fetcher that fetches ``file:`` and ``data:`` URLs and nothing else.
+
+    Any other URL raises ``ValueError`` (WeasyPrint then leaves the resource out and logs a
+    warning); the URL is recorded in ``refused``.
+    """
+
+    ALLOWED = ("file", "data")
+
+    def __init__(self) -> None:
+        super().__init__(allowed_protocols=self.ALLOWED, allow_redirects=False)
+        self.refused: list[str] = []
+
+    def fetch(self, url: str, headers: dict[str, str] | None = None):  # type: ignore[override]
+        scheme = url.split(":", 1)[0].lower() if ":" in url else ""
+        if scheme not in self.ALLOWED:
+            self.refused.append(url)
+            raise ValueError(f"not fetched: only file: and data: URLs are allowed ({url})")
+        return super().fetch(url, headers)
+
+
+@dataclass(frozen=True)
+class PdfResult:
+    """One written PDF: where, how many pages, how long it took, what went wrong."""
+
+    path: Path
+    pages: int
+    seconds: float
+    size: int
+    warnings: tuple[str, ...]
+
+
+class _ProgressHandler(logging.Handler):
+    """Turns WeasyPrint's progress log into a line every few pages on stderr."""
+
+    def __init__(self, label: str, report: Callable[[str], None], every: int = 10) -> None:
+        super().__init__(logging.INFO)
+        self.label = label
+        self.report = report
+        self.every = every
+        self.started = time.monotonic()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        match = re.match(r"Step 5 - Creating layout - Page (\d+)$", message)
+        elapsed = time.monotonic() - self.started
+        if match and int(match.group(1)) % self.every == 0:
+            self.report(f"{self.label}: {match.group(1)} pages laid out ({elapsed:.1f} s)")
+        elif "Repagination" in message:
+            self.report(f"{self.label}: laying out again for page references ({elapsed:.1f} s)")
+        elif message.startswith("Step 6"):
+            self.report(f"{self.label}: writing the PDF ({elapsed:.1f} s)")
+
+
+class _WarningCollector(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def render_pdf(
+    document: HtmlElement,
+    target: Path,
+    *,
+    paper: str = "a4",
+    label: str = "",
+    base_dir: Path | None = None,
+    report: Callable[[str], None] | None = None,
+) -> PdfResult:
+    """Typeset an assembled ``document`` with ``pdf.css`` into ``target``.
+
+    ``paper`` is a key of ``PAPER_SIZES``.  Relative URLs resolve against ``base_dir``;
+    WeasyPrint fetches only ``file:`` and ``data:`` URLs.  When a footnote lands on another
+    page than its call, the document is laid out again with that page's last paragraph
+    allowed to break sooner (see ``keep_notes_with_calls``); ``document`` is changed then.
+    """
+    if paper not in PAPER_SIZES:
+        raise ValueError(f"unknown paper size {paper!r}; choose one of {sorted(PAPER_SIZES)}")
+    report = report or (lambda line: print(line, file=sys.stderr, flush=True))
+    label = label or target.name
+    fetcher = LocalOnlyFetcher()
+    progress = logging.getLogger("weasyprint.progress")
+    main_logger = logging.getLogger("weasyprint")
+    progress_handler = _ProgressHandler(label, report)
+    warnings = _WarningCollector()
+    old_levels = (progress.level, main_logger.level)
+    progress.setLevel(logging.INFO)
+    main_logger.setLevel(logging.WARNING)
+    progress.addHandler(progress_handler)
+    main_logger.addHandler(warnings)
+    start = time.monotonic()
+    try:
+        base_url = (base_dir or STYLESHEET.parent).resolve().as_uri() + "/"
+        stylesheets = [
+            weasyprint.CSS(filename=str(STYLESHEET), url_fetcher=fetcher),
+            weasyprint.CSS(string=f"@page {{ size: {PAPER_SIZES[paper]}; }}", url_fetcher=fetcher),
+        ]
+        for attempt in range(1, FOOTNOTE_PASSES + 1):
+            html = weasyprint.HTML(string=to_html(document), base_url=base_url, url_fetcher=fetcher)
+            rendered = html.render(stylesheets=stylesheets)
+            misplaced = misplaced_footnotes(rendered)
+            if not misplaced or attempt == FOOTNOTE_PASSES:
+                break
+            if not keep_notes_with_calls(document, rendered, misplaced):
+                break
+            report(
+                f"{label}: {len(misplaced)} footnote(s) off their call's page; "
+                f"laying out again (pass {attempt + 1})"
+            )
+        target.parent.mkdir(parents=True, exist_ok=True)
+        rendered.write_pdf(str(target))
+    finally:
+        progress.removeHandler(progress_handler)
+        main_logger.removeHandler(warnings)
+        progress.setLevel(old_levels[0])
+        main_logger.setLevel(old_levels[1])
+    seconds = time.monotonic() - start
+    messages = [*warnings.messages, *(f"refused to fetch {url}" for url in fetcher.refused)]
+    messages += [
+        f"footnote {note.label} ({note.note_id}) is on page {note.body_page + 1}, its "
+        f"call on page {note.call_page + 1}"
+        for note in misplaced
+    ]
+    result = PdfResult(
+        path=target,
+        pages=len(rendered.pages),
+        seconds=seconds,
+        size=target.stat().st_size,
+        warnings=tuple(dict.fromkeys(messages)),
+    )
+    report(f"{label}: {result.pages} pages, {result.size / 1024:.0f} KB, {seconds:.1f} s")
+    return result
+
+
+@dataclass(frozen=True)
+class MisplacedNote:
+    """A footnote whose body is laid out on another page than its call (pages from 0)."""
+
+    note_id: str
+    label: str
+    call_page: int
+    body_page: int
+
+
+def _walk(box: object) -> Iterable[object]:
+    yield box
+    for child in getattr(box, "children", None) or ():
+        yield from _walk(child)
+
+
+def misplaced_footnotes(rendered: weasyprint.Document) -> list[MisplacedNote]:
+    """The footnotes of a laid-out document that are not on the page of their call.
+
+    Reads WeasyPrint's page boxes: a call is the ``::footnote-call`` box in the page's
+    flow, a body is a child of the page's footnote area.
+    """
+    calls: dict[str, int] = {}
+    bodies: dict[str, int] = {}
+    labels: dict[str, str] = {}
+    for number, page in enumerate(rendered.pages):
+        page_box = page._page_box  # noqa: SLF001 (WeasyPrint is pinned; no public API)
+        for child in page_box.children:
+            is_area = type(child).__name__ == "FootnoteAreaBox"
+            if is_area:
+                for body in child.children:
+                    element = getattr(body, "element", None)
+                    if element is not None and element.get("id"):
+                        bodies.setdefault(element.get("id"), number)
+                continue
+            for box in _walk(child):
+                footnote = getattr(box, "footnote", None)
+                if footnote is not None and str(box.element_tag).endswith("::footnote-call"):
+                    element = footnote.element
+                    calls.setdefault(element.get("id"), number)
+                    labels[element.get("id")] = element.get("data-label", "")
+    return [
+        MisplacedNote(note_id, labels.get(note_id, ""), call_page, bodies[note_id])
+        for note_id, call_page in calls.items()
+        if note_id in bodies and bodies[note_id] != call_page
+    ]
+
+
+def _last_block_on_page(page: weasyprint.Page) -> str | None:
+    """The ``data-b`` number of the block holding the last line of text in the page's flow."""
+    last: str | None = None
+
+    def visit(box: object, block: str | None) -> None:
+        nonlocal last
+        element = getattr(box, "element", None)
+        tag = str(getattr(box, "element_tag", ""))
+        if element is not None and "::" not in tag and element.get("data-b"):
+            block = element.get("data-b")
+        if type(box).__name__ == "LineBox":
+            last = block
+            return
+        if getattr(box, "style", None) is not None and box.style["position"] == "absolute":
+            return  # the ¶ numbers in the margin
+        for child in getattr(box, "children", None) or ():
+            visit(child, block)
+
+    flow = page._page_box.children[0]  # noqa: SLF001
+    visit(flow, None)
+    return last
+
+
+def keep_notes_with_calls(
+    document: HtmlElement, rendered: weasyprint.Document, misplaced: Sequence[MisplacedNote]
+) -> bool:
+    """Change ``document`` so that the misplaced notes stay with their calls; False if stuck.
+
+    WeasyPrint moves the last footnote of a page to the next page when that makes room
+    for a paragraph's last line that ``orphans`` would otherwise push over
+    (Kozea/WeasyPrint#2432).  That paragraph is the last block on the call's page: first
+    it may leave a single line behind (``orphans: 1``), then, if that is not enough, it
+    starts the next page.
+    """
+    by_number = {
+        element.get("data-b"): element
+        for element in document.iter()
+        if isinstance(element.tag, str) and element.get("data-b")
+    }
+    changed = False
+    for note in misplaced:
+        if note.body_page <= note.call_page:
+            continue  # a note before its call: nothing here moves it
+        block = by_number.get(_last_block_on_page(rendered.pages[note.call_page]) or "")
+        if block is None:
+            continue
+        if block.get("data-orphans") != "1":
+            block.set("data-orphans", "1")
+            changed = True
+        elif block.get("data-break-before") != "page":
+            block.set("data-break-before", "page")
+            changed = True
+    return changed
+
+
+# ------------------------------------------------------------------------------ the stage
+
+
+def build_date_now() -> datetime.date:
+    """Today, or the date of ``SOURCE_DATE_EPOCH`` when set (reproducible builds)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return datetime.datetime.fromtimestamp(int(epoch), tz=datetime.UTC).date()
+    return datetime.date.today()
+
+
+@dataclass(frozen=True)
+class PdfJob:
+    """One PDF to make: ``slug`` None for the whole reader."""
+
+    site_dir: Path
+    out: Path
+    slug: str | None
+    paper: str
+    build_date: datetime.date
+
+
+def run_job(job: PdfJob) -> PdfResult:
+    """Assemble and typeset one PDF (a function of plain data, so it can run in a worker)."""
+    site = read_site(job.site_dir)
+    if job.slug is None:
+        document = assemble_reader(site, job.build_date)
+    else:
+        document = assemble_article(site, job.slug, job.build_date)
+    return render_pdf(document, job.out, paper=job.paper, label=job.out.name, base_dir=job.site_dir)
+
+
+def plan_jobs(
+    site_dir: Path,
+    out_dir: Path,
+    paper: str = "a4",
+    build_date: datetime.date | None = None,
+    slugs: Sequence[str] | None = None,
+) -> list[PdfJob]:
+    """The PDFs of a built site: ``reader.pdf`` first (the longest), then one per article."""
+    site = read_site(site_dir)
+    date = build_date or build_date_now()
+    chosen = list(slugs) if slugs is not None else list(site.slugs)
+    jobs = [PdfJob(site_dir, out_dir / "reader.pdf", None, paper, date)]
+    jobs += [PdfJob(site_dir, out_dir / f"{slug}.pdf", slug, paper, date) for slug in chosen]
+    return jobs
+
+
+def build_pdfs(
+    site_dir: Path, *, paper: str = "a4", jobs: int = 0, out_dir: Path | None = None
+) -> list[PdfResult]:
+    """Write ``downloads/reader.pdf`` and ``downloads/<slug>.pdf`` into a built site.
+
+    ``jobs`` worker processes typeset the PDFs side by side (0: one per CPU, at most 4).
+    """
+    out = out_dir or site_dir / "downloads"
+    planned = plan_jobs(site_dir, out, paper)
+    workers = jobs or min(4, os.cpu_count() or 1, len(planned))
+    if workers <= 1:
+        return [run_job(job) for job in planned]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(run_job, planned))

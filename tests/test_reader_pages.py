@@ -1,0 +1,98 @@
+"""The reader-wide pages built on the articles: glossary, bibliography, teaching."""
+
+from __future__ import annotations
+
+import re
+
+from conftest import SLUGS
+from helpers import to_html, visible_text
+
+
+def test_required_glossary_anchors(built):
+    page = to_html(built.pages["glossary.md"])
+    for anchor in ["crrf", "charter-article-4", "charter-article-5", "treaty-article-4",
+                   "security-community"]:
+        assert f'id="{anchor}"' in page, anchor
+
+
+def test_terms_marked_in_articles_with_tooltips(by_slug):
+    page = to_html(by_slug["beloglazov-2023"].markdown)
+    links = re.findall(r'<a class="term" href="../../glossary/#([a-z0-9-]+)" title="([^"]+)"',
+                       page)
+    assert ("crrf" in {i for i, _ in links}) and all(t for _, t in links)
+    # never inside headings or footnote markers
+    for h in re.findall(r"<h[1-6][^>]*>.*?</h[1-6]>", page, re.S):
+        assert 'class="term"' not in h
+    for sup in re.findall(r'<sup class="fn".*?</sup>', page, re.S):
+        assert 'class="term"' not in sup
+
+
+def test_glossary_lists_where_articles_use_a_term(built):
+    page = to_html(built.pages["glossary.md"])
+    assert re.search(r'href="\.\./articles/beloglazov-2023/#p\d+"', page)
+
+
+def test_bibliography_entries_anchored_with_provenance(built):
+    page = to_html(built.pages["bibliography.md"])
+    for key in ["kornilenko2020", "shamarov2022a", "shamarov2022b", "krahmann2003",
+                "krahmann2005"]:
+        assert f'id="{key}"' in page, key
+    entry = re.search(r'<li id="kornilenko2020".*?</li>', page, re.S).group(0)
+    assert "Beloglazov (2023)" in entry and "Syssoyeva (2023)" in entry
+    assert 'href="https://doi.org/10.22363/2313-0660-2020-20-4-707-720"' in entry
+
+
+def test_article_references_link_to_merged_entries(by_slug):
+    page = to_html(by_slug["beloglazov-2023"].markdown)
+    assert 'href="../../bibliography/#kornilenko2020"' in page
+
+
+def test_teaching_page(built):
+    page = to_html(built.pages["teaching.md"])
+    text = visible_text(page)
+    for slug in SLUGS:
+        assert f'href="articles/{slug}.md' in page or f'href="articles/{slug}/' in page
+    assert "These questions are ours" in text
+    assert re.search(r'href="articles/beloglazov-2023(\.md|/)#p43"', page)
+
+
+def test_downloads(built):
+    assert b"@article{kornilenko2020," in built.files["downloads/reader.bib"]
+    assert b"articles/zhang-2023/#p12" in built.files["downloads/addresses.csv"]
+
+
+def test_citations_link_to_the_bibliography(by_slug):
+    page = to_html(by_slug["syssoyeva-2023"].markdown)
+    assert re.search(r'<a class="cite" href="../../bibliography/#shamarov2022a" title="[^"]+">'
+                     r"Shamarov, 2022a, p. 27</a>", page)
+    assert 'href="../../bibliography/#shamarov2022b"' in page
+    bel = to_html(by_slug["beloglazov-2023"].markdown)
+    assert re.search(r'<a class="cite" href="../../bibliography/#meshcheryakov2012"[^>]*>5:68</a>',
+                     bel)
+
+
+def test_citation_slips_shown_as_editorial_notes(by_slug):
+    text = visible_text(to_html(by_slug["zhang-2023"].markdown))
+    assert re.search(r"March & Olsen, 1984\s*\[\s*Editorial note:\s*The reference list dates "
+                     r"this work 1983\.\]", text)
+    assert re.search(r"Pederson, 2002\s*\[\s*Editorial note:\s*The reference list spells the "
+                     r"name Pedersen\.\]", text)
+
+
+def test_shared_source_preview_and_cited_at(built, by_slug):
+    page = to_html(built.pages["bibliography.md"])
+    entry = re.search(r'<li id="kornilenko2020".*?</li>', page, re.S).group(0)
+    assert re.search(r'Cited at: .*syssoyeva-2023/#p\d+', entry)
+    sys = to_html(by_slug["syssoyeva-2023"].markdown)
+    assert re.search(r'href="../../bibliography/#kornilenko2020" title="[^"]*Also in the '
+                     r'reference list of Beloglazov \(2023\)', sys)
+
+
+def test_report_counts(built):
+    import json
+
+    report = json.loads(built.files["report.json"])
+    assert report["zhang-2023"]["footnote_markers"] == 19
+    assert report["zhang-2023"]["reference_items"] == 123
+    assert report["zhang-2023"]["citations"]["unresolved"] == 1
+    assert report["beloglazov-2023"]["citations"]["linked"] == 12
