@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 from conftest import SLUGS
@@ -96,3 +97,20 @@ def test_report_counts(built):
     assert report["zhang-2023"]["reference_items"] == 123
     assert report["zhang-2023"]["citations"]["unresolved"] == 1
     assert report["beloglazov-2023"]["citations"]["linked"] == 12
+
+
+def test_cite_this_parses_as_bibtex_and_matches_meta(by_slug):
+    import bibtexparser
+
+    for b in by_slug.values():
+        page = b.markdown
+        m = re.search(r'<pre class="cite-bibtex"><code>(.*?)</code></pre>', page, re.S)
+        lib = bibtexparser.parse_string(html.unescape(m.group(1)))
+        assert not lib.failed_blocks
+        (entry,) = lib.entries
+        meta = b.article.meta
+        assert entry.fields_dict["title"].value == meta.title
+        assert meta.authors[0].name.split()[-1] in entry.fields_dict["author"].value
+        if meta.doi:
+            assert entry.fields_dict["doi"].value == meta.doi
+        assert "APA 7:" in page and f"({meta.year})" in page

@@ -115,6 +115,15 @@ def write_article_bib(slug: str, refs: Sequence[Reference]) -> str:
     return _write(header, [_entry(r.entry_type, r.key, r.fields) for r in refs])
 
 
+def write_entry(entry_type: str, key: str, fields: Mapping[str, str]) -> str:
+    """One BibTeX entry as text (for "Cite this")."""
+    library = bibtexparser.Library()
+    library.add(_entry(entry_type, key, fields))
+    fmt = bibtexparser.BibtexFormat()
+    fmt.indent = "  "
+    return bibtexparser.write_string(library, bibtex_format=fmt).strip() + "\n"
+
+
 # ------------------------------------------------------------------- reading
 
 

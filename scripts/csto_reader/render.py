@@ -14,6 +14,7 @@ import re
 import markdown as _markdown
 
 from .anchors import slugify
+from .citing import render_cite_this
 from .footnotes import split_tokens
 from .model import (
     CITE_MID,
@@ -249,6 +250,7 @@ def render_header(article: Article, byline: tuple[str, ...]) -> str:
     if m.abstract:
         parts.append(f'<div class="abstract"><p><strong>Abstract.</strong> '
                      f"{inline_html(m.abstract)}</p></div>")
+    parts.append(raw_html_safe(render_cite_this(m)))
     parts.append(f'<p class="downloads"><a href="../../downloads/{m.slug}.pdf">PDF of this '
                  f'article</a> · <a href="../../downloads/reader.pdf">PDF of the whole reader</a>'
                  f' · <a href="../../editorial/#{m.slug}">What the cleaner removed from this '
