@@ -94,9 +94,7 @@ _WEB_ONLY_XPATH = (
     " | .//a[contains(concat(' ', normalize-space(@class), ' '), ' footnote-backref ')]"
     " | .//p[contains(concat(' ', normalize-space(@class), ' '), ' downloads ')]"
     " | .//script | .//style | .//form | .//nav | .//button | .//select | .//label"
-    # The bibliography's filter and its "As printed in ..." disclosures (the web's extras).
     " | .//div[contains(concat(' ', normalize-space(@class), ' '), ' bib-filter ')]"
-    " | .//details"
     " | .//*[contains(concat(' ', normalize-space(@class), ' '), ' md-source-file ')]"
     " | .//a[contains(concat(' ', normalize-space(@class), ' '), ' md-content__button ')]"
 )
@@ -169,12 +167,32 @@ def load_page(site_dir: Path, key: str, prefix: str) -> SitePage | None:
     content.attrib.clear()
     for element in content.xpath(_WEB_ONLY_XPATH):
         _drop_keep_tail(element)
+    _open_disclosures(content, keep=key.startswith("articles/"))
     title_element = content.find(".//h1")
     title = _text(title_element) or prefix
     page = SitePage(key=key, prefix=prefix, content=content, title=title)
     _place_footnotes(page)
     _prefix_ids(page)
     return page
+
+
+def _open_disclosures(content: HtmlElement, *, keep: bool) -> None:
+    """Print what a ``<details>`` holds, or leave it out.
+
+    An article's reference list tells, in a ``<details>``, each entry as the article
+    printed it: kept in the PDF as a small note under the entry.  Elsewhere (the
+    bibliography repeats those texts from every article) the disclosures are left out.
+    """
+    for details in content.xpath(".//details"):
+        if not keep:
+            _drop_keep_tail(details)
+            continue
+        details.tag = "div"
+        details.set("class", f"details {details.get('class') or ''}".strip())
+        details.attrib.pop("open", None)
+        for summary in details.findall("summary"):
+            summary.tag = "p"
+            summary.set("class", "details-summary")
 
 
 def article_info(page: SitePage) -> ArticleInfo:
@@ -478,9 +496,10 @@ def _article_section(page: SitePage, info: ArticleInfo) -> HtmlElement:
 
 
 def _appendix_section(
-    page: SitePage, letter: str, keep_ids: set[str] | None, note: str
+    page: SitePage, letter: str, keep_ids: set[str] | None, note: str, *, brief: bool = False
 ) -> HtmlElement | None:
-    """An appendix from a whole site page, or from the entries whose ids are in keep_ids."""
+    """An appendix from a whole site page, or from the entries whose ids are in keep_ids
+    (see ``_select_entries`` for ``brief``)."""
     section = _element("section", {"class": f"appendix appendix-{page.prefix}", "id": page.top_id})
     children = list(page.content)
     h1 = page.content.find(".//h1")
@@ -502,7 +521,7 @@ def _appendix_section(
             if child is not h1:
                 section.append(child)
         return section
-    entries = _select_entries(page.content, keep_ids)
+    entries = _select_entries(page.content, keep_ids, brief=brief)
     if not entries:
         return None
     section.append(_element("p", {"class": "appendix-note"}, note))
@@ -511,11 +530,14 @@ def _appendix_section(
     return section
 
 
-def _select_entries(content: HtmlElement, keep_ids: set[str]) -> list[HtmlElement]:
+def _select_entries(
+    content: HtmlElement, keep_ids: set[str], *, brief: bool = False
+) -> list[HtmlElement]:
     """The entries of an appendix page that hold one of ``keep_ids``, in page order.
 
     An entry is a heading with what follows it up to the next heading of the same or a
-    higher rank, a list item (kept in a list like its own), or a top-level block.
+    higher rank (only the first block after it when ``brief``: a glossary term and its
+    definition), a list item (kept in a list like its own), or a top-level block.
     """
     chosen: list[HtmlElement] = []
     seen: set[int] = set()
@@ -538,9 +560,9 @@ def _select_entries(content: HtmlElement, keep_ids: set[str]) -> list[HtmlElemen
         elif re.fullmatch(r"h[2-6]", str(entry.tag)):
             rank = int(str(entry.tag)[1])
             chosen.append(copy.deepcopy(entry))
-            for follower in children[children.index(entry) + 1 :]:
+            for count, follower in enumerate(children[children.index(entry) + 1 :]):
                 tag = str(follower.tag)
-                if re.fullmatch(r"h[1-6]", tag) and int(tag[1]) <= rank:
+                if re.fullmatch(r"h[1-6]", tag) and int(tag[1]) <= rank or brief and count:
                     break
                 seen.add(id(follower))
                 chosen.append(copy.deepcopy(follower))
@@ -706,31 +728,36 @@ def assemble_reader(site: Site, build_date: datetime.date) -> HtmlElement:
 
 
 def assemble_article(site: Site, slug: str, build_date: datetime.date) -> HtmlElement:
-    """The HTML of one article's PDF: the article, then the appendix entries it links to."""
+    """The HTML of one article's PDF: the article with its own reference list, then the
+    glossary's terms that it links to, each with its short definition.
+
+    A citation links to the entry of the article's own reference list (``#ref-<key>``)
+    rather than to the reader's bibliography, which this PDF does not hold.
+    """
     (article,) = _load_articles(site, [slug])
-    appendices = _load_appendices(site)
+    glossary = [page for page in _load_appendices(site) if page.prefix == "glossary"]
     info = article_info(article)
-    pages = [article, *appendices]
+    for paragraph in _by_class(article.content, "p", "ref-links"):
+        _drop_keep_tail(paragraph)  # "In the reader's bibliography"
+    for link in list(article.content.iter("a")):
+        where = resolve_link(article.key, link.get("href", ""))
+        if where is not None and where[0] == "bibliography/" and f"ref-{where[1]}" in article.ids:
+            link.set("href", f"#ref-{where[1]}")
+    pages = [article, *glossary]
     targets = _rewrite_links(
         pages, _all_ids(p.content for p in pages) | {p.top_id for p in pages}, site.site_dir
     )
-    linked = set(targets[article.prefix])
     sections = [_article_section(article, info)]
-    letter_index = 0
-    for page in appendices:
-        wanted = {t for t in linked if t.startswith(f"{page.prefix}--")}
-        if not wanted:
-            continue
-        letter = chr(ord("A") + letter_index)
+    for page in glossary:
+        wanted = {t for t in targets[article.prefix] if t.startswith(f"{page.prefix}--")}
         note = (
-            f"The entries of the reader's {page.title.lower()} that this article links "
-            "to; the whole of it is in the reader's PDF and on the web site."
+            "The terms of the reader's glossary that this article uses, with their short "
+            "definitions; the full entries, with sources and every use, are in the reader's "
+            "PDF and on the web site."
         )
-        section = _appendix_section(page, letter, wanted, note)
-        if section is not None:
+        if wanted and (section := _appendix_section(page, "A", wanted, note, brief=True)):
             sections.append(section)
-            letter_index += 1
-    # Links into appendix entries that were left out become plain text.
+    # Links into glossary entries that were left out become plain text.
     kept = _all_ids(sections)
     for section in sections:
         for link in list(section.iter("a")):
