@@ -150,7 +150,15 @@ def build(root: Path) -> BuildOutput:
     out.pages["index.md"] = render_home(articles, {b.article.meta.slug: b.words
                                                    for b in out.articles})
     out.pages["editorial.md"] = render_editorial(articles, reporter.diagnostics)
-    out.files["report.json"] = (json.dumps(report(out.articles), indent=2) + "\n").encode()
+    summary = report(out.articles)
+    if out.bibliography:
+        summary["_reader"] = {
+            "reference_listings": sum(len(r) for r in out.bibliography.per_article.values()),
+            "merged_entries": len(out.bibliography.merged),
+            "shared_entries": sum(len(m.slugs) > 1 for m in out.bibliography.merged),
+            "glossary_terms": len(out.glossary_terms),
+        }
+    out.files["report.json"] = (json.dumps(summary, indent=2) + "\n").encode()
     out.addresses = collect_addresses(out)
     aliases = check(root, out.addresses, reporter)
     out.files.update(apply_aliases(out.pages, aliases))
