@@ -7,6 +7,7 @@
                         print every stable address, or rewrite sources/addresses.tsv
     pdf --site DIR [--paper a4|letter]
                         typeset DIR/downloads/reader.pdf and one PDF per article
+    offline --site DIR  write DIR/downloads/reader-offline.zip (the site for file://)
 """
 
 from __future__ import annotations
@@ -117,6 +118,18 @@ def cmd_pdf(args: argparse.Namespace) -> int:
     return 1 if problems and args.strict else 0
 
 
+def cmd_offline(args: argparse.Namespace) -> int:
+    """Build the offline copy of the site into SITE/downloads/reader-offline.zip."""
+    from .offline import build_offline_zip
+
+    try:
+        build_offline_zip(args.root, Path(args.site))
+    except RuntimeError as error:
+        print(error, file=sys.stderr)
+        return 1
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="csto-reader", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -138,6 +151,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--jobs", type=int, default=0, help="worker processes (0: one per CPU)")
     p.add_argument("--strict", action="store_true", help="fail on any warning")
     p.set_defaults(func=cmd_pdf)
+    o = sub.add_parser("offline", help="zip the offline copy of the site into SITE/downloads/")
+    o.add_argument("--site", required=True, help="the built site")
+    o.set_defaults(func=cmd_offline)
     args = parser.parse_args(argv)
     return args.func(args)
 

@@ -1,0 +1,162 @@
+"""The offline copy of the site: ``downloads/reader-offline.zip``, which opens from disk.
+
+``build_offline_zip`` builds the site a second time with Material's ``offline`` plugin
+enabled (``CSTO_OFFLINE=true``, see ``mkdocs.yml``): page links then name files
+(``articles/zhang-2023.html``), the search index is inlined as a script, and the vendored
+iframe-worker shim lets search run from ``file://``.  The site itself stays a normal site.
+
+Links written as raw HTML by the pipeline (article headers, citations, glossary terms,
+the home page cards) are not rewritten by MkDocs: they keep the directory form of the
+online site (``../../glossary/#crrf``), which a browser opening files cannot follow.
+``fix_directory_links`` points each of them at the file it means.  The PDFs already typeset
+into the site's ``downloads/`` are copied in, so the copy's PDF links work too.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+# The folder the zip unpacks to.
+ZIP_FOLDER = "csto-reader"
+ZIP_NAME = "reader-offline.zip"
+
+_ATTRIBUTE = re.compile(r'(?P<name>\b(?:href|src))="(?P<value>[^"]*)"')
+
+
+def _directory_url(page: str) -> str:
+    """The directory URL an HTML file had on the online site: ``a/b.html`` -> ``a/b/``."""
+    if page == "index.html":
+        return ""
+    if page.endswith("/index.html"):
+        return page[: -len("index.html")]
+    return page.removesuffix(".html") + "/"
+
+
+def _existing_file(site: Path, path: str) -> str | None:
+    """The file a site path names, trying ``x.html`` and ``x/index.html`` for ``x/``."""
+    path = posixpath.normpath(path) if path else ""
+    if path.startswith("../") or path == "..":
+        return None
+    candidates = [path] if path and not path.endswith("/") else []
+    stem = path.rstrip("/")
+    candidates += [f"{stem}.html", f"{stem}/index.html"] if stem not in ("", ".") else []
+    if stem in ("", "."):
+        candidates.append("index.html")
+    for candidate in candidates:
+        if (site / candidate).is_file():
+            return candidate
+    return None
+
+
+def fix_link(site: Path, page: str, href: str) -> str | None:
+    """The href that reaches, from the file ``page``, what ``href`` meant; None if fine.
+
+    ``href`` is tried against the page's own folder first (links MkDocs wrote), then
+    against the directory URL the page had online (raw HTML written for that site).
+    """
+    parts = urlsplit(href)
+    if parts.scheme or parts.netloc or not parts.path or parts.path.startswith("/"):
+        return None
+    folder = posixpath.dirname(page)
+    path = unquote(parts.path)
+    if (site / posixpath.normpath(posixpath.join(folder, path))).is_file():
+        return None
+    for base in (folder, _directory_url(page).rstrip("/")):
+        joined = posixpath.join(base, path)
+        if path.endswith("/"):
+            joined += "/"
+        target = _existing_file(site, joined)
+        if target is not None:
+            new = posixpath.relpath(target, folder or ".")
+            return new + (f"#{parts.fragment}" if parts.fragment else "")
+    return None
+
+
+def fix_directory_links(site: Path) -> int:
+    """Rewrite, in every HTML file of an offline build, links that name a folder; return
+    how many were rewritten."""
+    changed = 0
+    for file in sorted(site.rglob("*.html")):
+        page = file.relative_to(site).as_posix()
+        text = file.read_text(encoding="utf-8")
+
+        def replace(match: re.Match[str], page: str = page) -> str:
+            nonlocal changed
+            new = fix_link(site, page, match.group("value").replace("&amp;", "&"))
+            if new is None:
+                return match.group(0)
+            changed += 1
+            return f'{match.group("name")}="{new.replace("&", "&amp;")}"'
+
+        new_text = _ATTRIBUTE.sub(replace, text)
+        if new_text != text:
+            file.write_text(new_text, encoding="utf-8")
+    return changed
+
+
+def _zip_time() -> tuple[int, int, int, int, int, int]:
+    """The timestamp of every zip member: SOURCE_DATE_EPOCH when set, else now."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    seconds = int(epoch) if epoch and epoch.isdigit() else int(time.time())
+    return time.gmtime(max(seconds, 315532800))[:6]  # zip dates start in 1980
+
+
+def write_zip(folder: Path, target: Path) -> int:
+    """Zip ``folder`` as ``csto-reader/...`` into ``target`` (sorted, one timestamp);
+    return the number of files."""
+    files = sorted(p for p in folder.rglob("*") if p.is_file())
+    stamp = _zip_time()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_suffix(".zip.part")
+    with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+        for file in files:
+            info = zipfile.ZipInfo(f"{ZIP_FOLDER}/{file.relative_to(folder).as_posix()}", stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            zf.writestr(info, file.read_bytes())
+    partial.replace(target)
+    return len(files)
+
+
+def build_offline_zip(root: Path, site_dir: Path) -> Path:
+    """Build the offline variant of the site and write ``site_dir/downloads/reader-offline.zip``.
+
+    ``root`` holds ``mkdocs.yml``; ``site_dir`` is the (new) online site, whose
+    ``downloads/*.pdf`` are copied into the offline copy.  Raises ``RuntimeError`` with
+    MkDocs' output when the offline build fails.
+    """
+    target = site_dir / "downloads" / ZIP_NAME
+    with tempfile.TemporaryDirectory(prefix="csto-offline-") as temp:
+        out = Path(temp) / ZIP_FOLDER
+        print(f"{ZIP_NAME}: building the offline variant of the site", file=sys.stderr)
+        env = {**os.environ, "CSTO_OFFLINE": "true", "NO_MKDOCS_2_WARNING": "1"}
+        result = subprocess.run(
+            [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-d", str(out)],
+            cwd=root,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        if result.returncode != 0:
+            raise RuntimeError(f"offline build failed:\n{result.stdout}{result.stderr}")
+        for pdf in sorted((site_dir / "downloads").glob("*.pdf")):
+            (out / "downloads").mkdir(exist_ok=True)
+            shutil.copyfile(pdf, out / "downloads" / pdf.name)
+        fixed = fix_directory_links(out)
+        count = write_zip(out, target)
+    size = target.stat().st_size
+    print(
+        f"{ZIP_NAME}: {count} files, {size / 1024 / 1024:.1f} MB ({fixed} links pointed at files)",
+        file=sys.stderr,
+    )
+    return target
