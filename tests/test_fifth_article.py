@@ -61,3 +61,32 @@ def test_header_from_front_matter(fifth):
     page = to_html(fifth.markdown)
     assert re.search(r"<h1[^>]*>Alliance Commitments", page)
     assert "Journal of Example Studies" in page
+
+
+def test_chicago_citations_link_to_the_bibliography_with_locators(fifth):
+    counts = fifth.citations.counts()
+    assert (counts["linked"], counts["linked_with_note"], counts["unresolved"]) == (5, 0, 0)
+    assert counts["uncited_references"] == 0
+    found = [(r.item.text, r.key, r.item.locator) for r in fifth.citations.resolved]
+    assert found == [
+        ("Allison 2004, 465", "allison2004", "465"),
+        ("Nikitina 2012, 45–47", "nikitina2012", "45–47"),
+        ("Allison 2004", "allison2004", None),
+        ("Deutsch (1957, 5–7)", "deutsch1957", "5–7"),
+        ("Nikitina (2012)", "nikitina2012", None),  # inside note 2
+    ]
+    assert [r.citation.kind for r in fifth.citations.resolved][3:] == ["narrative"] * 2
+    page = fifth.markdown
+    for key, text in [
+        ("allison2004", "Allison 2004, 465"),
+        ("nikitina2012", "Nikitina 2012, 45–47"),
+        ("deutsch1957", "Deutsch (1957, 5–7)"),
+        ("nikitina2012", "Nikitina (2012)"),
+    ]:
+        assert re.search(
+            rf'<a class="cite" href="\.\./\.\./bibliography/#{key}"[^>]*>{re.escape(text)}</a>',
+            page,
+        ), text
+    # the text around the links stays as the author wrote it, locators included
+    assert re.search(r'\(<a class="cite"[^>]*>Allison 2004, 465</a>\)', page)
+    assert re.search(r'\(<a class="cite"[^>]*>Nikitina 2012, 45–47</a>; <a class="cite"', page)

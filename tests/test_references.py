@@ -460,3 +460,151 @@ def test_two_references_in_one_item_are_flagged() -> None:
     assert r.key == "" and r.get("title").startswith("Does the Collective")
     assert [d.code for d in reporter.diagnostics] == ["ref-two-in-one"]
     assert "'Kissinger, H. (2014)'" in reporter.diagnostics[0].message
+
+
+# ------------------------------------------------------------ Chicago author-date
+
+FIFTH = ROOT / "tests" / "fixtures" / "fifth-article" / "sources" / "okafor-2024" / "article.txt"
+
+
+def chicago_list() -> tuple[list[Reference], list[str]]:
+    """The fifth article's "Bibliography" (one entry per non-blank line after it)."""
+    lines = FIFTH.read_text(encoding="utf-8").splitlines()
+    start = lines.index("Bibliography")
+    path = "tests/fixtures/fifth-article/sources/okafor-2024/article.txt"
+    items = [
+        ReferenceItem(line.strip(), Span(path, n))
+        for n, line in enumerate(lines[start + 1 :], start=start + 2)
+        if line.strip()
+    ]
+    reporter = Reporter()
+    refs = parse_reference_list(items, "okafor-2024", reporter)
+    return refs, [d.format() for d in reporter.diagnostics]
+
+
+def test_chicago_list_parses_with_keys_and_no_warnings() -> None:
+    refs, diagnostics = chicago_list()
+    assert diagnostics == []
+    assert [(r.key, r.entry_type) for r in refs] == [
+        ("allison2004", "article"),
+        ("deutsch1957", "book"),
+        ("nikitina2012", "article"),
+    ]
+    allison, deutsch, nikitina = refs
+    assert {k: v for k, v in allison.fields.items() if not k.startswith("x-")} == {
+        "author": "Allison, Roy",
+        "year": "2004",
+        "title": "Regionalism, Regional Structures and Security Management in Central Asia",
+        "journal": "International Affairs",
+        "volume": "80",
+        "number": "3",
+        "pages": "463--83",  # kept as given, not expanded to 463--483
+    }
+    assert allison.get("x-source").endswith("article.txt:63")
+    assert {k: v for k, v in deutsch.fields.items() if not k.startswith("x-")} == {
+        "author": "Deutsch, Karl W.",  # the initial keeps its period
+        "year": "1957",
+        "title": "Political Community and the North Atlantic Area",
+        "address": "Princeton",
+        "publisher": "Princeton University Press",
+    }
+    assert nikitina.get("author") == "Nikitina, Yulia"
+    assert nikitina.get("title") == (
+        "The Collective Security Treaty Organization through the Looking Glass"
+    )
+    assert (nikitina.get("journal"), nikitina.get("pages")) == (
+        "Problems of Post-Communism",
+        "41--52",
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "entry_type", "expected"),
+    [
+        (  # two authors, the second given-first
+            "Keohane, Robert O., and Joseph S. Nye. 1977. Power and Interdependence: World "
+            "Politics in Transition. Boston: Little, Brown.",
+            "book",
+            {
+                "author": "Keohane, Robert O. and Nye, Joseph S.",
+                "title": "Power and Interdependence: World Politics in Transition",
+                "address": "Boston",
+                "publisher": "Little, Brown",
+            },
+        ),
+        (  # three authors, a particle, a letter after the year
+            'Smith, Ann, Li Wei, and Jorge dos Santos. 2020b. "Three Authors." Journal of '
+            "Things 12 (1): 1–9.",
+            "article",
+            {
+                "author": "Smith, Ann and Wei, Li and dos Santos, Jorge",
+                "x-year-suffix": "b",
+                "journal": "Journal of Things",
+                "pages": "1--9",
+            },
+        ),
+        (  # the "vol, no. issue (season)" journal form, a DOI after it
+            'Acharya, Amitav. 2004. "How Ideas Spread: Whose Norms Matter?" International '
+            "Organization 58, no. 2 (Spring): 239–75. https://doi.org/10.1017/S0020818304582024.",
+            "article",
+            {
+                "title": "How Ideas Spread: Whose Norms Matter?",
+                "journal": "International Organization",
+                "volume": "58",
+                "number": "2",
+                "pages": "239--75",
+                "doi": "10.1017/S0020818304582024",
+            },
+        ),
+        (  # a chapter in an edited book
+            'Adler, Emanuel. 1998. "Seeds of Peaceful Change." In Security Communities, edited '
+            "by Emanuel Adler and Michael Barnett, 119–60. Cambridge: Cambridge University Press.",
+            "incollection",
+            {
+                "title": "Seeds of Peaceful Change",
+                "booktitle": "Security Communities",
+                "editor": "Adler, Emanuel and Barnett, Michael",
+                "pages": "119--60",
+                "address": "Cambridge",
+                "publisher": "Cambridge University Press",
+            },
+        ),
+        (  # editors in the header, an edition
+            "Adler, Emanuel, and Michael Barnett, eds. 1998. Security Communities. 2nd ed. "
+            "Cambridge: Cambridge University Press.",
+            "book",
+            {"editor": "Adler, Emanuel and Barnett, Michael", "edition": "2"},
+        ),
+        (  # a corporate author
+            "Collective Security Treaty Organization. 2002. Charter of the Collective Security "
+            "Treaty Organization. Moscow: CSTO Secretariat.",
+            "book",
+            {
+                "author": "{Collective Security Treaty Organization}",
+                "publisher": "CSTO Secretariat",
+            },
+        ),
+        (
+            'Doe, Jane. 2015. "Regional Order in Eurasia." PhD diss., University of Chicago.',
+            "thesis",
+            {"institution": "University of Chicago", "type": "PhD diss."},
+        ),
+        (  # a newspaper with its date
+            'Roe, Bob. 2022. "Troops Sent." New York Times, January 6, 2022.',
+            "article",
+            {"journal": "New York Times", "date": "2022-01-06"},
+        ),
+    ],
+)
+def test_chicago_forms(text: str, entry_type: str, expected: dict[str, str]) -> None:
+    r, reporter = one(text)
+    assert reporter.diagnostics == []
+    assert r.entry_type == entry_type
+    assert {k: r.get(k) for k in expected} == expected
+
+
+def test_chicago_header_needs_names() -> None:
+    # a year between periods after words that are not names is no Chicago header
+    r, reporter = one("see the list below. 2004. Notes on things.")
+    assert r.entry_type == "misc"
+    assert [d.code for d in reporter.diagnostics] == ["ref-unparsed"]

@@ -4,15 +4,21 @@ Input: ``ReferenceItem``s from the segmenter (one reference per item, joined ont
 line, list markers stripped, conversion escapes undone, Markdown emphasis and links
 left in place).  Output: ``Reference``s whose ``fields`` are ready for BibTeX.
 
-Two styles occur in the lists and each has its own header rule:
+Three styles occur in the lists; each item's style is told by the shape of its header,
+tried in this order:
 
 * author-date (APA-like): ``Family, I., & Family, I. (2009[, Month Day]). Title. ...``
+* Chicago author-date: ``Family, Given, and Given Family. 2004. "Title." Journal 80
+  (3): 463–83.`` (names, then the year between periods; a corporate author or an
+  ``, ed.`` after the names also fit)
 * Russian bibliographic style: ``Family I.I., Family I.I. Title // Journal. 2007.
   Tom 3, № 10 (19):77–79 [In Russian].``
 
-After the header, the rest of the item is read by shape (an italic title, a
-``City: Publisher`` tail, a ``volume(issue), pages`` tail, an ``In ... (Eds.)`` phrase, a
-``[thesis]`` marker, a month in the date), never by the wording of any one reference.
+After the header, the rest of the item is read by shape (an italic or quoted title, a
+``City: Publisher`` tail, a ``volume(issue), pages`` or ``vol (issue): pages`` tail, an
+``In ... (Eds.)`` or ``In ..., edited by ...`` phrase, a ``[thesis]`` or ``PhD diss.``
+marker, a month in the date), never by the wording of any one reference.  Page ranges
+are kept as the list gives them (``463–83`` -> ``463--83``, not expanded).
 Text no rule understands is kept (as ``@misc`` with the whole text as title) and flagged.
 
 Field values are plain Unicode text; only ``author`` and ``editor`` use BibTeX name
@@ -550,6 +556,8 @@ def parse_reference(item: ReferenceItem, slug: str, reporter: Reporter) -> Refer
 
     entry_type, parsed = _parse_apa(rest, item, slug, reporter)
     if entry_type is None:
+        entry_type, parsed = _parse_chicago(rest, bool(urls))
+    if entry_type is None:
         entry_type, parsed = _parse_russian(rest)
     if entry_type is None:
         reporter.warning(
@@ -684,6 +692,294 @@ def _parse_apa(
     if not after:
         return "misc", f
     return None, {}
+
+
+# ---------------------------------------------------------------- Chicago
+
+# "Allison, Roy. 2004. Rest" / "Keohane, Robert O., and Joseph S. Nye. 1977a. Rest" /
+# "Collective Security Treaty Organization. 2002. Rest" / "Smith, Ann, ed. n.d. Rest".
+# The names end at the first ". YEAR. "; a final initial's period doubles as the
+# separator ("Deutsch, Karl W. 1957."), so ``parse_names_chicago`` puts it back.
+_CHICAGO_HEAD = re.compile(
+    r"^(?P<names>[^\W\d_][^()\[\]\"“”]*?)\.\s+"
+    r"(?:(?P<year>\d{4})(?P<suffix>[a-z])?|(?P<nd>n\.\s?d))\.\s+(?P<rest>\S.*)$"
+)
+
+# Lowercase words that may stand in a personal name ("Jorge dos Santos", "Jan van der
+# Berg") and the connecting words of a corporate one ("Commission on Global Governance").
+_NAME_PARTICLES = frozenset(
+    "de del della der den di du da das dos van von la le ten ter bin al y e".split()
+)
+_NAME_CONNECTORS = frozenset("of on for the and in at to de des du".split())
+# A capitalized name word: "Roy", "O'Neill", "Post-Soviet", "Mary-Jane", "McFaul".
+_NAME_WORD = re.compile(r"[^\W\d_][\w'’]*(?:-[^\W\d_][\w'’]*)*\Z")
+# An initial or initials: "W.", "J.-P.", "R.R."
+_NAME_INITIALS = re.compile(r"(?:[^\W\d_]{1,2}\.-?)+\Z")
+
+
+def _is_name_word(word: str) -> bool:
+    return bool(_NAME_WORD.match(word)) and word[0].isupper()
+
+
+def _is_initial(word: str) -> bool:
+    return bool(_NAME_INITIALS.match(word)) and word[0].isupper()
+
+
+def _given_ok(words: Sequence[str]) -> bool:
+    """Given names as Chicago writes them after the family name: ``Karl W.``,
+    ``J. R. R.``, ``Jan van der`` (particles last)."""
+    if not words or len(words) > 5:
+        return False
+    seen_particle = False
+    for w in words:
+        if w in _NAME_PARTICLES:
+            seen_particle = True
+        elif seen_particle or not (_is_name_word(w) or _is_initial(w)):
+            return False
+    return not all(w in _NAME_PARTICLES for w in words)
+
+
+def _family_ok(words: Sequence[str]) -> bool:
+    """A family name: capitalized words, particles before them (``van der Berg``)."""
+    if not words or len(words) > 4 or not _is_name_word(words[-1]):
+        return False
+    return all(_is_name_word(w) or w in _NAME_PARTICLES for w in words)
+
+
+def parse_given_first(text: str) -> list[str] | None:
+    """Given-first names (``Joseph S. Nye``, ``Anna dos Santos and Li Wei``,
+    ``Gärtner, Honig, and Akbulut``) as BibTeX names; None if one is not name-shaped."""
+    text = re.sub(r"\s+", " ", text).strip().rstrip(".,")
+    if not text:
+        return None
+    names = []
+    for part in re.split(r"\s*,\s*(?:and\s+|&\s*)?|\s+and\s+|\s*&\s*", text):
+        words = part.split()
+        if not words or len(words) > 6:
+            return None
+        i = len(words) - 1  # the family name: the last word and the particles before it
+        while i > 0 and words[i - 1] in _NAME_PARTICLES:
+            i -= 1
+        family, given = words[i:], words[:i]
+        if not _family_ok(family) or (given and not _given_ok(given)):
+            return None
+        names.append(_family_given(" ".join(family), " ".join(given)))
+    return names
+
+
+def _corporate_ok(text: str) -> bool:
+    """A corporate author: capitalized words (or all-caps abbreviations) with
+    connecting words between, no periods or commas (``World Bank``, ``SIPRI``,
+    ``Collective Security Treaty Organization``)."""
+    words = text.split()
+    if not words or len(words) > 12 or re.search(r"[.,;:]", text):
+        return False
+    if not _is_name_word(words[0]) or not _is_name_word(words[-1]):
+        return False
+    return all(_is_name_word(w) or w in _NAME_CONNECTORS for w in words)
+
+
+def parse_names_chicago(text: str) -> tuple[list[str], bool] | None:
+    """Names as Chicago author-date lists write them, as BibTeX names, and whether
+    they are editors; None when ``text`` is not name-shaped (not a Chicago header).
+
+    The first name is inverted (``Family, Given``), the others are not: ``Keohane,
+    Robert O., and Joseph S. Nye``; ``Smith, Ann, Li Wei, and Jorge dos Santos``.
+    ``, ed.``/``, eds.`` marks editors; after ``et al.`` the names listed are kept
+    (the item's text stays in ``x-source-text``); a name with no comma is a corporate
+    author (one braced name).
+    """
+    text = re.sub(r"\s+", " ", text).strip()
+    if re.search(r"(?:^|\s)[^\W\d_]\Z", text):
+        text += "."  # "Deutsch, Karl W" (the period went with the separator)
+    editors = False
+    m = re.search(r",?\s+eds?\.?\Z", text)
+    if m:
+        editors, text = True, text[: m.start()]
+    m = re.search(r",?\s+et al\.?\Z", text)
+    if m:
+        text = text[: m.start()]
+    family, comma, rest = text.partition(",")
+    if not comma:
+        if not _corporate_ok(text):
+            return None
+        return [_corporate(text)], editors
+    tokens = [t.strip() for t in re.split(r"\s*,\s*(?:and\s+|&\s*)?|\s+and\s+|\s*&\s*", rest)]
+    given = tokens[0].split()
+    if not _family_ok(family.split()) or not _given_ok(given):
+        return None
+    names = [_family_given(family, " ".join(given))]
+    if len(tokens) > 1:
+        more = parse_given_first(", ".join(tokens[1:]))
+        if more is None or not all(tokens[1:]):
+            return None
+        names += more
+    return names, editors
+
+
+# "International Affairs 80 (3): 463–83" / "Problems of Post-Communism 59, no. 3: 41–52"
+# / "Survival 46, no. 2 (Summer 2004): 7–20" / "Journal, no. 4: 12–20" / "Journal 12".
+_CHICAGO_ARTICLE = re.compile(
+    r"^(?P<journal>[^\d].*?),?\s+"
+    r"(?:(?P<volume>\d+)(?:\s*\((?P<number>[^()]+)\)|,\s*no\.\s*(?P<number2>[\w–-]+))?"
+    r"|no\.\s*(?P<number3>[\w–-]+))"
+    r"(?:\s*\((?P<when>[^()]+)\))?"
+    r"(?::\s*(?P<pages>[A-Za-z]?\d+(?:\s*[-–—]\s*[A-Za-z]?\d+)?))?\s*\.?$"
+)
+
+# "In Title, edited by Given Family and Given Family, 45–67. City: Publisher."
+_CHICAGO_IN_BOOK = re.compile(
+    r"^In\s+(?P<book>.+?)"
+    r"(?:,\s*(?:edited|ed\.)\s+by\s+(?P<editors>.+?))?"
+    r"(?:,\s*(?:pp?\.\s*)?(?P<pages>[A-Za-z]?\d+(?:\s*[-–—]\s*[A-Za-z]?\d+)?))?"
+    r"\.(?:\s+(?P<pub>.*))?$"
+)
+
+# "PhD diss., University of Chicago" / "Master's thesis, Example University"
+_CHICAGO_THESIS = re.compile(
+    r"^(?P<kind>(?:PhD|Ph\.\s?D\.|MA|MPhil|Master['’]s|Doctoral)\s+"
+    r"(?:diss\.|dissertation|thesis))\s*,\s*(?P<inst>.+?)\.?$"
+)
+
+# A newspaper or magazine date after the container: "New York Times, March 3[, 2004]".
+_CHICAGO_DATED = re.compile(
+    r"^(?P<container>[^,]+),\s*(?P<month>[A-Z][a-z]+)\.?\s+(?P<day>\d{1,2})(?:,\s*\d{4})?\.?$"
+)
+
+
+def _chicago_article(text: str) -> dict[str, str] | None:
+    """Journal fields from ``Journal 80 (3): 463–83`` (or its ``, no. 3`` form); None
+    unless an issue or pages say it is a journal (a bare ``Name 12`` may be anything)."""
+    am = _CHICAGO_ARTICLE.match(text)
+    if not am:
+        return None
+    number = am.group("number") or am.group("number2") or am.group("number3") or ""
+    if not (number or am.group("pages")):
+        return None
+    return {
+        "journal": _clean_value(am.group("journal")),
+        "volume": am.group("volume") or "",
+        "number": number,
+        "pages": _pages(am.group("pages") or ""),
+    }
+
+
+_QUOTED_TITLE = re.compile(r"^[\"“](?P<title>[^\"“”]+)[\"”]\s*(?P<after>.*)$")
+
+
+def _parse_chicago(rest: str, linked: bool) -> tuple[str | None, dict[str, str]]:
+    """``Family, Given. 2004. "Title." Journal 80 (3): 463–83.`` and its book and
+    chapter forms; ``linked`` says the item had a URL or DOI (a web page, then, when
+    nothing else fits)."""
+    m = _CHICAGO_HEAD.match(rest)
+    if not m:
+        return None, {}
+    parsed_names = parse_names_chicago(m.group("names"))
+    if parsed_names is None:
+        return None, {}
+    names, editors = parsed_names
+    f: dict[str, str] = {"editor" if editors else "author": " and ".join(names)}
+    if m.group("year"):
+        f["year"] = m.group("year")
+    if m.group("suffix"):
+        f["x-year-suffix"] = m.group("suffix")
+    body = m.group("rest").strip()
+
+    qm = _QUOTED_TITLE.match(body)
+    if qm:
+        f["title"] = _clean_title(qm.group("title"))
+        return _chicago_part(qm.group("after").strip(), f, linked)
+    return _chicago_book(body, f, linked)
+
+
+def _chicago_part(after: str, f: dict[str, str], linked: bool) -> tuple[str, dict[str, str]]:
+    """What follows a quoted title: a journal, a book the part is in, a thesis, a
+    dated periodical, or a site."""
+    im = _CHICAGO_IN_BOOK.match(after)
+    if im:
+        f["booktitle"] = _clean_title(im.group("book"))
+        if im.group("editors"):
+            editors = parse_given_first(im.group("editors"))
+            f["editor"] = " and ".join(editors or [_corporate(im.group("editors"))])
+        if im.group("pages"):
+            f["pages"] = _pages(im.group("pages"))
+        f.update(_publisher_fields(im.group("pub") or ""))
+        return "incollection", f
+    tm = _CHICAGO_THESIS.match(after)
+    if tm:
+        return "thesis", {**f, "type": tm.group("kind"), "institution": tm.group("inst")}
+    article = _chicago_article(after)
+    if article:
+        return "article", {**f, **article}
+    dm = _CHICAGO_DATED.match(after)
+    month = _MONTHS.get(dm.group("month").lower()) if dm else None
+    if dm and month:
+        f["journal"] = _clean_value(dm.group("container"))
+        if "year" in f:
+            f["date"] = f"{f['year']}-{month:02d}-{int(dm.group('day')):02d}"
+        return "article", f
+    after = _clean_value(after)
+    if after:
+        # a site or an outlet the rules do not know: kept as the organization
+        f["organization"] = ", ".join(_split_sentences(after))
+    return ("online" if linked else "misc"), f
+
+
+def _chicago_book(body: str, f: dict[str, str], linked: bool) -> tuple[str, dict[str, str]]:
+    """An unquoted title: ``Title. [Edited by ...] [2nd ed.] City: Publisher.``, a
+    report from an institution, or an article whose title lost its quotes."""
+    em = re.match(r"\*(?P<title>[^*]+)\*(?P<after>.*)$", body)
+    if em:
+        title, after = em.group("title"), em.group("after")
+    else:
+        breaks = sentence_breaks(body, ".?!")
+        title, after = (body[: breaks[0]], body[breaks[0] :]) if breaks else (body, "")
+    f["title"] = _clean_title(title)
+    # "2nd ed." / "Revised edition." (its period is an abbreviation's, so no sentence end)
+    after = after.strip(" .")
+    edm = re.search(
+        r"(?:^|(?<=[.]\s))(?P<ed>\d+(?:st|nd|rd|th)|Rev\.|[A-Z][a-z]+)\s+ed(?:\.|ition\b\.?)",
+        after,
+    )
+    if edm:
+        ed = edm.group("ed").lower().replace("rev.", "revised")
+        f["edition"] = _ORDINALS.get(ed, re.sub(r"(?<=\d)(?:st|nd|rd|th)$", "", ed))
+        after = after[: edm.start()] + after[edm.end() :]
+    parts = _split_sentences(_tidy(after))
+    article = _chicago_article(parts[0]) if len(parts) == 1 else None
+    if article:
+        return "article", {**f, **article}
+    pub: dict[str, str] = {}
+    notes = []
+    for i, part in enumerate(parts):
+        part = _clean_value(part)
+        bym = re.fullmatch(r"(?:Edited|Ed\.)\s+by\s+(?P<names>.+)", part)
+        trm = re.fullmatch(r"Translated\s+by\s+(?P<names>.+)", part)
+        volm = re.fullmatch(r"Vol(?:ume|\.)?\s*(?P<v>\d+|[IVXLC]+)", part)
+        if bym and "editor" not in f:
+            names = parse_given_first(bym.group("names"))
+            f["editor"] = " and ".join(names or [_corporate(bym.group("names"))])
+        elif trm:
+            names = parse_given_first(trm.group("names"))
+            f["translator"] = " and ".join(names or [_corporate(trm.group("names"))])
+        elif volm:
+            f["volume"] = volm.group("v")
+        elif i == len(parts) - 1:
+            pub = _publisher_fields(part)
+        elif part:
+            notes.append(part)  # a series, a report number: kept, not interpreted
+    if notes:
+        f["note"] = ". ".join(notes)
+    if "address" in pub or (pub and not linked):
+        if _is_institution(pub.get("publisher", "")) and "address" not in pub:
+            f["institution"] = pub["publisher"]
+            return "report", f
+        f.update(pub)
+        return "book", f
+    if pub:
+        f["organization"] = pub["publisher"]
+        return "online", f
+    return ("online" if linked else "misc"), f
 
 
 def _parse_russian(rest: str) -> tuple[str | None, dict[str, str]]:
