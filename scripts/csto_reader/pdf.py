@@ -183,6 +183,12 @@ def _open_disclosures(content: HtmlElement, *, keep: bool) -> None:
     printed it: kept in the PDF as a small note under the entry.  Elsewhere (the
     bibliography repeats those texts from every article) the disclosures are left out.
     """
+    # The BibTeX of "Cite this article" is for copying from the web page, not for paper.
+    for bibtex in content.xpath(".//pre[contains(@class, 'cite-bibtex')]"):
+        label = bibtex.getprevious()
+        if label is not None and _text(label) == "BibTeX:":
+            _drop_keep_tail(label)
+        _drop_keep_tail(bibtex)
     for details in content.xpath(".//details"):
         if not keep:
             _drop_keep_tail(details)
@@ -293,6 +299,7 @@ def _place_footnotes(page: SitePage) -> None:
         note = _note_span(body, key, label)
         note.tail = sup.tail
         sup.getparent().replace(sup, note)
+        _keep_call_with_word(note)
         page.ids[f"fnref:{key}"] = f"fn:{key}"  # prefixed with the rest in _prefix_ids
         body.getparent().remove(body)
     for footnote_div in _by_class(content, "div", "footnote"):
@@ -302,6 +309,27 @@ def _place_footnotes(page: SitePage) -> None:
         footnote_div.getparent().remove(footnote_div)
         if heading is not None and heading.tag in ("h2", "h3") and _heads_nothing(heading):
             _drop_keep_tail(heading)
+
+
+def _keep_call_with_word(note: HtmlElement) -> None:
+    """Wrap the word before a note's call and the note in ``span.fn-keep`` (no line break
+    inside), so that the call never starts a line, or a page, away from its word."""
+    parent = note.getparent()
+    previous = note.getprevious()
+    before = (previous.tail if previous is not None else parent.text) or ""
+    word = re.search(r"\S+$", before)
+    if word is None:
+        return
+    keep = lxml.html.Element("span", {"class": "fn-keep"})
+    keep.text = word.group(0)
+    if previous is not None:
+        previous.tail = before[: word.start()]
+    else:
+        parent.text = before[: word.start()]
+    keep.tail = note.tail
+    note.tail = None
+    parent.replace(note, keep)
+    keep.append(note)
 
 
 def _note_span(body: HtmlElement, key: str, label: str) -> HtmlElement:
@@ -755,7 +783,8 @@ def assemble_article(site: Site, slug: str, build_date: datetime.date) -> HtmlEl
             "definitions; the full entries, with sources and every use, are in the reader's "
             "PDF and on the web site."
         )
-        if wanted and (section := _appendix_section(page, "A", wanted, note, brief=True)):
+        section = _appendix_section(page, "A", wanted, note, brief=True) if wanted else None
+        if section is not None:
             sections.append(section)
     # Links into glossary entries that were left out become plain text.
     kept = _all_ids(sections)

@@ -1,0 +1,414 @@
+"""The PDFs (pdf.py): the whole reader and an article, checked as a reader would use them.
+
+The PDFs are typeset once per module: ``site/downloads/`` is used when ``make site`` made
+it after the last change to the inputs; otherwise the site is built into a temporary
+directory (``site_dir``, conftest) and the reader and one article are typeset there.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections import Counter
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import lxml.html
+import pytest
+from pypdf import PdfReader
+
+from conftest import ROOT
+from csto_reader import pdf
+
+# What a PDF is made from: when any of these is newer than site/downloads/reader.pdf, the
+# PDFs of site/ are stale and the tests make their own.
+INPUTS = (
+    "sources",
+    "scripts/csto_reader",
+    "scripts/mkdocs_hooks.py",
+    "docs",
+    "glossary",
+    "bib",
+    "teaching",
+    "mkdocs.yml",
+)
+ARTICLE = "zhang-2023"  # the per-article PDF checked here: notes, citations, glossary terms
+
+
+def _newest_input() -> float:
+    newest = 0.0
+    for name in INPUTS:
+        path = ROOT / name
+        files = [path] if path.is_file() else path.rglob("*") if path.is_dir() else []
+        for file in files:
+            if file.is_file() and "__pycache__" not in file.parts:
+                newest = max(newest, file.stat().st_mtime)
+    return newest
+
+
+@dataclass(frozen=True)
+class Built:
+    """A built site and its PDFs."""
+
+    site: Path
+    reader: Path
+    article: Path
+
+
+@pytest.fixture(scope="module")
+def built_pdfs(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """The reader's PDF and one article's, typeset once for this module."""
+    site = ROOT / "site"
+    reader = site / "downloads" / "reader.pdf"
+    article = site / "downloads" / f"{ARTICLE}.pdf"
+    if reader.is_file() and article.is_file() and reader.stat().st_mtime > _newest_input():
+        return Built(site, reader, article)
+    site = request.getfixturevalue("site_dir")
+    out = tmp_path_factory.mktemp("pdf")
+    jobs = pdf.plan_jobs(site, out, slugs=[ARTICLE])
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        results = list(pool.map(pdf.run_job, jobs))
+    for result in results:
+        assert not result.warnings, f"{result.path.name}: {result.warnings}"
+    return Built(site, out / "reader.pdf", out / f"{ARTICLE}.pdf")
+
+
+@pytest.fixture(scope="module")
+def site_info(built_pdfs: Built) -> pdf.Site:
+    return pdf.read_site(built_pdfs.site)
+
+
+@pytest.fixture(scope="module")
+def reader_html(built_pdfs: Built, site_info: pdf.Site) -> lxml.html.HtmlElement:
+    """The document the reader's PDF is typeset from (assembled again: no layout)."""
+    return pdf.assemble_reader(site_info, datetime.date.today())
+
+
+@pytest.fixture(scope="module")
+def reader(built_pdfs: Built) -> PdfReader:
+    return PdfReader(built_pdfs.reader)
+
+
+@pytest.fixture(scope="module")
+def reader_pages(reader: PdfReader) -> list[str]:
+    return [normalize(page.extract_text()) for page in reader.pages]
+
+
+def normalize(text: str) -> str:
+    """Page text with line-end hyphenation undone and white space collapsed."""
+    text = text.replace("\u2010\n", "").replace("\u00ad\n", "").replace("-\n", "-")
+    return " ".join(text.split())
+
+
+def outline(reader: PdfReader) -> list[tuple[int, str]]:
+    """The PDF's bookmarks as (depth, title), in order."""
+
+    def walk(items: list[object], depth: int) -> Iterator[tuple[int, str]]:
+        for item in items:
+            if isinstance(item, list):
+                yield from walk(item, depth + 1)
+            else:
+                yield depth, " ".join(str(item.title).split())  # type: ignore[attr-defined]
+
+    return list(walk(reader.outline, 0))
+
+
+def article_infos(site: pdf.Site) -> list[pdf.ArticleInfo]:
+    return [
+        pdf.article_info(pdf.load_page(site.site_dir, f"articles/{slug}/", slug))  # type: ignore[arg-type]
+        for slug in site.slugs
+    ]
+
+
+# ---------------------------------------------------------------------------- basics
+
+
+def test_the_pdfs_open_and_carry_metadata(built_pdfs: Built, site_info: pdf.Site) -> None:
+    reader = PdfReader(built_pdfs.reader)
+    assert len(reader.pages) > 20
+    assert reader.metadata.title == site_info.title
+    infos = article_infos(site_info)
+    for info in infos:
+        assert info.authors and info.authors in (reader.metadata.author or "")
+    assert reader.trailer["/Root"]["/Lang"] == "en"
+
+    article = PdfReader(built_pdfs.article)
+    info = next(i for i in infos if i.slug == ARTICLE)
+    assert len(article.pages) > 3
+    assert article.metadata.title == info.title
+    assert article.metadata.author == info.authors
+
+
+def test_a4_by_default(reader: PdfReader) -> None:
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (595, 842)
+
+
+def test_outline_holds_every_article_and_its_sections(
+    reader: PdfReader, site_info: pdf.Site
+) -> None:
+    entries = outline(reader)
+    for info in article_infos(site_info):
+        assert (0, info.title) in entries, f"no bookmark for {info.title!r}"
+        start = entries.index((0, info.title))
+        following = []
+        for depth, title in entries[start + 1 :]:
+            if depth == 0:
+                break
+            following.append((depth, title))
+        for _web_id, heading in info.sections:
+            assert (1, heading) in following, f"{info.slug}: no bookmark for section {heading!r}"
+
+
+def test_fonts_are_embedded_noto(reader: PdfReader) -> None:
+    seen = set()
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            name = str(font["/BaseFont"])
+            if name in seen:
+                continue
+            seen.add(name)
+            if "/DescendantFonts" in font:
+                descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+            else:
+                descriptor = font["/FontDescriptor"]
+            files = [key for key in descriptor.get_object() if key.startswith("/FontFile")]
+            assert files, f"font {name} is not embedded"
+    assert any("Noto-Serif" in name for name in seen), seen
+
+
+# ------------------------------------------------------------------------- footnotes
+
+
+def _text_before(note: lxml.html.HtmlElement) -> str:
+    """The text of the note's block up to its call (other notes left out)."""
+    block = note.getparent()
+    while block.tag not in ("p", "li", "td", "div", "blockquote"):
+        block = block.getparent()
+    clone = lxml.html.fromstring(lxml.html.tostring(block))
+    for inner in clone.xpath(".//span[contains(@class, 'fn-note')]"):
+        tail = inner.tail
+        is_this = inner.get("id") == note.get("id")
+        label = inner.get("data-label", "")
+        inner.clear()
+        inner.text = "\ue000" if is_this else label  # another note: its call's number
+        inner.tail = tail
+    return " ".join(clone.text_content().split("\ue000")[0].split())
+
+
+def _call_pages(pages: list[str], before: str, label: str) -> set[int]:
+    """Pages whose text shows the call: the word before it and its number ("cranes.10").
+
+    When that pair is on several pages, those also showing the two words before it (on
+    the page, or on the page before when the call starts a page) are kept.
+    """
+    words = before.split()
+    if not words:
+        return set()
+    last = re.split(r"[-\u2010]", words[-1])[-1]  # a word broken at a hyphen: its end
+    call = re.compile(re.escape(last) + r"\s?" + re.escape(label) + r"(?!\d)")
+    found = {index for index, text in enumerate(pages) if call.search(text)}
+    prefix = " ".join(words[-3:-1])
+    if len(found) > 1 and prefix:
+        found = {i for i in found if prefix in pages[i] or (i and prefix in pages[i - 1])}
+    return found
+
+
+def test_each_footnote_is_on_the_page_of_its_call(
+    reader_pages: list[str], reader_html: lxml.html.HtmlElement
+) -> None:
+    notes = reader_html.xpath("//span[contains(@class, 'fn-note')]")
+    assert len(notes) > 40
+    problems = []
+    for note in notes:
+        label = note.get("data-label")
+        body = " ".join(note.text_content().split())[:45]
+        body_pages = {i for i, text in enumerate(reader_pages) if body in text}
+        call_pages = _call_pages(reader_pages, _text_before(note), label)
+        if not body_pages:
+            problems.append(f"{note.get('id')}: note text {body!r} not found")
+        elif not call_pages & body_pages:
+            problems.append(
+                f"{note.get('id')}: call on pages {sorted(p + 1 for p in call_pages)}, "
+                f"note on pages {sorted(p + 1 for p in body_pages)}"
+            )
+    assert not problems, "\n".join(problems)
+
+
+def test_the_layout_check_sees_a_note_away_from_its_call() -> None:
+    """pdf.misplaced_footnotes reads WeasyPrint's pages: on a tiny page the note goes over."""
+    import weasyprint
+
+    document = weasyprint.HTML(
+        string="<style>@page { size: 100mm 60mm } .fn-note { float: footnote }</style>"
+        "<p>Text text text<span class='fn-note' id='n1' data-label='1'>The note.</span> "
+        + "more text " * 40
+        + "</p><p>"
+        + "last paragraph " * 30
+        + "</p>",
+        url_fetcher=pdf.LocalOnlyFetcher(),
+    ).render()
+    misplaced = pdf.misplaced_footnotes(document)
+    assert [(m.note_id, m.label) for m in misplaced] in ([], [("n1", "1")])
+    for note in misplaced:
+        assert note.body_page != note.call_page
+
+
+# ------------------------------------------------------------------------------ text
+
+
+def margin_numbers(page: object) -> set[str]:
+    """The numbers set in the left margin of a page: runs of digits left of the text."""
+    runs: list[tuple[float, str]] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
+        if text.strip():
+            runs.append((tm[4] * cm[0] + tm[5] * cm[2] + cm[4], text.strip()))
+
+    page.extract_text(visitor_text=visit)  # type: ignore[attr-defined]
+    if not runs:
+        return set()
+    edges = Counter(round(x) for x, _ in runs)
+    text_edge = edges.most_common(1)[0][0]
+    return {text for x, text in runs if x < text_edge - 5 and text.isdigit()}
+
+
+def test_text_holds_notes_and_paragraph_numbers_in_the_margin(
+    reader: PdfReader, reader_pages: list[str], reader_html: lxml.html.HtmlElement
+) -> None:
+    whole = " ".join(reader_pages)
+    for note in reader_html.xpath("//span[contains(@class, 'fn-note')]"):
+        assert " ".join(note.text_content().split())[:45] in whole
+    destinations = set(reader.named_destinations)
+    margins = [margin_numbers(page) for page in reader.pages]
+    missing = []
+    paragraphs = reader_html.xpath("//*[contains(@class, 'para')][@id]")
+    assert len(paragraphs) > 100
+    for para in paragraphs:
+        number = para.get("data-web-id", "").removeprefix("p")
+        # The ¶ anchor is the web page's (#p14), prefixed with the article: zhang-2023--p14.
+        if para.get("id") not in destinations:
+            missing.append(f"{para.get('id')}: no destination")
+        if pdf._has_class(para, "table-block"):
+            continue  # its first words are table cells
+        first = " ".join(" ".join(para.text_content().split()).split()[1:6])
+        pages = [i for i, text in enumerate(reader_pages) if first in text]
+        if not any(number in margins[i] for i in pages):
+            missing.append(f"{para.get('id')}: {number} not in the margin beside {first!r}")
+    assert not missing, "\n".join(missing[:20])
+
+
+def test_latin_diacritics_and_cyrillic_are_set_in_noto(tmp_path: Path) -> None:
+    document = lxml.html.document_fromstring(
+        "<html lang='en'><body><section class='article'><h1 class='article-title' "
+        "data-running-title='t' data-running-authors='a'>Šćepanović</h1>"
+        "<p class='para'>Šćepanović, Jelena; Организация Договора о коллективной "
+        "безопасности; Қазақстан; Tokayev’s “reforms”.</p></section></body></html>"
+    )
+    result = pdf.render_pdf(document, tmp_path / "t.pdf", report=lambda line: None)
+    assert result.warnings == ()  # no .notdef glyph
+    text = normalize(PdfReader(tmp_path / "t.pdf").pages[0].extract_text())
+    assert "Šćepanović, Jelena" in text
+    assert "Организация Договора о коллективной безопасности" in text
+    assert "Қазақстан" in text
+
+
+def test_required_glossary_terms_are_in_the_reader(
+    built_pdfs: Built, reader_pages: list[str]
+) -> None:
+    page = built_pdfs.site / "glossary" / "index.html"
+    if not page.is_file():
+        pytest.skip("the site has no glossary page yet")
+    from csto_reader.glossary import REQUIRED_IDS
+
+    glossary = lxml.html.parse(str(page)).getroot()
+    whole = " ".join(reader_pages)
+    for term_id in REQUIRED_IDS:
+        heading = glossary.get_element_by_id(term_id)
+        name = " ".join(heading.text_content().replace("¶", "").split())
+        assert name in whole, f"glossary term {name!r} not in the reader's PDF"
+
+
+# ----------------------------------------------------------------------------- links
+
+
+def _internal_links(page: object) -> list[str]:
+    links = []
+    for annotation in page.get("/Annots") or []:  # type: ignore[attr-defined]
+        annotation = annotation.get_object()
+        if annotation.get("/Subtype") == "/Link" and "/Dest" in annotation:
+            links.append(str(annotation["/Dest"]))
+    return links
+
+
+def test_contents_links_to_every_article_and_section(
+    reader: PdfReader, site_info: pdf.Site
+) -> None:
+    contents_page = next(
+        i for i, (depth, title) in enumerate(outline(reader)) if title == "Contents"
+    )
+    destinations = {dest for page in reader.pages[:6] for dest in _internal_links(page)}
+    assert contents_page == 0
+    for info in article_infos(site_info):
+        assert f"{info.slug}--top" in destinations
+        for web_id, _heading in info.sections:
+            assert f"{info.slug}--{web_id}" in destinations
+
+
+def test_citations_and_terms_link_inside_the_reader(reader: PdfReader, built_pdfs: Built) -> None:
+    links = [dest for page in reader.pages for dest in _internal_links(page)]
+    named = set(reader.named_destinations)
+    assert all(dest in named for dest in links), "a link to a missing destination"
+    if (built_pdfs.site / "bibliography" / "index.html").is_file():
+        assert sum(dest.startswith("bibliography--") for dest in links) > 100
+    if (built_pdfs.site / "glossary" / "index.html").is_file():
+        assert sum(dest.startswith("glossary--") for dest in links) > 50
+
+
+def test_article_pdf_is_the_article_with_its_own_references(built_pdfs: Built) -> None:
+    article = PdfReader(built_pdfs.article)
+    entries = outline(article)
+    assert entries[0][0] == 0 and entries[0][1] == article.metadata.title
+    links = [dest for page in article.pages for dest in _internal_links(page)]
+    named = set(article.named_destinations)
+    assert all(dest in named for dest in links)
+    assert not any(dest.startswith("bibliography--") for dest in links)
+    if (built_pdfs.site / "bibliography" / "index.html").is_file():
+        # Citations jump to the article's own reference list.
+        assert sum(dest.startswith(f"{ARTICLE}--ref-") for dest in links) > 50
+    text = normalize(" ".join(page.extract_text() for page in article.pages))
+    assert "Activities of the Collective Security Treaty Organization" not in text
+
+
+# ---------------------------------------------------------------------------- network
+
+
+def test_weasyprint_fetches_only_local_files(tmp_path: Path) -> None:
+    fetcher = pdf.LocalOnlyFetcher()
+    with pytest.raises(ValueError, match="only file: and data:"):
+        fetcher.fetch("https://example.org/image.png")
+    assert fetcher.refused == ["https://example.org/image.png"]
+    document = lxml.html.document_fromstring(
+        "<html><body><p>x<img src='https://example.org/a.png'>"
+        "<img src='http://127.0.0.1:9/b.png'></p></body></html>"
+    )
+    result = pdf.render_pdf(document, tmp_path / "n.pdf", report=lambda line: None)
+    assert any("refused to fetch https://example.org/a.png" in w for w in result.warnings)
+    assert any("refused to fetch http://127.0.0.1:9/b.png" in w for w in result.warnings)
+
+
+def test_letter_paper_by_option(built_pdfs: Built, tmp_path: Path) -> None:
+    site = pdf.read_site(built_pdfs.site)
+    document = pdf.assemble_article(site, "choi-2022", datetime.date.today())
+    result = pdf.render_pdf(
+        document,
+        tmp_path / "letter.pdf",
+        paper="letter",
+        base_dir=site.site_dir,
+        report=lambda line: None,
+    )
+    box = PdfReader(result.path).pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (612, 792)
