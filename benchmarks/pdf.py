@@ -1,0 +1,121 @@
+"""Time the PDFs: typeset each one alone and record pages, size and seconds.
+
+    .venv/bin/python benchmarks/pdf.py [SITE_DIR] [--paper a4|letter] [--no-record]
+
+SITE_DIR is a built site (default: build one with `mkdocs build` into a temporary folder;
+site/ also works after `make site`).  Each PDF is typeset in turn in one process, so the
+times do not compete for the CPU (`make site` runs them side by side).  The results go to
+the "PDF" section of benchmarks/RESULTS.md (replaced on each run) and to the terminal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import platform
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from csto_reader import pdf  # noqa: E402
+
+RESULTS = ROOT / "benchmarks" / "RESULTS.md"
+SECTION = "PDF"
+
+
+def build_site(out: Path) -> None:
+    """`mkdocs build --strict` of this tree into ``out``."""
+    subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-d", str(out)],
+        cwd=ROOT,
+        check=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+
+
+def measure(site: Path, out: Path, paper: str) -> list[pdf.PdfResult]:
+    """Typeset every PDF of ``site`` into ``out``, one after the other."""
+    jobs = pdf.plan_jobs(site, out, paper)
+    return [pdf.run_job(job) for job in jobs]
+
+
+def section_text(results: list[pdf.PdfResult], paper: str, wall: float) -> str:
+    """The Markdown of the "PDF" section of RESULTS.md."""
+    import weasyprint
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    lines = [
+        f"## {SECTION}",
+        "",
+        f"`benchmarks/pdf.py`, {datetime.date.today().isoformat()}: each PDF typeset alone, "
+        f"one after the other, paper {paper.upper() if paper == 'a4' else paper}; "
+        f"WeasyPrint {weasyprint.__version__}, Python {platform.python_version()}, "
+        f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the end (other "
+        "work on the machine slows the times).  Times include the layout passes that bring "
+        "footnotes to their calls' pages.",
+        "",
+        "| PDF | pages | size | seconds | seconds per page |",
+        "| --- | ---: | ---: | ---: | ---: |",
+    ]
+    for result in results:
+        lines.append(
+            f"| {result.path.name} | {result.pages} | {result.size / 1024:.0f} KB | "
+            f"{result.seconds:.1f} | {result.seconds / max(result.pages, 1):.2f} |"
+        )
+    pages = sum(r.pages for r in results)
+    seconds = sum(r.seconds for r in results)
+    lines += [
+        f"| all | {pages} | {sum(r.size for r in results) / 1024:.0f} KB | {seconds:.1f} | "
+        f"{seconds / max(pages, 1):.2f} |",
+        "",
+        f"Wall time {wall:.1f} s in one process (peak memory {peak:.0f} MB).  `make site` "
+        "typesets them in parallel worker processes (one per CPU, at most 4).",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def record(text: str) -> None:
+    """Replace (or add) the "PDF" section of RESULTS.md."""
+    old = RESULTS.read_text(encoding="utf-8") if RESULTS.is_file() else "# Benchmarks\n\n"
+    pattern = re.compile(rf"^## {SECTION}\n.*?(?=^## |\Z)", re.S | re.M)
+    new = (
+        pattern.sub(lambda _: text + "\n", old)
+        if pattern.search(old)
+        else (old.rstrip("\n") + "\n\n" + text + "\n")
+    )
+    RESULTS.write_text(new.rstrip("\n") + "\n", encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("site", nargs="?", type=Path, help="a built site (default: build one)")
+    parser.add_argument("--paper", choices=sorted(pdf.PAPER_SIZES), default="a4")
+    parser.add_argument("--no-record", action="store_true", help="do not update RESULTS.md")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="csto-bench-") as temp:
+        site = args.site
+        if site is None:
+            site = Path(temp) / "site"
+            build_site(site)
+        start = time.monotonic()
+        results = measure(site, Path(temp) / "pdf", args.paper)
+        wall = time.monotonic() - start
+    text = section_text(results, args.paper, wall)
+    print(text)
+    if not args.no_record:
+        record(text)
+        print(f"recorded in {RESULTS.relative_to(ROOT)}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
