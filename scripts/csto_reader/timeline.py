@@ -1,0 +1,853 @@
+"""Between the articles: the chronology page (/timeline/) and related passages ("see also").
+
+Both are reviewed data files that point into the source texts by line:
+
+* ``timeline/events.yml``: the events the articles describe, each with a date, our neutral
+  label, the passages that describe it and, where the articles differ on a date, a number
+  or a fact, their wordings side by side;
+* ``timeline/related.yml``: groups of passages from two or more articles that treat the
+  same question.
+
+A passage is ``{article: <slug>, line: <N>, quote: <phrase>}``: ``N`` is a line of
+``sources/<slug>/article.txt`` and the phrase must occur on it (Markdown escapes and runs
+of whitespace aside), so a reviewer can check every claim against the text.  The loaders
+report problems as ``timeline/events.yml:<line>: error: <message> [timeline-ref]`` (lines
+from ``yaml.compose``) and keep what is valid.  At build time each source line is mapped
+to the address of the block that holds it: a paragraph's ``pN`` or a footnote's ``fn:K``
+(see ``passage_anchors``); ``timeline_anchor_refs`` reports a line that maps to none.
+
+Wiring (in the pipeline)::
+
+    line_to_anchor = passage_anchors(out.articles)
+    events = load_events(root, reporter)
+    related = load_related(root, reporter)
+    timeline_anchor_refs(events, related, line_to_anchor, reporter, known_anchors)
+    out.pages["timeline.md"] = render_timeline(events, line_to_anchor, titles)
+    links = see_also(related, line_to_anchor, titles)
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import NamedTuple
+
+import yaml
+
+from .bibliography_page import short_title
+from .diagnostics import Reporter
+from .model import Span
+from .render import escape_text, fn_id
+
+EVENTS_FILE = Path("timeline") / "events.yml"
+RELATED_FILE = Path("timeline") / "related.yml"
+
+_ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+# A backslash run before punctuation or "_" is a Markdown escape in the received texts
+# (Zhang's URLs read ``dogovor\\_o\\_...``): quotes are compared without it.
+_ESCAPE_RE = re.compile(r"\\+(?=[^\w\s]|_)")
+
+# The sub-timeline drawn day by day: the first nineteen days of January 2022.
+DAY_BY_DAY = ((2022, 1), 1, 19)
+
+
+# ---------------------------------------------------------------- data
+
+
+@dataclass(frozen=True)
+class PartialDate:
+    """A date as precise as a text gives it: a year, a month or a day."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    @property
+    def iso(self) -> str:
+        """ISO 8601 at the date's precision: "2010", "2001-08", "1992-05-15"."""
+        out = f"{self.year:04d}"
+        if self.month is not None:
+            out += f"-{self.month:02d}"
+            if self.day is not None:
+                out += f"-{self.day:02d}"
+        return out
+
+    @property
+    def sort_key(self) -> tuple[int, int, int]:
+        return (self.year, self.month or 0, self.day or 0)
+
+    def text(self, *, year: bool = True) -> str:
+        """Words: "15 May 1992", "August 2001", "2010" (without the year if asked)."""
+        parts = []
+        if self.day is not None:
+            parts.append(str(self.day))
+        if self.month is not None:
+            parts.append(calendar.month_name[self.month])
+        if year or not parts:
+            parts.append(str(self.year))
+        return " ".join(parts)
+
+
+@dataclass(frozen=True)
+class EventDate:
+    """A single date or a range (``start/end`` in the data file)."""
+
+    start: PartialDate
+    end: PartialDate | None = None
+
+    @property
+    def iso(self) -> str:
+        return self.start.iso if self.end is None else f"{self.start.iso}/{self.end.iso}"
+
+    @property
+    def is_range(self) -> bool:
+        return self.end is not None
+
+    def text(self) -> str:
+        """Words: "15 May 1992", "6–19 January 2022", "5 May – 7 June 2010"."""
+        s, e = self.start, self.end
+        if e is None:
+            return s.text()
+        if (s.year, s.month) == (e.year, e.month) and s.day is not None and e.day is not None:
+            return f"{s.day}–{e.text()}"
+        if s.year == e.year and s.month is not None:
+            return f"{s.text(year=False)} – {e.text()}"
+        return f"{s.text()} – {e.text()}"
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A phrase on one line of an article's source text."""
+
+    slug: str
+    line: int
+    quote: str
+    span: Span  # where the data file names it
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    """The articles' different wordings of one date, number or fact, side by side."""
+
+    topic: str
+    versions: tuple[Passage, ...]
+    span: Span
+
+
+@dataclass(frozen=True)
+class Event:
+    id: str
+    date: EventDate
+    label: str
+    sources: tuple[Passage, ...]
+    disagreements: tuple[Disagreement, ...]
+    span: Span
+    note: str | None = None
+    after: str | None = None  # id of the event it follows (for a year-only date)
+
+
+@dataclass(frozen=True)
+class RelatedGroup:
+    id: str
+    question: str
+    passages: tuple[Passage, ...]
+    span: Span
+
+
+class SeeAlso(NamedTuple):
+    """One "see also" link: the other passage's article and anchor, and a label for it."""
+
+    slug: str
+    anchor: str
+    label: str
+
+
+# ---------------------------------------------------------------- loading
+
+
+def parse_date(text: str) -> EventDate | None:
+    """``1992``, ``2001-08``, ``1992-05-15`` or a range ``start/end``; None if invalid."""
+    parts = text.strip().split("/")
+    if len(parts) > 2:
+        return None
+    dates = []
+    for part in parts:
+        m = _DATE_RE.match(part.strip())
+        if not m:
+            return None
+        year, month, day = (int(g) if g else None for g in m.groups())
+        assert year is not None
+        if month is not None and not 1 <= month <= 12:
+            return None
+        if day is not None and (
+            month is None or not 1 <= day <= calendar.monthrange(year, month)[1]
+        ):
+            return None
+        dates.append(PartialDate(year, month, day))
+    if len(dates) == 2:
+        if dates[1].sort_key < dates[0].sort_key:
+            return None
+        return EventDate(dates[0], dates[1])
+    return EventDate(dates[0])
+
+
+def normalize_quote(text: str) -> str:
+    """Text without Markdown escapes and with runs of whitespace collapsed, for comparing
+    a quotation with its source line."""
+    return " ".join(_ESCAPE_RE.sub("", text).split())
+
+
+def read_source_lines(root: Path) -> dict[str, list[str]]:
+    """Slug -> the lines of ``sources/<slug>/article.txt`` (line 1 first)."""
+    out: dict[str, list[str]] = {}
+    sources = root / "sources"
+    if sources.is_dir():
+        for path in sorted(sources.glob("*/article.txt")):
+            out[path.parent.name] = path.read_text(encoding="utf-8-sig").splitlines()
+    return out
+
+
+class _Loader:
+    """Turns a composed YAML tree into records, reporting each problem with its line.
+
+    ``kind`` ("timeline" or "related") prefixes the diagnostic codes."""
+
+    def __init__(
+        self, file: str, kind: str, texts: Mapping[str, Sequence[str]], reporter: Reporter
+    ) -> None:
+        self.file = file
+        self.kind = kind
+        self.texts = texts
+        self.reporter = reporter
+
+    def span(self, node: yaml.Node) -> Span:
+        return Span(self.file, node.start_mark.line + 1)
+
+    def error(self, node: yaml.Node, message: str, what: str) -> None:
+        self.reporter.error(self.span(node), message, f"{self.kind}-{what}")
+
+    def compose(self, path: Path) -> yaml.Node | None:
+        try:
+            return yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+        except yaml.YAMLError as e:
+            mark = getattr(e, "problem_mark", None) or getattr(e, "context_mark", None)
+            line = mark.line + 1 if mark is not None else 1
+            self.reporter.error(Span(self.file, line), f"malformed YAML: {e}", f"{self.kind}-yaml")
+            return None
+
+    def items(self, root: yaml.Node | None) -> list[yaml.Node]:
+        if root is None:
+            return []
+        if not isinstance(root, yaml.SequenceNode):
+            self.error(root, "expected a list of entries", "schema")
+            return []
+        return list(root.value)
+
+    def mapping(
+        self, node: yaml.Node, what: str, required: Iterable[str], optional: Iterable[str] = ()
+    ) -> dict[str, yaml.Node] | None:
+        """Keys -> value nodes; reports a non-mapping, unknown, repeated or missing key."""
+        if not isinstance(node, yaml.MappingNode):
+            self.error(node, f"{what} must be a mapping", "schema")
+            return None
+        allowed = set(required) | set(optional)
+        out: dict[str, yaml.Node] = {}
+        ok = True
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            if key not in allowed:
+                self.error(
+                    key_node,
+                    f"unknown key {key!r} in {what} (allowed: {', '.join(sorted(allowed))})",
+                    "schema",
+                )
+                ok = False
+            elif key in out:
+                self.error(key_node, f"key {key!r} repeated in {what}", "schema")
+                ok = False
+            else:
+                out[key] = value_node
+        for key in required:
+            if key not in out:
+                self.error(node, f"{what} has no {key!r}", "schema")
+                ok = False
+        return out if ok else None
+
+    def string(self, node: yaml.Node, what: str) -> str | None:
+        if (
+            not isinstance(node, yaml.ScalarNode)
+            or node.tag != "tag:yaml.org,2002:str"
+            or not node.value.strip()
+        ):
+            self.error(node, f"{what} must be a non-empty string", "schema")
+            return None
+        return " ".join(node.value.split())
+
+    def ident(self, node: yaml.Node, what: str) -> str | None:
+        value = node.value if isinstance(node, yaml.ScalarNode) else None
+        if not isinstance(value, str) or not _ID_RE.match(value):
+            self.error(node, f"{what} must be lowercase letters, digits and hyphens", "schema")
+            return None
+        return value
+
+    def sequence(self, node: yaml.Node, what: str) -> list[yaml.Node] | None:
+        if not isinstance(node, yaml.SequenceNode):
+            self.error(node, f"{what} must be a list", "schema")
+            return None
+        return list(node.value)
+
+    def passage(self, node: yaml.Node, what: str) -> Passage | None:
+        """One ``{article, line, quote}``, checked against the source text."""
+        fields = self.mapping(node, what, ("article", "line", "quote"))
+        if fields is None:
+            return None
+        slug_node, line_node, quote_node = fields["article"], fields["line"], fields["quote"]
+        slug = slug_node.value if isinstance(slug_node, yaml.ScalarNode) else None
+        lines = self.texts.get(slug) if isinstance(slug, str) else None
+        if lines is None:
+            known = ", ".join(sorted(self.texts)) or "none"
+            self.error(slug_node, f"unknown article {slug!r} (known: {known})", "ref")
+            return None
+        raw = line_node.value if isinstance(line_node, yaml.ScalarNode) else ""
+        if line_node.tag != "tag:yaml.org,2002:int" or not raw.isdigit() or int(raw) < 1:
+            self.error(line_node, f"line must be a positive line number, not {raw!r}", "ref")
+            return None
+        line = int(raw)
+        if line > len(lines):
+            self.error(
+                line_node,
+                f"line {line} is out of range: sources/{slug}/article.txt has {len(lines)} lines",
+                "ref",
+            )
+            return None
+        quote = self.string(quote_node, "quote")
+        if quote is None:
+            return None
+        if normalize_quote(quote) not in normalize_quote(lines[line - 1]):
+            self.error(
+                quote_node,
+                f"quote {quote!r} is not on line {line} of sources/{slug}/article.txt",
+                "ref",
+            )
+            return None
+        return Passage(slug, line, quote, self.span(node))
+
+    def passages(self, node: yaml.Node, what: str) -> list[Passage] | None:
+        """The valid passages of a list (each invalid one is reported)."""
+        nodes = self.sequence(node, what)
+        if nodes is None:
+            return None
+        return [p for n in nodes if (p := self.passage(n, f"a passage of {what}")) is not None]
+
+
+def _display(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def load_events(
+    root: Path, reporter: Reporter, texts: Mapping[str, Sequence[str]] | None = None
+) -> list[Event]:
+    """The events of ``root/timeline/events.yml``, sorted by date (``[]`` if absent).
+
+    ``texts`` (slug -> source lines) defaults to ``read_source_lines(root)``.  Every
+    problem is reported; an invalid passage is left out, and so is an event (or a
+    disagreement) that is left without its required parts."""
+    path = root / EVENTS_FILE
+    if not path.exists():
+        return []
+    texts = read_source_lines(root) if texts is None else texts
+    ld = _Loader(_display(path, root), "timeline", texts, reporter)
+    events: list[Event] = []
+    seen: set[str] = set()
+    for node in ld.items(ld.compose(path)):
+        fields = ld.mapping(
+            node, "an event", ("id", "date", "label", "sources"), ("disagreements", "note", "after")
+        )
+        if fields is None:
+            continue
+        eid = ld.ident(fields["id"], "an event id")
+        if eid is None:
+            continue
+        if eid in seen:
+            ld.error(fields["id"], f"event id {eid!r} used twice", "duplicate-id")
+            continue
+        seen.add(eid)
+        date_node = fields["date"]
+        date = parse_date(date_node.value) if isinstance(date_node, yaml.ScalarNode) else None
+        if date is None:
+            ld.error(
+                date_node,
+                "date must be ISO 8601 (1992, 2001-08, 1992-05-15) or a range start/end",
+                "date",
+            )
+            continue
+        label = ld.string(fields["label"], f"the label of {eid!r}")
+        sources = ld.passages(fields["sources"], f"the sources of {eid!r}")
+        if label is None or sources is None:
+            continue
+        if not sources:
+            if not fields["sources"].value:  # else the failed passages were reported
+                ld.error(fields["sources"], f"event {eid!r} names no source", "schema")
+            continue
+        disagreements: list[Disagreement] = []
+        dnodes = (
+            ld.sequence(fields["disagreements"], "disagreements")
+            if "disagreements" in fields
+            else []
+        )
+        for dnode in dnodes or []:
+            d = ld.mapping(dnode, f"a disagreement of {eid!r}", ("topic", "versions"))
+            if d is None:
+                continue
+            topic = ld.string(d["topic"], "topic")
+            versions = ld.passages(d["versions"], f"a disagreement of {eid!r}")
+            if topic is None or versions is None:
+                continue
+            if len(versions) < 2:  # one article may differ from itself (table vs text)
+                if len(d["versions"].value) < 2:  # else the failed versions were reported
+                    ld.error(dnode, "a disagreement needs at least two versions", "schema")
+                continue
+            disagreements.append(Disagreement(topic, tuple(versions), ld.span(dnode)))
+        note = ld.string(fields["note"], "note") if "note" in fields else None
+        after = ld.ident(fields["after"], "after") if "after" in fields else None
+        events.append(
+            Event(
+                eid, date, label, tuple(sources), tuple(disagreements), ld.span(node), note, after
+            )
+        )
+    ids = {e.id for e in events}
+    for e in events:
+        if e.after is not None and e.after not in ids:
+            reporter.error(
+                e.span, f"event {e.id!r} comes after unknown event {e.after!r}", "timeline-ref"
+            )
+    return sort_events(events)
+
+
+def sort_events(events: Sequence[Event]) -> list[Event]:
+    """By date; an event with ``after`` goes right after the event it names (and after
+    any earlier event placed there), keeping the file's order among equals."""
+    ids = {e.id for e in events}
+    anchored = [e for e in events if e.after in ids and e.after != e.id]
+    free = sorted((e for e in events if e not in anchored), key=lambda e: e.date.start.sort_key)
+    out: list[Event] = []
+    placed: set[str] = set()
+
+    def place(e: Event) -> None:
+        out.append(e)
+        placed.add(e.id)
+        for f in anchored:
+            if f.after == e.id and f.id not in placed:
+                place(f)
+
+    for e in free:
+        place(e)
+    out.extend(e for e in anchored if e.id not in placed)  # a cycle: keep them, at the end
+    return out
+
+
+def load_related(
+    root: Path, reporter: Reporter, texts: Mapping[str, Sequence[str]] | None = None
+) -> list[RelatedGroup]:
+    """The groups of ``root/timeline/related.yml`` in file order (``[]`` if absent)."""
+    path = root / RELATED_FILE
+    if not path.exists():
+        return []
+    texts = read_source_lines(root) if texts is None else texts
+    ld = _Loader(_display(path, root), "related", texts, reporter)
+    groups: list[RelatedGroup] = []
+    seen: set[str] = set()
+    for node in ld.items(ld.compose(path)):
+        fields = ld.mapping(node, "a group", ("id", "question", "passages"))
+        if fields is None:
+            continue
+        gid = ld.ident(fields["id"], "a group id")
+        if gid is None:
+            continue
+        if gid in seen:
+            ld.error(fields["id"], f"group id {gid!r} used twice", "duplicate-id")
+            continue
+        seen.add(gid)
+        question = ld.string(fields["question"], f"the question of {gid!r}")
+        passages = ld.passages(fields["passages"], f"the passages of {gid!r}")
+        if question is None or passages is None:
+            continue
+        if len({p.slug for p in passages}) < 2:
+            if len(passages) == len(fields["passages"].value):  # else failures were reported
+                ld.error(
+                    node, f"group {gid!r} must name passages from at least two articles", "schema"
+                )
+            continue
+        groups.append(RelatedGroup(gid, question, tuple(passages), ld.span(node)))
+    return groups
+
+
+# ---------------------------------------------------------------- anchors
+
+
+def note_anchors(articles: Iterable[object]) -> dict[tuple[str, int], str]:
+    """(slug, source line) -> ``fn:<key>`` for the body of every placed footnote.
+
+    ``articles`` are ``model.Article`` objects (``meta.slug``, ``footnotes``).  A note
+    the page does not show (no marker in the text) gets no address."""
+    out: dict[tuple[str, int], str] = {}
+    for a in articles:
+        slug = a.meta.slug  # type: ignore[attr-defined]
+        for f in a.footnotes:  # type: ignore[attr-defined]
+            if not f.placed:
+                continue
+            for line in range(f.span.line, (f.span.end_line or f.span.line) + 1):
+                out[(slug, line)] = f"fn:{fn_id(f.key)}"
+    return out
+
+
+def passage_anchors(builds: Iterable[object]) -> dict[tuple[str, int], str]:
+    """(slug, source line) -> the address that shows it: the ¶ anchor of the block that
+    holds the line, or ``fn:<key>`` for a footnote body (which wins over a paragraph a
+    page break cut around the note).  ``builds`` are ``pipeline.ArticleBuild``."""
+    from .pipeline import line_anchors  # the pipeline imports this module
+
+    builds = list(builds)
+    out = dict(line_anchors(builds))  # type: ignore[arg-type]
+    out.update(note_anchors(b.article for b in builds))  # type: ignore[attr-defined]
+    return out
+
+
+def _all_passages(
+    events: Iterable[Event], related: Iterable[RelatedGroup]
+) -> list[tuple[str, Passage]]:
+    out: list[tuple[str, Passage]] = []
+    for e in events:
+        out.extend(("timeline", p) for p in e.sources)
+        out.extend(("timeline", v) for d in e.disagreements for v in d.versions)
+    for g in related:
+        out.extend(("related", p) for p in g.passages)
+    return out
+
+
+def timeline_anchor_refs(
+    events: Iterable[Event],
+    related: Iterable[RelatedGroup],
+    line_to_anchor: Mapping[tuple[str, int], str],
+    reporter: Reporter,
+    known_anchors: Mapping[str, set[str]] | None = None,
+) -> set[tuple[str, str]]:
+    """Every (slug, anchor) the chronology and the see-also links use.
+
+    A passage whose line is in no numbered block or note (a heading, the abstract, the
+    reference list), or whose anchor is not among ``known_anchors[slug]`` when given, is
+    an error at its line in the data file (``timeline-anchor`` / ``related-anchor``)."""
+    used: set[tuple[str, str]] = set()
+    for kind, p in _all_passages(events, related):
+        anchor = line_to_anchor.get((p.slug, p.line))
+        if anchor is None:
+            reporter.error(
+                p.span,
+                f"line {p.line} of sources/{p.slug}/article.txt is in no "
+                "numbered paragraph or note (a heading, the abstract or the "
+                "reference list?)",
+                f"{kind}-anchor",
+            )
+            continue
+        if known_anchors is not None and anchor not in known_anchors.get(p.slug, set()):
+            reporter.error(
+                p.span,
+                f"line {p.line} of {p.slug} maps to #{anchor}, which the "
+                "article page does not have",
+                f"{kind}-anchor",
+            )
+            continue
+        used.add((p.slug, anchor))
+    return used
+
+
+# ---------------------------------------------------------------- rendering helpers
+
+
+def anchor_label(anchor: str) -> str:
+    """ "¶12" for ``p12``, "note 4" for ``fn:4`` ("note *" for ``fn:ast``)."""
+    if re.fullmatch(r"p\d+", anchor):
+        return f"¶{anchor[1:]}"
+    if anchor.startswith("fn:"):
+        key = anchor[3:]
+        return f"note {'*' * (len(key) // 3) if re.fullmatch(r'(ast)+', key) else key}"
+    return f"§{anchor}"
+
+
+def passage_label(slug: str, anchor: str, titles: Mapping[str, str]) -> str:
+    """ "Zhang (2023), ¶19"."""
+    return f"{short_title(slug, titles)}, {anchor_label(anchor)}"
+
+
+def _quote_md(text: str) -> str:
+    return f"“{escape_text(text)}”"
+
+
+def _cell(text: str) -> str:
+    """Markdown for a table cell: escaped, no pipe, one line."""
+    return escape_text(" ".join(text.split())).replace("|", "\\|")
+
+
+def _attr(text: str) -> str:
+    return (
+        text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
+    )
+
+
+def _link(slug: str, anchor: str, text_md: str, prefix: str) -> str:
+    return f"[{text_md}]({prefix}{slug}.md#{anchor})"
+
+
+# ---------------------------------------------------------------- /timeline/
+
+
+def _in_day_by_day(e: Event) -> bool:
+    (year, month), first, last = DAY_BY_DAY
+    s = e.date.start
+    return (s.year, s.month) == (year, month) and s.day is not None and first <= s.day <= last
+
+
+def _event_block(
+    e: Event, line_to_anchor: Mapping[tuple[str, int], str], titles: Mapping[str, str]
+) -> list[str]:
+    """Markdown (inside md_in_html) for one event: heading with its anchor, the
+    passages that describe it, our note, and the disagreements as tables."""
+    differ = " tl-event--differ" if e.disagreements else ""
+    range_ = " tl-event--range" if e.date.is_range else ""
+    out = [
+        f'<div class="tl-event{differ}{range_}" markdown>',
+        "",
+        f'### <span class="tl-date"><time datetime="{e.date.iso}">{e.date.text()}</time>'
+        f'<span class="tl-sep">:</span></span> {escape_text(e.label)} {{ #{e.id} }}',
+        "",
+    ]
+    if e.disagreements:
+        out += [
+            '<p class="tl-flag"><span class="tl-badge">Articles differ</span> '
+            f'<a href="#{e.id}-differ">see the wordings side by side</a></p>',
+            "",
+        ]
+    out.append('<p class="tl-described">Described in:</p>\n')
+    for p in e.sources:
+        anchor = line_to_anchor.get((p.slug, p.line))
+        label = escape_text(
+            passage_label(p.slug, anchor, titles) if anchor else short_title(p.slug, titles)
+        )
+        where = _link(p.slug, anchor, label, "articles/") if anchor else label
+        out.append(f"- {where}: {_quote_md(p.quote)}")
+    out.append("")
+    if e.note:
+        out += [
+            f'<p class="tl-note"><span class="tl-note-label">Our note:</span> {_attr(e.note)}</p>',
+            "",
+        ]
+    for i, d in enumerate(e.disagreements):
+        did = f"{e.id}-differ" if i == 0 else f"{e.id}-differ-{i + 1}"
+        out += [
+            f'<div class="tl-differ" id="{did}" markdown>',
+            "",
+            f'<p class="tl-differ-title"><span class="tl-badge">Articles differ</span> '
+            f"{_attr(d.topic)}</p>",
+            "",
+            "| Article | Wording | Where |",
+            "| --- | --- | --- |",
+        ]
+        for v in d.versions:
+            anchor = line_to_anchor.get((v.slug, v.line))
+            where = (
+                _link(v.slug, anchor, escape_text(anchor_label(anchor)), "articles/")
+                if anchor
+                else "–"
+            )
+            out.append(f"| {_cell(short_title(v.slug, titles))} | “{_cell(v.quote)}” | {where} |")
+        out += ["", "</div>", ""]
+    out += ["</div>", ""]
+    return out
+
+
+def _periods_chart(events: Sequence[Event]) -> list[str]:
+    """Raw HTML: the January periods (ranges) as bars over a scale of days, each bar's
+    dates and label in text and linked to its event below."""
+    (year, month), first, last = DAY_BY_DAY
+    ranges = [e for e in events if e.date.is_range]
+    if not ranges:
+        return []
+    n = last - first + 1
+    out = [
+        f'<figure class="tl-periods" style="--tl-days: {n}" aria-labelledby="tl-periods-caption">',
+        f'<figcaption id="tl-periods-caption">Periods of {first}–{last} '
+        f"{calendar.month_name[month]} {year}, as the articles date them</figcaption>",
+        '<ol class="tl-periods-list">',
+    ]
+    for e in ranges:
+        s = e.date.start
+        end = e.date.end
+        assert end is not None and s.day is not None
+        stop = min(end.day or last, last) if (end.year, end.month) == (year, month) else last
+        col_from, col_to = s.day - first + 1, stop - first + 2
+        flag = ' <span class="tl-badge">Articles differ</span>' if e.disagreements else ""
+        out.append(
+            f'<li class="tl-period{" tl-period--differ" if flag else ""}" '
+            f'style="--tl-from: {col_from}; --tl-to: {col_to}">'
+            f'<span class="tl-period-text"><a href="#{e.id}"><span class="tl-period-dates">'
+            f"{e.date.text()}</span> {_attr(e.label)}</a>{flag}</span>"
+            '<span class="tl-bar" aria-hidden="true"></span></li>'
+        )
+    out.append("</ol>")
+    out.append(
+        '<div class="tl-scale" aria-hidden="true">'
+        + "".join(f"<span>{d}</span>" for d in range(first, last + 1))
+        + "</div>"
+    )
+    out += ["</figure>", ""]
+    return out
+
+
+def render_timeline(
+    events: Sequence[Event],
+    line_to_anchor: Mapping[tuple[str, int], str],
+    titles: Mapping[str, str],
+) -> str:
+    """Markdown for /timeline/ (``timeline.md``): a vertical timeline of the events in
+    date order, 1–19 January 2022 as a day-by-day sub-timeline with a chart of its
+    periods, every event linked to its paragraphs, the disagreements side by side.
+
+    Drawn with CSS only (``docs/assets/stylesheets/timeline.css``); no script."""
+    events = list(events)
+    jan = [e for e in events if _in_day_by_day(e)]
+    before = [e for e in events if e not in jan and e.date.start.sort_key < (2022, 1, 1)]
+    after = [e for e in events if e not in jan and e not in before]
+    (year, month), first, last = DAY_BY_DAY
+    month_name = calendar.month_name[month]
+    n_differ = sum(len(e.disagreements) for e in events)
+
+    out = [
+        "---\ntitle: Chronology\ndescription: The events the four articles describe, "
+        "from the 1992 Treaty to January 2022 day by day, linked to the paragraphs "
+        "that describe them, with the articles' disagreements side by side.\n---\n",
+        "# Chronology { #chronology }\n",
+        f"{len(events)} events that the four articles describe, in date order. Each links "
+        "to the paragraphs (¶) or notes that describe it, with a short quotation. "
+        "Dates and labels are ours, in neutral words; the quotations are the articles' own.\n",
+        f"Where the articles give different dates, numbers or facts ({n_differ} cases), the "
+        "event is marked **Articles differ** and their wordings are set side by side. "
+        "The reader shows the differences; it does not decide between them.\n",
+        f"Jump to: [Before 2022](#before-2022) · [{first}–{last} {month_name} {year}, "
+        f"day by day](#january-2022)"
+        + (" · [After the operation](#after-2022)" if after else "")
+        + (" · [Where the articles differ](#differences)" if n_differ else "")
+        + "\n",
+    ]
+    if before:
+        out += ["## Before 2022 { #before-2022 }\n", '<div class="tl" markdown>\n']
+        for e in before:
+            out += _event_block(e, line_to_anchor, titles)
+        out += ["</div>\n"]
+    if jan:
+        out += [
+            f"## {first}–{last} {month_name} {year}, day by day {{ #january-2022 }}\n",
+            "Zhang's Table 1 gives the days of the unrest; the other articles give dates "
+            "in their text. Periods first, then day by day.\n",
+        ]
+        out += _periods_chart(jan)
+        out += ['<div class="tl tl--days" markdown>\n']
+        days: dict[int, list[Event]] = {}
+        for e in jan:
+            assert e.date.start.day is not None
+            days.setdefault(e.date.start.day, []).append(e)
+        for day in sorted(days):
+            iso = f"{year:04d}-{month:02d}-{day:02d}"
+            out += [
+                f'<div class="tl-day" id="day-{iso}" markdown>\n',
+                f'<p class="tl-day-label"><time datetime="{iso}">{day} {month_name}</time></p>\n',
+            ]
+            for e in days[day]:
+                out += _event_block(e, line_to_anchor, titles)
+            out += ["</div>\n"]
+        out += ["</div>\n"]
+    if after:
+        out += ["## After the operation { #after-2022 }\n", '<div class="tl" markdown>\n']
+        for e in after:
+            out += _event_block(e, line_to_anchor, titles)
+        out += ["</div>\n"]
+    if n_differ:
+        out += ["## Where the articles differ { #differences }\n"]
+        for e in events:
+            for i, d in enumerate(e.disagreements):
+                did = f"{e.id}-differ" if i == 0 else f"{e.id}-differ-{i + 1}"
+                who = ", ".join(dict.fromkeys(short_title(v.slug, titles) for v in d.versions))
+                out.append(
+                    f"- [{escape_text(d.topic)}](#{did}) ({e.date.text()}): {escape_text(who)}"
+                )
+        out.append("")
+    return "\n".join(out).rstrip() + "\n"
+
+
+# ---------------------------------------------------------------- see also
+
+
+def see_also_by_question(
+    related: Iterable[RelatedGroup],
+    line_to_anchor: Mapping[tuple[str, int], str],
+    titles: Mapping[str, str],
+) -> dict[tuple[str, str], list[tuple[RelatedGroup, list[SeeAlso]]]]:
+    """(slug, anchor) -> [(group, links to the group's other passages)], groups in file
+    order.  A passage never links to itself; two quotes of one paragraph count once."""
+    out: dict[tuple[str, str], list[tuple[RelatedGroup, list[SeeAlso]]]] = {}
+    for g in related:
+        places = list(
+            dict.fromkeys(
+                (p.slug, a)
+                for p in g.passages
+                if (a := line_to_anchor.get((p.slug, p.line))) is not None
+            )
+        )
+        for here in places:
+            links = [
+                SeeAlso(s, a, passage_label(s, a, titles)) for s, a in places if (s, a) != here
+            ]
+            if links:
+                out.setdefault(here, []).append((g, links))
+    return out
+
+
+def see_also(
+    related: Iterable[RelatedGroup],
+    line_to_anchor: Mapping[tuple[str, int], str],
+    titles: Mapping[str, str],
+) -> dict[tuple[str, str], list[SeeAlso]]:
+    """(slug, anchor) -> links to the other passages of every group it is in, both ways,
+    each once, in group order.  ``SeeAlso.label`` reads "Zhang (2023), ¶19"."""
+    out: dict[tuple[str, str], list[SeeAlso]] = {}
+    for here, groups in see_also_by_question(related, line_to_anchor, titles).items():
+        links = out.setdefault(here, [])
+        for _, group_links in groups:
+            links.extend(link for link in group_links if link not in links)
+    return out
+
+
+def render_see_also(
+    groups: Sequence[tuple[RelatedGroup, Sequence[SeeAlso]]], current_slug: str
+) -> str:
+    """Markdown for the "see also" note under one paragraph of ``articles/<current>.md``:
+    one line per question, the other passages linked (same page: ``#pN``)."""
+    if not groups:
+        return ""
+    lines = []
+    for g, links in groups:
+        hrefs = " · ".join(
+            f"[{escape_text(link.label)}]({'' if link.slug == current_slug else link.slug + '.md'}"
+            f"#{link.anchor})"
+            for link in links
+        )
+        lines.append(f"{escape_text(g.question)} {hrefs}")
+    body = "<br>\n".join(lines)
+    return f'<span class="see-also-label">See also:</span> {body}\n{{: .see-also }}\n'
