@@ -91,9 +91,38 @@ def reader(built_pdfs: Built) -> PdfReader:
     return PdfReader(built_pdfs.reader)
 
 
+@dataclass(frozen=True)
+class PageText:
+    """What pypdf reads from a page: its text (normalized) and its margin numbers."""
+
+    text: str
+    margin_numbers: frozenset[str]
+
+
+def read_page(page: object) -> PageText:
+    """The page's text, and the numbers set left of its text block (the ¶ numbers)."""
+    runs: list[tuple[float, str]] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
+        if text.strip():
+            runs.append((tm[4] * cm[0] + tm[5] * cm[2] + cm[4], text.strip()))
+
+    raw = page.extract_text(visitor_text=visit)  # type: ignore[attr-defined]
+    numbers: frozenset[str] = frozenset()
+    if runs:
+        text_edge = Counter(round(x) for x, _ in runs).most_common(1)[0][0]
+        numbers = frozenset(t for x, t in runs if x < text_edge - 5 and t.isdigit())
+    return PageText(normalize(raw), numbers)
+
+
 @pytest.fixture(scope="module")
-def reader_pages(reader: PdfReader) -> list[str]:
-    return [normalize(page.extract_text()) for page in reader.pages]
+def reader_text(reader: PdfReader) -> list[PageText]:
+    return [read_page(page) for page in reader.pages]
+
+
+@pytest.fixture(scope="module")
+def reader_pages(reader_text: list[PageText]) -> list[str]:
+    return [page.text for page in reader_text]
 
 
 def normalize(text: str) -> str:
@@ -260,30 +289,15 @@ def test_the_layout_check_sees_a_note_away_from_its_call() -> None:
 # ------------------------------------------------------------------------------ text
 
 
-def margin_numbers(page: object) -> set[str]:
-    """The numbers set in the left margin of a page: runs of digits left of the text."""
-    runs: list[tuple[float, str]] = []
-
-    def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
-        if text.strip():
-            runs.append((tm[4] * cm[0] + tm[5] * cm[2] + cm[4], text.strip()))
-
-    page.extract_text(visitor_text=visit)  # type: ignore[attr-defined]
-    if not runs:
-        return set()
-    edges = Counter(round(x) for x, _ in runs)
-    text_edge = edges.most_common(1)[0][0]
-    return {text for x, text in runs if x < text_edge - 5 and text.isdigit()}
-
-
 def test_text_holds_notes_and_paragraph_numbers_in_the_margin(
-    reader: PdfReader, reader_pages: list[str], reader_html: lxml.html.HtmlElement
+    reader: PdfReader, reader_text: list[PageText], reader_html: lxml.html.HtmlElement
 ) -> None:
+    reader_pages = [page.text for page in reader_text]
     whole = " ".join(reader_pages)
     for note in reader_html.xpath("//span[contains(@class, 'fn-note')]"):
         assert " ".join(note.text_content().split())[:45] in whole
     destinations = set(reader.named_destinations)
-    margins = [margin_numbers(page) for page in reader.pages]
+    margins = [page.margin_numbers for page in reader_text]
     missing = []
     paragraphs = reader_html.xpath("//*[contains(@class, 'para')][@id]")
     assert len(paragraphs) > 100
