@@ -96,6 +96,7 @@ def record(text: str) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Measure, print and (unless --no-record) record the PDF section."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("site", nargs="?", type=Path, help="a built site (default: build one)")
     parser.add_argument("--paper", choices=sorted(pdf.PAPER_SIZES), default="a4")

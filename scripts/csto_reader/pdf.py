@@ -815,6 +815,7 @@ class LocalOnlyFetcher(URLFetcher):
         self.refused: list[str] = []
 
     def fetch(self, url: str, headers: dict[str, str] | None = None):  # type: ignore[override]
+        """Fetch a ``file:`` or ``data:`` URL; record and refuse any other."""
         scheme = url.split(":", 1)[0].lower() if ":" in url else ""
         if scheme not in self.ALLOWED:
             self.refused.append(url)
@@ -844,6 +845,7 @@ class _ProgressHandler(logging.Handler):
         self.started = time.monotonic()
 
     def emit(self, record: logging.LogRecord) -> None:
+        """Report every tenth page laid out, a new layout pass, and the writing."""
         message = record.getMessage()
         match = re.match(r"Step 5 - Creating layout - Page (\d+)$", message)
         elapsed = time.monotonic() - self.started
@@ -861,6 +863,7 @@ class _WarningCollector(logging.Handler):
         self.messages: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
+        """Keep the warning's text."""
         self.messages.append(record.getMessage())
 
 
