@@ -516,16 +516,16 @@ def test_page_is_alphabetical_with_anchors_wordings_and_occurrences(
     assert names == sorted(names, key=lambda n: re.sub(r"^\W+", "", n).casefold())
 
     crrf = page.split("{ #crrf }")[1].split("\n## ")[0]
-    assert "[¶ 7](../articles/zhang-2023/#p7)" in crrf
+    assert "[¶ 7](articles/zhang-2023.md#p7)" in crrf
     assert "Title of zhang-2023" in crrf
 
     article4 = page.split("{ #charter-article-4 }")[1].split("\n## ")[0]
     assert "**How the articles word it**" in article4
-    assert "[Title of choi-2022, ¶ 1](../articles/choi-2022/#p1)" in article4
+    assert "[Title of choi-2022, ¶ 1](articles/choi-2022.md#p1)" in article4
     assert "](#treaty-article-4)" in article4  # related terms link within the page
 
     article5 = page.split("{ #charter-article-5 }")[1].split("\n## ")[0]
-    assert "(../articles/zhang-2023/)" in article5  # line not yet mapped: link to the article
+    assert "(articles/zhang-2023.md)" in article5  # line not yet mapped: link to the article
     assert "source line 71" in article5
 
 
@@ -540,6 +540,6 @@ def test_page_lists_many_paragraphs_compactly() -> None:
     page = g.render_glossary_page([NATO], g.find_occurrences([NATO], paragraphs), {"a": "A"})
     assert page.count("The NATO, once more") == 5
     assert (
-        "    - also [¶ 6](../articles/a/#p6), [¶ 7](../articles/a/#p7), [¶ 8](../articles/a/#p8)"
+        "    - also [¶ 6](articles/a.md#p6), [¶ 7](articles/a.md#p7), [¶ 8](articles/a.md#p8)"
         in page
     )

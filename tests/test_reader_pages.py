@@ -18,7 +18,7 @@ def test_required_glossary_anchors(built):
 
 def test_terms_marked_in_articles_with_tooltips(by_slug):
     page = to_html(by_slug["beloglazov-2023"].markdown)
-    links = re.findall(r'<a class="term" href="../../glossary/#([a-z0-9-]+)" title="([^"]+)"',
+    links = re.findall(r'<a class="term" href="../glossary.md#([a-z0-9-]+)" title="([^"]+)"',
                        page)
     assert ("crrf" in {i for i, _ in links}) and all(t for _, t in links)
     # never inside headings or footnote markers

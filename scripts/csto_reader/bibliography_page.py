@@ -52,7 +52,7 @@ def render_bibliography(
         "entries and formatted in APA 7. Under each entry: the articles whose reference "
         "lists hold it, with the text as each list prints it, and the paragraphs that cite "
         "it. The merged list is also available as BibTeX: "
-        "[reader.bib](downloads/reader.bib).\n",
+        '<a href="../downloads/reader.bib">reader.bib</a>.\n',
         '<div class="bib-filter" markdown="0"><label for="bib-article">Show the works of'
         '</label> <select id="bib-article"><option value="">all articles</option>'
         + "".join(f'<option value="{html.escape(s)}">{html.escape(short_title(s, titles))}'

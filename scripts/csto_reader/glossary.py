@@ -858,7 +858,9 @@ def _paragraph_label(anchor: str) -> str:
 
 
 def _article_url(slug: str, anchor: str | None = None) -> str:
-    return f"../articles/{slug}/" + (f"#{anchor}" if anchor else "")
+    # a link to the page's Markdown source: MkDocs checks it (and its anchor) in strict
+    # mode and writes the right relative address
+    return f"articles/{slug}.md" + (f"#{anchor}" if anchor else "")
 
 
 def render_glossary_page(
@@ -867,7 +869,7 @@ def render_glossary_page(
     article_titles: Mapping[str, str],
     line_to_anchor: Mapping[tuple[str, int], str] | None = None,
     *,
-    bibliography_url: str = "../bibliography/",
+    bibliography_url: str = "bibliography.md",
     snippets_per_article: int = 5,
 ) -> str:
     """Markdown for ``/glossary/``: every term, alphabetically, with its evidence.

@@ -50,6 +50,7 @@ class BuildOutput:
     addresses: list[Address] = field(default_factory=list)
     bibliography: BibliographyBuild | None = None
     glossary_terms: list = field(default_factory=list)
+    timeline_events: list = field(default_factory=list)
 
 
 def prepare_article(source: SourceText, reporter: Reporter) -> ArticleBuild:
@@ -130,6 +131,7 @@ def build(root: Path) -> BuildOutput:
     if bib:
         link_citations(root, out, bib, titles, reporter)
     terms = build_glossary(root, out, titles, bib, reporter)
+    see = build_timeline(root, out, titles, reporter)
     for b in out.articles:
         slug = b.article.meta.slug
         refs_md = None
@@ -137,7 +139,7 @@ def build(root: Path) -> BuildOutput:
             refs_md = render_article_references(bib.per_article[slug], bib.key_index,
                                                 bib.formatted, slug)
         b.markdown = render_article(b.linked or b.article, b.byline, b.heading_ids, refs_md,
-                                    TermMarker(terms))
+                                    TermMarker(terms), see.get(slug, {}))
         out.pages[f"articles/{slug}.md"] = b.markdown
     course = load_course(root, reporter)
     if course is not None:
@@ -302,6 +304,39 @@ def build_glossary(root: Path, out: BuildOutput, titles: dict[str, str],
     return terms
 
 
+def build_timeline(root: Path, out: BuildOutput, titles: dict[str, str],
+                   reporter: Reporter) -> dict[str, dict[str, str]]:
+    """/timeline/ from timeline/events.yml, and the "see also" notes from
+    timeline/related.yml: slug -> anchor -> Markdown to put under that paragraph."""
+    if not (root / "timeline").is_dir():
+        return {}
+    from .timeline import (
+        load_events,
+        load_related,
+        passage_anchors,
+        render_see_also,
+        render_timeline,
+        see_also_by_question,
+        timeline_anchor_refs,
+    )
+
+    line_to_anchor = passage_anchors(out.articles)
+    events = load_events(root, reporter)
+    related = load_related(root, reporter)
+    known: dict[str, set[str]] = {}
+    for b in out.articles:
+        known[b.article.meta.slug] = (
+            {a for a, _, _ in anchor_index(b.article.blocks, b.heading_ids)}
+            | {f"fn:{f.key}" for f in b.article.footnotes if f.placed})
+    timeline_anchor_refs(events, related, line_to_anchor, reporter, known)
+    out.pages["timeline.md"] = render_timeline(events, line_to_anchor, titles)
+    out.timeline_events = events
+    result: dict[str, dict[str, str]] = {}
+    for (slug, anchor), groups in see_also_by_question(related, line_to_anchor, titles).items():
+        result.setdefault(slug, {})[anchor] = render_see_also(groups, slug)
+    return result
+
+
 def collect_addresses(out: BuildOutput) -> list[Address]:
     """Every public address: pages, article sections and paragraphs."""
     addrs = [Address("", "page", "The CSTO Reader")]
@@ -318,6 +353,8 @@ def collect_addresses(out: BuildOutput) -> list[Address]:
         addrs.append(Address(md[:-3] + "/", "page", md[:-3]))
     for t in out.glossary_terms:
         addrs.append(Address(f"glossary/#{t.id}", "glossary", t.name))
+    for e in out.timeline_events:
+        addrs.append(Address(f"timeline/#{e.id}", "event", e.label))
     if out.bibliography:
         for m in out.bibliography.merged:
             label = f"{m.get('author') or m.get('editor') or m.get('title')} ({m.get('year')})"

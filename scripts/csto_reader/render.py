@@ -58,9 +58,17 @@ def _url(url: str) -> tuple[str, str]:
     return url, trail
 
 
+BROKEN_DOI = re.compile(r"^https?://(?:dx\.)?doi:?/?\s*(10\.\S+)$", re.I)
+
+
 def _href(url: str) -> str:
+    """The address a link goes to.  The text keeps what the source wrote; a DOI written
+    in a form no browser can open ("https://doi:10.1017/...") goes to doi.org."""
     if url.startswith("www."):
         url = "https://" + url
+    doi = BROKEN_DOI.match(url)
+    if doi:
+        url = "https://doi.org/" + doi.group(1)
     return url.replace(" ", "%20").replace("<", "%3C").replace(">", "%3E")
 
 
@@ -152,7 +160,7 @@ class TermMarker:
     """Marks glossary terms in paragraph Markdown: the first use of each term in each
     section becomes a link to its entry with the short definition as tooltip."""
 
-    def __init__(self, terms=(), glossary_url: str = "../../glossary/"):
+    def __init__(self, terms=(), glossary_url: str = "../glossary.md"):
         self.terms = list(terms)
         self.glossary_url = glossary_url
         self.marked: set[str] = set()
@@ -281,9 +289,11 @@ def editorial_note(text_html: str) -> str:
 
 
 def render_article(article: Article, byline: tuple[str, ...], heading_ids: dict[int, str],
-                   references_md: str | None = None, mark: TermMarker = NO_TERMS) -> str:
+                   references_md: str | None = None, mark: TermMarker = NO_TERMS,
+                   see_also: dict[str, str] | None = None) -> str:
     """The whole Markdown page of one article."""
     m = article.meta
+    see_also = see_also or {}
     desc = (m.abstract or "")[:160].replace("\n", " ").replace('"', "'")
     out = [f'---\ntitle: "{m.title.replace(chr(34), chr(39))}"\ndescription: "{desc}"\n---\n',
            f"# {inline_text(m.title)} {{ #title }}\n", render_header(article, byline)]
@@ -296,10 +306,13 @@ def render_article(article: Article, byline: tuple[str, ...], heading_ids: dict[
             out.append(f"{'#' * b.level} {inline_text(b.text)} {{ #{heading_ids[i]} }}\n")
         elif isinstance(b, Paragraph):
             out.append(_para(b.text, b.anchor, mark=mark))
+            out.append(see_also.get(b.anchor, ""))
         elif isinstance(b, Quote):
             out.append(_para(b.text, b.anchor, quote=True, mark=mark))
+            out.append(see_also.get(b.anchor, ""))
         elif isinstance(b, Table):
             out.append(render_table(b))
+            out.append(see_also.get(b.anchor, ""))
         elif isinstance(b, ListBlock):
             lines = []
             for n, it in enumerate(b.items, start=1):
@@ -310,6 +323,8 @@ def render_article(article: Article, byline: tuple[str, ...], heading_ids: dict[
                     lines.append("\n" + _para(it.quote, it.quote_anchor, indent="    ",
                                                quote=True, mark=mark))
             out.append("\n".join(lines))
+            out.extend(see_also.get(a, "") for it in b.items
+                       for a in (it.anchor, it.quote_anchor) if a)
         # an unplaced note sits where its text stood in the source
         nxt = article.blocks[i + 1].span.line if i + 1 < len(article.blocks) else 10**9
         while unplaced and unplaced[0].span.line < nxt:

@@ -59,8 +59,8 @@ def render_teaching(course: dict, articles: dict[str, tuple[str, int, set[str]]]
         "To cite a paragraph of the reader, name the article and the number: "
         "“Zhang ¶14”. The PDFs print the same numbers in the margin.\n",
         "Every address, with the first words of each paragraph, can be downloaded for a "
-        "learning platform: [CSV](downloads/addresses.csv) or "
-        "[Markdown](downloads/addresses.md).\n",
+        'learning platform: <a href="../downloads/addresses.csv">CSV</a> or '
+        '<a href="../downloads/addresses.md">Markdown</a>.\n',
         "## Suggested reading order { #reading-order }\n",
     ]
     for n, item in enumerate(course.get("reading_order", []), start=1):
