@@ -30,7 +30,7 @@ def test_terms_marked_in_articles_with_tooltips(by_slug):
 
 def test_glossary_lists_where_articles_use_a_term(built):
     page = to_html(built.pages["glossary.md"])
-    assert re.search(r'href="\.\./articles/beloglazov-2023/#p\d+"', page)
+    assert re.search(r'href="articles/beloglazov-2023.md#p\d+"', page)
 
 
 def test_bibliography_entries_anchored_with_provenance(built):
