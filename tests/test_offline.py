@@ -13,7 +13,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, SLUGS
+from conftest import CHROMIUM, ROOT, SLUGS
 from csto_reader import offline
 from test_pdf import _newest_input
 
@@ -90,48 +90,49 @@ def test_fix_link_points_directory_links_at_files(tmp_path: Path) -> None:
     assert offline.fix_link(tmp_path, page, "#p12") is None
 
 
-def test_index_opens_from_disk_and_search_finds_pages(unpacked: Path) -> None:
+def test_index_opens_from_disk_and_search_finds_pages(
+    unpacked: Path, request: pytest.FixtureRequest
+) -> None:
     if not Path(CHROMIUM).exists():
         pytest.skip(f"{CHROMIUM} is missing (Debian package chromium; `make setup` installs it)")
-    from playwright.sync_api import sync_playwright
+    browser = request.getfixturevalue("browser")  # conftest: one Chromium per session
 
     foreign: list[str] = []
     errors: list[str] = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page()
-            page.on(
-                "request",
-                lambda r: (
-                    foreign.append(r.url)
-                    if not r.url.startswith(("file:", "data:", "about:"))
-                    else None
-                ),
-            )
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.goto((unpacked / "index.html").as_uri())
-            assert "The CSTO Reader" in page.title()
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.on(
+            "request",
+            lambda r: (
+                foreign.append(r.url)
+                if not r.url.startswith(("file:", "data:", "about:"))
+                else None
+            ),
+        )
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto((unpacked / "index.html").as_uri())
+        assert "The CSTO Reader" in page.title()
 
-            # Navigation: the first article card opens the article's file.
-            page.locator(".article-card a").first.click()
-            page.wait_for_load_state()
-            assert page.url.startswith("file://") and page.url.endswith(".html")
-            assert page.locator("h1#title").count() == 1
+        # Navigation: the first article card opens the article's file.
+        page.locator(".article-card a").first.click()
+        page.wait_for_load_state()
+        assert page.url.startswith("file://") and page.url.endswith(".html")
+        assert page.locator("h1#title").count() == 1
 
-            # Search from file:// (Material's worker runs through the vendored shim).
-            search = page.locator("input.md-search__input")
-            search.click()
-            search.press_sequentially("peacekeeping", delay=30)
-            page.wait_for_selector(".md-search-result__item", timeout=15_000)
-            assert page.locator(".md-search-result__item").count() > 0
-            meta = page.locator(".md-search-result__meta").inner_text()
-            assert re.search(r"\d+ matching document", meta), meta
-            page.locator(".md-search-result__link").first.click()
-            page.wait_for_load_state()
-            assert page.url.startswith("file://")
-            assert "/articles/" in page.url or page.url.endswith(".html")
-        finally:
-            browser.close()
+        # Search from file:// (Material's worker runs through the vendored shim).
+        search = page.locator("input.md-search__input")
+        search.click()
+        search.press_sequentially("peacekeeping", delay=30)
+        page.wait_for_selector(".md-search-result__item", timeout=15_000)
+        assert page.locator(".md-search-result__item").count() > 0
+        meta = page.locator(".md-search-result__meta").inner_text()
+        assert re.search(r"\d+ matching document", meta), meta
+        page.locator(".md-search-result__link").first.click()
+        page.wait_for_load_state()
+        assert page.url.startswith("file://")
+        assert "/articles/" in page.url or page.url.endswith(".html")
+    finally:
+        context.close()
     assert not foreign, f"requests to other hosts: {foreign}"
     assert not errors, errors
