@@ -322,3 +322,10 @@ def test_article_without_references_builds(tmp_path):
     out = build(tmp_path)
     assert out.articles[0].article.references == ()
     assert 'id="p2"' in to_html(out.pages["articles/t-2024.md"])
+
+
+def test_no_internal_tokens_leak_into_pages(built):
+    """The private-use characters that carry markers between stages never reach a page."""
+    for name, text in built.pages.items():
+        leaked = re.findall(r"[\ue000-\ue00f\x1f]", text)
+        assert not leaked, f"{name}: {leaked[:5]}"
