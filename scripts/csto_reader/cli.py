@@ -28,6 +28,16 @@ def _print_diagnostics(diags) -> None:
         print(d.format(), file=sys.stderr)
 
 
+def _build(args: argparse.Namespace, *, partial: bool = False):
+    """Run the pipeline.  On errors print them and return None, or with ``partial`` the
+    output built before the failure (for commands that repair what failed)."""
+    try:
+        return build(args.root)
+    except BuildError as e:
+        _print_diagnostics(e.diagnostics)
+        return e.output if partial else None
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     try:
         out = build(args.root)
@@ -51,10 +61,8 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_golden(args: argparse.Namespace) -> int:
     """Write each article's generated Markdown and diagnostics to tests/golden/."""
-    try:
-        out = build(args.root)
-    except BuildError as e:
-        _print_diagnostics(e.diagnostics)
+    out = _build(args)
+    if out is None:
         return 1
     golden = args.root / "tests" / "golden"
     golden.mkdir(parents=True, exist_ok=True)
@@ -75,10 +83,8 @@ def cmd_bib(args: argparse.Namespace) -> int:
     from .bibliography import regenerate_bibs
     from .diagnostics import Reporter
 
-    try:
-        out = build(args.root)
-    except BuildError as e:
-        _print_diagnostics(e.diagnostics)
+    out = _build(args, partial=True)  # a broken bib/ file must not stop its regeneration
+    if out is None:
         return 1
     reporter = Reporter()
     refs = {b.article.meta.slug: b.article.references for b in out.articles}
@@ -91,13 +97,9 @@ def cmd_addresses(args: argparse.Namespace) -> int:
     """Print every stable address, or rewrite the manifest with --update."""
     from .addresses import format_addresses, write_manifest
 
-    try:
-        out = build(args.root)
-    except BuildError as e:
-        if not args.update:
-            _print_diagnostics(e.diagnostics)
-            return 1
-        out = e.output
+    out = _build(args, partial=args.update)
+    if out is None:
+        return 1
     if args.update:
         write_manifest(args.root, out.addresses)
         print(f"wrote sources/addresses.tsv ({len(out.addresses)} addresses)", file=sys.stderr)
