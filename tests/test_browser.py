@@ -297,6 +297,45 @@ def test_glossary_term_shows_its_definition_on_hover_and_focus(
     assert tooltip.first.is_visible(), "no preview on keyboard focus"
 
 
+def test_citation_previews_reaches_its_entry_and_comes_back(
+    visit, article_pages: list[str]
+) -> None:
+    """A citation in a paragraph: a preview on hover and on focus; its link opens the
+    bibliography at its entry, and the entry's "Cited at" link returns to the paragraph."""
+    v = visit()
+    for article in article_pages:
+        v.open(article, wait="load")
+        cites = v.page.locator("p.para a.cite[href*='bibliography/#']")
+        if cites.count():
+            break
+    else:
+        pytest.skip("no citation is linked to the bibliography yet")
+    cite = cites.first
+    preview = (cite.get_attribute("title") or "").strip()
+    paragraph = cite.evaluate("a => a.closest('p.para').id")
+    key = (cite.get_attribute("href") or "").split("#", 1)[1]
+    tooltip = v.page.locator(".md-tooltip2, .md-tooltip, [role=tooltip]")
+
+    cite.scroll_into_view_if_needed()
+    cite.hover()
+    v.page.wait_for_timeout(400)
+    assert tooltip.filter(has_text=preview[:30]).first.is_visible(), "no preview on hover"
+    v.page.mouse.move(0, 0)
+    cite.focus()
+    v.page.wait_for_timeout(400)
+    assert tooltip.first.is_visible(), "no preview on keyboard focus"
+
+    cite.click()
+    v.page.wait_for_url(re.compile(rf"/bibliography/#{re.escape(key)}$"))
+    assert_in_view(v, f"li[id='{key}']")
+    back = v.page.locator(f"li[id='{key}'] .bib-cited a[href$='{article}#{paragraph}']")
+    assert back.count(), f"entry {key} does not link back to /{article}#{paragraph}"
+    back.first.click()
+    v.page.wait_for_url(re.compile(rf"/{re.escape(article)}#{paragraph}$"))
+    v.page.wait_for_timeout(300)
+    assert_in_view(v, f"[id='{paragraph}']")
+
+
 # ---------------------------------------------------------------- jumps
 
 
