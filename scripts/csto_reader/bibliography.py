@@ -32,6 +32,7 @@ from .model import ReferenceItem, Span
 from .references import (
     FIELD_ORDER,
     Reference,
+    first_family,
     normalize_title,
     parse_reference_list,
     parse_source_label,
@@ -232,15 +233,24 @@ def merge(per_article: Mapping[str, Sequence[Reference]]) -> list[MergedEntry]:
             i = parent[i]
         return i
 
-    for i in range(len(listings)):
-        for j in range(i + 1, len(listings)):
-            ri, rj = find(i), find(j)
-            if ri == rj or not same_work(listings[i][1], listings[j][1]):
-                continue
-            if dois[ri] and dois[rj] and dois[ri] != dois[rj]:
-                continue  # never one work with two DOIs
-            parent[rj] = ri
-            dois[ri] |= dois[rj]
+    # Only listings that share a DOI or a first author and year can be one work
+    # (``same_work``): compare within those buckets, not every pair, so that merging
+    # grows with the number of listings rather than its square.
+    buckets: dict[tuple[str, str], list[int]] = {}
+    for i, (_, r) in enumerate(listings):
+        if r.get("doi"):
+            buckets.setdefault(("doi", r.get("doi").lower()), []).append(i)
+        buckets.setdefault((first_family(r), r.get("year")), []).append(i)
+    pairs = sorted({(i, j) for members in buckets.values()
+                    for n, i in enumerate(members) for j in members[n + 1:]})
+    for i, j in pairs:
+        ri, rj = find(i), find(j)
+        if ri == rj or not same_work(listings[i][1], listings[j][1]):
+            continue
+        if dois[ri] and dois[rj] and dois[ri] != dois[rj]:
+            continue  # never one work with two DOIs
+        parent[rj] = ri
+        dois[ri] |= dois[rj]
 
     groups: dict[int, list[int]] = {}
     for i in range(len(listings)):

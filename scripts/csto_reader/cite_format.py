@@ -16,7 +16,9 @@ in another language or case ("Revue internationale et stratégique", not "... Et
 
 from __future__ import annotations
 
+import hashlib
 import html
+import json
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
@@ -219,11 +221,18 @@ def _style() -> CitationStylesStyle:
     return _STYLE
 
 
-def format_bibliography(entries: Sequence[Citable]) -> list[FormattedEntry]:
+def format_bibliography(
+    entries: Sequence[Citable], cache: dict[str, str] | None = None
+) -> list[FormattedEntry]:
     """Format ``entries`` in APA 7, sorted.
 
     The order is citeproc's (author, date, title), re-sorted stably on the rendered text
     with diacritics folded, so that "Šćepanović" files under S and "2022a" before "2022b".
+
+    ``cache`` maps a digest of an entry's CSL-JSON (year suffix included) to its HTML:
+    an APA entry does not depend on the others once suffixes are given, so only entries
+    not in the cache go through citeproc-py (the slowest step of a build); new results
+    are added to it.
     """
     if not entries:
         return []
@@ -231,18 +240,25 @@ def format_bibliography(entries: Sequence[Citable]) -> list[FormattedEntry]:
     by_lower = {e.key.lower(): e.key for e in entries}  # citeproc lowercases keys
     if len(by_lower) != len(entries):
         raise ValueError("entry keys must be unique, ignoring case")
-    source = CiteProcJSON([to_csl(e, suffixes.get(e.key, "")) for e in entries])
-    bib = CitationStylesBibliography(_style(), source, formatter.html)
-    for e in entries:
-        bib.register(Citation([CitationItem(e.key.lower())]))
-    bib.sort()
-    rendered = bib.bibliography()
-    entry_of = {e.key: e for e in entries}
-    out = [
-        FormattedEntry(by_lower[key], _link(_fix_citeproc(str(text), entry_of[by_lower[key]])))
-        for key, text in zip(bib.keys, rendered, strict=True)
-    ]
-    return sorted(out, key=lambda f: _sort_text(f.html))
+    cache = {} if cache is None else cache
+    items = {e.key: to_csl(e, suffixes.get(e.key, "")) for e in entries}
+    digest = {
+        k: hashlib.sha256(json.dumps(item, sort_keys=True).encode()).hexdigest()
+        for k, item in items.items()
+    }
+    todo = [e for e in entries if digest[e.key] not in cache]
+    if todo:
+        source = CiteProcJSON([items[e.key] for e in todo])
+        bib = CitationStylesBibliography(_style(), source, formatter.html)
+        for e in todo:
+            bib.register(Citation([CitationItem(e.key.lower())]))
+        rendered = bib.bibliography()
+        entry_of = {e.key: e for e in todo}
+        for key, text in zip(bib.keys, rendered, strict=True):
+            k = by_lower[key]
+            cache[digest[k]] = _link(_fix_citeproc(str(text), entry_of[k]))
+    out = [FormattedEntry(e.key, cache[digest[e.key]]) for e in entries]
+    return sorted(out, key=lambda f: (_sort_text(f.html), f.key))
 
 
 def format_entries(entries: Sequence[Citable]) -> dict[str, str]:

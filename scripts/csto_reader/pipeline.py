@@ -199,7 +199,19 @@ def build_bibliography(root: Path, out: BuildOutput, titles: dict[str, str],
             if fresh is not None and path.read_text(encoding="utf-8") != fresh:
                 reporter.warning(Span(rel, 1), f"{rel} differs from what the reference lists "
                                  "give now; run `make bib` and review the diff", "bib-stale")
-    ordered = [(f.key, f.html) for f in format_bibliography(bibset.merged)]
+    cache_path = root / "build" / "cache" / "apa.json"
+    try:
+        cache = json.loads(cache_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        cache = {}
+    known = len(cache)
+    ordered = [(f.key, f.html) for f in format_bibliography(bibset.merged, cache)]
+    if len(cache) != known:  # a cache only: losing it costs time, never correctness
+        try:
+            cache_path.parent.mkdir(parents=True, exist_ok=True)
+            cache_path.write_text(json.dumps(cache, sort_keys=True), encoding="utf-8")
+        except OSError:
+            pass
     formatted = dict(ordered)
     out.pages["bibliography.md"] = render_bibliography(bibset.merged, ordered, titles)
     out.files["downloads/reader.bib"] = bibset.files["bib/reader.bib"].encode()

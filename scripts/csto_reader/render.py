@@ -145,9 +145,12 @@ def render_cite(value: str) -> str:
     return link
 
 
+_MD = _markdown.Markdown()  # one converter, reset per use: building one is the slow part
+
+
 def inline_html(text: str) -> str:
     """HTML for source text (used inside raw HTML blocks such as the header)."""
-    md = _markdown.markdown(inline(text))
+    md = _MD.reset().convert(inline(text))
     return raw_html_safe(re.sub(r"^<p>|</p>$", "", md.strip()))
 
 

@@ -233,7 +233,8 @@ class _Loader:
 
     def compose(self, path: Path) -> yaml.Node | None:
         try:
-            return yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+            return yaml.compose(path.read_text(encoding="utf-8"),
+                                Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
         except yaml.YAMLError as e:
             mark = getattr(e, "problem_mark", None) or getattr(e, "context_mark", None)
             line = mark.line + 1 if mark is not None else 1
