@@ -227,56 +227,29 @@ def test_a_blank_line_inside_a_paragraph_loses_no_word(
     assert page_words(b) == page_words(reference)
 
 
-# ---------------------------------------------------------------- known limits (reported)
+# ---------------------------------------------------------------- limits found and fixed
 
 OPENING = "The treaty was signed by six states. " * 5  # 35 words
 SECOND = "The charter was adopted by the same states. " * 4
 
 
-@pytest.mark.xfail(
-    reason="a paragraph cut by a page break after a short first line (20 words or fewer, "
-    "not ending in punctuation) is read as a heading: the cut paragraph is not joined, and "
-    "a note marker on that line is not paired ('The treaty<sup>1</sup>' / --- / "
-    "'<sup>1</sup> A note.' / 'was signed ...' gives a heading 'The treaty<sup>1</sup>' "
-    "and error footnote-unplaced); reported",
-    strict=True,
-)
 def test_a_short_first_half_of_a_cut_paragraph_is_joined() -> None:
     paras = [OPENING.strip(), SECOND.strip()]
     cut, whole = page_break_case(paras, 1, 2, "A note.", False)
     assert_page_break_loses_nothing(cut, whole, "A note.")
 
 
-@pytest.mark.xfail(
-    reason="the body starts at the first block of 30 words or more: an opening paragraph "
-    "shorter than that ('The treaty was signed.' before a long paragraph) is removed as "
-    "masthead (listed on /editorial/, but not on the article page); reported",
-    strict=True,
-)
 def test_a_short_opening_paragraph_reaches_the_page() -> None:
     b, _ = built(article_text(["The treaty was signed.", OPENING.strip()]))
     assert "The treaty was signed." in body_paragraphs(b)
 
 
-@pytest.mark.xfail(
-    reason="an opening paragraph whose first word is 'Abstract' (or 'Keywords', 'Key "
-    "words', 'For citation'), with no colon after it, is read as the abstract label: "
-    "'Abstract ideas of security ...' is removed from the body as the header's abstract, "
-    "and the header shows meta.yml's abstract (none here), so the page loses it; reported",
-    strict=True,
-)
 def test_an_opening_paragraph_starting_with_the_word_abstract_stays() -> None:
     para = "Abstract ideas of security " + OPENING.strip()
     b, _ = built(article_text([para]))
     assert body_paragraphs(b) == [para]
 
 
-@pytest.mark.xfail(
-    reason="a wrapped line that holds one word which is also a web-page button label "
-    "('share', 'print', 'download', 'pdf', 'html', 'x') is removed as web chrome: "
-    "'... whose members\nshare\na border.' loses 'share'; reported",
-    strict=True,
-)
 def test_a_wrapped_line_of_one_word_is_kept() -> None:
     para = OPENING.strip() + " Two states whose members\nshare\na border remain in it."
     one_line, _ = built(article_text([para.replace("\n", " ")]))

@@ -111,6 +111,14 @@ def _running_lines(source: SourceText) -> set[int]:
     return found
 
 
+def _stands_alone(lines: tuple[str, ...], i: int) -> bool:
+    """Whether line ``i`` is a block of its own (blank or no line before and after): a
+    button label is; the word "share" wrapped onto a line of a paragraph is not."""
+    before = i == 0 or is_blank(lines[i - 1])
+    after = i + 1 >= len(lines) or is_blank(lines[i + 1])
+    return before and after
+
+
 def clean(source: SourceText) -> Cleaned:
     """Remove page furniture from ``source`` and record each removal."""
     running = _running_lines(source)
@@ -131,7 +139,7 @@ def clean(source: SourceText) -> Cleaned:
             rules.append(number)
             remove(number, raw, "page-break-rule", "horizontal rule left by a page break")
             continue
-        if stripped.lower() in WEB_CHROME:
+        if stripped.lower() in WEB_CHROME and _stands_alone(source.lines, number - 1):
             remove(number, raw, "web-chrome", "web-page interface label")
             continue
         if PAGE_NUMBER.match(raw):

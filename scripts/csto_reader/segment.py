@@ -53,7 +53,9 @@ IMRAD_CONTAINERS = {"results", "discussion", "results and discussion"}
 
 MARKED_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*$")
 EMPHASIS_LINE = re.compile(r"^(\*{2,3})([^*]+)\1$")
-LABEL = re.compile(r"^\W*(abstract|key\s*words|keywords|for citation)\W*[:.]?\W*\s*(.*)$", re.I | re.S)
+# "Abstract." / "**Key words:**" / a line "Abstract" alone; not "Abstract ideas of ..."
+LABEL = re.compile(r"^\W*(abstract|key\s*words|keywords|for citation)(?:\W*[:.]\W*|\W*$)(.*)$",
+                   re.I | re.S)
 ORDERED_ITEM = re.compile(r"^(?:[-*•]\s+)?(\d{1,3})[.)]\s+(.*)$")
 BULLET_ITEM = re.compile(r"^[-*•]\s+(.*)$")
 REFERENCE_START = re.compile(r"^[^\W\d][^\s,.(]*,(?:\s+[A-Z][\w.-]*\.?)+[^()]{0,80}\(\d{4}[a-z]?[,)]")
@@ -315,7 +317,10 @@ def segment(cleaned: Cleaned, meta: ArticleMeta, reporter: Reporter) -> Segmente
     def drop(chunk: Chunk, rule: str, reason: str) -> None:
         removals.append(Removal(Span(path, chunk.first, chunk.last), chunk.text, rule, reason))
 
-    # ---- 1. front matter: everything before the first prose paragraph of the body
+    # ---- 1. front matter.  It is looked for up to the first prose paragraph (30 words
+    # or more); the body starts right after the last chunk the header takes (title,
+    # byline, abstract, keywords, ...), so a short opening paragraph stays in the body.
+    # Unrecognized chunks before that are masthead.
     abstract: str | None = None
     keywords: str | None = None
     title_lines: list[int] = []
@@ -365,6 +370,9 @@ def segment(cleaned: Cleaned, meta: ArticleMeta, reporter: Reporter) -> Segmente
                 heading_of(chunks[i - 1]) or looks_unmarked_heading(chunks[i - 1].text)
             ):
                 body_start = i - 1
+            front = [j for j in range(i) if chunks[j].kind == "front"]
+            if front:
+                body_start = min(body_start, front[-1] + 1)
             break
     for ch in chunks[:body_start]:
         if ch.kind != "front":
@@ -506,6 +514,15 @@ def segment(cleaned: Cleaned, meta: ArticleMeta, reporter: Reporter) -> Segmente
             continue
 
         # prose: a new paragraph, a block quotation, or the rest of a cut paragraph
+        last = blocks[-1] if blocks else None
+        if (isinstance(last, Heading) and headings and headings[-1][0] == len(blocks) - 1
+                and headings[-1][2] == "plain" and interrupted and text[:1].islower()):
+            # a page break cut a paragraph after a short first line, which looked like a
+            # heading: "The treaty" / notes / "was signed ..." is one paragraph
+            headings.pop()
+            blocks[-1] = Paragraph(f"{last.text} {text}", Span(path, last.span.line, ch.last))
+            interrupted = False
+            continue
         prev = text_block()
         prev_text = _last_text(prev) if prev else None
         span = Span(path, ch.first, ch.last)
