@@ -114,3 +114,14 @@ def test_cite_this_parses_as_bibtex_and_matches_meta(by_slug):
         if meta.doi:
             assert entry.fields_dict["doi"].value == meta.doi
         assert "APA 7:" in page and f"({meta.year})" in page
+
+
+def test_charter_and_treaty_cited_in_notes_of_three_articles(built):
+    """The Charter and the Treaty are cited by address in notes: their entries list
+    every article that cites them, across lists and notes."""
+    page = to_html(built.pages["bibliography.md"])
+    charter = re.search(r'<li id="csto2012".*?</li>', page, re.S).group(0)
+    for where in ["beloglazov-2023/#fn:19", "syssoyeva-2023/#fn:13", "zhang-2023/#fn:14"]:
+        assert where in charter, where
+    treaty = re.search(r'<li id="cst1992".*?</li>', page, re.S).group(0)
+    assert "syssoyeva-2023/#fn:13" in treaty and "zhang-2023/#fn:12" in treaty

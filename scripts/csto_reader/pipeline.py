@@ -251,8 +251,35 @@ def link_citations(root: Path, out: BuildOutput, bib: BibliographyBuild,
             return cite_token(text, key, preview, r.note)
 
         b.linked = apply_links(b.article, cited, token)
+    cite_documents_by_address(out, bib, cited_at)
     out.pages["bibliography.md"] = render_bibliography(
         bib.merged, [(k, v) for k, v in bib.formatted.items()], titles, cited_at)
+
+
+def _address_key(url: str) -> str:
+    """An address reduced for comparison: no scheme, "www."/"en." prefix, spaces,
+    fragment or trailing "/" and "_" ("https://en.odkb-csto.org/documents/x_/#loaded"
+    and "odkb-csto.org/documents/ x" are one document)."""
+    url = re.sub(r"\s+", "", url.lower())
+    url = re.sub(r"^(https?://)?(www\.|en\.)?", "", url)
+    return re.sub(r"[#?].*$", "", url).rstrip("/_")
+
+
+def cite_documents_by_address(out: BuildOutput, bib: BibliographyBuild,
+                              cited_at: dict[str, list[tuple[str, str, str | None]]]) -> None:
+    """Footnotes that cite a document by its address (the CSTO Charter, the Treaty) are
+    counted as citations of the bibliography entry with that address, so the entry lists
+    every article that cites it, in its reference list or in a note."""
+    by_address = {}
+    for m in bib.merged:
+        if m.get("url"):
+            by_address.setdefault(_address_key(m.get("url")), m.key)
+    for b in out.articles:
+        for f in b.article.footnotes:
+            for url in re.findall(r"https?://[^\s)\]>]+(?: [a-z_/]+/)?", f.text):
+                key = by_address.get(_address_key(url))
+                if key and (b.article.meta.slug, f"fn:{f.key}", None) not in cited_at.get(key, []):
+                    cited_at.setdefault(key, []).append((b.article.meta.slug, f"fn:{f.key}", None))
 
 
 def paragraph_texts(builds: list[ArticleBuild]):
