@@ -89,3 +89,18 @@ def test_address_list_command(built):
         for a in built.addresses:
             if a.url.startswith(f"articles/{b.article.meta.slug}/#"):
                 assert f'id="{a.url.split("#")[1]}"' in page, a.url
+
+
+def test_every_listed_address_resolves_in_the_built_site(built, site_dir):
+    """Each address of the list (pages, sections, ¶, glossary, bibliography, events) is a
+    page of the built site holding an element with that id."""
+    import re
+
+    pages: dict[str, str] = {}
+    for a in built.addresses:
+        page, _, anchor = a.url.partition("#")
+        path = site_dir / page / "index.html"
+        assert path.is_file(), a.url
+        if anchor:
+            html = pages.setdefault(page, path.read_text(encoding="utf-8"))
+            assert re.search(rf'id="{re.escape(anchor)}"', html), a.url
