@@ -202,8 +202,11 @@ def test_failed_blocks_are_reported_with_file_and_line(
     read_bib(path, reporter, "bib/broken.bib")
     messages = [d.format() for d in reporter.diagnostics]
     assert len(messages) == 1, messages
-    assert messages[0].startswith(f"bib/broken.bib:{line}: error: BibTeX block not parsed ({kind})")
+    prefix = f"bib/broken.bib:{line}: error: BibTeX entry not read: "
+    assert messages[0].startswith(prefix)
     assert messages[0].endswith("[bib-parse]")
+    reason = messages[0][len(prefix) : -len("[bib-parse]")].strip()
+    assert reason and kind not in reason, messages[0]  # the library's reason, in words
 
 
 # ------------------------------------------------------------------ merge

@@ -16,6 +16,8 @@ middlewares: decoding them changes the source (``--`` becomes a dash, braces van
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -128,6 +130,27 @@ def write_entry(entry_type: str, key: str, fields: Mapping[str, str]) -> str:
 # ------------------------------------------------------------------- reading
 
 
+@contextlib.contextmanager
+def _parser_messages():
+    """Collect what bibtexparser logs while parsing (the reason a block failed), instead
+    of letting it print to the terminal unformatted; yields the list of messages."""
+    messages: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            messages.append(record.getMessage())
+
+    logger = logging.getLogger("bibtexparser")
+    handler, propagate = Collect(), logger.propagate
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        yield messages
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
+
+
 def parse_bib_text(text: str, display: str, reporter: Reporter) -> list[Reference]:
     """Parse BibTeX ``text`` (named ``display`` in messages) into references.
 
@@ -135,14 +158,18 @@ def parse_bib_text(text: str, display: str, reporter: Reporter) -> list[Referenc
     provenance fields (``x-source``, ``x-source-text``, ``x-list-position``) give back the
     span, text and list number; an entry without them gets its place in the .bib file.
     """
-    library = bibtexparser.parse_string(text)
+    with _parser_messages() as messages:
+        library = bibtexparser.parse_string(text)
     for block in library.failed_blocks:
         line = (block.start_line or 0) + 1
-        reporter.error(
-            Span(display, line),
-            f"BibTeX block not parsed ({type(block).__name__}): {block.error}",
-            "bib-parse",
-        )
+        detail = str(block.error) or next(
+            (m for m in messages if f"(line {block.start_line})" in m), "")
+        detail = " ".join(detail.split())
+        aborted = re.search(r"aborted on line (\d+).*?:\s*(.*)$", detail)
+        if aborted:  # the library counts lines from 0
+            detail = f"{aborted.group(2)} (reading stopped at line {int(aborted.group(1)) + 1})"
+        detail = detail or type(block.error).__name__
+        reporter.error(Span(display, line), f"BibTeX entry not read: {detail}", "bib-parse")
     refs = []
     for entry in library.entries:
         fields = {f.key: decode_value(f.key, str(f.value)) for f in entry.fields}

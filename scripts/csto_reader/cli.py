@@ -20,7 +20,7 @@ from .anchors import anchor_index
 from .diagnostics import BuildError
 from .pipeline import build
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path.cwd()  # `make` runs from the project root
 
 
 def _print_diagnostics(diags) -> None:
@@ -135,7 +135,7 @@ def cmd_offline(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="csto-reader", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--root", type=Path, default=ROOT, help="project root (default: this tree)")
+    parser.add_argument("--root", type=Path, default=ROOT, help="project root (default: the current folder)")
     sub = parser.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="run the pipeline")
     b.add_argument("--out", help="write generated pages under this directory")
