@@ -167,32 +167,8 @@ def test_the_walk_sees_every_page_and_many_links(site_dir: Path, found: SiteLink
     assert len(found.links) > 100
 
 
-# Known defects, reported to their owners; the tests below fail on anything else, and
-# stop expecting these once they are fixed.
-KNOWN_BROKEN = {
-    # Raw links written relative to the docs root, but the pages are served from a folder
-    # (/bibliography/, /teaching/): "../downloads/..." is meant.
-    "bibliography/index.html: <a> 'downloads/reader.bib'",
-    "teaching/index.html: <a> 'downloads/addresses.csv'",
-    "teaching/index.html: <a> 'downloads/addresses.md'",
-}
-# zhang-2023's reference list writes DOIs as "<https://doi:10.1017/...>" (an error of the
-# original); the page links them as they stand, to a host called "doi".
-KNOWN_MALFORMED = re.compile(r"^https://doi:10\.\d{4,5}/", re.I)
-
-
-def known_failures(problems: list[str], known: object, reason: str) -> None:
-    """xfail when every problem is a known one; fail (via the caller's assert) otherwise."""
-    if problems and all(
-        known.match(p) if isinstance(known, re.Pattern) else p.split(": no ")[0] in known
-        for p in problems
-    ):
-        pytest.xfail(f"{reason}: " + "; ".join(problems[:4]))
-
-
 def test_no_broken_internal_link_or_anchor(site_dir: Path, found: SiteLinks) -> None:
     broken = broken_internal_links(site_dir, found)
-    known_failures(broken, KNOWN_BROKEN, "known broken download links (reported)")
     assert not broken, f"{len(broken)} broken internal links:\n" + "\n".join(broken[:50])
 
 
@@ -252,5 +228,4 @@ def test_external_links_are_well_formed(site_dir: Path) -> None:
             if (reason := malformed(link.url))
         }
     )
-    known_failures(bad, KNOWN_MALFORMED, "DOIs written https://doi:10... in zhang-2023 (reported)")
     assert not bad, f"{len(bad)} malformed external links:\n" + "\n".join(bad)
