@@ -6,15 +6,17 @@ import subprocess
 import sys
 
 import pytest
-from conftest import ROOT, SLUGS
-from helpers import to_html
 
+from conftest import ROOT, SLUGS
 from csto_reader.diagnostics import BuildError
 from csto_reader.pipeline import build
+from helpers import to_html
 
-PROSE = ("This is a sentence of the body that is long enough to be read as prose by the "
-         "segmenter, with more than thirty words in it so that the rule that finds the start "
-         "of the body applies here")
+PROSE = (
+    "This is a sentence of the body that is long enough to be read as prose by the "
+    "segmenter, with more than thirty words in it so that the rule that finds the start "
+    "of the body applies here"
+)
 
 
 @pytest.fixture
@@ -22,16 +24,16 @@ def project(tmp_path):
     d = tmp_path / "sources" / "t-2024"
     d.mkdir(parents=True)
     (d / "article.txt").write_text(f"A test\n\n{PROSE}.\n\n{PROSE} again.\n", encoding="utf-8")
-    (d / "meta.yml").write_text("title: A test\nauthors:\n  - name: Ann Author\n",
-                                encoding="utf-8")
+    (d / "meta.yml").write_text("title: A test\nauthors:\n  - name: Ann Author\n", encoding="utf-8")
     return tmp_path
 
 
 def manifest(root, extra=""):
     out = build(root)
     lines = [f"{a.url}\t{a.kind}\t{a.label}" for a in out.addresses]
-    (root / "sources" / "addresses.tsv").write_text("\n".join(lines) + "\n" + extra,
-                                                    encoding="utf-8")
+    (root / "sources" / "addresses.tsv").write_text(
+        "\n".join(lines) + "\n" + extra, encoding="utf-8"
+    )
     return len(lines)
 
 
@@ -48,7 +50,8 @@ def test_removed_anchor_fails_the_build(project):
 def test_declared_alias_keeps_the_old_address(project):
     manifest(project, "articles/t-2024/#p9\tparagraph\tGone words\n")
     (project / "sources" / "aliases.yml").write_text(
-        '"articles/t-2024/#p9": "articles/t-2024/#p2"\n', encoding="utf-8")
+        '"articles/t-2024/#p9": "articles/t-2024/#p2"\n', encoding="utf-8"
+    )
     out = build(project)
     page = to_html(out.pages["articles/t-2024.md"])
     assert page.index('id="p9"') < page.index('href="#p2"')
@@ -57,8 +60,9 @@ def test_declared_alias_keeps_the_old_address(project):
 def test_renumbered_paragraph_reports_old_to_new(project):
     manifest(project)
     text = project / "sources" / "t-2024" / "article.txt"
-    text.write_text(f"A test\n\n{PROSE} inserted.\n\n{PROSE}.\n\n{PROSE} again.\n",
-                    encoding="utf-8")
+    text.write_text(
+        f"A test\n\n{PROSE} inserted.\n\n{PROSE}.\n\n{PROSE} again.\n", encoding="utf-8"
+    )
     tsv = project / "sources" / "addresses.tsv"
     tsv.write_text(tsv.read_text().replace("#p2\tparagraph\tThis", "#p9\tparagraph\tThis"))
     with pytest.raises(BuildError) as e:
@@ -74,9 +78,13 @@ def test_real_manifest_holds(built):
 
 
 def test_address_list_command(built):
-    proc = subprocess.run([sys.executable, "-m", "csto_reader", "addresses", "--format", "csv"],
-                          capture_output=True, text=True, cwd=ROOT,
-                          env={"PYTHONPATH": str(ROOT / "scripts")})
+    proc = subprocess.run(
+        [sys.executable, "-m", "csto_reader", "addresses", "--format", "csv"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={"PYTHONPATH": str(ROOT / "scripts")},
+    )
     assert proc.returncode == 0, proc.stderr
     rows = proc.stdout.splitlines()
     assert rows[0] == "address,kind,label"

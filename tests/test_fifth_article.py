@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import ROOT
-from helpers import to_html, visible_text
 
+from conftest import ROOT
 from csto_reader.model import Heading, Paragraph
+from helpers import to_html, visible_text
 
 FIXTURE = ROOT / "tests" / "fixtures" / "fifth-article"
 

@@ -11,15 +11,19 @@ from helpers import to_html, visible_text
 
 def test_required_glossary_anchors(built):
     page = to_html(built.pages["glossary.md"])
-    for anchor in ["crrf", "charter-article-4", "charter-article-5", "treaty-article-4",
-                   "security-community"]:
+    for anchor in [
+        "crrf",
+        "charter-article-4",
+        "charter-article-5",
+        "treaty-article-4",
+        "security-community",
+    ]:
         assert f'id="{anchor}"' in page, anchor
 
 
 def test_terms_marked_in_articles_with_tooltips(by_slug):
     page = to_html(by_slug["beloglazov-2023"].markdown)
-    links = re.findall(r'<a class="term" href="../glossary.md#([a-z0-9-]+)" title="([^"]+)"',
-                       page)
+    links = re.findall(r'<a class="term" href="../glossary.md#([a-z0-9-]+)" title="([^"]+)"', page)
     assert ("crrf" in {i for i, _ in links}) and all(t for _, t in links)
     # never inside headings or footnote markers
     for h in re.findall(r"<h[1-6][^>]*>.*?</h[1-6]>", page, re.S):
@@ -35,8 +39,7 @@ def test_glossary_lists_where_articles_use_a_term(built):
 
 def test_bibliography_entries_anchored_with_provenance(built):
     page = to_html(built.pages["bibliography.md"])
-    for key in ["kornilenko2020", "shamarov2022a", "shamarov2022b", "krahmann2003",
-                "krahmann2005"]:
+    for key in ["kornilenko2020", "shamarov2022a", "shamarov2022b", "krahmann2003", "krahmann2005"]:
         assert f'id="{key}"' in page, key
     entry = re.search(r'<li id="kornilenko2020".*?</li>', page, re.S).group(0)
     assert "Beloglazov (2023)" in entry and "Syssoyeva (2023)" in entry
@@ -64,29 +67,42 @@ def test_downloads(built):
 
 def test_citations_link_to_the_bibliography(by_slug):
     page = to_html(by_slug["syssoyeva-2023"].markdown)
-    assert re.search(r'<a class="cite" href="../../bibliography/#shamarov2022a" title="[^"]+">'
-                     r"Shamarov, 2022a, p. 27</a>", page)
+    assert re.search(
+        r'<a class="cite" href="../../bibliography/#shamarov2022a" title="[^"]+">'
+        r"Shamarov, 2022a, p. 27</a>",
+        page,
+    )
     assert 'href="../../bibliography/#shamarov2022b"' in page
     bel = to_html(by_slug["beloglazov-2023"].markdown)
-    assert re.search(r'<a class="cite" href="../../bibliography/#meshcheryakov2012"[^>]*>5:68</a>',
-                     bel)
+    assert re.search(
+        r'<a class="cite" href="../../bibliography/#meshcheryakov2012"[^>]*>5:68</a>', bel
+    )
 
 
 def test_citation_slips_shown_as_editorial_notes(by_slug):
     text = visible_text(to_html(by_slug["zhang-2023"].markdown))
-    assert re.search(r"March & Olsen, 1984\s*\[\s*Editorial note:\s*The reference list dates "
-                     r"this work 1983\.\]", text)
-    assert re.search(r"Pederson, 2002\s*\[\s*Editorial note:\s*The reference list spells the "
-                     r"name Pedersen\.\]", text)
+    assert re.search(
+        r"March & Olsen, 1984\s*\[\s*Editorial note:\s*The reference list dates "
+        r"this work 1983\.\]",
+        text,
+    )
+    assert re.search(
+        r"Pederson, 2002\s*\[\s*Editorial note:\s*The reference list spells the "
+        r"name Pedersen\.\]",
+        text,
+    )
 
 
 def test_shared_source_preview_and_cited_at(built, by_slug):
     page = to_html(built.pages["bibliography.md"])
     entry = re.search(r'<li id="kornilenko2020".*?</li>', page, re.S).group(0)
-    assert re.search(r'Cited at: .*syssoyeva-2023/#p\d+', entry)
+    assert re.search(r"Cited at: .*syssoyeva-2023/#p\d+", entry)
     sys = to_html(by_slug["syssoyeva-2023"].markdown)
-    assert re.search(r'href="../../bibliography/#kornilenko2020" title="[^"]*Also in the '
-                     r'reference list of Beloglazov \(2023\)', sys)
+    assert re.search(
+        r'href="../../bibliography/#kornilenko2020" title="[^"]*Also in the '
+        r"reference list of Beloglazov \(2023\)",
+        sys,
+    )
 
 
 def test_report_counts(built):

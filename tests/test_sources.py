@@ -9,11 +9,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from csto_reader import sources
 from csto_reader.diagnostics import Reporter
 from csto_reader.model import ArticleMeta, SourceText
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 ROOT = Path(__file__).resolve().parent.parent
 BAD_INPUTS = Path(__file__).resolve().parent / "bad-inputs"

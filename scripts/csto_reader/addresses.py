@@ -46,8 +46,10 @@ def read_manifest(root: Path) -> list[tuple[int, Address]]:
 
 
 def write_manifest(root: Path, addresses: list[Address]) -> None:
-    lines = ["# Every public address of the reader: address, kind, label (tab-separated).",
-             "# Checked by every build; update with `python -m csto_reader addresses --update`."]
+    lines = [
+        "# Every public address of the reader: address, kind, label (tab-separated).",
+        "# Checked by every build; update with `python -m csto_reader addresses --update`.",
+    ]
     lines += [f"{a.url}\t{a.kind}\t{a.label}" for a in addresses]
     (root / MANIFEST).write_text("\n".join(lines) + "\n", encoding="utf-8")
 
@@ -63,10 +65,14 @@ def read_aliases(root: Path, reporter: Reporter) -> dict[str, str]:
         line = getattr(getattr(e, "problem_mark", None), "line", 0) + 1
         reporter.error(Span(str(ALIASES), line), f"malformed YAML: {e}", "aliases-yaml")
         return {}
-    if not isinstance(data, dict) or not all(isinstance(k, str) and isinstance(v, str)
-                                             for k, v in data.items()):
-        reporter.error(Span(str(ALIASES), 1), "expected a mapping of old address to new address",
-                       "aliases-type")
+    if not isinstance(data, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in data.items()
+    ):
+        reporter.error(
+            Span(str(ALIASES), 1),
+            "expected a mapping of old address to new address",
+            "aliases-type",
+        )
         return {}
     return data
 
@@ -86,21 +92,28 @@ def check(root: Path, current: list[Address], reporter: Reporter) -> dict[str, s
         target = aliases.get(old.url)
         if target:
             if target not in now:
-                reporter.error(Span(str(ALIASES), 1),
-                               f"alias of {old.url} points to {target}, which does not exist",
-                               "alias-dangling")
+                reporter.error(
+                    Span(str(ALIASES), 1),
+                    f"alias of {old.url} points to {target}, which does not exist",
+                    "alias-dangling",
+                )
             continue
         new = by_label.get((old.url.split("#")[0], old.label)) if old.kind == "paragraph" else None
         if new:
             moved.append(f"{old.url} -> {new}")
-        reporter.error(Span(str(MANIFEST), line),
-                       f"address {old.url} ({old.kind} '{old.label}') disappeared"
-                       + (f"; its text is now at {new}" if new else "")
-                       + f"; declare it in {ALIASES} or update the manifest after review",
-                       "address-removed")
+        reporter.error(
+            Span(str(MANIFEST), line),
+            f"address {old.url} ({old.kind} '{old.label}') disappeared"
+            + (f"; its text is now at {new}" if new else "")
+            + f"; declare it in {ALIASES} or update the manifest after review",
+            "address-removed",
+        )
     if moved:
-        reporter.note(Span(str(MANIFEST), 1), "paragraphs renumbered: " + "; ".join(moved),
-                      "address-renumbered")
+        reporter.note(
+            Span(str(MANIFEST), 1),
+            "paragraphs renumbered: " + "; ".join(moved),
+            "address-renumbered",
+        )
     return {k: v for k, v in aliases.items() if v in now}
 
 
@@ -116,10 +129,14 @@ def format_addresses(addresses: list[Address], fmt: str, base_url: str = "") -> 
     if fmt == "html":
         rows = "\n".join(
             f'<li><a href="{html.escape(base_url + a.url)}">{html.escape(a.label)}</a> '
-            f"<small>({a.kind})</small></li>" for a in addresses)
+            f"<small>({a.kind})</small></li>"
+            for a in addresses
+        )
         return f"<ul>\n{rows}\n</ul>\n"
-    return "".join(f"- [{a.label.replace('[', '(').replace(']', ')')}]({base_url}{a.url}) "
-                   f"({a.kind})\n" for a in addresses)
+    return "".join(
+        f"- [{a.label.replace('[', '(').replace(']', ')')}]({base_url}{a.url}) ({a.kind})\n"
+        for a in addresses
+    )
 
 
 def apply_aliases(pages: dict[str, str], aliases: dict[str, str]) -> dict[str, bytes]:
@@ -137,20 +154,23 @@ def apply_aliases(pages: dict[str, str], aliases: dict[str, str]) -> dict[str, b
                 if target in pages[md]:
                     pages[md] = pages[md].replace(target, span + target, 1)
                 else:  # a heading: put the old id just before it
-                    pages[md] = pages[md].replace(f"{{ #{new_anchor} }}\n",
-                                                  f"{{ #{new_anchor} }}\n\n{span}\n", 1)
+                    pages[md] = pages[md].replace(
+                        f"{{ #{new_anchor} }}\n", f"{{ #{new_anchor} }}\n\n{span}\n", 1
+                    )
         elif not old_anchor:
             depth = old_page.strip("/").count("/") + 1
             href = "../" * depth + new
-            body = (f'<!doctype html><meta charset="utf-8"><title>Moved</title>'
-                    f'<meta http-equiv="refresh" content="0; url={html.escape(href)}">'
-                    f'<link rel="canonical" href="{html.escape(href)}">'
-                    f'<p>This page moved to <a href="{html.escape(href)}">{html.escape(new)}</a>.</p>')
+            body = (
+                f'<!doctype html><meta charset="utf-8"><title>Moved</title>'
+                f'<meta http-equiv="refresh" content="0; url={html.escape(href)}">'
+                f'<link rel="canonical" href="{html.escape(href)}">'
+                f'<p>This page moved to <a href="{html.escape(href)}">{html.escape(new)}</a>.</p>'
+            )
             redirects[old_page.rstrip("/") + "/index.html"] = body.encode()
     return redirects
 
 
 def _page_source(page: str) -> str:
-    """"articles/zhang-2023/" -> "articles/zhang-2023.md"; "" -> "index.md"."""
+    """ "articles/zhang-2023/" -> "articles/zhang-2023.md"; "" -> "index.md"."""
     page = page.strip("/")
     return f"{page}.md" if page else "index.md"

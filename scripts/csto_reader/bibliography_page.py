@@ -27,7 +27,7 @@ def _article_link(slug: str, anchor: str | None, titles: Mapping[str, str], pref
 
 
 def short_title(slug: str, titles: Mapping[str, str]) -> str:
-    """"Zhang (2023)" from a slug such as "zhang-2023"."""
+    """ "Zhang (2023)" from a slug such as "zhang-2023"."""
     name, _, year = slug.rpartition("-")
     if year.isdigit() and name:
         return f"{name.replace('-', ' ').title()} ({year})"
@@ -55,16 +55,20 @@ def render_bibliography(
         '<a href="../downloads/reader.bib">reader.bib</a>.\n',
         '<div class="bib-filter" markdown="0"><label for="bib-article">Show the works of'
         '</label> <select id="bib-article"><option value="">all articles</option>'
-        + "".join(f'<option value="{html.escape(s)}">{html.escape(short_title(s, titles))}'
-                  "</option>" for s in titles)
+        + "".join(
+            f'<option value="{html.escape(s)}">{html.escape(short_title(s, titles))}</option>'
+            for s in titles
+        )
         + '</select> <span id="bib-count" role="status"></span></div>\n',
         '<ol class="bibliography" markdown="0">',
     ]
     for key, entry_html in ordered:
         m = by_key[key]
         slugs = " ".join(m.slugs)
-        parts = [f'<li id="{html.escape(key)}" class="bib-entry" data-articles="{slugs}">',
-                 f'<div class="bib-text">{raw_html_safe(entry_html)}</div>']
+        parts = [
+            f'<li id="{html.escape(key)}" class="bib-entry" data-articles="{slugs}">',
+            f'<div class="bib-text">{raw_html_safe(entry_html)}</div>',
+        ]
         listed = ", ".join(_article_link(p.slug, None, titles, "../") for p in m.provenance)
         shared = " (shared source)" if len(m.slugs) > 1 else ""
         parts.append(f'<p class="bib-listed">Listed in: {listed}{shared}</p>')
@@ -73,14 +77,17 @@ def render_bibliography(
             links = ", ".join(_article_link(s, a, titles, "../") for s, a, _ in cites)
             parts.append(f'<p class="bib-cited">Cited at: {links}</p>')
         else:
-            parts.append('<p class="bib-cited bib-uncited">Not cited in the text of the '
-                         "articles that list it.</p>")
+            parts.append(
+                '<p class="bib-cited bib-uncited">Not cited in the text of the '
+                "articles that list it.</p>"
+            )
         for p in m.provenance:
             parts.append(
                 f'<details class="bib-original"><summary>As printed in '
                 f"{html.escape(short_title(p.slug, titles))}</summary>"
                 f"<p>{inline_html(p.text)}</p>"
-                f'<p class="bib-source">{html.escape(p.source)}</p></details>')
+                f'<p class="bib-source">{html.escape(p.source)}</p></details>'
+            )
         parts.append("</li>")
         out.append("".join(parts))
     out.append("</ol>\n")
@@ -129,6 +136,7 @@ def render_article_references(
             f'<p class="ref-links"><a href="../../bibliography/#{html.escape(merged_key)}">'
             f"In the reader's bibliography</a></p>"
             f'<details class="bib-original"><summary>As printed in the article</summary>'
-            f"<p>{inline_html(r.text)}</p></details></li>")
+            f"<p>{inline_html(r.text)}</p></details></li>"
+        )
     out.append(f"</{tag}>\n")
     return "\n".join(out)

@@ -35,8 +35,14 @@ def meta_reference(meta: ArticleMeta) -> Reference:
     entry_type = "article" if meta.venue else "misc"
     family = ascii_fold(meta.authors[0].name.split()[-1]).lower() if meta.authors else "anon"
     key = f"{family}{meta.year or ''}"
-    return Reference(entry_type, {k: v for k, v in fields.items() if v}, meta.title,
-                     Span(f"sources/{meta.slug}/meta.yml", 1), None, key)
+    return Reference(
+        entry_type,
+        {k: v for k, v in fields.items() if v},
+        meta.title,
+        Span(f"sources/{meta.slug}/meta.yml", 1),
+        None,
+        key,
+    )
 
 
 def render_cite_this(meta: ArticleMeta) -> str:

@@ -38,7 +38,9 @@ WEB_CHROME = {
 ISSN = re.compile(r"\bISSN:?\s*\d{4}-\d{3}[\dXx]\b")
 PAGE_NUMBER = re.compile(r"^\s*\d{1,4}\s*$")
 RULE = re.compile(r"^\s*(-{3,}|\*{3,}|_{3,})\s*$")
-ICON = re.compile(r"\[[\u2190-\u21ff\u2200-\u23ff\u25a0-\u27bf\u2b00-\u2bff]\]")  # e.g. "[⊠]" mail icons
+ICON = re.compile(
+    r"\[[\u2190-\u21ff\u2200-\u23ff\u25a0-\u27bf\u2b00-\u2bff]\]"
+)  # e.g. "[⊠]" mail icons
 
 # Undo escapes that Markdown exporters add: "\\_" and "\_" mean "_", "\$" means "$".
 ESCAPE = re.compile(r"\\{1,2}([_$*#\[\]()<>!.\-+`{}|])")
@@ -155,7 +157,9 @@ def clean(source: SourceText) -> Cleaned:
         icon = ICON.search(text)
         if icon:
             removals.append(
-                Removal(Span(source.path, number), icon.group(0), "icon", "icon glyph of a web link")
+                Removal(
+                    Span(source.path, number), icon.group(0), "icon", "icon glyph of a web link"
+                )
             )
             text = ICON.sub("", text)
         lines.append(Line(number, unescape(text.rstrip())))

@@ -1,13 +1,13 @@
 """The one command-line entry point: ``python -m csto_reader <command>``.
 
-    build [--out DIR]   run the pipeline; print diagnostics; optionally write the pages
-    golden              regenerate tests/golden/ (generated Markdown + diagnostics)
-    bib                 regenerate bib/*.bib from the articles' reference lists
-    addresses [--format md|html|csv] [--update]
-                        print every stable address, or rewrite sources/addresses.tsv
-    pdf --site DIR [--paper a4|letter]
-                        typeset DIR/downloads/reader.pdf and one PDF per article
-    offline --site DIR  write DIR/downloads/reader-offline.zip (the site for file://)
+build [--out DIR]   run the pipeline; print diagnostics; optionally write the pages
+golden              regenerate tests/golden/ (generated Markdown + diagnostics)
+bib                 regenerate bib/*.bib from the articles' reference lists
+addresses [--format md|html|csv] [--update]
+                    print every stable address, or rewrite sources/addresses.tsv
+pdf --site DIR [--paper a4|letter]
+                    typeset DIR/downloads/reader.pdf and one PDF per article
+offline --site DIR  write DIR/downloads/reader-offline.zip (the site for file://)
 """
 
 from __future__ import annotations
@@ -70,11 +70,13 @@ def cmd_golden(args: argparse.Namespace) -> int:
         slug = b.article.meta.slug
         (golden / f"{slug}.md").write_text(b.markdown, encoding="utf-8")
         diags = [d.format() for d in out.diagnostics if d.span.file == b.article.source_path]
-        (golden / f"{slug}.diagnostics.txt").write_text("".join(f"{d}\n" for d in diags),
-                                                        encoding="utf-8")
+        (golden / f"{slug}.diagnostics.txt").write_text(
+            "".join(f"{d}\n" for d in diags), encoding="utf-8"
+        )
         index = anchor_index(b.article.blocks, b.heading_ids)
         (golden / f"{slug}.anchors.tsv").write_text(
-            "".join(f"{a}\t{line}\t{words}\n" for a, words, line in index), encoding="utf-8")
+            "".join(f"{a}\t{line}\t{words}\n" for a, words, line in index), encoding="utf-8"
+        )
         print(f"wrote tests/golden/{slug}.md and .anchors.tsv", file=sys.stderr)
     return 0
 
@@ -133,9 +135,14 @@ def cmd_offline(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="csto-reader", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--root", type=Path, default=ROOT, help="project root (default: the current folder)")
+    parser = argparse.ArgumentParser(
+        prog="csto-reader",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--root", type=Path, default=ROOT, help="project root (default: the current folder)"
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="run the pipeline")
     b.add_argument("--out", help="write generated pages under this directory")

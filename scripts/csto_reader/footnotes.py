@@ -84,15 +84,22 @@ class _Scanner:
     def scan(self, text: str, span: Span) -> str:
         text = SUP_NUMBER.sub(lambda m: self._add(int(m.group(1)), False, span, m.group(0)), text)
         text = UNICODE_MARK.sub(
-            lambda m: self._add(int("".join(str(UNICODE_SUP.index(c)) for c in m.group(1))),
-                                False, span, m.group(0)), text)
+            lambda m: self._add(
+                int("".join(str(UNICODE_SUP.index(c)) for c in m.group(1))), False, span, m.group(0)
+            ),
+            text,
+        )
         if self.asterisks:
             text = ASTERISK_MARK.sub(
-                lambda m: self._add(int(m.group(1)) if m.group(1) else None, True, span,
-                                    m.group(0)), text)
+                lambda m: self._add(
+                    int(m.group(1)) if m.group(1) else None, True, span, m.group(0)
+                ),
+                text,
+            )
         if self.brackets:
-            text = BRACKET_MARK.sub(lambda m: self._add(int(m.group(1)), False, span,
-                                                        m.group(0)), text)
+            text = BRACKET_MARK.sub(
+                lambda m: self._add(int(m.group(1)), False, span, m.group(0)), text
+            )
         if self.bare_mode:
             text = self._scan_bare(text, span)
         return _superscript(text)
@@ -101,11 +108,13 @@ class _Scanner:
         pos = 0
         out = []
         while self.next_bare <= self.max_number:
-            pat = re.compile(rf"(?<=[A-Za-z)\].,;:”\"’»])(?<!\d){self.next_bare}(?![\d.,]\d)(?=[\s,;:]|$)")
+            pat = re.compile(
+                rf"(?<=[A-Za-z)\].,;:”\"’»])(?<!\d){self.next_bare}(?![\d.,]\d)(?=[\s,;:]|$)"
+            )
             m = pat.search(text, pos)
             if not m:
                 break
-            out.append(text[pos:m.start()])
+            out.append(text[pos : m.start()])
             out.append(self._add(self.next_bare, False, span, m.group(0)))
             pos = m.end()
             self.next_bare += 1
@@ -113,41 +122,49 @@ class _Scanner:
         return "".join(out)
 
 
-def pair_footnotes(blocks: tuple, byline: tuple[str, ...], bodies: tuple[FootnoteBody, ...],
-                   path: str, accept: tuple[str, ...], reporter: Reporter) -> Paired:
+def pair_footnotes(
+    blocks: tuple,
+    byline: tuple[str, ...],
+    bodies: tuple[FootnoteBody, ...],
+    path: str,
+    accept: tuple[str, ...],
+    reporter: Reporter,
+) -> Paired:
     """Replace markers in ``blocks`` and ``byline`` with footnote tokens; pair bodies."""
     scanner = _Scanner(bodies)
     all_text = " ".join(byline) + " ".join(_texts(blocks))
     # Bare digits are markers only when no other marker encoding is used in the text.
     scanner.bare_mode = bool(bodies) and not (
-        SUP_NUMBER.search(all_text) or UNICODE_MARK.search(all_text)
-        or scanner.brackets or (scanner.asterisks and ASTERISK_MARK.search(all_text)))
+        SUP_NUMBER.search(all_text)
+        or UNICODE_MARK.search(all_text)
+        or scanner.brackets
+        or (scanner.asterisks and ASTERISK_MARK.search(all_text))
+    )
 
     new_byline = tuple(scanner.scan(b, Span(path, 1)) for b in byline)
     new_blocks = tuple(_map_block(b, scanner) for b in blocks)
     markers = scanner.markers
 
-    by_number: dict[int, list[FootnoteBody]] = {}
-    for b in bodies:
+    by_number: dict[int, list[int]] = {}  # note number -> indexes of its bodies
+    for bi, b in enumerate(bodies):
         if b.number is not None:
-            by_number.setdefault(b.number, []).append(b)
-    paired: dict[int, FootnoteBody] = {}  # body index -> paired, by id
-    body_key: dict[int, str] = {}
-    for i, m in enumerate(markers):
+            by_number.setdefault(b.number, []).append(bi)
+    body_key: dict[int, str] = {}  # body index -> the key of the marker it pairs with
+    for m in markers:
         if m.number is not None and by_number.get(m.number):
-            body = by_number[m.number].pop(0)
-            bi = bodies.index(body)
             m.key = str(m.number)
-            body_key[bi] = m.key
-            paired[bi] = body
+            body_key[by_number[m.number].pop(0)] = m.key
     # bodies whose number was lost: the one free marker between the neighbours' numbers
     for bi, body in enumerate(bodies):
         if body.number is not None or bi in body_key:
             continue
         before = max((b.number for b in bodies[:bi] if b.number is not None), default=0)
-        after = min((b.number for b in bodies[bi + 1:] if b.number is not None), default=10**6)
-        free = [m for m in markers if m.key is None and m.number is not None
-                and before < m.number < after]
+        after = min((b.number for b in bodies[bi + 1 :] if b.number is not None), default=10**6)
+        free = [
+            m
+            for m in markers
+            if m.key is None and m.number is not None and before < m.number < after
+        ]
         if body.asterisk and len(free) > 1:
             free = [m for m in free if m.asterisk]
         if len(free) == 1:
@@ -155,10 +172,11 @@ def pair_footnotes(blocks: tuple, byline: tuple[str, ...], bodies: tuple[Footnot
             body_key[bi] = free[0].key
     # asterisk-only markers and asterisk bodies left over pair in order
     free_stars = [m for m in markers if m.key is None and m.number is None and m.asterisk]
-    star_bodies = [bi for bi, b in enumerate(bodies) if bi not in body_key and b.asterisk
-                   and b.number is None]
+    star_bodies = [
+        bi for bi, b in enumerate(bodies) if bi not in body_key and b.asterisk and b.number is None
+    ]
     if free_stars and len(free_stars) == len(star_bodies):
-        for n, (m, bi) in enumerate(zip(free_stars, star_bodies), start=1):
+        for n, (m, bi) in enumerate(zip(free_stars, star_bodies, strict=True), start=1):
             m.key = "*" * n
             body_key[bi] = m.key
 
@@ -177,14 +195,18 @@ def pair_footnotes(blocks: tuple, byline: tuple[str, ...], bodies: tuple[Footnot
     for m in markers:
         if m.key is None:
             label = str(m.number) if m.number is not None else "*"
-            reporter.error(m.span, f"footnote marker {label} has no footnote body",
-                           "footnote-missing-body")
+            reporter.error(
+                m.span, f"footnote marker {label} has no footnote body", "footnote-missing-body"
+            )
 
     def resolve(text: str) -> str:
         return re.sub(
             rf"{_TMP}(\d+){_TMP}",
-            lambda mm: fn_token(markers[int(mm.group(1))].key)
-            if markers[int(mm.group(1))].key else markers[int(mm.group(1))].original,
+            lambda mm: (
+                fn_token(markers[int(mm.group(1))].key)
+                if markers[int(mm.group(1))].key
+                else markers[int(mm.group(1))].original
+            ),
             text,
         )
 
@@ -216,8 +238,12 @@ def _map_block(block, scanner: _Scanner | None, fn=None):
     if isinstance(block, (Paragraph, Quote)):
         return replace(block, text=f(block.text, block.span))
     if isinstance(block, ListBlock):
-        return replace(block, items=tuple(
-            replace(i, text=f(i.text, i.span), quote=f(i.quote, i.span)) for i in block.items))
+        return replace(
+            block,
+            items=tuple(
+                replace(i, text=f(i.text, i.span), quote=f(i.quote, i.span)) for i in block.items
+            ),
+        )
     if isinstance(block, Table) and block.note:
         return replace(block, note=f(block.note, block.span))
     return block
@@ -227,12 +253,15 @@ def split_tokens(text: str) -> list[tuple[str, str]]:
     """Split text into ("text", s), ("fn", key), ("sup", s) and ("cite", payload MID text)
     pieces for rendering."""
     parts: list[tuple[str, str]] = []
-    pattern = re.compile(rf"{FN_OPEN}(.*?){FN_CLOSE}|{SUP_OPEN}(.*?){SUP_CLOSE}"
-                         rf"|{CITE_OPEN}(.*?){CITE_MID}(.*?){CITE_CLOSE}", re.S)
+    pattern = re.compile(
+        rf"{FN_OPEN}(.*?){FN_CLOSE}|{SUP_OPEN}(.*?){SUP_CLOSE}"
+        rf"|{CITE_OPEN}(.*?){CITE_MID}(.*?){CITE_CLOSE}",
+        re.S,
+    )
     pos = 0
     for m in pattern.finditer(text):
         if m.start() > pos:
-            parts.append(("text", text[pos:m.start()]))
+            parts.append(("text", text[pos : m.start()]))
         if m.group(1) is not None:
             parts.append(("fn", m.group(1)))
         elif m.group(2) is not None:

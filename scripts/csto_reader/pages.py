@@ -31,7 +31,7 @@ def render_home(articles: list[Article], word_counts: dict[str, int]) -> str:
         # Raw HTML, not Markdown links: the downloads are written after the MkDocs build
         # (`make site`), so strict link validation would find no such documentation file.
         '<p class="downloads">For offline reading: <a href="downloads/reader.pdf">the whole '
-        'reader as PDF</a>, one PDF per article (on each article page), and <a '
+        "reader as PDF</a>, one PDF per article (on each article page), and <a "
         'href="downloads/reader-offline.zip">an offline copy of the site</a> that opens from '
         "disk.</p>\n",
         '<div class="article-cards" markdown="0">',
@@ -43,7 +43,8 @@ def render_home(articles: list[Article], word_counts: dict[str, int]) -> str:
         year = f", {m.year}" if m.year else ""
         minutes = reading_minutes(word_counts.get(m.slug, 0))
         abstract = m.abstract or next(
-            (b.text for b in a.blocks if hasattr(b, "text") and hasattr(b, "anchor")), "")
+            (b.text for b in a.blocks if hasattr(b, "text") and hasattr(b, "anchor")), ""
+        )
         first = " ".join(abstract.split()[:40]) + ("…" if len(abstract.split()) > 40 else "")
         out.append(
             f'<article class="article-card"><h2><a href="articles/{m.slug}/">'
@@ -85,8 +86,9 @@ def render_editorial(articles: list[Article], diagnostics: list[Diagnostic]) -> 
         out.append(f"### Removed text ({len(a.removals)} pieces)\n")
         out.append("| Line | Rule | Text removed |\n| ---: | --- | --- |")
         for r in sorted(a.removals, key=lambda r: r.span.line):
-            lines = f"{r.span.line}" + (f"–{r.span.end_line}" if r.span.end_line and
-                                        r.span.end_line != r.span.line else "")
+            lines = f"{r.span.line}" + (
+                f"–{r.span.end_line}" if r.span.end_line and r.span.end_line != r.span.line else ""
+            )
             text = escape_text(r.text).replace("|", "\\|").replace("\n", " ")
             out.append(f"| {lines} | {r.rule} | {text} |")
         out.append("")

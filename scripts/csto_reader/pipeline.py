@@ -26,8 +26,8 @@ from .model import Article, ListBlock, Paragraph, Quote, SourceText, Span, Table
 from .pages import render_editorial, render_home
 from .render import TermMarker, render_article
 from .segment import segment
-from .teaching import load_course, render_teaching
 from .sources import discover
+from .teaching import load_course, render_teaching
 
 
 @dataclass
@@ -58,8 +58,9 @@ def prepare_article(source: SourceText, reporter: Reporter) -> ArticleBuild:
     once the bibliography and glossary of the whole reader are known)."""
     cleaned = clean(source)
     seg = segment(cleaned, source.meta, reporter)
-    paired = pair_footnotes(seg.blocks, seg.byline, seg.bodies, source.path,
-                            source.meta.accept, reporter)
+    paired = pair_footnotes(
+        seg.blocks, seg.byline, seg.bodies, source.path, source.meta.accept, reporter
+    )
     blocks, heading_ids = number_blocks(paired.blocks)
     article = Article(
         meta=source.meta,
@@ -103,8 +104,9 @@ def report(builds: list[ArticleBuild]) -> dict:
         a = b.article
         markers = len(re.findall(r'class="footnote-ref"', b.markdown))
         out[a.meta.slug] = {
-            "paragraphs": sum(1 for _ in re.finditer(r'\{: #p\d+ \.para \}|class="para table-block"',
-                                                     b.markdown)),
+            "paragraphs": sum(
+                1 for _ in re.finditer(r'\{: #p\d+ \.para \}|class="para table-block"', b.markdown)
+            ),
             "headings": sum(isinstance(x, Heading) for x in a.blocks),
             "footnote_markers": markers,
             "footnote_bodies": len(a.footnotes),
@@ -136,21 +138,34 @@ def build(root: Path) -> BuildOutput:
         slug = b.article.meta.slug
         refs_md = None
         if bib and slug in bib.per_article:
-            refs_md = render_article_references(bib.per_article[slug], bib.key_index,
-                                                bib.formatted, slug)
-        b.markdown = render_article(b.linked or b.article, b.byline, b.heading_ids, refs_md,
-                                    TermMarker(terms), see.get(slug, {}))
+            refs_md = render_article_references(
+                bib.per_article[slug], bib.key_index, bib.formatted, slug
+            )
+        b.markdown = render_article(
+            b.linked or b.article,
+            b.byline,
+            b.heading_ids,
+            refs_md,
+            TermMarker(terms),
+            see.get(slug, {}),
+        )
         out.pages[f"articles/{slug}.md"] = b.markdown
     course = load_course(root, reporter)
     if course is not None:
-        info = {b.article.meta.slug: (b.article.meta.title, b.words,
-                                      {a for a, _, _ in anchor_index(b.article.blocks,
-                                                                     b.heading_ids)})
-                for b in out.articles}
+        info = {
+            b.article.meta.slug: (
+                b.article.meta.title,
+                b.words,
+                {a for a, _, _ in anchor_index(b.article.blocks, b.heading_ids)},
+            )
+            for b in out.articles
+        }
         out.pages["teaching.md"] = render_teaching(
-            course, info, {t.id: t.name for t in out.glossary_terms}, reporter)
-    out.pages["index.md"] = render_home(articles, {b.article.meta.slug: b.words
-                                                   for b in out.articles})
+            course, info, {t.id: t.name for t in out.glossary_terms}, reporter
+        )
+    out.pages["index.md"] = render_home(
+        articles, {b.article.meta.slug: b.words for b in out.articles}
+    )
     out.pages["editorial.md"] = render_editorial(articles, reporter.diagnostics)
     summary = report(out.articles)
     if out.bibliography:
@@ -180,8 +195,9 @@ class BibliographyBuild:
     formatted: dict[str, str]
 
 
-def build_bibliography(root: Path, out: BuildOutput, titles: dict[str, str],
-                       reporter: Reporter) -> BibliographyBuild | None:
+def build_bibliography(
+    root: Path, out: BuildOutput, titles: dict[str, str], reporter: Reporter
+) -> BibliographyBuild | None:
     """Reference lists -> entries -> one merged bibliography; its page and downloads.
 
     The committed ``bib/*.bib`` files are read to catch hand edits that broke them, and
@@ -197,8 +213,12 @@ def build_bibliography(root: Path, out: BuildOutput, titles: dict[str, str],
             read_bib(path, reporter, rel)
             fresh = bibset.files.get(rel)
             if fresh is not None and path.read_text(encoding="utf-8") != fresh:
-                reporter.warning(Span(rel, 1), f"{rel} differs from what the reference lists "
-                                 "give now; run `make bib` and review the diff", "bib-stale")
+                reporter.warning(
+                    Span(rel, 1),
+                    f"{rel} differs from what the reference lists "
+                    "give now; run `make bib` and review the diff",
+                    "bib-stale",
+                )
     cache_path = root / "build" / "cache" / "apa.json"
     try:
         cache = json.loads(cache_path.read_text(encoding="utf-8"))
@@ -215,12 +235,14 @@ def build_bibliography(root: Path, out: BuildOutput, titles: dict[str, str],
     formatted = dict(ordered)
     out.pages["bibliography.md"] = render_bibliography(bibset.merged, ordered, titles)
     out.files["downloads/reader.bib"] = bibset.files["bib/reader.bib"].encode()
-    return BibliographyBuild(bibset.per_article, bibset.merged,
-                             merged_key_index(bibset.merged), formatted)
+    return BibliographyBuild(
+        bibset.per_article, bibset.merged, merged_key_index(bibset.merged), formatted
+    )
 
 
-def link_citations(root: Path, out: BuildOutput, bib: BibliographyBuild,
-                   titles: dict[str, str], reporter: Reporter) -> None:
+def link_citations(
+    root: Path, out: BuildOutput, bib: BibliographyBuild, titles: dict[str, str], reporter: Reporter
+) -> None:
     """Find the citations in every article, resolve them against its reference list,
     and put link tokens into the text; fill the bibliography's "cited at" lists."""
     merged = {m.key: m for m in bib.merged}
@@ -253,7 +275,8 @@ def link_citations(root: Path, out: BuildOutput, bib: BibliographyBuild,
         b.linked = apply_links(b.article, cited, token)
     cite_documents_by_address(out, bib, cited_at)
     out.pages["bibliography.md"] = render_bibliography(
-        bib.merged, [(k, v) for k, v in bib.formatted.items()], titles, cited_at)
+        bib.merged, [(k, v) for k, v in bib.formatted.items()], titles, cited_at
+    )
 
 
 def _address_key(url: str) -> str:
@@ -265,8 +288,9 @@ def _address_key(url: str) -> str:
     return re.sub(r"[#?].*$", "", url).rstrip("/_")
 
 
-def cite_documents_by_address(out: BuildOutput, bib: BibliographyBuild,
-                              cited_at: dict[str, list[tuple[str, str, str | None]]]) -> None:
+def cite_documents_by_address(
+    out: BuildOutput, bib: BibliographyBuild, cited_at: dict[str, list[tuple[str, str, str | None]]]
+) -> None:
     """Footnotes that cite a document by its address (the CSTO Charter, the Treaty) are
     counted as citations of the bibliography entry with that address, so the entry lists
     every article that cites it, in its reference list or in a note."""
@@ -313,8 +337,13 @@ def line_anchors(builds: list[ArticleBuild]) -> dict[tuple[str, int], str]:
     return out
 
 
-def build_glossary(root: Path, out: BuildOutput, titles: dict[str, str],
-                   bib: BibliographyBuild | None, reporter: Reporter) -> list:
+def build_glossary(
+    root: Path,
+    out: BuildOutput,
+    titles: dict[str, str],
+    bib: BibliographyBuild | None,
+    reporter: Reporter,
+) -> list:
     """Load the glossary, check it against the texts, find where the articles use each
     term, and write /glossary/.  Returns the terms for marking the article pages."""
     path = root / "glossary" / "terms.yml"
@@ -337,14 +366,16 @@ def build_glossary(root: Path, out: BuildOutput, titles: dict[str, str],
     check_against_sources(terms, texts, reporter, bib_keys=bib_keys)
     occurrences = find_occurrences(terms, paragraph_texts(out.articles))
     report_unused(terms, occurrences, reporter)
-    out.pages["glossary.md"] = render_glossary_page(terms, occurrences, titles,
-                                                    line_anchors(out.articles))
+    out.pages["glossary.md"] = render_glossary_page(
+        terms, occurrences, titles, line_anchors(out.articles)
+    )
     out.glossary_terms = terms
     return terms
 
 
-def build_timeline(root: Path, out: BuildOutput, titles: dict[str, str],
-                   reporter: Reporter) -> dict[str, dict[str, str]]:
+def build_timeline(
+    root: Path, out: BuildOutput, titles: dict[str, str], reporter: Reporter
+) -> dict[str, dict[str, str]]:
     """/timeline/ from timeline/events.yml, and the "see also" notes from
     timeline/related.yml: slug -> anchor -> Markdown to put under that paragraph."""
     if not (root / "timeline").is_dir():
@@ -364,9 +395,9 @@ def build_timeline(root: Path, out: BuildOutput, titles: dict[str, str],
     related = load_related(root, reporter)
     known: dict[str, set[str]] = {}
     for b in out.articles:
-        known[b.article.meta.slug] = (
-            {a for a, _, _ in anchor_index(b.article.blocks, b.heading_ids)}
-            | {f"fn:{f.key}" for f in b.article.footnotes if f.placed})
+        known[b.article.meta.slug] = {
+            a for a, _, _ in anchor_index(b.article.blocks, b.heading_ids)
+        } | {f"fn:{f.key}" for f in b.article.footnotes if f.placed}
     timeline_anchor_refs(events, related, line_to_anchor, reporter, known)
     out.pages["timeline.md"] = render_timeline(events, line_to_anchor, titles)
     out.timeline_events = events

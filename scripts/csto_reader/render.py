@@ -19,7 +19,6 @@ from .footnotes import split_tokens
 from .model import (
     CITE_MID,
     CITE_SEP,
-    fn_token,
     Article,
     Footnote,
     Heading,
@@ -27,6 +26,7 @@ from .model import (
     Paragraph,
     Quote,
     Table,
+    fn_token,
 )
 
 # Only what Python-Markdown reads as inline markup here: every line we write starts with
@@ -81,7 +81,7 @@ def inline_text(text: str) -> str:
     out: list[str] = []
     pos = 0
     for m in INLINE.finditer(text):
-        out.append(escape_text(text[pos:m.start()]))
+        out.append(escape_text(text[pos : m.start()]))
         if m.group("link"):
             out.append(_link(inline_text(m.group("label")), m.group("href")))
         elif m.group("auto"):
@@ -135,13 +135,17 @@ def render_cite(value: str) -> str:
     key, preview, note = (payload.split(CITE_SEP) + ["", ""])[:3]
     shown = inline_text(text)
     if key:
-        link = (f'<a class="cite" href="../../bibliography/#{html.escape(key)}" '
-                f'title="{html.escape(preview)}">{shown}</a>')
+        link = (
+            f'<a class="cite" href="../../bibliography/#{html.escape(key)}" '
+            f'title="{html.escape(preview)}">{shown}</a>'
+        )
     else:
         link = f'<span class="cite cite--unresolved">{shown}</span>'
     if note:
-        link += (f'<span class="ednote" role="note"> [<span class="ednote-label">Editorial '
-                 f"note:</span> {escape_text(note)}]</span>")
+        link += (
+            f'<span class="ednote" role="note"> [<span class="ednote-label">Editorial '
+            f"note:</span> {escape_text(note)}]</span>"
+        )
     return link
 
 
@@ -156,7 +160,9 @@ def inline_html(text: str) -> str:
 
 def pnum(anchor: str) -> str:
     n = anchor[1:]
-    return f'<a class="pnum" href="#{anchor}" title="Paragraph {n}: link to this paragraph">{n}</a> '
+    return (
+        f'<a class="pnum" href="#{anchor}" title="Paragraph {n}: link to this paragraph">{n}</a> '
+    )
 
 
 class TermMarker:
@@ -182,22 +188,24 @@ class TermMarker:
 NO_TERMS = TermMarker()
 
 
-def _para(text: str, anchor: str, indent: str = "", quote: bool = False,
-          mark: TermMarker = NO_TERMS) -> str:
+def _para(
+    text: str, anchor: str, indent: str = "", quote: bool = False, mark: TermMarker = NO_TERMS
+) -> str:
     lead = f"{indent}> " if quote else indent
     return f"{lead}{pnum(anchor)}{mark(inline(text))}\n{lead}{{: #{anchor} .para }}\n"
 
 
 def render_table(t: Table) -> str:
     rows = []
-    head = "".join(f"<th scope=\"col\">{inline_html(c)}</th>" for c in t.header)
+    head = "".join(f'<th scope="col">{inline_html(c)}</th>' for c in t.header)
     for r in t.rows:
         cells = []
         for c in r:
             items = [i for i in c.split("\n") if i.strip()]
             if len(items) > 1 or (items and "\n" in c):
-                cells.append("<td><ul>" + "".join(f"<li>{inline_html(i)}</li>" for i in items)
-                             + "</ul></td>")
+                cells.append(
+                    "<td><ul>" + "".join(f"<li>{inline_html(i)}</li>" for i in items) + "</ul></td>"
+                )
             else:
                 cells.append(f"<td>{inline_html(c)}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
@@ -205,7 +213,8 @@ def render_table(t: Table) -> str:
     note = f'<p class="table-note">{inline_html(t.note)}</p>' if t.note else ""
     return (
         f'<div class="para table-block" id="{t.anchor}" markdown="0">'
-        f'<a class="pnum" href="#{t.anchor}" title="Paragraph {t.anchor[1:]}: link">{t.anchor[1:]}</a>'
+        f'<a class="pnum" href="#{t.anchor}" title="Paragraph {t.anchor[1:]}: link">'
+        f"{t.anchor[1:]}</a>"
         f'<div class="table-scroll"><table>{caption}<thead><tr>{head}</tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table></div>{note}</div>\n"
     )
@@ -226,8 +235,10 @@ def render_header(article: Article, byline: tuple[str, ...]) -> str:
             if a.email:
                 bits.append(f'<a href="mailto:{html.escape(a.email)}">{html.escape(a.email)}</a>')
             if a.orcid:
-                bits.append(f'ORCID <a href="https://orcid.org/{html.escape(a.orcid)}">'
-                            f"{html.escape(a.orcid)}</a>")
+                bits.append(
+                    f'ORCID <a href="https://orcid.org/{html.escape(a.orcid)}">'
+                    f"{html.escape(a.orcid)}</a>"
+                )
             parts.append(f"<li>{html.escape(a.name)}: {', '.join(bits)}</li>")
         parts.append("</ul>")
     venue = []
@@ -245,9 +256,13 @@ def render_header(article: Article, byline: tuple[str, ...]) -> str:
         parts.append(f'<p class="venue">{", ".join(venue)}{src}</p>')
     if m.doi:
         d = html.escape(m.doi)
-        parts.append(f'<p class="doi">DOI: <a href="https://doi.org/{d}">https://doi.org/{d}</a></p>')
+        parts.append(
+            f'<p class="doi">DOI: <a href="https://doi.org/{d}">https://doi.org/{d}</a></p>'
+        )
     elif m.url:
-        parts.append(f'<p class="doi">URL: <a href="{html.escape(m.url)}">{html.escape(m.url)}</a></p>')
+        parts.append(
+            f'<p class="doi">URL: <a href="{html.escape(m.url)}">{html.escape(m.url)}</a></p>'
+        )
     if m.license:
         lic = html.escape(m.license)
         if m.license_url:
@@ -259,13 +274,17 @@ def render_header(article: Article, byline: tuple[str, ...]) -> str:
         kws = ", ".join(html.escape(k) for k in m.keywords)
         parts.append(f'<p class="keywords"><strong>Keywords:</strong> {kws}</p>')
     if m.abstract:
-        parts.append(f'<div class="abstract"><p><strong>Abstract.</strong> '
-                     f"{inline_html(m.abstract)}</p></div>")
+        parts.append(
+            f'<div class="abstract"><p><strong>Abstract.</strong> '
+            f"{inline_html(m.abstract)}</p></div>"
+        )
     parts.append(raw_html_safe(render_cite_this(m)))
-    parts.append(f'<p class="downloads"><a href="../../downloads/{m.slug}.pdf">PDF of this '
-                 f'article</a> · <a href="../../downloads/reader.pdf">PDF of the whole reader</a>'
-                 f' · <a href="../../editorial/#{m.slug}">What the cleaner removed from this '
-                 f"text</a></p>")
+    parts.append(
+        f'<p class="downloads"><a href="../../downloads/{m.slug}.pdf">PDF of this '
+        f'article</a> · <a href="../../downloads/reader.pdf">PDF of the whole reader</a>'
+        f' · <a href="../../editorial/#{m.slug}">What the cleaner removed from this '
+        f"text</a></p>"
+    )
     parts.append("</div>")
     return "\n".join(parts) + "\n"
 
@@ -282,24 +301,37 @@ def render_footnotes(notes: tuple[Footnote, ...]) -> str:
             f"{inline_html(f.text)} "
             f'<a class="footnote-backref" href="#fnref:{k}" title="Back to the text">↩</a></li>'
         )
-    return ('\n## Notes { #notes }\n\n<div class="footnote" markdown="0"><ol class="notes">'
-            + "".join(items) + "</ol></div>\n")
+    return (
+        '\n## Notes { #notes }\n\n<div class="footnote" markdown="0"><ol class="notes">'
+        + "".join(items)
+        + "</ol></div>\n"
+    )
 
 
 def editorial_note(text_html: str) -> str:
-    return (f'<aside class="editorial-note" markdown="0"><p class="editorial-label">'
-            f"Editorial note</p>{text_html}</aside>\n")
+    return (
+        f'<aside class="editorial-note" markdown="0"><p class="editorial-label">'
+        f"Editorial note</p>{text_html}</aside>\n"
+    )
 
 
-def render_article(article: Article, byline: tuple[str, ...], heading_ids: dict[int, str],
-                   references_md: str | None = None, mark: TermMarker = NO_TERMS,
-                   see_also: dict[str, str] | None = None) -> str:
+def render_article(
+    article: Article,
+    byline: tuple[str, ...],
+    heading_ids: dict[int, str],
+    references_md: str | None = None,
+    mark: TermMarker = NO_TERMS,
+    see_also: dict[str, str] | None = None,
+) -> str:
     """The whole Markdown page of one article."""
     m = article.meta
     see_also = see_also or {}
     desc = (m.abstract or "")[:160].replace("\n", " ").replace('"', "'")
-    out = [f'---\ntitle: "{m.title.replace(chr(34), chr(39))}"\ndescription: "{desc}"\n---\n',
-           f"# {inline_text(m.title)} {{ #title }}\n", render_header(article, byline)]
+    out = [
+        f'---\ntitle: "{m.title.replace(chr(34), chr(39))}"\ndescription: "{desc}"\n---\n',
+        f"# {inline_text(m.title)} {{ #title }}\n",
+        render_header(article, byline),
+    ]
     for note in m.editorial:
         out.append(editorial_note(f"<p>{inline_html(note)}</p>"))
     unplaced = sorted((f for f in article.footnotes if not f.placed), key=lambda f: f.span.line)
@@ -320,22 +352,30 @@ def render_article(article: Article, byline: tuple[str, ...], heading_ids: dict[
             lines = []
             for n, it in enumerate(b.items, start=1):
                 marker = f"{it.number or n}." if b.ordered else "-"
-                lines.append(f"{marker} {pnum(it.anchor)}{mark(inline(it.text))}\n"
-                             f"    {{: #{it.anchor} .para }}\n")
+                lines.append(
+                    f"{marker} {pnum(it.anchor)}{mark(inline(it.text))}\n"
+                    f"    {{: #{it.anchor} .para }}\n"
+                )
                 if it.quote:
-                    lines.append("\n" + _para(it.quote, it.quote_anchor, indent="    ",
-                                               quote=True, mark=mark))
+                    lines.append(
+                        "\n"
+                        + _para(it.quote, it.quote_anchor, indent="    ", quote=True, mark=mark)
+                    )
             out.append("\n".join(lines))
-            out.extend(see_also.get(a, "") for it in b.items
-                       for a in (it.anchor, it.quote_anchor) if a)
+            out.extend(
+                see_also.get(a, "") for it in b.items for a in (it.anchor, it.quote_anchor) if a
+            )
         # an unplaced note sits where its text stood in the source
         nxt = article.blocks[i + 1].span.line if i + 1 < len(article.blocks) else 10**9
         while unplaced and unplaced[0].span.line < nxt:
             f = unplaced.pop(0)
-            out.append(editorial_note(
-                f"<p>The original prints the following note ({html.escape(f.key)}) "
-                f"here, at source line {f.span.line}, but its text has no marker for it:</p>"
-                f"<blockquote><p>{inline_html(f.text)}</p></blockquote>"))
+            out.append(
+                editorial_note(
+                    f"<p>The original prints the following note ({html.escape(f.key)}) "
+                    f"here, at source line {f.span.line}, but its text has no marker for it:</p>"
+                    f"<blockquote><p>{inline_html(f.text)}</p></blockquote>"
+                )
+            )
     out.append(render_footnotes(article.footnotes))
     if article.references:
         title = article.references_title or "References"

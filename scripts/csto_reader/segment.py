@@ -34,31 +34,84 @@ from .model import (
 )
 
 # Section names that open the reference list, and labelled back matter.
-REFERENCE_LABELS = {"references", "reference", "bibliography", "literature", "works cited",
-                    "list of references", "sources and literature"}
+REFERENCE_LABELS = {
+    "references",
+    "reference",
+    "bibliography",
+    "literature",
+    "works cited",
+    "list of references",
+    "sources and literature",
+}
 NOTES_LABELS = {"notes", "endnotes", "note"}
 BRACKET_BODY = re.compile(r"^\[(\d{1,3})\]\s*(.*)$", re.S)
-BACK_LABELS = {"about the author", "about the authors", "contribution of the author",
-               "contribution of the authors", "author contributions", "article info",
-               "article information", "peer review info", "conflicts of interest",
-               "funding", "acknowledgements", "acknowledgments", "information about the author",
-               "information about the authors"}
+BACK_LABELS = {
+    "about the author",
+    "about the authors",
+    "contribution of the author",
+    "contribution of the authors",
+    "author contributions",
+    "article info",
+    "article information",
+    "peer review info",
+    "conflicts of interest",
+    "funding",
+    "acknowledgements",
+    "acknowledgments",
+    "information about the author",
+    "information about the authors",
+}
 # Top-level sections of the IMRaD plan; "results" and "discussion" hold subsections.
-IMRAD = {"introduction", "materials and methods", "methods", "methodology", "results",
-         "discussion", "results and discussion", "conclusion", "conclusions",
-         "literature review", "background", "theoretical framework"}
-FUNCTION_WORDS = {"a", "an", "the", "that", "as", "of", "and", "or", "to", "with", "in",
-                  "on", "by", "for", "from", "which", "who", "is", "are", "was", "were"}
+IMRAD = {
+    "introduction",
+    "materials and methods",
+    "methods",
+    "methodology",
+    "results",
+    "discussion",
+    "results and discussion",
+    "conclusion",
+    "conclusions",
+    "literature review",
+    "background",
+    "theoretical framework",
+}
+FUNCTION_WORDS = {
+    "a",
+    "an",
+    "the",
+    "that",
+    "as",
+    "of",
+    "and",
+    "or",
+    "to",
+    "with",
+    "in",
+    "on",
+    "by",
+    "for",
+    "from",
+    "which",
+    "who",
+    "is",
+    "are",
+    "was",
+    "were",
+}
 IMRAD_CONTAINERS = {"results", "discussion", "results and discussion"}
 
 MARKED_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*$")
 EMPHASIS_LINE = re.compile(r"^(\*{2,3})([^*]+)\1$")
 # "Abstract." / "**Key words:**" / a line "Abstract" alone; not "Abstract ideas of ..."
-LABEL = re.compile(r"^\W*(abstract|key\s*words|keywords|for citation)(?:\W*[:.]\W*|\W*$)(.*)$",
-                   re.I | re.S)
+LABEL = re.compile(
+    r"^\W*(abstract|key\s*words|keywords|for citation)(?:\W*[:.]\W*|\W*$)(.*)$", re.I | re.S
+)
 ORDERED_ITEM = re.compile(r"^(?:[-*•]\s+)?(\d{1,3})[.)]\s+(.*)$")
 BULLET_ITEM = re.compile(r"^[-*•]\s+(.*)$")
-REFERENCE_START = re.compile(r"^[^\W\d][^\s,.(]*,(?:\s+[A-Z][\w.-]*\.?)+[^()]{0,80}\(\d{4}[a-z]?[,)]")
+REFERENCE_START = re.compile(
+    r"^[^\W\d][^\s,.(]*,(?:\s+[A-Z][\w.-]*\.?)+[^()]{0,80}\(\d{4}[a-z]?[,)]"
+)
 TABLE_CAPTION = re.compile(r"^\W*(Table\s+\d+)\.?\W*$", re.I)
 URL = re.compile(r"(?:https?://|www\.)\S+")
 
@@ -170,7 +223,7 @@ NUMBERED_HEADING = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*)\.?\s+([A-Z][^.!?:;,]*)$
 
 
 def numbered_heading(text: str) -> tuple[str, int] | None:
-    """"2. Two Requests" or "2.1 The Treaty": a short numbered title with no closing
+    """ "2. Two Requests" or "2.1 The Treaty": a short numbered title with no closing
     punctuation.  Returns the text and its depth (1 for "2.", 2 for "2.1")."""
     m = NUMBERED_HEADING.match(text.strip())
     if not m or words(m.group(2)) > 10:
@@ -190,8 +243,11 @@ def heading_of(chunk: Chunk) -> tuple[str, str] | None:
     m = MARKED_HEADING.match(raw)
     if m:
         inner = m.group(2).strip()
-        style = "italic" if inner.startswith("***") or (
-            inner.startswith("*") and not inner.startswith("**")) else "roman"
+        style = (
+            "italic"
+            if inner.startswith("***") or (inner.startswith("*") and not inner.startswith("**"))
+            else "roman"
+        )
         return strip_emphasis(inner), style
     m = EMPHASIS_LINE.match(raw)
     if m and words(m.group(2)) <= 12 and not m.group(2).rstrip().endswith((".", ",", ";", ":")):
@@ -331,16 +387,28 @@ def segment(cleaned: Cleaned, meta: ArticleMeta, reporter: Reporter) -> Segmente
         label = LABEL.match(ch.text)
         if expect_abstract:
             abstract, expect_abstract = ch.text, False
-            removals.append(Removal(Span(path, ch.first, ch.last), ch.text, "header",
-                                    "the abstract, shown in the article header"))
+            removals.append(
+                Removal(
+                    Span(path, ch.first, ch.last),
+                    ch.text,
+                    "header",
+                    "the abstract, shown in the article header",
+                )
+            )
             ch.kind = "front"
             continue
         if label:
             name = label.group(1).lower().replace(" ", "")
             ch.kind = "front"
             if name in ("abstract", "keywords"):
-                removals.append(Removal(Span(path, ch.first, ch.last), ch.text, "header",
-                                        f"the {name}, shown in the article header"))
+                removals.append(
+                    Removal(
+                        Span(path, ch.first, ch.last),
+                        ch.text,
+                        "header",
+                        f"the {name}, shown in the article header",
+                    )
+                )
             if name == "abstract":
                 if label.group(2).strip():
                     abstract = label.group(2).strip()
@@ -355,8 +423,14 @@ def segment(cleaned: Cleaned, meta: ArticleMeta, reporter: Reporter) -> Segmente
         if field_name:
             ch.kind = "front"
             if field_name in ("title", "byline"):
-                removals.append(Removal(Span(path, ch.first, ch.last), ch.text, "header",
-                                        f"the {field_name}, shown in the article header"))
+                removals.append(
+                    Removal(
+                        Span(path, ch.first, ch.last),
+                        ch.text,
+                        "header",
+                        f"the {field_name}, shown in the article header",
+                    )
+                )
             if field_name == "title":
                 title_lines.extend(ln.number for ln in ch.lines)
             elif field_name == "byline":
@@ -366,8 +440,10 @@ def segment(cleaned: Cleaned, meta: ArticleMeta, reporter: Reporter) -> Segmente
             continue
         if words(ch.text) >= 30 and heading_of(ch) is None:
             body_start = i
-            if i > 0 and chunks[i - 1].kind != "front" and (
-                heading_of(chunks[i - 1]) or looks_unmarked_heading(chunks[i - 1].text)
+            if (
+                i > 0
+                and chunks[i - 1].kind != "front"
+                and (heading_of(chunks[i - 1]) or looks_unmarked_heading(chunks[i - 1].text))
             ):
                 body_start = i - 1
             front = [j for j in range(i) if chunks[j].kind == "front"]
@@ -377,9 +453,16 @@ def segment(cleaned: Cleaned, meta: ArticleMeta, reporter: Reporter) -> Segmente
     for ch in chunks[:body_start]:
         if ch.kind != "front":
             drop(ch, "masthead", "journal masthead or page furniture before the article body")
-    if abstract and meta.abstract and normalize_for_match(abstract) != normalize_for_match(meta.abstract):
-        reporter.warning(Span(path, 1), "the abstract in meta.yml differs from the text's abstract",
-                         "abstract-mismatch")
+    if (
+        abstract
+        and meta.abstract
+        and normalize_for_match(abstract) != normalize_for_match(meta.abstract)
+    ):
+        reporter.warning(
+            Span(path, 1),
+            "the abstract in meta.yml differs from the text's abstract",
+            "abstract-mismatch",
+        )
 
     body = chunks[body_start:]
 
@@ -407,7 +490,9 @@ def segment(cleaned: Cleaned, meta: ArticleMeta, reporter: Reporter) -> Segmente
     pending_caption: Chunk | None = None
 
     def text_block():
-        return blocks[-1] if blocks and isinstance(blocks[-1], (Paragraph, Quote, ListBlock)) else None
+        return (
+            blocks[-1] if blocks and isinstance(blocks[-1], (Paragraph, Quote, ListBlock)) else None
+        )
 
     for i, ch in enumerate(body):
         text = ch.text
@@ -422,19 +507,33 @@ def segment(cleaned: Cleaned, meta: ArticleMeta, reporter: Reporter) -> Segmente
             continue
         if is_label and name in NOTES_LABELS:
             region = "notes"
-            removals.append(Removal(Span(path, ch.first), text, "notes-heading",
-                                    "heading of the endnotes; notes are shown as footnotes"))
+            removals.append(
+                Removal(
+                    Span(path, ch.first),
+                    text,
+                    "notes-heading",
+                    "heading of the endnotes; notes are shown as footnotes",
+                )
+            )
             continue
         if region == "notes":
             m = BRACKET_BODY.match(text) or ORDERED_ITEM.match(text) or BARE_BODY.match(text)
             if m:
-                bodies.append(FootnoteBody(int(m.group(1)), False, m.groups()[-1],
-                                           Span(path, ch.first, ch.last), bracket=True))
+                bodies.append(
+                    FootnoteBody(
+                        int(m.group(1)),
+                        False,
+                        m.groups()[-1],
+                        Span(path, ch.first, ch.last),
+                        bracket=True,
+                    )
+                )
                 continue
             if bodies:  # a note's second paragraph
                 last = bodies[-1]
-                bodies[-1] = replace(last, text=last.text + " " + text,
-                                     span=Span(path, last.span.line, ch.last))
+                bodies[-1] = replace(
+                    last, text=last.text + " " + text, span=Span(path, last.span.line, ch.last)
+                )
                 continue
         if is_label and name in BACK_LABELS:
             region = "back"
@@ -474,8 +573,9 @@ def segment(cleaned: Cleaned, meta: ArticleMeta, reporter: Reporter) -> Segmente
             region = "back"
             continue
 
-        if head or (looks_unmarked_heading(text) and len(ch.lines) == 1
-                    and not TABLE_CAPTION.match(text)):
+        if head or (
+            looks_unmarked_heading(text) and len(ch.lines) == 1 and not TABLE_CAPTION.match(text)
+        ):
             htext = head[0] if head else text.strip()
             headings.append((len(blocks), htext, head[1] if head else "plain"))
             blocks.append(Heading(2, htext, Span(path, ch.first)))
@@ -505,8 +605,9 @@ def segment(cleaned: Cleaned, meta: ArticleMeta, reporter: Reporter) -> Segmente
             prev = text_block()
             ordered = bool(ORDERED_ITEM.match(first))
             if isinstance(prev, ListBlock) and prev.ordered == ordered:
-                blocks[-1] = replace(prev, items=prev.items + items,
-                                     span=Span(path, prev.span.line, ch.last))
+                blocks[-1] = replace(
+                    prev, items=prev.items + items, span=Span(path, prev.span.line, ch.last)
+                )
             else:
                 start = int(ORDERED_ITEM.match(first).group(1)) if ordered else 1
                 blocks.append(ListBlock(ordered, items, Span(path, ch.first, ch.last), start))
@@ -515,8 +616,14 @@ def segment(cleaned: Cleaned, meta: ArticleMeta, reporter: Reporter) -> Segmente
 
         # prose: a new paragraph, a block quotation, or the rest of a cut paragraph
         last = blocks[-1] if blocks else None
-        if (isinstance(last, Heading) and headings and headings[-1][0] == len(blocks) - 1
-                and headings[-1][2] == "plain" and interrupted and text[:1].islower()):
+        if (
+            isinstance(last, Heading)
+            and headings
+            and headings[-1][0] == len(blocks) - 1
+            and headings[-1][2] == "plain"
+            and interrupted
+            and text[:1].islower()
+        ):
             # a page break cut a paragraph after a short first line, which looked like a
             # heading: "The treaty" / notes / "was signed ..." is one paragraph
             headings.pop()
@@ -527,13 +634,18 @@ def segment(cleaned: Cleaned, meta: ArticleMeta, reporter: Reporter) -> Segmente
         prev_text = _last_text(prev) if prev else None
         span = Span(path, ch.first, ch.last)
         if prev is not None and prev_text is not None and not ends_sentence(prev_text):
-            if ends_with_note(text) and not isinstance(prev, Quote) and (
-                not interrupted or leads_in(prev_text)
+            if (
+                ends_with_note(text)
+                and not isinstance(prev, Quote)
+                and (not interrupted or leads_in(prev_text))
             ):
                 if isinstance(prev, ListBlock):
                     last = prev.items[-1]
-                    blocks[-1] = replace(prev, items=prev.items[:-1] + (
-                        replace(last, quote=text, span=Span(path, last.span.line, ch.last)),))
+                    blocks[-1] = replace(
+                        prev,
+                        items=prev.items[:-1]
+                        + (replace(last, quote=text, span=Span(path, last.span.line, ch.last)),),
+                    )
                 else:
                     blocks.append(Quote(text, span))
                 interrupted = False
@@ -550,15 +662,25 @@ def segment(cleaned: Cleaned, meta: ArticleMeta, reporter: Reporter) -> Segmente
         blocks.append(Paragraph(pending_caption.text, Span(path, pending_caption.first)))
 
     levels = assign_levels(headings)
-    blocks = [replace(b, level=levels[i]) if isinstance(b, Heading) else b
-              for i, b in enumerate(blocks)]
+    blocks = [
+        replace(b, level=levels[i]) if isinstance(b, Heading) else b for i, b in enumerate(blocks)
+    ]
     back_matter = tuple(BackMatter(t, tuple(p), s) for t, p, s in back if p)
     for t, p, s in back:
         if not p:
             reporter.warning(s, f"section '{t}' is empty", "empty-section")
-    return Segmented(tuple(title_lines), tuple(byline), tuple(blocks), tuple(bodies),
-                     tuple(references), references_title, back_matter,
-                     tuple(cleaned.removals) + tuple(removals), abstract, keywords)
+    return Segmented(
+        tuple(title_lines),
+        tuple(byline),
+        tuple(blocks),
+        tuple(bodies),
+        tuple(references),
+        references_title,
+        back_matter,
+        tuple(cleaned.removals) + tuple(removals),
+        abstract,
+        keywords,
+    )
 
 
 def _last_text(block) -> str | None:
@@ -578,10 +700,14 @@ def _extend(block, extra: str, last_line: int):
         else:
             item = replace(last, text=last.text + extra)
         item = replace(item, span=Span(item.span.file, item.span.line, last_line))
-        return replace(block, items=block.items[:-1] + (item,),
-                       span=Span(block.span.file, block.span.line, last_line))
-    return replace(block, text=block.text + extra,
-                   span=Span(block.span.file, block.span.line, last_line))
+        return replace(
+            block,
+            items=block.items[:-1] + (item,),
+            span=Span(block.span.file, block.span.line, last_line),
+        )
+    return replace(
+        block, text=block.text + extra, span=Span(block.span.file, block.span.line, last_line)
+    )
 
 
 def _list_items(ch: Chunk, path: str) -> tuple[ListItem, ...]:
@@ -616,8 +742,9 @@ def _add_references(ch: Chunk, refs: list[ReferenceItem], path: str) -> None:
             refs.append(ReferenceItem(b.group(1), Span(path, ln.number)))
         elif refs and (url_only or (ln is not ch.lines[0] and not opens_entry)):
             last = refs[-1]
-            refs[-1] = replace(last, text=last.text + " " + t,
-                               span=Span(path, last.span.line, ln.number))
+            refs[-1] = replace(
+                last, text=last.text + " " + t, span=Span(path, last.span.line, ln.number)
+            )
         else:
             refs.append(ReferenceItem(t, Span(path, ln.number)))
 
@@ -636,5 +763,6 @@ def _is_unnumbered_note(ch: Chunk, blocks: list) -> bool:
 
 
 def _is_bio(text: str, meta: ArticleMeta) -> bool:
-    return any(text.startswith(a.name + " is ") or text.startswith(a.name + ", ")
-               for a in meta.authors)
+    return any(
+        text.startswith(a.name + " is ") or text.startswith(a.name + ", ") for a in meta.authors
+    )

@@ -35,8 +35,12 @@ def load_course(root: Path, reporter: Reporter) -> dict | None:
     return data
 
 
-def render_teaching(course: dict, articles: dict[str, tuple[str, int, set[str]]],
-                    terms: dict[str, str], reporter: Reporter) -> str:
+def render_teaching(
+    course: dict,
+    articles: dict[str, tuple[str, int, set[str]]],
+    terms: dict[str, str],
+    reporter: Reporter,
+) -> str:
     """``articles``: slug -> (title, words, anchors); ``terms``: glossary id -> name."""
     where = Span(str(COURSE), 1)
     slug0 = next(iter(articles), "zhang-2023")
@@ -51,7 +55,8 @@ def render_teaching(course: dict, articles: dict[str, tuple[str, int, set[str]]]
         f"| An article | `articles/<slug>/` | [articles/{slug0}/](articles/{slug0}.md) |",
         f"| A section | `articles/<slug>/#<section>` | "
         f"[articles/{slug0}/#introduction](articles/{slug0}.md#introduction) |",
-        f"| A paragraph | `articles/<slug>/#p<N>` | [articles/{slug0}/#p12](articles/{slug0}.md#p12) |",
+        f"| A paragraph | `articles/<slug>/#p<N>` | "
+        f"[articles/{slug0}/#p12](articles/{slug0}.md#p12) |",
         "| A glossary entry | `glossary/#<term>` | [glossary/#crrf](glossary.md#crrf) |",
         "| A bibliography entry | `bibliography/#<key>` | "
         "[bibliography/#kornilenko2020](bibliography.md#kornilenko2020) |",
@@ -69,8 +74,10 @@ def render_teaching(course: dict, articles: dict[str, tuple[str, int, set[str]]]
             reporter.error(where, f"reading order names unknown article '{slug}'", "teaching-ref")
             continue
         title, words, _ = articles[slug]
-        out.append(f"{n}. [{escape_text(title)}](articles/{slug}.md) "
-                   f"({reading_minutes(words)} min): {escape_text(item.get('why', ''))}")
+        out.append(
+            f"{n}. [{escape_text(title)}](articles/{slug}.md) "
+            f"({reading_minutes(words)} min): {escape_text(item.get('why', ''))}"
+        )
     out.append("\n## Glossary terms to meet first { #terms-first }\n")
     for tid in course.get("terms_first", []):
         if tid not in terms:
@@ -78,8 +85,10 @@ def render_teaching(course: dict, articles: dict[str, tuple[str, int, set[str]]]
             continue
         out.append(f"- [{escape_text(terms[tid])}](glossary.md#{tid})")
     out.append("\n## Discussion questions { #questions }\n")
-    out.append('<p class="editorial-label">These questions are ours, written for this '
-               "reader; they are not part of the articles.</p>\n")
+    out.append(
+        '<p class="editorial-label">These questions are ours, written for this '
+        "reader; they are not part of the articles.</p>\n"
+    )
     for slug, questions in (course.get("questions") or {}).items():
         if slug not in articles:
             reporter.error(where, f"questions for unknown article '{slug}'", "teaching-ref")
@@ -90,8 +99,9 @@ def render_teaching(course: dict, articles: dict[str, tuple[str, int, set[str]]]
             refs = []
             for p in q.get("paragraphs", []):
                 if p not in anchors:
-                    reporter.error(where, f"question on {slug} names missing paragraph {p}",
-                                   "teaching-ref")
+                    reporter.error(
+                        where, f"question on {slug} names missing paragraph {p}", "teaching-ref"
+                    )
                     continue
                 refs.append(f"[¶{p[1:]}](articles/{slug}.md#{p})")
             out.append(f"1. {escape_text(q.get('text', ''))} ({', '.join(refs)})")
