@@ -22,7 +22,17 @@ from .cite_format import format_bibliography
 from .clean import clean
 from .diagnostics import BuildError, Diagnostic, Reporter
 from .footnotes import pair_footnotes
-from .model import Article, ListBlock, Paragraph, Quote, SourceText, Span, Table, cite_token
+from .model import (
+    Article,
+    Heading,
+    ListBlock,
+    Paragraph,
+    Quote,
+    SourceText,
+    Span,
+    Table,
+    cite_token,
+)
 from .pages import render_editorial, render_home
 from .render import TermMarker, render_article
 from .segment import segment
@@ -97,8 +107,6 @@ def _word_count(blocks: tuple) -> int:
 
 def report(builds: list[ArticleBuild]) -> dict:
     """Counts per article for ``site/report.json``."""
-    from .model import Heading
-
     out = {}
     for b in builds:
         a = b.article
