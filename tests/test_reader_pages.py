@@ -141,3 +141,9 @@ def test_charter_and_treaty_cited_in_notes_of_three_articles(built):
         assert where in charter, where
     treaty = re.search(r'<li id="cst1992".*?</li>', page, re.S).group(0)
     assert "syssoyeva-2023/#fn:13" in treaty and "zhang-2023/#fn:12" in treaty
+
+
+def test_foreign_language_title_marked(built, by_slug):
+    """A title recorded as Portuguese (bib/corrections.yml) carries lang="pt"."""
+    for page in (built.pages["bibliography.md"], by_slug["syssoyeva-2023"].markdown):
+        assert '<span lang="pt">Por que a Organização do Tratado' in page

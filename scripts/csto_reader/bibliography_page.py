@@ -34,6 +34,16 @@ def short_title(slug: str, titles: Mapping[str, str]) -> str:
     return titles.get(slug, slug)
 
 
+def mark_title_language(entry_html: str, fields: Mapping[str, str]) -> str:
+    """Wrap the title in ``<span lang>`` when the entry records the title's language
+    (``x-title-lang``, e.g. a Portuguese title in an English reader)."""
+    lang, title = fields.get("x-title-lang"), fields.get("title")
+    if not lang or not title:
+        return entry_html
+    escaped = html.escape(title, quote=False)
+    return entry_html.replace(escaped, f'<span lang="{html.escape(lang)}">{escaped}</span>', 1)
+
+
 def render_bibliography(
     merged: Sequence[MergedEntry],
     ordered: Sequence[tuple[str, str]],
@@ -67,7 +77,8 @@ def render_bibliography(
         slugs = " ".join(m.slugs)
         parts = [
             f'<li id="{html.escape(key)}" class="bib-entry" data-articles="{slugs}">',
-            f'<div class="bib-text">{raw_html_safe(entry_html)}</div>',
+            f'<div class="bib-text">{raw_html_safe(mark_title_language(entry_html, m.fields))}'
+            "</div>",
         ]
         listed = ", ".join(_article_link(p.slug, None, titles, "../") for p in m.provenance)
         shared = " (shared source)" if len(m.slugs) > 1 else ""
@@ -129,7 +140,7 @@ def render_article_references(
     out = [f'<{tag} class="references" markdown="0">']
     for r in refs:
         merged_key = key_index.get((slug, r.key), r.key)
-        entry = raw_html_safe(formatted.get(merged_key, ""))
+        entry = raw_html_safe(mark_title_language(formatted.get(merged_key, ""), r.fields))
         num = f'<span class="ref-num">{r.number}.</span> ' if numbered else ""
         out.append(
             f'<li id="ref-{html.escape(r.key)}">{num}<div class="bib-text">{entry}</div>'
