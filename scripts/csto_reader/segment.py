@@ -387,28 +387,14 @@ def segment(cleaned: Cleaned, meta: ArticleMeta, reporter: Reporter) -> Segmente
         label = LABEL.match(ch.text)
         if expect_abstract:
             abstract, expect_abstract = ch.text, False
-            removals.append(
-                Removal(
-                    Span(path, ch.first, ch.last),
-                    ch.text,
-                    "header",
-                    "the abstract, shown in the article header",
-                )
-            )
+            drop(ch, "header", "the abstract, shown in the article header")
             ch.kind = "front"
             continue
         if label:
             name = label.group(1).lower().replace(" ", "")
             ch.kind = "front"
             if name in ("abstract", "keywords"):
-                removals.append(
-                    Removal(
-                        Span(path, ch.first, ch.last),
-                        ch.text,
-                        "header",
-                        f"the {name}, shown in the article header",
-                    )
-                )
+                drop(ch, "header", f"the {name}, shown in the article header")
             if name == "abstract":
                 if label.group(2).strip():
                     abstract = label.group(2).strip()
@@ -423,14 +409,7 @@ def segment(cleaned: Cleaned, meta: ArticleMeta, reporter: Reporter) -> Segmente
         if field_name:
             ch.kind = "front"
             if field_name in ("title", "byline"):
-                removals.append(
-                    Removal(
-                        Span(path, ch.first, ch.last),
-                        ch.text,
-                        "header",
-                        f"the {field_name}, shown in the article header",
-                    )
-                )
+                drop(ch, "header", f"the {field_name}, shown in the article header")
             if field_name == "title":
                 title_lines.extend(ln.number for ln in ch.lines)
             elif field_name == "byline":
