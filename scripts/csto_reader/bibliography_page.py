@@ -22,7 +22,7 @@ def _article_link(slug: str, anchor: str | None, titles: Mapping[str, str], pref
     if anchor and anchor.startswith("p"):
         text = f"{label} ¶{anchor[1:]}"
     elif anchor and anchor.startswith("fn:"):
-        text = f"{label} note {html.escape(anchor[3:])}"
+        text = f"{label} note {html.escape(anchor[3:].replace('ast', '*'))}"  # see fn_id
     return f'<a href="{href}">{text}</a>'
 
 

@@ -34,7 +34,7 @@ from .model import (
     cite_token,
 )
 from .pages import render_editorial, render_home
-from .render import TermMarker, render_article
+from .render import TermMarker, fn_id, render_article
 from .segment import segment
 from .sources import discover
 from .teaching import load_course, render_teaching
@@ -266,7 +266,7 @@ def link_citations(
         b.citations = cited
         where: dict[int, str] = {}
         for t in cited.texts:
-            anchor = t.anchor or f"fn:{t.footnote}"
+            anchor = t.anchor or f"fn:{fn_id(t.footnote)}"
             for r in t.resolved:
                 where[id(r)] = anchor
 
@@ -310,8 +310,9 @@ def cite_documents_by_address(
         for f in b.article.footnotes:
             for url in re.findall(r"https?://[^\s)\]>]+(?: [a-z_/]+/)?", f.text):
                 key = by_address.get(_address_key(url))
-                if key and (b.article.meta.slug, f"fn:{f.key}", None) not in cited_at.get(key, []):
-                    cited_at.setdefault(key, []).append((b.article.meta.slug, f"fn:{f.key}", None))
+                where = (b.article.meta.slug, f"fn:{fn_id(f.key)}", None)
+                if key and where not in cited_at.get(key, []):
+                    cited_at.setdefault(key, []).append(where)
 
 
 def paragraph_texts(builds: list[ArticleBuild]):
@@ -405,7 +406,7 @@ def build_timeline(
     for b in out.articles:
         known[b.article.meta.slug] = {
             a for a, _, _ in anchor_index(b.article.blocks, b.heading_ids)
-        } | {f"fn:{f.key}" for f in b.article.footnotes if f.placed}
+        } | {f"fn:{fn_id(f.key)}" for f in b.article.footnotes if f.placed}
     timeline_anchor_refs(events, related, line_to_anchor, reporter, known)
     out.pages["timeline.md"] = render_timeline(events, line_to_anchor, titles)
     out.timeline_events = events
