@@ -712,11 +712,11 @@ _FRAGMENTS = st.sampled_from(
         "68",
         "339–340",
         f"{FN_OPEN}1{FN_CLOSE}",
-        "\ue0022\ue003",
+        "\ufdd22\ufdd3",
         FN_OPEN,
         FN_CLOSE,
-        "\ue002",
-        "\ue003",
+        "\ufdd2",
+        "\ufdd3",
         "January",
         "In",
         "As",
@@ -730,7 +730,7 @@ def _token_ranges(text: str) -> list[tuple[int, int]]:
     return [
         (m.start(), m.end())
         for m in re.finditer(
-            r"\ue000[^\ue000-\ue003]*\ue001|\ue002[^\ue000-\ue003]*\ue003|[\ue000-\ue003]", text
+            r"\ufdd0[^\ufdd0-\ufdd3]*\ufdd1|\ufdd2[^\ufdd0-\ufdd3]*\ufdd3|[\ufdd0-\ufdd3]", text
         )
     ]
 
@@ -748,7 +748,7 @@ def _check(text: str, citations: list[Citation]) -> None:
             pos = i.end
         for a, b in tokens:
             assert b <= c.start or a >= c.end
-        assert not any(ch in c.text for ch in "\ue000\ue001\ue002\ue003")
+        assert not any(ch in c.text for ch in "\ufdd0\ufdd1\ufdd2\ufdd3")
         last = c.end
 
 

@@ -223,9 +223,9 @@ def _text_before(note: lxml.html.HtmlElement) -> str:
         is_this = inner.get("id") == note.get("id")
         label = inner.get("data-label", "")
         inner.clear()
-        inner.text = "\ue000" if is_this else label  # another note: its call's number
+        inner.text = "\ufdd0" if is_this else label  # another note: its call's number
         inner.tail = tail
-    return " ".join(clone.text_content().split("\ue000")[0].split())
+    return " ".join(clone.text_content().split("\ufdd0")[0].split())
 
 
 def _call_pages(pages: list[str], before: str, label: str) -> set[int]:

@@ -31,7 +31,7 @@ What is *not* a citation: a year in prose ("in 2010", "(in 1989)"), a date
 no year ("(RK)"), interview notes ("(online, January 2023, Yerevan)": an author must be
 name-like: capitalized words, no months, no lowercase words other than name particles),
 a bracket holding words ("[In Russian]").  Footnote and superscript tokens
-(``\\ue000..\\ue001``, ``\\ue002..\\ue003``) are never part of a citation.
+(``\\ufdd0..\\ufdd1``, ``\\ufdd2..\\ufdd3``) are never part of a citation.
 """
 
 from __future__ import annotations
@@ -130,8 +130,8 @@ class ResolvedItem:
 # ------------------------------------------------------------- tokens
 
 # Footnote markers (model.FN_OPEN/FN_CLOSE) and superscripts (footnotes.SUP_OPEN/CLOSE)
-# travel in block text as private-use sentinels; a stray sentinel is a barrier too.
-_TOKEN = re.compile(r"\ue000[^\ue000-\ue003]*\ue001|\ue002[^\ue000-\ue003]*\ue003|[\ue000-\ue003]")
+# travel in block text as noncharacter sentinels (model.py); a stray sentinel is a barrier too.
+_TOKEN = re.compile(r"\ufdd0[^\ufdd0-\ufdd3]*\ufdd1|\ufdd2[^\ufdd0-\ufdd3]*\ufdd3|[\ufdd0-\ufdd3]")
 
 
 def _gaps(text: str) -> Iterator[tuple[int, int]]:

@@ -34,9 +34,9 @@ from .model import (
     fn_token,
 )
 
-SUP_OPEN = "\ue002"  # superscript text that is not a note marker, e.g. "26<sup>th</sup>"
-SUP_CLOSE = "\ue003"
-_TMP = "\ue004"  # placeholder for a found marker until pairing decides its key
+SUP_OPEN = "\ufdd2"  # superscript text that is not a note marker, e.g. "26<sup>th</sup>"
+SUP_CLOSE = "\ufdd3"
+_TMP = "\ufdd4"  # placeholder for a found marker until pairing decides its key
 
 UNICODE_SUP = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 SUP_NUMBER = re.compile(r"<sup>(\d+)</sup>")

@@ -8,17 +8,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-# Footnote markers travel inside block text as a private-use sentinel so that no
-# escaping step can mistake them for prose: FN_OPEN + key + FN_CLOSE.
-FN_OPEN = "\ue000"
-FN_CLOSE = "\ue001"
+# The pipeline's own delimiters inside block text are Unicode noncharacters (U+FDD0 to
+# U+FDD8), which Unicode sets aside for a program's internal use and which no conversion
+# of a document produces; the sources stage rejects them (and C0 controls) in any input, so
+# source text cannot forge a marker.  (Private-use characters, which PDF conversions do
+# produce for symbol-font glyphs, stay ordinary text.)  Footnote marker:
+# FN_OPEN + key + FN_CLOSE.
+FN_OPEN = "\ufdd0"
+FN_CLOSE = "\ufdd1"
 
 
 # A linked citation: CITE_OPEN + key + SEP + preview + SEP + note + CITE_MID + text + CITE_CLOSE
-CITE_OPEN = "\ue005"
-CITE_MID = "\ue006"
-CITE_CLOSE = "\ue007"
-CITE_SEP = "\x1f"
+CITE_OPEN = "\ufdd5"
+CITE_MID = "\ufdd6"
+CITE_CLOSE = "\ufdd7"
+CITE_SEP = "\ufdd8"
 
 
 def cite_token(text: str, key: str | None, preview: str, note: str | None) -> str:

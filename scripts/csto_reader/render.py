@@ -12,6 +12,7 @@ import html
 import re
 
 import markdown as _markdown
+import yaml
 
 from .anchors import slugify
 from .citing import render_cite_this
@@ -45,6 +46,33 @@ def escape_text(text: str) -> str:
     """Plain text -> Markdown that shows exactly that text."""
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return MD_SPECIAL.sub(r"\\\1", text)
+
+
+def html_text(text: str) -> str:
+    """Plain text -> HTML that shows exactly that text, in element content or in a
+    double-quoted attribute (``'`` is left as it is: no template quotes with it)."""
+    return html.escape(text, quote=False).replace('"', "&quot;")
+
+
+def front_matter(title: str, description: str | None = None, **fields: object) -> str:
+    """A page's YAML front matter, written by the YAML serializer (never by formatting).
+
+    MkDocs' templates do not escape what they take from front matter: the title reaches
+    ``<title>``, ``og:title``, the header, the navigation and the footer as it is, and the
+    description ``<meta name="description">``.  So the values are HTML already: source
+    text is escaped here, in this one place, before it becomes one.
+    """
+    data: dict[str, object] = {"title": html_text(" ".join(title.split()))}
+    if description:
+        data["description"] = html_text(" ".join(description.split()))
+    data.update(fields)
+    dumped = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10_000)
+    return f"---\n{dumped}---\n"
+
+
+def _description(abstract: str | None) -> str | None:
+    """The first 160 characters of the abstract, for ``<meta name="description">``."""
+    return abstract[:160] if abstract else None
 
 
 def _url(url: str) -> tuple[str, str]:
@@ -326,9 +354,8 @@ def render_article(
     """The whole Markdown page of one article."""
     m = article.meta
     see_also = see_also or {}
-    desc = (m.abstract or "")[:160].replace("\n", " ").replace('"', "'")
     out = [
-        f'---\ntitle: "{m.title.replace(chr(34), chr(39))}"\ndescription: "{desc}"\n---\n',
+        front_matter(m.title, _description(m.abstract)),
         f"# {inline_text(m.title)} {{ #title }}\n",
         render_header(article, byline),
     ]

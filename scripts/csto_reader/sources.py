@@ -46,9 +46,13 @@ META_MISSING_KEY = "meta-missing-key"
 META_TYPE = "meta-type"
 META_VALUE = "meta-value"
 META_SLUG_MISMATCH = "meta-slug-mismatch"
+SOURCE_CHARACTER = "source-character"  # a character no text may hold (reserved or control)
+META_URL = "meta-url"  # an address whose scheme a reader's browser must not follow
 
 CODES = frozenset(
     {
+        SOURCE_CHARACTER,
+        META_URL,
         SOURCE_UNREADABLE,
         SOURCE_EMPTY,
         SOURCE_BINARY,
@@ -103,6 +107,7 @@ CITATION_STYLES = ("author-date", "numeric", "none")
 Converter = Callable[[str, Any, yaml.Node], Any]
 
 DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
+EMAIL_RE = re.compile(r"^[^@\s<>\"'(),;:]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")
 ORCID_RE = re.compile(r"^\d{4}-\d{4}-\d{4}-\d{3}[\dX]$")
 
 
@@ -192,6 +197,15 @@ def read_text_lines(path: Path, rel: str, reporter: Reporter) -> tuple[str, ...]
         return None
     lines = split_lines(text)
     for number, line in enumerate(lines, start=1):
+        bad = forbidden_character(line, allowed="\t\f")
+        if bad is not None:
+            column, why = bad
+            reporter.error(
+                Span(rel, number),
+                f"line {number}, column {column}: {why}; an article text holds none",
+                SOURCE_CHARACTER,
+            )
+            return None
         if len(line) > MAX_LINE_CHARS:
             reporter.error(
                 Span(rel, number),
@@ -202,6 +216,35 @@ def read_text_lines(path: Path, rel: str, reporter: Reporter) -> tuple[str, ...]
             )
             return None
     return lines
+
+
+# Unicode noncharacters (U+FDD0..U+FDEF and the last two code points of every plane): set
+# aside for a program's internal use, so the pipeline's own delimiters are taken from them
+# (model.FN_OPEN ...), and C0 controls other than the white space a text may hold.
+_FORBIDDEN = re.compile("[\x00-\x1f\x7f\ufdd0-\ufdef\ufffe\uffff\U0001fffe\U0001ffff\ud800-\udfff]")
+
+
+def forbidden_character(text: str, allowed: str = "\t\n") -> tuple[int, str] | None:
+    """The 1-based column of the first character no source text may hold, and why.
+
+    Refused: C0 control characters (but those in ``allowed``; an article text may hold
+    tabs and form feeds), DEL, lone surrogates (a YAML escape such as ``"\\ud800"`` makes
+    one) and Unicode noncharacters, which the pipeline uses as its internal delimiters so
+    that no source can forge a footnote or citation marker.
+    """
+    for m in _FORBIDDEN.finditer(text):
+        char = m.group()
+        if char in allowed:
+            continue
+        code = ord(char)
+        if 0xD800 <= code <= 0xDFFF:
+            why = f"U+{code:04X} is half of a surrogate pair, not a character"
+        elif code < 0x20 or code == 0x7F:
+            why = f"U+{code:04X} is a control character"
+        else:
+            why = f"U+{code:04X} is a Unicode noncharacter, reserved for the pipeline's markers"
+        return m.start() + 1, why
+    return None
 
 
 def split_lines(text: str) -> tuple[str, ...]:
@@ -426,8 +469,10 @@ class _MetaChecker:
             "language": value("language", self.text, "en"),
             "citation_style": value("citation_style", self.choice(CITATION_STYLES)),
         }
-        for key in ("venue", "url", "license", "license_url", "abstract", "note"):
+        for key in ("venue", "license", "abstract", "note"):
             fields[key] = value(key, self.text)
+        for key in ("url", "license_url"):
+            fields[key] = value(key, self.link)
         for key in ("volume", "issue", "pages"):
             fields[key] = value(key, self.label)
         for key in fields["provenance"]:
@@ -448,7 +493,24 @@ class _MetaChecker:
         if not isinstance(value, str) or not value.strip():
             self.error(_line(node), f"{key}: expected text, found {_describe(value)}", META_TYPE)
             return None
+        bad = forbidden_character(value)
+        if bad is not None:
+            self.error(_line(node), f"{key}: {bad[1]}", META_VALUE)
+            return None
         return value
+
+    def link(self, key: str, value: Any, node: yaml.Node) -> str | None:
+        """An address a reader may follow: http(s) only (``javascript:``, ``data:``,
+        ``file:`` and relative addresses are refused)."""
+        url = self.text(key, value, node)
+        if url is not None and not is_safe_url(url, schemes=("http", "https")):
+            self.error(
+                _line(node),
+                f"{key}: {_shown(url)} is not an http:// or https:// address",
+                META_URL,
+            )
+            return None
+        return url
 
     def label(self, key: str, value: Any, node: yaml.Node) -> str | None:
         """Volume, issue, pages: text, though YAML reads ``volume: 12`` as a number."""
@@ -461,6 +523,9 @@ class _MetaChecker:
             self.error(
                 _line(node), f"{key}: expected a number, found {_describe(value)}", META_TYPE
             )
+            return None
+        if not 1000 <= value <= 9999:
+            self.error(_line(node), f"{key}: {value} is not a four-digit year", META_VALUE)
             return None
         return value
 
@@ -553,6 +618,13 @@ class _MetaChecker:
                 if "name" not in parts:
                     self.error(_line(item_node), "author: missing key 'name'", META_MISSING_KEY)
                 continue
+            email = parts.get("email")
+            if email is not None and not EMAIL_RE.match(email):
+                self.error(
+                    lines["email"],
+                    f"author email: {_shown(email)} is not an address of the form name@host",
+                    META_VALUE,
+                )
             orcid = parts.get("orcid")
             if orcid is not None and not ORCID_RE.match(orcid):
                 self.error(
@@ -564,11 +636,39 @@ class _MetaChecker:
                 Author(
                     name=name,
                     affiliation=parts.get("affiliation"),
-                    email=parts.get("email"),
+                    email=email,
                     orcid=orcid,
                 )
             )
         return tuple(authors)
+
+
+_URL_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
+
+
+def is_safe_url(url: str, schemes: tuple[str, ...] = ("http", "https", "mailto")) -> bool:
+    """Whether an address from a data file may become a link: its scheme is one of
+    ``schemes`` (compared without case, after the white space and controls a browser
+    ignores are taken out, so "JaVa\tscript:" is seen for what it is; an address with
+    white space, quotes, angle brackets or backslashes is refused outright), or it is a
+    ``doi:10.x/y`` form, which the pages turn into a doi.org address."""
+    if re.search(r"[\s\"'<>`\\]", url):
+        return False  # never part of an address written out in full
+    bare = re.sub(r"[\x00-\x20\x7f]", "", url)
+    m = _URL_SCHEME.match(bare)
+    if m is None:
+        return False
+    scheme = m.group(1).lower()
+    if scheme == "doi":
+        return bare[4:].startswith("10.")
+    if scheme in ("http", "https"):
+        return scheme in schemes and bare[m.end() :].startswith("//")
+    return scheme in schemes
+
+
+def _shown(text: str) -> str:
+    """``text`` quoted for a message, shortened to 60 characters."""
+    return repr(text) if len(text) <= 60 else repr(text[:57] + "...")
 
 
 def _describe(value: Any) -> str:
