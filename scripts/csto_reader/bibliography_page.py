@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 
 from .bibliography import MergedEntry
 from .references import Reference
-from .render import inline_html, raw_html_safe
+from .render import front_matter, inline_html, raw_html_safe
 
 
 def _article_link(slug: str, anchor: str | None, titles: Mapping[str, str], prefix: str) -> str:
@@ -55,8 +55,10 @@ def render_bibliography(
     cited_at = cited_at or {}
     by_key = {m.key: m for m in merged}
     out = [
-        "---\ntitle: Bibliography\ndescription: One bibliography for the whole reader, "
-        "merged from the articles' reference lists.\n---\n",
+        front_matter(
+            "Bibliography",
+            "One bibliography for the whole reader, merged from the articles' reference lists.",
+        ),
         "# Bibliography\n",
         f"The works the articles list, merged into one bibliography of {len(ordered)} "
         "entries and formatted in APA 7. Under each entry: the articles whose reference "

@@ -8,7 +8,7 @@ from collections import defaultdict
 
 from .diagnostics import Diagnostic
 from .model import Article
-from .render import escape_text, inline_html
+from .render import escape_text, front_matter, inline_html
 
 WORDS_PER_MINUTE = 230
 
@@ -20,7 +20,7 @@ def reading_minutes(word_count: int) -> int:
 def render_home(articles: list[Article], word_counts: dict[str, int]) -> str:
     """The home page: what the reader is, and one card per article."""
     out = [
-        "---\ntitle: The CSTO Reader\nhide:\n  - navigation\n---\n",
+        front_matter("The CSTO Reader", hide=["navigation"]),
         "# The CSTO Reader\n",
         "A teaching reader of scholarly writing on the Collective Security Treaty "
         "Organization (CSTO) and its January 2022 deployment in Kazakhstan. Each article "
@@ -60,7 +60,7 @@ def render_home(articles: list[Article], word_counts: dict[str, int]) -> str:
 def render_editorial(articles: list[Article], diagnostics: list[Diagnostic]) -> str:
     """/editorial/: every removal (text, source line, rule) and every editorial note."""
     out = [
-        "---\ntitle: Editorial notes\n---\n",
+        front_matter("Editorial notes"),
         "# Editorial notes\n",
         "Nothing is removed from an article silently. This page lists, for each article, "
         "what the cleaner took out of the received text (with the source line and the "
