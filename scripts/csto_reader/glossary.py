@@ -182,9 +182,7 @@ class _Loader(Typed):
             if slug is None or line is None:
                 return None
             if not _SLUG_RE.match(slug):
-                self.error(
-                    fields["article"], f"bad article slug {slug!r}", "glossary-bad-source"
-                )
+                self.error(fields["article"], f"bad article slug {slug!r}", "glossary-bad-source")
                 return None
             return ArticleLineSource(slug, line, span)
         if keys == {"document", "url"}:
@@ -234,9 +232,7 @@ class _Loader(Typed):
 
         term_id = self.string(fields["id"], "id")
         if term_id is not None and not _ID_RE.match(term_id):
-            self.error(
-                fields["id"], f"id {term_id!r} is not lowercase-hyphen", "glossary-bad-id"
-            )
+            self.error(fields["id"], f"id {term_id!r} is not lowercase-hyphen", "glossary-bad-id")
             term_id = None
         label = term_id or "?"
         name = self.string(fields["name"], "name")
@@ -279,9 +275,7 @@ class _Loader(Typed):
                     continue
                 variants.append(variant)
             if not variants:
-                self.error(
-                    fields["variants"], f"term {label!r} has no variants", "glossary-empty"
-                )
+                self.error(fields["variants"], f"term {label!r} has no variants", "glossary-empty")
 
         sources: list[Source] = []
         source_nodes = self.sequence(fields["sources"], "sources")
