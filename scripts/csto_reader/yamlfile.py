@@ -267,7 +267,10 @@ class _Loader(yaml.SafeLoader):
                 )
             return super().compose_node(parent, index)
         if self.depth >= MAX_DEPTH:
-            raise _Refused(event.start_mark, f"nested more than {MAX_DEPTH} levels deep")
+            raise _Refused(
+                event.start_mark,
+                f"too deeply nested: more than {MAX_DEPTH} levels of lists and mappings",
+            )
         anchor = event.anchor
         self.depth += 1
         if anchor is not None:
@@ -292,7 +295,8 @@ class _Loader(yaml.SafeLoader):
         if size > MAX_NODES:
             raise _Refused(
                 node.start_mark,
-                f"more than {MAX_NODES:,} values once its aliases are expanded (an alias bomb?)",
+                f"too many values: more than {MAX_NODES:,} once its aliases are expanded "
+                "(an alias bomb?)",
             )
         self.sizes[id(node)] = size
 
@@ -344,9 +348,9 @@ class _Loader(yaml.SafeLoader):
 def _char_message(char: str) -> str:
     point = f"U+{ord(char):04X}"
     if "\ud800" <= char <= "\udfff":
-        return f"lone surrogate {point} in a text (an escape that is half a character)"
-    if _BAD_CHAR.match(char) and (ord(char) < 0xA0):
-        return f"control character {point} in a text"
+        return f"lone surrogate {point} in a text (an escape for half a character)"
+    if ord(char) < 0xA0:
+        return f"control character {point} in a text (only tab and line ends may be)"
     return f"Unicode noncharacter {point} in a text (the pipeline reserves these)"
 
 
