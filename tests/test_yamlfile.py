@@ -163,6 +163,7 @@ NONCHARACTER = "Unicode noncharacter {} in a text (the pipeline reserves these)"
         ("a: x\U0010ffff\n", 1, NONCHARACTER.format("U+10FFFF")),
         ('"k\\x01": v\n', 1, CONTROL.format("U+0001")),
         ("a: 1\nb: x\x07y\n", 2, "malformed YAML: control character U+0007 on line 2"),
+        ("a: x\uffff\n", 1, "malformed YAML: character U+FFFF (not allowed in YAML) on line 1"),
     ],
 )  # fmt: skip
 def test_bad_characters_are_refused_at_their_line(text: str, line: int, message: str) -> None:

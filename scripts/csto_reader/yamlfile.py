@@ -152,9 +152,10 @@ def parse(
     except yaml.reader.ReaderError as exc:
         line = _line_at(text, exc.position)
         char = exc.character if isinstance(exc.character, int) else ord(exc.character)
-        reporter.error(
-            Span(file, line), f"malformed YAML: control character U+{char:04X} on line {line}", code
-        )
+        what = f"control character U+{char:04X}" if char < 0xA0 else f"character U+{char:04X}"
+        if char >= 0xA0:
+            what += " (not allowed in YAML)"
+        reporter.error(Span(file, line), f"malformed YAML: {what} on line {line}", code)
         return None
     except yaml.MarkedYAMLError as exc:
         reporter.error(Span(file, _error_line(exc, text)), _syntax_message(exc), code)
@@ -219,8 +220,8 @@ def _walk(root: yaml.Node) -> Iterable[yaml.Node]:
 
 
 def _line_at(text: str, position: int) -> int:
-    before = text[: position + 1].replace("\r\n", "\n").replace("\r", "\n")
-    return before.rstrip("\n").count("\n") + 1 if before.strip("\n") else 1
+    """The 1-based line of character ``position`` (LF, CRLF or CR ends a line)."""
+    return text[:position].replace("\r\n", "\n").replace("\r", "\n").count("\n") + 1
 
 
 def _error_line(exc: yaml.MarkedYAMLError, text: str) -> int:
