@@ -16,10 +16,9 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from .diagnostics import Reporter
 from .model import Span
+from .yamlfile import Typed, load
 
 MANIFEST = Path("sources") / "addresses.tsv"
 ALIASES = Path("sources") / "aliases.yml"
@@ -55,26 +54,25 @@ def write_manifest(root: Path, addresses: list[Address]) -> None:
 
 
 def read_aliases(root: Path, reporter: Reporter) -> dict[str, str]:
-    """``old address: new address`` pairs (anchors and pages)."""
+    """``old address: new address`` pairs (anchors and pages), each checked to be text."""
     path = root / ALIASES
     if not path.exists():
         return {}
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as e:
-        line = getattr(getattr(e, "problem_mark", None), "line", 0) + 1
-        reporter.error(Span(str(ALIASES), line), f"malformed YAML: {e}", "aliases-yaml")
+    document = load(path, ALIASES.as_posix(), reporter, "aliases-yaml")
+    if document is None or document.root is None:
         return {}
-    if not isinstance(data, dict) or not all(
-        isinstance(k, str) and isinstance(v, str) for k, v in data.items()
-    ):
-        reporter.error(
-            Span(str(ALIASES), 1),
-            "expected a mapping of old address to new address",
-            "aliases-type",
-        )
+    typed = Typed(ALIASES.as_posix(), reporter, "aliases-type")
+    pairs = typed.mapping(document.root, "aliases.yml (old address: new address)")
+    if pairs is None:
         return {}
-    return data
+    out: dict[str, str] = {}
+    ok = True
+    for old, node in pairs.items():
+        new = typed.text(node, f"alias of {old}")
+        ok = ok and new is not None
+        if new is not None:
+            out[old] = new
+    return out if ok else {}
 
 
 def check(root: Path, current: list[Address], reporter: Reporter) -> dict[str, str]:

@@ -23,7 +23,6 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
 
 import bibtexparser
 import yaml
@@ -40,6 +39,7 @@ from .references import (
     parse_source_label,
     same_work,
 )
+from .yamlfile import Typed, load
 
 # ------------------------------------------------------------------ escaping
 
@@ -163,7 +163,8 @@ def parse_bib_text(text: str, display: str, reporter: Reporter) -> list[Referenc
     for block in library.failed_blocks:
         line = (block.start_line or 0) + 1
         detail = str(block.error) or next(
-            (m for m in messages if f"(line {block.start_line})" in m), "")
+            (m for m in messages if f"(line {block.start_line})" in m), ""
+        )
         detail = " ".join(detail.split())
         aborted = re.search(r"aborted on line (\d+).*?:\s*(.*)$", detail)
         if aborted:  # the library counts lines from 0
@@ -268,8 +269,14 @@ def merge(per_article: Mapping[str, Sequence[Reference]]) -> list[MergedEntry]:
         if r.get("doi"):
             buckets.setdefault(("doi", r.get("doi").lower()), []).append(i)
         buckets.setdefault((first_family(r), r.get("year")), []).append(i)
-    pairs = sorted({(i, j) for members in buckets.values()
-                    for n, i in enumerate(members) for j in members[n + 1:]})
+    pairs = sorted(
+        {
+            (i, j)
+            for members in buckets.values()
+            for n, i in enumerate(members)
+            for j in members[n + 1 :]
+        }
+    )
     for i, j in pairs:
         ri, rj = find(i), find(j)
         if ri == rj or not same_work(listings[i][1], listings[j][1]):
@@ -384,37 +391,38 @@ def load_corrections(
     """
     if not path.exists():
         return []
-    text = path.read_text(encoding="utf-8")
-    try:
-        root = yaml.compose(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        reporter.error(
-            Span(display, mark.line + 1 if mark else 1), f"not YAML: {exc}", "bib-correction"
-        )
+    document = load(path, display, reporter, "bib-correction")
+    if document is None or document.root is None:
         return []
-    if root is None:
-        return []
-    if not isinstance(root, yaml.MappingNode):
-        reporter.error(
-            Span(display, root.start_mark.line + 1), "expected a mapping", "bib-correction"
-        )
+    typed = Typed(display, reporter, "bib-correction")
+    if typed.mapping(document.root, "corrections.yml (<slug>/<key>: {field: value})") is None:
         return []
     out = []
-    for key_node, value_node in root.value:
-        span = Span(display, key_node.start_mark.line + 1)
-        slug, _, key = str(key_node.value).partition("/")
-        value: Any = yaml.safe_load(yaml.serialize(value_node))
-        if not key or not isinstance(value, dict):
-            reporter.error(
-                span,
-                f"expected '<slug>/<key>: {{field: value}}', got {key_node.value!r}",
-                "bib-correction",
-            )
+    for key_node, node in document.root.value:
+        name = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else ""
+        slug, _, key = name.partition("/")
+        if not key:
+            typed.error(key_node, f"expected '<slug>/<key>: {{field: value}}', got {name!r}")
             continue
-        fields = {str(k): (None if v is None else str(v)) for k, v in value.items()}
-        out.append(Correction(slug, key, fields, span))
+        fields = typed.mapping(node, name)
+        if fields is None:
+            continue
+        values = {field: _correction_value(typed, field, vnode) for field, vnode in fields.items()}
+        if all(ok for ok, _ in values.values()):
+            corrected = {field: value for field, (_, value) in values.items()}
+            out.append(Correction(slug, key, corrected, typed.span(key_node)))
     return out
+
+
+def _correction_value(typed: Typed, field: str, node: yaml.Node) -> tuple[bool, str | None]:
+    """(ok, a field's new value): text, a number (a year, a volume) or null, which
+    removes the field; anything else is reported."""
+    if node.tag == "tag:yaml.org,2002:null":
+        return True, None
+    if node.tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float"):
+        return True, str(node.value)
+    value = typed.text(node, field, allow_empty=True)
+    return value is not None, value
 
 
 def apply_corrections(

@@ -16,7 +16,7 @@ The data file is a YAML list of terms.  Each term is a mapping::
         - {article: choi-2022, line: 3, text: "verbatim phrase from that line"}
 
 ``load_terms`` validates the file and reports problems as
-``glossary/terms.yml:<line>: error: <message> [code]`` (lines from ``yaml.compose``);
+``glossary/terms.yml:<line>: error: <message> [code]`` (lines from ``yamlfile``);
 ``check_against_sources`` checks the line references and quotations against the
 article texts.  ``find_occurrences`` and ``mark_terms`` find the terms in prose;
 ``render_glossary_page`` writes the Markdown of ``/glossary/``.
@@ -34,6 +34,7 @@ import yaml
 
 from .diagnostics import Reporter
 from .model import FN_CLOSE, FN_OPEN, Span
+from .yamlfile import Typed, load
 
 # The entries the reader's pages link to by anchor; the build fails without them.
 REQUIRED_IDS: tuple[str, ...] = (
@@ -133,60 +134,27 @@ def _display_path(path: Path, root: Path | None) -> str:
     return path.as_posix()
 
 
-class _Loader:
+class _Loader(Typed):
     """Turns the composed YAML tree into terms, reporting every problem with its line."""
 
     def __init__(self, file: str, reporter: Reporter) -> None:
-        self.file = file
-        self.reporter = reporter
-        self._constructor = yaml.SafeLoader("")
-
-    def span(self, node: yaml.Node) -> Span:
-        return Span(self.file, node.start_mark.line + 1)
-
-    def error(self, node: yaml.Node, message: str, code: str) -> None:
-        self.reporter.error(self.span(node), message, code)
-
-    def value(self, node: yaml.Node) -> object:
-        return self._constructor.construct_object(node, deep=True)
-
-    def mapping(self, node: yaml.Node, what: str) -> dict[str, tuple[yaml.Node, yaml.Node]] | None:
-        """Keys of a mapping node -> (key node, value node); reports repeated keys."""
-        if not isinstance(node, yaml.MappingNode):
-            self.error(node, f"{what} must be a mapping", "glossary-bad-type")
-            return None
-        out: dict[str, tuple[yaml.Node, yaml.Node]] = {}
-        for key_node, value_node in node.value:
-            key = str(self.value(key_node))
-            if key in out:
-                self.error(key_node, f"key {key!r} repeated in {what}", "glossary-duplicate-key")
-                continue
-            out[key] = (key_node, value_node)
-        return out
+        super().__init__(
+            file,
+            reporter,
+            "glossary-bad-type",
+            unknown_code="glossary-unknown-key",
+            missing_code="glossary-missing-field",
+        )
 
     def string(self, node: yaml.Node, what: str, *, allow_empty: bool = False) -> str | None:
-        value = self.value(node) if isinstance(node, yaml.ScalarNode) else None
-        if not isinstance(value, str):
-            self.error(node, f"{what} must be a string", "glossary-bad-type")
-            return None
-        value = value.strip()
-        if not value and not allow_empty:
+        value = self.text(node, what, allow_empty=True)
+        if value is not None and not value and not allow_empty:
             self.error(node, f"{what} is empty", "glossary-empty")
             return None
         return value
 
-    def sequence(self, node: yaml.Node, what: str) -> list[yaml.Node] | None:
-        if not isinstance(node, yaml.SequenceNode):
-            self.error(node, f"{what} must be a list", "glossary-bad-type")
-            return None
-        return list(node.value)
-
     def positive_int(self, node: yaml.Node, what: str) -> int | None:
-        value = self.value(node) if isinstance(node, yaml.ScalarNode) else None
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            self.error(node, f"{what} must be a positive line number", "glossary-bad-type")
-            return None
-        return value
+        return self.integer(node, what, minimum=1)
 
     # -- items
 
@@ -197,36 +165,34 @@ class _Loader:
         span = self.span(node)
         keys = set(fields)
         if keys == {"bib"}:
-            key = self.string(fields["bib"][1], "bib key")
+            key = self.string(fields["bib"], "bib key")
             if key is None:
                 return None
             if not _BIB_KEY_RE.match(key):
                 self.error(
-                    fields["bib"][1],
+                    fields["bib"],
                     f"bib key {key!r} is not familyname+year (e.g. kornilenko2020)",
                     "glossary-bad-source",
                 )
                 return None
             return BibSource(key, span)
         if keys == {"article", "line"}:
-            slug = self.string(fields["article"][1], "article slug")
-            line = self.positive_int(fields["line"][1], "line")
+            slug = self.string(fields["article"], "article slug")
+            line = self.positive_int(fields["line"], "line")
             if slug is None or line is None:
                 return None
             if not _SLUG_RE.match(slug):
-                self.error(
-                    fields["article"][1], f"bad article slug {slug!r}", "glossary-bad-source"
-                )
+                self.error(fields["article"], f"bad article slug {slug!r}", "glossary-bad-source")
                 return None
             return ArticleLineSource(slug, line, span)
         if keys == {"document", "url"}:
-            title = self.string(fields["document"][1], "document title")
-            url = self.string(fields["url"][1], "document url")
+            title = self.string(fields["document"], "document title")
+            url = self.string(fields["url"], "document url")
             if title is None or url is None:
                 return None
             if not url.startswith(("https://", "http://")):
                 self.error(
-                    fields["url"][1],
+                    fields["url"],
                     f"document url {url!r} is not an address",
                     "glossary-bad-source",
                 )
@@ -251,40 +217,27 @@ class _Loader:
                 "glossary-bad-wording",
             )
             return None
-        slug = self.string(fields["article"][1], "article slug")
-        line = self.positive_int(fields["line"][1], "line")
-        text = self.string(fields["text"][1], "wording text")
+        slug = self.string(fields["article"], "article slug")
+        line = self.positive_int(fields["line"], "line")
+        text = self.string(fields["text"], "wording text")
         if slug is None or line is None or text is None:
             return None
         return Wording(slug, line, text, self.span(node))
 
     def term(self, node: yaml.Node) -> tuple[Term, dict[str, yaml.Node]] | None:
         """One term, plus the nodes of its related ids (checked once all ids are known)."""
-        fields = self.mapping(node, "a term")
+        fields = self.mapping(node, "a term", _REQUIRED_TERM_KEYS, _TERM_KEYS)
         if fields is None:
             return None
-        ok = True
-        for key, (key_node, _) in fields.items():
-            if key not in _TERM_KEYS:
-                self.error(key_node, f"unknown key {key!r} in a term", "glossary-unknown-key")
-                ok = False
-        for key in _REQUIRED_TERM_KEYS:
-            if key not in fields:
-                self.error(node, f"term has no {key!r}", "glossary-missing-field")
-                ok = False
-        if not ok:
-            return None
 
-        term_id = self.string(fields["id"][1], "id")
+        term_id = self.string(fields["id"], "id")
         if term_id is not None and not _ID_RE.match(term_id):
-            self.error(
-                fields["id"][1], f"id {term_id!r} is not lowercase-hyphen", "glossary-bad-id"
-            )
+            self.error(fields["id"], f"id {term_id!r} is not lowercase-hyphen", "glossary-bad-id")
             term_id = None
         label = term_id or "?"
-        name = self.string(fields["name"][1], "name")
+        name = self.string(fields["name"], "name")
 
-        short_node = fields["short"][1]
+        short_node = fields["short"]
         short = self.string(short_node, "short definition", allow_empty=True)
         if short is not None and not short:
             self.error(
@@ -297,10 +250,10 @@ class _Loader:
                 f"short definition of {label!r} has {len(short)} characters (at most {SHORT_MAX})",
                 "glossary-short-too-long",
             )
-        explanation = self.string(fields["explanation"][1], "explanation")
+        explanation = self.string(fields["explanation"], "explanation")
 
         variants: list[str] = []
-        variant_nodes = self.sequence(fields["variants"][1], "variants")
+        variant_nodes = self.sequence(fields["variants"], "variants")
         if variant_nodes is not None:
             for vnode in variant_nodes:
                 variant = self.string(vnode, "variant")
@@ -322,12 +275,10 @@ class _Loader:
                     continue
                 variants.append(variant)
             if not variants:
-                self.error(
-                    fields["variants"][1], f"term {label!r} has no variants", "glossary-empty"
-                )
+                self.error(fields["variants"], f"term {label!r} has no variants", "glossary-empty")
 
         sources: list[Source] = []
-        source_nodes = self.sequence(fields["sources"][1], "sources")
+        source_nodes = self.sequence(fields["sources"], "sources")
         if source_nodes is not None:
             for snode in source_nodes:
                 source = self.source(snode, label)
@@ -335,19 +286,19 @@ class _Loader:
                     sources.append(source)
             if not source_nodes:
                 self.error(
-                    fields["sources"][1], f"term {label!r} cites no source", "glossary-no-source"
+                    fields["sources"], f"term {label!r} cites no source", "glossary-no-source"
                 )
 
         related: dict[str, yaml.Node] = {}
         if "related" in fields:
-            for rnode in self.sequence(fields["related"][1], "related") or []:
+            for rnode in self.sequence(fields["related"], "related") or []:
                 rid = self.string(rnode, "related id")
                 if rid is not None:
                     related.setdefault(rid, rnode)
 
         wordings: list[Wording] = []
         if "wordings" in fields:
-            for wnode in self.sequence(fields["wordings"][1], "wordings") or []:
+            for wnode in self.sequence(fields["wordings"], "wordings") or []:
                 wording = self.wording(wnode, label)
                 if wording is not None:
                     wordings.append(wording)
@@ -384,27 +335,15 @@ def load_terms(
     rest are returned in file order.
     """
     file = _display_path(path, root)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        reporter.error(
-            Span(file, 1), f"cannot read the glossary: {exc.strerror}", "glossary-unreadable"
-        )
-        return []
-    try:
-        document = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else 1
-        problem = getattr(exc, "problem", None) or str(exc)
-        reporter.error(Span(file, line), f"YAML syntax: {problem}", "glossary-yaml")
-        return []
+    document = load(path, file, reporter, "glossary-yaml", duplicate_code="glossary-duplicate-key")
     if document is None:
+        return []
+    if document.root is None:
         reporter.error(Span(file, 1), "the glossary is empty", "glossary-empty")
         return []
 
     loader = _Loader(file, reporter)
-    items = loader.sequence(document, "the glossary (a list of terms)")
+    items = loader.sequence(document.root, "the glossary", "terms")
     if items is None:
         return []
 

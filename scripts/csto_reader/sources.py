@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from . import yamlfile
 from .diagnostics import Reporter
 from .model import ArticleMeta, Author, SourceText, Span
 
@@ -339,56 +340,17 @@ def load_meta(path: Path, slug: str, root: Path, reporter: Reporter) -> ArticleM
 
 
 def _parse_yaml(text: str, rel: str, reporter: Reporter) -> tuple[yaml.Node | None, Any]:
-    """The YAML document's node tree (for line numbers) and its Python value."""
+    """The YAML document's node tree (for line numbers) and its Python value, read by
+    the one YAML loader (limits, tags, characters and repeated keys checked there)."""
     if not text.strip():
         reporter.error(Span(rel, 1), "empty: meta.yml has no content", META_NOT_MAPPING)
         return None, None
-    loader: yaml.SafeLoader | None = None
-    try:
-        loader = yaml.SafeLoader(text)  # refuses control characters at once
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
-    except yaml.MarkedYAMLError as exc:
-        reporter.error(Span(rel, _yaml_error_line(exc, text)), _yaml_message(exc), META_YAML)
+    document = yamlfile.parse(text, rel, reporter, META_YAML, duplicate_code=META_DUPLICATE_KEY)
+    if document is None:
         return None, None
-    except yaml.reader.ReaderError as exc:
-        line = len(split_lines(text[: exc.position + 1]))
-        char = exc.character if isinstance(exc.character, int) else ord(exc.character)
-        reporter.error(
-            Span(rel, line),
-            f"malformed YAML: control character U+{char:04X} on line {line}",
-            META_YAML,
-        )
-        return None, None
-    except yaml.YAMLError as exc:
-        reporter.error(Span(rel, 1), f"malformed YAML: {exc}", META_YAML)
-        return None, None
-    finally:
-        if loader is not None:
-            loader.dispose()
-    if node is None:  # only comments
+    if document.root is None:  # only comments
         reporter.error(Span(rel, 1), "empty: meta.yml has no content", META_NOT_MAPPING)
-    return node, data
-
-
-def _yaml_error_line(exc: yaml.MarkedYAMLError, text: str) -> int:
-    """The line to blame: where YAML found the problem, unless that is the end of the
-    file (an unclosed quote or bracket), where the line that opened it is more useful."""
-    mark = exc.problem_mark or exc.context_mark
-    if mark is None:
-        return 1
-    at_end = not text[mark.index :].strip()
-    if at_end and exc.context_mark is not None:
-        mark = exc.context_mark
-    return min(mark.line + 1, max(len(split_lines(text)), 1))
-
-
-def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
-    """``malformed YAML: <problem>`` with PyYAML's context and its line, if any."""
-    message = f"malformed YAML: {exc.problem or 'cannot be parsed'}"
-    if exc.context and exc.context_mark is not None:
-        message += f" ({exc.context} on line {exc.context_mark.line + 1})"
-    return message
+    return document.root, document.value
 
 
 def _line(node: yaml.Node | None) -> int:

@@ -7,6 +7,7 @@ against the build, so a question never points at a paragraph that is not there.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
@@ -15,34 +16,118 @@ from .diagnostics import Reporter
 from .model import Span
 from .pages import reading_minutes
 from .render import escape_text
+from .yamlfile import Typed, load
 
 COURSE = Path("teaching") / "course.yml"
 
+# Diagnostic codes this module reports.
+TEACHING_YAML = "teaching-yaml"  # course.yml is not readable, well-formed, limited YAML
+TEACHING_TYPE = "teaching-type"  # a value of the wrong type (text where a list belongs...)
+TEACHING_UNKNOWN_KEY = "teaching-unknown-key"  # a key course.yml does not know
+TEACHING_MISSING_KEY = "teaching-missing-key"  # an item without its required key
+TEACHING_REF = "teaching-ref"  # names an article, term or paragraph the build lacks
+CODES = frozenset(
+    {TEACHING_YAML, TEACHING_TYPE, TEACHING_UNKNOWN_KEY, TEACHING_MISSING_KEY, TEACHING_REF}
+)
 
-def load_course(root: Path, reporter: Reporter) -> dict | None:
+
+@dataclass(frozen=True)
+class Reading:
+    slug: str
+    why: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str
+    paragraphs: tuple[tuple[str, Span], ...]
+    span: Span
+
+
+@dataclass(frozen=True)
+class Course:
+    """``teaching/course.yml``, checked field by field."""
+
+    reading_order: tuple[Reading, ...] = ()
+    terms_first: tuple[tuple[str, Span], ...] = ()
+    questions: tuple[tuple[str, Span, tuple[Question, ...]], ...] = ()  # slug, span, questions
+
+
+def load_course(root: Path, reporter: Reporter) -> Course | None:
+    """The course file, or ``None`` when it is absent or wrong (after reporting)."""
     path = root / COURSE
     if not path.exists():
         return None
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as e:
-        line = getattr(getattr(e, "problem_mark", None), "line", 0) + 1
-        reporter.error(Span(str(COURSE), line), f"malformed YAML: {e}", "teaching-yaml")
+    file = COURSE.as_posix()
+    document = load(path, file, reporter, TEACHING_YAML)
+    if document is None:
         return None
-    if not isinstance(data, dict):
-        reporter.error(Span(str(COURSE), 1), "expected a mapping", "teaching-type")
+    typed = Typed(
+        file,
+        reporter,
+        TEACHING_TYPE,
+        unknown_code=TEACHING_UNKNOWN_KEY,
+        missing_code=TEACHING_MISSING_KEY,
+    )
+    before = len(reporter.errors)
+    course = _course(typed, document.root)
+    return course if len(reporter.errors) == before else None
+
+
+def _course(typed: Typed, root: yaml.Node | None) -> Course | None:
+    if root is None:
+        typed.error(None, "course.yml: expected a mapping, found nothing")
         return None
-    return data
+    fields = typed.mapping(root, "course.yml", (), ("reading_order", "terms_first", "questions"))
+    if fields is None:
+        return None
+    readings = _readings(typed, fields["reading_order"]) if "reading_order" in fields else []
+    terms = typed.texts(fields["terms_first"], "terms_first") if "terms_first" in fields else []
+    questions: list[tuple[str, Span, tuple[Question, ...]]] = []
+    by_slug = typed.mapping(fields["questions"], "questions") if "questions" in fields else {}
+    for slug, node in (by_slug or {}).items():
+        items = typed.sequence(node, f"questions for {slug}", "mappings") or []
+        found = (_question(typed, item, slug) for item in items)
+        questions.append((slug, typed.span(node), tuple(q for q in found if q is not None)))
+    return Course(
+        reading_order=tuple(readings),
+        terms_first=tuple((tid, typed.span(node)) for tid, node in terms or []),
+        questions=tuple(questions),
+    )
+
+
+def _readings(typed: Typed, node: yaml.Node) -> list[Reading]:
+    out: list[Reading] = []
+    for item in typed.sequence(node, "reading_order", "mappings") or []:
+        fields = typed.mapping(item, "reading_order item", ("slug",), ("why",))
+        if fields is None:
+            continue
+        slug = typed.text(fields["slug"], "reading_order slug")
+        why = typed.text(fields["why"], "reading_order why") if "why" in fields else ""
+        if slug is not None and why is not None:
+            out.append(Reading(slug, why, typed.span(item)))
+    return out
+
+
+def _question(typed: Typed, node: yaml.Node, slug: str) -> Question | None:
+    fields = typed.mapping(node, f"a question for {slug}", ("text",), ("paragraphs",))
+    if fields is None:
+        return None
+    text = typed.text(fields["text"], "question text")
+    paragraphs = typed.texts(fields["paragraphs"], "paragraphs") if "paragraphs" in fields else []
+    if text is None or paragraphs is None:
+        return None
+    return Question(text, tuple((p, typed.span(n)) for p, n in paragraphs), typed.span(node))
 
 
 def render_teaching(
-    course: dict,
+    course: Course,
     articles: dict[str, tuple[str, int, set[str]]],
     terms: dict[str, str],
     reporter: Reporter,
 ) -> str:
     """``articles``: slug -> (title, words, anchors); ``terms``: glossary id -> name."""
-    where = Span(str(COURSE), 1)
     slug0 = next(iter(articles), "zhang-2023")
     out = [
         "---\ntitle: For instructors\n---\n",
@@ -68,20 +153,21 @@ def render_teaching(
         '<a href="../downloads/addresses.md">Markdown</a>.\n',
         "## Suggested reading order { #reading-order }\n",
     ]
-    for n, item in enumerate(course.get("reading_order", []), start=1):
-        slug = item.get("slug")
-        if slug not in articles:
-            reporter.error(where, f"reading order names unknown article '{slug}'", "teaching-ref")
+    for n, item in enumerate(course.reading_order, start=1):
+        if item.slug not in articles:
+            reporter.error(
+                item.span, f"reading order names unknown article '{item.slug}'", TEACHING_REF
+            )
             continue
-        title, words, _ = articles[slug]
+        title, words, _ = articles[item.slug]
         out.append(
-            f"{n}. [{escape_text(title)}](articles/{slug}.md) "
-            f"({reading_minutes(words)} min): {escape_text(item.get('why', ''))}"
+            f"{n}. [{escape_text(title)}](articles/{item.slug}.md) "
+            f"({reading_minutes(words)} min): {escape_text(item.why)}"
         )
     out.append("\n## Glossary terms to meet first { #terms-first }\n")
-    for tid in course.get("terms_first", []):
+    for tid, span in course.terms_first:
         if tid not in terms:
-            reporter.error(where, f"unknown glossary term '{tid}'", "teaching-ref")
+            reporter.error(span, f"unknown glossary term '{tid}'", TEACHING_REF)
             continue
         out.append(f"- [{escape_text(terms[tid])}](glossary.md#{tid})")
     out.append("\n## Discussion questions { #questions }\n")
@@ -89,21 +175,21 @@ def render_teaching(
         '<p class="editorial-label">These questions are ours, written for this '
         "reader; they are not part of the articles.</p>\n"
     )
-    for slug, questions in (course.get("questions") or {}).items():
+    for slug, span, questions in course.questions:
         if slug not in articles:
-            reporter.error(where, f"questions for unknown article '{slug}'", "teaching-ref")
+            reporter.error(span, f"questions for unknown article '{slug}'", TEACHING_REF)
             continue
         title, _, anchors = articles[slug]
         out.append(f"### {escape_text(title)} {{ #questions-{slug} }}\n")
         for q in questions:
             refs = []
-            for p in q.get("paragraphs", []):
+            for p, p_span in q.paragraphs:
                 if p not in anchors:
                     reporter.error(
-                        where, f"question on {slug} names missing paragraph {p}", "teaching-ref"
+                        p_span, f"question on {slug} names missing paragraph {p}", TEACHING_REF
                     )
                     continue
                 refs.append(f"[¶{p[1:]}](articles/{slug}.md#{p})")
-            out.append(f"1. {escape_text(q.get('text', ''))} ({', '.join(refs)})")
+            out.append(f"1. {escape_text(q.text)} ({', '.join(refs)})")
         out.append("")
     return "\n".join(out) + "\n"

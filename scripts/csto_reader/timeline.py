@@ -12,7 +12,7 @@ A passage is ``{article: <slug>, line: <N>, quote: <phrase>}``: ``N`` is a line 
 ``sources/<slug>/article.txt`` and the phrase must occur on it (Markdown escapes and runs
 of whitespace aside), so a reviewer can check every claim against the text.  The loaders
 report problems as ``timeline/events.yml:<line>: error: <message> [timeline-ref]`` (lines
-from ``yaml.compose``) and keep what is valid.  At build time each source line is mapped
+from ``yamlfile``) and keep what is valid.  At build time each source line is mapped
 to the address of the block that holds it: a paragraph's ``pN`` or a footnote's ``fn:K``
 (see ``passage_anchors``); ``timeline_anchor_refs`` reports a line that maps to none.
 
@@ -41,6 +41,7 @@ from .bibliography_page import short_title
 from .diagnostics import Reporter
 from .model import Span
 from .render import escape_text, fn_id
+from .yamlfile import Typed, load
 
 EVENTS_FILE = Path("timeline") / "events.yml"
 RELATED_FILE = Path("timeline") / "related.yml"
@@ -212,7 +213,7 @@ def read_source_lines(root: Path) -> dict[str, list[str]]:
     return out
 
 
-class _Loader:
+class _Loader(Typed):
     """Turns a composed YAML tree into records, reporting each problem with its line.
 
     ``kind`` ("timeline" or "related") prefixes the diagnostic codes."""
@@ -220,91 +221,37 @@ class _Loader:
     def __init__(
         self, file: str, kind: str, texts: Mapping[str, Sequence[str]], reporter: Reporter
     ) -> None:
-        self.file = file
+        super().__init__(file, reporter, f"{kind}-schema")
         self.kind = kind
         self.texts = texts
-        self.reporter = reporter
 
-    def span(self, node: yaml.Node) -> Span:
-        return Span(self.file, node.start_mark.line + 1)
-
-    def error(self, node: yaml.Node, message: str, what: str) -> None:
-        self.reporter.error(self.span(node), message, f"{self.kind}-{what}")
+    def fail(self, node: yaml.Node, message: str, what: str) -> None:
+        self.error(node, message, f"{self.kind}-{what}")
 
     def compose(self, path: Path) -> yaml.Node | None:
-        try:
-            return yaml.compose(path.read_text(encoding="utf-8"),
-                                Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-        except yaml.YAMLError as e:
-            mark = getattr(e, "problem_mark", None) or getattr(e, "context_mark", None)
-            line = mark.line + 1 if mark is not None else 1
-            self.reporter.error(Span(self.file, line), f"malformed YAML: {e}", f"{self.kind}-yaml")
-            return None
+        code = f"{self.kind}-yaml"
+        document = load(path, self.file, self.reporter, code, duplicate_code=self.code)
+        return document.root if document is not None else None
 
     def items(self, root: yaml.Node | None) -> list[yaml.Node]:
         if root is None:
             return []
-        if not isinstance(root, yaml.SequenceNode):
-            self.error(root, "expected a list of entries", "schema")
-            return []
-        return list(root.value)
-
-    def mapping(
-        self, node: yaml.Node, what: str, required: Iterable[str], optional: Iterable[str] = ()
-    ) -> dict[str, yaml.Node] | None:
-        """Keys -> value nodes; reports a non-mapping, unknown, repeated or missing key."""
-        if not isinstance(node, yaml.MappingNode):
-            self.error(node, f"{what} must be a mapping", "schema")
-            return None
-        allowed = set(required) | set(optional)
-        out: dict[str, yaml.Node] = {}
-        ok = True
-        for key_node, value_node in node.value:
-            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
-            if key not in allowed:
-                self.error(
-                    key_node,
-                    f"unknown key {key!r} in {what} (allowed: {', '.join(sorted(allowed))})",
-                    "schema",
-                )
-                ok = False
-            elif key in out:
-                self.error(key_node, f"key {key!r} repeated in {what}", "schema")
-                ok = False
-            else:
-                out[key] = value_node
-        for key in required:
-            if key not in out:
-                self.error(node, f"{what} has no {key!r}", "schema")
-                ok = False
-        return out if ok else None
+        return self.sequence(root, "the file", "entries") or []
 
     def string(self, node: yaml.Node, what: str) -> str | None:
-        if (
-            not isinstance(node, yaml.ScalarNode)
-            or node.tag != "tag:yaml.org,2002:str"
-            or not node.value.strip()
-        ):
-            self.error(node, f"{what} must be a non-empty string", "schema")
-            return None
-        return " ".join(node.value.split())
+        value = self.text(node, what)
+        return " ".join(value.split()) if value is not None else None
 
     def ident(self, node: yaml.Node, what: str) -> str | None:
         value = node.value if isinstance(node, yaml.ScalarNode) else None
         if not isinstance(value, str) or not _ID_RE.match(value):
-            self.error(node, f"{what} must be lowercase letters, digits and hyphens", "schema")
+            self.fail(node, f"{what} must be lowercase letters, digits and hyphens", "schema")
             return None
         return value
 
-    def sequence(self, node: yaml.Node, what: str) -> list[yaml.Node] | None:
-        if not isinstance(node, yaml.SequenceNode):
-            self.error(node, f"{what} must be a list", "schema")
-            return None
-        return list(node.value)
-
     def passage(self, node: yaml.Node, what: str) -> Passage | None:
         """One ``{article, line, quote}``, checked against the source text."""
-        fields = self.mapping(node, what, ("article", "line", "quote"))
+        fields = self.mapping(node, what, ("article", "line", "quote"), ())
         if fields is None:
             return None
         slug_node, line_node, quote_node = fields["article"], fields["line"], fields["quote"]
@@ -312,15 +259,15 @@ class _Loader:
         lines = self.texts.get(slug) if isinstance(slug, str) else None
         if lines is None:
             known = ", ".join(sorted(self.texts)) or "none"
-            self.error(slug_node, f"unknown article {slug!r} (known: {known})", "ref")
+            self.fail(slug_node, f"unknown article {slug!r} (known: {known})", "ref")
             return None
         raw = line_node.value if isinstance(line_node, yaml.ScalarNode) else ""
         if line_node.tag != "tag:yaml.org,2002:int" or not raw.isdigit() or int(raw) < 1:
-            self.error(line_node, f"line must be a positive line number, not {raw!r}", "ref")
+            self.fail(line_node, f"line must be a positive line number, not {raw!r}", "ref")
             return None
         line = int(raw)
         if line > len(lines):
-            self.error(
+            self.fail(
                 line_node,
                 f"line {line} is out of range: sources/{slug}/article.txt has {len(lines)} lines",
                 "ref",
@@ -330,7 +277,7 @@ class _Loader:
         if quote is None:
             return None
         if normalize_quote(quote) not in normalize_quote(lines[line - 1]):
-            self.error(
+            self.fail(
                 quote_node,
                 f"quote {quote!r} is not on line {line} of sources/{slug}/article.txt",
                 "ref",
@@ -378,13 +325,13 @@ def load_events(
         if eid is None:
             continue
         if eid in seen:
-            ld.error(fields["id"], f"event id {eid!r} used twice", "duplicate-id")
+            ld.fail(fields["id"], f"event id {eid!r} used twice", "duplicate-id")
             continue
         seen.add(eid)
         date_node = fields["date"]
         date = parse_date(date_node.value) if isinstance(date_node, yaml.ScalarNode) else None
         if date is None:
-            ld.error(
+            ld.fail(
                 date_node,
                 "date must be ISO 8601 (1992, 2001-08, 1992-05-15) or a range start/end",
                 "date",
@@ -396,7 +343,7 @@ def load_events(
             continue
         if not sources:
             if not fields["sources"].value:  # else the failed passages were reported
-                ld.error(fields["sources"], f"event {eid!r} names no source", "schema")
+                ld.fail(fields["sources"], f"event {eid!r} names no source", "schema")
             continue
         disagreements: list[Disagreement] = []
         dnodes = (
@@ -405,7 +352,7 @@ def load_events(
             else []
         )
         for dnode in dnodes or []:
-            d = ld.mapping(dnode, f"a disagreement of {eid!r}", ("topic", "versions"))
+            d = ld.mapping(dnode, f"a disagreement of {eid!r}", ("topic", "versions"), ())
             if d is None:
                 continue
             topic = ld.string(d["topic"], "topic")
@@ -414,7 +361,7 @@ def load_events(
                 continue
             if len(versions) < 2:  # one article may differ from itself (table vs text)
                 if len(d["versions"].value) < 2:  # else the failed versions were reported
-                    ld.error(dnode, "a disagreement needs at least two versions", "schema")
+                    ld.fail(dnode, "a disagreement needs at least two versions", "schema")
                 continue
             disagreements.append(Disagreement(topic, tuple(versions), ld.span(dnode)))
         note = ld.string(fields["note"], "note") if "note" in fields else None
@@ -467,14 +414,14 @@ def load_related(
     groups: list[RelatedGroup] = []
     seen: set[str] = set()
     for node in ld.items(ld.compose(path)):
-        fields = ld.mapping(node, "a group", ("id", "question", "passages"))
+        fields = ld.mapping(node, "a group", ("id", "question", "passages"), ())
         if fields is None:
             continue
         gid = ld.ident(fields["id"], "a group id")
         if gid is None:
             continue
         if gid in seen:
-            ld.error(fields["id"], f"group id {gid!r} used twice", "duplicate-id")
+            ld.fail(fields["id"], f"group id {gid!r} used twice", "duplicate-id")
             continue
         seen.add(gid)
         question = ld.string(fields["question"], f"the question of {gid!r}")
@@ -483,7 +430,7 @@ def load_related(
             continue
         if len({p.slug for p in passages}) < 2:
             if len(passages) == len(fields["passages"].value):  # else failures were reported
-                ld.error(
+                ld.fail(
                     node, f"group {gid!r} must name passages from at least two articles", "schema"
                 )
             continue
