@@ -20,6 +20,7 @@ import yaml
 from . import yamlfile
 from .diagnostics import Reporter
 from .model import ArticleMeta, Author, SourceText, Span
+from .textcheck import describe_character, forbidden_character, is_safe_url
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
@@ -200,11 +201,9 @@ def read_text_lines(path: Path, rel: str, reporter: Reporter) -> tuple[str, ...]
     for number, line in enumerate(lines, start=1):
         bad = forbidden_character(line, allowed="\t\f")
         if bad is not None:
-            column, why = bad
+            why = describe_character(bad[1], allowed="tab and form feed")
             reporter.error(
-                Span(rel, number),
-                f"line {number}, column {column}: {why}; an article text holds none",
-                SOURCE_CHARACTER,
+                Span(rel, number), f"line {number}, column {bad[0] + 1}: {why}", SOURCE_CHARACTER
             )
             return None
         if len(line) > MAX_LINE_CHARS:
@@ -217,35 +216,6 @@ def read_text_lines(path: Path, rel: str, reporter: Reporter) -> tuple[str, ...]
             )
             return None
     return lines
-
-
-# Unicode noncharacters (U+FDD0..U+FDEF and the last two code points of every plane): set
-# aside for a program's internal use, so the pipeline's own delimiters are taken from them
-# (model.FN_OPEN ...), and C0 controls other than the white space a text may hold.
-_FORBIDDEN = re.compile("[\x00-\x1f\x7f\ufdd0-\ufdef\ufffe\uffff\U0001fffe\U0001ffff\ud800-\udfff]")
-
-
-def forbidden_character(text: str, allowed: str = "\t\n") -> tuple[int, str] | None:
-    """The 1-based column of the first character no source text may hold, and why.
-
-    Refused: C0 control characters (but those in ``allowed``; an article text may hold
-    tabs and form feeds), DEL, lone surrogates (a YAML escape such as ``"\\ud800"`` makes
-    one) and Unicode noncharacters, which the pipeline uses as its internal delimiters so
-    that no source can forge a footnote or citation marker.
-    """
-    for m in _FORBIDDEN.finditer(text):
-        char = m.group()
-        if char in allowed:
-            continue
-        code = ord(char)
-        if 0xD800 <= code <= 0xDFFF:
-            why = f"U+{code:04X} is half of a surrogate pair, not a character"
-        elif code < 0x20 or code == 0x7F:
-            why = f"U+{code:04X} is a control character"
-        else:
-            why = f"U+{code:04X} is a Unicode noncharacter, reserved for the pipeline's markers"
-        return m.start() + 1, why
-    return None
 
 
 def split_lines(text: str) -> tuple[str, ...]:
@@ -455,10 +425,6 @@ class _MetaChecker:
         if not isinstance(value, str) or not value.strip():
             self.error(_line(node), f"{key}: expected text, found {_describe(value)}", META_TYPE)
             return None
-        bad = forbidden_character(value)
-        if bad is not None:
-            self.error(_line(node), f"{key}: {bad[1]}", META_VALUE)
-            return None
         return value
 
     def link(self, key: str, value: Any, node: yaml.Node) -> str | None:
@@ -603,29 +569,6 @@ class _MetaChecker:
                 )
             )
         return tuple(authors)
-
-
-_URL_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
-
-
-def is_safe_url(url: str, schemes: tuple[str, ...] = ("http", "https", "mailto")) -> bool:
-    """Whether an address from a data file may become a link: its scheme is one of
-    ``schemes`` (compared without case, after the white space and controls a browser
-    ignores are taken out, so "JaVa\tscript:" is seen for what it is; an address with
-    white space, quotes, angle brackets or backslashes is refused outright), or it is a
-    ``doi:10.x/y`` form, which the pages turn into a doi.org address."""
-    if re.search(r"[\s\"'<>`\\]", url):
-        return False  # never part of an address written out in full
-    bare = re.sub(r"[\x00-\x20\x7f]", "", url)
-    m = _URL_SCHEME.match(bare)
-    if m is None:
-        return False
-    scheme = m.group(1).lower()
-    if scheme == "doi":
-        return bare[4:].startswith("10.")
-    if scheme in ("http", "https"):
-        return scheme in schemes and bare[m.end() :].startswith("//")
-    return scheme in schemes
 
 
 def _shown(text: str) -> str:

@@ -26,7 +26,6 @@ type check per field, each wrong value reported at its own line.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +35,7 @@ import yaml
 
 from .diagnostics import Reporter
 from .model import Span
+from .textcheck import describe_character, forbidden_character
 
 MAX_BYTES = 1_000_000
 MAX_DEPTH = 50
@@ -48,16 +48,6 @@ STANDARD_TAGS = frozenset(
 )
 
 
-def _bad_char_class() -> str:
-    controls = "\x00-\x08\x0b-\x1f\x7f-\x9f"
-    surrogates = "\ud800-\udfff"
-    nonchars = "\ufdd0-\ufdef" + "".join(
-        chr(plane * 0x10000 + 0xFFFE) + chr(plane * 0x10000 + 0xFFFF) for plane in range(17)
-    )
-    return f"[{controls}{surrogates}{nonchars}]"
-
-
-_BAD_CHAR = re.compile(_bad_char_class())
 _FAILED = object()  # a value that could not be constructed (already reported)
 
 
@@ -314,10 +304,10 @@ class _Loader(yaml.SafeLoader):
                 )
             )
         if isinstance(node, yaml.ScalarNode):
-            bad = _BAD_CHAR.search(node.value)
+            bad = forbidden_character(node.value)
             if bad is not None:
                 self.problems.append(
-                    (self._char_line(node, bad.group()), _char_message(bad.group()), False)
+                    (self._char_line(node, bad[1]), describe_character(bad[1]), False)
                 )
         elif isinstance(node, yaml.MappingNode):
             self._check_keys(node)
@@ -344,15 +334,6 @@ class _Loader(yaml.SafeLoader):
                 )
             else:
                 first[key] = line_of(key_node)
-
-
-def _char_message(char: str) -> str:
-    point = f"U+{ord(char):04X}"
-    if "\ud800" <= char <= "\udfff":
-        return f"lone surrogate {point} in a text (an escape for half a character)"
-    if ord(char) < 0xA0:
-        return f"control character {point} in a text (only tab and line ends may be)"
-    return f"Unicode noncharacter {point} in a text (the pipeline reserves these)"
 
 
 # ---------------------------------------------------------------- typed access
