@@ -34,6 +34,7 @@ import yaml
 
 from .diagnostics import Reporter
 from .model import FN_CLOSE, FN_OPEN, Span
+from .textcheck import is_safe_url
 from .yamlfile import Typed, load
 
 # The entries the reader's pages link to by anchor; the build fails without them.
@@ -190,10 +191,10 @@ class _Loader(Typed):
             url = self.string(fields["url"], "document url")
             if title is None or url is None:
                 return None
-            if not url.startswith(("https://", "http://")):
+            if not is_safe_url(url, schemes=("http", "https")):
                 self.error(
                     fields["url"],
-                    f"document url {url!r} is not an address",
+                    f"document url {url!r} is not an http:// or https:// address",
                     "glossary-bad-source",
                 )
                 return None
