@@ -202,14 +202,14 @@ def normalize_quote(text: str) -> str:
     return " ".join(_ESCAPE_RE.sub("", text).split())
 
 
-def read_source_lines(root: Path) -> dict[str, list[str]]:
-    """Slug -> the lines of ``sources/<slug>/article.txt`` (line 1 first)."""
-    out: dict[str, list[str]] = {}
-    sources = root / "sources"
-    if sources.is_dir():
-        for path in sorted(sources.glob("*/article.txt")):
-            out[path.parent.name] = path.read_text(encoding="utf-8-sig").splitlines()
-    return out
+def read_source_lines(root: Path) -> dict[str, tuple[str, ...]]:
+    """Slug -> the lines of ``sources/<slug>/article.txt`` (line 1 first), as the sources
+    stage reads them (``sources.discover``: its line breaks, and only the articles it
+    accepts; its messages are left to the pipeline, which runs that stage itself).  The
+    pipeline passes the lines it already has instead."""
+    from .sources import discover
+
+    return {s.slug: s.lines for s in discover(root, Reporter())}
 
 
 class _Loader:
