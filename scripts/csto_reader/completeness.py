@@ -138,7 +138,7 @@ def check_body(path: str, lines: Sequence[str], seg: object, reporter: Reporter)
         reporter.error(
             Span(path, 1),
             "the article body is empty: no heading, paragraph, list or table is left of "
-            f"the text ({went or 'the text holds only what the header shows'}{where})",
+            f"the text ({went or 'it holds only what the header shows'}{where})",
             BODY_EMPTY,
         )
         return False
