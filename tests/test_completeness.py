@@ -66,6 +66,21 @@ def test_markup_numbers_and_superscripts_count_as_the_page_shows_them() -> None:
     assert c.lost_words(lines, (), md) == []
 
 
+def test_a_word_broken_at_a_line_end_counts_as_one() -> None:
+    """ "inter-" / "nal" is "internal" on the page (the segmenter mends it), also across
+    a page break; a hyphen the page keeps leaves two words."""
+    lines = ["crises are inter-", "nal, and", "", "12", "", "the well-", "known case"]
+    removals = (Removal(Span(PATH, 4), "12", "page-number"),)
+    assert c.lost_words(lines, removals, page("crises are internal, and the wellknown case")) == []
+    assert (
+        c.lost_words(lines, removals, page("crises are inter- nal, and the well- known case")) == []
+    )
+    assert c.lost_words(lines, removals, page("crises are internal, and the case")) == [
+        (6, ["well"]),
+        (7, ["known"]),
+    ]
+
+
 def test_check_nothing_lost_reports_each_line_as_an_error() -> None:
     from csto_reader.model import Article, ArticleMeta
 

@@ -22,6 +22,7 @@ import html
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from itertools import pairwise
 
 from .diagnostics import Reporter
 from .model import Article, Heading, ListBlock, Paragraph, Quote, Removal, Span, Table
@@ -164,8 +165,13 @@ def lost_words(
     """(line number, words) of the source lines whose words are not on the page
     ``markdown`` (declared removals aside), in line order.  Words are counted, so a
     missing word is put on the line that misses the most words."""
-    per_line = [(n, w, Counter(w)) for n, w in kept_lines(lines, removals)]
-    missing = sum((c for _, _, c in per_line), Counter()) - page_words(markdown)
+    page = page_words(markdown)
+    kept = _mend_hyphens(lines, kept_lines(lines, removals), page)
+    per_line = [(n, w, Counter(w)) for n, w in kept]
+    source: Counter = Counter()
+    for _, w, _ in per_line:
+        source.update(w)
+    missing = source - page
     if not missing:
         return []
     found: dict[int, list[str]] = {}
@@ -176,6 +182,26 @@ def lost_words(
         missing -= take
         found[n] = _in_order(w, take)
     return sorted(found.items())
+
+
+def _mend_hyphens(
+    lines: Sequence[str], kept: list[tuple[int, list[str]]], page: Counter
+) -> list[tuple[int, list[str]]]:
+    """A word broken at a line end ("inter-" / "nal") counts as the one word the page
+    shows ("internal") when the page has it; else as its two pieces."""
+    out = [(n, list(w)) for n, w in kept]
+    with_words = [i for i, (_, w) in enumerate(out) if w]
+    for i, j in pairwise(with_words):
+        (n, first), (m, second) = out[i], out[j]
+        if not first or not re.search(r"\w-\s*$", lines[n - 1]):
+            continue
+        if not lines[m - 1].lstrip()[:1].islower():
+            continue
+        joined = first[-1] + second[0]
+        if page[joined] > 0:
+            first[-1] = joined
+            del second[0]
+    return out
 
 
 def _in_order(tokens: list[str], take: Counter) -> list[str]:

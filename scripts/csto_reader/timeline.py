@@ -203,13 +203,18 @@ def normalize_quote(text: str) -> str:
 
 
 def read_source_lines(root: Path) -> dict[str, tuple[str, ...]]:
-    """Slug -> the lines of ``sources/<slug>/article.txt`` (line 1 first), as the sources
-    stage reads them (``sources.discover``: its line breaks, and only the articles it
-    accepts; its messages are left to the pipeline, which runs that stage itself).  The
-    pipeline passes the lines it already has instead."""
-    from .sources import discover
+    """Slug -> the lines of ``sources/<slug>/article.txt`` (line 1 first), read as the
+    sources stage reads a text (``sources.read_text_lines``: its line breaks; a text it
+    cannot use is left out, its messages left to that stage).  The pipeline passes the
+    lines the sources stage gave it instead."""
+    from .sources import read_text_lines
 
-    return {s.slug: s.lines for s in discover(root, Reporter())}
+    out: dict[str, tuple[str, ...]] = {}
+    for path in sorted((root / "sources").glob("*/article.txt")):
+        lines = read_text_lines(path, path.name, Reporter()) if path.is_file() else None
+        if lines is not None:
+            out[path.parent.name] = lines
+    return out
 
 
 class _Loader:
