@@ -46,6 +46,11 @@ REQUIRED = {
     "empty-article", "non-utf8-text", "utf8-bom", "crlf-line-ends", "missing-meta",
     "malformed-yaml", "unknown-meta-key", "footnote-marker-without-body",
     "footnote-body-without-marker", "malformed-bibtex", "no-reference-list", "script-and-html",
+    # issue 11: nothing silently lost, no stage reads what another rejected
+    "only-short-paragraphs", "only-headings", "only-notes", "only-footnote-bodies",
+    "only-reference-list", "only-front-matter", "masthead-without-title", "body-under-half",
+    "form-feed-with-timeline", "line-separator-with-timeline", "latin1-with-timeline",
+    "article-txt-is-directory",
 }  # fmt: skip
 
 

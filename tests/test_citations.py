@@ -7,7 +7,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import ROOT
 from csto_reader.citations import (
     AUTHORS,
     CORPORATE_RATIO,
@@ -54,9 +53,8 @@ def results(by_slug) -> dict[str, tuple[ArticleCitations, Reporter]]:
     out = {}
     for slug, b in by_slug.items():
         refs = parse_reference_list(b.article.references, slug, Reporter())
-        lines = (ROOT / b.article.source_path).read_text(encoding="utf-8-sig").splitlines()
         reporter = Reporter()
-        out[slug] = (cite_article(b.article, refs, reporter, lines), reporter)
+        out[slug] = (cite_article(b.article, refs, reporter, b.article.source_lines), reporter)
     return out
 
 

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from csto_reader import glossary as g
 from csto_reader.diagnostics import Reporter
 from csto_reader.model import fn_token
+from csto_reader.sources import split_lines
 
 ROOT = Path(__file__).resolve().parents[1]
 TERMS_FILE = ROOT / "glossary" / "terms.yml"
@@ -20,7 +21,7 @@ SLUGS = ("zhang-2023", "beloglazov-2023", "syssoyeva-2023", "choi-2022")
 
 
 def _source_lines(slug: str) -> list[str]:
-    return (ROOT / "sources" / slug / "article.txt").read_text(encoding="utf-8").splitlines()
+    return list(split_lines((ROOT / "sources" / slug / "article.txt").read_text(encoding="utf-8")))
 
 
 TEXTS = {slug: _source_lines(slug) for slug in SLUGS}

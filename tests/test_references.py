@@ -21,6 +21,7 @@ from csto_reader.references import (
     same_work,
     titles_match,
 )
+from csto_reader.sources import split_lines
 
 ROOT = Path(__file__).resolve().parents[1]
 SLUGS = ("beloglazov-2023", "choi-2022", "syssoyeva-2023", "zhang-2023")
@@ -41,7 +42,7 @@ _NEW_ITEM = re.compile(r"^\S.{0,200}?\(\d{4}[a-z]?[,)]|^[A-Z][\w'-]+ (?:[A-Z][a-
 def fixture_items(slug: str) -> tuple[ReferenceItem, ...]:
     """ReferenceItems of ``sources/<slug>/article.txt`` as the segmenter gives them."""
     path = f"sources/{slug}/article.txt"
-    lines = (ROOT / path).read_text(encoding="utf-8").splitlines()
+    lines = split_lines((ROOT / path).read_text(encoding="utf-8"))
     start = next((i for i, line in enumerate(lines) if _HEADING.fullmatch(line.strip())), None)
     if start is None:
         return ()
@@ -469,7 +470,7 @@ FIFTH = ROOT / "tests" / "fixtures" / "fifth-article" / "sources" / "okafor-2024
 
 def chicago_list() -> tuple[list[Reference], list[str]]:
     """The fifth article's "Bibliography" (one entry per non-blank line after it)."""
-    lines = FIFTH.read_text(encoding="utf-8").splitlines()
+    lines = list(split_lines(FIFTH.read_text(encoding="utf-8")))
     start = lines.index("Bibliography")
     path = "tests/fixtures/fifth-article/sources/okafor-2024/article.txt"
     items = [

@@ -20,6 +20,7 @@ from conftest import ROOT
 from csto_reader.anchors import anchor_index
 from csto_reader.diagnostics import Reporter
 from csto_reader.pipeline import line_anchors
+from csto_reader.sources import split_lines
 from csto_reader.timeline import (
     EventDate,
     PartialDate,
@@ -150,7 +151,7 @@ def test_the_chronology_holds_the_required_events_and_groups(data) -> None:
 def test_every_quote_occurs_on_its_stated_line(data) -> None:
     events, related, _ = data
     texts = {
-        p.parent.name: p.read_text(encoding="utf-8-sig").splitlines()
+        p.parent.name: split_lines(p.read_text(encoding="utf-8-sig"))
         for p in (ROOT / "sources").glob("*/article.txt")
     }
     wrong = []

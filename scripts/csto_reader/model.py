@@ -221,3 +221,6 @@ class Article:
     references_title: str | None
     back_matter: tuple[BackMatter, ...]
     removals: tuple[Removal, ...]
+    # the source text's lines as the sources stage read them (SourceText.lines): later
+    # stages use these, never a second read of the file
+    source_lines: tuple[str, ...] = ()

@@ -20,6 +20,7 @@ from .bibliography_page import render_article_references, render_bibliography, s
 from .citations import apply_links, cite_article
 from .cite_format import format_bibliography
 from .clean import clean
+from .completeness import check_body, check_nothing_lost
 from .diagnostics import BuildError, Diagnostic, Reporter
 from .footnotes import pair_footnotes
 from .model import (
@@ -68,6 +69,7 @@ def prepare_article(source: SourceText, reporter: Reporter) -> ArticleBuild:
     once the bibliography and glossary of the whole reader are known)."""
     cleaned = clean(source)
     seg = segment(cleaned, source.meta, reporter)
+    check_body(source.path, source.lines, seg, reporter)
     paired = pair_footnotes(
         seg.blocks, seg.byline, seg.bodies, source.path, source.meta.accept, reporter
     )
@@ -82,6 +84,7 @@ def prepare_article(source: SourceText, reporter: Reporter) -> ArticleBuild:
         references_title=seg.references_title,
         back_matter=seg.back_matter,
         removals=seg.removals,
+        source_lines=source.lines,
     )
     return ArticleBuild(article, paired.byline, heading_ids, "", _word_count(blocks))
 
@@ -157,6 +160,7 @@ def build(root: Path) -> BuildOutput:
             TermMarker(terms),
             see.get(slug, {}),
         )
+        check_nothing_lost(b.article, b.markdown, reporter)
         out.pages[f"articles/{slug}.md"] = b.markdown
     course = load_course(root, reporter)
     if course is not None:
@@ -261,8 +265,7 @@ def link_citations(
         refs = bib.per_article.get(slug, [])
         if not refs:
             continue
-        lines = (root / b.article.source_path).read_text(encoding="utf-8-sig").splitlines()
-        cited = cite_article(b.article, refs, reporter, lines)
+        cited = cite_article(b.article, refs, reporter, b.article.source_lines)
         b.citations = cited
         where: dict[int, str] = {}
         for t in cited.texts:
@@ -346,6 +349,13 @@ def line_anchors(builds: list[ArticleBuild]) -> dict[tuple[str, int], str]:
     return out
 
 
+def source_lines(out: BuildOutput) -> dict[str, tuple[str, ...]]:
+    """Slug -> the lines the sources stage read, for every article it accepted: the
+    only text later stages check line references against (no file is read twice, and
+    an article the sources stage rejected is not there)."""
+    return {b.article.meta.slug: b.article.source_lines for b in out.articles}
+
+
 def build_glossary(
     root: Path,
     out: BuildOutput,
@@ -367,10 +377,7 @@ def build_glossary(
     )
 
     terms = load_terms(path, reporter, root=root)
-    texts = {}
-    for b in out.articles:
-        src = root / b.article.source_path
-        texts[b.article.meta.slug] = src.read_text(encoding="utf-8-sig").splitlines()
+    texts = source_lines(out)
     bib_keys = {m.key for m in bib.merged} if bib else None
     check_against_sources(terms, texts, reporter, bib_keys=bib_keys)
     occurrences = find_occurrences(terms, paragraph_texts(out.articles))
@@ -400,8 +407,9 @@ def build_timeline(
     )
 
     line_to_anchor = passage_anchors(out.articles)
-    events = load_events(root, reporter)
-    related = load_related(root, reporter)
+    texts = source_lines(out)
+    events = load_events(root, reporter, texts)
+    related = load_related(root, reporter, texts)
     known: dict[str, set[str]] = {}
     for b in out.articles:
         known[b.article.meta.slug] = {

@@ -376,7 +376,10 @@ def segment(cleaned: Cleaned, meta: ArticleMeta, reporter: Reporter) -> Segmente
     # ---- 1. front matter.  It is looked for up to the first prose paragraph (30 words
     # or more); the body starts right after the last chunk the header takes (title,
     # byline, abstract, keywords, ...), so a short opening paragraph stays in the body.
-    # Unrecognized chunks before that are masthead.
+    # Unrecognized chunks before that are masthead.  An article with no such paragraph
+    # (only short paragraphs, headings, notes or references) is looked through to its
+    # end; one whose text states none of its header has no masthead at all: what stands
+    # before the header is masthead, and without a header that cannot be told.
     abstract: str | None = None
     keywords: str | None = None
     title_lines: list[int] = []
@@ -419,16 +422,9 @@ def segment(cleaned: Cleaned, meta: ArticleMeta, reporter: Reporter) -> Segmente
             continue
         if words(ch.text) >= 30 and heading_of(ch) is None:
             body_start = i
-            if (
-                i > 0
-                and chunks[i - 1].kind != "front"
-                and (heading_of(chunks[i - 1]) or looks_unmarked_heading(chunks[i - 1].text))
-            ):
-                body_start = i - 1
-            front = [j for j in range(i) if chunks[j].kind == "front"]
-            if front:
-                body_start = min(body_start, front[-1] + 1)
             break
+    front = [j for j in range(body_start) if chunks[j].kind == "front"]
+    body_start = front[-1] + 1 if front else 0
     for ch in chunks[:body_start]:
         if ch.kind != "front":
             drop(ch, "masthead", "journal masthead or page furniture before the article body")

@@ -172,7 +172,14 @@ def load_source(slug_dir: Path, root: Path, reporter: Reporter) -> SourceText | 
     text_path = slug_dir / "article.txt"
     rel = _rel(text_path, root)
     lines: tuple[str, ...] | None = None
-    if not text_path.is_file():
+    if text_path.is_dir():
+        reporter.error(
+            Span(rel, 1),
+            "not a file: article.txt is a folder; the article's text must be a plain "
+            "UTF-8 file named article.txt",
+            SOURCE_UNREADABLE,
+        )
+    elif not text_path.is_file():
         reporter.error(
             Span(rel, 1),
             "missing: every article folder needs its text as article.txt",

@@ -203,13 +203,18 @@ def normalize_quote(text: str) -> str:
     return " ".join(_ESCAPE_RE.sub("", text).split())
 
 
-def read_source_lines(root: Path) -> dict[str, list[str]]:
-    """Slug -> the lines of ``sources/<slug>/article.txt`` (line 1 first)."""
-    out: dict[str, list[str]] = {}
-    sources = root / "sources"
-    if sources.is_dir():
-        for path in sorted(sources.glob("*/article.txt")):
-            out[path.parent.name] = path.read_text(encoding="utf-8-sig").splitlines()
+def read_source_lines(root: Path) -> dict[str, tuple[str, ...]]:
+    """Slug -> the lines of ``sources/<slug>/article.txt`` (line 1 first), read as the
+    sources stage reads a text (``sources.read_text_lines``: its line breaks; a text it
+    cannot use is left out, its messages left to that stage).  The pipeline passes the
+    lines the sources stage gave it instead."""
+    from .sources import read_text_lines
+
+    out: dict[str, tuple[str, ...]] = {}
+    for path in sorted((root / "sources").glob("*/article.txt")):
+        lines = read_text_lines(path, path.name, Reporter()) if path.is_file() else None
+        if lines is not None:
+            out[path.parent.name] = lines
     return out
 
 

@@ -1,0 +1,238 @@
+"""Stage check: nothing is silently lost between the source text and the page.
+
+Two checks run inside every build (``pipeline.build``), so a rule that eats text fails
+the build instead of publishing a short or empty page:
+
+* ``check_body`` (after segmentation): the article has a body, and its body, notes,
+  references and back matter hold at least half the words of its text.  Text shown in
+  the header and the cleaner's declared removals (page numbers, running heads, ...) are
+  not counted as text; what the masthead rule takes *is* counted, since that rule
+  guesses and is the one that can take an article's own words.
+* ``check_nothing_lost`` (after rendering): every word of every source line reaches the
+  page's visible text, except the declared removals (``Article.removals``).  A word that
+  does not is reported at its source line.
+
+Words are compared as the reader sees them: Markdown turned into HTML, tags dropped,
+entities decoded, superscript digits read as digits.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from itertools import pairwise
+
+from .diagnostics import Reporter
+from .model import Article, Heading, ListBlock, Paragraph, Quote, Removal, Span, Table
+
+BODY_EMPTY = "body-empty"  # no heading, paragraph, list or table is left of the text
+BODY_LOST = "body-lost"  # the page keeps under half the words of the text
+TEXT_LOST = "text-lost"  # words of a source line reach the page nowhere, undeclared
+
+CODES = frozenset({BODY_EMPTY, BODY_LOST, TEXT_LOST})
+
+# Removal rules whose words still count as the article's text for ``check_body``.
+GUESSED_RULES = frozenset({"masthead"})
+MIN_SHARE = 0.5  # the least share of the text's words the page must keep
+MAX_REPORTED = 10  # lines named one by one by ``check_nothing_lost``
+
+EXTENSIONS = ["attr_list", "md_in_html", "toc", "tables", "abbr", "footnotes"]
+HTML_TAG = re.compile(r"</?(?:sup|sub|ul|ol|li|p|br|span|div|b|i|em|strong)\b[^>]*>", re.I)
+ORDERED = re.compile(r"^\s*(?:[-*]\s+)?\d{1,3}[.)]\s")
+SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
+
+
+# ---------------------------------------------------------------- words
+
+
+def words(text: str) -> list[str]:
+    """Word tokens; superscript digits count as digits."""
+    return re.findall(r"[^\W_]+", text.translate(SUPERSCRIPTS))
+
+
+def page_words(markdown: str) -> Counter:
+    """The words a reader sees on a generated page (its YAML front matter aside)."""
+    import markdown as md
+
+    body = re.sub(r"^---\n.*?\n---\n", "", markdown, flags=re.S)
+    page = md.markdown(body, extensions=EXTENSIONS)
+    return Counter(words(html.unescape(re.sub(r"<[^>]+>", " ", page))))
+
+
+def line_words(line: str) -> list[str]:
+    """The words of one source line as they should appear on the page: list numbers
+    (made by ``<ol>``), ``mailto:`` and the inline tags conversions leave do not count."""
+    line = ORDERED.sub(" ", line)
+    line = html.unescape(line.replace("mailto:", " "))
+    line = HTML_TAG.sub(" ", line)
+    line = re.sub(r"([⁰¹²³⁴⁵⁶⁷⁸⁹]+)", r" \1 ", line)
+    return words(line)
+
+
+def kept_lines(
+    lines: Sequence[str], removals: Iterable[Removal], counted: frozenset[str] = frozenset()
+) -> list[tuple[int, list[str]]]:
+    """(line number, words) of every source line not declared removed.  A removal whose
+    rule is in ``counted`` does not excuse its lines; an ``icon`` removal takes out only
+    its glyph."""
+    removed: set[int] = set()
+    partial: dict[int, list[str]] = {}
+    for r in removals:
+        if r.rule in counted:
+            continue
+        if r.rule == "icon":
+            partial.setdefault(r.span.line, []).append(r.text)
+            continue
+        removed.update(range(r.span.line, (r.span.end_line or r.span.line) + 1))
+    out = []
+    for n, line in enumerate(lines, start=1):
+        if n in removed:
+            continue
+        for piece in partial.get(n, []):
+            line = line.replace(piece, " ")
+        out.append((n, line_words(line)))
+    return out
+
+
+# ---------------------------------------------------------------- the body is there
+
+
+def _block_texts(blocks: Iterable[object]) -> Iterable[str]:
+    for b in blocks:
+        if isinstance(b, (Heading, Paragraph, Quote)):
+            yield b.text
+        elif isinstance(b, ListBlock):
+            for item in b.items:
+                yield item.text
+                yield item.quote or ""
+        elif isinstance(b, Table):
+            yield b.caption
+            yield b.note or ""
+            yield from b.header
+            yield from (cell for row in b.rows for cell in row)
+
+
+def _count(texts: Iterable[str]) -> int:
+    return sum(len(line_words(t)) for t in texts)
+
+
+def check_body(path: str, lines: Sequence[str], seg: object, reporter: Reporter) -> bool:
+    """Report an article whose body came out empty, or whose body, notes, references
+    and back matter keep under half the words of its text.  ``seg`` is the segmenter's
+    result (``segment.Segmented``).  Returns whether the body passed."""
+    kept = {
+        "the body": _count(_block_texts(seg.blocks)),
+        "notes": _count(b.text for b in seg.bodies),
+        "the reference list": _count(r.text for r in seg.references),
+        "back matter": _count(p for m in seg.back_matter for p in m.paragraphs),
+    }
+    guessed = [r for r in seg.removals if r.rule in GUESSED_RULES]
+    dropped = _count(r.text for r in guessed)
+    where = ""
+    if guessed:
+        first, last = guessed[0].span.line, guessed[-1].span.end_line or guessed[-1].span.line
+        where = f"; {dropped} words were dropped as masthead, lines {first}-{last}"
+    if not seg.blocks:
+        went = ", ".join(f"{n} words to {k}" for k, n in kept.items() if n)
+        reporter.error(
+            Span(path, 1),
+            "the article body is empty: no heading, paragraph, list or table is left of "
+            f"the text ({went or 'it holds only what the header shows'}{where})",
+            BODY_EMPTY,
+        )
+        return False
+    text = sum(len(w) for _, w in kept_lines(lines, seg.removals, GUESSED_RULES))
+    total = sum(kept.values())
+    if text and total < MIN_SHARE * text:
+        reporter.error(
+            Span(path, 1),
+            f"most of the text is lost: the page keeps {total} of its {text} words "
+            f"(under half){where}",
+            BODY_LOST,
+        )
+        return False
+    return True
+
+
+# ---------------------------------------------------------------- every word reaches the page
+
+
+def lost_words(
+    lines: Sequence[str], removals: Iterable[Removal], markdown: str
+) -> list[tuple[int, list[str]]]:
+    """(line number, words) of the source lines whose words are not on the page
+    ``markdown`` (declared removals aside), in line order.  Words are counted, so a
+    missing word is put on the line that misses the most words."""
+    page = page_words(markdown)
+    kept = _mend_hyphens(lines, kept_lines(lines, removals), page)
+    per_line = [(n, w, Counter(w)) for n, w in kept]
+    source: Counter = Counter()
+    for _, w, _ in per_line:
+        source.update(w)
+    missing = source - page
+    if not missing:
+        return []
+    found: dict[int, list[str]] = {}
+    for n, w, c in sorted(per_line, key=lambda x: (-sum((x[2] & missing).values()), x[0])):
+        take = c & missing
+        if not take:
+            continue
+        missing -= take
+        found[n] = _in_order(w, take)
+    return sorted(found.items())
+
+
+def _mend_hyphens(
+    lines: Sequence[str], kept: list[tuple[int, list[str]]], page: Counter
+) -> list[tuple[int, list[str]]]:
+    """A word broken at a line end ("inter-" / "nal") counts as the one word the page
+    shows ("internal") when the page has it; else as its two pieces."""
+    out = [(n, list(w)) for n, w in kept]
+    with_words = [i for i, (_, w) in enumerate(out) if w]
+    for i, j in pairwise(with_words):
+        (n, first), (m, second) = out[i], out[j]
+        if not first or not re.search(r"\w-\s*$", lines[n - 1]):
+            continue
+        if not lines[m - 1].lstrip()[:1].islower():
+            continue
+        joined = first[-1] + second[0]
+        if page[joined] > 0:
+            first[-1] = joined
+            del second[0]
+    return out
+
+
+def _in_order(tokens: list[str], take: Counter) -> list[str]:
+    """The tokens counted in ``take``, in the order the line has them."""
+    left = Counter(take)
+    out = []
+    for t in tokens:
+        if left[t] > 0:
+            left[t] -= 1
+            out.append(t)
+    return out
+
+
+def check_nothing_lost(article: Article, markdown: str, reporter: Reporter) -> bool:
+    """Report every source line of ``article`` whose words the page ``markdown`` does
+    not show (declared removals aside).  Returns whether nothing was lost."""
+    lost = lost_words(article.source_lines, article.removals, markdown)
+    path = article.source_path
+    for n, ws in lost[:MAX_REPORTED]:
+        shown = " ".join(ws[:12]) + (" …" if len(ws) > 12 else "")
+        reporter.error(
+            Span(path, n),
+            f"text lost: not on the page and not declared removed "
+            f"({len(ws)} word{'s' if len(ws) > 1 else ''}): {shown}",
+            TEXT_LOST,
+        )
+    if len(lost) > MAX_REPORTED:
+        n = lost[MAX_REPORTED][0]
+        reporter.error(
+            Span(path, n),
+            f"text lost: and {len(lost) - MAX_REPORTED} more lines from line {n} on",
+            TEXT_LOST,
+        )
+    return not lost
