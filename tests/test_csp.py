@@ -64,8 +64,9 @@ def test_the_hash_is_that_of_the_inline_script_text() -> None:
 def test_policy_allows_scripts_only_from_the_site_and_hashes() -> None:
     rules = policy_of(csp.apply_csp(page()))
     assert rules["script-src"][0] == "'self'"
-    assert all(v.startswith("'sha256-") for v in rules["script-src"][1:])
-    assert len(rules["script-src"]) == 3  # __md_scope and the shim's iframe script
+    assert rules["script-src"][-1] == "'report-sample'"
+    assert all(v.startswith("'sha256-") for v in rules["script-src"][1:-1])
+    assert len(rules["script-src"]) == 4  # __md_scope and the shim's iframe script
     assert "'unsafe-inline'" not in rules["script-src"] and "'unsafe-eval'" not in str(rules)
     assert rules["object-src"] == ["'none'"]
     assert rules["base-uri"] == ["'self'"]
@@ -78,7 +79,7 @@ def test_policy_allows_scripts_only_from_the_site_and_hashes() -> None:
 
 def test_every_trusted_inline_script_is_hashed_and_the_config_is_not() -> None:
     text = csp.apply_csp(page())
-    hashes = set(policy_of(text)["script-src"][1:])
+    hashes = set(policy_of(text)["script-src"][1:-1])
     for script in csp.inline_scripts(text):
         assert csp.script_hash(script) in hashes
     assert '{"base"' not in "".join(csp.inline_scripts(text))  # JSON is not executed
@@ -118,7 +119,7 @@ def test_applying_it_twice_changes_nothing() -> None:
 
 def test_the_shim_script_is_computed_from_the_vendored_shim() -> None:
     script = csp.shim_iframe_script("../w.js")
-    assert script.startswith("postMessage=function c(s,n){parent.postMessage(s,n||\"*\")};")
+    assert script.startswith('postMessage=function c(s,n){parent.postMessage(s,n||"*")};')
     assert 'filename:"../w.js"' in script and "${" not in script
     shim = csp.SHIM.read_text(encoding="utf-8")
     assert "importScripts=${d}" in shim and csp._function_source(shim, "d") in script

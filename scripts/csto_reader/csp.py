@@ -58,9 +58,7 @@ _JS_TYPES = {
     "text/x-javascript",
     "text/x-ecmascript",
 }
-_META = re.compile(
-    r'<meta http-equiv="Content-Security-Policy" content="[^"]*">', re.IGNORECASE
-)
+_META = re.compile(r'<meta http-equiv="Content-Security-Policy" content="[^"]*">', re.IGNORECASE)
 _CHARSET = re.compile(r"<meta\s+charset=[\"']?[\w-]+[\"']?\s*/?>", re.IGNORECASE)
 _HEAD = re.compile(r"<head(?:\s[^>]*)?>", re.IGNORECASE)
 _SHIM_TAG = re.compile(r'<script src="[^"]*iframe-worker/shim\.js"></script>')
@@ -189,7 +187,8 @@ def policy(hashes: list[str], offline: bool = False) -> str:
     site = "'self' file:" if offline else "'self'"
     directives = [
         f"default-src {site}",
-        " ".join([f"script-src {site}", *hashes]),
+        # 'report-sample': a violation report shows the first characters of what it blocked
+        " ".join([f"script-src {site}", *hashes, "'report-sample'"]),
         f"style-src {site} 'unsafe-inline'",
         f"img-src {site} data:",
         f"font-src {site}",
