@@ -99,7 +99,7 @@ def _with_policy(output: str, dest: str, config: MkDocsConfig) -> str:
     if blocked:
         first = " ".join(blocked[0].split())[:80]
         raise PluginError(
-            f"{dest}: error: {len(blocked)} inline script(s) that are not Material's own "
+            f"{dest}:1: error: {len(blocked)} inline script(s) that are not Material's own "
             f"(a source string reached the page unescaped?), first: {first!r}; the "
             "Content-Security-Policy would block them [csp-inline-script]"
         )

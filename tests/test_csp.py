@@ -227,3 +227,12 @@ def test_the_offline_copy_searches_from_disk_under_its_policy(
     finally:
         context.close()
     assert not errors, errors
+
+
+def test_a_redirect_page_from_an_alias_carries_the_policy() -> None:
+    from csto_reader.addresses import apply_aliases
+
+    files = apply_aliases({}, {"old-page/": "about/"})
+    text = files["old-page/index.html"].decode()
+    assert policy_of(text)["script-src"] == ["'self'", "'report-sample'"]
+    assert text.index("Content-Security-Policy") < text.index('http-equiv="refresh"')
