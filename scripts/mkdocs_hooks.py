@@ -8,6 +8,9 @@ Listed under ``hooks:`` in ``mkdocs.yml`` (a hooks file, not a third-party plugi
   ``mkdocs.yml`` can name these pages: MkDocs computes the navigation after ``on_files``,
   and a nav entry naming a page the pipeline did not generate fails the strict build.
 * ``on_post_build`` writes the pipeline's extra files (``report.json`` ...) into the site.
+* ``on_post_page`` and ``on_post_template`` give every HTML page (404.html included) its
+  Content-Security-Policy (``csto_reader.csp.apply_csp``); a page with an inline script that
+  is not one of Material's own fails the build (``csp-inline-script``).
 * A pipeline error ends the build with the diagnostics as the message, without a traceback.
 * ``on_serve`` watches the pipeline's inputs and code, so ``mkdocs serve`` rebuilds when a
   source text, a BibTeX file or a stage changes.
@@ -63,12 +66,44 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
 
 
 def on_post_build(*, config: MkDocsConfig) -> None:
-    """Write the pipeline's extra files (paths relative to the site root) into the site."""
+    """Write the pipeline's extra files (paths relative to the site root) into the site;
+    an HTML one (a redirect page) gets the policy too."""
     site_dir = Path(config.site_dir)
     for rel_path, data in sorted(_extra_files.items()):
         target = site_dir / _check_relative_path(rel_path)
         target.parent.mkdir(parents=True, exist_ok=True)
+        if rel_path.endswith(".html"):
+            data = _with_policy(data.decode("utf-8"), rel_path, config).encode("utf-8")
         target.write_bytes(data)
+
+
+def on_post_page(output: str, *, page: Any, config: MkDocsConfig) -> str:
+    """Give a rendered page its Content-Security-Policy."""
+    return _with_policy(output, page.file.dest_uri, config)
+
+
+def on_post_template(output: str, *, template_name: str, config: MkDocsConfig) -> str:
+    """Give a page rendered from a theme template (404.html) its policy."""
+    if not template_name.endswith(".html"):
+        return output
+    return _with_policy(output, template_name, config)
+
+
+def _with_policy(output: str, dest: str, config: MkDocsConfig) -> str:
+    """``output`` with its policy; fail on an inline script the policy would block."""
+    from csto_reader import csp
+
+    offline_plugin = config.plugins.get("material/offline")
+    offline = bool(offline_plugin and offline_plugin.config.enabled)
+    blocked = csp.untrusted_inline_scripts(output)
+    if blocked:
+        first = " ".join(blocked[0].split())[:80]
+        raise PluginError(
+            f"{dest}:1: error: {len(blocked)} inline script(s) that are not Material's own "
+            f"(a source string reached the page unescaped?), first: {first!r}; the "
+            "Content-Security-Policy would block them [csp-inline-script]"
+        )
+    return csp.apply_csp(output, offline=offline)
 
 
 def on_serve(server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:

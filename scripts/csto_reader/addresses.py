@@ -16,6 +16,7 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
+from .csp import apply_csp
 from .diagnostics import Reporter
 from .model import Span
 from .yamlfile import Typed, load
@@ -164,7 +165,7 @@ def apply_aliases(pages: dict[str, str], aliases: dict[str, str]) -> dict[str, b
                 f'<link rel="canonical" href="{html.escape(href)}">'
                 f'<p>This page moved to <a href="{html.escape(href)}">{html.escape(new)}</a>.</p>'
             )
-            redirects[old_page.rstrip("/") + "/index.html"] = body.encode()
+            redirects[old_page.rstrip("/") + "/index.html"] = apply_csp(body).encode()
     return redirects
 
 

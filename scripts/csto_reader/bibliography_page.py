@@ -103,30 +103,8 @@ def render_bibliography(
             )
         parts.append("</li>")
         out.append("".join(parts))
-    out.append("</ol>\n")
-    out.append(BIB_FILTER_SCRIPT)
+    out.append("</ol>\n")  # the filter runs from docs/assets/javascripts/bibliography.js
     return "\n".join(out)
-
-
-BIB_FILTER_SCRIPT = """<script>
-(function () {
-  var select = document.getElementById("bib-article");
-  var count = document.getElementById("bib-count");
-  if (!select) { return; }
-  function apply() {
-    var slug = select.value, shown = 0;
-    document.querySelectorAll("li.bib-entry").forEach(function (li) {
-      var on = !slug || li.dataset.articles.split(" ").indexOf(slug) >= 0;
-      li.hidden = !on;
-      if (on) { shown += 1; }
-    });
-    count.textContent = shown + " entries";
-  }
-  select.addEventListener("change", apply);
-  apply();
-})();
-</script>
-"""
 
 
 def render_article_references(

@@ -26,6 +26,8 @@ import zipfile
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from .csp import apply_csp
+
 # The folder the zip unpacks to.
 ZIP_FOLDER = "csto-reader"
 ZIP_NAME = "reader-offline.zip"
@@ -153,6 +155,9 @@ def build_offline_zip(root: Path, site_dir: Path) -> Path:
             (out / "downloads").mkdir(exist_ok=True)
             shutil.copyfile(pdf, out / "downloads" / pdf.name)
         fixed = fix_directory_links(out)
+        for page in sorted(out.rglob("*.html")):  # the policy again, after the rewrite
+            text = page.read_text(encoding="utf-8")
+            page.write_text(apply_csp(text, offline=True), encoding="utf-8")
         count = write_zip(out, target)
     size = target.stat().st_size
     print(
