@@ -22,8 +22,9 @@ Styles: Material and the pipeline write ``style="…"`` attributes (the editoria
 tables, the chronology), so ``style-src`` allows ``'unsafe-inline'``; styles cannot run
 script.  ``'unsafe-inline'`` and ``'unsafe-eval'`` are never allowed for scripts.
 
-Offline copy (``offline=True``): opened from ``file://``, a page's origin is opaque and
-``'self'`` matches nothing in Chromium, so every ``'self'`` also allows ``file:``.  Search
+Offline copy (``offline=True``): opened from ``file://``, a page's origin is opaque;
+Chromium 156 lets ``'self'`` match file: pages, other browsers need not, so every
+``'self'`` also allows ``file:``.  Search
 there runs through the vendored iframe-worker shim, which writes an inline script into a
 hidden ``about:blank`` iframe (that inherits this policy); its text depends on the page's
 worker URL, so its hash is computed per page from the shim's own source.

@@ -25,6 +25,7 @@ article texts.  ``find_occurrences`` and ``mark_terms`` find the terms in prose;
 from __future__ import annotations
 
 import functools
+import html
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -713,7 +714,10 @@ def _protected_ranges(text: str) -> list[tuple[int, int]]:
 
 
 def _title_attr(text: str) -> str:
-    """The short definition made safe inside a Markdown link title in double quotes."""
+    """The short definition made safe inside a Markdown link title in double quotes.
+
+    Material's tooltips put the title's value into the page as HTML, so the text is
+    HTML-escaped first (as ``render.tooltip_attr`` does), then escaped for Markdown."""
     replacements = {
         "&": "&amp;",
         '"': "&quot;",
@@ -728,7 +732,8 @@ def _title_attr(text: str) -> str:
         "_": "&#95;",
         "`": "&#96;",
     }
-    return "".join(replacements.get(ch, ch) for ch in " ".join(text.split()))
+    text = html.escape(" ".join(text.split()), quote=False)
+    return "".join(replacements.get(ch, ch) for ch in text)
 
 
 def term_link(text: str, term: Term, glossary_url: str) -> str:

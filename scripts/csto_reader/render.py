@@ -54,6 +54,16 @@ def html_text(text: str) -> str:
     return html.escape(text, quote=False).replace('"', "&quot;")
 
 
+def tooltip_attr(text: str) -> str:
+    """Text for a ``title`` attribute that Material's tooltips (``content.tooltips``) show.
+
+    Material moves the attribute's value into the tooltip as HTML (``innerHTML``), so the
+    value must itself be escaped HTML: the text is escaped twice, once for the tooltip and
+    once for the attribute.  "A <b> & C" -> ``A &amp;lt;b&amp;gt; &amp;amp; C``.
+    """
+    return html_text(html.escape(text, quote=False))
+
+
 def front_matter(title: str, description: str | None = None, **fields: object) -> str:
     """A page's YAML front matter, written by the YAML serializer (never by formatting).
 
@@ -165,7 +175,7 @@ def render_cite(value: str) -> str:
     if key:
         link = (
             f'<a class="cite" href="../../bibliography/#{html.escape(key)}" '
-            f'title="{html.escape(preview)}">{shown}</a>'
+            f'title="{tooltip_attr(preview)}">{shown}</a>'
         )
     else:
         link = f'<span class="cite cite--unresolved">{shown}</span>'
