@@ -35,6 +35,7 @@ import yaml
 
 from .diagnostics import Reporter
 from .model import FN_CLOSE, FN_OPEN, Span
+from .render import front_matter
 from .textcheck import is_safe_url
 from .yamlfile import Typed, load
 
@@ -845,6 +846,7 @@ def render_glossary_page(
         return f"[{label}]({_article_url(slug, anchor)})"
 
     out: list[str] = [
+        front_matter("Glossary").rstrip("\n"),
         "# Glossary",
         "",
         "Institutions, documents, events and ideas that the articles share. Each entry says "

@@ -15,7 +15,7 @@ import yaml
 from .diagnostics import Reporter
 from .model import Span
 from .pages import reading_minutes
-from .render import escape_text
+from .render import escape_text, front_matter
 from .yamlfile import Typed, load
 
 COURSE = Path("teaching") / "course.yml"
@@ -130,7 +130,7 @@ def render_teaching(
     """``articles``: slug -> (title, words, anchors); ``terms``: glossary id -> name."""
     slug0 = next(iter(articles), "zhang-2023")
     out = [
-        "---\ntitle: For instructors\n---\n",
+        front_matter("For instructors"),
         "# For instructors\n",
         "## Linking from a syllabus { #linking }\n",
         "Every article, section and paragraph has an address that stays the same between "

@@ -40,7 +40,7 @@ import yaml
 from .bibliography_page import short_title
 from .diagnostics import Reporter
 from .model import Span
-from .render import escape_text, fn_id
+from .render import escape_text, fn_id, front_matter
 from .yamlfile import Typed, load
 
 EVENTS_FILE = Path("timeline") / "events.yml"
@@ -683,9 +683,12 @@ def render_timeline(
     n_differ = sum(len(e.disagreements) for e in events)
 
     out = [
-        "---\ntitle: Chronology\ndescription: The events the four articles describe, "
-        "from the 1992 Treaty to January 2022 day by day, linked to the paragraphs "
-        "that describe them, with the articles' disagreements side by side.\n---\n",
+        front_matter(
+            "Chronology",
+            "The events the four articles describe, from the 1992 Treaty to January 2022 "
+            "day by day, linked to the paragraphs that describe them, with the articles' "
+            "disagreements side by side.",
+        ),
         "# Chronology { #chronology }\n",
         f"{len(events)} events that the four articles describe, in date order. Each links "
         "to the paragraphs (¶) or notes that describe it, with a short quotation. "
