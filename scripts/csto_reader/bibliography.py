@@ -39,6 +39,7 @@ from .references import (
     parse_reference_list,
     parse_source_label,
     same_work,
+    year_letters,
 )
 
 # ------------------------------------------------------------------ escaping
@@ -163,7 +164,8 @@ def parse_bib_text(text: str, display: str, reporter: Reporter) -> list[Referenc
     for block in library.failed_blocks:
         line = (block.start_line or 0) + 1
         detail = str(block.error) or next(
-            (m for m in messages if f"(line {block.start_line})" in m), "")
+            (m for m in messages if f"(line {block.start_line})" in m), ""
+        )
         detail = " ".join(detail.split())
         aborted = re.search(r"aborted on line (\d+).*?:\s*(.*)$", detail)
         if aborted:  # the library counts lines from 0
@@ -268,8 +270,14 @@ def merge(per_article: Mapping[str, Sequence[Reference]]) -> list[MergedEntry]:
         if r.get("doi"):
             buckets.setdefault(("doi", r.get("doi").lower()), []).append(i)
         buckets.setdefault((first_family(r), r.get("year")), []).append(i)
-    pairs = sorted({(i, j) for members in buckets.values()
-                    for n, i in enumerate(members) for j in members[n + 1:]})
+    pairs = sorted(
+        {
+            (i, j)
+            for members in buckets.values()
+            for n, i in enumerate(members)
+            for j in members[n + 1 :]
+        }
+    )
     for i, j in pairs:
         ri, rj = find(i), find(j)
         if ri == rj or not same_work(listings[i][1], listings[j][1]):
@@ -321,7 +329,7 @@ def merge(per_article: Mapping[str, Sequence[Reference]]) -> list[MergedEntry]:
         ns.sort(
             key=lambda n: (normalize_title(drafts[n][2].get("title", "")), drafts[n][3][0].source)
         )
-        for letter, n in zip("abcdefghijklmnopqrstuvwxyz", ns, strict=False):
+        for letter, n in zip(year_letters(), ns, strict=False):
             final_keys[n] = key + letter
     taken: set[str] = set()
     merged = []
