@@ -546,7 +546,7 @@ def test_page_lists_many_paragraphs_compactly() -> None:
 
 
 def test_glossary_page_shows_markup_characters_as_written(built) -> None:
-    """"<", ">", "&", a backslash and Markdown's own characters in a term show as written:
+    """ "<", ">", "&", a backslash and Markdown's own characters in a term show as written:
     no "\\<" (Python-Markdown cannot escape "<"), no doubled backslash, no live tag."""
     from helpers import to_html, visible_text
 
