@@ -201,9 +201,7 @@ def test_a_page_with_one_id_twice_is_an_error():
 def test_generated_ids_never_collide(tmp_path):
     """A body heading named like a fixed part of the page ("Title", "References 1") and
     two back-matter sections with one title get ids of their own."""
-    import markdown
-
-    from csto_reader.ids import EXTENSIONS, page_ids
+    from csto_reader.ids import page_ids
 
     d = tmp_path / "sources" / "t-2024"
     d.mkdir(parents=True)
@@ -214,6 +212,32 @@ def test_generated_ids_never_collide(tmp_path):
     )
     (d / "meta.yml").write_text("title: A test\nauthors:\n  - name: Ann Author\n", encoding="utf-8")
     out = build(tmp_path)
-    ids = page_ids(markdown.Markdown(extensions=EXTENSIONS), out.pages["articles/t-2024.md"])
+    ids = page_ids(out.pages["articles/t-2024.md"])
     assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
     assert {"title", "title-2", "ref-1-2", "funding", "funding-2"} <= set(ids)
+
+
+def test_the_ids_read_from_a_page_are_those_of_its_html(built):
+    """ids.page_ids reads a page's ids from its Markdown; the HTML the page becomes holds
+    exactly those, and besides them only heading ids that MkDocs' toc made unique."""
+    from collections import Counter
+    from html.parser import HTMLParser
+
+    from csto_reader.ids import page_ids
+
+    class Ids(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.ids = Counter()
+
+        def handle_starttag(self, tag, attrs):
+            self.ids.update(v for k, v in attrs if k == "id" and v is not None)
+
+    for page, text in built.pages.items():
+        parser = Ids()
+        parser.feed(to_html(text))
+        found = Counter(page_ids(text))
+        assert found <= parser.ids, (page, found - parser.ids)
+        assert all(n == 1 for n in (parser.ids - found).values()), page
+        if page.startswith("articles/"):  # every id of an article page is explicit
+            assert found == parser.ids, page

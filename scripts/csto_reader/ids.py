@@ -2,18 +2,20 @@
 ``x``, so a second one is a broken address (two notes numbered alike, an alias naming an
 id the page already has, a heading whose slug another part of the page uses).
 
-``check_unique_ids`` turns each generated page into HTML the way the site does (the
-Markdown extensions of ``mkdocs.yml``) before MkDocs runs, and reports each id used twice
-at the source line that made it, where that is known.
+``check_unique_ids`` reads the ids each generated page gives its elements before MkDocs
+runs, and reports each id used twice at the source line that made it, where that is
+known.  The pipeline writes ids in two forms only, both read here: an ``id="..."``
+attribute in a raw HTML tag, and an attribute list (``{ #id }``, ``{: #id .class }``).
+Source text cannot forge either: its ``<`` becomes ``&lt;`` and its ``{`` is escaped.
+Headings without an explicit id get one from MkDocs' ``toc``, which keeps those unique
+against the ids already set.  (Turning each page into HTML to read its ids gives the same
+ids, ``tests/test_addresses.py`` checks, but costs a second or more per build.)
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from html.parser import HTMLParser
-
-import markdown
 
 from .diagnostics import Reporter
 from .model import Span
@@ -21,41 +23,14 @@ from .model import Span
 # Diagnostic codes this module reports.
 CODES = frozenset({"duplicate-id"})  # two elements of one generated page have one id
 
-# The extensions of mkdocs.yml that make or keep ids (permalinks add none).
-EXTENSIONS = [
-    "abbr",
-    "admonition",
-    "attr_list",
-    "def_list",
-    "footnotes",
-    "md_in_html",
-    "tables",
-    "toc",
-    "pymdownx.details",
-    "pymdownx.superfences",
-]
-FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.S)
+TAG_ID = re.compile(r"<[A-Za-z][^<>]*?\sid=\"([^\"]*)\"")
+ATTR_LIST_ID = re.compile(r"(?<!\\)\{:?[ \t]*(?:[.\w-]+[ \t]+)*#([^\s}]+)")
 
 
-class _Ids(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.ids: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        for name, value in attrs:
-            if name == "id" and value is not None:
-                self.ids.append(value)
-
-    handle_startendtag = handle_starttag
-
-
-def page_ids(md: markdown.Markdown, text: str) -> list[str]:
-    """The ids of the HTML that ``text`` (a generated page) becomes, in page order."""
-    parser = _Ids()
-    parser.feed(md.reset().convert(FRONT_MATTER.sub("", text, count=1)))
-    parser.close()
-    return parser.ids
+def page_ids(text: str) -> list[str]:
+    """The explicit ids of a generated page (raw HTML and attribute lists), with
+    repeats; not in page order."""
+    return TAG_ID.findall(text) + ATTR_LIST_ID.findall(text)
 
 
 def check_unique_ids(
@@ -66,11 +41,10 @@ def check_unique_ids(
 ) -> None:
     """Report each id used twice on one page: at ``origins[page][id]`` (the source line
     that made the id) or else at ``fallback[page]``."""
-    md = markdown.Markdown(extensions=EXTENSIONS)
     for page in sorted(pages):
         seen: set[str] = set()
         reported: set[str] = set()
-        for name in page_ids(md, pages[page]):
+        for name in page_ids(pages[page]):
             if name not in seen:
                 seen.add(name)
                 continue
