@@ -112,3 +112,132 @@ def test_every_listed_address_resolves_in_the_built_site(built, site_dir):
         if anchor:
             html = pages.setdefault(page, path.read_text(encoding="utf-8"))
             assert re.search(rf'id="{re.escape(anchor)}"', html), a.url
+
+
+# ---------------------------------------------------------------- unsafe aliases, ids
+
+BAD_INPUTS = ROOT / "tests" / "bad-inputs"
+
+
+def test_an_alias_leaving_the_site_writes_nothing_outside_out(tmp_path):
+    """`build --out` with a `../` alias: the alias is an error at its line, exit 1, and
+    nothing is written, least of all beside the --out folder."""
+    import shutil
+
+    case = tmp_path / "case"
+    shutil.copytree(BAD_INPUTS / "alias-leaves-the-site", case)
+    out = tmp_path / "work" / "out"
+    proc = subprocess.run(
+        [sys.executable, "-m", "csto_reader", "--root", str(case), "build", "--out", str(out)],
+        capture_output=True, text=True, cwd=case,
+        env={"PYTHONPATH": str(ROOT / "scripts")},
+    )  # fmt: skip
+    assert proc.returncode == 1, proc.stderr
+    assert proc.stderr.startswith("sources/aliases.yml:2: error: ")
+    assert not out.exists() and not (tmp_path / "work" / "outside").exists()
+
+
+def test_build_out_refuses_any_path_outside_its_folder(tmp_path):
+    from csto_reader.cli import _inside
+
+    assert _inside(tmp_path, "articles/x.md") and _inside(tmp_path, "old/index.html")
+    for rel in ("../x/index.html", "a/../../x", "/etc/x", "", "a\\..\\x"):
+        assert not _inside(tmp_path, rel), rel
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "code"),
+    [
+        ("glossary/", "timeline/", "alias-live"),
+        ("Glossary/", "timeline/", "alias-live"),
+        ("articles/t-2024/#p1", "articles/t-2024/#p2", "alias-live"),
+        ("../x/", "glossary/", "alias-outside"),
+        ("old/", "/etc/", "alias-outside"),
+        ("old/", "javascript:alert(1)", "alias-outside"),
+        ("old\\x/", "glossary/", "alias-outside"),
+        ("old/", "gone/", "alias-dangling"),
+        ("old", "glossary/", "alias-invalid"),
+        ("articles/t-2024/#a b", "articles/t-2024/#p2", "alias-invalid"),
+        ("articles/t-2024/#p9", "glossary/#x", "alias-invalid"),
+        ("articles/t-2024/#p9", "articles/t-2024/#p2", None),
+        ("old/", "glossary/", None),
+        ("old/", "about/", None),
+    ],
+)
+def test_alias_rules(old, new, code):
+    from csto_reader.addresses import CODES, alias_problem
+
+    live = {"", "glossary/", "timeline/", "about/", "articles/t-2024/",
+            "articles/t-2024/#p1", "articles/t-2024/#p2", "glossary/#x"}  # fmt: skip
+    problem = alias_problem(old, new, live)
+    assert (problem[1] if problem else None) == code, problem
+    assert code is None or code in CODES
+
+
+def test_alias_lines_are_found():
+    from csto_reader.addresses import alias_lines
+
+    root = ROOT / "tests" / "bad-inputs" / "alias-between-existing-paragraphs"
+    assert alias_lines(root) == {"articles/x/#p1": 2}
+
+
+def test_a_page_with_one_id_twice_is_an_error():
+    from csto_reader.diagnostics import Reporter
+    from csto_reader.ids import check_unique_ids
+    from csto_reader.model import Span
+
+    pages = {
+        "a.md": '---\ntitle: "A"\n---\n# A { #x }\n\n<span id="x"></span>\n\ntext\n{: #y }\n',
+        "b.md": "# B { #x }\n\n## B { #y }\n",
+    }
+    reporter = Reporter()
+    check_unique_ids(pages, {}, {"a.md": Span("src/a.txt", 1)}, reporter)
+    assert [d.format() for d in reporter.diagnostics] == [
+        "src/a.txt:1: error: two elements of the page a/ have the id 'x' "
+        "(a link to #x reaches only the first) [duplicate-id]"
+    ]
+
+
+def test_generated_ids_never_collide(tmp_path):
+    """A body heading named like a fixed part of the page ("Title", "References 1") and
+    two back-matter sections with one title get ids of their own."""
+    from csto_reader.ids import page_ids
+
+    d = tmp_path / "sources" / "t-2024"
+    d.mkdir(parents=True)
+    (d / "article.txt").write_text(
+        f"A test\n\n{PROSE}.\n\n# Title\n\n{PROSE} again.\n\n# Ref 1\n\n{PROSE} more.\n\n"
+        "Funding\n\nA grant.\n\nFunding\n\nAnother grant.\n",
+        encoding="utf-8",
+    )
+    (d / "meta.yml").write_text("title: A test\nauthors:\n  - name: Ann Author\n", encoding="utf-8")
+    out = build(tmp_path)
+    ids = page_ids(out.pages["articles/t-2024.md"])
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    assert {"title", "title-2", "ref-1-2", "funding", "funding-2"} <= set(ids)
+
+
+def test_the_ids_read_from_a_page_are_those_of_its_html(built):
+    """ids.page_ids reads a page's ids from its Markdown; the HTML the page becomes holds
+    exactly those, and besides them only heading ids that MkDocs' toc made unique."""
+    from collections import Counter
+    from html.parser import HTMLParser
+
+    from csto_reader.ids import page_ids
+
+    class Ids(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.ids = Counter()
+
+        def handle_starttag(self, tag, attrs):
+            self.ids.update(v for k, v in attrs if k == "id" and v is not None)
+
+    for page, text in built.pages.items():
+        parser = Ids()
+        parser.feed(to_html(text))
+        found = Counter(page_ids(text))
+        assert found <= parser.ids, (page, found - parser.ids)
+        assert all(n == 1 for n in (parser.ids - found).values()), page
+        if page.startswith("articles/"):  # every id of an article page is explicit
+            assert found == parser.ids, page

@@ -306,6 +306,54 @@ def test_same_doi_merges_whatever_the_wording() -> None:
     assert len(merge({"a": [a], "b": [b]})) == 1
 
 
+def test_thirty_works_of_one_author_in_one_year_stay_apart() -> None:
+    """30 works by one author in one year, with different titles (some differing only in
+    a number): keyed 2020a ... 2020z, 2020aa ... 2020ad in their list, and with a second
+    article listing one of them, 30 entries, the shared one among them, each with its own
+    year suffix a ... ad."""
+    from csto_reader.references import assign_keys, year_letter
+
+    titles = [f"Working paper {n} on regional security" for n in range(1, 21)] + [
+        f"Report on {topic}" for topic in ("borders", "water", "energy", "trade", "migration")
+    ] + [f"Central Asia {volume}" for volume in ("I", "II", "III", "IV", "V")]  # fmt: skip
+    refs = [
+        Reference("book", {"author": "Smith, J.", "year": "2020", "title": t}, t,
+                  Span("sources/a/article.txt", n), None)
+        for n, t in enumerate(titles, start=1)
+    ]  # fmt: skip
+    keyed = assign_keys(refs)
+    assert [r.key for r in keyed] == [f"smith2020{year_letter(n)}" for n in range(30)]
+    assert not any(r.get("x-duplicate-of") for r in keyed)
+    other = _ref("smith2020", "b", 1, author="Smith, J.", year="2020", title=titles[26].upper())
+    merged = merge({"a": keyed, "b": [other]})
+    assert len(merged) == 30
+    assert len({m.key for m in merged}) == 30
+    shared = [m for m in merged if len(m.slugs) == 2]
+    assert [m.get("title") for m in shared] == [titles[26]]
+    suffixes = year_suffixes([Reference("book", m.fields, "", Span("x", 1), None, m.key)
+                              for m in merged])  # fmt: skip
+    assert sorted(suffixes.values(), key=lambda s: (len(s), s)) == [
+        year_letter(n) for n in range(30)
+    ]
+
+
+def test_year_letters_go_on_after_z() -> None:
+    from csto_reader.references import year_letter
+
+    assert [year_letter(n) for n in (0, 25, 26, 27, 51, 52, 701, 702)] == [
+        "a", "z", "aa", "ab", "az", "ba", "zz", "aaa",
+    ]  # fmt: skip
+
+
+def test_titles_with_different_numbers_are_different_works() -> None:
+    from csto_reader.references import titles_match
+
+    assert not titles_match("Working paper 3 on security", "Working paper 4 on security")
+    assert not titles_match("Central Asia II", "Central Asia III")
+    assert titles_match("Working paper 3 on security", "Working Paper 3 on Security.")
+    assert not titles_match("Central Asia I", "Central Asia II")
+
+
 # ------------------------------------------------------------ corrections
 
 

@@ -544,3 +544,24 @@ def test_page_lists_many_paragraphs_compactly() -> None:
         "    - also [¶ 6](articles/a.md#p6), [¶ 7](articles/a.md#p7), [¶ 8](articles/a.md#p8)"
         in page
     )
+
+
+def test_glossary_page_shows_markup_characters_as_written(built) -> None:
+    """ "<", ">", "&", a backslash and Markdown's own characters in a term show as written:
+    no "\\<" (Python-Markdown cannot escape "<"), no doubled backslash, no live tag."""
+    from helpers import to_html, visible_text
+
+    odd = "a < b > c & d, &lt;tag&gt;, back\\slash, x|y, *star* _u_ [l](u) {a} #h `c`"
+    term = g.Term(
+        "odd", "Odd <name>", ("Odd <name>",), f"Short {odd}.", f"Long {odd}.", (), (), (),
+        g.Span("glossary/terms.yml", 1),
+    )  # fmt: skip
+    paragraphs = [("a", "p1", f"The Odd <name> is here: {odd}.")]
+    page = g.render_glossary_page([term], g.find_occurrences([term], paragraphs), {"a": "A"})
+    html = to_html(page)
+    text = visible_text(html)
+    assert "<name>" not in html and "<tag>" not in html
+    assert f"Short {odd}." in text and f"Long {odd}." in text and "Odd <name>" in text
+    assert "\\<" not in text and "\\\\" not in text and "\\*" not in text
+    real = visible_text(to_html(built.pages["glossary.md"]))
+    assert "\\<" not in real and "\\\\" not in real and "\\" not in real

@@ -425,3 +425,44 @@ def test_letter_paper_by_option(built_pdfs: Built, tmp_path: Path) -> None:
     )
     box = PdfReader(result.path).pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (612, 792)
+
+
+def test_a_very_long_word_wraps_inside_the_page(tmp_path: Path) -> None:
+    """A 3,000-character word in a title, a heading, a paragraph and a table cell is
+    broken across lines: every word pdftotext finds lies inside the page (before the
+    fix the title ran off the right edge as one line)."""
+    import re
+    import subprocess
+
+    word = "0123456789" * 300  # 3,000 characters, no break or hyphenation point
+    head = pdf.running_head(f"A {word} title")
+    assert head == "A " + word[:39] + "… title"
+    assert len(pdf.running_head("word " * 100)) <= 121
+    title = "Activities of the Collective Security Treaty Organization in Central Asia (2002-2022)"
+    assert pdf.running_head(title) == title
+    document = lxml.html.document_fromstring(
+        "<html lang='en'><body><section class='article'>"
+        f"<h1 class='article-title' data-running-title='{head}' "
+        f"data-running-authors='a'>A {word} title</h1>"
+        f"<h2>Heading {word[:600]}</h2><p class='para'>Text {word[:900]} text.</p>"
+        f"<table><tr><th>Head</th><td>{word[:700]}</td></tr></table>"
+        "</section></body></html>"
+    )
+    result = pdf.render_pdf(document, tmp_path / "t.pdf", report=lambda line: None)
+    assert result.pages >= 1
+    boxes = subprocess.run(
+        ["pdftotext", "-bbox", str(tmp_path / "t.pdf"), "-"],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    width = float(re.search(r'<page width="([\d.]+)"', boxes).group(1))
+    words = [
+        (float(m.group(1)), float(m.group(2)), m.group(3))
+        for m in re.finditer(
+            r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)"[^>]*>([^<]*)<', boxes
+        )
+    ]
+    pieces = [w for w in words if re.fullmatch(r"\d{8,}", w[2])]
+    assert sum(len(w[2]) for w in pieces) == 3000 + 600 + 900 + 700  # all of it is shown
+    outside = [(x0, x1, text[:30]) for x0, x1, text in words if x1 > width - 10 or x0 < 0]
+    assert not outside, outside[:5]
+    assert len(pieces) > 20  # broken over many lines

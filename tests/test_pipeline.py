@@ -339,3 +339,24 @@ def test_no_internal_tokens_leak_into_pages(built):
     for name, text in built.pages.items():
         leaked = re.findall(r"[\ufdd0-\ufddf\x1f]", text)
         assert not leaked, f"{name}: {leaked[:5]}"
+
+
+def test_notes_end_at_back_matter_headings():
+    """A notes section followed by back matter ("Funding", "Declaration of interest:
+    ...", "Data availability", "**Acknowledgements**"): the last note stops at the first
+    of these headings, and each is its own back-matter section."""
+    from csto_reader.pipeline import build
+
+    out = build(ROOT / "tests" / "fixtures" / "notes-then-back-matter")
+    article = out.articles[0].article
+    notes = {f.key: f.text for f in article.footnotes}
+    assert notes["2"] == (
+        "The second note, which has a second paragraph. The second paragraph of the second note."
+    )
+    sections = [(bm.title, bm.paragraphs) for bm in article.back_matter]
+    assert sections == [
+        ("Funding", ("This work was supported by a grant of the Example Foundation.",)),
+        ("Declaration of interest", ("The author reports no competing interests.",)),
+        ("Data availability", ("No data were used.",)),
+        ("Acknowledgements", ("The author thanks the reviewers.",)),
+    ]

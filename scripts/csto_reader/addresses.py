@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import html
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +24,24 @@ from .yamlfile import Typed, load
 
 MANIFEST = Path("sources") / "addresses.tsv"
 ALIASES = Path("sources") / "aliases.yml"
+
+# Diagnostic codes this module reports.
+CODES = frozenset(
+    {
+        "aliases-yaml",  # sources/aliases.yml is not well-formed YAML
+        "aliases-type",  # sources/aliases.yml is not a mapping of strings to strings
+        "alias-dangling",  # an alias points to an address the site does not have
+        "alias-live",  # an alias's old address is a live address (it would be replaced)
+        "alias-outside",  # an alias names a path outside the site (.., /, a scheme, \\)
+        "alias-invalid",  # not "page/" or "page/#anchor", or an anchor alias leaves its page
+        "address-removed",  # an address of the manifest is gone and no alias declares it
+        "address-renumbered",  # (note) paragraphs whose text moved to another number
+    }
+)
+# A site address: a folder path ("", "glossary/", "articles/x-2024/"), then an optional
+# "#anchor" (an HTML id: no spaces, quotes, angle brackets, "#" or "/").
+PAGE_ADDRESS = re.compile(r"(?:[A-Za-z0-9_~-][A-Za-z0-9._~-]*/)*")
+ANCHOR = re.compile(r"[^\s\"'<>#/\\`]+")
 
 
 @dataclass(frozen=True)
@@ -77,25 +96,27 @@ def read_aliases(root: Path, reporter: Reporter) -> dict[str, str]:
 
 
 def check(root: Path, current: list[Address], reporter: Reporter) -> dict[str, str]:
-    """Compare the built addresses with the manifest; return the aliases in force."""
+    """Compare the built addresses with the manifest; return the aliases in force.
+
+    Every alias is checked first (``alias_problem``): one that would replace a live
+    address, leave the site or point nowhere is an error at its line of aliases.yml."""
     aliases = read_aliases(root, reporter)
-    now = {a.url for a in current}
+    now = {a.url for a in current} | hand_written_pages(root)
+    lines = alias_lines(root)
+    valid: dict[str, str] = {}
+    for old, new in aliases.items():
+        problem = alias_problem(old, new, now)
+        if problem:
+            reporter.error(Span(str(ALIASES), lines.get(old, 1)), *problem)
+        else:
+            valid[old] = new
     by_label: dict[tuple[str, str], str] = {}
     for a in current:
         if a.kind == "paragraph":
             by_label.setdefault((a.url.split("#")[0], a.label), a.url)
     moved: list[str] = []
     for line, old in read_manifest(root):
-        if old.url in now:
-            continue
-        target = aliases.get(old.url)
-        if target:
-            if target not in now:
-                reporter.error(
-                    Span(str(ALIASES), 1),
-                    f"alias of {old.url} points to {target}, which does not exist",
-                    "alias-dangling",
-                )
+        if old.url in now or old.url in aliases:
             continue
         new = by_label.get((old.url.split("#")[0], old.label)) if old.kind == "paragraph" else None
         if new:
@@ -113,7 +134,90 @@ def check(root: Path, current: list[Address], reporter: Reporter) -> dict[str, s
             "paragraphs renumbered: " + "; ".join(moved),
             "address-renumbered",
         )
-    return {k: v for k, v in aliases.items() if v in now}
+    return valid
+
+
+def alias_problem(old: str, new: str, live: set[str]) -> tuple[str, str] | None:
+    """(message, code) when the alias ``old: new`` must not be applied, else None.
+
+    Both sides must be site addresses (``page/`` or ``page/#anchor``, inside the site);
+    the old one must not be live (its page or id would be replaced); the new one must
+    exist; an anchor alias names an anchor of its own page (the old id is put there)."""
+    pair = f"alias {old!r}: {new!r}"
+    for side, address in (("old", old), ("new", new)):
+        page, _, anchor = address.partition("#")
+        if _leaves_site(page):
+            return f"{pair}: the {side} address leads outside the site", "alias-outside"
+        if not PAGE_ADDRESS.fullmatch(page) or ("#" in address and not ANCHOR.fullmatch(anchor)):
+            return (
+                f"{pair}: the {side} address is not of the form 'page/' or 'page/#anchor'",
+                "alias-invalid",
+            )
+    if old.lower() in {a.lower() for a in live}:  # one path on a case-insensitive disk
+        return (
+            f"{pair}: {old or 'the home page'} is a live address of the site; an alias may "
+            "only keep a removed address working",
+            "alias-live",
+        )
+    if new not in live:
+        return f"{pair}: {new or 'the home page'} does not exist", "alias-dangling"
+    old_page, _, old_anchor = old.partition("#")
+    new_page, _, new_anchor = new.partition("#")
+    if "#" in old and (old_page != new_page or not new_anchor):
+        return (
+            f"{pair}: an anchor alias must point to an anchor on the same page ({old_page})",
+            "alias-invalid",
+        )
+    return None
+
+
+def _leaves_site(page: str) -> bool:
+    """``../x/``, ``/x/``, ``//host/``, ``C:\\x``, ``https://...``, ``javascript:``."""
+    parts = page.split("/")
+    return (
+        page.startswith("/")
+        or "\\" in page
+        or any(p in ("..", ".") for p in parts)
+        or bool(re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", page))
+    )
+
+
+def hand_written_pages(root: Path) -> set[str]:
+    """The addresses of the hand-written pages under ``docs/`` (``about.md`` ->
+    ``about/``): an alias must not replace them either, and may point to them."""
+    docs = root / "docs"
+    out: set[str] = set()
+    if not docs.is_dir():
+        return out
+    for path in docs.rglob("*.md"):
+        rel = path.relative_to(docs).with_suffix("").as_posix()
+        rel = rel[: -len("index")] if rel == "index" or rel.endswith("/index") else rel + "/"
+        out.add(rel)
+    return out
+
+
+ALIAS_KEY = re.compile(
+    r"""\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^']|'')*)'|([^\s"'#][^\n]*?))\s*:(?:\s|$)"""
+)
+
+
+def alias_lines(root: Path) -> dict[str, int]:
+    """The line of aliases.yml where each old address is written (for diagnostics);
+    a key this simple reading does not recognize gets line 1."""
+    path = root / ALIASES
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return {}
+    lines: dict[str, int] = {}
+    for n, line in enumerate(text.split("\n"), start=1):
+        m = ALIAS_KEY.match(line)
+        if m:
+            key = m.group(1) if m.group(1) is not None else m.group(2) or m.group(3) or ""
+            if m.group(2) is not None:
+                key = m.group(2).replace("''", "'")
+            lines.setdefault(key, n)
+    return lines
 
 
 def format_addresses(addresses: list[Address], fmt: str, base_url: str = "") -> str:

@@ -21,6 +21,25 @@ def slugify(text: str) -> str:
     return re.sub(r"[\s_-]+", "-", text).strip("-") or "section"
 
 
+# Ids an article page gives other parts than its body headings: the title, the notes,
+# the reference list and its items, paragraph numbers (note ids hold a ":", which no
+# slug has).
+RESERVED_IDS = frozenset({"title", "notes", "references"})
+# "ref-1" but not "ref-1-2", so that adding -2, -3, ... ends the search.
+RESERVED_ID = re.compile(r"p\d+|ref-[a-z0-9]+")
+
+
+def unique_slug(text: str, taken: set[str]) -> str:
+    """``slugify(text)``, with -2, -3, ... if that id is taken or reserved; adds it to
+    ``taken``."""
+    base = slugify(text)
+    hid, k = base, 2
+    while hid in taken or hid in RESERVED_IDS or RESERVED_ID.fullmatch(hid):
+        hid, k = f"{base}-{k}", k + 1
+    taken.add(hid)
+    return hid
+
+
 def number_blocks(blocks: tuple) -> tuple[tuple, dict[int, str]]:
     """Number paragraphs, quotes, list items (and a quote inside an item) and tables
     ``p1``, ``p2``, ... in reading order; return the blocks and heading ids by index."""
@@ -36,12 +55,7 @@ def number_blocks(blocks: tuple) -> tuple[tuple, dict[int, str]]:
 
     for i, b in enumerate(blocks):
         if isinstance(b, Heading):
-            base = slugify(b.text)
-            hid, k = base, 2
-            while hid in taken or re.fullmatch(r"p\d+", hid):
-                hid, k = f"{base}-{k}", k + 1
-            taken.add(hid)
-            heading_ids[i] = hid
+            heading_ids[i] = unique_slug(b.text, taken)
             out.append(b)
         elif isinstance(b, (Paragraph, Quote, Table)):
             out.append(replace(b, anchor=nxt()))

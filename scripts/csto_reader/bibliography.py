@@ -38,6 +38,7 @@ from .references import (
     parse_reference_list,
     parse_source_label,
     same_work,
+    year_letters,
 )
 from .yamlfile import Typed, load
 
@@ -328,7 +329,7 @@ def merge(per_article: Mapping[str, Sequence[Reference]]) -> list[MergedEntry]:
         ns.sort(
             key=lambda n: (normalize_title(drafts[n][2].get("title", "")), drafts[n][3][0].source)
         )
-        for letter, n in zip("abcdefghijklmnopqrstuvwxyz", ns, strict=False):
+        for letter, n in zip(year_letters(), ns, strict=False):
             final_keys[n] = key + letter
     taken: set[str] = set()
     merged = []

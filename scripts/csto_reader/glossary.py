@@ -780,13 +780,17 @@ def mark_terms(
 
 # ---------------------------------------------------------------- the page
 
-_MD_SPECIAL_RE = re.compile(r"([\\`*_\[\]{}<>#|])")
+# Characters Python-Markdown reads as markup and lets a backslash escape ("|" with the
+# tables extension).  "<", ">" and "&" are not among them ("\\<" would show the
+# backslash): they become entities instead.
+_MD_SPECIAL_RE = re.compile(r"([\\`*_\[\]{}#|])")
 
 
 def md_escape(text: str) -> str:
-    """Plain text made literal in Markdown (no emphasis, links, tags or code)."""
-    text = _FN_TOKEN_RE.sub("", text)
-    return _MD_SPECIAL_RE.sub(r"\\\1", " ".join(text.split()))
+    """Plain text made literal in Markdown (no emphasis, links, tags, entities or code)."""
+    text = " ".join(_FN_TOKEN_RE.sub("", text).split())
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MD_SPECIAL_RE.sub(r"\\\1", text)
 
 
 def _url_in_link(url: str) -> str:

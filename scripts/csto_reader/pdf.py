@@ -518,9 +518,20 @@ def _article_section(page: SitePage, info: ArticleInfo) -> HtmlElement:
     h1 = section.find(".//h1")
     if h1 is not None:
         h1.set("class", "article-title")
-        h1.set("data-running-title", info.title)
-        h1.set("data-running-authors", info.authors or info.title)
+        h1.set("data-running-title", running_head(info.title))
+        h1.set("data-running-authors", running_head(info.authors or info.title))
     return section
+
+
+def running_head(text: str, limit: int = 120) -> str:
+    """``text`` short enough for the one line of a running head: a word over 40
+    characters is cut, and the whole at a word before ``limit`` characters, each with
+    "…" (the article's own titles are far shorter and stay as they are)."""
+    short = " ".join(w if len(w) <= 40 else w[:39] + "…" for w in text.split())
+    if len(short) <= limit:
+        return short
+    cut = short[:limit].rsplit(" ", 1)[0] if " " in short[:limit] else short[:limit]
+    return cut.rstrip(" ,;:") + "…"
 
 
 def _appendix_section(

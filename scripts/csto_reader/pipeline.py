@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .addresses import Address, apply_aliases, check, format_addresses
+from .addresses import ALIASES, Address, alias_lines, apply_aliases, check, format_addresses
 from .anchors import anchor_index, number_blocks
 from .bibliography import merged_key_index, read_bib, regenerate_bibs
 from .bibliography_page import render_article_references, render_bibliography, short_title
@@ -23,6 +23,7 @@ from .clean import clean
 from .completeness import check_body, check_nothing_lost
 from .diagnostics import BuildError, Diagnostic, Reporter
 from .footnotes import pair_footnotes
+from .ids import check_unique_ids
 from .model import (
     Article,
     Heading,
@@ -191,6 +192,7 @@ def build(root: Path) -> BuildOutput:
     out.addresses = collect_addresses(out)
     aliases = check(root, out.addresses, reporter)
     out.files.update(apply_aliases(out.pages, aliases))
+    check_unique_ids(out.pages, id_origins(root, out, aliases), page_inputs(out), reporter)
     for fmt, ext in (("csv", "csv"), ("md", "md")):
         out.files[f"downloads/addresses.{ext}"] = format_addresses(out.addresses, fmt).encode()
     out.diagnostics = reporter.diagnostics
@@ -422,6 +424,40 @@ def build_timeline(
     for (slug, anchor), groups in see_also_by_question(related, line_to_anchor, titles).items():
         result.setdefault(slug, {})[anchor] = render_see_also(groups, slug)
     return result
+
+
+def id_origins(root: Path, out: BuildOutput, aliases: dict[str, str]) -> dict[str, dict[str, Span]]:
+    """page -> id -> the source line that made it: an article's headings, paragraphs and
+    notes, and the ids aliases add (which win: an alias is what adds a second id)."""
+    origins: dict[str, dict[str, Span]] = {}
+    for b in out.articles:
+        a = b.article
+        ids = origins.setdefault(f"articles/{a.meta.slug}.md", {})
+        for anchor, _, line in anchor_index(a.blocks, b.heading_ids):
+            ids.setdefault(anchor, Span(a.source_path, line))
+        for f in a.footnotes:
+            ids.setdefault(f"fn:{fn_id(f.key)}", f.span)
+            ids.setdefault(f"fnref:{fn_id(f.key)}", f.span)
+    lines = alias_lines(root)
+    for old in aliases:
+        page, _, anchor = old.partition("#")
+        if anchor:
+            md = f"{page.strip('/')}.md" if page.strip("/") else "index.md"
+            origins.setdefault(md, {})[anchor] = Span(str(ALIASES), lines.get(old, 1))
+    return origins
+
+
+def page_inputs(out: BuildOutput) -> dict[str, Span]:
+    """page -> the input file it is made from (line 1), for diagnostics about a page."""
+    inputs = {
+        "glossary.md": Span("glossary/terms.yml", 1),
+        "timeline.md": Span("timeline/events.yml", 1),
+        "teaching.md": Span("teaching/course.yml", 1),
+        "bibliography.md": Span("bib/reader.bib", 1),
+    }
+    for b in out.articles:
+        inputs[f"articles/{b.article.meta.slug}.md"] = Span(b.article.source_path, 1)
+    return inputs
 
 
 def collect_addresses(out: BuildOutput) -> list[Address]:

@@ -1059,10 +1059,22 @@ TITLE_TOKEN_SET = 95.0
 TITLE_LENGTH_RATIO = 0.8
 
 
+# Numbers in a title: digits, Roman numerals of two letters or more (up to 39), and a
+# one-letter numeral closing the title ("Central Asia I").
+TITLE_NUMBER = re.compile(r"\b(?:\d+|(?=[ivx]{2})x{0,3}(?:ix|iv|v?i{0,3})|[ivx]$)\b")
+
+
+def title_numbers(normalized: str) -> set[str]:
+    """The numbers a normalized title holds: ``"working paper 12"`` -> ``{"12"}``."""
+    return {m.group(0) for m in TITLE_NUMBER.finditer(normalized) if m.group(0)}
+
+
 def titles_match(a: str, b: str) -> bool:
-    """Whether two titles name the same work, by the thresholds above."""
+    """Whether two titles name the same work, by the thresholds above.  The titles must
+    hold the same numbers: "Working paper 3" and "Working paper 4" score
+    93 but are two works (a number is never a slip of the kind a ratio forgives)."""
     ta, tb = normalize_title(a), normalize_title(b)
-    if not ta or not tb:
+    if not ta or not tb or title_numbers(ta) != title_numbers(tb):
         return False
     if fuzz.ratio(ta, tb) >= TITLE_RATIO:
         return True
@@ -1091,6 +1103,25 @@ def same_work(a: Reference, b: Reference) -> bool:
 
 
 # -------------------------------------------------------------------- keys
+
+
+def year_letter(n: int) -> str:
+    """The ``n``-th year suffix (0-based): a, b, ... z, aa, ab, ... az, ba, ... (as
+    spreadsheet columns count), so a 27th work by one author in one year is 2020aa."""
+    out = ""
+    n += 1
+    while n:
+        n, r = divmod(n - 1, 26)
+        out = chr(ord("a") + r) + out
+    return out
+
+
+def year_letters():
+    """a, b, ... z, aa, ab, ... without end."""
+    n = 0
+    while True:
+        yield year_letter(n)
+        n += 1
 
 
 def base_key(reference: Reference) -> str:
@@ -1131,7 +1162,7 @@ def assign_keys(references: Sequence[Reference]) -> list[Reference]:
             else:
                 works.append([i])
         for w, work in enumerate(works):
-            letter = chr(ord("a") + w) if len(works) > 1 else ""
+            letter = year_letter(w) if len(works) > 1 else ""
             for i in work:
                 letter_of[i] = letter
                 first_of[i] = work[0]

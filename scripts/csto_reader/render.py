@@ -14,7 +14,7 @@ import re
 import markdown as _markdown
 import yaml
 
-from .anchors import slugify
+from .anchors import unique_slug
 from .citing import render_cite_this
 from .footnotes import split_tokens
 from .model import (
@@ -424,8 +424,9 @@ def render_article(
             for n, r in enumerate(article.references, start=1):
                 marker = f"{r.number}." if numbered else "-"
                 out.append(f"{marker} {inline(r.text)}\n    {{: #ref-{r.number or n} }}\n")
+    taken = set(heading_ids.values())
     for bm in article.back_matter:
-        out.append(f"\n## {inline_text(bm.title)} {{ #{slugify(bm.title)} }}\n")
+        out.append(f"\n## {inline_text(bm.title)} {{ #{unique_slug(bm.title, taken)} }}\n")
         for p in bm.paragraphs:
             out.append("<br>\n".join(inline(x) for x in p.split("\n")) + "\n")
     return "\n".join(out)

@@ -61,6 +61,30 @@ BACK_LABELS = {
     "information about the author",
     "information about the authors",
 }
+# Back-matter headings as a family: "Funding", "Funding information", "Declaration of
+# interest", "Data availability statement", "Notes on contributors" ...  A notes section
+# ends at one of these (its last note does not run on into the back matter).
+BACK_LABEL = re.compile(
+    r"^(?:about the authors?|acknowledge?ments?|funding(?: information| statement)?"
+    r"|financial support|(?:declarations?|conflicts?|statement) of (?:competing )?interests?"
+    r"|(?:competing|conflicting) interests?|disclosure statement"
+    r"|data (?:availability|access)(?: statement)?|notes on contributors?"
+    r"|authors?(?:'s)? contributions?|ethics statement)$"
+)
+# The same label opening a paragraph: "Funding: This work was supported by ..."
+BACK_LABEL_INLINE = re.compile(
+    r"^\W*(funding|acknowledge?ments?|declaration of (?:competing )?interests?"
+    r"|conflicts? of interests?|competing interests?|data availability(?: statement)?"
+    r"|disclosure statement)\W*[:.]\s+(\S.*)$",
+    re.I | re.S,
+)
+
+
+def is_back_label(name: str) -> bool:
+    """Whether a heading's normalized text names a back-matter section."""
+    return name in BACK_LABELS or bool(BACK_LABEL.match(name.rstrip(" :.")))
+
+
 # Top-level sections of the IMRaD plan; "results" and "discussion" hold subsections.
 IMRAD = {
     "introduction",
@@ -491,6 +515,14 @@ def segment(cleaned: Cleaned, meta: ArticleMeta, reporter: Reporter) -> Segmente
                 )
             )
             continue
+        if region in ("notes", "back") and _ends_notes(ch, head, name):
+            inline = BACK_LABEL_INLINE.match(text)
+            title = inline.group(1) if inline else (head[0] if head else text.strip())
+            back.append((title.rstrip(" :."), [], Span(path, ch.first)))
+            region = "back"
+            if inline:
+                back[-1][1].append(inline.group(2).strip())
+            continue
         if region == "notes":
             m = BRACKET_BODY.match(text) or ORDERED_ITEM.match(text) or BARE_BODY.match(text)
             if m:
@@ -510,7 +542,7 @@ def segment(cleaned: Cleaned, meta: ArticleMeta, reporter: Reporter) -> Segmente
                     last, text=last.text + " " + text, span=Span(path, last.span.line, ch.last)
                 )
                 continue
-        if is_label and name in BACK_LABELS:
+        if is_label and is_back_label(name):
             region = "back"
             back.append((head[0] if head else text.strip(), [], Span(path, ch.first)))
             continue
@@ -656,6 +688,19 @@ def segment(cleaned: Cleaned, meta: ArticleMeta, reporter: Reporter) -> Segmente
         abstract,
         keywords,
     )
+
+
+def _ends_notes(ch: Chunk, head: tuple[str, str] | None, name: str) -> bool:
+    """In a notes section or the back matter: a chunk that opens a back-matter section
+    ("Funding", "**Declaration of interest**", "Data availability: ...") instead of
+    continuing the last note or the section before."""
+    if BACK_LABEL_INLINE.match(ch.text):
+        return True
+    if len(ch.lines) != 1 or words(ch.text) > 8:
+        return False
+    if head is None and not looks_unmarked_heading(ch.text.rstrip(" :")):
+        return False
+    return is_back_label(name)
 
 
 def _last_text(block) -> str | None:
