@@ -9,7 +9,7 @@ Listed under ``hooks:`` in ``mkdocs.yml`` (a hooks file, not a third-party plugi
   and a nav entry naming a page the pipeline did not generate fails the strict build.
 * ``on_post_build`` writes the pipeline's extra files (``report.json`` ...) into the site.
 * ``on_post_page`` and ``on_post_template`` give every HTML page (404.html included) its
-  Content-Security-Policy (``csto_reader.csp.apply_csp``); a page with an inline script that
+  Content-Security-Policy (``csto_reader.publish.csp.apply_csp``); a page with an inline script that
   is not one of Material's own fails the build (``csp-inline-script``).
 * A pipeline error ends the build with the diagnostics as the message, without a traceback.
 * ``on_serve`` watches the pipeline's inputs and code, so ``mkdocs serve`` rebuilds when a
@@ -91,7 +91,7 @@ def on_post_template(output: str, *, template_name: str, config: MkDocsConfig) -
 
 def _with_policy(output: str, dest: str, config: MkDocsConfig) -> str:
     """``output`` with its policy; fail on an inline script the policy would block."""
-    from csto_reader import csp
+    from csto_reader.publish import csp
 
     offline_plugin = config.plugins.get("material/offline")
     offline = bool(offline_plugin and offline_plugin.config.enabled)

@@ -165,7 +165,7 @@ def test_build_out_refuses_any_path_outside_its_folder(tmp_path):
     ],
 )
 def test_alias_rules(old, new, code):
-    from csto_reader.addresses import CODES, alias_problem
+    from csto_reader.publish.addresses import CODES, alias_problem
 
     live = {"", "glossary/", "timeline/", "about/", "articles/t-2024/",
             "articles/t-2024/#p1", "articles/t-2024/#p2", "glossary/#x"}  # fmt: skip
@@ -175,7 +175,7 @@ def test_alias_rules(old, new, code):
 
 
 def test_alias_lines_are_found():
-    from csto_reader.addresses import alias_lines
+    from csto_reader.publish.addresses import alias_lines
 
     root = ROOT / "tests" / "bad-inputs" / "alias-between-existing-paragraphs"
     assert alias_lines(root) == {"articles/x/#p1": 2}
@@ -183,8 +183,8 @@ def test_alias_lines_are_found():
 
 def test_a_page_with_one_id_twice_is_an_error():
     from csto_reader.diagnostics import Reporter
-    from csto_reader.ids import check_unique_ids
     from csto_reader.model import Span
+    from csto_reader.publish.ids import check_unique_ids
 
     pages = {
         "a.md": '---\ntitle: "A"\n---\n# A { #x }\n\n<span id="x"></span>\n\ntext\n{: #y }\n',
@@ -201,7 +201,7 @@ def test_a_page_with_one_id_twice_is_an_error():
 def test_generated_ids_never_collide(tmp_path):
     """A body heading named like a fixed part of the page ("Title", "References 1") and
     two back-matter sections with one title get ids of their own."""
-    from csto_reader.ids import page_ids
+    from csto_reader.publish.ids import page_ids
 
     d = tmp_path / "sources" / "t-2024"
     d.mkdir(parents=True)
@@ -223,7 +223,7 @@ def test_the_ids_read_from_a_page_are_those_of_its_html(built):
     from collections import Counter
     from html.parser import HTMLParser
 
-    from csto_reader.ids import page_ids
+    from csto_reader.publish.ids import page_ids
 
     class Ids(HTMLParser):
         def __init__(self):

@@ -12,7 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from csto_reader.bibliography import (
+from csto_reader.diagnostics import Reporter
+from csto_reader.model import Span
+from csto_reader.scholarly.bibliography import (
     BibSet,
     MergedEntry,
     decode_value,
@@ -26,10 +28,8 @@ from csto_reader.bibliography import (
     write_article_bib,
     write_reader_bib,
 )
-from csto_reader.cite_format import format_bibliography, format_entries, year_suffixes
-from csto_reader.diagnostics import Reporter
-from csto_reader.model import Span
-from csto_reader.references import Reference
+from csto_reader.scholarly.cite_format import format_bibliography, format_entries, year_suffixes
+from csto_reader.scholarly.references import Reference
 from test_references import ROOT, SLUGS, fixture_items, parsed
 
 LISTS = ("beloglazov-2023", "syssoyeva-2023", "zhang-2023")
@@ -311,7 +311,7 @@ def test_thirty_works_of_one_author_in_one_year_stay_apart() -> None:
     a number): keyed 2020a ... 2020z, 2020aa ... 2020ad in their list, and with a second
     article listing one of them, 30 entries, the shared one among them, each with its own
     year suffix a ... ad."""
-    from csto_reader.references import assign_keys, year_letter
+    from csto_reader.scholarly.references import assign_keys, year_letter
 
     titles = [f"Working paper {n} on regional security" for n in range(1, 21)] + [
         f"Report on {topic}" for topic in ("borders", "water", "energy", "trade", "migration")
@@ -338,7 +338,7 @@ def test_thirty_works_of_one_author_in_one_year_stay_apart() -> None:
 
 
 def test_year_letters_go_on_after_z() -> None:
-    from csto_reader.references import year_letter
+    from csto_reader.scholarly.references import year_letter
 
     assert [year_letter(n) for n in (0, 25, 26, 27, 51, 52, 701, 702)] == [
         "a", "z", "aa", "ab", "az", "ba", "zz", "aaa",
@@ -346,7 +346,7 @@ def test_year_letters_go_on_after_z() -> None:
 
 
 def test_titles_with_different_numbers_are_different_works() -> None:
-    from csto_reader.references import titles_match
+    from csto_reader.scholarly.references import titles_match
 
     assert not titles_match("Working paper 3 on security", "Working paper 4 on security")
     assert not titles_match("Central Asia II", "Central Asia III")

@@ -7,7 +7,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from csto_reader.citations import (
+from csto_reader.diagnostics import Reporter
+from csto_reader.model import FN_CLOSE, FN_OPEN, ReferenceItem, Span
+from csto_reader.scholarly.citations import (
     AUTHORS,
     CORPORATE_RATIO,
     NAME_RATIO,
@@ -23,9 +25,7 @@ from csto_reader.citations import (
     resolve,
     scan_citations,
 )
-from csto_reader.diagnostics import Reporter
-from csto_reader.model import FN_CLOSE, FN_OPEN, ReferenceItem, Span
-from csto_reader.references import parse_reference_list
+from csto_reader.scholarly.references import parse_reference_list
 
 AD = "author-date"
 NUM = "numeric"

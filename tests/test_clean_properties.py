@@ -21,11 +21,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import ROOT, SLUGS
-from csto_reader.clean import WEB_CHROME, clean
 from csto_reader.diagnostics import Reporter
+from csto_reader.ingest.clean import WEB_CHROME, clean
+from csto_reader.ingest.segment import LABEL as HEADER_LABEL
 from csto_reader.model import ArticleMeta, Author, Paragraph, SourceText
 from csto_reader.pipeline import build_article
-from csto_reader.segment import LABEL as HEADER_LABEL
 from helpers import to_html, visible_text, words
 
 TITLE = "A Test Article"
@@ -270,7 +270,7 @@ def clean_again(text: str) -> tuple[list[str], list[str], list[str]]:
 
 @pytest.mark.parametrize("slug", SLUGS)
 def test_cleaning_a_real_article_twice_changes_nothing(slug: str) -> None:
-    from csto_reader.sources import discover
+    from csto_reader.ingest.sources import discover
 
     source = next(s for s in discover(ROOT, Reporter()) if s.slug == slug)
     once = clean(source)

@@ -1,4 +1,4 @@
-"""Nothing silently lost: the build's own checks (csto_reader.completeness), the
+"""Nothing silently lost: the build's own checks (csto_reader.ingest.completeness), the
 masthead rule on articles without a long paragraph, and stages after the sources stage
 using its lines (form feed and U+2028 shift no line number)."""
 
@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from csto_reader import completeness as c
 from csto_reader.diagnostics import BuildError, Reporter
+from csto_reader.ingest import completeness as c
+from csto_reader.ingest.sources import split_lines
 from csto_reader.model import Heading, Paragraph, Removal, Span
 from csto_reader.pipeline import build
-from csto_reader.sources import split_lines
 
 BAD = ROOT / "tests" / "bad-inputs"
 PATH = "sources/x/article.txt"

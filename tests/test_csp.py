@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import site_pages
-from csto_reader import csp
+from csto_reader.publish import csp
 
 SCOPE = '__md_scope=new URL("{base}",location),__md_hash=e=>[...e].reduce(((e,_)=>(e<<5)-e+_.charCodeAt(0)),0),__md_get=(e,_=localStorage,t=__md_scope)=>JSON.parse(_.getItem(t.pathname+"."+e)),__md_set=(e,_,t=localStorage,a=__md_scope)=>{{try{{t.setItem(a.pathname+"."+e,JSON.stringify(_))}}catch(e){{}}}}'  # noqa: E501
 
@@ -230,7 +230,7 @@ def test_the_offline_copy_searches_from_disk_under_its_policy(
 
 
 def test_a_redirect_page_from_an_alias_carries_the_policy() -> None:
-    from csto_reader.addresses import apply_aliases
+    from csto_reader.publish.addresses import apply_aliases
 
     files = apply_aliases({}, {"old-page/": "about/"})
     text = files["old-page/index.html"].decode()

@@ -12,7 +12,7 @@ import re
 import yaml
 
 from conftest import ROOT
-from csto_reader.render import front_matter, tooltip_attr
+from csto_reader.publish.render import front_matter, tooltip_attr
 
 
 def split_front_matter(page: str) -> dict:
@@ -58,7 +58,7 @@ def test_tooltips_are_escaped_twice() -> None:
 def test_no_stage_writes_front_matter_by_hand() -> None:
     """Only render.front_matter writes the '---' block of a page."""
     offenders = []
-    for path in sorted((ROOT / "scripts" / "csto_reader").glob("*.py")):
+    for path in sorted((ROOT / "scripts" / "csto_reader").rglob("*.py")):
         text = path.read_text(encoding="utf-8")
         for m in re.finditer(r"[\"']---\\n(title|hide|description)", text):
             offenders.append(f"{path.name}:{text[: m.start()].count(chr(10)) + 1}")

@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from csto_reader import glossary as g
 from csto_reader.diagnostics import Reporter
+from csto_reader.ingest.sources import split_lines
 from csto_reader.model import fn_token
-from csto_reader.sources import split_lines
+from csto_reader.scholarly import glossary as g
 
 ROOT = Path(__file__).resolve().parents[1]
 TERMS_FILE = ROOT / "glossary" / "terms.yml"

@@ -26,7 +26,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, site_pages
-from csto_reader import csp
+from csto_reader.publish import csp
 from test_csp import VIOLATIONS
 
 FIXTURE = ROOT / "tests" / "fixtures" / "hostile"

@@ -14,7 +14,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 from conftest import CHROMIUM, ROOT, SLUGS
-from csto_reader import offline
+from csto_reader.publish import offline
 from test_pdf import _newest_input
 
 

@@ -20,7 +20,7 @@ import pytest
 from pypdf import PdfReader
 
 from conftest import ROOT
-from csto_reader import pdf
+from csto_reader.publish import pdf
 
 # What a PDF is made from: when any of these is newer than site/downloads/reader.pdf, the
 # PDFs of site/ are stale and the tests make their own.
@@ -335,7 +335,7 @@ def test_required_glossary_terms_are_in_the_reader(
     page = built_pdfs.site / "glossary" / "index.html"
     if not page.is_file():
         pytest.skip("the site has no glossary page yet")
-    from csto_reader.glossary import REQUIRED_IDS
+    from csto_reader.scholarly.glossary import REQUIRED_IDS
 
     glossary = lxml.html.parse(str(page)).getroot()
     whole = " ".join(reader_pages)

@@ -10,9 +10,9 @@ from collections import Counter
 import pytest
 
 from conftest import ROOT, SLUGS
-from csto_reader.completeness import lost_words
+from csto_reader.ingest.completeness import lost_words
+from csto_reader.ingest.sources import split_lines
 from csto_reader.model import Heading, ListBlock, Paragraph, Quote, Table
-from csto_reader.sources import split_lines
 from helpers import to_html, visible_text, words
 
 HTML_TAG = re.compile(r"</?(?:sup|sub|ul|ol|li|p|br|span|div|b|i|em|strong)\b[^>]*>", re.I)
@@ -103,7 +103,7 @@ def test_escapes_undone_and_dollar_kept(by_slug):
 
 def test_source_html_is_escaped(tmp_path):
     """HTML or script in a source never reaches a page as markup."""
-    from csto_reader.render import inline
+    from csto_reader.publish.render import inline
 
     out = to_html(inline("A <script>alert(1)</script> and <b>bold</b> & more"))
     assert "<script>" not in out and "<b>" not in out
@@ -210,7 +210,7 @@ def test_paragraph_anchors_sequential_and_unique(by_slug, slug):
 def test_addresses_are_stable(by_slug, slug):
     """Syllabi link to these addresses: a change to any of them must be a reviewed change
     of tests/golden/<slug>.anchors.tsv (regenerate with `make golden`)."""
-    from csto_reader.anchors import anchor_index
+    from csto_reader.ingest.anchors import anchor_index
 
     b = by_slug[slug]
     got = "".join(

@@ -11,8 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from csto_reader.diagnostics import Reporter
+from csto_reader.ingest.sources import split_lines
 from csto_reader.model import ReferenceItem, Span
-from csto_reader.references import (
+from csto_reader.scholarly.references import (
     Reference,
     make_key,
     normalize_doi,
@@ -21,7 +22,6 @@ from csto_reader.references import (
     same_work,
     titles_match,
 )
-from csto_reader.sources import split_lines
 
 ROOT = Path(__file__).resolve().parents[1]
 SLUGS = ("beloglazov-2023", "choi-2022", "syssoyeva-2023", "zhang-2023")

@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from csto_reader import sources
 from csto_reader.diagnostics import Reporter
+from csto_reader.ingest import sources
 from csto_reader.model import ArticleMeta, SourceText
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -17,11 +17,11 @@ import markdown
 import pytest
 
 from conftest import ROOT
-from csto_reader.anchors import anchor_index
 from csto_reader.diagnostics import Reporter
+from csto_reader.ingest.anchors import anchor_index
+from csto_reader.ingest.sources import split_lines
 from csto_reader.pipeline import line_anchors
-from csto_reader.sources import split_lines
-from csto_reader.timeline import (
+from csto_reader.scholarly.timeline import (
     EventDate,
     PartialDate,
     anchor_label,

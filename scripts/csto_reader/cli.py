@@ -16,8 +16,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from .anchors import anchor_index
 from .diagnostics import BuildError
+from .ingest.anchors import anchor_index
 from .pipeline import build
 
 ROOT = Path.cwd()  # `make` runs from the project root
@@ -92,8 +92,8 @@ def cmd_golden(args: argparse.Namespace) -> int:
 
 
 def cmd_bib(args: argparse.Namespace) -> int:
-    from .bibliography import regenerate_bibs
     from .diagnostics import Reporter
+    from .scholarly.bibliography import regenerate_bibs
 
     out = _build(args, partial=True)  # a broken bib/ file must not stop its regeneration
     if out is None:
@@ -107,7 +107,7 @@ def cmd_bib(args: argparse.Namespace) -> int:
 
 def cmd_addresses(args: argparse.Namespace) -> int:
     """Print every stable address, or rewrite the manifest with --update."""
-    from .addresses import format_addresses, write_manifest
+    from .publish.addresses import format_addresses, write_manifest
 
     out = _build(args, partial=args.update)
     if out is None:
@@ -122,7 +122,7 @@ def cmd_addresses(args: argparse.Namespace) -> int:
 
 def cmd_pdf(args: argparse.Namespace) -> int:
     """Typeset the PDFs of a built site into its downloads/ folder (see pdf.py)."""
-    from .pdf import build_pdfs
+    from .publish.pdf import build_pdfs
 
     results = build_pdfs(Path(args.site), paper=args.paper, jobs=args.jobs)
     problems = [f"{r.path}: warning: {w} [pdf]" for r in results for w in r.warnings]
@@ -134,7 +134,7 @@ def cmd_pdf(args: argparse.Namespace) -> int:
 
 def cmd_offline(args: argparse.Namespace) -> int:
     """Build the offline copy of the site into SITE/downloads/reader-offline.zip."""
-    from .offline import build_offline_zip
+    from .publish.offline import build_offline_zip
 
     try:
         build_offline_zip(args.root, Path(args.site))

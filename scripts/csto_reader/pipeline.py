@@ -13,17 +13,13 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .addresses import ALIASES, Address, alias_lines, apply_aliases, check, format_addresses
-from .anchors import anchor_index, number_blocks
-from .bibliography import merged_key_index, read_bib, regenerate_bibs
-from .bibliography_page import render_article_references, render_bibliography, short_title
-from .citations import apply_links, cite_article
-from .cite_format import format_bibliography
-from .clean import clean
-from .completeness import check_body, check_nothing_lost
 from .diagnostics import BuildError, Diagnostic, Reporter
-from .footnotes import pair_footnotes
-from .ids import check_unique_ids
+from .ingest.anchors import anchor_index, number_blocks
+from .ingest.clean import clean
+from .ingest.completeness import check_body, check_nothing_lost
+from .ingest.footnotes import pair_footnotes
+from .ingest.segment import segment
+from .ingest.sources import discover
 from .model import (
     Article,
     Heading,
@@ -35,11 +31,15 @@ from .model import (
     Table,
     cite_token,
 )
-from .pages import render_editorial, render_home
-from .render import TermMarker, fn_id, render_article
-from .segment import segment
-from .sources import discover
-from .teaching import load_course, render_teaching
+from .publish.addresses import ALIASES, Address, alias_lines, apply_aliases, check, format_addresses
+from .publish.bibliography_page import render_article_references, render_bibliography, short_title
+from .publish.ids import check_unique_ids
+from .publish.pages import render_editorial, render_home
+from .publish.render import TermMarker, fn_id, render_article
+from .publish.teaching import load_course, render_teaching
+from .scholarly.bibliography import merged_key_index, read_bib, regenerate_bibs
+from .scholarly.citations import apply_links, cite_article
+from .scholarly.cite_format import format_bibliography
 
 
 @dataclass
@@ -370,7 +370,7 @@ def build_glossary(
     path = root / "glossary" / "terms.yml"
     if not path.exists():
         return []
-    from .glossary import (
+    from .scholarly.glossary import (
         check_against_sources,
         find_occurrences,
         load_terms,
@@ -398,7 +398,7 @@ def build_timeline(
     timeline/related.yml: slug -> anchor -> Markdown to put under that paragraph."""
     if not (root / "timeline").is_dir():
         return {}
-    from .timeline import (
+    from .scholarly.timeline import (
         load_events,
         load_related,
         passage_anchors,

@@ -1,7 +1,7 @@
 /* The CSTO Reader: the bibliography page's "Show entries from" filter.
  *
  * A file rather than an inline script, so that the Content-Security-Policy of every page
- * (scripts/csto_reader/csp.py) allows no inline script but Material's own.  Loaded on
+ * (scripts/csto_reader/publish/csp.py) allows no inline script but Material's own.  Loaded on
  * every page; it does nothing where there is no filter. */
 (function () {
   "use strict";

@@ -17,8 +17,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from .diagnostics import Reporter
-from .model import Span
+from ..diagnostics import Reporter
+from ..model import Span
 
 # Diagnostic codes this module reports.
 CODES = frozenset({"duplicate-id"})  # two elements of one generated page have one id

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import yaml
 
-from .diagnostics import Reporter
-from .model import Span
+from ..diagnostics import Reporter
+from ..model import Span
+from ..yamlfile import Typed, load
 from .pages import reading_minutes
 from .render import escape_text, front_matter
-from .yamlfile import Typed, load
 
 COURSE = Path("teaching") / "course.yml"
 

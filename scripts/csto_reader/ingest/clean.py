@@ -13,7 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from .model import Line, Removal, SourceText, Span
+from ..model import Line, Removal, SourceText, Span
 
 # Labels of web-page interface elements that exporters copy along with an article:
 # buttons, tabs, dialog closers and cookie banners.  Matched against a whole line.

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import html
 
-from .bibliography import write_entry
-from .cite_format import format_entries
-from .model import ArticleMeta, Span
-from .references import Reference, ascii_fold
+from ..model import ArticleMeta, Span
+from ..scholarly.bibliography import write_entry
+from ..scholarly.cite_format import format_entries
+from ..scholarly.references import Reference, ascii_fold
 
 
 def meta_reference(meta: ArticleMeta) -> Reference:

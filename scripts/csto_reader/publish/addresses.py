@@ -17,10 +17,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..diagnostics import Reporter
+from ..model import Span
+from ..yamlfile import Typed, load
 from .csp import apply_csp
-from .diagnostics import Reporter
-from .model import Span
-from .yamlfile import Typed, load
 
 MANIFEST = Path("sources") / "addresses.tsv"
 ALIASES = Path("sources") / "aliases.yml"

@@ -24,8 +24,8 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from itertools import pairwise
 
-from .diagnostics import Reporter
-from .model import Article, Heading, ListBlock, Paragraph, Quote, Removal, Span, Table
+from ..diagnostics import Reporter
+from ..model import Article, Heading, ListBlock, Paragraph, Quote, Removal, Span, Table
 
 BODY_EMPTY = "body-empty"  # no heading, paragraph, list or table is left of the text
 BODY_LOST = "body-lost"  # the page keeps under half the words of the text

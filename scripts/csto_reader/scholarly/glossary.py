@@ -33,11 +33,11 @@ from pathlib import Path
 
 import yaml
 
-from .diagnostics import Reporter
-from .model import FN_CLOSE, FN_OPEN, Span
-from .render import front_matter
-from .textcheck import is_safe_url
-from .yamlfile import Typed, load
+from ..diagnostics import Reporter
+from ..model import FN_CLOSE, FN_OPEN, Span
+from ..publish.render import front_matter
+from ..textcheck import is_safe_url
+from ..yamlfile import Typed, load
 
 # The entries the reader's pages link to by anchor; the build fails without them.
 REQUIRED_IDS: tuple[str, ...] = (

@@ -15,9 +15,8 @@ import html
 import re
 from dataclasses import dataclass, field, replace
 
-from .clean import Cleaned, normalize_for_match
-from .diagnostics import Reporter
-from .model import (
+from ..diagnostics import Reporter
+from ..model import (
     ArticleMeta,
     BackMatter,
     FootnoteBody,
@@ -32,6 +31,7 @@ from .model import (
     Span,
     Table,
 )
+from .clean import Cleaned, normalize_for_match
 
 # Section names that open the reference list, and labelled back matter.
 REFERENCE_LABELS = {

@@ -46,8 +46,8 @@ from dataclasses import dataclass, field, replace
 
 from rapidfuzz import fuzz
 
-from .diagnostics import Reporter
-from .model import ReferenceItem, Span
+from ..diagnostics import Reporter
+from ..model import ReferenceItem, Span
 
 # --------------------------------------------------------------------- data
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import html
 from collections import defaultdict
 
-from .diagnostics import Diagnostic
-from .model import Article
+from ..diagnostics import Diagnostic
+from ..model import Article
 from .render import escape_text, front_matter, inline_html
 
 WORDS_PER_MINUTE = 230

@@ -11,7 +11,7 @@ import re
 import unicodedata
 from dataclasses import replace
 
-from .model import Heading, ListBlock, Paragraph, Quote, Table
+from ..model import Heading, ListBlock, Paragraph, Quote, Table
 
 
 def slugify(text: str) -> str:

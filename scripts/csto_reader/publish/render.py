@@ -14,10 +14,9 @@ import re
 import markdown as _markdown
 import yaml
 
-from .anchors import unique_slug
-from .citing import render_cite_this
-from .footnotes import split_tokens
-from .model import (
+from ..ingest.anchors import unique_slug
+from ..ingest.footnotes import split_tokens
+from ..model import (
     CITE_MID,
     CITE_SEP,
     Article,
@@ -29,6 +28,7 @@ from .model import (
     Table,
     fn_token,
 )
+from .citing import render_cite_this
 
 # Only what Python-Markdown reads as inline markup here: every line we write starts with
 # our own markup, so line-start syntax ("#", "-", "1.") cannot arise from source text.
@@ -218,7 +218,7 @@ class TermMarker:
     def __call__(self, md: str) -> str:
         if not self.terms:
             return md
-        from .glossary import mark_terms
+        from ..scholarly.glossary import mark_terms
 
         return mark_terms(md, self.terms, self.marked, self.glossary_url)
 

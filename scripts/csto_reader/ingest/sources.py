@@ -17,10 +17,10 @@ from typing import Any
 
 import yaml
 
-from . import yamlfile
-from .diagnostics import Reporter
-from .model import ArticleMeta, Author, SourceText, Span
-from .textcheck import describe_character, forbidden_character, is_safe_url
+from .. import yamlfile
+from ..diagnostics import Reporter
+from ..model import ArticleMeta, Author, SourceText, Span
+from ..textcheck import describe_character, forbidden_character, is_safe_url
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 

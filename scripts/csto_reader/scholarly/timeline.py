@@ -37,11 +37,11 @@ from typing import NamedTuple
 
 import yaml
 
-from .bibliography_page import short_title
-from .diagnostics import Reporter
-from .model import Span
-from .render import escape_text, fn_id, front_matter
-from .yamlfile import Typed, load
+from ..diagnostics import Reporter
+from ..model import Span
+from ..publish.bibliography_page import short_title
+from ..publish.render import escape_text, fn_id, front_matter
+from ..yamlfile import Typed, load
 
 EVENTS_FILE = Path("timeline") / "events.yml"
 RELATED_FILE = Path("timeline") / "related.yml"
@@ -208,7 +208,7 @@ def read_source_lines(root: Path) -> dict[str, tuple[str, ...]]:
     sources stage reads a text (``sources.read_text_lines``: its line breaks; a text it
     cannot use is left out, its messages left to that stage).  The pipeline passes the
     lines the sources stage gave it instead."""
-    from .sources import read_text_lines
+    from ..ingest.sources import read_text_lines
 
     out: dict[str, tuple[str, ...]] = {}
     for path in sorted((root / "sources").glob("*/article.txt")):
@@ -466,7 +466,7 @@ def passage_anchors(builds: Iterable[object]) -> dict[tuple[str, int], str]:
     """(slug, source line) -> the address that shows it: the ¶ anchor of the block that
     holds the line, or ``fn:<key>`` for a footnote body (which wins over a paragraph a
     page break cut around the note).  ``builds`` are ``pipeline.ArticleBuild``."""
-    from .pipeline import line_anchors  # the pipeline imports this module
+    from ..pipeline import line_anchors  # the pipeline imports this module
 
     builds = list(builds)
     out = dict(line_anchors(builds))  # type: ignore[arg-type]

@@ -10,8 +10,8 @@ from __future__ import annotations
 import html
 from collections.abc import Mapping, Sequence
 
-from .bibliography import MergedEntry
-from .references import Reference
+from ..scholarly.bibliography import MergedEntry
+from ..scholarly.references import Reference
 from .render import front_matter, inline_html, raw_html_safe
 
 

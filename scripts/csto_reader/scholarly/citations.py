@@ -43,8 +43,8 @@ from dataclasses import dataclass, field, replace
 
 from rapidfuzz import fuzz
 
-from .diagnostics import Reporter
-from .model import Article, ListBlock, Paragraph, Quote, Span, Table
+from ..diagnostics import Reporter
+from ..model import Article, ListBlock, Paragraph, Quote, Span, Table
 from .references import Reference, name_parts, split_names
 
 AUTHOR_DATE = "author-date"

@@ -17,8 +17,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from .diagnostics import Reporter
-from .model import (
+from ..diagnostics import Reporter
+from ..model import (
     CITE_CLOSE,
     CITE_MID,
     CITE_OPEN,

@@ -46,7 +46,7 @@ CODES = {
 }
 
 # The shim vendored for the offline copy (docs/assets/vendor/iframe-worker/README.txt).
-SHIM = Path(__file__).resolve().parents[2] / "docs/assets/vendor/iframe-worker/shim.js"
+SHIM = Path(__file__).resolve().parents[3] / "docs/assets/vendor/iframe-worker/shim.js"
 
 # Script types a browser executes (HTML: an empty type, a JavaScript MIME type, module).
 _JS_TYPES = {

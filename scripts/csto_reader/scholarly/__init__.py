@@ -1,0 +1,4 @@
+"""The scholarly apparatus of the whole reader: reference lists -> entries
+(references), the merged bibliography (bibliography), APA formatting (cite_format), in-text
+citations (citations), the glossary and the chronology.
+"""
