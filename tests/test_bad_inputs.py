@@ -40,6 +40,11 @@ SITE_CASES = [
     "malformed-bibtex",  # the bibliography stage
     "script-and-html",  # builds; nothing from the source runs in the browser
     "no-reference-list",  # builds
+    "script-in-meta",  # builds; markup in every meta.yml field stays text
+    "meta-url-javascript",  # a javascript: address
+    "corrections-alias-bomb",  # a YAML alias bomb, refused at once
+    "only-notes",  # an article whose body would be empty
+    "alias-onto-live-page",  # an alias that would replace a live page
 ]
 # Every case the issue names must be here (binary, 5 MB and duplicate slug are generated).
 REQUIRED = {
