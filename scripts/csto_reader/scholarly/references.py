@@ -40,7 +40,6 @@ the same work (Zhang lists Sipri 2015 twice) keeps an entry of its own, keyed
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -48,6 +47,18 @@ from rapidfuzz import fuzz
 
 from ..diagnostics import Reporter
 from ..model import ReferenceItem, Span
+from .names import (
+    APA_INITIALS,
+    CONNECTORS,
+    MONTHS,
+    PARTICLES,
+    ascii_fold,
+    family_start,
+    fold,
+    is_initials,
+    is_name_word,
+    key_stem,
+)
 
 # --------------------------------------------------------------------- data
 
@@ -114,26 +125,7 @@ _INSTITUTION_WORDS = re.compile(
     re.IGNORECASE,
 )
 
-_MONTHS = {
-    m: i
-    for i, m in enumerate(
-        (
-            "january",
-            "february",
-            "march",
-            "april",
-            "may",
-            "june",
-            "july",
-            "august",
-            "september",
-            "october",
-            "november",
-            "december",
-        ),
-        start=1,
-    )
-}
+_MONTHS = {m.lower(): i for i, m in enumerate(MONTHS, start=1)}
 
 _ORDINALS = {
     "first": "1",
@@ -202,12 +194,6 @@ def _extract_links(text: str) -> tuple[str, list[str]]:
 
 
 # ----------------------------------------------------------- small helpers
-
-
-def ascii_fold(text: str) -> str:
-    """``Šćepanović`` -> ``Scepanovic``: strip accents, keep ASCII only."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return decomposed.encode("ascii", "ignore").decode("ascii")
 
 
 def _strip_emphasis(text: str) -> str:
@@ -332,7 +318,7 @@ def _edition(title: str) -> tuple[str, str | None]:
 
 # ------------------------------------------------------------------- names
 
-_INITIALS = r"(?:[A-Z][a-z]{0,2}\.[\s-]?)+"
+_INITIALS = APA_INITIALS
 
 
 def _space_initials(given: str) -> str:
@@ -437,18 +423,6 @@ def name_parts(name: str) -> dict[str, str]:
     return {"family": family.strip(), "given": given.strip(), "particle": particle}
 
 
-_STOPWORDS = {"of", "the", "on", "for", "and", "in", "to", "a", "an", "de", "du"}
-
-
-def corporate_key(name: str) -> str:
-    """The key stem of a corporate author (see the module docstring)."""
-    words = [w for w in re.findall(r"[A-Za-z0-9]+", ascii_fold(name))]
-    significant = [w for w in words if w.lower() not in _STOPWORDS]
-    if len(significant) >= 3:
-        return "".join(w[0] for w in significant).lower()
-    return "".join(words).lower()
-
-
 def first_family(reference: Reference) -> str:
     """The first author's (or editor's) family name as a key stem: ASCII, lowercase."""
     names = split_names(reference.get("author") or reference.get("editor"))
@@ -456,8 +430,8 @@ def first_family(reference: Reference) -> str:
         return ""
     parts = name_parts(names[0])
     if "literal" in parts:
-        return corporate_key(parts["literal"])
-    return re.sub(r"[^a-z0-9]", "", ascii_fold(parts["family"]).lower())
+        return key_stem(parts["literal"])
+    return fold(parts["family"])
 
 
 # ------------------------------------------------------------------ parsing
@@ -705,25 +679,6 @@ _CHICAGO_HEAD = re.compile(
     r"(?:(?P<year>\d{4})(?P<suffix>[a-z])?|(?P<nd>n\.\s?d))\.\s+(?P<rest>\S.*)$"
 )
 
-# Lowercase words that may stand in a personal name ("Jorge dos Santos", "Jan van der
-# Berg") and the connecting words of a corporate one ("Commission on Global Governance").
-_NAME_PARTICLES = frozenset(
-    "de del della der den di du da das dos van von la le ten ter bin al y e".split()
-)
-_NAME_CONNECTORS = frozenset("of on for the and in at to de des du".split())
-# A capitalized name word: "Roy", "O'Neill", "Post-Soviet", "Mary-Jane", "McFaul".
-_NAME_WORD = re.compile(r"[^\W\d_][\w'’]*(?:-[^\W\d_][\w'’]*)*\Z")
-# An initial or initials: "W.", "J.-P.", "R.R."
-_NAME_INITIALS = re.compile(r"(?:[^\W\d_]{1,2}\.-?)+\Z")
-
-
-def _is_name_word(word: str) -> bool:
-    return bool(_NAME_WORD.match(word)) and word[0].isupper()
-
-
-def _is_initial(word: str) -> bool:
-    return bool(_NAME_INITIALS.match(word)) and word[0].isupper()
-
 
 def _given_ok(words: Sequence[str]) -> bool:
     """Given names as Chicago writes them after the family name: ``Karl W.``,
@@ -732,18 +687,18 @@ def _given_ok(words: Sequence[str]) -> bool:
         return False
     seen_particle = False
     for w in words:
-        if w in _NAME_PARTICLES:
+        if w in PARTICLES:
             seen_particle = True
-        elif seen_particle or not (_is_name_word(w) or _is_initial(w)):
+        elif seen_particle or not (is_name_word(w) or is_initials(w)):
             return False
-    return not all(w in _NAME_PARTICLES for w in words)
+    return not all(w in PARTICLES for w in words)
 
 
 def _family_ok(words: Sequence[str]) -> bool:
     """A family name: capitalized words, particles before them (``van der Berg``)."""
-    if not words or len(words) > 4 or not _is_name_word(words[-1]):
+    if not words or len(words) > 4 or not is_name_word(words[-1]):
         return False
-    return all(_is_name_word(w) or w in _NAME_PARTICLES for w in words)
+    return all(is_name_word(w) or w in PARTICLES for w in words)
 
 
 def parse_given_first(text: str) -> list[str] | None:
@@ -757,9 +712,7 @@ def parse_given_first(text: str) -> list[str] | None:
         words = part.split()
         if not words or len(words) > 6:
             return None
-        i = len(words) - 1  # the family name: the last word and the particles before it
-        while i > 0 and words[i - 1] in _NAME_PARTICLES:
-            i -= 1
+        i = family_start(words)  # the family name: the last word and the particles before it
         family, given = words[i:], words[:i]
         if not _family_ok(family) or (given and not _given_ok(given)):
             return None
@@ -774,9 +727,9 @@ def _corporate_ok(text: str) -> bool:
     words = text.split()
     if not words or len(words) > 12 or re.search(r"[.,;:]", text):
         return False
-    if not _is_name_word(words[0]) or not _is_name_word(words[-1]):
+    if not is_name_word(words[0]) or not is_name_word(words[-1]):
         return False
-    return all(_is_name_word(w) or w in _NAME_CONNECTORS for w in words)
+    return all(is_name_word(w) or w in CONNECTORS for w in words)
 
 
 def parse_names_chicago(text: str) -> tuple[list[str], bool] | None:
