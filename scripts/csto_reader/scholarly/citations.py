@@ -43,7 +43,7 @@ from dataclasses import dataclass, field, replace
 from rapidfuzz import fuzz
 
 from ..diagnostics import Reporter
-from ..model import Article, ListBlock, Paragraph, Quote, Span, Table
+from ..model import Article, BlockText, Span, map_texts, texts_of
 from .names import (
     CORPORATE_CONNECTORS,
     MONTH_ABBREVIATIONS,
@@ -949,23 +949,17 @@ class ArticleCitations:
 
 _Prose = tuple[str, str, Span, str | None, str | None, tuple[int, int] | None]
 
+# The texts of a block that are scanned for citations (not headings, captions, header
+# cells or table notes).
+_CITED_KINDS = frozenset({"paragraph", "quote", "list-item", "item-quote", "table-cell"})
+
 
 def _prose(article: Article) -> Iterator[_Prose]:
     """(where, text, span, anchor, footnote key, cell) for every piece of prose."""
     for block in article.blocks:
-        if isinstance(block, Paragraph):
-            yield "paragraph", block.text, block.span, block.anchor, None, None
-        elif isinstance(block, Quote):
-            yield "quote", block.text, block.span, block.anchor, None, None
-        elif isinstance(block, ListBlock):
-            for li in block.items:
-                yield "list-item", li.text, li.span, li.anchor, None, None
-                if li.quote:
-                    yield "item-quote", li.quote, li.span, li.quote_anchor, None, None
-        elif isinstance(block, Table):
-            for r, row in enumerate(block.rows):
-                for c, cell in enumerate(row):
-                    yield "table-cell", cell, block.span, block.anchor, None, (r, c)
+        for t in texts_of(block):
+            if t.kind in _CITED_KINDS:
+                yield t.kind, t.text, t.span, t.anchor, None, t.cell
     for note in article.footnotes:
         yield "footnote", note.text, note.span, None, note.key, None
 
@@ -1009,40 +1003,14 @@ def apply_links(
 
     found: dict[tuple, str] = {}
     for t in cited.texts:
-        where = t.footnote if t.where == "footnote" else (t.where, t.anchor, t.cell)
-        found[where if isinstance(where, tuple) else ("footnote", where)] = mark(t.text, t.resolved)
+        where = ("footnote", t.footnote) if t.where == "footnote" else (t.where, t.anchor, t.cell)
+        found[where] = mark(t.text, t.resolved)
 
-    def get(key: tuple, text: str) -> str:
-        return found.get(key, text)
+    def linked(t: BlockText) -> str:
+        return found.get((t.kind, t.anchor, t.cell), t.text)
 
-    blocks = []
-    for b in article.blocks:
-        if isinstance(b, Paragraph):
-            b = replace(b, text=get(("paragraph", b.anchor, None), b.text))
-        elif isinstance(b, Quote):
-            b = replace(b, text=get(("quote", b.anchor, None), b.text))
-        elif isinstance(b, ListBlock):
-            b = replace(
-                b,
-                items=tuple(
-                    replace(
-                        li,
-                        text=get(("list-item", li.anchor, None), li.text),
-                        quote=get(("item-quote", li.quote_anchor, None), li.quote)
-                        if li.quote
-                        else None,
-                    )
-                    for li in b.items
-                ),
-            )
-        elif isinstance(b, Table):
-            b = replace(
-                b,
-                rows=tuple(
-                    tuple(get(("table-cell", b.anchor, (r, c)), cell) for c, cell in enumerate(row))
-                    for r, row in enumerate(b.rows)
-                ),
-            )
-        blocks.append(b)
-    notes = tuple(replace(f, text=get(("footnote", f.key), f.text)) for f in article.footnotes)
-    return replace(article, blocks=tuple(blocks), footnotes=notes)
+    blocks = tuple(map_texts(b, linked) for b in article.blocks)
+    notes = tuple(
+        replace(f, text=found.get(("footnote", f.key), f.text)) for f in article.footnotes
+    )
+    return replace(article, blocks=blocks, footnotes=notes)
