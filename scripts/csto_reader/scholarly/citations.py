@@ -327,62 +327,75 @@ def _parse_group(text: str, start: int, end: int) -> list[CiteItem] | None:
     something else."""
     items: list[CiteItem] = []
     pos = start
-    bounds = []
     for piece in text[start:end].split(";"):
-        bounds.append((pos, pos + len(piece)))
-        pos += len(piece) + 1
-    for a, b in bounds:
-        part = text[a:b]
-        lead = len(part) - len(part.lstrip())
-        a += lead
-        b = a + len(part.strip())
-        if a >= b:
+        a, b = pos, pos + len(piece)
+        pos = b + 1
+        part = _group_part(text, a, b, items[-1] if items else None)
+        if part is None:
             return None
-        pm = _PREFIX.match(text, a, b)
-        if pm:
-            a = pm.end()
-        ym = _YEAR.search(text, a, b)
-        if not ym:
-            return None
-        phrase = text[a : ym.start()]
-        if phrase.strip():
-            if not re.search(r"(?:,|\s)\s*\Z", phrase):
-                return None
-            if re.search(rf"\b(?:{'|'.join(_MONTHS)})\.?(?:\s+\d{{1,2}},?)?\s+\Z", phrase):
-                return None  # a date: "April 2022", "January 5, 2022"
-            authors = _parse_authors(phrase.rstrip(", \t\n\u00a0"), given_first=False)
-            if authors is None:
-                return None
-        elif items and items[-1].names:
-            prev = items[-1]
-            authors = _Authors(prev.names, prev.et_al, prev.abbreviation, prev.corporate)
-        else:
-            return None
-        sub = text[:b]
-        read = _year_list(sub, ym.start())
-        if read is None:
-            return None
-        years, stop = read
-        if sub[stop:b].strip():
-            return None
-        author_text = _tidy(phrase.rstrip(", \t\n\u00a0")) if phrase.strip() else ""
-        for i, yl in enumerate(years):
-            s = a if (i == 0 and phrase.strip()) else yl.start
-            items.append(
-                CiteItem(
-                    start=s,
-                    end=yl.end,
-                    text=text[s : yl.end],
-                    names=authors.names,
-                    year=yl.year,
-                    locator=yl.locator,
-                    et_al=authors.et_al,
-                    author=author_text if i == 0 else "",
-                    abbreviation=authors.abbreviation,
-                    corporate=authors.corporate,
-                )
-            )
+        items += part
     return items or None
+
+
+def _group_part(text: str, a: int, b: int, prev: CiteItem | None) -> list[CiteItem] | None:
+    """One ``;``-separated part ``text[a:b]`` of a parenthetical group: an optional
+    ``see``/``cf.`` prefix, an author phrase (or none, continuing ``prev``'s author),
+    then years with locators; None when the part is not a citation."""
+    part = text[a:b]
+    a += len(part) - len(part.lstrip())
+    b = a + len(part.strip())
+    if a >= b:
+        return None
+    pm = _PREFIX.match(text, a, b)
+    if pm:
+        a = pm.end()
+    ym = _YEAR.search(text, a, b)
+    if not ym:
+        return None
+    phrase = text[a : ym.start()]
+    authors = _group_authors(phrase, prev)
+    if authors is None:
+        return None
+    sub = text[:b]
+    read = _year_list(sub, ym.start())
+    if read is None:
+        return None
+    years, stop = read
+    if sub[stop:b].strip():
+        return None
+    author_text = _tidy(phrase.rstrip(", \t\n\u00a0")) if phrase.strip() else ""
+    items = []
+    for i, yl in enumerate(years):
+        s = a if (i == 0 and phrase.strip()) else yl.start
+        items.append(
+            CiteItem(
+                start=s,
+                end=yl.end,
+                text=text[s : yl.end],
+                names=authors.names,
+                year=yl.year,
+                locator=yl.locator,
+                et_al=authors.et_al,
+                author=author_text if i == 0 else "",
+                abbreviation=authors.abbreviation,
+                corporate=authors.corporate,
+            )
+        )
+    return items
+
+
+def _group_authors(phrase: str, prev: CiteItem | None) -> _Authors | None:
+    """The authors of a group part from the phrase before its year; a bare year
+    continues the previous item's authors.  None for a date or a non-name."""
+    if not phrase.strip():
+        if prev is not None and prev.names:
+            return _Authors(prev.names, prev.et_al, prev.abbreviation, prev.corporate)
+        return None
+    if not re.search(r"(?:,|\s)\s*\Z", phrase):
+        return None
+    if re.search(rf"\b(?:{'|'.join(_MONTHS)})\.?(?:\s+\d{{1,2}},?)?\s+\Z", phrase):
+        return None  # a date: "April 2022", "January 5, 2022"
+    return _parse_authors(phrase.rstrip(", \t\n\u00a0"), given_first=False)
 
 
 # --------------------------------------------------------------- narrative

@@ -553,12 +553,34 @@ def parse_reference(item: ReferenceItem, slug: str, reporter: Reporter) -> Refer
     return Reference(entry_type, fields, text, item.span, item.number)
 
 
-def _parse_apa(
-    rest: str, item: ReferenceItem, slug: str, reporter: Reporter
-) -> tuple[str | None, dict[str, str]]:
+Parsed = tuple[str | None, dict[str, str]]  # (entry type or None, fields)
+
+
+def _parse_apa(rest: str, item: ReferenceItem, slug: str, reporter: Reporter) -> Parsed:
+    """``Family, I., & Family, I. (2009[, Month Day]). Title. ...``: the header, then the
+    body read as a thesis, a part of an edited book, a journal article (undated
+    items only) or a titled work with its publisher or site; ``(None, {})`` when the
+    header does not fit or the body fits none of them."""
     m = _APA_HEAD.match(rest)
     if not m:
         return None, {}
+    f = _apa_header_fields(m, item, slug, reporter)
+    body = m.group("rest").strip()
+    dated = "date" in f
+    readers = [_apa_thesis, _apa_in_book]
+    if not dated:  # a month-day date makes a page or a report, never a journal article
+        readers.append(_apa_article)
+    for read in readers:
+        parsed = read(body, f)
+        if parsed is not None:
+            return parsed
+    return _apa_titled(body, f, dated)
+
+
+def _apa_header_fields(
+    m: re.Match[str], item: ReferenceItem, slug: str, reporter: Reporter
+) -> dict[str, str]:
+    """Author or editor names, year, the list's year letter and a month-day date."""
     names, ok = parse_names_apa(m.group("names"))
     if not ok:
         reporter.warning(
@@ -573,63 +595,76 @@ def _parse_apa(
         f["date"] = f"{m.group('year')}-{month:02d}"
         if m.group("day"):
             f["date"] += f"-{int(m.group('day')):02d}"
-    body = m.group("rest").strip()
+    return f
 
-    # [thesis]
+
+def _apa_thesis(body: str, f: dict[str, str]) -> Parsed | None:
+    """``Title [Doctoral dissertation]. Institution``."""
     tm = _THESIS.search(body)
-    if tm:
-        title, _, after = body.partition(tm.group(0))
-        f["title"] = _clean_title(title)
-        pub = _publisher_fields(after)
-        if "publisher" in pub:
-            pub["institution"] = pub.pop("publisher")
-        return "thesis", {**f, **pub, "type": tm.group("kind").strip()}
+    if not tm:
+        return None
+    title, _, after = body.partition(tm.group(0))
+    f["title"] = _clean_title(title)
+    pub = _publisher_fields(after)
+    if "publisher" in pub:
+        pub["institution"] = pub.pop("publisher")
+    return "thesis", {**f, **pub, "type": tm.group("kind").strip()}
 
-    # a part of an edited book: "Title. In I. Editor (Ed.), Book (pp. 1-2). City: Publisher."
+
+def _apa_in_book(body: str, f: dict[str, str]) -> Parsed | None:
+    """A part of an edited book: ``Title. In I. Editor (Ed.), Book (pp. 1-2). City:
+    Publisher.``"""
     im = _IN_BOOK.match(body)
-    if im:
-        f["title"] = _clean_title(im.group("title"))
-        editors, _ = parse_names_apa(im.group("editors"))
-        f["editor"] = " and ".join(editors)
-        after = im.group("after").strip()
-        pm = re.search(r"\s*\(pp?\.\s*(?P<pages>[^)]+)\)", after)
-        if pm:
-            f["pages"] = _pages(pm.group("pages"))
-            after = after[: pm.start()] + after[pm.end() :]
-        em = re.match(r"\*(?P<book>[^*]+)\*(?P<after>.*)$", after)
-        if em:
-            booktitle, after = em.group("book"), em.group("after")
-        else:
-            booktitle, after = _split_title_container(after)
-        f["booktitle"] = _clean_title(booktitle)
-        f.update(_publisher_fields(after))
-        return "incollection", f
+    if not im:
+        return None
+    f["title"] = _clean_title(im.group("title"))
+    editors, _ = parse_names_apa(im.group("editors"))
+    f["editor"] = " and ".join(editors)
+    after = im.group("after").strip()
+    pm = re.search(r"\s*\(pp?\.\s*(?P<pages>[^)]+)\)", after)
+    if pm:
+        f["pages"] = _pages(pm.group("pages"))
+        after = after[: pm.start()] + after[pm.end() :]
+    em = re.match(r"\*(?P<book>[^*]+)\*(?P<after>.*)$", after)
+    if em:
+        booktitle, after = em.group("book"), em.group("after")
+    else:
+        booktitle, after = _split_title_container(after)
+    f["booktitle"] = _clean_title(booktitle)
+    f.update(_publisher_fields(after))
+    return "incollection", f
 
-    dated = "date" in f
-    if not dated:
-        am = _ARTICLE_TAIL.match(body)
-        if am:
-            title, journal = _split_title_container(am.group("head"))
-            if journal:
-                f["title"] = _clean_title(title)
-                f["journal"] = _clean_value(journal)
-                f["volume"] = am.group("volume") or ""
-                f["number"] = am.group("number") or am.group("number2") or ""
-                f["pages"] = _pages(am.group("pages") or "")
-                return "article", f
-        pm = _PAGES_ONLY_TAIL.match(body)
-        if pm:
-            title, container = _split_title_container(pm.group("head"))
+
+def _apa_article(body: str, f: dict[str, str]) -> Parsed | None:
+    """``Title. Journal, 20(4), 707-720`` (a ``volume(issue), pages`` tail), or an
+    italic container followed by pages only (a journal, or an institution's report)."""
+    am = _ARTICLE_TAIL.match(body)
+    if am:
+        title, journal = _split_title_container(am.group("head"))
+        if journal:
             f["title"] = _clean_title(title)
-            f["pages"] = _pages(pm.group("pages"))
-            container = _clean_value(container)
-            if _is_institution(container):
-                f["institution"] = container
-                return "report", f
-            f["journal"] = container
+            f["journal"] = _clean_value(journal)
+            f["volume"] = am.group("volume") or ""
+            f["number"] = am.group("number") or am.group("number2") or ""
+            f["pages"] = _pages(am.group("pages") or "")
             return "article", f
+    pm = _PAGES_ONLY_TAIL.match(body)
+    if not pm:
+        return None
+    title, container = _split_title_container(pm.group("head"))
+    f["title"] = _clean_title(title)
+    f["pages"] = _pages(pm.group("pages"))
+    container = _clean_value(container)
+    if _is_institution(container):
+        f["institution"] = container
+        return "report", f
+    f["journal"] = container
+    return "article", f
 
-    # title, then publisher / site
+
+def _apa_titled(body: str, f: dict[str, str], dated: bool) -> Parsed:
+    """A title (italic or the first sentence, with an edition note), then what issued
+    it: for a dated item a site or an institution, else a publisher."""
     if body.startswith("*"):
         em = re.match(r"\*(?P<title>[^*]+)\*(?P<after>.*)$", body)
         assert em is not None or "*" not in body[1:]
@@ -645,14 +680,8 @@ def _parse_apa(
     # APA italicizes the name of a periodical (a newspaper, a news site), not a publisher
     periodical = after.strip(" .,").startswith("*")
     after = _clean_value(after)
-
     if dated:
-        if after and _is_institution(after) and not periodical:
-            f["institution"] = ", ".join(_split_sentences(after))
-            return "report", f
-        if after:
-            f["organization"] = ", ".join(_split_sentences(after))
-        return "online", f
+        return _apa_issued_online(after, f, periodical)
     pub = _publisher_fields(after)
     if italic_title or ("address" in pub):
         if pub and _is_institution(pub.get("publisher", "")) and "address" not in pub:
@@ -666,6 +695,16 @@ def _parse_apa(
     if not after:
         return "misc", f
     return None, {}
+
+
+def _apa_issued_online(after: str, f: dict[str, str], periodical: bool) -> Parsed:
+    """A dated item: an institution's report, or a page of a site or periodical."""
+    if after and _is_institution(after) and not periodical:
+        f["institution"] = ", ".join(_split_sentences(after))
+        return "report", f
+    if after:
+        f["organization"] = ", ".join(_split_sentences(after))
+    return "online", f
 
 
 # ---------------------------------------------------------------- Chicago
