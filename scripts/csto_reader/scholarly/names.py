@@ -7,8 +7,13 @@ which lowercase words may stand inside a name, which capitalized words are not n
 what an initial looks like, where a family name starts, and how a corporate name is
 shortened.  That knowledge lives here, once.
 
-Where the two modules once kept lists of their own, the lists here are their union,
-with two exceptions, each kept because the union would change what the reader shows:
+Where the two modules once kept lists and rules of their own, what is here is their
+union: the particles gained ``y`` and ``e`` (from references), the connectors ``des``
+(from references), the stopwords ``at`` and ``du`` (one from each), a name word may hold
+a hyphen anywhere (from citations), initials may be hyphenated (``J.-P.``, from
+references).  None of these changes a page or a diagnostic of the four articles (the
+golden files); tests/test_names.py pins the new cases.  The exceptions, each kept
+because merging would change what the reader shows:
 
 * ``de`` and ``du`` are particles of personal names (``de Souza``) and connectors of
   corporate names (``Institut de ...``).  A reference header may use both readings; a
@@ -19,9 +24,11 @@ with two exceptions, each kept because the union would change what the reader sh
   the ``[UNN]`` a citation gives, ``key_stem`` for a citation key); both skip the same
   ``STOPWORDS``.  They differ in how they treat an all-capitals word and a short name,
   and the keys in the published bibliography depend on the second.
-* The APA initials pattern (``APA_INITIALS``) is narrower than ``is_initials``: it is
-  part of the APA and Russian header patterns, and widening it changes which items
-  those headers accept.
+* The initials of the APA and Russian headers (``APA_INITIALS``, a pattern fragment
+  inside the header patterns) are not those of ``is_initials``: a capital and up to
+  two small letters (``Shch.``-like ``Shc.``, ``Yu.``), a space or hyphen after each;
+  ``is_initials`` reads one word (up to two letters of any case per initial).  The
+  header patterns decide which items parse as APA or Russian, so they keep theirs.
 """
 
 from __future__ import annotations
