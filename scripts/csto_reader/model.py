@@ -6,7 +6,8 @@ file and line it came from.  Line numbers are 1-based, as editors show them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
 
 # The pipeline's own delimiters inside block text are Unicode noncharacters (U+FDD0 to
 # U+FDD8), which Unicode sets aside for a program's internal use and which no conversion
@@ -167,6 +168,83 @@ class Table:
 
 
 Block = Heading | Paragraph | Quote | ListBlock | Table
+
+
+@dataclass(frozen=True)
+class BlockText:
+    """One piece of text inside a block, and where it sits.
+
+    ``kind`` is ``"heading"``, ``"paragraph"``, ``"quote"``, ``"list-item"``,
+    ``"item-quote"`` (a quotation inside a list item), ``"table-caption"``,
+    ``"table-header"``, ``"table-cell"`` or ``"table-note"``.  ``anchor`` is the ¶ anchor
+    of the piece (a list item's own, an item quotation's ``quote_anchor``, a table's for
+    all its parts); ``cell`` is (row, column) of a table cell, (0, column) of a header
+    cell.  ``span`` is the block's (a list item's own for its texts).
+    """
+
+    kind: str
+    text: str
+    span: Span
+    anchor: str | None = None
+    cell: tuple[int, int] | None = None
+
+
+def texts_of(block: Block) -> Iterator[BlockText]:
+    """Every text of ``block`` in reading order: the one place that knows block shapes."""
+    if isinstance(block, Heading):
+        yield BlockText("heading", block.text, block.span)
+    elif isinstance(block, (Paragraph, Quote)):
+        kind = "paragraph" if isinstance(block, Paragraph) else "quote"
+        yield BlockText(kind, block.text, block.span, block.anchor)
+    elif isinstance(block, ListBlock):
+        for item in block.items:
+            yield BlockText("list-item", item.text, item.span, item.anchor)
+            if item.quote:
+                yield BlockText("item-quote", item.quote, item.span, item.quote_anchor)
+    elif isinstance(block, Table):
+        yield BlockText("table-caption", block.caption, block.span, block.anchor)
+        for c, head in enumerate(block.header):
+            yield BlockText("table-header", head, block.span, block.anchor, (0, c))
+        for r, row in enumerate(block.rows):
+            for c, cell in enumerate(row):
+                yield BlockText("table-cell", cell, block.span, block.anchor, (r, c))
+        if block.note:
+            yield BlockText("table-note", block.note, block.span, block.anchor)
+
+
+def map_texts(block: Block, fn: Callable[[BlockText], str]) -> Block:
+    """``block`` with every text ``t`` that ``texts_of`` yields replaced by ``fn(t)``."""
+    if isinstance(block, (Heading, Paragraph, Quote)):
+        (piece,) = texts_of(block)
+        return replace(block, text=fn(piece))
+    if isinstance(block, ListBlock):
+        items = []
+        for item in block.items:
+            text = fn(BlockText("list-item", item.text, item.span, item.anchor))
+            quote = item.quote
+            if quote:
+                quote = fn(BlockText("item-quote", quote, item.span, item.quote_anchor))
+            items.append(replace(item, text=text, quote=quote))
+        return replace(block, items=tuple(items))
+    return _map_table(block, fn)
+
+
+def _map_table(table: Table, fn: Callable[[BlockText], str]) -> Table:
+    """``map_texts`` for a table: caption, header cells, body cells, note."""
+
+    def piece(kind: str, text: str, cell: tuple[int, int] | None = None) -> str:
+        return fn(BlockText(kind, text, table.span, table.anchor, cell))
+
+    return replace(
+        table,
+        caption=piece("table-caption", table.caption),
+        header=tuple(piece("table-header", h, (0, c)) for c, h in enumerate(table.header)),
+        rows=tuple(
+            tuple(piece("table-cell", cell, (r, c)) for c, cell in enumerate(row))
+            for r, row in enumerate(table.rows)
+        ),
+        note=piece("table-note", table.note) if table.note else table.note,
+    )
 
 
 @dataclass(frozen=True)

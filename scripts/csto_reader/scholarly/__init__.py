@@ -1,4 +1,5 @@
-"""The scholarly apparatus of the whole reader: reference lists -> entries
-(references), the merged bibliography (bibliography), APA formatting (cite_format), in-text
-citations (citations), the glossary and the chronology.
+"""The scholarly apparatus of the whole reader: the name knowledge both name readers
+share (names), reference lists -> entries (references), the merged bibliography
+(bibliography), APA formatting (cite_format), in-text citations (citations), the
+glossary and the chronology.
 """

@@ -37,15 +37,32 @@ a bracket holding words ("[In Russian]").  Footnote and superscript tokens
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
 from rapidfuzz import fuzz
 
 from ..diagnostics import Reporter
-from ..model import Article, ListBlock, Paragraph, Quote, Span, Table
+from ..model import Article, BlockText, Span, map_texts, texts_of
+from .names import (
+    CORPORATE_CONNECTORS,
+    MONTH_ABBREVIATIONS,
+    MONTHS,
+    NOT_NAMES,
+    PARTICLES,
+    abbreviation,
+    ascii_fold,
+    family_start,
+    fold,  # noqa: F401 (part of this module's interface: tests and callers use it)
+    fold_family,
+    is_all_caps,
+    is_initials,
+    is_name_word,
+)
 from .references import Reference, name_parts, split_names
+
+# ``initials`` is the old name of ``names.abbreviation`` (tests import it from here).
+initials = abbreviation
 
 AUTHOR_DATE = "author-date"
 NUMERIC = "numeric"
@@ -147,43 +164,10 @@ def _gaps(text: str) -> Iterator[tuple[int, int]]:
 
 # ------------------------------------------------------------- words
 
-_MONTHS = (
-    "January February March April May June July August September October November December "
-    "Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec"
-).split()
+_MONTHS = MONTHS + MONTH_ABBREVIATIONS
 
-# Capitalized words that are not names: days, seasons and the function words that start
-# sentences ("As Baldwin (1997) says" -> "Baldwin").  Months are names when they are
-# family names ("March & Olsen, 1984"); a month directly before a year is a date
-# ("(Astana, April 2022)"), and a month alone before "(2019)" is one too.
-_NOT_NAMES = frozenset(
-    (
-        "Monday Tuesday Wednesday Thursday Friday Saturday Sunday Spring Summer Autumn "
-        "Fall Winter Early Late Mid A An The As In On At By For From To Of With Within "
-        "Without And But Or Nor So Yet If When While Since After Before Until During "
-        "Between Among Through Thus Hence However Also According Following See Unlike "
-        "Like Per Via Circa Ca About Around Under Over This That These Those Its Their "
-        "His Her Our We They It He She I Then Here There Both Each Every Some Many Most "
-        "All Only Even Still Later Earlier Note Cf Ibid Vs"
-    ).split()
-)
-
-# Lowercase words that may stand inside a name: particles of personal names
-# ("dos Santos") and the connecting words of corporate names ("Commission on ...").
-_PARTICLES = frozenset("de del della der den di du da das dos van von la le ten ter bin al".split())
-_CONNECTORS = frozenset("of on for the and in at to".split())
-
-_CAP_WORD = re.compile(r"[^\W\d_][\w'’-]*\Z")
-_INITIALS = re.compile(r"(?:[^\W\d_]{1,2}\.)+\Z")
-_ALL_CAPS = re.compile(r"[A-Z]{2,}[A-Z0-9]*\Z")
-
-
-def _is_cap_word(word: str) -> bool:
-    return bool(_CAP_WORD.match(word)) and word[0].isupper()
-
-
-def _is_initials(word: str) -> bool:
-    return bool(_INITIALS.match(word)) and word[0].isupper()
+# Function words and days are not names (``names.NOT_NAMES``); a month directly before a
+# year is a date ("(Astana, April 2022)"), and a month alone before "(2019)" is one too.
 
 
 # --------------------------------------------------------- author phrases
@@ -205,27 +189,24 @@ def _name_ok(words: list[str], given_first: bool) -> bool:
     """Whether ``words`` can be one author's name."""
     if not words or len(words) > 8:
         return False
-    caps = [w for w in words if _is_cap_word(w) or (given_first and _is_initials(w))]
-    if not caps or not _is_cap_word(words[-1]):
+    caps = [w for w in words if is_name_word(w) or (given_first and is_initials(w))]
+    if not caps or not is_name_word(words[-1]):
         return False
     for w in words:
         if w in caps:
             continue
-        if w not in _PARTICLES and w not in _CONNECTORS:
+        if w not in PARTICLES and w not in CORPORATE_CONNECTORS:
             return False
-    if words[0] in _CONNECTORS:
+    if words[0] in CORPORATE_CONNECTORS:
         return False
     # every capitalized word a month or a function word: "In", "January", "As The"
-    return not all(w in _NOT_NAMES for w in caps)
+    return not all(w in NOT_NAMES for w in caps)
 
 
 def _family(words: list[str]) -> str:
     """The family name of a given-first personal name: the last word with the
     particles before it ("Jorge dos Santos" -> "dos Santos")."""
-    i = len(words) - 1
-    while i > 0 and words[i - 1] in _PARTICLES:
-        i -= 1
-    return " ".join(words[i:])
+    return " ".join(words[family_start(words) :])
 
 
 def _parse_authors(phrase: str, given_first: bool) -> _Authors | None:
@@ -255,9 +236,9 @@ def _parse_authors(phrase: str, given_first: bool) -> _Authors | None:
     if not all(_name_ok(w, given_first) for w in word_lists):
         return None
     corporate = abbreviation is not None or any(
-        any(w in _CONNECTORS for w in words) for words in word_lists
+        any(w in CORPORATE_CONNECTORS for w in words) for words in word_lists
     )
-    if corporate and len(parts) > 1 and any(w in _CONNECTORS for w in phrase.split()):
+    if corporate and len(parts) > 1 and any(w in CORPORATE_CONNECTORS for w in phrase.split()):
         # "Ministry of Foreign Affairs and Trade": one corporate name, not two people
         names: tuple[str, ...] = (phrase,)
     elif given_first and not corporate:
@@ -266,11 +247,11 @@ def _parse_authors(phrase: str, given_first: bool) -> _Authors | None:
         names = tuple(" ".join(w) for w in word_lists)
     if not corporate:
         corporate = len(names) == 1 and (
-            bool(_ALL_CAPS.match(names[0]))
+            is_all_caps(names[0])
             or (
                 not given_first
                 and len(names[0].split()) > 1
-                and names[0].split()[0] not in _PARTICLES
+                and names[0].split()[0] not in PARTICLES
             )
         )
     return _Authors(names, et_al, abbreviation, corporate)
@@ -346,62 +327,75 @@ def _parse_group(text: str, start: int, end: int) -> list[CiteItem] | None:
     something else."""
     items: list[CiteItem] = []
     pos = start
-    bounds = []
     for piece in text[start:end].split(";"):
-        bounds.append((pos, pos + len(piece)))
-        pos += len(piece) + 1
-    for a, b in bounds:
-        part = text[a:b]
-        lead = len(part) - len(part.lstrip())
-        a += lead
-        b = a + len(part.strip())
-        if a >= b:
+        a, b = pos, pos + len(piece)
+        pos = b + 1
+        part = _group_part(text, a, b, items[-1] if items else None)
+        if part is None:
             return None
-        pm = _PREFIX.match(text, a, b)
-        if pm:
-            a = pm.end()
-        ym = _YEAR.search(text, a, b)
-        if not ym:
-            return None
-        phrase = text[a : ym.start()]
-        if phrase.strip():
-            if not re.search(r"(?:,|\s)\s*\Z", phrase):
-                return None
-            if re.search(rf"\b(?:{'|'.join(_MONTHS)})\.?(?:\s+\d{{1,2}},?)?\s+\Z", phrase):
-                return None  # a date: "April 2022", "January 5, 2022"
-            authors = _parse_authors(phrase.rstrip(", \t\n\u00a0"), given_first=False)
-            if authors is None:
-                return None
-        elif items and items[-1].names:
-            prev = items[-1]
-            authors = _Authors(prev.names, prev.et_al, prev.abbreviation, prev.corporate)
-        else:
-            return None
-        sub = text[:b]
-        read = _year_list(sub, ym.start())
-        if read is None:
-            return None
-        years, stop = read
-        if sub[stop:b].strip():
-            return None
-        author_text = _tidy(phrase.rstrip(", \t\n\u00a0")) if phrase.strip() else ""
-        for i, yl in enumerate(years):
-            s = a if (i == 0 and phrase.strip()) else yl.start
-            items.append(
-                CiteItem(
-                    start=s,
-                    end=yl.end,
-                    text=text[s : yl.end],
-                    names=authors.names,
-                    year=yl.year,
-                    locator=yl.locator,
-                    et_al=authors.et_al,
-                    author=author_text if i == 0 else "",
-                    abbreviation=authors.abbreviation,
-                    corporate=authors.corporate,
-                )
-            )
+        items += part
     return items or None
+
+
+def _group_part(text: str, a: int, b: int, prev: CiteItem | None) -> list[CiteItem] | None:
+    """One ``;``-separated part ``text[a:b]`` of a parenthetical group: an optional
+    ``see``/``cf.`` prefix, an author phrase (or none, continuing ``prev``'s author),
+    then years with locators; None when the part is not a citation."""
+    part = text[a:b]
+    a += len(part) - len(part.lstrip())
+    b = a + len(part.strip())
+    if a >= b:
+        return None
+    pm = _PREFIX.match(text, a, b)
+    if pm:
+        a = pm.end()
+    ym = _YEAR.search(text, a, b)
+    if not ym:
+        return None
+    phrase = text[a : ym.start()]
+    authors = _group_authors(phrase, prev)
+    if authors is None:
+        return None
+    sub = text[:b]
+    read = _year_list(sub, ym.start())
+    if read is None:
+        return None
+    years, stop = read
+    if sub[stop:b].strip():
+        return None
+    author_text = _tidy(phrase.rstrip(", \t\n\u00a0")) if phrase.strip() else ""
+    items = []
+    for i, yl in enumerate(years):
+        s = a if (i == 0 and phrase.strip()) else yl.start
+        items.append(
+            CiteItem(
+                start=s,
+                end=yl.end,
+                text=text[s : yl.end],
+                names=authors.names,
+                year=yl.year,
+                locator=yl.locator,
+                et_al=authors.et_al,
+                author=author_text if i == 0 else "",
+                abbreviation=authors.abbreviation,
+                corporate=authors.corporate,
+            )
+        )
+    return items
+
+
+def _group_authors(phrase: str, prev: CiteItem | None) -> _Authors | None:
+    """The authors of a group part from the phrase before its year; a bare year
+    continues the previous item's authors.  None for a date or a non-name."""
+    if not phrase.strip():
+        if prev is not None and prev.names:
+            return _Authors(prev.names, prev.et_al, prev.abbreviation, prev.corporate)
+        return None
+    if not re.search(r"(?:,|\s)\s*\Z", phrase):
+        return None
+    if re.search(rf"\b(?:{'|'.join(_MONTHS)})\.?(?:\s+\d{{1,2}},?)?\s+\Z", phrase):
+        return None  # a date: "April 2022", "January 5, 2022"
+    return _parse_authors(phrase.rstrip(", \t\n\u00a0"), given_first=False)
 
 
 # --------------------------------------------------------------- narrative
@@ -426,11 +420,11 @@ def _narrative_start(text: str, lo: int, paren: int) -> int | None:
             break
         ok = (
             w in {",", "&", "and", "et", "al", "al."}
-            or w in _PARTICLES
-            or w in _CONNECTORS
+            or w in PARTICLES
+            or w in CORPORATE_CONNECTORS
             or (w.startswith("[") and not keep)
-            or _is_initials(w)
-            or (_is_cap_word(w) and w not in _NOT_NAMES)
+            or is_initials(w)
+            or (is_name_word(w) and w not in NOT_NAMES)
         )
         if not ok:
             # a sentence-initial function word ("As", "The") ends the phrase
@@ -441,8 +435,8 @@ def _narrative_start(text: str, lo: int, paren: int) -> int | None:
     keep.reverse()
     # the phrase starts with a capitalized word that is not a connector
     while keep and not (
-        (_is_cap_word(keep[0].group()) or _is_initials(keep[0].group()))
-        and keep[0].group() not in _NOT_NAMES
+        (is_name_word(keep[0].group()) or is_initials(keep[0].group()))
+        and keep[0].group() not in NOT_NAMES
     ):
         keep.pop(0)
     if not keep:
@@ -604,42 +598,9 @@ CORPORATE_RATIO = 70.0
 # a different work than a misdated one, so the citation stays unresolved.
 MAX_YEAR_GAP = 3
 
-_STOP = frozenset("of the on for and in at to a an de".split())
-
-
-def fold(text: str) -> str:
-    """ASCII, lowercase, letters and digits only: ``Perrewé`` -> ``perrewe``."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    ascii_text = decomposed.encode("ascii", "ignore").decode("ascii").lower()
-    return re.sub(r"[^a-z0-9]", "", ascii_text)
-
-
-def _fold_family(name: str) -> str:
-    """A family name without leading particles, folded: ``dos Santos`` -> ``santos``."""
-    words = name.split()
-    while len(words) > 1 and words[0].lower() in _PARTICLES:
-        words = words[1:]
-    return fold(" ".join(words))
-
 
 def _corporate_norm(name: str) -> str:
-    return " ".join(w for w in re.findall(r"[a-z0-9]+", _ascii_lower(name)))
-
-
-def _ascii_lower(text: str) -> str:
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
-
-
-def initials(name: str) -> str:
-    """The abbreviation a corporate name forms: first letters of its significant words,
-    all of an all-capitals word (``UN News`` -> ``UNN``,
-    ``Collective Security Treaty Organization`` -> ``CSTO``)."""
-    out = []
-    for w in re.findall(r"[^\W_]+", name):
-        if w.lower() in _STOP:
-            continue
-        out.append(w if w.isupper() else w[0].upper())
-    return "".join(out)
+    return " ".join(w for w in re.findall(r"[a-z0-9]+", ascii_fold(name).lower()))
 
 
 @dataclass(frozen=True)
@@ -657,7 +618,7 @@ class Work:
 
     @property
     def folded(self) -> tuple[str, ...]:
-        return tuple(_fold_family(f) for f in self.families)
+        return tuple(fold_family(f) for f in self.families)
 
     def label(self) -> str:
         """``March & Olsen 1983``, ``Kazantsev et al. 2021``."""
@@ -715,14 +676,14 @@ def _name_score(item: CiteItem, work: Work) -> tuple[str, float]:
         phrases.discard("")
         if ref_name in phrases:
             return "exact", 100.0
-        abbrevs = {a for a in (item.abbreviation, cited) if a and _ALL_CAPS.match(a)}
-        if any(a == initials(work.corporate) for a in abbrevs):
+        abbrevs = {a for a in (item.abbreviation, cited) if a and is_all_caps(a)}
+        if any(a == abbreviation(work.corporate) for a in abbrevs):
             return "exact", 100.0
         if item.corporate or len(item.author.split()) > 1:
             score = max(fuzz.token_set_ratio(p, ref_name) for p in phrases)
             return ("near" if score >= CORPORATE_RATIO else "none"), score
         return "none", 0.0
-    a, b = _fold_family(cited), work.folded[0]
+    a, b = fold_family(cited), work.folded[0]
     if not a or not b:
         return "none", 0.0
     if a == b:
@@ -746,7 +707,7 @@ def _year_relation(item: CiteItem, work: Work) -> tuple[str, int]:
 def _coauthor_agreement(item: CiteItem, work: Work) -> tuple[int, list[str], bool]:
     """Compare the co-authors: (agreement score, the list's spellings of co-authors
     cited with a slip, whether the author lists differ)."""
-    cited = [_fold_family(n) for n in item.names[1:]]
+    cited = [fold_family(n) for n in item.names[1:]]
     listed = list(work.folded[1:])
     score, slips = 0, []
     for i, c in enumerate(cited):
@@ -1001,23 +962,17 @@ class ArticleCitations:
 
 _Prose = tuple[str, str, Span, str | None, str | None, tuple[int, int] | None]
 
+# The texts of a block that are scanned for citations (not headings, captions, header
+# cells or table notes).
+_CITED_KINDS = frozenset({"paragraph", "quote", "list-item", "item-quote", "table-cell"})
+
 
 def _prose(article: Article) -> Iterator[_Prose]:
     """(where, text, span, anchor, footnote key, cell) for every piece of prose."""
     for block in article.blocks:
-        if isinstance(block, Paragraph):
-            yield "paragraph", block.text, block.span, block.anchor, None, None
-        elif isinstance(block, Quote):
-            yield "quote", block.text, block.span, block.anchor, None, None
-        elif isinstance(block, ListBlock):
-            for li in block.items:
-                yield "list-item", li.text, li.span, li.anchor, None, None
-                if li.quote:
-                    yield "item-quote", li.quote, li.span, li.quote_anchor, None, None
-        elif isinstance(block, Table):
-            for r, row in enumerate(block.rows):
-                for c, cell in enumerate(row):
-                    yield "table-cell", cell, block.span, block.anchor, None, (r, c)
+        for t in texts_of(block):
+            if t.kind in _CITED_KINDS:
+                yield t.kind, t.text, t.span, t.anchor, None, t.cell
     for note in article.footnotes:
         yield "footnote", note.text, note.span, None, note.key, None
 
@@ -1061,29 +1016,14 @@ def apply_links(
 
     found: dict[tuple, str] = {}
     for t in cited.texts:
-        where = t.footnote if t.where == "footnote" else (t.where, t.anchor, t.cell)
-        found[where if isinstance(where, tuple) else ("footnote", where)] = mark(t.text,
-                                                                                 t.resolved)
+        where = ("footnote", t.footnote) if t.where == "footnote" else (t.where, t.anchor, t.cell)
+        found[where] = mark(t.text, t.resolved)
 
-    def get(key: tuple, text: str) -> str:
-        return found.get(key, text)
+    def linked(t: BlockText) -> str:
+        return found.get((t.kind, t.anchor, t.cell), t.text)
 
-    blocks = []
-    for b in article.blocks:
-        if isinstance(b, Paragraph):
-            b = replace(b, text=get(("paragraph", b.anchor, None), b.text))
-        elif isinstance(b, Quote):
-            b = replace(b, text=get(("quote", b.anchor, None), b.text))
-        elif isinstance(b, ListBlock):
-            b = replace(b, items=tuple(
-                replace(li, text=get(("list-item", li.anchor, None), li.text),
-                        quote=get(("item-quote", li.quote_anchor, None), li.quote)
-                        if li.quote else None)
-                for li in b.items))
-        elif isinstance(b, Table):
-            b = replace(b, rows=tuple(
-                tuple(get(("table-cell", b.anchor, (r, c)), cell) for c, cell in enumerate(row))
-                for r, row in enumerate(b.rows)))
-        blocks.append(b)
-    notes = tuple(replace(f, text=get(("footnote", f.key), f.text)) for f in article.footnotes)
-    return replace(article, blocks=tuple(blocks), footnotes=notes)
+    blocks = tuple(map_texts(b, linked) for b in article.blocks)
+    notes = tuple(
+        replace(f, text=found.get(("footnote", f.key), f.text)) for f in article.footnotes
+    )
+    return replace(article, blocks=blocks, footnotes=notes)

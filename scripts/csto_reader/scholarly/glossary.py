@@ -227,85 +227,103 @@ class _Loader(Typed):
             return None
         return Wording(slug, line, text, self.span(node))
 
-    def term(self, node: yaml.Node) -> tuple[Term, dict[str, yaml.Node]] | None:
-        """One term, plus the nodes of its related ids (checked once all ids are known)."""
-        fields = self.mapping(node, "a term", _REQUIRED_TERM_KEYS, _TERM_KEYS)
-        if fields is None:
-            return None
-
-        term_id = self.string(fields["id"], "id")
+    def term_id(self, node: yaml.Node) -> str | None:
+        """The ``id`` field: a lowercase-hyphen anchor, or None (reported)."""
+        term_id = self.string(node, "id")
         if term_id is not None and not _ID_RE.match(term_id):
-            self.error(fields["id"], f"id {term_id!r} is not lowercase-hyphen", "glossary-bad-id")
-            term_id = None
-        label = term_id or "?"
-        name = self.string(fields["name"], "name")
+            self.error(node, f"id {term_id!r} is not lowercase-hyphen", "glossary-bad-id")
+            return None
+        return term_id
 
-        short_node = fields["short"]
-        short = self.string(short_node, "short definition", allow_empty=True)
+    def short(self, node: yaml.Node, label: str) -> str | None:
+        """The ``short`` definition: not empty (else None), at most ``SHORT_MAX``
+        characters (a longer one is reported and kept)."""
+        short = self.string(node, "short definition", allow_empty=True)
         if short is not None and not short:
             self.error(
-                short_node, f"term {label!r} has an empty short definition", "glossary-empty-short"
+                node, f"term {label!r} has an empty short definition", "glossary-empty-short"
             )
-            short = None
-        elif short is not None and len(short) > SHORT_MAX:
+            return None
+        if short is not None and len(short) > SHORT_MAX:
             self.error(
-                short_node,
+                node,
                 f"short definition of {label!r} has {len(short)} characters (at most {SHORT_MAX})",
                 "glossary-short-too-long",
             )
-        explanation = self.string(fields["explanation"], "explanation")
+        return short
 
+    def variants(self, node: yaml.Node, label: str) -> list[str]:
+        """The ``variants`` list: no markup characters, repeats dropped with a warning;
+        an empty result is reported."""
+        variant_nodes = self.sequence(node, "variants")
+        if variant_nodes is None:
+            return []
         variants: list[str] = []
-        variant_nodes = self.sequence(fields["variants"], "variants")
-        if variant_nodes is not None:
-            for vnode in variant_nodes:
-                variant = self.string(vnode, "variant")
-                if variant is None:
-                    continue
-                if re.search(r"[\[\]<>`]", variant):
-                    self.error(
-                        vnode,
-                        f"variant {variant!r} holds markup characters",
-                        "glossary-bad-variant",
-                    )
-                    continue
-                if variant in variants:
-                    self.reporter.warning(
-                        self.span(vnode),
-                        f"variant {variant!r} repeated",
-                        "glossary-duplicate-variant",
-                    )
-                    continue
-                variants.append(variant)
-            if not variants:
-                self.error(fields["variants"], f"term {label!r} has no variants", "glossary-empty")
-
-        sources: list[Source] = []
-        source_nodes = self.sequence(fields["sources"], "sources")
-        if source_nodes is not None:
-            for snode in source_nodes:
-                source = self.source(snode, label)
-                if source is not None:
-                    sources.append(source)
-            if not source_nodes:
+        for vnode in variant_nodes:
+            variant = self.string(vnode, "variant")
+            if variant is None:
+                continue
+            if re.search(r"[\[\]<>`]", variant):
                 self.error(
-                    fields["sources"], f"term {label!r} cites no source", "glossary-no-source"
+                    vnode, f"variant {variant!r} holds markup characters", "glossary-bad-variant"
                 )
+            elif variant in variants:
+                self.reporter.warning(
+                    self.span(vnode), f"variant {variant!r} repeated", "glossary-duplicate-variant"
+                )
+            else:
+                variants.append(variant)
+        if not variants:
+            self.error(node, f"term {label!r} has no variants", "glossary-empty")
+        return variants
 
+    def sources(self, node: yaml.Node, label: str) -> list[Source]:
+        """The ``sources`` list, its well-formed items; an empty list is reported."""
+        source_nodes = self.sequence(node, "sources")
+        if source_nodes is None:
+            return []
+        if not source_nodes:
+            self.error(node, f"term {label!r} cites no source", "glossary-no-source")
+        found = (self.source(snode, label) for snode in source_nodes)
+        return [source for source in found if source is not None]
+
+    def related(self, fields: Mapping[str, yaml.Node]) -> dict[str, yaml.Node]:
+        """The optional ``related`` ids with the node of each id's first mention."""
         related: dict[str, yaml.Node] = {}
         if "related" in fields:
             for rnode in self.sequence(fields["related"], "related") or []:
                 rid = self.string(rnode, "related id")
                 if rid is not None:
                     related.setdefault(rid, rnode)
+        return related
 
-        wordings: list[Wording] = []
-        if "wordings" in fields:
-            for wnode in self.sequence(fields["wordings"], "wordings") or []:
-                wording = self.wording(wnode, label)
-                if wording is not None:
-                    wordings.append(wording)
+    def wordings(self, fields: Mapping[str, yaml.Node], label: str) -> list[Wording]:
+        """The optional ``wordings`` list, its well-formed items."""
+        if "wordings" not in fields:
+            return []
+        found = (
+            self.wording(w, label) for w in self.sequence(fields["wordings"], "wordings") or []
+        )
+        return [wording for wording in found if wording is not None]
 
+    def term(self, node: yaml.Node) -> tuple[Term, dict[str, yaml.Node]] | None:
+        """One term, plus the nodes of its related ids (checked once all ids are known).
+
+        Every field is read (so every problem is reported) before a term with an
+        error in ``id``, ``name``, ``short``, ``explanation`` or ``variants`` is dropped.
+        """
+        fields = self.mapping(node, "a term", _REQUIRED_TERM_KEYS, _TERM_KEYS)
+        if fields is None:
+            return None
+        term_id = self.term_id(fields["id"])
+        label = term_id or "?"
+        name = self.string(fields["name"], "name")
+        short = self.short(fields["short"], label)
+        explanation = self.string(fields["explanation"], "explanation")
+        variants = self.variants(fields["variants"], label)
+        sources = self.sources(fields["sources"], label)
+        related = self.related(fields)
+        wordings = self.wordings(fields, label)
         if term_id is None or name is None or short is None or explanation is None or not variants:
             return None
         term = Term(
@@ -344,12 +362,27 @@ def load_terms(
     if document.root is None:
         reporter.error(Span(file, 1), "the glossary is empty", "glossary-empty")
         return []
-
     loader = _Loader(file, reporter)
     items = loader.sequence(document.root, "the glossary", "terms")
     if items is None:
         return []
+    terms, related_nodes = _unique_terms(loader, items)
+    _check_related(loader, terms, related_nodes)
+    known = {term.id for term in terms}
+    for rid in required_ids:
+        if rid not in known:
+            reporter.error(
+                Span(file, 1), f"required term {rid!r} is missing", "glossary-missing-required"
+            )
+    _check_variant_clashes(terms, reporter)
+    return terms
 
+
+def _unique_terms(
+    loader: _Loader, items: Sequence[yaml.Node]
+) -> tuple[list[Term], list[dict[str, yaml.Node]]]:
+    """The well-formed terms in file order, a repeated id reported and left out, with
+    the related-id nodes of each."""
     terms: list[Term] = []
     related_nodes: list[dict[str, yaml.Node]] = []
     first_line: dict[str, int] = {}
@@ -359,7 +392,7 @@ def load_terms(
             continue
         term, related = loaded
         if term.id in first_line:
-            reporter.error(
+            loader.reporter.error(
                 term.span,
                 f"duplicate id {term.id!r} (first defined at line {first_line[term.id]})",
                 "glossary-duplicate-id",
@@ -368,29 +401,32 @@ def load_terms(
         first_line[term.id] = term.span.line
         terms.append(term)
         related_nodes.append(related)
+    return terms, related_nodes
 
+
+def _check_related(
+    loader: _Loader, terms: Sequence[Term], related_nodes: Sequence[dict[str, yaml.Node]]
+) -> None:
+    """Each related id names another known term (itself: a warning; unknown: an error)."""
+    known = {term.id for term in terms}
     for term, related in zip(terms, related_nodes, strict=True):
         for rid, rnode in related.items():
             if rid == term.id:
-                reporter.warning(
+                loader.reporter.warning(
                     loader.span(rnode),
                     f"term {term.id!r} lists itself as related",
                     "glossary-self-related",
                 )
-            elif rid not in first_line:
-                reporter.error(
+            elif rid not in known:
+                loader.reporter.error(
                     loader.span(rnode),
                     f"term {term.id!r} names unknown related id {rid!r}",
                     "glossary-unknown-related",
                 )
 
-    for rid in required_ids:
-        if rid not in first_line:
-            reporter.error(
-                Span(file, 1), f"required term {rid!r} is missing", "glossary-missing-required"
-            )
 
-    # Two terms claiming the same variant make every match of it ambiguous.
+def _check_variant_clashes(terms: Sequence[Term], reporter: Reporter) -> None:
+    """Warn about a variant two terms claim: every match of it would be ambiguous."""
     owner: dict[str, str] = {}
     for term in terms:
         for variant in term.variants:
@@ -402,7 +438,6 @@ def load_terms(
                     "glossary-variant-clash",
                 )
             owner.setdefault(key, term.id)
-    return terms
 
 
 # ---------------------------------------------------------------- checks against the texts
@@ -833,22 +868,14 @@ def render_glossary_page(
     are listed with a snippet and the rest as bare paragraph links, so that a term
     used on every page (CSTO) does not bury the others.
     """
-    line_to_anchor = line_to_anchor or {}
-    names = {term.id: term.name for term in terms}
-    article_order = {slug: i for i, slug in enumerate(article_titles)}
-
-    def title(slug: str) -> str:
-        return md_escape(article_titles.get(slug, slug))
-
-    def line_link(slug: str, line: int) -> str:
-        anchor = line_to_anchor.get((slug, line))
-        label = (
-            f"{title(slug)}, {_paragraph_label(anchor)}"
-            if anchor
-            else f"{title(slug)}, source line {line}"
-        )
-        return f"[{label}]({_article_url(slug, anchor)})"
-
+    page = _GlossaryPage(
+        names={term.id: term.name for term in terms},
+        article_titles=article_titles,
+        article_order={slug: i for i, slug in enumerate(article_titles)},
+        line_to_anchor=line_to_anchor or {},
+        bibliography_url=bibliography_url,
+        snippets_per_article=snippets_per_article,
+    )
     out: list[str] = [
         front_matter("Glossary").rstrip("\n"),
         "# Glossary",
@@ -859,71 +886,107 @@ def render_glossary_page(
         "",
     ]
     for term in sorted(terms, key=_sort_key):
-        out += [f"## {md_escape(term.name)} {{ #{term.id} }}", ""]
+        out += page.entry(term, occurrences.get(term.id, ()))
+    return "\n".join(out).rstrip() + "\n"
+
+
+@dataclass(frozen=True)
+class _GlossaryPage:
+    """What every entry of the glossary page needs to know to write its links."""
+
+    names: Mapping[str, str]  # term id -> name
+    article_titles: Mapping[str, str]
+    article_order: Mapping[str, int]  # slug -> position in the reader
+    line_to_anchor: Mapping[tuple[str, int], str]
+    bibliography_url: str
+    snippets_per_article: int
+
+    def title(self, slug: str) -> str:
+        return md_escape(self.article_titles.get(slug, slug))
+
+    def order(self, slug: str) -> int:
+        """An article's place in the reader (unknown slugs last)."""
+        return self.article_order.get(slug, len(self.article_order))
+
+    def line_link(self, slug: str, line: int) -> str:
+        """A link to the paragraph holding a source line (to the page when unknown)."""
+        anchor = self.line_to_anchor.get((slug, line))
+        label = (
+            f"{self.title(slug)}, {_paragraph_label(anchor)}"
+            if anchor
+            else f"{self.title(slug)}, source line {line}"
+        )
+        return f"[{label}]({_article_url(slug, anchor)})"
+
+    def entry(self, term: Term, found: Sequence[Occurrence]) -> list[str]:
+        """The lines of one entry: heading, definitions, then each optional section."""
+        out = [f"## {md_escape(term.name)} {{ #{term.id} }}", ""]
         out += [f"**{md_escape(term.short)}**", ""]
         # Folded YAML (">-") keeps a blank line as one newline: a paragraph break.
         for para in re.split(r"\n+", term.explanation.strip()):
             out += [md_escape(para), ""]
         others = [v for v in term.variants if v != term.name]
         if others:
-            out += [
-                "*Written in the articles as:* " + ", ".join(f"“{md_escape(v)}”" for v in others),
-                "",
-            ]
+            written = ", ".join(f"“{md_escape(v)}”" for v in others)
+            out += ["*Written in the articles as:* " + written, ""]
+        out += self.wordings(term) + self.sources(term) + self.related(term)
+        return out + self.uses(found)
 
-        if term.wordings:
-            out += ["**How the articles word it**", ""]
-            for w in sorted(
-                term.wordings, key=lambda w: (article_order.get(w.slug, len(article_order)), w.line)
-            ):
-                out.append(f"- {line_link(w.slug, w.line)}: “{md_escape(w.text)}”")
-            out.append("")
+    def wordings(self, term: Term) -> list[str]:
+        """ "How the articles word it": each wording, in reader and line order."""
+        if not term.wordings:
+            return []
+        out = ["**How the articles word it**", ""]
+        for w in sorted(term.wordings, key=lambda w: (self.order(w.slug), w.line)):
+            out.append(f"- {self.line_link(w.slug, w.line)}: “{md_escape(w.text)}”")
+        return [*out, ""]
 
-        if term.sources:
-            out += ["**Sources**", ""]
-            items: list[str] = []
-            for source in term.sources:
-                if isinstance(source, BibSource):
-                    item = f"- [{source.key}]({bibliography_url}#{source.key})"
-                elif isinstance(source, ArticleLineSource):
-                    item = f"- {line_link(source.slug, source.line)}"
-                else:
-                    item = f"- [{md_escape(source.title)}]({_url_in_link(source.url)})"
-                if item not in items:  # two source lines of one paragraph: one link
-                    items.append(item)
-            out += [*items, ""]
+    def sources(self, term: Term) -> list[str]:
+        """ "Sources": one link per source (two lines of one paragraph: one link)."""
+        if not term.sources:
+            return []
+        items: list[str] = []
+        for source in term.sources:
+            if isinstance(source, BibSource):
+                item = f"- [{source.key}]({self.bibliography_url}#{source.key})"
+            elif isinstance(source, ArticleLineSource):
+                item = f"- {self.line_link(source.slug, source.line)}"
+            else:
+                item = f"- [{md_escape(source.title)}]({_url_in_link(source.url)})"
+            if item not in items:
+                items.append(item)
+        return ["**Sources**", "", *items, ""]
 
-        related = [rid for rid in term.related if rid in names]
-        if related:
-            out += [
-                "**Related:** "
-                + ", ".join(f"[{md_escape(names[rid])}](#{rid})" for rid in related),
-                "",
-            ]
+    def related(self, term: Term) -> list[str]:
+        """ "Related": links to the related terms that exist."""
+        related = [rid for rid in term.related if rid in self.names]
+        if not related:
+            return []
+        links = ", ".join(f"[{md_escape(self.names[rid])}](#{rid})" for rid in related)
+        return ["**Related:** " + links, ""]
 
-        found = occurrences.get(term.id, ())
-        out += ["**Where the articles use it**", ""]
+    def uses(self, found: Sequence[Occurrence]) -> list[str]:
+        """ "Where the articles use it": per article, the first paragraphs with a
+        snippet, the rest as bare paragraph links (one mention per paragraph)."""
+        out = ["**Where the articles use it**", ""]
         if not found:
-            out += ["*No article paragraph uses this term.*", ""]
-            continue
-        seen: set[tuple[str, str]] = set()
+            return [*out, "*No article paragraph uses this term.*", ""]
         by_article: dict[str, list[Occurrence]] = {}
+        seen: set[tuple[str, str]] = set()
         for occ in found:
-            if (occ.slug, occ.anchor) in seen:
-                continue
-            seen.add((occ.slug, occ.anchor))
-            by_article.setdefault(occ.slug, []).append(occ)
-        for slug in sorted(by_article, key=lambda s: (article_order.get(s, len(article_order)), s)):
-            out.append(f"- *{title(slug)}*")
-            listed = by_article[slug][:snippets_per_article]
-            rest = by_article[slug][snippets_per_article:]
+            if (occ.slug, occ.anchor) not in seen:
+                seen.add((occ.slug, occ.anchor))
+                by_article.setdefault(occ.slug, []).append(occ)
+        for slug in sorted(by_article, key=lambda s: (self.order(s), s)):
+            out.append(f"- *{self.title(slug)}*")
+            listed = by_article[slug][: self.snippets_per_article]
+            rest = by_article[slug][self.snippets_per_article :]
             for occ in listed:
-                link = f"[{_paragraph_label(occ.anchor)}]({_article_url(slug, occ.anchor)})"
-                out.append(f"    - {link}: {md_escape(occ.snippet)}")
+                out.append(f"    - {_paragraph_link(slug, occ.anchor)}: {md_escape(occ.snippet)}")
             if rest:
-                links = ", ".join(
-                    f"[{_paragraph_label(o.anchor)}]({_article_url(slug, o.anchor)})" for o in rest
-                )
-                out.append(f"    - also {links}")
-        out.append("")
-    return "\n".join(out).rstrip() + "\n"
+                out.append("    - also " + ", ".join(_paragraph_link(slug, o.anchor) for o in rest))
+        return [*out, ""]
+
+
+def _paragraph_link(slug: str, anchor: str) -> str:
+    return f"[{_paragraph_label(anchor)}]({_article_url(slug, anchor)})"

@@ -40,7 +40,6 @@ the same work (Zhang lists Sipri 2015 twice) keeps an entry of its own, keyed
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -48,6 +47,18 @@ from rapidfuzz import fuzz
 
 from ..diagnostics import Reporter
 from ..model import ReferenceItem, Span
+from .names import (
+    APA_INITIALS,
+    CONNECTORS,
+    MONTHS,
+    PARTICLES,
+    ascii_fold,
+    family_start,
+    fold,
+    is_initials,
+    is_name_word,
+    key_stem,
+)
 
 # --------------------------------------------------------------------- data
 
@@ -114,26 +125,7 @@ _INSTITUTION_WORDS = re.compile(
     re.IGNORECASE,
 )
 
-_MONTHS = {
-    m: i
-    for i, m in enumerate(
-        (
-            "january",
-            "february",
-            "march",
-            "april",
-            "may",
-            "june",
-            "july",
-            "august",
-            "september",
-            "october",
-            "november",
-            "december",
-        ),
-        start=1,
-    )
-}
+_MONTHS = {m.lower(): i for i, m in enumerate(MONTHS, start=1)}
 
 _ORDINALS = {
     "first": "1",
@@ -202,12 +194,6 @@ def _extract_links(text: str) -> tuple[str, list[str]]:
 
 
 # ----------------------------------------------------------- small helpers
-
-
-def ascii_fold(text: str) -> str:
-    """``Šćepanović`` -> ``Scepanovic``: strip accents, keep ASCII only."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return decomposed.encode("ascii", "ignore").decode("ascii")
 
 
 def _strip_emphasis(text: str) -> str:
@@ -332,7 +318,7 @@ def _edition(title: str) -> tuple[str, str | None]:
 
 # ------------------------------------------------------------------- names
 
-_INITIALS = r"(?:[A-Z][a-z]{0,2}\.[\s-]?)+"
+_INITIALS = APA_INITIALS
 
 
 def _space_initials(given: str) -> str:
@@ -437,18 +423,6 @@ def name_parts(name: str) -> dict[str, str]:
     return {"family": family.strip(), "given": given.strip(), "particle": particle}
 
 
-_STOPWORDS = {"of", "the", "on", "for", "and", "in", "to", "a", "an", "de", "du"}
-
-
-def corporate_key(name: str) -> str:
-    """The key stem of a corporate author (see the module docstring)."""
-    words = [w for w in re.findall(r"[A-Za-z0-9]+", ascii_fold(name))]
-    significant = [w for w in words if w.lower() not in _STOPWORDS]
-    if len(significant) >= 3:
-        return "".join(w[0] for w in significant).lower()
-    return "".join(words).lower()
-
-
 def first_family(reference: Reference) -> str:
     """The first author's (or editor's) family name as a key stem: ASCII, lowercase."""
     names = split_names(reference.get("author") or reference.get("editor"))
@@ -456,8 +430,8 @@ def first_family(reference: Reference) -> str:
         return ""
     parts = name_parts(names[0])
     if "literal" in parts:
-        return corporate_key(parts["literal"])
-    return re.sub(r"[^a-z0-9]", "", ascii_fold(parts["family"]).lower())
+        return key_stem(parts["literal"])
+    return fold(parts["family"])
 
 
 # ------------------------------------------------------------------ parsing
@@ -579,12 +553,34 @@ def parse_reference(item: ReferenceItem, slug: str, reporter: Reporter) -> Refer
     return Reference(entry_type, fields, text, item.span, item.number)
 
 
-def _parse_apa(
-    rest: str, item: ReferenceItem, slug: str, reporter: Reporter
-) -> tuple[str | None, dict[str, str]]:
+Parsed = tuple[str | None, dict[str, str]]  # (entry type or None, fields)
+
+
+def _parse_apa(rest: str, item: ReferenceItem, slug: str, reporter: Reporter) -> Parsed:
+    """``Family, I., & Family, I. (2009[, Month Day]). Title. ...``: the header, then the
+    body read as a thesis, a part of an edited book, a journal article (undated
+    items only) or a titled work with its publisher or site; ``(None, {})`` when the
+    header does not fit or the body fits none of them."""
     m = _APA_HEAD.match(rest)
     if not m:
         return None, {}
+    f = _apa_header_fields(m, item, slug, reporter)
+    body = m.group("rest").strip()
+    dated = "date" in f
+    readers = [_apa_thesis, _apa_in_book]
+    if not dated:  # a month-day date makes a page or a report, never a journal article
+        readers.append(_apa_article)
+    for read in readers:
+        parsed = read(body, f)
+        if parsed is not None:
+            return parsed
+    return _apa_titled(body, f, dated)
+
+
+def _apa_header_fields(
+    m: re.Match[str], item: ReferenceItem, slug: str, reporter: Reporter
+) -> dict[str, str]:
+    """Author or editor names, year, the list's year letter and a month-day date."""
     names, ok = parse_names_apa(m.group("names"))
     if not ok:
         reporter.warning(
@@ -599,63 +595,76 @@ def _parse_apa(
         f["date"] = f"{m.group('year')}-{month:02d}"
         if m.group("day"):
             f["date"] += f"-{int(m.group('day')):02d}"
-    body = m.group("rest").strip()
+    return f
 
-    # [thesis]
+
+def _apa_thesis(body: str, f: dict[str, str]) -> Parsed | None:
+    """``Title [Doctoral dissertation]. Institution``."""
     tm = _THESIS.search(body)
-    if tm:
-        title, _, after = body.partition(tm.group(0))
-        f["title"] = _clean_title(title)
-        pub = _publisher_fields(after)
-        if "publisher" in pub:
-            pub["institution"] = pub.pop("publisher")
-        return "thesis", {**f, **pub, "type": tm.group("kind").strip()}
+    if not tm:
+        return None
+    title, _, after = body.partition(tm.group(0))
+    f["title"] = _clean_title(title)
+    pub = _publisher_fields(after)
+    if "publisher" in pub:
+        pub["institution"] = pub.pop("publisher")
+    return "thesis", {**f, **pub, "type": tm.group("kind").strip()}
 
-    # a part of an edited book: "Title. In I. Editor (Ed.), Book (pp. 1-2). City: Publisher."
+
+def _apa_in_book(body: str, f: dict[str, str]) -> Parsed | None:
+    """A part of an edited book: ``Title. In I. Editor (Ed.), Book (pp. 1-2). City:
+    Publisher.``"""
     im = _IN_BOOK.match(body)
-    if im:
-        f["title"] = _clean_title(im.group("title"))
-        editors, _ = parse_names_apa(im.group("editors"))
-        f["editor"] = " and ".join(editors)
-        after = im.group("after").strip()
-        pm = re.search(r"\s*\(pp?\.\s*(?P<pages>[^)]+)\)", after)
-        if pm:
-            f["pages"] = _pages(pm.group("pages"))
-            after = after[: pm.start()] + after[pm.end() :]
-        em = re.match(r"\*(?P<book>[^*]+)\*(?P<after>.*)$", after)
-        if em:
-            booktitle, after = em.group("book"), em.group("after")
-        else:
-            booktitle, after = _split_title_container(after)
-        f["booktitle"] = _clean_title(booktitle)
-        f.update(_publisher_fields(after))
-        return "incollection", f
+    if not im:
+        return None
+    f["title"] = _clean_title(im.group("title"))
+    editors, _ = parse_names_apa(im.group("editors"))
+    f["editor"] = " and ".join(editors)
+    after = im.group("after").strip()
+    pm = re.search(r"\s*\(pp?\.\s*(?P<pages>[^)]+)\)", after)
+    if pm:
+        f["pages"] = _pages(pm.group("pages"))
+        after = after[: pm.start()] + after[pm.end() :]
+    em = re.match(r"\*(?P<book>[^*]+)\*(?P<after>.*)$", after)
+    if em:
+        booktitle, after = em.group("book"), em.group("after")
+    else:
+        booktitle, after = _split_title_container(after)
+    f["booktitle"] = _clean_title(booktitle)
+    f.update(_publisher_fields(after))
+    return "incollection", f
 
-    dated = "date" in f
-    if not dated:
-        am = _ARTICLE_TAIL.match(body)
-        if am:
-            title, journal = _split_title_container(am.group("head"))
-            if journal:
-                f["title"] = _clean_title(title)
-                f["journal"] = _clean_value(journal)
-                f["volume"] = am.group("volume") or ""
-                f["number"] = am.group("number") or am.group("number2") or ""
-                f["pages"] = _pages(am.group("pages") or "")
-                return "article", f
-        pm = _PAGES_ONLY_TAIL.match(body)
-        if pm:
-            title, container = _split_title_container(pm.group("head"))
+
+def _apa_article(body: str, f: dict[str, str]) -> Parsed | None:
+    """``Title. Journal, 20(4), 707-720`` (a ``volume(issue), pages`` tail), or an
+    italic container followed by pages only (a journal, or an institution's report)."""
+    am = _ARTICLE_TAIL.match(body)
+    if am:
+        title, journal = _split_title_container(am.group("head"))
+        if journal:
             f["title"] = _clean_title(title)
-            f["pages"] = _pages(pm.group("pages"))
-            container = _clean_value(container)
-            if _is_institution(container):
-                f["institution"] = container
-                return "report", f
-            f["journal"] = container
+            f["journal"] = _clean_value(journal)
+            f["volume"] = am.group("volume") or ""
+            f["number"] = am.group("number") or am.group("number2") or ""
+            f["pages"] = _pages(am.group("pages") or "")
             return "article", f
+    pm = _PAGES_ONLY_TAIL.match(body)
+    if not pm:
+        return None
+    title, container = _split_title_container(pm.group("head"))
+    f["title"] = _clean_title(title)
+    f["pages"] = _pages(pm.group("pages"))
+    container = _clean_value(container)
+    if _is_institution(container):
+        f["institution"] = container
+        return "report", f
+    f["journal"] = container
+    return "article", f
 
-    # title, then publisher / site
+
+def _apa_titled(body: str, f: dict[str, str], dated: bool) -> Parsed:
+    """A title (italic or the first sentence, with an edition note), then what issued
+    it: for a dated item a site or an institution, else a publisher."""
     if body.startswith("*"):
         em = re.match(r"\*(?P<title>[^*]+)\*(?P<after>.*)$", body)
         assert em is not None or "*" not in body[1:]
@@ -671,14 +680,8 @@ def _parse_apa(
     # APA italicizes the name of a periodical (a newspaper, a news site), not a publisher
     periodical = after.strip(" .,").startswith("*")
     after = _clean_value(after)
-
     if dated:
-        if after and _is_institution(after) and not periodical:
-            f["institution"] = ", ".join(_split_sentences(after))
-            return "report", f
-        if after:
-            f["organization"] = ", ".join(_split_sentences(after))
-        return "online", f
+        return _apa_issued_online(after, f, periodical)
     pub = _publisher_fields(after)
     if italic_title or ("address" in pub):
         if pub and _is_institution(pub.get("publisher", "")) and "address" not in pub:
@@ -694,6 +697,16 @@ def _parse_apa(
     return None, {}
 
 
+def _apa_issued_online(after: str, f: dict[str, str], periodical: bool) -> Parsed:
+    """A dated item: an institution's report, or a page of a site or periodical."""
+    if after and _is_institution(after) and not periodical:
+        f["institution"] = ", ".join(_split_sentences(after))
+        return "report", f
+    if after:
+        f["organization"] = ", ".join(_split_sentences(after))
+    return "online", f
+
+
 # ---------------------------------------------------------------- Chicago
 
 # "Allison, Roy. 2004. Rest" / "Keohane, Robert O., and Joseph S. Nye. 1977a. Rest" /
@@ -705,25 +718,6 @@ _CHICAGO_HEAD = re.compile(
     r"(?:(?P<year>\d{4})(?P<suffix>[a-z])?|(?P<nd>n\.\s?d))\.\s+(?P<rest>\S.*)$"
 )
 
-# Lowercase words that may stand in a personal name ("Jorge dos Santos", "Jan van der
-# Berg") and the connecting words of a corporate one ("Commission on Global Governance").
-_NAME_PARTICLES = frozenset(
-    "de del della der den di du da das dos van von la le ten ter bin al y e".split()
-)
-_NAME_CONNECTORS = frozenset("of on for the and in at to de des du".split())
-# A capitalized name word: "Roy", "O'Neill", "Post-Soviet", "Mary-Jane", "McFaul".
-_NAME_WORD = re.compile(r"[^\W\d_][\w'’]*(?:-[^\W\d_][\w'’]*)*\Z")
-# An initial or initials: "W.", "J.-P.", "R.R."
-_NAME_INITIALS = re.compile(r"(?:[^\W\d_]{1,2}\.-?)+\Z")
-
-
-def _is_name_word(word: str) -> bool:
-    return bool(_NAME_WORD.match(word)) and word[0].isupper()
-
-
-def _is_initial(word: str) -> bool:
-    return bool(_NAME_INITIALS.match(word)) and word[0].isupper()
-
 
 def _given_ok(words: Sequence[str]) -> bool:
     """Given names as Chicago writes them after the family name: ``Karl W.``,
@@ -732,18 +726,18 @@ def _given_ok(words: Sequence[str]) -> bool:
         return False
     seen_particle = False
     for w in words:
-        if w in _NAME_PARTICLES:
+        if w in PARTICLES:
             seen_particle = True
-        elif seen_particle or not (_is_name_word(w) or _is_initial(w)):
+        elif seen_particle or not (is_name_word(w) or is_initials(w)):
             return False
-    return not all(w in _NAME_PARTICLES for w in words)
+    return not all(w in PARTICLES for w in words)
 
 
 def _family_ok(words: Sequence[str]) -> bool:
     """A family name: capitalized words, particles before them (``van der Berg``)."""
-    if not words or len(words) > 4 or not _is_name_word(words[-1]):
+    if not words or len(words) > 4 or not is_name_word(words[-1]):
         return False
-    return all(_is_name_word(w) or w in _NAME_PARTICLES for w in words)
+    return all(is_name_word(w) or w in PARTICLES for w in words)
 
 
 def parse_given_first(text: str) -> list[str] | None:
@@ -757,9 +751,7 @@ def parse_given_first(text: str) -> list[str] | None:
         words = part.split()
         if not words or len(words) > 6:
             return None
-        i = len(words) - 1  # the family name: the last word and the particles before it
-        while i > 0 and words[i - 1] in _NAME_PARTICLES:
-            i -= 1
+        i = family_start(words)  # the family name: the last word and the particles before it
         family, given = words[i:], words[:i]
         if not _family_ok(family) or (given and not _given_ok(given)):
             return None
@@ -774,9 +766,9 @@ def _corporate_ok(text: str) -> bool:
     words = text.split()
     if not words or len(words) > 12 or re.search(r"[.,;:]", text):
         return False
-    if not _is_name_word(words[0]) or not _is_name_word(words[-1]):
+    if not is_name_word(words[0]) or not is_name_word(words[-1]):
         return False
-    return all(_is_name_word(w) or w in _NAME_CONNECTORS for w in words)
+    return all(is_name_word(w) or w in CONNECTORS for w in words)
 
 
 def parse_names_chicago(text: str) -> tuple[list[str], bool] | None:

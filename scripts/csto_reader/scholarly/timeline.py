@@ -321,61 +321,9 @@ def load_events(
     events: list[Event] = []
     seen: set[str] = set()
     for node in ld.items(ld.compose(path)):
-        fields = ld.mapping(
-            node, "an event", ("id", "date", "label", "sources"), ("disagreements", "note", "after")
-        )
-        if fields is None:
-            continue
-        eid = ld.ident(fields["id"], "an event id")
-        if eid is None:
-            continue
-        if eid in seen:
-            ld.fail(fields["id"], f"event id {eid!r} used twice", "duplicate-id")
-            continue
-        seen.add(eid)
-        date_node = fields["date"]
-        date = parse_date(date_node.value) if isinstance(date_node, yaml.ScalarNode) else None
-        if date is None:
-            ld.fail(
-                date_node,
-                "date must be ISO 8601 (1992, 2001-08, 1992-05-15) or a range start/end",
-                "date",
-            )
-            continue
-        label = ld.string(fields["label"], f"the label of {eid!r}")
-        sources = ld.passages(fields["sources"], f"the sources of {eid!r}")
-        if label is None or sources is None:
-            continue
-        if not sources:
-            if not fields["sources"].value:  # else the failed passages were reported
-                ld.fail(fields["sources"], f"event {eid!r} names no source", "schema")
-            continue
-        disagreements: list[Disagreement] = []
-        dnodes = (
-            ld.sequence(fields["disagreements"], "disagreements")
-            if "disagreements" in fields
-            else []
-        )
-        for dnode in dnodes or []:
-            d = ld.mapping(dnode, f"a disagreement of {eid!r}", ("topic", "versions"), ())
-            if d is None:
-                continue
-            topic = ld.string(d["topic"], "topic")
-            versions = ld.passages(d["versions"], f"a disagreement of {eid!r}")
-            if topic is None or versions is None:
-                continue
-            if len(versions) < 2:  # one article may differ from itself (table vs text)
-                if len(d["versions"].value) < 2:  # else the failed versions were reported
-                    ld.fail(dnode, "a disagreement needs at least two versions", "schema")
-                continue
-            disagreements.append(Disagreement(topic, tuple(versions), ld.span(dnode)))
-        note = ld.string(fields["note"], "note") if "note" in fields else None
-        after = ld.ident(fields["after"], "after") if "after" in fields else None
-        events.append(
-            Event(
-                eid, date, label, tuple(sources), tuple(disagreements), ld.span(node), note, after
-            )
-        )
+        event = _event(ld, node, seen)
+        if event is not None:
+            events.append(event)
     ids = {e.id for e in events}
     for e in events:
         if e.after is not None and e.after not in ids:
@@ -383,6 +331,73 @@ def load_events(
                 e.span, f"event {e.id!r} comes after unknown event {e.after!r}", "timeline-ref"
             )
     return sort_events(events)
+
+
+def _event(ld: _Loader, node: yaml.Node, seen: set[str]) -> Event | None:
+    """One event entry: a new id (added to ``seen``), a date, a label and at least one
+    valid source; None (reported) when one of them is missing."""
+    fields = ld.mapping(
+        node, "an event", ("id", "date", "label", "sources"), ("disagreements", "note", "after")
+    )
+    if fields is None:
+        return None
+    eid = ld.ident(fields["id"], "an event id")
+    if eid is None:
+        return None
+    if eid in seen:
+        ld.fail(fields["id"], f"event id {eid!r} used twice", "duplicate-id")
+        return None
+    seen.add(eid)
+    date = _event_date(ld, fields["date"])
+    if date is None:
+        return None
+    label = ld.string(fields["label"], f"the label of {eid!r}")
+    sources = ld.passages(fields["sources"], f"the sources of {eid!r}")
+    if label is None or sources is None:
+        return None
+    if not sources:
+        if not fields["sources"].value:  # else the failed passages were reported
+            ld.fail(fields["sources"], f"event {eid!r} names no source", "schema")
+        return None
+    disagreements = _disagreements(ld, fields, eid)
+    note = ld.string(fields["note"], "note") if "note" in fields else None
+    after = ld.ident(fields["after"], "after") if "after" in fields else None
+    return Event(eid, date, label, tuple(sources), disagreements, ld.span(node), note, after)
+
+
+def _event_date(ld: _Loader, node: yaml.Node) -> EventDate | None:
+    """An event's ISO 8601 date or range; None (reported) when it is not one."""
+    date = parse_date(node.value) if isinstance(node, yaml.ScalarNode) else None
+    if date is None:
+        ld.fail(
+            node,
+            "date must be ISO 8601 (1992, 2001-08, 1992-05-15) or a range start/end",
+            "date",
+        )
+    return date
+
+
+def _disagreements(
+    ld: _Loader, fields: Mapping[str, yaml.Node], eid: str
+) -> tuple[Disagreement, ...]:
+    """An event's optional ``disagreements``: each a topic and two or more versions."""
+    if "disagreements" not in fields:
+        return ()
+    out: list[Disagreement] = []
+    for dnode in ld.sequence(fields["disagreements"], "disagreements") or []:
+        d = ld.mapping(dnode, f"a disagreement of {eid!r}", ("topic", "versions"), ())
+        if d is None:
+            continue
+        topic = ld.string(d["topic"], "topic")
+        versions = ld.passages(d["versions"], f"a disagreement of {eid!r}")
+        if topic is None or versions is None:
+            continue
+        if len(versions) < 2:  # one article may differ from itself (table vs text)
+            if len(d["versions"].value) < 2:  # else the failed versions were reported
+                ld.fail(dnode, "a disagreement needs at least two versions", "schema")
+            continue
+        out.append(Disagreement(topic, tuple(versions), ld.span(dnode)))
+    return tuple(out)
 
 
 def sort_events(events: Sequence[Event]) -> list[Event]:
@@ -678,11 +693,26 @@ def render_timeline(
     jan = [e for e in events if _in_day_by_day(e)]
     before = [e for e in events if e not in jan and e.date.start.sort_key < (2022, 1, 1)]
     after = [e for e in events if e not in jan and e not in before]
+    n_differ = sum(len(e.disagreements) for e in events)
+    out = _timeline_intro(len(events), n_differ, bool(after))
+    if before:
+        out += ["## Before 2022 { #before-2022 }\n"]
+        out += _event_list(before, line_to_anchor, titles)
+    if jan:
+        out += _day_by_day(jan, line_to_anchor, titles)
+    if after:
+        out += ["## After the operation { #after-2022 }\n"]
+        out += _event_list(after, line_to_anchor, titles)
+    if n_differ:
+        out += _differences_index(events, titles)
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _timeline_intro(n_events: int, n_differ: int, has_after: bool) -> list[str]:
+    """Front matter, title, the paragraphs saying what the page shows, the jump links."""
     (year, month), first, last = DAY_BY_DAY
     month_name = calendar.month_name[month]
-    n_differ = sum(len(e.disagreements) for e in events)
-
-    out = [
+    return [
         front_matter(
             "Chronology",
             "The events the four articles describe, from the 1992 Treaty to January 2022 "
@@ -690,7 +720,7 @@ def render_timeline(
             "disagreements side by side.",
         ),
         "# Chronology { #chronology }\n",
-        f"{len(events)} events that the four articles describe, in date order. Each links "
+        f"{n_events} events that the four articles describe, in date order. Each links "
         "to the paragraphs (¶) or notes that describe it, with a short quotation. "
         "Dates and labels are ours, in neutral words; the quotations are the articles' own.\n",
         f"Where the articles give different dates, numbers or facts ({n_differ} cases), the "
@@ -698,53 +728,65 @@ def render_timeline(
         "The reader shows the differences; it does not decide between them.\n",
         f"Jump to: [Before 2022](#before-2022) · [{first}–{last} {month_name} {year}, "
         f"day by day](#january-2022)"
-        + (" · [After the operation](#after-2022)" if after else "")
+        + (" · [After the operation](#after-2022)" if has_after else "")
         + (" · [Where the articles differ](#differences)" if n_differ else "")
         + "\n",
     ]
-    if before:
-        out += ["## Before 2022 { #before-2022 }\n", '<div class="tl" markdown>\n']
-        for e in before:
-            out += _event_block(e, line_to_anchor, titles)
-        out += ["</div>\n"]
-    if jan:
+
+
+def _event_list(
+    events: Sequence[Event],
+    line_to_anchor: Mapping[tuple[str, int], str],
+    titles: Mapping[str, str],
+) -> list[str]:
+    """A vertical timeline (``<div class="tl">``) of the given events."""
+    out = ['<div class="tl" markdown>\n']
+    for e in events:
+        out += _event_block(e, line_to_anchor, titles)
+    return [*out, "</div>\n"]
+
+
+def _day_by_day(
+    jan: Sequence[Event],
+    line_to_anchor: Mapping[tuple[str, int], str],
+    titles: Mapping[str, str],
+) -> list[str]:
+    """The ``DAY_BY_DAY`` section: heading, the chart of periods, then one labelled
+    group per day."""
+    (year, month), first, last = DAY_BY_DAY
+    month_name = calendar.month_name[month]
+    out = [
+        f"## {first}–{last} {month_name} {year}, day by day {{ #january-2022 }}\n",
+        "Zhang's Table 1 gives the days of the unrest; the other articles give dates "
+        "in their text. Periods first, then day by day.\n",
+    ]
+    out += _periods_chart(jan)
+    out += ['<div class="tl tl--days" markdown>\n']
+    days: dict[int, list[Event]] = {}
+    for e in jan:
+        assert e.date.start.day is not None
+        days.setdefault(e.date.start.day, []).append(e)
+    for day in sorted(days):
+        iso = f"{year:04d}-{month:02d}-{day:02d}"
         out += [
-            f"## {first}–{last} {month_name} {year}, day by day {{ #january-2022 }}\n",
-            "Zhang's Table 1 gives the days of the unrest; the other articles give dates "
-            "in their text. Periods first, then day by day.\n",
+            f'<div class="tl-day" id="day-{iso}" markdown>\n',
+            f'<p class="tl-day-label"><time datetime="{iso}">{day} {month_name}</time></p>\n',
         ]
-        out += _periods_chart(jan)
-        out += ['<div class="tl tl--days" markdown>\n']
-        days: dict[int, list[Event]] = {}
-        for e in jan:
-            assert e.date.start.day is not None
-            days.setdefault(e.date.start.day, []).append(e)
-        for day in sorted(days):
-            iso = f"{year:04d}-{month:02d}-{day:02d}"
-            out += [
-                f'<div class="tl-day" id="day-{iso}" markdown>\n',
-                f'<p class="tl-day-label"><time datetime="{iso}">{day} {month_name}</time></p>\n',
-            ]
-            for e in days[day]:
-                out += _event_block(e, line_to_anchor, titles)
-            out += ["</div>\n"]
-        out += ["</div>\n"]
-    if after:
-        out += ["## After the operation { #after-2022 }\n", '<div class="tl" markdown>\n']
-        for e in after:
+        for e in days[day]:
             out += _event_block(e, line_to_anchor, titles)
         out += ["</div>\n"]
-    if n_differ:
-        out += ["## Where the articles differ { #differences }\n"]
-        for e in events:
-            for i, d in enumerate(e.disagreements):
-                did = f"{e.id}-differ" if i == 0 else f"{e.id}-differ-{i + 1}"
-                who = ", ".join(dict.fromkeys(short_title(v.slug, titles) for v in d.versions))
-                out.append(
-                    f"- [{escape_text(d.topic)}](#{did}) ({e.date.text()}): {escape_text(who)}"
-                )
-        out.append("")
-    return "\n".join(out).rstrip() + "\n"
+    return [*out, "</div>\n"]
+
+
+def _differences_index(events: Sequence[Event], titles: Mapping[str, str]) -> list[str]:
+    """The section “Where the articles differ”: one line per disagreement, linked to it."""
+    out = ["## Where the articles differ { #differences }\n"]
+    for e in events:
+        for i, d in enumerate(e.disagreements):
+            did = f"{e.id}-differ" if i == 0 else f"{e.id}-differ-{i + 1}"
+            who = ", ".join(dict.fromkeys(short_title(v.slug, titles) for v in d.versions))
+            out.append(f"- [{escape_text(d.topic)}](#{did}) ({e.date.text()}): {escape_text(who)}")
+    return [*out, ""]
 
 
 # ---------------------------------------------------------------- see also
