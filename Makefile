@@ -8,7 +8,7 @@ PY     := $(VENV)/bin/python
 SETUP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := site
-.PHONY: site test serve golden bib setup clean distclean
+.PHONY: site test serve golden fixtures bib setup clean distclean
 
 # Set-up, redone when the pins or the Debian package list change.
 $(SETUP): requirements.txt pyproject.toml scripts/debian-packages.txt scripts/setup-system.sh \
@@ -49,6 +49,11 @@ serve: $(SETUP)
 # Regenerate the reviewed golden files under tests/ (review the diff before committing).
 golden: $(SETUP)
 	$(PY) -m csto_reader golden
+
+# Regenerate the output sections of the stage fixture files under tests/fixtures/stages/
+# (review the diff before committing; the tests only compare).
+fixtures: $(SETUP)
+	$(PY) tests/regenerate_fixtures.py
 
 # Write the articles' reference lists as BibTeX under bib/.
 bib: $(SETUP)

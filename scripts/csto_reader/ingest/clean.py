@@ -121,37 +121,79 @@ def _stands_alone(lines: tuple[str, ...], i: int) -> bool:
     return before and after
 
 
+@dataclass(frozen=True)
+class _LineAt:
+    """One source line as the line rules see it."""
+
+    number: int  # 1-based
+    raw: str
+    lines: tuple[str, ...]  # the whole file, for rules that look at neighbours
+    running: frozenset[int]  # line numbers of running heads and footers
+
+
+def _page_break_rule(at: _LineAt) -> str | None:
+    """page-break-rule: a horizontal rule a page break left, e.g. "---" or "* * *" written
+    "***"."""
+    return "horizontal rule left by a page break" if RULE.match(at.raw) else None
+
+
+def _web_chrome(at: _LineAt) -> str | None:
+    """web-chrome: a web-page interface label standing alone, e.g. "Share", "Download",
+    "Accept cookies" (not the word "share" wrapped onto a line of a paragraph)."""
+    if at.raw.strip().lower() in WEB_CHROME and _stands_alone(at.lines, at.number - 1):
+        return "web-page interface label"
+    return None
+
+
+def _page_number(at: _LineAt) -> str | None:
+    """page-number: a line holding only a number, e.g. "117"."""
+    return "bare page number" if PAGE_NUMBER.match(at.raw) else None
+
+
+def _issn_line(at: _LineAt) -> str | None:
+    """issn-line: a short line with an ISSN, e.g. "ISSN 2587-9324 (Print)"."""
+    if ISSN.search(at.raw) and len(at.raw.strip()) < 200:
+        return "journal ISSN line (masthead or page footer)"
+    return None
+
+
+def _running_head(at: _LineAt) -> str | None:
+    """running-head: a running head or footer (see ``_running_lines``), e.g. "CSTO
+    STUDIES" repeating a rubric, or "Ivanova A. The Treaty ... 2023. 5(1): 117-130"."""
+    if at.number in at.running:
+        return "running head or footer repeated on each page"
+    return None
+
+
+# Line rules in the order they are tried; the first that gives a reason removes the line.
+LINE_RULES = (
+    ("page-break-rule", _page_break_rule),
+    ("web-chrome", _web_chrome),
+    ("page-number", _page_number),
+    ("issn-line", _issn_line),
+    ("running-head", _running_head),
+)
+
+
 def clean(source: SourceText) -> Cleaned:
-    """Remove page furniture from ``source`` and record each removal."""
-    running = _running_lines(source)
+    """Remove page furniture from ``source`` and record each removal.  A line goes to
+    the first rule of ``LINE_RULES`` that removes it; a line that stays loses its icon
+    glyphs (rule ``icon``) and its exporter escapes."""
+    running = frozenset(_running_lines(source))
     lines: list[Line] = []
     removals: list[Removal] = []
     rules: list[int] = []
-
-    def remove(number: int, text: str, rule: str, reason: str) -> None:
-        removals.append(Removal(Span(source.path, number), text, rule, reason))
-        lines.append(Line(number, ""))
-
     for number, raw in enumerate(source.lines, start=1):
-        stripped = raw.strip()
         if is_blank(raw):
             lines.append(Line(number, ""))
             continue
-        if RULE.match(raw):
-            rules.append(number)
-            remove(number, raw, "page-break-rule", "horizontal rule left by a page break")
-            continue
-        if stripped.lower() in WEB_CHROME and _stands_alone(source.lines, number - 1):
-            remove(number, raw, "web-chrome", "web-page interface label")
-            continue
-        if PAGE_NUMBER.match(raw):
-            remove(number, raw, "page-number", "bare page number")
-            continue
-        if ISSN.search(raw) and len(stripped) < 200:
-            remove(number, raw, "issn-line", "journal ISSN line (masthead or page footer)")
-            continue
-        if number in running:
-            remove(number, raw, "running-head", "running head or footer repeated on each page")
+        at = _LineAt(number, raw, source.lines, running)
+        removed = next(((n, why) for n, rule in LINE_RULES if (why := rule(at))), None)
+        if removed:
+            if removed[0] == "page-break-rule":
+                rules.append(number)
+            removals.append(Removal(Span(source.path, number), raw, *removed))
+            lines.append(Line(number, ""))
             continue
         text = raw
         icon = ICON.search(text)

@@ -149,7 +149,6 @@ def pair_footnotes(
         or scanner.brackets
         or (scanner.asterisks and ASTERISK_MARK.search(all_text))
     )
-
     new_byline = tuple(scanner.scan(b, Span(path, 1)) for b in byline)
     new_blocks = tuple(_map_block(b, scanner) for b in blocks)
     markers = scanner.markers
@@ -160,11 +159,35 @@ def pair_footnotes(
             by_number.setdefault(b.number, []).append(bi)
     duplicates = _report_duplicates(bodies, by_number, reporter)
     body_key: dict[int, str] = {}  # body index -> the key of the marker it pairs with
+    _pair_by_number(markers, by_number, body_key)
+    _pair_lost_numbers(markers, bodies, body_key)
+    _pair_asterisks(markers, bodies, body_key)
+    footnotes = _footnotes(bodies, body_key, duplicates, accept, reporter)
+    _report_missing_bodies(markers, reporter)
+
+    resolve = _resolver(markers)
+    new_blocks = tuple(_map_block(b, None, resolve) for b in new_blocks)
+    new_byline = tuple(resolve(b) for b in new_byline)
+    order = {m.key: i for i, m in enumerate(markers) if m.key}
+    footnotes.sort(key=lambda f: (not f.placed, order.get(f.key, 10**6)))
+    return Paired(new_blocks, new_byline, tuple(footnotes))
+
+
+def _pair_by_number(
+    markers: list[Marker], by_number: dict[int, list[int]], body_key: dict[int, str]
+) -> None:
+    """A body with a number goes to the first free marker with that number."""
     for m in markers:
         if m.number is not None and by_number.get(m.number):
             m.key = str(m.number)
             body_key[by_number[m.number].pop(0)] = m.key
-    # bodies whose number was lost: the one free marker between the neighbours' numbers
+
+
+def _pair_lost_numbers(
+    markers: list[Marker], bodies: tuple[FootnoteBody, ...], body_key: dict[int, str]
+) -> None:
+    """A body whose number was lost goes to the one free marker numbered between its
+    neighbours' numbers (an asterisk body prefers an asterisk marker)."""
     for bi, body in enumerate(bodies):
         if body.number is not None or bi in body_key:
             continue
@@ -180,7 +203,13 @@ def pair_footnotes(
         if len(free) == 1:
             free[0].key = str(free[0].number)
             body_key[bi] = free[0].key
-    # asterisk-only markers and asterisk bodies left over pair in order
+
+
+def _pair_asterisks(
+    markers: list[Marker], bodies: tuple[FootnoteBody, ...], body_key: dict[int, str]
+) -> None:
+    """Asterisk-only markers and asterisk bodies left over pair in order when their
+    counts agree; their keys are "*", "**", ..."""
     free_stars = [m for m in markers if m.key is None and m.number is None and m.asterisk]
     star_bodies = [
         bi for bi, b in enumerate(bodies) if bi not in body_key and b.asterisk and b.number is None
@@ -190,20 +219,34 @@ def pair_footnotes(
             m.key = "*" * n
             body_key[bi] = m.key
 
+
+def _footnotes(
+    bodies: tuple[FootnoteBody, ...],
+    body_key: dict[int, str],
+    duplicates: set[int],
+    accept: tuple[str, ...],
+    reporter: Reporter,
+) -> list[Footnote]:
+    """The footnotes in body order; a body with no marker is reported (a note when the
+    article accepts ``footnote-unplaced``) and kept as an unplaced editorial note."""
     footnotes: list[Footnote] = []
     for bi, body in enumerate(bodies):
         if bi in duplicates:
-            continue  # reported above; a second note with the number would repeat its id
+            continue  # reported already; a second note with the number would repeat its id
         if bi in body_key:
             footnotes.append(Footnote(body_key[bi], _superscript(body.text), body.span))
+            continue
+        label = str(body.number) if body.number is not None else "unnumbered"
+        msg = f"footnote body {label} has no marker in the text"
+        if "footnote-unplaced" in accept:
+            reporter.note(body.span, msg + " (shown as an editorial note)", "footnote-unplaced")
         else:
-            label = str(body.number) if body.number is not None else "unnumbered"
-            msg = f"footnote body {label} has no marker in the text"
-            if "footnote-unplaced" in accept:
-                reporter.note(body.span, msg + " (shown as an editorial note)", "footnote-unplaced")
-            else:
-                reporter.error(body.span, msg, "footnote-unplaced")
-            footnotes.append(Footnote(label, _superscript(body.text), body.span, placed=False))
+            reporter.error(body.span, msg, "footnote-unplaced")
+        footnotes.append(Footnote(label, _superscript(body.text), body.span, placed=False))
+    return footnotes
+
+
+def _report_missing_bodies(markers: list[Marker], reporter: Reporter) -> None:
     for m in markers:
         if m.key is None:
             label = str(m.number) if m.number is not None else "*"
@@ -211,22 +254,19 @@ def pair_footnotes(
                 m.span, f"footnote marker {label} has no footnote body", "footnote-missing-body"
             )
 
-    def resolve(text: str) -> str:
-        return re.sub(
-            rf"{_TMP}(\d+){_TMP}",
-            lambda mm: (
-                fn_token(markers[int(mm.group(1))].key)
-                if markers[int(mm.group(1))].key
-                else markers[int(mm.group(1))].original
-            ),
-            text,
-        )
 
-    new_blocks = tuple(_map_block(b, None, resolve) for b in new_blocks)
-    new_byline = tuple(resolve(b) for b in new_byline)
-    order = {m.key: i for i, m in enumerate(markers) if m.key}
-    footnotes.sort(key=lambda f: (not f.placed, order.get(f.key, 10**6)))
-    return Paired(new_blocks, new_byline, tuple(footnotes))
+def _resolver(markers: list[Marker]):
+    """A function that turns the scanner's placeholders into footnote tokens (paired
+    markers) or back into their original text (unpaired ones)."""
+
+    def one(mm: re.Match) -> str:
+        marker = markers[int(mm.group(1))]
+        return fn_token(marker.key) if marker.key else marker.original
+
+    def resolve(text: str) -> str:
+        return re.sub(rf"{_TMP}(\d+){_TMP}", one, text)
+
+    return resolve
 
 
 def _report_duplicates(

@@ -6,7 +6,11 @@ breaks left them, the reference list, and labelled back matter (about the author
 article information, licence).  Paragraphs that a page break or a block of footnotes
 cut in two are joined again.
 
-Every rule here is written for a kind of layout, not for one article's wording.
+Every rule here is written for a kind of layout, not for one article's wording.  The
+rules are small named functions in two ordered tables: ``FRONT_RULES`` for the header
+and ``BODY_RULES`` for the body, where each chunk (consecutive non-blank lines) goes to
+the first rule that takes it.  Each rule's docstring names its kind of artefact with
+an example, and each has a fixture case under tests/fixtures/stages/segment/.
 """
 
 from __future__ import annotations
@@ -205,6 +209,9 @@ class Segmented:
     removals: tuple[Removal, ...]
     abstract: str | None
     keywords: str | None
+    # (first source line of a chunk, name of the rule that took it), in walk order: for
+    # the stage's fixture tests and for finding out why a chunk became what it became
+    rules: tuple[tuple[int, str], ...] = ()
 
 
 def chunks_of(lines: tuple[Line, ...]) -> list[Chunk]:
@@ -388,306 +395,595 @@ def _front_field(text: str, meta: ArticleMeta) -> str | None:
 
 def segment(cleaned: Cleaned, meta: ArticleMeta, reporter: Reporter) -> Segmented:
     """Split a cleaned text into header, body blocks, footnote bodies, references and
-    back matter.  Text that no rule understands stays in the body as a paragraph."""
-    path = cleaned.path
+    back matter.  Text that no rule understands stays in the body as a paragraph.
+
+    Three passes: the header (``FRONT_RULES``), the run of bare-number note bodies, and
+    the walk of the body, where each chunk goes to the first rule of ``BODY_RULES``
+    that takes it."""
     chunks = chunks_of(cleaned.lines)
-    removed_lines = {r.span.line for r in cleaned.removals}
-    removals: list[Removal] = []
-
-    def drop(chunk: Chunk, rule: str, reason: str) -> None:
-        removals.append(Removal(Span(path, chunk.first, chunk.last), chunk.text, rule, reason))
-
-    # ---- 1. front matter.  It is looked for up to the first prose paragraph (30 words
-    # or more); the body starts right after the last chunk the header takes (title,
-    # byline, abstract, keywords, ...), so a short opening paragraph stays in the body.
-    # Unrecognized chunks before that are masthead.  An article with no such paragraph
-    # (only short paragraphs, headings, notes or references) is looked through to its
-    # end; one whose text states none of its header has no masthead at all: what stands
-    # before the header is masthead, and without a header that cannot be told.
-    abstract: str | None = None
-    keywords: str | None = None
-    title_lines: list[int] = []
-    byline: list[str] = []
-    body_start = len(chunks)
-    expect_abstract = False
-    for i, ch in enumerate(chunks):
-        label = LABEL.match(ch.text)
-        if expect_abstract:
-            abstract, expect_abstract = ch.text, False
-            drop(ch, "header", "the abstract, shown in the article header")
-            ch.kind = "front"
-            continue
-        if label:
-            name = label.group(1).lower().replace(" ", "")
-            ch.kind = "front"
-            if name in ("abstract", "keywords"):
-                drop(ch, "header", f"the {name}, shown in the article header")
-            if name == "abstract":
-                if label.group(2).strip():
-                    abstract = label.group(2).strip()
-                else:
-                    expect_abstract = True
-            elif name in ("keywords",):
-                keywords = label.group(2).strip()
-            else:
-                drop(ch, "front-matter", "citation line; the header and 'Cite this' replace it")
-            continue
-        field_name = _front_field(ch.text, meta)
-        if field_name:
-            ch.kind = "front"
-            if field_name in ("title", "byline"):
-                drop(ch, "header", f"the {field_name}, shown in the article header")
-            if field_name == "title":
-                title_lines.extend(ln.number for ln in ch.lines)
-            elif field_name == "byline":
-                byline.append(ch.text)
-            else:
-                drop(ch, "front-matter", f"author {field_name}; shown in the article header")
-            continue
-        if words(ch.text) >= 30 and heading_of(ch) is None:
-            body_start = i
-            break
-    front = [j for j in range(body_start) if chunks[j].kind == "front"]
-    body_start = front[-1] + 1 if front else 0
-    for ch in chunks[:body_start]:
-        if ch.kind != "front":
-            drop(ch, "masthead", "journal masthead or page furniture before the article body")
+    walk = _Walk(cleaned.path, meta)
+    front, body_start = _read_front(chunks, walk)
     if (
-        abstract
+        front.abstract
         and meta.abstract
-        and normalize_for_match(abstract) != normalize_for_match(meta.abstract)
+        and normalize_for_match(front.abstract) != normalize_for_match(meta.abstract)
     ):
         reporter.warning(
-            Span(path, 1),
+            Span(walk.path, 1),
             "the abstract in meta.yml differs from the text's abstract",
             "abstract-mismatch",
         )
+    walk.body = chunks[body_start:]
+    walk.bare_run = _bare_note_run(walk.body)
+    _walk_body(walk, {r.span.line for r in cleaned.removals})
+    levels = assign_levels(walk.headings)
+    blocks = [
+        replace(b, level=levels[i]) if isinstance(b, Heading) else b
+        for i, b in enumerate(walk.blocks)
+    ]
+    back_matter = tuple(BackMatter(t, tuple(p), s) for t, p, s in walk.back if p)
+    for t, p, s in walk.back:
+        if not p:
+            reporter.warning(s, f"section '{t}' is empty", "empty-section")
+    return Segmented(
+        tuple(front.title_lines),
+        tuple(front.byline),
+        tuple(blocks),
+        tuple(walk.bodies),
+        tuple(walk.references),
+        walk.references_title,
+        back_matter,
+        tuple(cleaned.removals) + tuple(walk.removals),
+        front.abstract,
+        front.keywords,
+        tuple(walk.trace),
+    )
 
-    body = chunks[body_start:]
 
-    # ---- 2. footnote bodies written as bare numbers: a run numbered 1, 2, 3, ...
-    bare_run: set[int] = set()
+@dataclass
+class _Walk:
+    """The state of one article's segmentation, shared by the rules."""
+
+    path: str
+    meta: ArticleMeta
+    body: list[Chunk] = field(default_factory=list)
+    bare_run: set[int] = field(default_factory=set)  # indexes of bare-number note bodies
+    removals: list[Removal] = field(default_factory=list)
+    blocks: list = field(default_factory=list)
+    bodies: list[FootnoteBody] = field(default_factory=list)
+    references: list[ReferenceItem] = field(default_factory=list)
+    references_title: str | None = None
+    back: list[tuple[str, list[str], Span]] = field(default_factory=list)
+    headings: list[tuple[int, str, str]] = field(default_factory=list)  # (block, text, style)
+    region: str = "body"  # body | notes | references | back
+    interrupted: bool = False  # removed furniture or a note stands since the last block
+    pending_caption: Chunk | None = None  # a "Table 1" line waiting for its table
+    trace: list[tuple[int, str]] = field(default_factory=list)  # (first line, rule)
+
+    def drop(self, chunk: Chunk, rule: str, reason: str) -> None:
+        self.removals.append(
+            Removal(Span(self.path, chunk.first, chunk.last), chunk.text, rule, reason)
+        )
+
+    def span(self, chunk: Chunk) -> Span:
+        return Span(self.path, chunk.first, chunk.last)
+
+    def text_block(self):
+        """The last block if text can run on into it (paragraph, quote or list)."""
+        last = self.blocks[-1] if self.blocks else None
+        return last if isinstance(last, (Paragraph, Quote, ListBlock)) else None
+
+    def open_text(self):
+        """(block, its last text) when the last text block ends mid-sentence."""
+        prev = self.text_block()
+        prev_text = _last_text(prev) if prev else None
+        if prev is None or prev_text is None or ends_sentence(prev_text):
+            return None
+        return prev, prev_text
+
+    def add_back_text(self, chunk: Chunk) -> None:
+        if not self.back:
+            self.back.append(("Back matter", [], Span(self.path, chunk.first)))
+        self.back[-1][1].append("\n".join(ln.text.strip() for ln in chunk.lines))
+
+
+# ---------------------------------------------------------------- 1. the header
+#
+# The header is looked for up to the first prose paragraph (30 words or more); the body
+# starts right after the last chunk the header takes (title, byline, abstract,
+# keywords, ...), so a short opening paragraph stays in the body.  Unrecognized chunks
+# before that are masthead.  An article with no such paragraph (only short paragraphs,
+# headings, notes or references) is looked through to its end; one whose text states
+# none of its header has no masthead at all: what stands before the header is
+# masthead, and without a header that cannot be told.
+
+
+@dataclass
+class _Front:
+    """What the header rules found."""
+
+    abstract: str | None = None
+    keywords: str | None = None
+    title_lines: list[int] = field(default_factory=list)
+    byline: list[str] = field(default_factory=list)
+    expect_abstract: bool = False  # a bare "Abstract" line: the next chunk is the text
+
+
+def _abstract_text(walk: _Walk, front: _Front, ch: Chunk) -> bool:
+    """abstract-text: the paragraph after an "Abstract" label standing alone, e.g.
+    "ABSTRACT" / "This article examines ..."."""
+    if not front.expect_abstract:
+        return False
+    front.abstract, front.expect_abstract = ch.text, False
+    walk.drop(ch, "header", "the abstract, shown in the article header")
+    return True
+
+
+def _header_label(walk: _Walk, front: _Front, ch: Chunk) -> bool:
+    """header-label: a labelled header line, e.g. "Abstract: This article ...",
+    "**Key words:** CSTO; Russia" or "For citation: Zhang, W. (2023) ..."."""
+    label = LABEL.match(ch.text)
+    if not label:
+        return False
+    name = label.group(1).lower().replace(" ", "")
+    if name in ("abstract", "keywords"):
+        walk.drop(ch, "header", f"the {name}, shown in the article header")
+    if name == "abstract":
+        if label.group(2).strip():
+            front.abstract = label.group(2).strip()
+        else:
+            front.expect_abstract = True
+    elif name == "keywords":
+        front.keywords = label.group(2).strip()
+    else:
+        walk.drop(ch, "front-matter", "citation line; the header and 'Cite this' replace it")
+    return True
+
+
+def _header_field(walk: _Walk, front: _Front, ch: Chunk) -> bool:
+    """header-field: a line stating a field of meta.yml: the title, the byline
+    ("Anna Ivanova¹"), an affiliation, an e-mail address or ORCID."""
+    field_name = _front_field(ch.text, walk.meta)
+    if not field_name:
+        return False
+    if field_name in ("title", "byline"):
+        walk.drop(ch, "header", f"the {field_name}, shown in the article header")
+    if field_name == "title":
+        front.title_lines.extend(ln.number for ln in ch.lines)
+    elif field_name == "byline":
+        front.byline.append(ch.text)
+    else:
+        walk.drop(ch, "front-matter", f"author {field_name}; shown in the article header")
+    return True
+
+
+# Header rules in the order they are tried; each takes a chunk or passes it on.
+FRONT_RULES = (
+    ("abstract-text", _abstract_text),
+    ("header-label", _header_label),
+    ("header-field", _header_field),
+)
+
+
+def _read_front(chunks: list[Chunk], walk: _Walk) -> tuple[_Front, int]:
+    """Run the header rules; drop the masthead before the header; return what the
+    header holds and the index of the first body chunk."""
+    front = _Front()
+    end = len(chunks)
+    for i, ch in enumerate(chunks):
+        rule = next((name for name, r in FRONT_RULES if r(walk, front, ch)), None)
+        if rule:
+            ch.kind = "front"
+            walk.trace.append((ch.first, rule))
+        elif words(ch.text) >= 30 and heading_of(ch) is None:
+            end = i
+            break
+    taken = [j for j in range(end) if chunks[j].kind == "front"]
+    body_start = taken[-1] + 1 if taken else 0
+    for ch in chunks[:body_start]:
+        if ch.kind != "front":
+            walk.drop(ch, "masthead", "journal masthead or page furniture before the article body")
+            walk.trace.append((ch.first, "masthead"))
+    return front, body_start
+
+
+# ---------------------------------------------------------------- 2. bare-number notes
+
+
+def _bare_note_run(body: list[Chunk]) -> set[int]:
+    """Footnote bodies written as bare numbers ("3 See ..."): the chunks that continue
+    the run 1, 2, 3, ... (two at least; one alone is likely a number in the text)."""
+    run: set[int] = set()
     expected = 1
     for i, ch in enumerate(body):
         m = BARE_BODY.match(ch.text)
         if m and int(m.group(1)) == expected and not ORDERED_ITEM.match(ch.text):
-            bare_run.add(i)
+            run.add(i)
             expected += 1
-    if len(bare_run) < 2:
-        bare_run = set()
+    return run if len(run) >= 2 else set()
 
-    # ---- 3. walk the body
-    blocks: list = []
-    bodies: list[FootnoteBody] = []
-    references: list[ReferenceItem] = []
-    references_title: str | None = None
-    back: list[tuple[str, list[str], Span]] = []
-    headings: list[tuple[int, str, str]] = []
-    region = "body"
-    interrupted = False
-    last_line = body[0].first if body else 0
-    pending_caption: Chunk | None = None
 
-    def text_block():
-        return (
-            blocks[-1] if blocks and isinstance(blocks[-1], (Paragraph, Quote, ListBlock)) else None
-        )
+# ---------------------------------------------------------------- 3. the body walk
 
-    for i, ch in enumerate(body):
-        text = ch.text
+
+@dataclass(frozen=True)
+class _At:
+    """One body chunk as the rules see it."""
+
+    index: int  # in the body
+    chunk: Chunk
+    text: str
+    head: tuple[str, str] | None  # (text, style) if marked as a heading
+    name: str  # normalized text of the heading or chunk
+    is_label: bool  # a one-line heading or title-like line
+
+    @property
+    def title(self) -> str:
+        return self.head[0] if self.head else self.text.strip()
+
+
+def _at(index: int, ch: Chunk) -> _At:
+    text = ch.text
+    head = heading_of(ch)
+    name = normalize_for_match(head[0] if head else text)
+    is_label = (head is not None or looks_unmarked_heading(text)) and len(ch.lines) == 1
+    return _At(index, ch, text, head, name, is_label)
+
+
+def _walk_body(walk: _Walk, removed_lines: set[int]) -> None:
+    """Give each body chunk to the first rule that takes it; a chunk after removed
+    furniture (a page break) is marked as interrupting the text before it."""
+    last_line = walk.body[0].first if walk.body else 0
+    for i, ch in enumerate(walk.body):
         if any(last_line < n < ch.first for n in removed_lines):
-            interrupted = True
+            walk.interrupted = True
         last_line = ch.last
-        head = heading_of(ch)
-        name = normalize_for_match(head[0] if head else text)
-        is_label = (head is not None or looks_unmarked_heading(text)) and len(ch.lines) == 1
-        if is_label and name in REFERENCE_LABELS:
-            region, references_title = "references", (head[0] if head else text.strip())
-            continue
-        if is_label and name in NOTES_LABELS:
-            region = "notes"
-            removals.append(
-                Removal(
-                    Span(path, ch.first),
-                    text,
-                    "notes-heading",
-                    "heading of the endnotes; notes are shown as footnotes",
-                )
-            )
-            continue
-        if region in ("notes", "back") and _ends_notes(ch, head, name):
-            inline = BACK_LABEL_INLINE.match(text)
-            title = inline.group(1) if inline else (head[0] if head else text.strip())
-            back.append((title.rstrip(" :."), [], Span(path, ch.first)))
-            region = "back"
-            if inline:
-                back[-1][1].append(inline.group(2).strip())
-            continue
-        if region == "notes":
-            m = BRACKET_BODY.match(text) or ORDERED_ITEM.match(text) or BARE_BODY.match(text)
-            if m:
-                bodies.append(
-                    FootnoteBody(
-                        int(m.group(1)),
-                        False,
-                        m.groups()[-1],
-                        Span(path, ch.first, ch.last),
-                        bracket=True,
-                    )
-                )
-                continue
-            if bodies:  # a note's second paragraph
-                last = bodies[-1]
-                bodies[-1] = replace(
-                    last, text=last.text + " " + text, span=Span(path, last.span.line, ch.last)
-                )
-                continue
-        if is_label and is_back_label(name):
-            region = "back"
-            back.append((head[0] if head else text.strip(), [], Span(path, ch.first)))
-            continue
-        if region != "body" and re.match(r"^(copyright|©)", text.strip(), re.I):
-            region = "back"
-            back.append(("Copyright and licence", [], Span(path, ch.first)))
-        if region == "references":
-            _add_references(ch, references, path)
-            continue
-        if region == "back":
-            if not back:
-                back.append(("Back matter", [], Span(path, ch.first)))
-            back[-1][1].append("\n".join(ln.text.strip() for ln in ch.lines))
-            continue
+        at = _at(i, ch)
+        for name, rule in BODY_RULES:
+            if rule(walk, at):
+                walk.trace.append((ch.first, name))
+                break
+    _flush_caption(walk)
 
-        # footnote bodies
-        fb = footnote_body(text)
-        if fb or i in bare_run:
-            if fb:
-                number, asterisk, body_text = fb
-            else:
-                m = BARE_BODY.match(text)
-                number, asterisk, body_text = int(m.group(1)), False, m.group(2)
-            bodies.append(FootnoteBody(number, asterisk, body_text, Span(path, ch.first, ch.last)))
-            interrupted = True
-            continue
-        if _is_unnumbered_note(ch, blocks):
-            bodies.append(FootnoteBody(None, False, text, Span(path, ch.first, ch.last)))
-            interrupted = True
-            continue
 
-        # the author's biography closing a web commentary
-        if i >= len(body) - 2 and _is_bio(text, meta):
-            back.append(("About the author", [text], Span(path, ch.first)))
-            region = "back"
-            continue
+def _flush_caption(walk: _Walk) -> None:
+    """A "Table 1" line with no table after it stays text."""
+    cap = walk.pending_caption
+    if cap is not None:
+        walk.blocks.append(Paragraph(cap.text, Span(walk.path, cap.first)))
+        walk.trace.append((cap.first, "caption-without-table"))
+        walk.pending_caption = None
 
-        if head or (
-            looks_unmarked_heading(text) and len(ch.lines) == 1 and not TABLE_CAPTION.match(text)
-        ):
-            htext = head[0] if head else text.strip()
-            headings.append((len(blocks), htext, head[1] if head else "plain"))
-            blocks.append(Heading(2, htext, Span(path, ch.first)))
-            interrupted = False
-            continue
-        if TABLE_CAPTION.match(text) and len(ch.lines) == 1:
-            pending_caption = ch
-            continue
-        if sum("\t" in ln.text for ln in ch.lines) >= 2:
-            header, rows = parse_table(ch)
-            caption = TABLE_CAPTION.match(pending_caption.text).group(1) if pending_caption else ""
-            blocks.append(Table(caption, header, rows, Span(path, ch.first, ch.last)))
-            pending_caption = None
-            continue
-        if pending_caption is not None:  # a caption line with no table after it stays text
-            blocks.append(Paragraph(pending_caption.text, Span(path, pending_caption.first)))
-            pending_caption = None
-        last_table = blocks[-1] if blocks and isinstance(blocks[-1], Table) else None
-        if last_table and last_table.caption and text.startswith(last_table.caption):
-            blocks[-1] = replace(last_table, note=text)
-            continue
 
-        # lists: one chunk may hold several items
-        first = ch.lines[0].text.strip()
-        if ORDERED_ITEM.match(first) or (BULLET_ITEM.match(first) and not first.startswith("**")):
-            items = _list_items(ch, path)
-            prev = text_block()
-            ordered = bool(ORDERED_ITEM.match(first))
-            if isinstance(prev, ListBlock) and prev.ordered == ordered:
-                blocks[-1] = replace(
-                    prev, items=prev.items + items, span=Span(path, prev.span.line, ch.last)
-                )
-            else:
-                start = int(ORDERED_ITEM.match(first).group(1)) if ordered else 1
-                blocks.append(ListBlock(ordered, items, Span(path, ch.first, ch.last), start))
-            interrupted = False
-            continue
+# -- section labels and the regions they open
 
-        # prose: a new paragraph, a block quotation, or the rest of a cut paragraph
-        last = blocks[-1] if blocks else None
-        if (
-            isinstance(last, Heading)
-            and headings
-            and headings[-1][0] == len(blocks) - 1
-            and headings[-1][2] == "plain"
-            and interrupted
-            and text[:1].islower()
-        ):
-            # a page break cut a paragraph after a short first line, which looked like a
-            # heading: "The treaty" / notes / "was signed ..." is one paragraph
-            headings.pop()
-            blocks[-1] = Paragraph(f"{last.text} {text}", Span(path, last.span.line, ch.last))
-            interrupted = False
-            continue
-        prev = text_block()
-        prev_text = _last_text(prev) if prev else None
-        span = Span(path, ch.first, ch.last)
-        if prev is not None and prev_text is not None and not ends_sentence(prev_text):
-            if (
-                ends_with_note(text)
-                and not isinstance(prev, Quote)
-                and (not interrupted or leads_in(prev_text))
-            ):
-                if isinstance(prev, ListBlock):
-                    last = prev.items[-1]
-                    blocks[-1] = replace(
-                        prev,
-                        items=prev.items[:-1]
-                        + (replace(last, quote=text, span=Span(path, last.span.line, ch.last)),),
-                    )
-                else:
-                    blocks.append(Quote(text, span))
-                interrupted = False
-                continue
-            if text[:1].islower() or prev_text.endswith("-") or interrupted:
-                joiner = "" if prev_text.endswith("-") and text[:1].islower() else " "
-                blocks[-1] = _extend(prev, joiner + text, ch.last)
-                interrupted = False
-                continue
-        blocks.append(Paragraph(text, span))
-        interrupted = False
 
-    if pending_caption is not None:
-        blocks.append(Paragraph(pending_caption.text, Span(path, pending_caption.first)))
+def _references_heading(walk: _Walk, at: _At) -> bool:
+    """references-heading: a one-line label opening the reference list, e.g.
+    "References", "**Bibliography**", "Sources and literature"."""
+    if not (at.is_label and at.name in REFERENCE_LABELS):
+        return False
+    walk.region, walk.references_title = "references", at.title
+    return True
 
-    levels = assign_levels(headings)
-    blocks = [
-        replace(b, level=levels[i]) if isinstance(b, Heading) else b for i, b in enumerate(blocks)
-    ]
-    back_matter = tuple(BackMatter(t, tuple(p), s) for t, p, s in back if p)
-    for t, p, s in back:
-        if not p:
-            reporter.warning(s, f"section '{t}' is empty", "empty-section")
-    return Segmented(
-        tuple(title_lines),
-        tuple(byline),
-        tuple(blocks),
-        tuple(bodies),
-        tuple(references),
-        references_title,
-        back_matter,
-        tuple(cleaned.removals) + tuple(removals),
-        abstract,
-        keywords,
+
+def _notes_heading(walk: _Walk, at: _At) -> bool:
+    """notes-heading: the label of an endnotes section, e.g. "Notes" or "## Endnotes";
+    removed (the notes are shown as footnotes)."""
+    if not (at.is_label and at.name in NOTES_LABELS):
+        return False
+    walk.region = "notes"
+    walk.removals.append(
+        Removal(
+            Span(walk.path, at.chunk.first),
+            at.text,
+            "notes-heading",
+            "heading of the endnotes; notes are shown as footnotes",
+        )
     )
+    return True
+
+
+def _back_after_notes(walk: _Walk, at: _At) -> bool:
+    """back-after-notes: in the notes or back matter, a back-matter label that ends the
+    section before, e.g. "Funding" or "Data availability: The data are ..." after the
+    last note."""
+    if walk.region not in ("notes", "back") or not _ends_notes(at.chunk, at.head, at.name):
+        return False
+    inline = BACK_LABEL_INLINE.match(at.text)
+    title = inline.group(1) if inline else at.title
+    walk.back.append((title.rstrip(" :."), [], Span(walk.path, at.chunk.first)))
+    walk.region = "back"
+    if inline:
+        walk.back[-1][1].append(inline.group(2).strip())
+    return True
+
+
+def _numbered_endnote(walk: _Walk, at: _At) -> bool:
+    """numbered-endnote: a note in a notes section, e.g. "[3] Ibid.", "3. Ibid." or
+    "3 Ibid."."""
+    if walk.region != "notes":
+        return False
+    m = BRACKET_BODY.match(at.text) or ORDERED_ITEM.match(at.text) or BARE_BODY.match(at.text)
+    if not m:
+        return False
+    walk.bodies.append(
+        FootnoteBody(int(m.group(1)), False, m.groups()[-1], walk.span(at.chunk), bracket=True)
+    )
+    return True
+
+
+def _endnote_continued(walk: _Walk, at: _At) -> bool:
+    """endnote-continued: an unnumbered paragraph in a notes section, the second
+    paragraph of the note before it."""
+    if walk.region != "notes" or not walk.bodies:
+        return False
+    last = walk.bodies[-1]
+    walk.bodies[-1] = replace(
+        last,
+        text=last.text + " " + at.text,
+        span=Span(walk.path, last.span.line, at.chunk.last),
+    )
+    return True
+
+
+def _back_heading(walk: _Walk, at: _At) -> bool:
+    """back-heading: a one-line label opening back matter, e.g. "About the author",
+    "Article information", "Conflicts of interest"."""
+    if not (at.is_label and is_back_label(at.name)):
+        return False
+    walk.region = "back"
+    walk.back.append((at.title, [], Span(walk.path, at.chunk.first)))
+    return True
+
+
+def _copyright(walk: _Walk, at: _At) -> bool:
+    """copyright: after the body, a line opening with "Copyright" or "©", e.g.
+    "© 2023 The Author. Published under CC BY 4.0": a licence section of its own."""
+    if walk.region == "body" or not re.match(r"^(copyright|©)", at.text.strip(), re.I):
+        return False
+    walk.region = "back"
+    walk.back.append(("Copyright and licence", [], Span(walk.path, at.chunk.first)))
+    walk.add_back_text(at.chunk)
+    return True
+
+
+def _reference_entries(walk: _Walk, at: _At) -> bool:
+    """reference-entries: the entries of the reference list, one per list line or per
+    paragraph, e.g. "Allison, R. (2004). Regionalism ..."."""
+    if walk.region != "references":
+        return False
+    _add_references(at.chunk, walk.references, walk.path)
+    return True
+
+
+def _back_text(walk: _Walk, at: _At) -> bool:
+    """back-text: a paragraph of the back-matter section it stands in, e.g. the text
+    under "About the author"."""
+    if walk.region != "back":
+        return False
+    walk.add_back_text(at.chunk)
+    return True
+
+
+# -- notes standing in the body
+
+
+def _footnote_body(walk: _Walk, at: _At) -> bool:
+    """footnote-body: a note body where a page break left it, written "<sup>3</sup>
+    See ...", "³ See ...", "^{3} See ..." or, in a run 1, 2, 3, ..., "3 See ..."."""
+    fb = footnote_body(at.text)
+    if not fb and at.index not in walk.bare_run:
+        return False
+    if fb:
+        number, asterisk, body_text = fb
+    else:
+        m = BARE_BODY.match(at.text)
+        number, asterisk, body_text = int(m.group(1)), False, m.group(2)
+    walk.bodies.append(FootnoteBody(number, asterisk, body_text, walk.span(at.chunk)))
+    walk.interrupted = True
+    return True
+
+
+def _unnumbered_note(walk: _Walk, at: _At) -> bool:
+    """unnumbered-note: a short note between paragraphs that cites a document by its
+    address and lost its number, e.g. "Statement by the CSTO. Available from:
+    http://..."."""
+    if not _is_unnumbered_note(at.chunk, walk.blocks):
+        return False
+    walk.bodies.append(FootnoteBody(None, False, at.text, walk.span(at.chunk)))
+    walk.interrupted = True
+    return True
+
+
+def _author_bio(walk: _Walk, at: _At) -> bool:
+    """author-bio: the author's biography closing a web commentary, e.g. "Anna Ivanova
+    is a researcher at ..." as one of the last two chunks."""
+    if at.index < len(walk.body) - 2 or not _is_bio(at.text, walk.meta):
+        return False
+    walk.back.append(("About the author", [at.text], Span(walk.path, at.chunk.first)))
+    walk.region = "back"
+    return True
+
+
+# -- headings and tables
+
+
+def _heading(walk: _Walk, at: _At) -> bool:
+    """heading: a marked heading ("## 2. Two Requests", "**Methods**", "2.1 The
+    Treaty") or a short title-like line standing alone ("Materials and methods")."""
+    if not at.head and not (
+        looks_unmarked_heading(at.text)
+        and len(at.chunk.lines) == 1
+        and not TABLE_CAPTION.match(at.text)
+    ):
+        return False
+    walk.headings.append((len(walk.blocks), at.title, at.head[1] if at.head else "plain"))
+    walk.blocks.append(Heading(2, at.title, Span(walk.path, at.chunk.first)))
+    walk.interrupted = False
+    return True
+
+
+def _table_caption(walk: _Walk, at: _At) -> bool:
+    """table-caption: a line "Table 1" kept for the table that follows it."""
+    if not (TABLE_CAPTION.match(at.text) and len(at.chunk.lines) == 1):
+        return False
+    walk.pending_caption = at.chunk
+    return True
+
+
+def _table(walk: _Walk, at: _At) -> bool:
+    """table: two lines or more holding tabs, e.g. "Year\\tMembers" / "2002\\t6"; the
+    first row is the header."""
+    if sum("\t" in ln.text for ln in at.chunk.lines) < 2:
+        return False
+    header, rows = parse_table(at.chunk)
+    cap = walk.pending_caption
+    caption = TABLE_CAPTION.match(cap.text).group(1) if cap else ""
+    walk.blocks.append(Table(caption, header, rows, walk.span(at.chunk)))
+    walk.pending_caption = None
+    return True
+
+
+def _caption_without_table(walk: _Walk, at: _At) -> bool:
+    """caption-without-table: a "Table 1" line followed by something that is not a
+    table stays a paragraph ("Table 1" / "shows ...").  Passes the chunk on."""
+    _flush_caption(walk)
+    return False
+
+
+def _table_note(walk: _Walk, at: _At) -> bool:
+    """table-note: the paragraph after a table that opens with its caption, e.g.
+    "Table 1. Source: CSTO statistics."."""
+    last = walk.blocks[-1] if walk.blocks and isinstance(walk.blocks[-1], Table) else None
+    if not (last and last.caption and at.text.startswith(last.caption)):
+        return False
+    walk.blocks[-1] = replace(last, note=at.text)
+    return True
+
+
+# -- lists and prose
+
+
+def _list(walk: _Walk, at: _At) -> bool:
+    """list: a chunk opening with an item, "1. First" or "- First" (one chunk may hold
+    several items); continues a list of the same kind just before it."""
+    ch = at.chunk
+    first = ch.lines[0].text.strip()
+    ordered = bool(ORDERED_ITEM.match(first))
+    if not ordered and not (BULLET_ITEM.match(first) and not first.startswith("**")):
+        return False
+    items = _list_items(ch, walk.path)
+    prev = walk.text_block()
+    if isinstance(prev, ListBlock) and prev.ordered == ordered:
+        walk.blocks[-1] = replace(
+            prev, items=prev.items + items, span=Span(walk.path, prev.span.line, ch.last)
+        )
+    else:
+        start = int(ORDERED_ITEM.match(first).group(1)) if ordered else 1
+        walk.blocks.append(ListBlock(ordered, items, walk.span(ch), start))
+    walk.interrupted = False
+    return True
+
+
+def _heading_cut_paragraph(walk: _Walk, at: _At) -> bool:
+    """heading-cut-paragraph: a page break cut a paragraph after a short first line,
+    which looked like a heading: "The treaty" / notes / "was signed ..." is one
+    paragraph."""
+    last = walk.blocks[-1] if walk.blocks else None
+    if not (
+        isinstance(last, Heading)
+        and walk.headings
+        and walk.headings[-1][0] == len(walk.blocks) - 1
+        and walk.headings[-1][2] == "plain"
+        and walk.interrupted
+        and at.text[:1].islower()
+    ):
+        return False
+    walk.headings.pop()
+    walk.blocks[-1] = Paragraph(
+        f"{last.text} {at.text}", Span(walk.path, last.span.line, at.chunk.last)
+    )
+    walk.interrupted = False
+    return True
+
+
+def _embedded_quote(walk: _Walk, at: _At) -> bool:
+    """quote: a passage ending with a note marker after text that has not ended its
+    sentence, e.g. "... stated that" / "the Organization is ...¹." (inside a list
+    item it becomes the item's quotation)."""
+    open_text = walk.open_text()
+    if open_text is None or not ends_with_note(at.text):
+        return False
+    prev, prev_text = open_text
+    if isinstance(prev, Quote) or (walk.interrupted and not leads_in(prev_text)):
+        return False
+    if isinstance(prev, ListBlock):
+        last = prev.items[-1]
+        item = replace(last, quote=at.text, span=Span(walk.path, last.span.line, at.chunk.last))
+        walk.blocks[-1] = replace(prev, items=prev.items[:-1] + (item,))
+    else:
+        walk.blocks.append(Quote(at.text, walk.span(at.chunk)))
+    walk.interrupted = False
+    return True
+
+
+def _paragraph_continued(walk: _Walk, at: _At) -> bool:
+    """paragraph-continued: the rest of a paragraph a page or column break cut: the
+    text before has not ended its sentence and this opens in lower case, the text
+    before ends with a hyphen ("inter-" / "national"), or furniture stood between."""
+    open_text = walk.open_text()
+    if open_text is None:
+        return False
+    prev, prev_text = open_text
+    text = at.text
+    if not (text[:1].islower() or prev_text.endswith("-") or walk.interrupted):
+        return False
+    joiner = "" if prev_text.endswith("-") and text[:1].islower() else " "
+    walk.blocks[-1] = _extend(prev, joiner + text, at.chunk.last)
+    walk.interrupted = False
+    return True
+
+
+def _paragraph(walk: _Walk, at: _At) -> bool:
+    """paragraph: anything else is a paragraph of its own."""
+    walk.blocks.append(Paragraph(at.text, walk.span(at.chunk)))
+    walk.interrupted = False
+    return True
+
+
+# Body rules in the order they are tried: each takes a chunk (returns True) or passes
+# it on.  Section labels come first, then the regions they open (notes, references,
+# back matter), then notes standing in the body, headings, tables, lists and prose.
+# Adding a kind of artefact means adding a rule here and a fixture under
+# tests/fixtures/stages/segment/ that names it.
+BODY_RULES = (
+    ("references-heading", _references_heading),
+    ("notes-heading", _notes_heading),
+    ("back-after-notes", _back_after_notes),
+    ("numbered-endnote", _numbered_endnote),
+    ("endnote-continued", _endnote_continued),
+    ("back-heading", _back_heading),
+    ("copyright", _copyright),
+    ("reference-entries", _reference_entries),
+    ("back-text", _back_text),
+    ("footnote-body", _footnote_body),
+    ("unnumbered-note", _unnumbered_note),
+    ("author-bio", _author_bio),
+    ("heading", _heading),
+    ("table-caption", _table_caption),
+    ("table", _table),
+    ("caption-without-table", _caption_without_table),
+    ("table-note", _table_note),
+    ("list", _list),
+    ("heading-cut-paragraph", _heading_cut_paragraph),
+    ("quote", _embedded_quote),
+    ("paragraph-continued", _paragraph_continued),
+    ("paragraph", _paragraph),
+)
+
+# Every rule name, in order (header, masthead, body), for the fixture tests.
+RULE_NAMES = tuple(n for n, _ in FRONT_RULES) + ("masthead",) + tuple(n for n, _ in BODY_RULES)
 
 
 def _ends_notes(ch: Chunk, head: tuple[str, str] | None, name: str) -> bool:

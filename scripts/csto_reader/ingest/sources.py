@@ -353,6 +353,42 @@ class _MetaChecker:
         self.reporter.error(Span(self.rel, line), message, code)
 
     def check(self, node: yaml.MappingNode, data: dict[Any, Any]) -> ArticleMeta | None:
+        nodes = self._keys(node)
+        for key in REQUIRED_KEYS:
+            if data.get(key) is None:
+                self.error(
+                    _line(node),
+                    f"missing key {key!r}: every meta.yml gives {' and '.join(REQUIRED_KEYS)}",
+                    META_MISSING_KEY,
+                )
+
+        def value(key: str, convert: Converter, default: Any = None) -> Any:
+            if key not in nodes or data.get(key) is None:
+                return default
+            return convert(key, data[key], nodes[key])
+
+        slug = value("slug", self.text)
+        if slug is not None and slug != self.slug:
+            self.error(
+                _line(nodes["slug"]),
+                f"slug {slug!r} differs from the folder name {self.slug!r}",
+                META_SLUG_MISMATCH,
+            )
+        fields = self._fields(value)
+        for key in fields["provenance"]:
+            if fields.get(key) in (None, (), {}):
+                self.error(
+                    _line(nodes["provenance"]),
+                    f"provenance given for {key!r}, but meta.yml gives no {key}",
+                    META_VALUE,
+                )
+        if not self.ok:
+            return None
+        return ArticleMeta(slug=self.slug, span=Span(self.rel, 1), **fields)
+
+    def _keys(self, node: yaml.MappingNode) -> dict[str, yaml.Node]:
+        """The value node of each key; keys that are not plain words, repeated or
+        unknown are reported."""
         nodes: dict[str, yaml.Node] = {}
         first_line: dict[str, int] = {}
         for key_node, value_node in node.value:
@@ -375,26 +411,11 @@ class _MetaChecker:
                     f"unknown key {key!r}; allowed keys: {', '.join(META_KEYS)}",
                     META_UNKNOWN_KEY,
                 )
-        for key in REQUIRED_KEYS:
-            if data.get(key) is None:
-                self.error(
-                    _line(node),
-                    f"missing key {key!r}: every meta.yml gives {' and '.join(REQUIRED_KEYS)}",
-                    META_MISSING_KEY,
-                )
+        return nodes
 
-        def value(key: str, convert: Converter, default: Any = None) -> Any:
-            if key not in nodes or data.get(key) is None:
-                return default
-            return convert(key, data[key], nodes[key])
-
-        slug = value("slug", self.text)
-        if slug is not None and slug != self.slug:
-            self.error(
-                _line(nodes["slug"]),
-                f"slug {slug!r} differs from the folder name {self.slug!r}",
-                META_SLUG_MISMATCH,
-            )
+    def _fields(self, value: Callable[..., Any]) -> dict[str, Any]:
+        """ArticleMeta's fields, each read by its converter (``value(key, convert,
+        default)``)."""
         fields: dict[str, Any] = {
             "title": value("title", self.text),
             "authors": value("authors", self.authors, ()),
@@ -414,16 +435,7 @@ class _MetaChecker:
             fields[key] = value(key, self.link)
         for key in ("volume", "issue", "pages"):
             fields[key] = value(key, self.label)
-        for key in fields["provenance"]:
-            if fields.get(key) in (None, (), {}):
-                self.error(
-                    _line(nodes["provenance"]),
-                    f"provenance given for {key!r}, but meta.yml gives no {key}",
-                    META_VALUE,
-                )
-        if not self.ok:
-            return None
-        return ArticleMeta(slug=self.slug, span=Span(self.rel, 1), **fields)
+        return fields
 
     # Converters: each takes the key (for messages), the constructed value and its node
     # (for the line).

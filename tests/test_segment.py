@@ -1,0 +1,34 @@
+"""The segment stage on its own: fixture files under tests/fixtures/stages/segment/.
+
+Each file names the rules of ``segment.FRONT_RULES`` / ``BODY_RULES`` it shows; every
+rule is named by some case, and a case's rules are the ones that took its chunks.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from csto_reader.ingest.segment import RULE_NAMES
+from stage_fixtures import cases, check, ids, read_case, run
+
+CASES = cases("segment")
+
+
+@pytest.mark.parametrize("path", CASES, ids=ids(CASES))
+def test_fixture(path):
+    check(path)
+
+
+@pytest.mark.parametrize("path", CASES, ids=ids(CASES))
+def test_case_shows_the_rules_it_names(path):
+    case = read_case(path)
+    taken = {line.split(" ", 1)[1] for line in run(case)["rules"].splitlines()}
+    assert case.rules, f"{path.name}: no 'Rules:' line"
+    assert set(case.rules) <= set(RULE_NAMES), set(case.rules) - set(RULE_NAMES)
+    assert set(case.rules) <= taken, f"{path.name}: rules named but not used"
+
+
+def test_every_rule_has_a_fixture():
+    named = {r for p in CASES for r in read_case(p).rules}
+    assert len(CASES) >= 5
+    assert [r for r in RULE_NAMES if r not in named] == []
