@@ -237,4 +237,3 @@ class ArticleBuild:
     article: Article
     heading_ids: Mapping[int, str] = field(hash=False)
     words: int
-

@@ -85,8 +85,7 @@ def build(root: Path) -> BuildOutput:
     glossary = build_glossary(root, articles, bib, reporter)
     timeline = build_timeline(root, builds, reporter)
     markdown = {
-        b.article.meta.slug: render_one(b, bib, cites, glossary, timeline, reporter)
-        for b in builds
+        b.article.meta.slug: render_one(b, bib, cites, glossary, timeline, reporter) for b in builds
     }
     pages = {f"articles/{slug}.md": md for slug, md in markdown.items()}
     files: dict[str, bytes] = {}
@@ -167,9 +166,7 @@ def render_one(
 def build_article(source: SourceText, reporter: Reporter) -> BuiltArticle:
     """One article on its own, rendered with its plain reference list."""
     b = prepare_article(source, reporter)
-    return BuiltArticle(
-        b.article, b.heading_ids, b.words, render_article(b.article, b.heading_ids)
-    )
+    return BuiltArticle(b.article, b.heading_ids, b.words, render_article(b.article, b.heading_ids))
 
 
 def build_glossary(

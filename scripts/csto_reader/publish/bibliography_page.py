@@ -95,8 +95,7 @@ def _bibliography_entry(
     text as each list prints it."""
     parts = [
         f'<li id="{html.escape(m.key)}" class="bib-entry" data-articles="{" ".join(m.slugs)}">',
-        f'<div class="bib-text">{raw_html_safe(mark_title_language(entry_html, m.fields))}'
-        "</div>",
+        f'<div class="bib-text">{raw_html_safe(mark_title_language(entry_html, m.fields))}</div>',
     ]
     listed = ", ".join(_article_link(p.slug, None, titles, "../") for p in m.provenance)
     shared = " (shared source)" if len(m.slugs) > 1 else ""
