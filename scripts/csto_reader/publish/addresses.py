@@ -121,16 +121,18 @@ def check(root: Path, current: list[Address], reporter: Reporter) -> dict[str, s
         if a.kind == "paragraph":
             by_label.setdefault((a.url.split("#")[0], a.label), a.url)
     moved: list[str] = []
-    for line, old in read_manifest(root):
-        if old.url in now or old.url in aliases:
+    for line, gone in read_manifest(root):
+        if gone.url in now or gone.url in aliases:
             continue
-        new = by_label.get((old.url.split("#")[0], old.label)) if old.kind == "paragraph" else None
-        if new:
-            moved.append(f"{old.url} -> {new}")
+        found = (
+            by_label.get((gone.url.split("#")[0], gone.label)) if gone.kind == "paragraph" else None
+        )
+        if found:
+            moved.append(f"{gone.url} -> {found}")
         reporter.error(
             Span(str(MANIFEST), line),
-            f"address {old.url} ({old.kind} '{old.label}') disappeared"
-            + (f"; its text is now at {new}" if new else "")
+            f"address {gone.url} ({gone.kind} '{gone.label}') disappeared"
+            + (f"; its text is now at {found}" if found else "")
             + f"; declare it in {ALIASES} or update the manifest after review",
             "address-removed",
         )

@@ -212,10 +212,11 @@ def render_table(t: Table) -> str:
         rows.append("<tr>" + "".join(cells) + "</tr>")
     caption = f"<caption>{inline_html(t.caption)}</caption>" if t.caption else ""
     note = f'<p class="table-note">{inline_html(t.note)}</p>' if t.note else ""
+    anchor = _anchor(t.anchor)
     return (
-        f'<div class="para table-block" id="{t.anchor}" markdown="0">'
-        f'<a class="pnum" href="#{t.anchor}" title="Paragraph {t.anchor[1:]}: link">'
-        f"{t.anchor[1:]}</a>"
+        f'<div class="para table-block" id="{anchor}" markdown="0">'
+        f'<a class="pnum" href="#{anchor}" title="Paragraph {anchor[1:]}: link">'
+        f"{anchor[1:]}</a>"
         f'<div class="table-scroll"><table>{caption}<thead><tr>{head}</tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table></div>{note}</div>\n"
     )

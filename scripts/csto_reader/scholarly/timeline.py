@@ -231,7 +231,7 @@ class _Loader(Typed):
     ) -> None:
         super().__init__(file, reporter, f"{kind}-schema")
         self.kind = kind
-        self.texts = texts
+        self.sources = texts  # slug -> source lines
 
     def fail(self, node: yaml.Node, message: str, what: str) -> None:
         self.error(node, message, f"{self.kind}-{what}")
@@ -264,11 +264,11 @@ class _Loader(Typed):
             return None
         slug_node, line_node, quote_node = fields["article"], fields["line"], fields["quote"]
         slug = slug_node.value if isinstance(slug_node, yaml.ScalarNode) else None
-        lines = self.texts.get(slug) if isinstance(slug, str) else None
-        if lines is None:
-            known = ", ".join(sorted(self.texts)) or "none"
+        if not isinstance(slug, str) or slug not in self.sources:
+            known = ", ".join(sorted(self.sources)) or "none"
             self.fail(slug_node, f"unknown article {slug!r} (known: {known})", "ref")
             return None
+        lines = self.sources[slug]
         raw = line_node.value if isinstance(line_node, yaml.ScalarNode) else ""
         if line_node.tag != "tag:yaml.org,2002:int" or not raw.isdigit() or int(raw) < 1:
             self.fail(line_node, f"line must be a positive line number, not {raw!r}", "ref")
