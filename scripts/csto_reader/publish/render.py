@@ -1,7 +1,8 @@
 """Stage 5: render.  Write the Markdown page of an article for Material for MkDocs.
 
 Source text is data: every character that Markdown or HTML could read as markup is
-escaped, so no ``<script>`` from a source reaches a page.  The only markup that passes
+escaped (by ``markup``, the one escaping path), so no ``<script>`` from a source reaches a
+page.  The only markup that passes
 is what the conversions meant as markup (``*emphasis*``, ``[label](url)``, ``<url>``),
 re-emitted by us, plus bare URLs made into links.
 """
