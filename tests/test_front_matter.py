@@ -12,7 +12,7 @@ import re
 import yaml
 
 from conftest import ROOT
-from csto_reader.publish.render import front_matter, tooltip_attr
+from csto_reader.markup import front_matter, tooltip_attr
 
 
 def split_front_matter(page: str) -> dict:

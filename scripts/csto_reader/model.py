@@ -6,7 +6,7 @@ file and line it came from.  Line numbers are 1-based, as editors show them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 
 # The pipeline's own delimiters inside block text are Unicode noncharacters (U+FDD0 to
@@ -302,3 +302,15 @@ class Article:
     # the source text's lines as the sources stage read them (SourceText.lines): later
     # stages use these, never a second read of the file
     source_lines: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ArticleBuild:
+    """One article through the ingest stages (``ingest.article.prepare_article``): the
+    numbered article, the ids of its headings (by block index) and its word count.
+    Rendering comes later, once the bibliography and glossary of the whole reader are
+    known."""
+
+    article: Article
+    heading_ids: Mapping[int, str] = field(hash=False)
+    words: int

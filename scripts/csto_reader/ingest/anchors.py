@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
 
-from ..model import Heading, ListBlock, Paragraph, Quote, Table
+from ..markup import note_anchor, para_anchor
+from ..model import Article, Block, Heading, ListBlock, Paragraph, Quote, Span, Table
+from .footnotes import split_tokens
 
 
 def slugify(text: str) -> str:
@@ -40,18 +43,18 @@ def unique_slug(text: str, taken: set[str]) -> str:
     return hid
 
 
-def number_blocks(blocks: tuple) -> tuple[tuple, dict[int, str]]:
+def number_blocks(blocks: Iterable[Block]) -> tuple[tuple[Block, ...], dict[int, str]]:
     """Number paragraphs, quotes, list items (and a quote inside an item) and tables
     ``p1``, ``p2``, ... in reading order; return the blocks and heading ids by index."""
     n = 0
-    out = []
+    out: list[Block] = []
     heading_ids: dict[int, str] = {}
     taken: set[str] = set()
 
     def nxt() -> str:
         nonlocal n
         n += 1
-        return f"p{n}"
+        return para_anchor(n)
 
     for i, b in enumerate(blocks):
         if isinstance(b, Heading):
@@ -65,33 +68,94 @@ def number_blocks(blocks: tuple) -> tuple[tuple, dict[int, str]]:
                 a = nxt()
                 items.append(replace(it, anchor=a, quote_anchor=nxt() if it.quote else None))
             out.append(replace(b, items=tuple(items)))
-        else:
-            out.append(b)
     return tuple(out), heading_ids
 
 
-def anchor_index(blocks: tuple, heading_ids: dict[int, str]) -> list[tuple[str, str, int]]:
+def _first_words(text: str, n: int = 8) -> str:
+    plain = "".join(v for k, v in split_tokens(text) if k == "text")
+    return " ".join(plain.split()[:n])
+
+
+def anchor_index(
+    blocks: Iterable[Block], heading_ids: Mapping[int, str]
+) -> list[tuple[str, str, int]]:
     """Every stable address of an article: (anchor, first words, source line), in order.
 
-    Headings give their slug; paragraphs, quotes, list items and tables their ``pN``.
+    Headings give their slug; paragraphs, quotes, list items and tables their ``pN``
+    (blocks numbered by ``number_blocks``).
     """
-    from .footnotes import split_tokens
-
-    def first_words(text: str, n: int = 8) -> str:
-        plain = "".join(v for k, v in split_tokens(text) if k == "text")
-        return " ".join(plain.split()[:n])
-
     out: list[tuple[str, str, int]] = []
     for i, b in enumerate(blocks):
         if isinstance(b, Heading):
             out.append((heading_ids[i], b.text, b.span.line))
-        elif isinstance(b, (Paragraph, Quote)):
-            out.append((b.anchor, first_words(b.text), b.span.line))
         elif isinstance(b, Table):
-            out.append((b.anchor, b.caption or "Table", b.span.line))
+            out.append((_numbered(b.anchor), b.caption or "Table", b.span.line))
         elif isinstance(b, ListBlock):
             for it in b.items:
-                out.append((it.anchor, first_words(it.text), it.span.line))
+                out.append((_numbered(it.anchor), _first_words(it.text), it.span.line))
                 if it.quote:
-                    out.append((it.quote_anchor, first_words(it.quote), it.span.line))
+                    out.append((_numbered(it.quote_anchor), _first_words(it.quote), it.span.line))
+        else:
+            out.append((_numbered(b.anchor), _first_words(b.text), b.span.line))
     return out
+
+
+def _numbered(anchor: str | None) -> str:
+    """The anchor of a numbered block; every body block has one after ``number_blocks``."""
+    if anchor is None:
+        raise ValueError("a body block without its anchor: number_blocks did not run")
+    return anchor
+
+
+def paragraph_texts(articles: Iterable[Article]) -> Iterator[tuple[str, str, str]]:
+    """(slug, anchor, text) of every numbered body block with prose, in reading order."""
+    for a in articles:
+        slug = a.meta.slug
+        for blk in a.blocks:
+            if isinstance(blk, (Paragraph, Quote)):
+                yield slug, _numbered(blk.anchor), blk.text
+            elif isinstance(blk, ListBlock):
+                for it in blk.items:
+                    yield slug, _numbered(it.anchor), it.text
+                    if it.quote:
+                        yield slug, _numbered(it.quote_anchor), it.quote
+
+
+def _lines(span: Span) -> range:
+    return range(span.line, (span.end_line or span.line) + 1)
+
+
+def line_anchors(articles: Iterable[Article]) -> dict[tuple[str, int], str]:
+    """(slug, source line) -> the anchor of the block that holds that line."""
+    out: dict[tuple[str, int], str] = {}
+    for a in articles:
+        slug = a.meta.slug
+        for blk in a.blocks:
+            spans: list[tuple[Span, str | None]] = []
+            if isinstance(blk, (Paragraph, Quote, Table)):
+                spans = [(blk.span, blk.anchor)]
+            elif isinstance(blk, ListBlock):
+                spans = [(it.span, it.anchor) for it in blk.items]
+            for span, anchor in spans:
+                for line in _lines(span):
+                    out.setdefault((slug, line), _numbered(anchor))
+    return out
+
+
+def note_anchors(articles: Iterable[Article]) -> dict[tuple[str, int], str]:
+    """(slug, source line) -> ``fn:<key>`` for the body of every placed footnote.
+
+    A note the page does not show (no marker in the text) gets no address."""
+    out: dict[tuple[str, int], str] = {}
+    for a in articles:
+        for f in a.footnotes:
+            if f.placed:
+                for line in _lines(f.span):
+                    out[(a.meta.slug, line)] = note_anchor(f.key)
+    return out
+
+
+def known_anchors(article: Article, heading_ids: Mapping[int, str]) -> set[str]:
+    """Every anchor the article's page has: headings, numbered blocks, placed notes."""
+    ids = {anchor for anchor, _, _ in anchor_index(article.blocks, heading_ids)}
+    return ids | {note_anchor(f.key) for f in article.footnotes if f.placed}

@@ -14,11 +14,17 @@ import csv
 import html
 import io
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..diagnostics import Reporter
-from ..model import Span
+from ..ingest.anchors import anchor_index
+from ..markup import is_para_anchor
+from ..model import ArticleBuild, Span
+from ..scholarly.bibliography import MergedEntry
+from ..scholarly.glossary import Term
+from ..scholarly.timeline import Event
 from ..yamlfile import Typed, load
 from .csp import apply_csp
 
@@ -115,16 +121,18 @@ def check(root: Path, current: list[Address], reporter: Reporter) -> dict[str, s
         if a.kind == "paragraph":
             by_label.setdefault((a.url.split("#")[0], a.label), a.url)
     moved: list[str] = []
-    for line, old in read_manifest(root):
-        if old.url in now or old.url in aliases:
+    for line, gone in read_manifest(root):
+        if gone.url in now or gone.url in aliases:
             continue
-        new = by_label.get((old.url.split("#")[0], old.label)) if old.kind == "paragraph" else None
-        if new:
-            moved.append(f"{old.url} -> {new}")
+        found = (
+            by_label.get((gone.url.split("#")[0], gone.label)) if gone.kind == "paragraph" else None
+        )
+        if found:
+            moved.append(f"{gone.url} -> {found}")
         reporter.error(
             Span(str(MANIFEST), line),
-            f"address {old.url} ({old.kind} '{old.label}') disappeared"
-            + (f"; its text is now at {new}" if new else "")
+            f"address {gone.url} ({gone.kind} '{gone.label}') disappeared"
+            + (f"; its text is now at {found}" if found else "")
             + f"; declare it in {ALIASES} or update the manifest after review",
             "address-removed",
         )
@@ -277,3 +285,32 @@ def _page_source(page: str) -> str:
     """ "articles/zhang-2023/" -> "articles/zhang-2023.md"; "" -> "index.md"."""
     page = page.strip("/")
     return f"{page}.md" if page else "index.md"
+
+
+def collect_addresses(
+    builds: Iterable[ArticleBuild],
+    pages: Iterable[str],
+    terms: Iterable[Term] = (),
+    events: Iterable[Event] = (),
+    merged: Iterable[MergedEntry] = (),
+) -> list[Address]:
+    """Every public address: pages (``pages`` are the generated pages' Markdown paths),
+    article sections and paragraphs, glossary entries, events, bibliography entries."""
+    addrs = [Address("", "page", "The CSTO Reader")]
+    for b in builds:
+        m = b.article.meta
+        page = f"articles/{m.slug}/"
+        addrs.append(Address(page, "page", m.title))
+        for anchor, label, _line in anchor_index(b.article.blocks, b.heading_ids):
+            kind = "paragraph" if is_para_anchor(anchor) else "section"
+            addrs.append(Address(f"{page}#{anchor}", kind, label))
+    for md in sorted(pages):
+        if md == "index.md" or md.startswith("articles/"):
+            continue
+        addrs.append(Address(md[:-3] + "/", "page", md[:-3]))
+    addrs += [Address(f"glossary/#{t.id}", "glossary", t.name) for t in terms]
+    addrs += [Address(f"timeline/#{e.id}", "event", e.label) for e in events]
+    for e in merged:
+        label = f"{e.get('author') or e.get('editor') or e.get('title')} ({e.get('year')})"
+        addrs.append(Address(f"bibliography/#{e.key}", "bibliography", label))
+    return addrs

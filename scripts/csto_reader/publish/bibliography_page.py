@@ -10,28 +10,29 @@ from __future__ import annotations
 import html
 from collections.abc import Mapping, Sequence
 
+from ..markup import fn_key, front_matter, is_para_anchor, parse_note_anchor, short_title
 from ..scholarly.bibliography import MergedEntry
 from ..scholarly.references import Reference
-from .render import front_matter, inline_html, raw_html_safe
+from .render import inline_html, raw_html_safe
+
+__all__ = [
+    "mark_title_language",
+    "render_article_references",
+    "render_bibliography",
+    "short_title",  # from markup, where the chronology finds it too
+]
 
 
 def _article_link(slug: str, anchor: str | None, titles: Mapping[str, str], prefix: str) -> str:
     label = html.escape(short_title(slug, titles))
     href = f"{prefix}articles/{slug}/" + (f"#{anchor}" if anchor else "")
     text = label
-    if anchor and anchor.startswith("p"):
+    note = parse_note_anchor(anchor) if anchor else None
+    if anchor and is_para_anchor(anchor):
         text = f"{label} ¶{anchor[1:]}"
-    elif anchor and anchor.startswith("fn:"):
-        text = f"{label} note {html.escape(anchor[3:].replace('ast', '*'))}"  # see fn_id
+    elif note is not None:
+        text = f"{label} note {html.escape(fn_key(note))}"
     return f'<a href="{href}">{text}</a>'
-
-
-def short_title(slug: str, titles: Mapping[str, str]) -> str:
-    """ "Zhang (2023)" from a slug such as "zhang-2023"."""
-    name, _, year = slug.rpartition("-")
-    if year.isdigit() and name:
-        return f"{name.replace('-', ' ').title()} ({year})"
-    return titles.get(slug, slug)
 
 
 def mark_title_language(entry_html: str, fields: Mapping[str, str]) -> str:
@@ -54,13 +55,21 @@ def render_bibliography(
     ``cited_at``: key -> [(slug, anchor, editorial note or None)]."""
     cited_at = cited_at or {}
     by_key = {m.key: m for m in merged}
-    out = [
+    out = _bibliography_intro(len(ordered), titles)
+    for key, entry_html in ordered:
+        out.append(_bibliography_entry(by_key[key], entry_html, titles, cited_at.get(key, [])))
+    out.append("</ol>\n")  # the filter runs from docs/assets/javascripts/bibliography.js
+    return "\n".join(out)
+
+
+def _bibliography_intro(count: int, titles: Mapping[str, str]) -> list[str]:
+    return [
         front_matter(
             "Bibliography",
             "One bibliography for the whole reader, merged from the articles' reference lists.",
         ),
         "# Bibliography\n",
-        f"The works the articles list, merged into one bibliography of {len(ordered)} "
+        f"The works the articles list, merged into one bibliography of {count} "
         "entries and formatted in APA 7. Under each entry: the articles whose reference "
         "lists hold it, with the text as each list prints it, and the paragraphs that cite "
         "it. The merged list is also available as BibTeX: "
@@ -74,37 +83,40 @@ def render_bibliography(
         + '</select> <span id="bib-count" role="status"></span></div>\n',
         '<ol class="bibliography" markdown="0">',
     ]
-    for key, entry_html in ordered:
-        m = by_key[key]
-        slugs = " ".join(m.slugs)
-        parts = [
-            f'<li id="{html.escape(key)}" class="bib-entry" data-articles="{slugs}">',
-            f'<div class="bib-text">{raw_html_safe(mark_title_language(entry_html, m.fields))}'
-            "</div>",
-        ]
-        listed = ", ".join(_article_link(p.slug, None, titles, "../") for p in m.provenance)
-        shared = " (shared source)" if len(m.slugs) > 1 else ""
-        parts.append(f'<p class="bib-listed">Listed in: {listed}{shared}</p>')
-        cites = cited_at.get(key, [])
-        if cites:
-            links = ", ".join(_article_link(s, a, titles, "../") for s, a, _ in cites)
-            parts.append(f'<p class="bib-cited">Cited at: {links}</p>')
-        else:
-            parts.append(
-                '<p class="bib-cited bib-uncited">Not cited in the text of the '
-                "articles that list it.</p>"
-            )
-        for p in m.provenance:
-            parts.append(
-                f'<details class="bib-original"><summary>As printed in '
-                f"{html.escape(short_title(p.slug, titles))}</summary>"
-                f"<p>{inline_html(p.text)}</p>"
-                f'<p class="bib-source">{html.escape(p.source)}</p></details>'
-            )
-        parts.append("</li>")
-        out.append("".join(parts))
-    out.append("</ol>\n")  # the filter runs from docs/assets/javascripts/bibliography.js
-    return "\n".join(out)
+
+
+def _bibliography_entry(
+    m: MergedEntry,
+    entry_html: str,
+    titles: Mapping[str, str],
+    cites: Sequence[tuple[str, str, str | None]],
+) -> str:
+    """One ``<li>``: the APA entry, the lists that hold it, where it is cited, and the
+    text as each list prints it."""
+    parts = [
+        f'<li id="{html.escape(m.key)}" class="bib-entry" data-articles="{" ".join(m.slugs)}">',
+        f'<div class="bib-text">{raw_html_safe(mark_title_language(entry_html, m.fields))}</div>',
+    ]
+    listed = ", ".join(_article_link(p.slug, None, titles, "../") for p in m.provenance)
+    shared = " (shared source)" if len(m.slugs) > 1 else ""
+    parts.append(f'<p class="bib-listed">Listed in: {listed}{shared}</p>')
+    if cites:
+        links = ", ".join(_article_link(s, a, titles, "../") for s, a, _ in cites)
+        parts.append(f'<p class="bib-cited">Cited at: {links}</p>')
+    else:
+        parts.append(
+            '<p class="bib-cited bib-uncited">Not cited in the text of the '
+            "articles that list it.</p>"
+        )
+    for p in m.provenance:
+        parts.append(
+            f'<details class="bib-original"><summary>As printed in '
+            f"{html.escape(short_title(p.slug, titles))}</summary>"
+            f"<p>{inline_html(p.text)}</p>"
+            f'<p class="bib-source">{html.escape(p.source)}</p></details>'
+        )
+    parts.append("</li>")
+    return "".join(parts)
 
 
 def render_article_references(

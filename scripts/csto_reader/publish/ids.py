@@ -15,10 +15,14 @@ ids, ``tests/test_addresses.py`` checks, but costs a second or more per build.)
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from pathlib import Path
 
 from ..diagnostics import Reporter
-from ..model import Span
+from ..ingest.anchors import anchor_index
+from ..markup import note_anchor, note_ref_anchor
+from ..model import ArticleBuild, Span
+from .addresses import ALIASES, alias_lines
 
 # Diagnostic codes this module reports.
 CODES = frozenset({"duplicate-id"})  # two elements of one generated page have one id
@@ -64,3 +68,39 @@ def _address(page: str) -> str:
     """ "articles/x-2024.md" -> "articles/x-2024/"; "index.md" -> "/"."""
     stem = page[: -len(".md")] if page.endswith(".md") else page
     return "/" if stem == "index" else stem + "/"
+
+
+def id_origins(
+    root: Path, builds: Iterable[ArticleBuild], aliases: Mapping[str, str]
+) -> dict[str, dict[str, Span]]:
+    """page -> id -> the source line that made it: an article's headings, paragraphs and
+    notes, and the ids aliases add (which win: an alias is what adds a second id)."""
+    origins: dict[str, dict[str, Span]] = {}
+    for b in builds:
+        a = b.article
+        ids = origins.setdefault(f"articles/{a.meta.slug}.md", {})
+        for anchor, _, line in anchor_index(a.blocks, b.heading_ids):
+            ids.setdefault(anchor, Span(a.source_path, line))
+        for f in a.footnotes:
+            ids.setdefault(note_anchor(f.key), f.span)
+            ids.setdefault(note_ref_anchor(f.key), f.span)
+    lines = alias_lines(root)
+    for old in aliases:
+        page, _, anchor = old.partition("#")
+        if anchor:
+            md = f"{page.strip('/')}.md" if page.strip("/") else "index.md"
+            origins.setdefault(md, {})[anchor] = Span(str(ALIASES), lines.get(old, 1))
+    return origins
+
+
+def page_inputs(builds: Iterable[ArticleBuild]) -> dict[str, Span]:
+    """page -> the input file it is made from (line 1), for diagnostics about a page."""
+    inputs = {
+        "glossary.md": Span("glossary/terms.yml", 1),
+        "timeline.md": Span("timeline/events.yml", 1),
+        "teaching.md": Span("teaching/course.yml", 1),
+        "bibliography.md": Span("bib/reader.bib", 1),
+    }
+    for b in builds:
+        inputs[f"articles/{b.article.meta.slug}.md"] = Span(b.article.source_path, 1)
+    return inputs

@@ -49,6 +49,8 @@ import weasyprint
 from lxml.html import HtmlElement
 from weasyprint.urls import URLFetcher
 
+from ..markup import NOTE_PREFIX, note_anchor, note_ref_anchor, parse_note_anchor
+
 STYLESHEET = Path(__file__).with_name("pdf.css")
 
 # @page sizes by the --paper option.
@@ -276,20 +278,20 @@ def _place_footnotes(page: SitePage) -> None:
     """
     content = page.content
     bodies: dict[str, HtmlElement] = {}
-    for li in content.xpath(".//li[starts-with(@id, 'fn:')]"):
-        bodies[li.get("id")[3:]] = li
+    for li in content.xpath(f".//li[starts-with(@id, '{NOTE_PREFIX}')]"):
+        bodies[parse_note_anchor(li.get("id")) or ""] = li
     placed: set[str] = set()
     for sup in _by_class(content, "sup", "fn"):
         link = sup.find("a")
         href = link.get("href", "") if link is not None else ""
-        key = href[4:] if href.startswith("#fn:") else ""
+        key = (parse_note_anchor(href) if href.startswith("#") else None) or ""
         body = bodies.get(key)
         if body is None:
             continue
         label = _text(body.find("span[@class='fn-label']")) or _text(link) or key
         if key in placed:
             again = lxml.html.Element("sup", {"class": "fn-again"})
-            again_link = lxml.html.Element("a", {"href": f"#fn:{key}"})
+            again_link = lxml.html.Element("a", {"href": f"#{note_anchor(key)}"})
             again_link.text = label
             again.append(again_link)
             again.tail = sup.tail
@@ -300,7 +302,7 @@ def _place_footnotes(page: SitePage) -> None:
         note.tail = sup.tail
         sup.getparent().replace(sup, note)
         _keep_call_with_word(note)
-        page.ids[f"fnref:{key}"] = f"fn:{key}"  # prefixed with the rest in _prefix_ids
+        page.ids[note_ref_anchor(key)] = note_anchor(key)  # prefixed with the rest in _prefix_ids
         body.getparent().remove(body)
     for footnote_div in _by_class(content, "div", "footnote"):
         if footnote_div.find(".//li") is not None:
@@ -334,7 +336,9 @@ def _keep_call_with_word(note: HtmlElement) -> None:
 
 def _note_span(body: HtmlElement, key: str, label: str) -> HtmlElement:
     """A ``span.fn-note`` with the note's content (block children turned into spans)."""
-    note = lxml.html.Element("span", {"class": "fn-note", "id": f"fn:{key}", "data-label": label})
+    note = lxml.html.Element(
+        "span", {"class": "fn-note", "id": note_anchor(key), "data-label": label}
+    )
     note.text = body.text
     for child in list(body):
         if child.tag == "span" and _has_class(child, "fn-label"):

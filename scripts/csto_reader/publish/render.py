@@ -1,7 +1,8 @@
 """Stage 5: render.  Write the Markdown page of an article for Material for MkDocs.
 
 Source text is data: every character that Markdown or HTML could read as markup is
-escaped, so no ``<script>`` from a source reaches a page.  The only markup that passes
+escaped (by ``markup``, the one escaping path), so no ``<script>`` from a source reaches a
+page.  The only markup that passes
 is what the conversions meant as markup (``*emphasis*``, ``[label](url)``, ``<url>``),
 re-emitted by us, plus bare URLs made into links.
 """
@@ -10,16 +11,25 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterable, Mapping
 
 import markdown as _markdown
-import yaml
 
 from ..ingest.anchors import unique_slug
 from ..ingest.footnotes import split_tokens
+from ..markup import (
+    escape_text,
+    front_matter,
+    note_anchor,
+    note_ref_anchor,
+    tooltip_attr,
+)
 from ..model import (
     CITE_MID,
     CITE_SEP,
     Article,
+    ArticleMeta,
+    Block,
     Footnote,
     Heading,
     ListBlock,
@@ -28,11 +38,9 @@ from ..model import (
     Table,
     fn_token,
 )
+from ..scholarly.glossary import Term, mark_terms
 from .citing import render_cite_this
 
-# Only what Python-Markdown reads as inline markup here: every line we write starts with
-# our own markup, so line-start syntax ("#", "-", "1.") cannot arise from source text.
-MD_SPECIAL = re.compile(r"([\\`*_{}\[\]#])")
 INLINE = re.compile(
     r"(?P<link>\[(?P<label>[^\]\n]+)\]\((?P<href>https?://[^)\s]+|mailto:[^)\s]+)\))"
     r"|(?P<auto><(?P<auto_url>https?://[^>\s]+)>)"
@@ -40,44 +48,6 @@ INLINE = re.compile(
     r"|(?P<strong>\*\*(?=\S)(?P<strong_text>[^*]+?)(?<=\S)\*\*)"
     r"|(?P<em>(?<![\w*])\*(?=\S)(?P<em_text>[^*]+?)(?<=\S)\*(?![\w*]))"
 )
-
-
-def escape_text(text: str) -> str:
-    """Plain text -> Markdown that shows exactly that text."""
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return MD_SPECIAL.sub(r"\\\1", text)
-
-
-def html_text(text: str) -> str:
-    """Plain text -> HTML that shows exactly that text, in element content or in a
-    double-quoted attribute (``'`` is left as it is: no template quotes with it)."""
-    return html.escape(text, quote=False).replace('"', "&quot;")
-
-
-def tooltip_attr(text: str) -> str:
-    """Text for a ``title`` attribute that Material's tooltips (``content.tooltips``) show.
-
-    Material moves the attribute's value into the tooltip as HTML (``innerHTML``), so the
-    value must itself be escaped HTML: the text is escaped twice, once for the tooltip and
-    once for the attribute.  "A <b> & C" -> ``A &amp;lt;b&amp;gt; &amp;amp; C``.
-    """
-    return html_text(html.escape(text, quote=False))
-
-
-def front_matter(title: str, description: str | None = None, **fields: object) -> str:
-    """A page's YAML front matter, written by the YAML serializer (never by formatting).
-
-    MkDocs' templates do not escape what they take from front matter: the title reaches
-    ``<title>``, ``og:title``, the header, the navigation and the footer as it is, and the
-    description ``<meta name="description">``.  So the values are HTML already: source
-    text is escaped here, in this one place, before it becomes one.
-    """
-    data: dict[str, object] = {"title": html_text(" ".join(title.split()))}
-    if description:
-        data["description"] = html_text(" ".join(description.split()))
-    data.update(fields)
-    dumped = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10_000)
-    return f"---\n{dumped}---\n"
 
 
 def _description(abstract: str | None) -> str | None:
@@ -136,11 +106,7 @@ def inline_text(text: str) -> str:
     return "".join(out)
 
 
-def fn_id(key: str) -> str:
-    return key.replace("*", "ast") if key.strip("*") == "" else key
-
-
-def inline(text: str, fn_prefix: str = "") -> str:
+def inline(text: str) -> str:
     """Markdown for source text with footnote and superscript tokens."""
     out = []
     for kind, value in split_tokens(text):
@@ -151,9 +117,9 @@ def inline(text: str, fn_prefix: str = "") -> str:
         elif kind == "cite":
             out.append(render_cite(value))
         else:
-            k = fn_id(value)
             out.append(
-                f'<sup class="fn" id="fnref:{k}"><a class="footnote-ref" href="#fn:{k}" '
+                f'<sup class="fn" id="{note_ref_anchor(value)}"><a class="footnote-ref" '
+                f'href="#{note_anchor(value)}" '
                 f'aria-label="Note {html.escape(value)}">{html.escape(value)}</a></sup>'
             )
     return "".join(out)
@@ -207,7 +173,7 @@ class TermMarker:
     """Marks glossary terms in paragraph Markdown: the first use of each term in each
     section becomes a link to its entry with the short definition as tooltip."""
 
-    def __init__(self, terms=(), glossary_url: str = "../glossary.md"):
+    def __init__(self, terms: Iterable[Term] = (), glossary_url: str = "../glossary.md"):
         self.terms = list(terms)
         self.glossary_url = glossary_url
         self.marked: set[str] = set()
@@ -218,8 +184,6 @@ class TermMarker:
     def __call__(self, md: str) -> str:
         if not self.terms:
             return md
-        from ..scholarly.glossary import mark_terms
-
         return mark_terms(md, self.terms, self.marked, self.glossary_url)
 
 
@@ -249,36 +213,63 @@ def render_table(t: Table) -> str:
         rows.append("<tr>" + "".join(cells) + "</tr>")
     caption = f"<caption>{inline_html(t.caption)}</caption>" if t.caption else ""
     note = f'<p class="table-note">{inline_html(t.note)}</p>' if t.note else ""
+    anchor = _anchor(t.anchor)
     return (
-        f'<div class="para table-block" id="{t.anchor}" markdown="0">'
-        f'<a class="pnum" href="#{t.anchor}" title="Paragraph {t.anchor[1:]}: link">'
-        f"{t.anchor[1:]}</a>"
+        f'<div class="para table-block" id="{anchor}" markdown="0">'
+        f'<a class="pnum" href="#{anchor}" title="Paragraph {anchor[1:]}: link">'
+        f"{anchor[1:]}</a>"
         f'<div class="table-scroll"><table>{caption}<thead><tr>{head}</tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table></div>{note}</div>\n"
     )
 
 
-def render_header(article: Article, byline: tuple[str, ...]) -> str:
+def render_header(article: Article) -> str:
+    """The raw-HTML header of an article page: byline (with the author notes), the
+    authors' affiliations, venue, DOI or URL, licence, keywords, abstract, how to cite
+    it and its downloads."""
     m = article.meta
-    parts = ['<div class="article-header" markdown="0">']
-    notes = [v for b in byline for k, v in split_tokens(b) if k == "fn"]
-    by = ", ".join(html.escape(a.name) for a in m.authors)
+    parts = ['<div class="article-header" markdown="0">', _byline(article)]
+    parts += _affiliations(m)
+    parts += _venue(m)
+    parts += _identifiers(m)
+    parts.append(raw_html_safe(render_cite_this(m)))
+    parts.append(
+        f'<p class="downloads"><a href="../../downloads/{m.slug}.pdf">PDF of this '
+        f'article</a> · <a href="../../downloads/reader.pdf">PDF of the whole reader</a>'
+        f' · <a href="../../editorial/#{m.slug}">What the cleaner removed from this '
+        f"text</a></p>"
+    )
+    parts.append("</div>")
+    return "\n".join(parts) + "\n"
+
+
+def _byline(article: Article) -> str:
+    notes = [v for b in article.author_notes for k, v in split_tokens(b) if k == "fn"]
+    by = ", ".join(html.escape(a.name) for a in article.meta.authors)
     by += "".join(inline_html(fn_token(k)) for k in notes)
-    parts.append(f'<p class="byline">{by}</p>')
+    return f'<p class="byline">{by}</p>'
+
+
+def _affiliations(m: ArticleMeta) -> list[str]:
     affs = [a for a in m.authors if a.affiliation or a.email or a.orcid]
-    if affs:
-        parts.append('<ul class="affiliations">')
-        for a in affs:
-            bits = [html.escape(a.affiliation)] if a.affiliation else []
-            if a.email:
-                bits.append(f'<a href="mailto:{html.escape(a.email)}">{html.escape(a.email)}</a>')
-            if a.orcid:
-                bits.append(
-                    f'ORCID <a href="https://orcid.org/{html.escape(a.orcid)}">'
-                    f"{html.escape(a.orcid)}</a>"
-                )
-            parts.append(f"<li>{html.escape(a.name)}: {', '.join(bits)}</li>")
-        parts.append("</ul>")
+    if not affs:
+        return []
+    parts = ['<ul class="affiliations">']
+    for a in affs:
+        bits = [html.escape(a.affiliation)] if a.affiliation else []
+        if a.email:
+            bits.append(f'<a href="mailto:{html.escape(a.email)}">{html.escape(a.email)}</a>')
+        if a.orcid:
+            bits.append(
+                f'ORCID <a href="https://orcid.org/{html.escape(a.orcid)}">'
+                f"{html.escape(a.orcid)}</a>"
+            )
+        parts.append(f"<li>{html.escape(a.name)}: {', '.join(bits)}</li>")
+    parts.append("</ul>")
+    return parts
+
+
+def _venue(m: ArticleMeta) -> list[str]:
     venue = []
     if m.venue:
         venue.append(f"<cite>{html.escape(m.venue)}</cite>")
@@ -288,10 +279,16 @@ def render_header(article: Article, byline: tuple[str, ...]) -> str:
         venue.append(f"pp. {html.escape(m.pages)}")
     if m.year:
         venue.append(str(m.year))
-    if venue:
-        prov = m.provenance.get("venue")
-        src = f' <span class="provenance">(venue from {html.escape(prov)})</span>' if prov else ""
-        parts.append(f'<p class="venue">{", ".join(venue)}{src}</p>')
+    if not venue:
+        return []
+    prov = m.provenance.get("venue")
+    src = f' <span class="provenance">(venue from {html.escape(prov)})</span>' if prov else ""
+    return [f'<p class="venue">{", ".join(venue)}{src}</p>']
+
+
+def _identifiers(m: ArticleMeta) -> list[str]:
+    """DOI (or URL), licence, source note, keywords and abstract."""
+    parts = []
     if m.doi:
         d = html.escape(m.doi)
         parts.append(
@@ -316,15 +313,7 @@ def render_header(article: Article, byline: tuple[str, ...]) -> str:
             f'<div class="abstract"><p><strong>Abstract.</strong> '
             f"{inline_html(m.abstract)}</p></div>"
         )
-    parts.append(raw_html_safe(render_cite_this(m)))
-    parts.append(
-        f'<p class="downloads"><a href="../../downloads/{m.slug}.pdf">PDF of this '
-        f'article</a> · <a href="../../downloads/reader.pdf">PDF of the whole reader</a>'
-        f' · <a href="../../editorial/#{m.slug}">What the cleaner removed from this '
-        f"text</a></p>"
-    )
-    parts.append("</div>")
-    return "\n".join(parts) + "\n"
+    return parts
 
 
 def render_footnotes(notes: tuple[Footnote, ...]) -> str:
@@ -333,11 +322,11 @@ def render_footnotes(notes: tuple[Footnote, ...]) -> str:
         return ""
     items = []
     for f in placed:
-        k = fn_id(f.key)
         items.append(
-            f'<li id="fn:{k}"><span class="fn-label">{html.escape(f.key)}</span> '
+            f'<li id="{note_anchor(f.key)}"><span class="fn-label">{html.escape(f.key)}</span> '
             f"{inline_html(f.text)} "
-            f'<a class="footnote-backref" href="#fnref:{k}" title="Back to the text">↩</a></li>'
+            f'<a class="footnote-backref" href="#{note_ref_anchor(f.key)}" '
+            'title="Back to the text">↩</a></li>'
         )
     return (
         '\n## Notes { #notes }\n\n<div class="footnote" markdown="0"><ol class="notes">'
@@ -355,19 +344,20 @@ def editorial_note(text_html: str) -> str:
 
 def render_article(
     article: Article,
-    byline: tuple[str, ...],
-    heading_ids: dict[int, str],
+    heading_ids: Mapping[int, str],
     references_md: str | None = None,
     mark: TermMarker = NO_TERMS,
-    see_also: dict[str, str] | None = None,
+    see_also: Mapping[str, str] | None = None,
 ) -> str:
-    """The whole Markdown page of one article."""
+    """The whole Markdown page of one article.  ``references_md``: its reference list
+    as the bibliography stage formats it (else the list as printed); ``see_also``:
+    anchor -> the "see also" note to put under that block."""
     m = article.meta
     see_also = see_also or {}
     out = [
         front_matter(m.title, _description(m.abstract)),
         f"# {inline_text(m.title)} {{ #title }}\n",
-        render_header(article, byline),
+        render_header(article),
     ]
     for note in m.editorial:
         out.append(editorial_note(f"<p>{inline_html(note)}</p>"))
@@ -376,57 +366,82 @@ def render_article(
         if isinstance(b, Heading):
             mark.new_section()
             out.append(f"{'#' * b.level} {inline_text(b.text)} {{ #{heading_ids[i]} }}\n")
-        elif isinstance(b, Paragraph):
-            out.append(_para(b.text, b.anchor, mark=mark))
-            out.append(see_also.get(b.anchor, ""))
-        elif isinstance(b, Quote):
-            out.append(_para(b.text, b.anchor, quote=True, mark=mark))
-            out.append(see_also.get(b.anchor, ""))
-        elif isinstance(b, Table):
-            out.append(render_table(b))
-            out.append(see_also.get(b.anchor, ""))
-        elif isinstance(b, ListBlock):
-            lines = []
-            for n, it in enumerate(b.items, start=1):
-                marker = f"{it.number or n}." if b.ordered else "-"
-                lines.append(
-                    f"{marker} {pnum(it.anchor)}{mark(inline(it.text))}\n"
-                    f"    {{: #{it.anchor} .para }}\n"
-                )
-                if it.quote:
-                    lines.append(
-                        "\n"
-                        + _para(it.quote, it.quote_anchor, indent="    ", quote=True, mark=mark)
-                    )
-            out.append("\n".join(lines))
-            out.extend(
-                see_also.get(a, "") for it in b.items for a in (it.anchor, it.quote_anchor) if a
-            )
+        else:
+            out += _body_block(b, mark, see_also)
         # an unplaced note sits where its text stood in the source
         nxt = article.blocks[i + 1].span.line if i + 1 < len(article.blocks) else 10**9
         while unplaced and unplaced[0].span.line < nxt:
-            f = unplaced.pop(0)
-            out.append(
-                editorial_note(
-                    f"<p>The original prints the following note ({html.escape(f.key)}) "
-                    f"here, at source line {f.span.line}, but its text has no marker for it:</p>"
-                    f"<blockquote><p>{inline_html(f.text)}</p></blockquote>"
-                )
-            )
+            out.append(_unplaced_note(unplaced.pop(0)))
     out.append(render_footnotes(article.footnotes))
-    if article.references:
-        title = article.references_title or "References"
-        out.append(f"\n## {inline_text(title)} {{ #references }}\n")
-        if references_md:
-            out.append(references_md)
-        else:
-            numbered = all(r.number is not None for r in article.references)
-            for n, r in enumerate(article.references, start=1):
-                marker = f"{r.number}." if numbered else "-"
-                out.append(f"{marker} {inline(r.text)}\n    {{: #ref-{r.number or n} }}\n")
+    out += _references(article, references_md)
+    out += _back_matter(article, heading_ids)
+    return "\n".join(out)
+
+
+def _body_block(b: Block, mark: TermMarker, see_also: Mapping[str, str]) -> list[str]:
+    """A numbered block's Markdown, then the "see also" notes of its anchors."""
+    if isinstance(b, (Paragraph, Quote)):
+        anchor = _anchor(b.anchor)
+        para = _para(b.text, anchor, quote=isinstance(b, Quote), mark=mark)
+        return [para, see_also.get(anchor, "")]
+    if isinstance(b, Table):
+        return [render_table(b), see_also.get(_anchor(b.anchor), "")]
+    if isinstance(b, ListBlock):
+        return [_list(b, mark)] + [
+            see_also.get(a, "") for it in b.items for a in (it.anchor, it.quote_anchor) if a
+        ]
+    return []
+
+
+def _list(b: ListBlock, mark: TermMarker) -> str:
+    lines = []
+    for n, it in enumerate(b.items, start=1):
+        marker = f"{it.number or n}." if b.ordered else "-"
+        anchor = _anchor(it.anchor)
+        lines.append(
+            f"{marker} {pnum(anchor)}{mark(inline(it.text))}\n    {{: #{anchor} .para }}\n"
+        )
+        if it.quote:
+            lines.append(
+                "\n"
+                + _para(it.quote, _anchor(it.quote_anchor), indent="    ", quote=True, mark=mark)
+            )
+    return "\n".join(lines)
+
+
+def _anchor(anchor: str | None) -> str:
+    if anchor is None:
+        raise ValueError("a body block without its anchor: the anchors stage did not run")
+    return anchor
+
+
+def _unplaced_note(f: Footnote) -> str:
+    return editorial_note(
+        f"<p>The original prints the following note ({html.escape(f.key)}) "
+        f"here, at source line {f.span.line}, but its text has no marker for it:</p>"
+        f"<blockquote><p>{inline_html(f.text)}</p></blockquote>"
+    )
+
+
+def _references(article: Article, references_md: str | None) -> list[str]:
+    if not article.references:
+        return []
+    title = article.references_title or "References"
+    out = [f"\n## {inline_text(title)} {{ #references }}\n"]
+    if references_md:
+        return out + [references_md]
+    numbered = all(r.number is not None for r in article.references)
+    for n, r in enumerate(article.references, start=1):
+        marker = f"{r.number}." if numbered else "-"
+        out.append(f"{marker} {inline(r.text)}\n    {{: #ref-{r.number or n} }}\n")
+    return out
+
+
+def _back_matter(article: Article, heading_ids: Mapping[int, str]) -> list[str]:
+    out = []
     taken = set(heading_ids.values())
     for bm in article.back_matter:
         out.append(f"\n## {inline_text(bm.title)} {{ #{unique_slug(bm.title, taken)} }}\n")
         for p in bm.paragraphs:
             out.append("<br>\n".join(inline(x) for x in p.split("\n")) + "\n")
-    return "\n".join(out)
+    return out

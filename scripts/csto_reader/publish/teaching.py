@@ -7,16 +7,18 @@ against the build, so a question never points at a paragraph that is not there.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
 from ..diagnostics import Reporter
-from ..model import Span
+from ..ingest.anchors import anchor_index
+from ..markup import escape_text, front_matter
+from ..model import ArticleBuild, Span
 from ..yamlfile import Typed, load
 from .pages import reading_minutes
-from .render import escape_text, front_matter
 
 COURSE = Path("teaching") / "course.yml"
 
@@ -123,13 +125,36 @@ def _question(typed: Typed, node: yaml.Node, slug: str) -> Question | None:
 
 def render_teaching(
     course: Course,
-    articles: dict[str, tuple[str, int, set[str]]],
-    terms: dict[str, str],
+    builds: Sequence[ArticleBuild],
+    terms: Mapping[str, str],
     reporter: Reporter,
 ) -> str:
-    """``articles``: slug -> (title, words, anchors); ``terms``: glossary id -> name."""
-    slug0 = next(iter(articles), "zhang-2023")
-    out = [
+    """Markdown for /teaching/ (``teaching.md``); ``terms``: glossary id -> name.  A slug,
+    term or paragraph the course names and the build lacks is an error at its line."""
+    articles = {
+        b.article.meta.slug: _ArticleInfo(
+            b.article.meta.title,
+            b.words,
+            frozenset(a for a, _, _ in anchor_index(b.article.blocks, b.heading_ids)),
+        )
+        for b in builds
+    }
+    out = _linking(next(iter(articles), "zhang-2023"))
+    out += _reading_order(course, articles, reporter)
+    out += _terms_first(course, terms, reporter)
+    out += _questions(course, articles, reporter)
+    return "\n".join(out) + "\n"
+
+
+@dataclass(frozen=True)
+class _ArticleInfo:
+    title: str
+    words: int
+    anchors: frozenset[str]
+
+
+def _linking(slug0: str) -> list[str]:
+    return [
         front_matter("For instructors"),
         "# For instructors\n",
         "## Linking from a syllabus { #linking }\n",
@@ -151,40 +176,55 @@ def render_teaching(
         "Every address, with the first words of each paragraph, can be downloaded for a "
         'learning platform: <a href="../downloads/addresses.csv">CSV</a> or '
         '<a href="../downloads/addresses.md">Markdown</a>.\n',
-        "## Suggested reading order { #reading-order }\n",
     ]
+
+
+def _reading_order(
+    course: Course, articles: Mapping[str, _ArticleInfo], reporter: Reporter
+) -> list[str]:
+    out = ["## Suggested reading order { #reading-order }\n"]
     for n, item in enumerate(course.reading_order, start=1):
-        if item.slug not in articles:
+        info = articles.get(item.slug)
+        if info is None:
             reporter.error(
                 item.span, f"reading order names unknown article '{item.slug}'", TEACHING_REF
             )
             continue
-        title, words, _ = articles[item.slug]
         out.append(
-            f"{n}. [{escape_text(title)}](articles/{item.slug}.md) "
-            f"({reading_minutes(words)} min): {escape_text(item.why)}"
+            f"{n}. [{escape_text(info.title)}](articles/{item.slug}.md) "
+            f"({reading_minutes(info.words)} min): {escape_text(item.why)}"
         )
-    out.append("\n## Glossary terms to meet first { #terms-first }\n")
+    return out
+
+
+def _terms_first(course: Course, terms: Mapping[str, str], reporter: Reporter) -> list[str]:
+    out = ["\n## Glossary terms to meet first { #terms-first }\n"]
     for tid, span in course.terms_first:
         if tid not in terms:
             reporter.error(span, f"unknown glossary term '{tid}'", TEACHING_REF)
             continue
         out.append(f"- [{escape_text(terms[tid])}](glossary.md#{tid})")
-    out.append("\n## Discussion questions { #questions }\n")
-    out.append(
+    return out
+
+
+def _questions(
+    course: Course, articles: Mapping[str, _ArticleInfo], reporter: Reporter
+) -> list[str]:
+    out = [
+        "\n## Discussion questions { #questions }\n",
         '<p class="editorial-label">These questions are ours, written for this '
-        "reader; they are not part of the articles.</p>\n"
-    )
+        "reader; they are not part of the articles.</p>\n",
+    ]
     for slug, span, questions in course.questions:
-        if slug not in articles:
+        info = articles.get(slug)
+        if info is None:
             reporter.error(span, f"questions for unknown article '{slug}'", TEACHING_REF)
             continue
-        title, _, anchors = articles[slug]
-        out.append(f"### {escape_text(title)} {{ #questions-{slug} }}\n")
+        out.append(f"### {escape_text(info.title)} {{ #questions-{slug} }}\n")
         for q in questions:
             refs = []
             for p, p_span in q.paragraphs:
-                if p not in anchors:
+                if p not in info.anchors:
                     reporter.error(
                         p_span, f"question on {slug} names missing paragraph {p}", TEACHING_REF
                     )
@@ -192,4 +232,4 @@ def render_teaching(
                 refs.append(f"[¶{p[1:]}](articles/{slug}.md#{p})")
             out.append(f"1. {escape_text(q.text)} ({', '.join(refs)})")
         out.append("")
-    return "\n".join(out) + "\n"
+    return out

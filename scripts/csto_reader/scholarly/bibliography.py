@@ -17,6 +17,7 @@ middlewares: decoding them changes the source (``--`` becomes a dash, braces van
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import re
 from collections import Counter
@@ -31,6 +32,7 @@ from bibtexparser.model import Entry, Field, ImplicitComment
 from ..diagnostics import Reporter
 from ..model import ReferenceItem, Span
 from ..yamlfile import Typed, load
+from .cite_format import format_bibliography
 from .references import (
     FIELD_ORDER,
     Reference,
@@ -536,3 +538,82 @@ def regenerate_bibs(
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_text(text, encoding="utf-8")
     return BibSet(per_article, merged, files)
+
+
+# --------------------------------------------------------------- the stage
+
+
+@dataclass(frozen=True)
+class BibliographyBuild:
+    """The bibliography stage's result: every article's keyed references, the merged
+    bibliography, (article, key) -> merged key, and the APA entries in sorted order."""
+
+    per_article: Mapping[str, tuple[Reference, ...]] = field(hash=False)
+    merged: tuple[MergedEntry, ...]
+    key_index: Mapping[tuple[str, str], str] = field(hash=False)
+    ordered: tuple[tuple[str, str], ...]  # (merged key, APA html), sorted
+    reader_bib: str  # bib/reader.bib as the lists give it now
+
+    @property
+    def formatted(self) -> dict[str, str]:
+        """Merged key -> APA html."""
+        return dict(self.ordered)
+
+
+APA_CACHE = Path("build") / "cache" / "apa.json"
+
+
+def build_bibliography(
+    root: Path, references: Mapping[str, Sequence[ReferenceItem]], reporter: Reporter
+) -> BibliographyBuild | None:
+    """Reference lists (slug -> items) -> entries -> one merged bibliography in APA 7;
+    None when no article has a list.
+
+    The committed ``bib/*.bib`` files are read to catch hand edits that broke them, and
+    compared with what the lists give now (``make bib`` regenerates them)."""
+    if not any(references.values()):
+        return None
+    bibset = regenerate_bibs(root, references, reporter, write=False)
+    _check_committed_bibs(root, bibset, reporter)
+    ordered = _format_cached(root / APA_CACHE, bibset.merged)
+    return BibliographyBuild(
+        {slug: tuple(refs) for slug, refs in bibset.per_article.items()},
+        tuple(bibset.merged),
+        merged_key_index(bibset.merged),
+        ordered,
+        bibset.files["bib/reader.bib"],
+    )
+
+
+def _check_committed_bibs(root: Path, bibset: BibSet, reporter: Reporter) -> None:
+    bib_dir = root / "bib"
+    if not bib_dir.is_dir():
+        return
+    for path in sorted(bib_dir.glob("*.bib")):
+        rel = f"bib/{path.name}"
+        read_bib(path, reporter, rel)
+        fresh = bibset.files.get(rel)
+        if fresh is not None and path.read_text(encoding="utf-8") != fresh:
+            reporter.warning(
+                Span(rel, 1),
+                f"{rel} differs from what the reference lists "
+                "give now; run `make bib` and review the diff",
+                "bib-stale",
+            )
+
+
+def _format_cached(cache_path: Path, merged: Sequence[MergedEntry]) -> tuple[tuple[str, str], ...]:
+    """(key, APA html) of every entry, sorted, through the cache at ``cache_path``."""
+    try:
+        cache = json.loads(cache_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        cache = {}
+    known = len(cache)
+    ordered = tuple((f.key, f.html) for f in format_bibliography(merged, cache))
+    if len(cache) != known:  # a cache only: losing it costs time, never correctness
+        try:
+            cache_path.parent.mkdir(parents=True, exist_ok=True)
+            cache_path.write_text(json.dumps(cache, sort_keys=True), encoding="utf-8")
+        except OSError:
+            pass
+    return ordered

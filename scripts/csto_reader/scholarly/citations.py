@@ -36,14 +36,24 @@ a bracket holding words ("[In Russian]").  Footnote and superscript tokens
 
 from __future__ import annotations
 
+import html
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from rapidfuzz import fuzz
 
 from ..diagnostics import Reporter
-from ..model import Article, BlockText, Span, map_texts, texts_of
+from ..markup import note_anchor, short_title
+from ..model import (
+    Article,
+    BlockText,
+    Span,
+    cite_token,
+    map_texts,
+    texts_of,
+)
+from .bibliography import BibliographyBuild, MergedEntry
 from .names import (
     CORPORATE_CONNECTORS,
     MONTH_ABBREVIATIONS,
@@ -1027,3 +1037,90 @@ def apply_links(
         replace(f, text=found.get(("footnote", f.key), f.text)) for f in article.footnotes
     )
     return replace(article, blocks=blocks, footnotes=notes)
+
+
+# ------------------------------------------------------------- the stage
+
+CitedAt = tuple[str, str, str | None]  # (slug, anchor, editorial note or None)
+
+
+@dataclass(frozen=True)
+class CitationsBuild:
+    """The citation stage's result for the whole reader: each article with link tokens
+    in its text, its resolved citations, and merged key -> where it is cited."""
+
+    linked: Mapping[str, Article] = field(hash=False)
+    citations: Mapping[str, ArticleCitations] = field(hash=False)
+    cited_at: Mapping[str, tuple[CitedAt, ...]] = field(hash=False)
+
+
+def link_citations(
+    articles: Sequence[Article], bib: BibliographyBuild, reporter: Reporter
+) -> CitationsBuild:
+    """Find the citations in every article, resolve them against its reference list,
+    put link tokens into the text, and gather where each merged entry is cited."""
+    titles = {a.meta.slug: a.meta.title for a in articles}
+    previews = {k: html.unescape(re.sub(r"<[^>]+>", "", v)) for k, v in bib.ordered}
+    merged = {m.key: m for m in bib.merged}
+    cited_at: dict[str, list[CitedAt]] = {}
+    linked: dict[str, Article] = {}
+    citations: dict[str, ArticleCitations] = {}
+    for article in articles:
+        slug = article.meta.slug
+        refs = bib.per_article.get(slug, ())
+        if not refs:
+            continue
+        cited = cite_article(article, refs, reporter, article.source_lines)
+        where = {
+            id(r): t.anchor or note_anchor(t.footnote or "")
+            for t in cited.texts
+            for r in t.resolved
+        }
+
+        def token(
+            r: ResolvedItem, text: str, slug: str = slug, where: dict[int, str] = where
+        ) -> str:
+            key = bib.key_index.get((slug, r.key)) if r.key else None
+            preview = previews.get(key, "") if key else ""
+            if key:
+                others = [short_title(s, titles) for s in merged[key].slugs if s != slug]
+                if others:
+                    preview += " Also in the reference list of " + ", ".join(others) + "."
+                cited_at.setdefault(key, []).append((slug, where[id(r)], r.note))
+            return cite_token(text, key, preview, r.note)
+
+        citations[slug] = cited
+        linked[slug] = apply_links(article, cited, token)
+    cite_documents_by_address(articles, bib.merged, cited_at)
+    return CitationsBuild(linked, citations, {k: tuple(v) for k, v in cited_at.items()})
+
+
+def _address_key(url: str) -> str:
+    """An address reduced for comparison: no scheme, "www."/"en." prefix, spaces,
+    fragment or trailing "/" and "_" ("https://en.odkb-csto.org/documents/x_/#loaded"
+    and "odkb-csto.org/documents/ x" are one document)."""
+    url = re.sub(r"\s+", "", url.lower())
+    url = re.sub(r"^(https?://)?(www\.|en\.)?", "", url)
+    return re.sub(r"[#?].*$", "", url).rstrip("/_")
+
+
+def cite_documents_by_address(
+    articles: Iterable[Article],
+    merged: Iterable[MergedEntry],
+    cited_at: dict[str, list[CitedAt]],
+) -> None:
+    """Footnotes that cite a document by its address (the CSTO Charter, the Treaty) are
+    counted as citations of the bibliography entry with that address (added to
+    ``cited_at``), so the entry lists every article that cites it, in its reference list
+    or in a note."""
+    by_address: dict[str, str] = {}
+    for m in merged:
+        if m.get("url"):
+            by_address.setdefault(_address_key(m.get("url")), m.key)
+    for a in articles:
+        for f in a.footnotes:
+            for url in re.findall(r"https?://[^\s)\]>]+(?: [a-z_/]+/)?", f.text):
+                key = by_address.get(_address_key(url))
+                where = (a.meta.slug, note_anchor(f.key), None)
+                if key and where not in cited_at.get(key, []):
+                    cited_at.setdefault(key, []).append(where)

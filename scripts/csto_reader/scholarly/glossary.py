@@ -34,8 +34,8 @@ from pathlib import Path
 import yaml
 
 from ..diagnostics import Reporter
+from ..markup import front_matter
 from ..model import FN_CLOSE, FN_OPEN, Span
-from ..publish.render import front_matter
 from ..textcheck import is_safe_url
 from ..yamlfile import Typed, load
 

@@ -16,14 +16,9 @@ from ``yamlfile``) and keep what is valid.  At build time each source line is ma
 to the address of the block that holds it: a paragraph's ``pN`` or a footnote's ``fn:K``
 (see ``passage_anchors``); ``timeline_anchor_refs`` reports a line that maps to none.
 
-Wiring (in the pipeline)::
-
-    line_to_anchor = passage_anchors(out.articles)
-    events = load_events(root, reporter)
-    related = load_related(root, reporter)
-    timeline_anchor_refs(events, related, line_to_anchor, reporter, known_anchors)
-    out.pages["timeline.md"] = render_timeline(events, line_to_anchor, titles)
-    links = see_also(related, line_to_anchor, titles)
+The stage is ``build_timeline(root, builds, reporter)``: it loads both files against the
+source lines the sources stage read, checks every passage's anchor, and returns the
+chronology page and the "see also" notes to put under the paragraphs.
 """
 
 from __future__ import annotations
@@ -31,16 +26,24 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
 import yaml
 
 from ..diagnostics import Reporter
-from ..model import Span
-from ..publish.bibliography_page import short_title
-from ..publish.render import escape_text, fn_id, front_matter
+from ..ingest.anchors import known_anchors, line_anchors, note_anchors
+from ..ingest.article import source_texts
+from ..markup import (
+    NOTE_PREFIX,
+    escape_text,
+    fn_key,
+    front_matter,
+    is_para_anchor,
+    short_title,
+)
+from ..model import Article, ArticleBuild, Span
 from ..yamlfile import Typed, load
 
 EVENTS_FILE = Path("timeline") / "events.yml"
@@ -228,7 +231,7 @@ class _Loader(Typed):
     ) -> None:
         super().__init__(file, reporter, f"{kind}-schema")
         self.kind = kind
-        self.texts = texts
+        self.sources = texts  # slug -> source lines
 
     def fail(self, node: yaml.Node, message: str, what: str) -> None:
         self.error(node, message, f"{self.kind}-{what}")
@@ -261,11 +264,11 @@ class _Loader(Typed):
             return None
         slug_node, line_node, quote_node = fields["article"], fields["line"], fields["quote"]
         slug = slug_node.value if isinstance(slug_node, yaml.ScalarNode) else None
-        lines = self.texts.get(slug) if isinstance(slug, str) else None
-        if lines is None:
-            known = ", ".join(sorted(self.texts)) or "none"
+        if not isinstance(slug, str) or slug not in self.sources:
+            known = ", ".join(sorted(self.sources)) or "none"
             self.fail(slug_node, f"unknown article {slug!r} (known: {known})", "ref")
             return None
+        lines = self.sources[slug]
         raw = line_node.value if isinstance(line_node, yaml.ScalarNode) else ""
         if line_node.tag != "tag:yaml.org,2002:int" or not raw.isdigit() or int(raw) < 1:
             self.fail(line_node, f"line must be a positive line number, not {raw!r}", "ref")
@@ -461,31 +464,13 @@ def load_related(
 # ---------------------------------------------------------------- anchors
 
 
-def note_anchors(articles: Iterable[object]) -> dict[tuple[str, int], str]:
-    """(slug, source line) -> ``fn:<key>`` for the body of every placed footnote.
-
-    ``articles`` are ``model.Article`` objects (``meta.slug``, ``footnotes``).  A note
-    the page does not show (no marker in the text) gets no address."""
-    out: dict[tuple[str, int], str] = {}
-    for a in articles:
-        slug = a.meta.slug  # type: ignore[attr-defined]
-        for f in a.footnotes:  # type: ignore[attr-defined]
-            if not f.placed:
-                continue
-            for line in range(f.span.line, (f.span.end_line or f.span.line) + 1):
-                out[(slug, line)] = f"fn:{fn_id(f.key)}"
-    return out
-
-
-def passage_anchors(builds: Iterable[object]) -> dict[tuple[str, int], str]:
+def passage_anchors(articles: Iterable[Article]) -> dict[tuple[str, int], str]:
     """(slug, source line) -> the address that shows it: the ¶ anchor of the block that
     holds the line, or ``fn:<key>`` for a footnote body (which wins over a paragraph a
-    page break cut around the note).  ``builds`` are ``pipeline.ArticleBuild``."""
-    from ..pipeline import line_anchors  # the pipeline imports this module
-
-    builds = list(builds)
-    out = dict(line_anchors(builds))  # type: ignore[arg-type]
-    out.update(note_anchors(b.article for b in builds))  # type: ignore[attr-defined]
+    page break cut around the note)."""
+    articles = list(articles)
+    out = line_anchors(articles)
+    out.update(note_anchors(articles))
     return out
 
 
@@ -542,11 +527,10 @@ def timeline_anchor_refs(
 
 def anchor_label(anchor: str) -> str:
     """ "¶12" for ``p12``, "note 4" for ``fn:4`` ("note *" for ``fn:ast``)."""
-    if re.fullmatch(r"p\d+", anchor):
+    if is_para_anchor(anchor):
         return f"¶{anchor[1:]}"
-    if anchor.startswith("fn:"):
-        key = anchor[3:]
-        return f"note {'*' * (len(key) // 3) if re.fullmatch(r'(ast)+', key) else key}"
+    if anchor.startswith(NOTE_PREFIX):
+        return f"note {fn_key(anchor[len(NOTE_PREFIX) :])}"
     return f"§{anchor}"
 
 
@@ -817,21 +801,6 @@ def see_also_by_question(
     return out
 
 
-def see_also(
-    related: Iterable[RelatedGroup],
-    line_to_anchor: Mapping[tuple[str, int], str],
-    titles: Mapping[str, str],
-) -> dict[tuple[str, str], list[SeeAlso]]:
-    """(slug, anchor) -> links to the other passages of every group it is in, both ways,
-    each once, in group order.  ``SeeAlso.label`` reads "Zhang (2023), ¶19"."""
-    out: dict[tuple[str, str], list[SeeAlso]] = {}
-    for here, groups in see_also_by_question(related, line_to_anchor, titles).items():
-        links = out.setdefault(here, [])
-        for _, group_links in groups:
-            links.extend(link for link in group_links if link not in links)
-    return out
-
-
 def render_see_also(
     groups: Sequence[tuple[RelatedGroup, Sequence[SeeAlso]]], current_slug: str
 ) -> str:
@@ -849,3 +818,38 @@ def render_see_also(
         lines.append(f"{escape_text(g.question)} {hrefs}")
     body = "<br>\n".join(lines)
     return f'<span class="see-also-label">See also:</span> {body}\n{{: .see-also }}\n'
+
+
+# ---------------------------------------------------------------- the stage
+
+
+@dataclass(frozen=True)
+class TimelineBuild:
+    """The chronology stage's result: the events, the page, and slug -> anchor -> the
+    "see also" Markdown to put under that paragraph."""
+
+    events: tuple[Event, ...]
+    page: str
+    see_also: Mapping[str, Mapping[str, str]] = field(hash=False)
+
+
+def build_timeline(
+    root: Path, builds: Sequence[ArticleBuild], reporter: Reporter
+) -> TimelineBuild | None:
+    """/timeline/ from timeline/events.yml, and the "see also" notes from
+    timeline/related.yml; None when the project has no ``timeline/``."""
+    if not (root / "timeline").is_dir():
+        return None
+    articles = [b.article for b in builds]
+    titles = {a.meta.slug: a.meta.title for a in articles}
+    line_to_anchor = passage_anchors(articles)
+    texts = source_texts(articles)
+    events = load_events(root, reporter, texts)
+    related = load_related(root, reporter, texts)
+    known = {b.article.meta.slug: known_anchors(b.article, b.heading_ids) for b in builds}
+    timeline_anchor_refs(events, related, line_to_anchor, reporter, known)
+    see: dict[str, dict[str, str]] = {}
+    for (slug, anchor), groups in see_also_by_question(related, line_to_anchor, titles).items():
+        see.setdefault(slug, {})[anchor] = render_see_also(groups, slug)
+    page = render_timeline(events, line_to_anchor, titles)
+    return TimelineBuild(tuple(events), page, see)

@@ -1,0 +1,62 @@
+"""The ingest stages for one article, in order: clean -> segment -> footnotes -> anchors.
+
+``prepare_article`` is what the pipeline calls for every text the sources stage accepted;
+it returns a ``model.ArticleBuild`` (the numbered article, its heading ids, its word
+count) and reports every problem through the reporter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ..diagnostics import Reporter
+from ..model import Article, ArticleBuild, Block, ListBlock, Paragraph, Quote, SourceText, Table
+from .anchors import number_blocks
+from .clean import clean
+from .completeness import check_body
+from .footnotes import pair_footnotes
+from .segment import segment
+
+
+def prepare_article(source: SourceText, reporter: Reporter) -> ArticleBuild:
+    """Clean, segment, pair footnotes and number one article."""
+    cleaned = clean(source)
+    seg = segment(cleaned, source.meta, reporter)
+    check_body(source.path, source.lines, seg, reporter)
+    paired = pair_footnotes(
+        seg.blocks, seg.byline, seg.bodies, source.path, source.meta.accept, reporter
+    )
+    blocks, heading_ids = number_blocks(paired.blocks)
+    article = Article(
+        meta=source.meta,
+        source_path=source.path,
+        author_notes=paired.byline,
+        blocks=blocks,
+        footnotes=paired.footnotes,
+        references=seg.references,
+        references_title=seg.references_title,
+        back_matter=seg.back_matter,
+        removals=seg.removals,
+        source_lines=source.lines,
+    )
+    return ArticleBuild(article, heading_ids, word_count(blocks))
+
+
+def word_count(blocks: Iterable[Block]) -> int:
+    """The words of an article's body (paragraphs, quotes, list items, table cells)."""
+    n = 0
+    for b in blocks:
+        if isinstance(b, (Paragraph, Quote)):
+            n += len(b.text.split())
+        elif isinstance(b, ListBlock):
+            n += sum(len(i.text.split()) + len((i.quote or "").split()) for i in b.items)
+        elif isinstance(b, Table):
+            n += sum(len(c.split()) for r in b.rows for c in r)
+    return n
+
+
+def source_texts(articles: Iterable[Article]) -> dict[str, tuple[str, ...]]:
+    """Slug -> the lines the sources stage read, for every article it accepted: the only
+    text later stages check line references against (no file is read twice, and an
+    article the sources stage rejected is not there)."""
+    return {a.meta.slug: a.source_lines for a in articles}

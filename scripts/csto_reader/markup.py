@@ -1,0 +1,110 @@
+"""The one escaping path from data to HTML, and the one place that makes page anchors.
+
+Every layer that writes a page (the article pages, the bibliography, the glossary, the
+chronology) escapes source text with these functions, and every anchor an article page
+gives a paragraph (``p12``) or a note (``fn:3``, its call ``fnref:3``) is made here and
+read back here (the PDF stage parses the built pages with ``parse_note_anchor``).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Mapping
+
+import yaml
+
+# Only what Python-Markdown reads as inline markup: every line the pages write starts with
+# their own markup, so line-start syntax ("#", "-", "1.") cannot arise from source text.
+MD_SPECIAL = re.compile(r"([\\`*_{}\[\]#])")
+
+
+def escape_text(text: str) -> str:
+    """Plain text -> Markdown that shows exactly that text."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return MD_SPECIAL.sub(r"\\\1", text)
+
+
+def html_text(text: str) -> str:
+    """Plain text -> HTML that shows exactly that text, in element content or in a
+    double-quoted attribute (``'`` is left as it is: no template quotes with it)."""
+    return html.escape(text, quote=False).replace('"', "&quot;")
+
+
+def tooltip_attr(text: str) -> str:
+    """Text for a ``title`` attribute that Material's tooltips (``content.tooltips``) show.
+
+    Material moves the attribute's value into the tooltip as HTML (``innerHTML``), so the
+    value must itself be escaped HTML: the text is escaped twice, once for the tooltip and
+    once for the attribute.  "A <b> & C" -> ``A &amp;lt;b&amp;gt; &amp;amp; C``.
+    """
+    return html_text(html.escape(text, quote=False))
+
+
+def front_matter(title: str, description: str | None = None, **fields: object) -> str:
+    """A page's YAML front matter, written by the YAML serializer (never by formatting).
+
+    MkDocs' templates do not escape what they take from front matter: the title reaches
+    ``<title>``, ``og:title``, the header, the navigation and the footer as it is, and the
+    description ``<meta name="description">``.  So the values are HTML already: source
+    text is escaped here, in this one place, before it becomes one.
+    """
+    data: dict[str, object] = {"title": html_text(" ".join(title.split()))}
+    if description:
+        data["description"] = html_text(" ".join(description.split()))
+    data.update(fields)
+    dumped = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10_000)
+    return f"---\n{dumped}---\n"
+
+
+def short_title(slug: str, titles: Mapping[str, str]) -> str:
+    """ "Zhang (2023)" from a slug such as "zhang-2023"."""
+    name, _, year = slug.rpartition("-")
+    if year.isdigit() and name:
+        return f"{name.replace('-', ' ').title()} ({year})"
+    return titles.get(slug, slug)
+
+
+# ---------------------------------------------------------------- anchors
+
+NOTE_PREFIX = "fn:"  # the id of a note's text in the list of notes
+NOTE_REF_PREFIX = "fnref:"  # the id of the note's call in the text
+_PARA_ANCHOR = re.compile(r"p\d+")
+_ASTERISKS_ID = re.compile(r"(?:ast)+")
+
+
+def fn_id(key: str) -> str:
+    """The id form of a note's key: "*" -> "ast", "**" -> "astast"; others unchanged.
+    (Idempotent: an id is its own id.)"""
+    return key.replace("*", "ast") if key.strip("*") == "" else key
+
+
+def fn_key(note_id: str) -> str:
+    """The key a note shows, from its id form: "astast" -> "**", "3" -> "3"."""
+    return "*" * (len(note_id) // 3) if _ASTERISKS_ID.fullmatch(note_id) else note_id
+
+
+def note_anchor(key: str) -> str:
+    """ "fn:3": the anchor of the text of note ``key`` (a key or its id form)."""
+    return f"{NOTE_PREFIX}{fn_id(key)}"
+
+
+def note_ref_anchor(key: str) -> str:
+    """ "fnref:3": the anchor of the call of note ``key`` in the text."""
+    return f"{NOTE_REF_PREFIX}{fn_id(key)}"
+
+
+def parse_note_anchor(anchor: str) -> str | None:
+    """The note id of a note anchor ("fn:3" or "#fn:3" -> "3"), None for any other."""
+    anchor = anchor.removeprefix("#")
+    return anchor[len(NOTE_PREFIX) :] if anchor.startswith(NOTE_PREFIX) else None
+
+
+def para_anchor(n: int) -> str:
+    """ "p12": the anchor (and the visible ¶ number) of the 12th numbered block."""
+    return f"p{n}"
+
+
+def is_para_anchor(anchor: str) -> bool:
+    """Whether ``anchor`` is a paragraph anchor (``p12``), not a heading's or a note's."""
+    return _PARA_ANCHOR.fullmatch(anchor) is not None
