@@ -1,18 +1,22 @@
 """One error sink for the whole pipeline.
 
 Every stage reports problems as ``file:line: severity: message [code]`` and carries on;
-the build fails at the end when there were errors.  Exceptions are for our own bugs.
+the build fails at the end when there were errors.  Exceptions are for our own bugs: a
+code missing from the registry (``codes.py``) is one, and raises at once.
+
+An article's ``accept:`` list (``Reporter.accept``) turns that article's errors and
+warnings of the accepted codes into notes that say they were accepted.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 
+from .codes import ERROR, NOTE, REGISTRY, WARNING
 from .model import Span
 
-ERROR = "error"
-WARNING = "warning"
-NOTE = "note"
+__all__ = ["ERROR", "NOTE", "WARNING", "BuildError", "Diagnostic", "Reporter"]
 
 
 @dataclass(frozen=True)
@@ -22,8 +26,22 @@ class Diagnostic:
     message: str
     code: str
 
+    def __post_init__(self) -> None:
+        if self.code not in REGISTRY:
+            raise ValueError(f"diagnostic code {self.code!r} is not in codes.REGISTRY")
+        if self.severity not in (ERROR, WARNING, NOTE):
+            raise ValueError(f"diagnostic severity {self.severity!r} is not error/warning/note")
+
     def format(self) -> str:
         return f"{self.span.file}:{self.span.line}: {self.severity}: {self.message} [{self.code}]"
+
+
+def accepted(diagnostic: Diagnostic) -> Diagnostic:
+    """The note an accepted error or warning becomes (a note stays as it is)."""
+    if diagnostic.severity == NOTE:
+        return diagnostic
+    words = REGISTRY[diagnostic.code].accepted
+    return replace(diagnostic, severity=NOTE, message=f"{diagnostic.message} ({words})")
 
 
 @dataclass
@@ -31,9 +49,15 @@ class Reporter:
     """Collects diagnostics from every stage."""
 
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    accepted: dict[str, frozenset[str]] = field(default_factory=dict)  # file -> codes
 
     def report(self, span: Span, severity: str, message: str, code: str) -> None:
-        self.diagnostics.append(Diagnostic(span, severity, message, code))
+        self.add(Diagnostic(span, severity, message, code))
+
+    def add(self, diagnostic: Diagnostic) -> None:
+        if diagnostic.code in self.accepted.get(diagnostic.span.file, ()):
+            diagnostic = accepted(diagnostic)
+        self.diagnostics.append(diagnostic)
 
     def error(self, span: Span, message: str, code: str) -> None:
         self.report(span, ERROR, message, code)
@@ -43,6 +67,16 @@ class Reporter:
 
     def note(self, span: Span, message: str, code: str) -> None:
         self.report(span, NOTE, message, code)
+
+    def accept(self, file: str, codes: Iterable[str]) -> None:
+        """Accept ``codes`` in ``file`` (an article's text): its diagnostics of them,
+        reported before or after, become notes.  Only codes the registry marks acceptable
+        count (``meta.yml`` reports any other as an error at its line)."""
+        ok = frozenset(c for c in codes if c in REGISTRY and REGISTRY[c].acceptable)
+        self.accepted[file] = self.accepted.get(file, frozenset()) | ok
+        self.diagnostics[:] = [
+            accepted(d) if d.span.file == file and d.code in ok else d for d in self.diagnostics
+        ]
 
     @property
     def errors(self) -> list[Diagnostic]:

@@ -17,11 +17,12 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from ..codes import codes_of
 from ..diagnostics import Reporter
 from ..model import Span
 
 # Diagnostic codes this module reports.
-CODES = frozenset({"duplicate-id"})  # two elements of one generated page have one id
+CODES = codes_of("publish.ids")  # meanings: the registry (codes.py)
 
 TAG_ID = re.compile(r"<[A-Za-z][^<>]*?\sid=\"([^\"]*)\"")
 ATTR_LIST_ID = re.compile(r"(?<!\\)\{:?[ \t]*(?:[.\w-]+[ \t]+)*#([^\s}]+)")
