@@ -18,7 +18,9 @@ import ast
 from dataclasses import dataclass, field
 from pathlib import Path
 
-PACKAGE = Path(__file__).resolve().parents[1] / "scripts" / "csto_reader"
+SCRIPTS = Path(__file__).resolve().parents[1] / "scripts"
+PACKAGE = SCRIPTS / "csto_reader"
+HOOKS = SCRIPTS / "mkdocs_hooks.py"  # the MkDocs hooks report through the sink too
 
 # callee name -> (position of the code argument, keyword names, severity)
 _SEVERITY_CALLS = {"error": "error", "warning": "warning", "note": "note"}
@@ -27,23 +29,33 @@ _LOADER_CALLS = {
     "parse": (3, ("code", "duplicate_code")),
     "read_text": (3, ("code",)),
     "Typed": (2, ("code", "unknown_code", "missing_code")),
+    "_diagnostic": (2, ("code",)),  # mkdocs_hooks: an error line for a PluginError
 }
 
 
 @dataclass
 class Scan:
     codes: dict[str, set[str]] = field(default_factory=dict)  # code -> severities
-    where: dict[str, set[str]] = field(default_factory=dict)  # code -> "file:line"
-    dynamic: list[tuple[str, str]] = field(default_factory=list)  # ("file:line", source)
+    where: dict[str, set[str]] = field(default_factory=dict)  # code -> {"file:line"}
+    stages: dict[str, set[str]] = field(default_factory=dict)  # code -> {module reporting}
+    # (file, source of the code argument) -> (severity, sites) of what stayed unresolved
+    dynamic: dict[tuple[str, str], tuple[str, list[str]]] = field(default_factory=dict)
+    texts: dict[str, str] = field(default_factory=dict)  # file -> source text
 
-    def add(self, code: str, severity: str, site: str) -> None:
+    def add(self, code: str, severity: str, site: str, stage: str) -> None:
         self.codes.setdefault(code, set()).add(severity)
         self.where.setdefault(code, set()).add(site)
+        self.stages.setdefault(code, set()).add(stage)
 
 
 def _module_name(path: Path) -> str:
-    rel = path.relative_to(PACKAGE.parent).with_suffix("")
+    rel = path.relative_to(SCRIPTS).with_suffix("")
     return ".".join(rel.parts)
+
+
+def stage_of(module: str) -> str:
+    """The registry's name of a module: ``csto_reader.ingest.sources`` -> ``ingest.sources``."""
+    return module.removeprefix("csto_reader.")
 
 
 def _constants(tree: ast.Module) -> dict[str, ast.expr]:
@@ -82,8 +94,14 @@ class _Module:
                 child.parent = node  # type: ignore[attr-defined]
 
     def site(self, node: ast.AST) -> str:
-        rel = self.path.relative_to(PACKAGE).as_posix()
-        return f"{rel}:{getattr(node, 'lineno', 0)}"
+        return f"{self.rel}:{getattr(node, 'lineno', 0)}"
+
+    @property
+    def rel(self) -> str:
+        """The path shown for this module: relative to the package, or the hooks' name."""
+        if self.path.is_relative_to(PACKAGE):
+            return self.path.relative_to(PACKAGE).as_posix()
+        return self.path.name
 
     def resolve(self, expr: ast.expr | None, at: ast.AST) -> set[str] | None:
         """The code strings ``expr`` can be; ``set()`` for a pass-through, ``None`` when
@@ -169,7 +187,11 @@ def _code_arguments(call: ast.Call, module: _Module) -> tuple[list[ast.expr | No
         return (args or [None]), _SEVERITY_CALLS[name]
     if name in ("report", "Diagnostic") and len(call.args) >= 4:
         severity = call.args[1]
-        shown = severity.id.lower() if isinstance(severity, ast.Name) else "dynamic"
+        shown = "dynamic"
+        if isinstance(severity, ast.Name):
+            shown = severity.id.lower()
+        elif isinstance(severity, ast.Constant):
+            shown = str(severity.value)
         return [call.args[3]], shown
     if name == "__init__" and _in_typed_subclass(call):
         name = "Typed"
@@ -190,34 +212,41 @@ def _in_typed_subclass(call: ast.Call) -> bool:
     )
 
 
-def scan(package: Path = PACKAGE) -> Scan:
-    modules: dict[str, _Module] = {}
-    for path in sorted(package.rglob("*.py")):
-        module = _Module(path, modules)
-        modules[module.name] = module
+def modules() -> dict[str, _Module]:
+    """Every module of the package and the hooks file, by dotted name."""
+    out: dict[str, _Module] = {}
+    for path in [*sorted(PACKAGE.rglob("*.py")), HOOKS]:
+        module = _Module(path, out)
+        out[module.name] = module
+    return out
+
+
+def scan() -> Scan:
     result = Scan()
-    for module in modules.values():
+    for module in modules().values():
+        result.texts[module.rel] = module.path.read_text(encoding="utf-8")
         if module.name == "csto_reader.diagnostics":
             continue  # the sink itself passes codes on
         for node in ast.walk(module.tree):
-            if not isinstance(node, ast.Call):
-                continue
-            found = _code_arguments(node, module)
-            if found is None:
-                continue
-            args, severity = found
-            for arg in args:
-                codes = module.resolve(arg, node)
-                if codes is None:
-                    result.dynamic.append((module.site(node), ast.unparse(arg)))  # type: ignore[arg-type]
-                for code in codes or ():
-                    result.add(code, severity, module.site(node))
+            found = _code_arguments(node, module) if isinstance(node, ast.Call) else None
+            for arg in found[0] if found else ():
+                _record(result, module, node, arg, found[1])  # type: ignore[index]
     return result
+
+
+def _record(result: Scan, module: _Module, call: ast.AST, arg: ast.expr | None, severity: str):
+    codes = module.resolve(arg, call)
+    site = module.site(call)
+    if codes is None:
+        key = (module.rel, ast.unparse(arg))  # type: ignore[arg-type]
+        result.dynamic.setdefault(key, (severity, []))[1].append(site)
+    for code in codes or ():
+        result.add(code, severity, site, stage_of(module.name))
 
 
 if __name__ == "__main__":
     found = scan()
     for code in sorted(found.codes):
         print(code, sorted(found.codes[code]), sorted(found.where[code])[0])
-    for site, source in found.dynamic:
-        print("DYNAMIC", site, source)
+    for key, (severity, sites) in found.dynamic.items():
+        print("DYNAMIC", key, severity, sites)

@@ -171,7 +171,9 @@ _TABLE: dict[str, tuple[tuple, ...]] = {
     ),
     "publish.offline": (("offline-build", E, "the offline variant of the site did not build"),),
     "cli": (("output-outside", E, "`build --out` was given a page path leaving the folder"),),
-    "hooks": (("page-collision", E, "a hand-written page of docs/ has a generated page's path"),),
+    "mkdocs_hooks": (
+        ("page-collision", E, "a hand-written page of docs/ has a generated page's path"),
+    ),
 }
 
 
