@@ -146,11 +146,13 @@ def _run_pipeline(root: Path) -> Any:
 
 
 def _diagnostic(file: str, message: str, code: str) -> str:
-    """``file:1: error: message [code]``, made by the one sink (so the code is registered)."""
-    from csto_reader.diagnostics import Diagnostic
+    """``file:1: error: message [code]``, made by the one sink (which checks the code)."""
+    from csto_reader.diagnostics import Reporter
     from csto_reader.model import Span
 
-    return Diagnostic(Span(file, 1), "error", message, code).format()
+    reporter = Reporter()
+    reporter.error(Span(file, 1), message, code)
+    return reporter.diagnostics[0].format()
 
 
 def _log_diagnostics(diagnostics: list[Any]) -> None:

@@ -150,8 +150,8 @@ def test_the_sink_refuses_an_unregistered_code() -> None:
     reporter = Reporter()
     with pytest.raises(ValueError, match="not in codes.REGISTRY"):
         reporter.error(Span("x.txt", 1), "message", "no-such-code")
-    with pytest.raises(ValueError):
-        Diagnostic(Span("x.txt", 1), "fatal", "message", "text-lost")
+    with pytest.raises(ValueError, match="severity"):
+        reporter.add(Diagnostic(Span("x.txt", 1), "fatal", "message", "text-lost"))
     assert reporter.diagnostics == []
 
 
