@@ -39,7 +39,8 @@ E, W, N = ERROR, WARNING, NOTE
 A = True  # acceptable
 
 # stage -> (code, severity, meaning[, acceptable[, words of an accepted diagnostic]])
-_TABLE: dict[str, tuple[tuple, ...]] = {
+_Row = tuple[str, str, str] | tuple[str, str, str, bool] | tuple[str, str, str, bool, str]
+_TABLE: dict[str, tuple[_Row, ...]] = {
     "ingest.sources": (
         ("sources-missing", E, "the project has no sources/ folder"),
         ("slug-invalid", E, "a folder under sources/ is not named as a slug (zhang-2023)"),
