@@ -55,8 +55,12 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
         _check_relative_path(src_uri)
         if files.get_file_from_path(src_uri) is not None:
             raise PluginError(
-                f"{docs_dir}/{src_uri}:1: error: this hand-written page has the path of a "
-                "page the pipeline generates; remove or rename it [page-collision]"
+                _diagnostic(
+                    f"{docs_dir}/{src_uri}",
+                    "this hand-written page has the path of a page the pipeline "
+                    "generates; remove or rename it",
+                    "page-collision",
+                )
             )
         files.append(File.generated(config, src_uri, content=markdown))
 
@@ -99,9 +103,13 @@ def _with_policy(output: str, dest: str, config: MkDocsConfig) -> str:
     if blocked:
         first = " ".join(blocked[0].split())[:80]
         raise PluginError(
-            f"{dest}:1: error: {len(blocked)} inline script(s) that are not Material's own "
-            f"(a source string reached the page unescaped?), first: {first!r}; the "
-            "Content-Security-Policy would block them [csp-inline-script]"
+            _diagnostic(
+                dest,
+                f"{len(blocked)} inline script(s) that are not Material's own "
+                f"(a source string reached the page unescaped?), first: {first!r}; the "
+                "Content-Security-Policy would block them",
+                "csp-inline-script",
+            )
         )
     return csp.apply_csp(output, offline=offline)
 
@@ -135,6 +143,16 @@ def _run_pipeline(root: Path) -> Any:
         count = len(error.diagnostics)
         header = f"the pipeline stopped the build ({count} error{'s' if count != 1 else ''}):"
         raise PluginError("\n".join([header, *lines])) from None
+
+
+def _diagnostic(file: str, message: str, code: str) -> str:
+    """``file:1: error: message [code]``, made by the one sink (which checks the code)."""
+    from csto_reader.diagnostics import Reporter
+    from csto_reader.model import Span
+
+    reporter = Reporter()
+    reporter.error(Span(file, 1), message, code)
+    return reporter.diagnostics[0].format()
 
 
 def _log_diagnostics(diagnostics: list[Any]) -> None:

@@ -8,6 +8,10 @@ addresses [--format md|html|csv] [--update]
 pdf --site DIR [--paper a4|letter]
                     typeset DIR/downloads/reader.pdf and one PDF per article
 offline --site DIR  write DIR/downloads/reader-offline.zip (the site for file://)
+codes               print the registry of diagnostic codes as a Markdown table
+
+Every problem is printed as ``file:line: severity: message [code]``; a command that
+reports an error exits with status 1.
 """
 
 from __future__ import annotations
@@ -16,8 +20,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from .diagnostics import BuildError
+from .codes import markdown_table
+from .diagnostics import BuildError, Reporter
 from .ingest.anchors import anchor_index
+from .model import Span
 from .pipeline import build
 
 ROOT = Path.cwd()  # `make` runs from the project root
@@ -50,7 +56,11 @@ def cmd_build(args: argparse.Namespace) -> int:
         files = {**{rel: text.encode("utf-8") for rel, text in out.pages.items()}, **out.files}
         outside = [rel for rel in files if not _inside(Path(args.out), rel)]
         if outside:  # the pipeline checks every path it makes; this is a last guard
-            print(f"build: refusing to write outside {args.out}: {outside[0]!r}", file=sys.stderr)
+            reporter = Reporter()
+            for rel in outside:
+                message = f"refusing to write {rel!r}: it leaves {args.out}"
+                reporter.error(Span(args.out, 1), message, "output-outside")
+            _print_diagnostics(reporter.diagnostics)
             return 1
         for rel, data in files.items():
             p = Path(args.out) / rel
@@ -92,7 +102,6 @@ def cmd_golden(args: argparse.Namespace) -> int:
 
 
 def cmd_bib(args: argparse.Namespace) -> int:
-    from .diagnostics import Reporter
     from .scholarly.bibliography import regenerate_bibs
 
     out = _build(args, partial=True)  # a broken bib/ file must not stop its regeneration
@@ -124,23 +133,28 @@ def cmd_pdf(args: argparse.Namespace) -> int:
     """Typeset the PDFs of a built site into its downloads/ folder (see pdf.py)."""
     from .publish.pdf import build_pdfs
 
-    results = build_pdfs(Path(args.site), paper=args.paper, jobs=args.jobs)
-    problems = [f"{r.path}: warning: {w} [pdf]" for r in results for w in r.warnings]
-    for line in problems:
-        print(line, file=sys.stderr)
+    reporter = Reporter()
+    results = build_pdfs(Path(args.site), paper=args.paper, jobs=args.jobs, reporter=reporter)
+    _print_diagnostics(reporter.diagnostics)
+    if reporter.has_errors():
+        return 1
     print(f"wrote {len(results)} PDFs, {sum(r.pages for r in results)} pages", file=sys.stderr)
-    return 1 if problems and args.strict else 0
+    return 1 if reporter.diagnostics and args.strict else 0
 
 
 def cmd_offline(args: argparse.Namespace) -> int:
     """Build the offline copy of the site into SITE/downloads/reader-offline.zip."""
     from .publish.offline import build_offline_zip
 
-    try:
-        build_offline_zip(args.root, Path(args.site))
-    except RuntimeError as error:
-        print(error, file=sys.stderr)
-        return 1
+    reporter = Reporter()
+    build_offline_zip(args.root, Path(args.site), reporter)
+    _print_diagnostics(reporter.diagnostics)
+    return 1 if reporter.has_errors() else 0
+
+
+def cmd_codes(args: argparse.Namespace) -> int:
+    """Print every diagnostic code with its stage, severity and meaning (Markdown)."""
+    sys.stdout.write(markdown_table())
     return 0
 
 
@@ -173,6 +187,9 @@ def main(argv: list[str] | None = None) -> int:
     o = sub.add_parser("offline", help="zip the offline copy of the site into SITE/downloads/")
     o.add_argument("--site", required=True, help="the built site")
     o.set_defaults(func=cmd_offline)
+    sub.add_parser("codes", help="print the diagnostic codes (Markdown)").set_defaults(
+        func=cmd_codes
+    )
     args = parser.parse_args(argv)
     return args.func(args)
 

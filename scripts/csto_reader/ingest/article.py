@@ -20,12 +20,11 @@ from .segment import segment
 
 def prepare_article(source: SourceText, reporter: Reporter) -> ArticleBuild:
     """Clean, segment, pair footnotes and number one article."""
+    reporter.accept(source.path, source.meta.accept)  # meta.yml's accept: list
     cleaned = clean(source)
     seg = segment(cleaned, source.meta, reporter)
     check_body(source.path, source.lines, seg, reporter)
-    paired = pair_footnotes(
-        seg.blocks, seg.byline, seg.bodies, source.path, source.meta.accept, reporter
-    )
+    paired = pair_footnotes(seg.blocks, seg.byline, seg.bodies, source.path, reporter)
     blocks, heading_ids = number_blocks(paired.blocks)
     article = Article(
         meta=source.meta,

@@ -24,6 +24,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from itertools import pairwise
 
+from ..codes import codes_of
 from ..diagnostics import Reporter
 from ..model import Article, Heading, ListBlock, Paragraph, Quote, Removal, Span, Table
 
@@ -31,7 +32,7 @@ BODY_EMPTY = "body-empty"  # no heading, paragraph, list or table is left of the
 BODY_LOST = "body-lost"  # the page keeps under half the words of the text
 TEXT_LOST = "text-lost"  # words of a source line reach the page nowhere, undeclared
 
-CODES = frozenset({BODY_EMPTY, BODY_LOST, TEXT_LOST})
+CODES = codes_of("ingest.completeness")  # meanings: the registry (codes.py)
 
 # Removal rules whose words still count as the article's text for ``check_body``.
 GUESSED_RULES = frozenset({"masthead"})

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from ..codes import codes_of
 from ..diagnostics import Reporter
 from ..model import (
     CITE_CLOSE,
@@ -38,14 +39,8 @@ SUP_OPEN = "\ufdd2"  # superscript text that is not a note marker, e.g. "26<sup>
 SUP_CLOSE = "\ufdd3"
 _TMP = "\ufdd4"  # placeholder for a found marker until pairing decides its key
 
-# Diagnostic codes this stage reports.
-CODES = frozenset(
-    {
-        "footnote-unplaced",  # a note body whose marker is not in the text
-        "footnote-missing-body",  # a marker with no note body
-        "footnote-duplicate",  # two note bodies with one number (one id for two notes)
-    }
-)
+# Diagnostic codes this stage reports (meanings: the registry, codes.py).
+CODES = codes_of("ingest.footnotes")
 
 UNICODE_SUP = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 SUP_NUMBER = re.compile(r"<sup>(\d+)</sup>")
@@ -136,10 +131,12 @@ def pair_footnotes(
     byline: tuple[str, ...],
     bodies: tuple[FootnoteBody, ...],
     path: str,
-    accept: tuple[str, ...],
     reporter: Reporter,
 ) -> Paired:
-    """Replace markers in ``blocks`` and ``byline`` with footnote tokens; pair bodies."""
+    """Replace markers in ``blocks`` and ``byline`` with footnote tokens; pair bodies.
+
+    A body without a marker is an error (``footnote-unplaced``) unless the article's
+    ``accept:`` lists the code; the sink then makes it a note.  It stays on the page."""
     scanner = _Scanner(bodies)
     all_text = " ".join(byline) + " ".join(_texts(blocks))
     # Bare digits are markers only when no other marker encoding is used in the text.
@@ -162,7 +159,7 @@ def pair_footnotes(
     _pair_by_number(markers, by_number, body_key)
     _pair_lost_numbers(markers, bodies, body_key)
     _pair_asterisks(markers, bodies, body_key)
-    footnotes = _footnotes(bodies, body_key, duplicates, accept, reporter)
+    footnotes = _footnotes(bodies, body_key, duplicates, reporter)
     _report_missing_bodies(markers, reporter)
 
     resolve = _resolver(markers)
@@ -224,11 +221,11 @@ def _footnotes(
     bodies: tuple[FootnoteBody, ...],
     body_key: dict[int, str],
     duplicates: set[int],
-    accept: tuple[str, ...],
     reporter: Reporter,
 ) -> list[Footnote]:
-    """The footnotes in body order; a body with no marker is reported (a note when the
-    article accepts ``footnote-unplaced``) and kept as an unplaced editorial note."""
+    """The footnotes in body order; a body with no marker is reported (the sink makes it
+    a note when the article accepts ``footnote-unplaced``) and kept as an unplaced
+    editorial note."""
     footnotes: list[Footnote] = []
     for bi, body in enumerate(bodies):
         if bi in duplicates:
@@ -238,10 +235,7 @@ def _footnotes(
             continue
         label = str(body.number) if body.number is not None else "unnumbered"
         msg = f"footnote body {label} has no marker in the text"
-        if "footnote-unplaced" in accept:
-            reporter.note(body.span, msg + " (shown as an editorial note)", "footnote-unplaced")
-        else:
-            reporter.error(body.span, msg, "footnote-unplaced")
+        reporter.error(body.span, msg, "footnote-unplaced")  # accept: makes it a note
         footnotes.append(Footnote(label, _superscript(body.text), body.span, placed=False))
     return footnotes
 

@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 from .. import yamlfile
+from ..codes import REGISTRY, acceptable, codes_of
 from ..diagnostics import Reporter
 from ..model import ArticleMeta, Author, SourceText, Span
 from ..textcheck import describe_character, forbidden_character, is_safe_url
@@ -51,29 +52,7 @@ META_SLUG_MISMATCH = "meta-slug-mismatch"
 SOURCE_CHARACTER = "source-character"  # a character no text may hold (reserved or control)
 META_URL = "meta-url"  # an address whose scheme a reader's browser must not follow
 
-CODES = frozenset(
-    {
-        SOURCE_CHARACTER,
-        META_URL,
-        SOURCE_UNREADABLE,
-        SOURCE_EMPTY,
-        SOURCE_BINARY,
-        SOURCE_ENCODING,
-        SOURCE_LINE_TOO_LONG,
-        SOURCES_MISSING,
-        SLUG_INVALID,
-        SLUG_DUPLICATE,
-        META_MISSING,
-        META_YAML,
-        META_NOT_MAPPING,
-        META_UNKNOWN_KEY,
-        META_DUPLICATE_KEY,
-        META_MISSING_KEY,
-        META_TYPE,
-        META_VALUE,
-        META_SLUG_MISMATCH,
-    }
-)
+CODES = codes_of("ingest.sources")  # the registry (codes.py) holds their meanings
 
 # The keys of meta.yml, in the order the files give them.  Every key but ``slug`` is a
 # field of ``ArticleMeta`` (a test keeps the two in step).
@@ -422,7 +401,7 @@ class _MetaChecker:
             "year": value("year", self.year),
             "keywords": value("keywords", self.text_list, ()),
             "provenance": value("provenance", self.provenance, {}),
-            "accept": value("accept", self.text_list, ()),
+            "accept": value("accept", self.accept_list, ()),
             "editorial": value("editorial", self.text_list, ()),
             "doi": value("doi", self.doi),
             "kind": value("kind", self.choice(KINDS), "article"),
@@ -510,6 +489,23 @@ class _MetaChecker:
         pairs = zip(value, node.value, strict=True)
         items = [self.text(key, item, item_node) for item, item_node in pairs]
         return tuple(item for item in items if item is not None)
+
+    def accept_list(self, key: str, value: Any, node: yaml.Node) -> tuple[str, ...]:
+        """The codes of ``accept:``; each must be a registered, acceptable code."""
+        codes = self.text_list(key, value, node)
+        items = node.value if isinstance(node, yaml.SequenceNode) else []
+        lines = {
+            str(item.value): _line(item) for item in items if isinstance(item, yaml.ScalarNode)
+        }
+        for code in codes:
+            if code not in REGISTRY:
+                why = "is not a diagnostic code (python -m csto_reader codes lists them)"
+            elif not REGISTRY[code].acceptable:
+                why = "may not be accepted; acceptable: " + ", ".join(sorted(acceptable()))
+            else:
+                continue
+            self.error(lines.get(code, _line(node)), f"{key}: {code!r} {why}", META_VALUE)
+        return codes
 
     def provenance(self, key: str, value: Any, node: yaml.Node) -> dict[str, str]:
         if not isinstance(value, dict) or not isinstance(node, yaml.MappingNode):

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..codes import codes_of
 from ..diagnostics import Reporter
 from ..ingest.anchors import anchor_index
 from ..markup import is_para_anchor
@@ -31,19 +32,8 @@ from .csp import apply_csp
 MANIFEST = Path("sources") / "addresses.tsv"
 ALIASES = Path("sources") / "aliases.yml"
 
-# Diagnostic codes this module reports.
-CODES = frozenset(
-    {
-        "aliases-yaml",  # sources/aliases.yml is not well-formed YAML
-        "aliases-type",  # sources/aliases.yml is not a mapping of strings to strings
-        "alias-dangling",  # an alias points to an address the site does not have
-        "alias-live",  # an alias's old address is a live address (it would be replaced)
-        "alias-outside",  # an alias names a path outside the site (.., /, a scheme, \\)
-        "alias-invalid",  # not "page/" or "page/#anchor", or an anchor alias leaves its page
-        "address-removed",  # an address of the manifest is gone and no alias declares it
-        "address-renumbered",  # (note) paragraphs whose text moved to another number
-    }
-)
+# Diagnostic codes this module reports (meanings: the registry, codes.py).
+CODES = codes_of("publish.addresses")
 # A site address: a folder path ("", "glossary/", "articles/x-2024/"), then an optional
 # "#anchor" (an HTML id: no spaces, quotes, angle brackets, "#" or "/").
 PAGE_ADDRESS = re.compile(r"(?:[A-Za-z0-9_~-][A-Za-z0-9._~-]*/)*")

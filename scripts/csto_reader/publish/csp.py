@@ -41,9 +41,9 @@ from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
 
-CODES = {
-    "csp-inline-script",  # a built page has an inline script that is not Material's own
-}
+from ..codes import codes_of
+
+CODES = codes_of("publish.csp")  # meanings: the registry (codes.py)
 
 # The shim vendored for the offline copy (docs/assets/vendor/iframe-worker/README.txt).
 SHIM = Path(__file__).resolve().parents[3] / "docs/assets/vendor/iframe-worker/shim.js"

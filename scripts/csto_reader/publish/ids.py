@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from ..codes import codes_of
 from ..diagnostics import Reporter
 from ..ingest.anchors import anchor_index
 from ..markup import note_anchor, note_ref_anchor
@@ -25,7 +26,7 @@ from ..model import ArticleBuild, Span
 from .addresses import ALIASES, alias_lines
 
 # Diagnostic codes this module reports.
-CODES = frozenset({"duplicate-id"})  # two elements of one generated page have one id
+CODES = codes_of("publish.ids")  # meanings: the registry (codes.py)
 
 TAG_ID = re.compile(r"<[A-Za-z][^<>]*?\sid=\"([^\"]*)\"")
 ATTR_LIST_ID = re.compile(r"(?<!\\)\{:?[ \t]*(?:[.\w-]+[ \t]+)*#([^\s}]+)")

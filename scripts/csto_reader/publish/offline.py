@@ -26,6 +26,8 @@ import zipfile
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from ..diagnostics import BuildError, Reporter
+from ..model import Span
 from .csp import apply_csp
 
 # The folder the zip unpacks to.
@@ -130,12 +132,21 @@ def write_zip(folder: Path, target: Path) -> int:
     return len(files)
 
 
-def build_offline_zip(root: Path, site_dir: Path) -> Path:
+def _failure(output: str, limit: int = 600) -> str:
+    """The lines of MkDocs' output that say what failed, as one line."""
+    lines = [" ".join(line.split()) for line in output.splitlines() if line.strip()]
+    said = [line for line in lines if re.search(r"\b(?:ERROR|error|Error)\b", line)]
+    text = "; ".join(dict.fromkeys(said or lines[-1:])) or "no output"
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def build_offline_zip(root: Path, site_dir: Path, reporter: Reporter | None = None) -> Path | None:
     """Build the offline variant of the site and write ``site_dir/downloads/reader-offline.zip``.
 
     ``root`` holds ``mkdocs.yml``; ``site_dir`` is the (new) online site, whose
-    ``downloads/*.pdf`` are copied into the offline copy.  Raises ``RuntimeError`` with
-    MkDocs' output when the offline build fails.
+    ``downloads/*.pdf`` are copied into the offline copy.  When the offline build fails,
+    that is reported (``mkdocs.yml:1: error: ... [offline-build]``) to ``reporter`` and
+    ``None`` returned; without a reporter it raises ``BuildError``.
     """
     target = site_dir / "downloads" / ZIP_NAME
     with tempfile.TemporaryDirectory(prefix="csto-offline-") as temp:
@@ -150,7 +161,16 @@ def build_offline_zip(root: Path, site_dir: Path) -> Path:
             text=True,
         )
         if result.returncode != 0:
-            raise RuntimeError(f"offline build failed:\n{result.stdout}{result.stderr}")
+            sink = reporter if reporter is not None else Reporter()
+            sink.error(
+                Span("mkdocs.yml", 1),
+                "the offline build (mkdocs build --strict, CSTO_OFFLINE=true) failed: "
+                + _failure(result.stdout + result.stderr),
+                "offline-build",
+            )
+            if reporter is None:
+                raise BuildError(sink.errors)
+            return None
         for pdf in sorted((site_dir / "downloads").glob("*.pdf")):
             (out / "downloads").mkdir(exist_ok=True)
             shutil.copyfile(pdf, out / "downloads" / pdf.name)

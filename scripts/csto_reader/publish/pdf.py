@@ -49,7 +49,9 @@ import weasyprint
 from lxml.html import HtmlElement
 from weasyprint.urls import URLFetcher
 
+from ..diagnostics import WARNING, BuildError, Diagnostic, Reporter
 from ..markup import NOTE_PREFIX, note_anchor, note_ref_anchor, parse_note_anchor
+from ..model import Span
 
 STYLESHEET = Path(__file__).with_name("pdf.css")
 
@@ -847,6 +849,7 @@ class PdfResult:
     seconds: float
     size: int
     warnings: tuple[str, ...]
+    diagnostics: tuple[Diagnostic, ...] = ()  # the warnings, each with its code
 
 
 class _ProgressHandler(logging.Handler):
@@ -939,21 +942,42 @@ def render_pdf(
         progress.setLevel(old_levels[0])
         main_logger.setLevel(old_levels[1])
     seconds = time.monotonic() - start
-    messages = [*warnings.messages, *(f"refused to fetch {url}" for url in fetcher.refused)]
-    messages += [
-        f"footnote {note.label} ({note.note_id}) is on page {note.body_page + 1}, its "
-        f"call on page {note.call_page + 1}"
-        for note in misplaced
-    ]
+    problems = _problems(target, warnings.messages, fetcher.refused, misplaced)
     result = PdfResult(
         path=target,
         pages=len(rendered.pages),
         seconds=seconds,
         size=target.stat().st_size,
-        warnings=tuple(dict.fromkeys(messages)),
+        warnings=tuple(d.message for d in problems),
+        diagnostics=problems,
     )
     report(f"{label}: {result.pages} pages, {result.size / 1024:.0f} KB, {seconds:.1f} s")
     return result
+
+
+def _problems(
+    target: Path, warned: Sequence[str], refused: Sequence[str], misplaced: Sequence[MisplacedNote]
+) -> tuple[Diagnostic, ...]:
+    """What went wrong while typesetting one PDF, each message once (as warnings)."""
+    span = Span(str(target), 1)
+    found = [Diagnostic(span, WARNING, m, "pdf-weasyprint") for m in warned]
+    found += [
+        Diagnostic(span, WARNING, f"refused to fetch {url}", "pdf-fetch-refused") for url in refused
+    ]
+    found += [
+        Diagnostic(
+            span,
+            WARNING,
+            f"footnote {note.label} ({note.note_id}) is on page {note.body_page + 1}, its "
+            f"call on page {note.call_page + 1}",
+            "pdf-footnote-page",
+        )
+        for note in misplaced
+    ]
+    first: dict[str, Diagnostic] = {}
+    for diagnostic in found:
+        first.setdefault(diagnostic.message, diagnostic)
+    return tuple(first.values())
 
 
 @dataclass(frozen=True)
@@ -1107,14 +1131,52 @@ def plan_jobs(
     return jobs
 
 
+def missing_pages(site_dir: Path, reporter: Reporter) -> bool:
+    """Report a site without a home page or with an article card but no article page."""
+    home = site_dir / "index.html"
+    if not home.is_file():
+        reporter.error(
+            Span(str(home), 1),
+            "no built home page: build the site first (mkdocs build -d SITE)",
+            "pdf-site-missing",
+        )
+        return True
+    missing = False
+    for slug in read_site(site_dir).slugs:
+        page = site_dir / "articles" / slug / "index.html"
+        if not page.is_file():
+            reporter.error(Span(str(page), 1), "no built article page", "pdf-page-missing")
+            missing = True
+    return missing
+
+
 def build_pdfs(
-    site_dir: Path, *, paper: str = "a4", jobs: int = 0, out_dir: Path | None = None
+    site_dir: Path,
+    *,
+    paper: str = "a4",
+    jobs: int = 0,
+    out_dir: Path | None = None,
+    reporter: Reporter | None = None,
 ) -> list[PdfResult]:
     """Write ``downloads/reader.pdf`` and ``downloads/<slug>.pdf`` into a built site.
 
     ``jobs`` worker processes typeset the PDFs side by side (0: one per CPU, at most 4).
+    A site without its pages is reported (no PDF is made) and each PDF's warnings are
+    reported to ``reporter``; without one, an error raises ``BuildError``.
     """
-    out = out_dir or site_dir / "downloads"
+    sink = reporter if reporter is not None else Reporter()
+    if missing_pages(site_dir, sink):
+        if reporter is None:
+            raise BuildError(sink.errors)
+        return []
+    results = _typeset(site_dir, out_dir or site_dir / "downloads", paper, jobs)
+    for result in results:
+        for diagnostic in result.diagnostics:
+            sink.add(diagnostic)
+    return results
+
+
+def _typeset(site_dir: Path, out: Path, paper: str, jobs: int) -> list[PdfResult]:
     planned = plan_jobs(site_dir, out, paper)
     workers = jobs or min(4, os.cpu_count() or 1, len(planned))
     if workers <= 1:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import yaml
 
+from ..codes import codes_of
 from ..diagnostics import Reporter
 from ..ingest.anchors import anchor_index
 from ..markup import escape_text, front_matter
@@ -28,9 +29,7 @@ TEACHING_TYPE = "teaching-type"  # a value of the wrong type (text where a list 
 TEACHING_UNKNOWN_KEY = "teaching-unknown-key"  # a key course.yml does not know
 TEACHING_MISSING_KEY = "teaching-missing-key"  # an item without its required key
 TEACHING_REF = "teaching-ref"  # names an article, term or paragraph the build lacks
-CODES = frozenset(
-    {TEACHING_YAML, TEACHING_TYPE, TEACHING_UNKNOWN_KEY, TEACHING_MISSING_KEY, TEACHING_REF}
-)
+CODES = codes_of("publish.teaching")  # meanings: the registry (codes.py)
 
 
 @dataclass(frozen=True)
