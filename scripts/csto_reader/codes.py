@@ -99,9 +99,9 @@ _TABLE: dict[str, tuple[_Row, ...]] = {
     "scholarly.bibliography": (
         ("bib-parse", E, "a BibTeX entry of bib/ cannot be read"),
         ("bib-roundtrip", E, "a written BibTeX file reads back different"),
+        ("bib-stale", W, "a bib/ file differs from what the reference lists give"),
         ("bib-correction", E, "bib/corrections.yml is wrong or names an unknown entry"),
     ),
-    "pipeline": (("bib-stale", W, "a bib/ file differs from what the reference lists give"),),
     "scholarly.glossary": (
         ("glossary-yaml", E, "glossary/terms.yml is not readable, well-formed, limited YAML"),
         ("glossary-duplicate-key", E, "a key given twice in one mapping of terms.yml"),
