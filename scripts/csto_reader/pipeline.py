@@ -37,7 +37,7 @@ from .publish.ids import check_unique_ids
 from .publish.pages import render_editorial, render_home
 from .publish.render import TermMarker, fn_id, render_article
 from .publish.teaching import load_course, render_teaching
-from .scholarly.bibliography import merged_key_index, read_bib, regenerate_bibs
+from .scholarly.bibliography import KEYS_FILE, merged_key_index, read_bib, regenerate_bibs
 from .scholarly.citations import apply_links, cite_article
 from .scholarly.cite_format import format_bibliography
 
@@ -233,6 +233,7 @@ def build_bibliography(
                     "give now; run `make bib` and review the diff",
                     "bib-stale",
                 )
+        _check_keys_recorded(root, bibset.files[KEYS_FILE], reporter)
     cache_path = root / "build" / "cache" / "apa.json"
     try:
         cache = json.loads(cache_path.read_text(encoding="utf-8"))
@@ -252,6 +253,21 @@ def build_bibliography(
     return BibliographyBuild(
         bibset.per_article, bibset.merged, merged_key_index(bibset.merged), formatted
     )
+
+
+def _check_keys_recorded(root: Path, fresh: str, reporter: Reporter) -> None:
+    """Warn when ``bib/keys.tsv`` does not record every key the bibliography has now
+    (a new article's works): ``make bib`` adds them, and from then on they are permanent."""
+    path = root / KEYS_FILE
+    if path.exists() and path.read_text(encoding="utf-8") == fresh:
+        return
+    if path.exists() or (root / "bib" / "reader.bib").exists():
+        reporter.warning(
+            Span(KEYS_FILE, 1),
+            f"{KEYS_FILE} does not record every bibliography key yet; run `make bib` and "
+            "review the diff (recorded keys never change)",
+            "bib-stale",
+        )
 
 
 def link_citations(
