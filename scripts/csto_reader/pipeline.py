@@ -36,7 +36,7 @@ from .publish.bibliography_page import render_article_references, render_bibliog
 from .publish.ids import check_unique_ids
 from .publish.pages import render_editorial, render_home
 from .publish.render import TermMarker, fn_id, render_article
-from .publish.teaching import load_course, render_teaching
+from .publish.teaching import article_order, load_course, render_teaching
 from .scholarly.bibliography import KEYS_FILE, merged_key_index, read_bib, regenerate_bibs
 from .scholarly.citations import apply_links, cite_article
 from .scholarly.cite_format import format_bibliography
@@ -63,6 +63,7 @@ class BuildOutput:
     bibliography: BibliographyBuild | None = None
     glossary_terms: list = field(default_factory=list)
     timeline_events: list = field(default_factory=list)
+    article_order: list[str] = field(default_factory=list)  # slugs, as the navigation lists them
 
 
 def prepare_article(source: SourceText, reporter: Reporter) -> ArticleBuild:
@@ -164,14 +165,21 @@ def build(root: Path) -> BuildOutput:
         check_nothing_lost(b.article, b.markdown, reporter)
         out.pages[f"articles/{slug}.md"] = b.markdown
     course = load_course(root, reporter)
+    out.article_order = article_order([a.meta for a in articles], course)
     if course is not None:
+        by_slug = {b.article.meta.slug: b for b in out.articles}
         info = {
-            b.article.meta.slug: (
-                b.article.meta.title,
-                b.words,
-                {a for a, _, _ in anchor_index(b.article.blocks, b.heading_ids)},
+            slug: (
+                by_slug[slug].article.meta.title,
+                by_slug[slug].words,
+                {
+                    a
+                    for a, _, _ in anchor_index(
+                        by_slug[slug].article.blocks, by_slug[slug].heading_ids
+                    )
+                },
             )
-            for b in out.articles
+            for slug in out.article_order
         }
         out.pages["teaching.md"] = render_teaching(
             course, info, {t.id: t.name for t in out.glossary_terms}, reporter

@@ -7,13 +7,15 @@ against the build, so a question never points at a paragraph that is not there.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
 from ..diagnostics import Reporter
-from ..model import Span
+from ..model import ArticleMeta, Span
 from ..yamlfile import Typed, load
 from .pages import reading_minutes
 from .render import escape_text, front_matter
@@ -121,14 +123,56 @@ def _question(typed: Typed, node: yaml.Node, slug: str) -> Question | None:
     return Question(text, tuple((p, typed.span(n)) for p, n in paragraphs), typed.span(node))
 
 
+def article_order(metas: Sequence[ArticleMeta], course: Course | None) -> list[str]:
+    """The slugs in the order the reader presents them (the navigation, the examples on
+    /teaching/): the course's reading order first, then the other articles by year
+    (undated last) and title.  The slug only separates two articles of one year with
+    one title, so naming an article's folder never moves the others."""
+    known = {m.slug for m in metas}
+    first = [r.slug for r in (course.reading_order if course else ()) if r.slug in known]
+    first = list(dict.fromkeys(first))
+    rest = sorted(
+        (m for m in metas if m.slug not in first),
+        key=lambda m: (m.year is None, m.year or 0, m.title.casefold(), m.slug),
+    )
+    return first + [m.slug for m in rest]
+
+
+def _sections(anchors: set[str]) -> list[str]:
+    return sorted(a for a in anchors if not re.fullmatch(r"p\d+|fn:.*", a))
+
+
+def _examples(slug: str, anchors: set[str]) -> list[str]:
+    """The address rows of an article, a section and a paragraph of ``slug``."""
+    rows = [f"| An article | `articles/<slug>/` | [articles/{slug}/](articles/{slug}.md) |"]
+    sections = _sections(anchors)
+    section = "introduction" if "introduction" in anchors else next(iter(sections), None)
+    if section:
+        rows.append(
+            f"| A section | `articles/<slug>/#<section>` | "
+            f"[articles/{slug}/#{section}](articles/{slug}.md#{section}) |"
+        )
+    para = "p12" if "p12" in anchors else "p1"
+    if para in anchors:
+        rows.append(
+            f"| A paragraph | `articles/<slug>/#p<N>` | "
+            f"[articles/{slug}/#{para}](articles/{slug}.md#{para}) |"
+        )
+    return rows
+
+
 def render_teaching(
     course: Course,
     articles: dict[str, tuple[str, int, set[str]]],
     terms: dict[str, str],
     reporter: Reporter,
 ) -> str:
-    """``articles``: slug -> (title, words, anchors); ``terms``: glossary id -> name."""
-    slug0 = next(iter(articles), "zhang-2023")
+    """``articles``: slug -> (title, words, anchors), in reading order (``article_order``);
+    ``terms``: glossary id -> name.  The address examples are of the first article with
+    a section heading (else the first article)."""
+    with_sections = (s for s, (_, _, anchors) in articles.items() if _sections(anchors))
+    slug0 = next(with_sections, next(iter(articles), None))
+    examples = _examples(slug0, articles[slug0][2]) if slug0 else []
     out = [
         front_matter("For instructors"),
         "# For instructors\n",
@@ -137,11 +181,7 @@ def render_teaching(
         "releases. Click a paragraph's number (or a heading's ¶ sign) to copy its full "
         "address. The patterns:\n",
         "| What | Address pattern | Example |\n| --- | --- | --- |",
-        f"| An article | `articles/<slug>/` | [articles/{slug0}/](articles/{slug0}.md) |",
-        f"| A section | `articles/<slug>/#<section>` | "
-        f"[articles/{slug0}/#introduction](articles/{slug0}.md#introduction) |",
-        f"| A paragraph | `articles/<slug>/#p<N>` | "
-        f"[articles/{slug0}/#p12](articles/{slug0}.md#p12) |",
+        *examples,
         "| A glossary entry | `glossary/#<term>` | [glossary/#crrf](glossary.md#crrf) |",
         "| A bibliography entry | `bibliography/#<key>` | "
         "[bibliography/#kornilenko2020](bibliography.md#kornilenko2020) |",

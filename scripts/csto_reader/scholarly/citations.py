@@ -1062,8 +1062,7 @@ def apply_links(
     found: dict[tuple, str] = {}
     for t in cited.texts:
         where = t.footnote if t.where == "footnote" else (t.where, t.anchor, t.cell)
-        found[where if isinstance(where, tuple) else ("footnote", where)] = mark(t.text,
-                                                                                 t.resolved)
+        found[where if isinstance(where, tuple) else ("footnote", where)] = mark(t.text, t.resolved)
 
     def get(key: tuple, text: str) -> str:
         return found.get(key, text)
@@ -1075,15 +1074,27 @@ def apply_links(
         elif isinstance(b, Quote):
             b = replace(b, text=get(("quote", b.anchor, None), b.text))
         elif isinstance(b, ListBlock):
-            b = replace(b, items=tuple(
-                replace(li, text=get(("list-item", li.anchor, None), li.text),
+            b = replace(
+                b,
+                items=tuple(
+                    replace(
+                        li,
+                        text=get(("list-item", li.anchor, None), li.text),
                         quote=get(("item-quote", li.quote_anchor, None), li.quote)
-                        if li.quote else None)
-                for li in b.items))
+                        if li.quote
+                        else None,
+                    )
+                    for li in b.items
+                ),
+            )
         elif isinstance(b, Table):
-            b = replace(b, rows=tuple(
-                tuple(get(("table-cell", b.anchor, (r, c)), cell) for c, cell in enumerate(row))
-                for r, row in enumerate(b.rows)))
+            b = replace(
+                b,
+                rows=tuple(
+                    tuple(get(("table-cell", b.anchor, (r, c)), cell) for c, cell in enumerate(row))
+                    for r, row in enumerate(b.rows)
+                ),
+            )
         blocks.append(b)
     notes = tuple(replace(f, text=get(("footnote", f.key), f.text)) for f in article.footnotes)
     return replace(article, blocks=tuple(blocks), footnotes=notes)
