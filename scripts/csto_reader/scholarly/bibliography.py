@@ -575,15 +575,15 @@ def merge(
     for members, key in zip(groups, published, strict=True):
         own = set(by_key[key].listings) if key else set()
         base = [(s, r) for s, r in members if (s, r.key) in own] or members
+        # the published listings first, so a new one is added after them
+        members = sorted(members, key=lambda x: ((x[0], x[1].key) not in own, x[0], x[1].span.line))
         drafts.append((key, members, *_entry_fields(members, base)))
     taken = {r.key for r in records}
     wants = {n: _wanted_key(d[1], d[3]) for n, d in enumerate(drafts) if not d[0]}
     fresh = _new_keys(wants, taken)
     merged = []
     for n, (key, members, entry_type, fields, notes) in enumerate(drafts):
-        provenance = tuple(
-            _provenance(x) for x in sorted(members, key=lambda x: (x[0], x[1].span.line, x[1].key))
-        )
+        provenance = tuple(_provenance(x) for x in members)
         merged.append(MergedEntry(key or fresh[n], entry_type, fields, provenance, notes))
     return sorted(merged, key=lambda m: (m.key, m.provenance[0].source))
 
