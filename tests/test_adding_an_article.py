@@ -162,3 +162,17 @@ def test_strict_build_lists_the_new_article_without_editing_mkdocs_yml(project: 
     nav = re.findall(r'href="\.\./articles/([a-z0-9-]+)/" class="md-nav__link', about)
     # the course's reading order, then the article the course does not name
     assert nav == ["choi-2022", "beloglazov-2023", "syssoyeva-2023", "zhang-2023", NEW]
+
+
+def test_article_order_is_the_course_then_year_and_title() -> None:
+    from csto_reader.model import ArticleMeta, Span
+    from csto_reader.publish.teaching import Course, Reading, article_order
+
+    def meta(slug: str, year: int | None, title: str) -> ArticleMeta:
+        return ArticleMeta(slug=slug, title=title, authors=(), year=year)
+
+    metas = [meta("b-2020", 2020, "Zeta"), meta("a-2021", 2021, "Alpha"),
+             meta("z-2020", 2020, "Beta"), meta("c", None, "Gamma")]  # fmt: skip
+    course = Course(reading_order=(Reading("a-2021", "why", Span("teaching/course.yml", 3)),))
+    assert article_order(metas, course) == ["a-2021", "z-2020", "b-2020", "c"]
+    assert article_order(metas[::-1], None) == ["z-2020", "b-2020", "a-2021", "c"]
