@@ -167,20 +167,7 @@ def build(root: Path) -> BuildOutput:
     course = load_course(root, reporter)
     out.article_order = article_order([a.meta for a in articles], course)
     if course is not None:
-        by_slug = {b.article.meta.slug: b for b in out.articles}
-        info = {
-            slug: (
-                by_slug[slug].article.meta.title,
-                by_slug[slug].words,
-                {
-                    a
-                    for a, _, _ in anchor_index(
-                        by_slug[slug].article.blocks, by_slug[slug].heading_ids
-                    )
-                },
-            )
-            for slug in out.article_order
-        }
+        info = _teaching_info(out)
         out.pages["teaching.md"] = render_teaching(
             course, info, {t.id: t.name for t in out.glossary_terms}, reporter
         )
@@ -207,6 +194,17 @@ def build(root: Path) -> BuildOutput:
     if reporter.has_errors():
         raise BuildError(reporter.errors, out)
     return out
+
+
+def _teaching_info(out: BuildOutput) -> dict[str, tuple[str, int, set[str]]]:
+    """slug -> (title, words, anchors) in reading order, for /teaching/."""
+    by_slug = {b.article.meta.slug: b for b in out.articles}
+    info = {}
+    for slug in out.article_order:
+        b = by_slug[slug]
+        anchors = {a for a, _, _ in anchor_index(b.article.blocks, b.heading_ids)}
+        info[slug] = (b.article.meta.title, b.words, anchors)
+    return info
 
 
 @dataclass

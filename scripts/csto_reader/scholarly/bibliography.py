@@ -12,6 +12,11 @@ Values are plain Unicode in memory.  Writing escapes the LaTeX specials (``& % $
 and leaves ``url`` and ``doi`` verbatim; reading undoes exactly that, so a written file
 parses back to the same references (tested).  Nothing goes through bibtexparser's LaTeX
 middlewares: decoding them changes the source (``--`` becomes a dash, braces vanish).
+
+Keys of ``bib/reader.bib`` are permanent (``bib/keys.tsv``, ``merge``): adding an
+article never renames or rewrites a published entry; its listings join the entry, and
+where they give another value the entry keeps its own and the difference is kept
+(``Disagreement``) for an editorial note on /bibliography/.
 """
 
 from __future__ import annotations
@@ -42,6 +47,16 @@ from .references import (
     same_work,
     titles_match,
     year_letters,
+)
+
+# Diagnostic codes this module reports.
+CODES = frozenset(
+    {
+        "bib-parse",  # a block of a .bib file bibtexparser could not read
+        "bib-roundtrip",  # a written .bib file does not read back to the same entries
+        "bib-correction",  # bib/corrections.yml is malformed or names an unknown entry
+        "bib-keys",  # bib/keys.tsv has a malformed row or records a key twice
+    }
 )
 
 # ------------------------------------------------------------------ escaping
