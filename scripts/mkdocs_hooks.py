@@ -7,6 +7,8 @@ Listed under ``hooks:`` in ``mkdocs.yml`` (a hooks file, not a third-party plugi
   file, so no generated Markdown is ever written into ``docs/``.  The explicit ``nav`` in
   ``mkdocs.yml`` can name these pages: MkDocs computes the navigation after ``on_files``,
   and a nav entry naming a page the pipeline did not generate fails the strict build.
+  Its ``Articles:`` section is filled here with every article (``_insert_articles``), so
+  a new article needs no line in ``mkdocs.yml``.
 * ``on_post_build`` writes the pipeline's extra files (``report.json`` ...) into the site.
 * ``on_post_page`` and ``on_post_template`` give every HTML page (404.html included) its
   Content-Security-Policy (``csto_reader.publish.csp.apply_csp``); a page with an inline script that
@@ -64,9 +66,30 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
             )
         files.append(File.generated(config, src_uri, content=markdown))
 
+    _insert_articles(config, output.article_order)
     _extra_files.clear()
     _extra_files.update(output.files)
     return files
+
+
+# The section of the nav in mkdocs.yml that the article pages are put into.
+ARTICLES_SECTION = "Articles"
+
+
+def _insert_articles(config: MkDocsConfig, order: list[str]) -> None:
+    """Fill the ``Articles`` section of the nav with every article page, in the order of
+    ``pipeline.BuildOutput.article_order`` (the course's reading order, then year and
+    title), so adding an article needs only its folder under ``sources/``."""
+    if config.nav is None:  # no nav in mkdocs.yml: MkDocs lists every page itself
+        return
+    for item in config.nav:
+        if isinstance(item, dict) and ARTICLES_SECTION in item:
+            item[ARTICLES_SECTION] = [f"articles/{slug}.md" for slug in order]
+            return
+    raise PluginError(
+        f"mkdocs.yml:1: error: the nav has no '{ARTICLES_SECTION}:' section for the "
+        "article pages [nav-articles]"
+    )
 
 
 def on_post_build(*, config: MkDocsConfig) -> None:

@@ -241,3 +241,65 @@ def test_the_ids_read_from_a_page_are_those_of_its_html(built):
         assert all(n == 1 for n in (parser.ids - found).values()), page
         if page.startswith("articles/"):  # every id of an article page is explicit
             assert found == parser.ids, page
+
+
+def _update(project, *extra: str) -> int:
+    from csto_reader.cli import main
+
+    return main(["--root", str(project), "addresses", "--update", *extra])
+
+
+def test_update_refuses_a_failing_build(project, capsys):
+    manifest(project, "articles/t-2024/#p9\tparagraph\tGone words\n")
+    tsv = project / "sources" / "addresses.tsv"
+    before = tsv.read_bytes()
+    assert _update(project) == 1
+    assert tsv.read_bytes() == before  # the lost address is not dropped silently
+    err = capsys.readouterr().err
+    assert "[address-removed]" in err and "sources/addresses.tsv not changed" in err
+
+
+def test_update_adds_new_addresses_and_keeps_aliased_ones(project, capsys):
+    manifest(project, "articles/t-2024/#p9\tparagraph\tGone words\n")
+    (project / "sources" / "aliases.yml").write_text(
+        '"articles/t-2024/#p9": "articles/t-2024/#p2"\n', encoding="utf-8"
+    )
+    tsv = project / "sources" / "addresses.tsv"
+    lines = tsv.read_text().splitlines(keepends=True)
+    tsv.write_text("".join(ln for ln in lines if not ln.startswith("articles/t-2024/#p2\t")))
+    assert _update(project) == 0
+    urls = [ln.split("\t")[0] for ln in tsv.read_text().splitlines() if not ln.startswith("#")]
+    assert "articles/t-2024/#p2" in urls and "articles/t-2024/#p9" in urls
+    assert "1 added" in capsys.readouterr().err
+    build(project)  # the updated manifest holds
+
+
+def test_remove_needs_an_alias(project, capsys):
+    manifest(project, "articles/t-2024/#p9\tparagraph\tGone words\n")
+    (project / "sources" / "aliases.yml").write_text(
+        '"articles/t-2024/#p9": "articles/t-2024/#p2"\n', encoding="utf-8"
+    )
+    tsv = project / "sources" / "addresses.tsv"
+    before = tsv.read_bytes()
+    assert _update(project, "--remove", "articles/t-2024/#p1") == 1  # live
+    assert _update(project, "--remove", "articles/t-2024/#p7") == 1  # not in the manifest
+    assert tsv.read_bytes() == before
+    err = capsys.readouterr().err
+    assert "a live address of the site cannot be removed" in err
+    assert "not an address of sources/addresses.tsv" in err
+    assert _update(project, "--remove", "articles/t-2024/#p9") == 0
+    assert "articles/t-2024/#p9" not in tsv.read_text()
+    assert "removed articles/t-2024/#p9 (alias: articles/t-2024/#p2)" in capsys.readouterr().err
+
+
+def test_remove_without_alias_is_refused(project):
+    from csto_reader.publish.addresses import Address, update_manifest
+
+    manifest(project, "articles/t-2024/#p9\tparagraph\tGone words\n")
+    current = [Address("", "page", "x")]
+    change = update_manifest(project, current, ["articles/t-2024/#p9"], {})
+    assert change.problems == [
+        "--remove articles/t-2024/#p9: declare where it went in sources/aliases.yml first "
+        '(e.g. "articles/x/#p9": "articles/x/#p8")'
+    ]
+    assert change.addresses[: len(current)] == current

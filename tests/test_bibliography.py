@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import random
 import shutil
+import tempfile
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
@@ -15,16 +17,19 @@ from csto_reader.diagnostics import Reporter
 from csto_reader.model import Span
 from csto_reader.scholarly.bibliography import (
     BibSet,
+    KeyRecord,
     MergedEntry,
     decode_value,
     encode_value,
     load_corrections,
+    load_keys,
     merge,
     merged_key_index,
     parse_bib_text,
     read_bib,
     regenerate_bibs,
     write_article_bib,
+    write_keys,
     write_reader_bib,
 )
 from csto_reader.scholarly.cite_format import format_bibliography, format_entries, year_suffixes
@@ -59,6 +64,7 @@ def test_committed_bib_files_are_what_regeneration_gives() -> None:
     assert [d for d in diagnostics if ": error:" in d or ": warning:" in d] == []
     assert sorted(out.files) == [
         "bib/beloglazov-2023.bib",
+        "bib/keys.tsv",
         "bib/reader.bib",
         "bib/syssoyeva-2023.bib",
         "bib/zhang-2023.bib",
@@ -71,7 +77,13 @@ def test_regenerate_writes_only_articles_with_lists(tmp_path: Path) -> None:
     reporter = Reporter()
     regenerate_bibs(tmp_path, {s: fixture_items(s) for s in SLUGS}, reporter)
     written = sorted(p.name for p in (tmp_path / "bib").iterdir())
-    assert written == ["beloglazov-2023.bib", "reader.bib", "syssoyeva-2023.bib", "zhang-2023.bib"]
+    assert written == [
+        "beloglazov-2023.bib",
+        "keys.tsv",
+        "reader.bib",
+        "syssoyeva-2023.bib",
+        "zhang-2023.bib",
+    ]
     before = (tmp_path / "bib" / "reader.bib").stat().st_mtime_ns
     regenerate_bibs(tmp_path, {s: fixture_items(s) for s in SLUGS}, Reporter())
     assert (
@@ -455,3 +467,166 @@ def test_year_suffixes_computed_when_the_list_gives_none() -> None:
     assert year_suffixes([a, b, c]) == {"x2020b": "a", "x2020a": "b"}
     html = format_entries([a, b, c])
     assert "(2020a). <i>Alpha</i>" in html["x2020b"] and "(2020)" in html["z2020"]
+
+
+# ------------------------------------------------------- permanent keys
+
+
+def _records(merged: list[MergedEntry]) -> list[KeyRecord]:
+    """The key registry as `make bib` would write it for ``merged``."""
+    reporter = Reporter()
+    text = write_keys([], merged)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "keys.tsv"
+        path.write_text(text, encoding="utf-8")
+        records = load_keys(path, reporter)
+    assert reporter.diagnostics == []
+    return records
+
+
+KUCERA = {"author": "Kucera, J.", "year": "2022"}
+
+
+def test_a_new_listing_of_a_published_work_merges_into_its_entry() -> None:
+    old = _ref("kucera2022", "old", 5, title="Russia and the CSTO", volume="36", **KUCERA)
+    published = merge({"old": [old]})
+    records = _records(published)
+    new = _ref("kucera2022", "new", 9, title="Russia and the CSTO.", volume="38",
+               author="Kucera, Jan", year="2022", number="2")  # fmt: skip
+    merged = merge({"old": [old], "new": [new]}, records)
+    assert [m.key for m in merged] == ["kucera2022"]
+    entry = merged[0]
+    assert entry.fields == published[0].fields  # nothing overwritten, nothing added
+    assert entry.slugs == ("new", "old")
+    found = {(d.field, d.kept, d.other, d.other_from.source) for d in entry.disagreements}
+    assert found == {
+        ("volume", "36", "38", "sources/new/article.txt:9"),
+        ("author", "Kucera, J.", "Kucera, Jan", "sources/new/article.txt:9"),
+        ("number", "", "2", "sources/new/article.txt:9"),
+    }
+    assert {d.kept_from.source for d in entry.disagreements} == {"sources/old/article.txt:5"}
+
+
+def test_a_different_work_of_a_published_author_and_year_gets_a_new_key() -> None:
+    old = _ref("kucera2022", "zz", 5, title="Russia and the CSTO", **KUCERA)
+    records = _records(merge({"zz": [old]}))
+    # a new article whose slug sorts first, listing another work with a title that sorts
+    # first: neither may take the published key
+    other = _ref("kucera2022", "aa", 3, title="A different question altogether", **KUCERA)
+    merged = merge({"zz": [old], "aa": [other]}, records)
+    assert {m.key: m.slugs for m in merged} == {"kucera2022": ("zz",), "kucera2022b": ("aa",)}
+    third = _ref("kucera2022", "ab", 3, title="Another work again", **KUCERA)
+    records = _records(merged)
+    merged = merge({"zz": [old], "aa": [other], "ab": [third]}, records)
+    assert {m.key: m.slugs for m in merged} == {
+        "kucera2022": ("zz",),
+        "kucera2022b": ("aa",),
+        "kucera2022c": ("ab",),
+    }
+
+
+def test_published_keys_survive_a_listing_that_would_join_them() -> None:
+    """Two published works stay two entries even when a new listing matches both."""
+    a = _ref("smith2020", "a", 1, author="Smith, J.", year="2020", title="Borders", doi="10.1/a")
+    b = _ref("smith2020", "b", 1, author="Smith, J.", year="2020", title="Borders")
+    records = [
+        KeyRecord("smith2020", "smith", "2020", "borders", "10.1/a", (("a", "smith2020"),)),
+        KeyRecord("smith2020x", "smith", "2020", "borders", "", (("b", "smith2020"),)),
+    ]
+    c = _ref("smith2020", "c", 1, author="Smith, J.", year="2020", title="Borders")
+    merged = merge({"a": [a], "b": [b], "c": [c]}, records)
+    assert sorted(m.key for m in merged) == ["smith2020", "smith2020x"]
+
+
+def test_unparsed_entries_get_unique_content_keys() -> None:
+    texts = ["Manuscript received in May", "Electronic copy available at some place",
+             "Unreadable thing, no author"]  # fmt: skip
+    refs = [
+        Reference("misc", {"title": t}, t, Span(f"sources/{s}/article.txt", 1), None, "anonnd")
+        for s, t in zip("abc", texts, strict=True)
+    ]
+    merged = merge({s: [r] for s, r in zip("abc", refs, strict=True)})
+    keys = [m.key for m in merged]
+    assert len(set(keys)) == 3 and all(k.startswith("anonnd-") for k in keys)
+    # adding another article with an unparsed entry changes none of them
+    extra = Reference("misc", {"title": "Another"}, "Another", Span("sources/d/article.txt", 1),
+                      None, "anonnd")  # fmt: skip
+    more = merge({**{s: [r] for s, r in zip("abc", refs, strict=True)}, "d": [extra]})
+    assert {m.key for m in more} >= set(keys) and len(more) == 4
+
+
+def _renamed(lists: dict[str, list[Reference]], names: dict[str, str]) -> dict:
+    """The same lists under other slugs (the source labels renamed too)."""
+    out = {}
+    for slug, refs in lists.items():
+        new = names[slug]
+        out[new] = [
+            replace(
+                r,
+                fields={
+                    **r.fields,
+                    "x-source": r.get("x-source").replace(f"sources/{slug}/", f"sources/{new}/"),
+                },
+                span=replace(
+                    r.span, file=r.span.file.replace(f"sources/{slug}/", f"sources/{new}/")
+                ),
+            )
+            for r in refs
+        ]
+    return out
+
+
+def _shape(merged: list[MergedEntry], names: dict[str, str]) -> list:
+    back = {v: k for k, v in names.items()}
+    return [
+        (m.key, m.entry_type, dict(m.fields), sorted((back[p.slug], p.key) for p in m.provenance),
+         sorted((d.field, d.kept, d.other, back[d.other_from.slug]) for d in m.disagreements))
+        for m in merged
+    ]  # fmt: skip
+
+
+@settings(max_examples=6, deadline=None)
+@given(st.permutations(["aaa-2030", "mmm-2030", "zzz-2030"]), st.randoms(use_true_random=False))
+def test_keys_and_entries_do_not_depend_on_slug_order(order: list[str], rnd: random.Random) -> None:
+    """Rename the articles' slugs (so they sort in another order) and shuffle the lists:
+    the same keys, fields, listings and disagreements, with and without published keys."""
+    lists = per_article()
+    same = {s: s for s in lists}
+    expected = _shape(merge(lists), same)
+    records = _records(merge(lists))
+    with_records = _shape(merge(lists, records), same)
+    names = dict(zip(lists, order, strict=True))
+    renamed = _renamed(lists, names)
+    for refs in renamed.values():
+        rnd.shuffle(refs)
+    shuffled = dict(rnd.sample(sorted(renamed.items()), len(renamed)))
+    assert _shape(merge(shuffled), names) == expected
+    # published keys recorded under the old slugs do not match renamed listings by
+    # identity; they are found again by content
+    renamed_records = [
+        replace(r, listings=tuple((names[s], k) for s, k in r.listings)) for r in records
+    ]
+    assert _shape(merge(shuffled, renamed_records), names) == with_records
+    assert _shape(merge(shuffled, records), names) == with_records
+
+
+def test_committed_keys_record_every_key() -> None:
+    out, _ = bibset()
+    reporter = Reporter()
+    records = load_keys(ROOT / "bib" / "keys.tsv", reporter)
+    assert reporter.diagnostics == []
+    assert {r.key for r in records} == {m.key for m in out.merged}
+    assert (ROOT / "bib" / "keys.tsv").read_text(encoding="utf-8") == out.files["bib/keys.tsv"]
+
+
+def test_malformed_keys_file_is_reported(tmp_path: Path) -> None:
+    path = tmp_path / "keys.tsv"
+    path.write_text("# header\nsmith2020\tsmith\n" + "a\tb\tc\td\te\tf/g\n" * 2, encoding="utf-8")
+    reporter = Reporter()
+    records = load_keys(path, reporter, "bib/keys.tsv")
+    assert [r.key for r in records] == ["a"]
+    assert [d.format() for d in reporter.diagnostics] == [
+        "bib/keys.tsv:2: error: expected six tab-separated columns: key, author, year, title, "
+        "DOI, listings [bib-keys]",
+        "bib/keys.tsv:4: error: key a is recorded twice [bib-keys]",
+    ]

@@ -3,8 +3,9 @@
 build [--out DIR]   run the pipeline; print diagnostics; optionally write the pages
 golden              regenerate tests/golden/ (generated Markdown + diagnostics)
 bib                 regenerate bib/*.bib from the articles' reference lists
-addresses [--format md|html|csv] [--update]
-                    print every stable address, or rewrite sources/addresses.tsv
+addresses [--format md|html|csv] [--update [--remove ADDRESS]...]
+                    print every stable address, or add the new ones to
+                    sources/addresses.tsv (removing one needs --remove and an alias)
 pdf --site DIR [--paper a4|letter]
                     typeset DIR/downloads/reader.pdf and one PDF per article
 offline --site DIR  write DIR/downloads/reader-offline.zip (the site for file://)
@@ -115,17 +116,41 @@ def cmd_bib(args: argparse.Namespace) -> int:
 
 
 def cmd_addresses(args: argparse.Namespace) -> int:
-    """Print every stable address, or rewrite the manifest with --update."""
-    from .publish.addresses import format_addresses, write_manifest
+    """Print every stable address, or add the new ones to the manifest with --update.
 
-    out = _build(args, partial=args.update)
+    The manifest is only written from a build without errors, and an address leaves it
+    only by ``--remove ADDRESS`` with an alias in sources/aliases.yml (``update_manifest``).
+    """
+    from .diagnostics import Reporter
+    from .publish.addresses import format_addresses, read_aliases, update_manifest, write_manifest
+
+    if args.remove and not args.update:
+        print("addresses: --remove needs --update", file=sys.stderr)
+        return 2
+    out = _build(args)
     if out is None:
+        if args.update:
+            print("addresses: the build failed; sources/addresses.tsv not changed", file=sys.stderr)
         return 1
-    if args.update:
-        write_manifest(args.root, out.addresses)
-        print(f"wrote sources/addresses.tsv ({len(out.addresses)} addresses)", file=sys.stderr)
+    if not args.update:
+        sys.stdout.write(format_addresses(out.addresses, args.format, args.base_url))
         return 0
-    sys.stdout.write(format_addresses(out.addresses, args.format, args.base_url))
+    aliases = read_aliases(args.root, Reporter())
+    change = update_manifest(args.root, out.addresses, args.remove or [], aliases)
+    for problem in change.problems:
+        print(f"addresses: {problem}", file=sys.stderr)
+    if change.problems:
+        print("addresses: sources/addresses.tsv not changed", file=sys.stderr)
+        return 1
+    write_manifest(args.root, change.addresses)
+    print(
+        f"wrote sources/addresses.tsv ({len(change.addresses)} addresses: "
+        f"{len(change.added)} added, {len(change.removed)} removed, "
+        f"{len(change.kept)} kept by aliases)",
+        file=sys.stderr,
+    )
+    for url in change.removed:
+        print(f"removed {url} (alias: {aliases[url] or 'the home page'})", file=sys.stderr)
     return 0
 
 
@@ -176,7 +201,16 @@ def main(argv: list[str] | None = None) -> int:
     a = sub.add_parser("addresses", help="print every stable address (or --update the manifest)")
     a.add_argument("--format", choices=["md", "html", "csv"], default="md")
     a.add_argument("--base-url", default="", help="prefix, e.g. https://example.org/reader/")
-    a.add_argument("--update", action="store_true", help="rewrite sources/addresses.tsv")
+    a.add_argument(
+        "--update", action="store_true", help="add the new addresses to sources/addresses.tsv"
+    )
+    a.add_argument(
+        "--remove",
+        action="append",
+        metavar="ADDRESS",
+        help="with --update: drop ADDRESS from the manifest (it needs an alias in "
+        "sources/aliases.yml); repeatable",
+    )
     a.set_defaults(func=cmd_addresses)
     p = sub.add_parser("pdf", help="typeset the PDFs of a built site")
     p.add_argument("--site", required=True, help="the built site (PDFs go to SITE/downloads/)")

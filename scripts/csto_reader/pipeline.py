@@ -30,7 +30,7 @@ from .publish.ids import check_unique_ids, id_origins, page_inputs
 from .publish.pages import render_editorial, render_home
 from .publish.render import TermMarker, render_article
 from .publish.report import report_json
-from .publish.teaching import load_course, render_teaching
+from .publish.teaching import article_order, load_course, render_teaching
 from .scholarly.bibliography import BibliographyBuild, build_bibliography
 from .scholarly.citations import ArticleCitations, CitationsBuild, link_citations
 from .scholarly.glossary import Term
@@ -65,6 +65,7 @@ class BuildOutput:
     bibliography: BibliographyBuild | None
     glossary_terms: tuple[Term, ...]
     timeline_events: tuple[Event, ...]
+    article_order: list[str]  # slugs, as the navigation lists them (teaching.article_order)
 
 
 @dataclass(frozen=True)
@@ -100,9 +101,10 @@ def build(root: Path) -> BuildOutput:
         pages["timeline.md"] = timeline.page
     terms = glossary.terms if glossary else ()
     course = load_course(root, reporter)
+    order = article_order([a.meta for a in articles], course)
     if course is not None:
         pages["teaching.md"] = render_teaching(
-            course, builds, {t.id: t.name for t in terms}, reporter
+            course, builds, {t.id: t.name for t in terms}, reporter, order
         )
     pages["index.md"] = render_home(articles, {b.article.meta.slug: b.words for b in builds})
     pages["editorial.md"] = render_editorial(articles, reporter.diagnostics)
@@ -123,6 +125,7 @@ def build(root: Path) -> BuildOutput:
         bib,
         terms,
         events,
+        order,
     )
     if reporter.has_errors():
         raise BuildError(reporter.errors, out)

@@ -4,8 +4,10 @@ Syllabi link to pages and anchors, so they are part of the product.  ``sources/
 addresses.tsv`` is the committed manifest (address, kind, label).  A build fails when an
 address of the manifest disappears, unless ``sources/aliases.yml`` declares where it went
 (an anchor alias, or a page redirect); a paragraph whose text moved to another number is
-reported with the old-to-new map.  ``python -m csto_reader addresses --update`` rewrites
-the manifest after a reviewed change.
+reported with the old-to-new map.  ``python -m csto_reader addresses --update`` adds
+the new addresses after a reviewed change (``update_manifest``): it runs only from a
+build without errors and never drops an address unless ``--remove ADDRESS`` names it and
+an alias declares where it went.
 """
 
 from __future__ import annotations
@@ -67,6 +69,49 @@ def write_manifest(root: Path, addresses: list[Address]) -> None:
     ]
     lines += [f"{a.url}\t{a.kind}\t{a.label}" for a in addresses]
     (root / MANIFEST).write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+@dataclass
+class ManifestUpdate:
+    """What ``update_manifest`` would write, and why it may refuse."""
+
+    addresses: list[Address]
+    added: list[str]
+    removed: list[str]
+    kept: list[str]  # addresses no longer live that an alias keeps working
+    problems: list[str]
+
+
+def update_manifest(
+    root: Path, current: list[Address], remove: list[str], aliases: dict[str, str]
+) -> ManifestUpdate:
+    """The manifest after a reviewed change: every address of the build (new ones added,
+    labels brought up to date), and every address it had before, unless ``remove`` names
+    it.  An address may only be removed when it is no longer live and ``aliases.yml``
+    declares where it went (an anchor alias or a page redirect); anything else is a
+    problem, and nothing may be written while there is one."""
+    old = [a for _, a in read_manifest(root)]
+    known = {a.url for a in old}
+    live = {a.url for a in current}
+    problems = []
+    for url in remove:
+        if url not in known:
+            problems.append(f"--remove {url}: not an address of {MANIFEST.as_posix()}")
+        elif url in live:
+            problems.append(f"--remove {url}: a live address of the site cannot be removed")
+        elif url not in aliases:
+            problems.append(
+                f"--remove {url}: declare where it went in {ALIASES.as_posix()} first "
+                '(e.g. "articles/x/#p9": "articles/x/#p8")'
+            )
+    kept = [a for a in old if a.url not in live and a.url not in remove]
+    return ManifestUpdate(
+        addresses=current + kept,
+        added=[a.url for a in current if a.url not in known],
+        removed=[u for u in remove if u in known and u not in live],
+        kept=[a.url for a in kept],
+        problems=problems,
+    )
 
 
 def read_aliases(root: Path, reporter: Reporter) -> dict[str, str]:

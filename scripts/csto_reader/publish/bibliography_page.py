@@ -11,7 +11,7 @@ import html
 from collections.abc import Mapping, Sequence
 
 from ..markup import fn_key, front_matter, is_para_anchor, parse_note_anchor, short_title
-from ..scholarly.bibliography import MergedEntry
+from ..scholarly.bibliography import Disagreement, MergedEntry, Provenance
 from ..scholarly.references import Reference
 from .render import inline_html, raw_html_safe
 
@@ -108,6 +108,7 @@ def _bibliography_entry(
             '<p class="bib-cited bib-uncited">Not cited in the text of the '
             "articles that list it.</p>"
         )
+    parts.extend(_disagreement_note(d, titles) for d in m.disagreements)
     for p in m.provenance:
         parts.append(
             f'<details class="bib-original"><summary>As printed in '
@@ -117,6 +118,23 @@ def _bibliography_entry(
         )
     parts.append("</li>")
     return "".join(parts)
+
+
+def _disagreement_note(d: Disagreement, titles: Mapping[str, str]) -> str:
+    """An editorial note: the listings disagree on a field; the entry keeps its value."""
+
+    def said(value: str, where: Provenance) -> str:
+        shown = f"“{html.escape(value)}”" if value else "nothing"
+        return (
+            f"{shown} in {html.escape(short_title(where.slug, titles))} "
+            f'(<span class="bib-source">{html.escape(where.source)}</span>)'
+        )
+
+    return (
+        f'<p class="bib-disagreement">Editorial note: the listings differ '
+        f"on {html.escape(d.field)}: {said(d.kept, d.kept_from)}, kept here; "
+        f"{said(d.other, d.other_from)}.</p>"
+    )
 
 
 def render_article_references(

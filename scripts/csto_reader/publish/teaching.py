@@ -7,6 +7,7 @@ against the build, so a question never points at a paragraph that is not there.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +18,7 @@ from ..codes import codes_of
 from ..diagnostics import Reporter
 from ..ingest.anchors import anchor_index
 from ..markup import escape_text, front_matter
-from ..model import ArticleBuild, Span
+from ..model import ArticleBuild, ArticleMeta, Span
 from ..yamlfile import Typed, load
 from .pages import reading_minutes
 
@@ -122,14 +123,34 @@ def _question(typed: Typed, node: yaml.Node, slug: str) -> Question | None:
     return Question(text, tuple((p, typed.span(n)) for p, n in paragraphs), typed.span(node))
 
 
+def article_order(metas: Sequence[ArticleMeta], course: Course | None) -> list[str]:
+    """The slugs in the order the reader presents them (the navigation, the examples on
+    /teaching/): the course's reading order first, then the other articles by year
+    (undated last) and title.  The slug only separates two articles of one year with
+    one title, so naming an article's folder never moves the others."""
+    known = {m.slug for m in metas}
+    first = [r.slug for r in (course.reading_order if course else ()) if r.slug in known]
+    first = list(dict.fromkeys(first))
+    rest = sorted(
+        (m for m in metas if m.slug not in first),
+        key=lambda m: (m.year is None, m.year or 0, m.title.casefold(), m.slug),
+    )
+    return first + [m.slug for m in rest]
+
+
 def render_teaching(
     course: Course,
     builds: Sequence[ArticleBuild],
     terms: Mapping[str, str],
     reporter: Reporter,
+    order: Sequence[str] = (),
 ) -> str:
-    """Markdown for /teaching/ (``teaching.md``); ``terms``: glossary id -> name.  A slug,
-    term or paragraph the course names and the build lacks is an error at its line."""
+    """Markdown for /teaching/ (``teaching.md``); ``terms``: glossary id -> name;
+    ``order``: the slugs in reading order (``article_order``).  A slug, term or paragraph
+    the course names and the build lacks is an error at its line.  The address examples
+    are of the first article in that order with a section heading (else the first)."""
+    rank = {slug: i for i, slug in enumerate(order)}
+    builds = sorted(builds, key=lambda b: rank.get(b.article.meta.slug, len(rank)))
     articles = {
         b.article.meta.slug: _ArticleInfo(
             b.article.meta.title,
@@ -138,7 +159,9 @@ def render_teaching(
         )
         for b in builds
     }
-    out = _linking(next(iter(articles), "zhang-2023"))
+    with_sections = (s for s, info in articles.items() if _sections(info.anchors))
+    slug0 = next(with_sections, next(iter(articles), None))
+    out = _linking(_examples(slug0, articles[slug0].anchors) if slug0 else [])
     out += _reading_order(course, articles, reporter)
     out += _terms_first(course, terms, reporter)
     out += _questions(course, articles, reporter)
@@ -152,7 +175,30 @@ class _ArticleInfo:
     anchors: frozenset[str]
 
 
-def _linking(slug0: str) -> list[str]:
+def _sections(anchors: frozenset[str]) -> list[str]:
+    return sorted(a for a in anchors if not re.fullmatch(r"p\d+|fn:.*", a))
+
+
+def _examples(slug: str, anchors: frozenset[str]) -> list[str]:
+    """The address rows of an article, a section and a paragraph of ``slug``."""
+    rows = [f"| An article | `articles/<slug>/` | [articles/{slug}/](articles/{slug}.md) |"]
+    sections = _sections(anchors)
+    section = "introduction" if "introduction" in anchors else next(iter(sections), None)
+    if section:
+        rows.append(
+            f"| A section | `articles/<slug>/#<section>` | "
+            f"[articles/{slug}/#{section}](articles/{slug}.md#{section}) |"
+        )
+    para = "p12" if "p12" in anchors else "p1"
+    if para in anchors:
+        rows.append(
+            f"| A paragraph | `articles/<slug>/#p<N>` | "
+            f"[articles/{slug}/#{para}](articles/{slug}.md#{para}) |"
+        )
+    return rows
+
+
+def _linking(examples: list[str]) -> list[str]:
     return [
         front_matter("For instructors"),
         "# For instructors\n",
@@ -161,11 +207,7 @@ def _linking(slug0: str) -> list[str]:
         "releases. Click a paragraph's number (or a heading's ¶ sign) to copy its full "
         "address. The patterns:\n",
         "| What | Address pattern | Example |\n| --- | --- | --- |",
-        f"| An article | `articles/<slug>/` | [articles/{slug0}/](articles/{slug0}.md) |",
-        f"| A section | `articles/<slug>/#<section>` | "
-        f"[articles/{slug0}/#introduction](articles/{slug0}.md#introduction) |",
-        f"| A paragraph | `articles/<slug>/#p<N>` | "
-        f"[articles/{slug0}/#p12](articles/{slug0}.md#p12) |",
+        *examples,
         "| A glossary entry | `glossary/#<term>` | [glossary/#crrf](glossary.md#crrf) |",
         "| A bibliography entry | `bibliography/#<key>` | "
         "[bibliography/#kornilenko2020](bibliography.md#kornilenko2020) |",

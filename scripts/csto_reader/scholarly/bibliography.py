@@ -12,11 +12,17 @@ Values are plain Unicode in memory.  Writing escapes the LaTeX specials (``& % $
 and leaves ``url`` and ``doi`` verbatim; reading undoes exactly that, so a written file
 parses back to the same references (tested).  Nothing goes through bibtexparser's LaTeX
 middlewares: decoding them changes the source (``--`` becomes a dash, braces vanish).
+
+Keys of ``bib/reader.bib`` are permanent (``bib/keys.tsv``, ``merge``): adding an
+article never renames or rewrites a published entry; its listings join the entry, and
+where they give another value the entry keeps its own and the difference is kept
+(``Disagreement``) for an editorial note on /bibliography/.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import logging
 import re
@@ -41,7 +47,18 @@ from .references import (
     parse_reference_list,
     parse_source_label,
     same_work,
+    titles_match,
     year_letters,
+)
+
+# Diagnostic codes this module reports.
+CODES = frozenset(
+    {
+        "bib-parse",  # a block of a .bib file bibtexparser could not read
+        "bib-roundtrip",  # a written .bib file does not read back to the same entries
+        "bib-correction",  # bib/corrections.yml is malformed or names an unknown entry
+        "bib-keys",  # bib/keys.tsv has a malformed row or records a key twice
+    }
 )
 
 # ------------------------------------------------------------------ escaping
@@ -212,6 +229,19 @@ class Provenance:
 
 
 @dataclass(frozen=True)
+class Disagreement:
+    """A field on which one listing of a work differs from the merged entry.  The entry
+    keeps its value (taken from ``kept_from``); the other listing's value is kept here,
+    for an editorial note that names both sources."""
+
+    field: str
+    kept: str  # the entry's value ("" when the entry has none)
+    kept_from: Provenance  # the listing the entry's fields come from
+    other: str  # the other listing's value
+    other_from: Provenance
+
+
+@dataclass(frozen=True)
 class MergedEntry:
     """One work of the merged bibliography and every listing it was merged from."""
 
@@ -219,6 +249,7 @@ class MergedEntry:
     entry_type: str
     fields: Mapping[str, str] = field(hash=False)
     provenance: tuple[Provenance, ...]
+    disagreements: tuple[Disagreement, ...] = ()
 
     @property
     def slugs(self) -> tuple[str, ...]:
@@ -241,22 +272,140 @@ def _plain_key(key: str) -> str:
     return re.sub(r"-\d+$", "", key)
 
 
-def merge(per_article: Mapping[str, Sequence[Reference]]) -> list[MergedEntry]:
-    """Merge the lists' references into one entry per work, sorted by key.
+# ------------------------------------------------------------ the key registry
 
-    Two listings are one work when ``references.same_work`` says so (same DOI; or same
-    first-author family, year and matching title), closed transitively, except that a
-    group never joins two different DOIs.  The result does not depend on the order of
-    the articles or of the references: everything is first put in (slug, line) order.
-    The merged fields are those of the fullest listing (one with a DOI first, then the
-    one with most fields), completed by fields only the others have.
-    """
-    listings = sorted(
-        ((slug, ref) for slug, refs in per_article.items() for ref in refs),
-        key=lambda p: (p[0], p[1].span.line, p[1].key),
+KEYS_FILE = "bib/keys.tsv"
+KEYS_HEADER = (
+    "# bib/keys.tsv: every key of bib/reader.bib ever published, and the work it names.\n"
+    "# A key is permanent: a later listing of the same work merges into its entry, a\n"
+    "# different work gets a new key. Columns: key, first author (key stem), year,\n"
+    "# normalized title, DOI, the listings (article/key) the entry's fields come from.\n"
+    "# `python -m csto_reader bib` (make bib) adds new keys; never remove or edit a row.\n"
+)
+
+
+@dataclass(frozen=True)
+class KeyRecord:
+    """One row of ``bib/keys.tsv``: a published key and the work it names."""
+
+    key: str
+    family: str
+    year: str
+    title: str  # normalized (references.normalize_title)
+    doi: str  # lowercase
+    listings: tuple[tuple[str, str], ...]  # (slug, key in bib/<slug>.bib)
+    line: int = 0
+
+
+def load_keys(path: Path, reporter: Reporter, display: str = KEYS_FILE) -> list[KeyRecord]:
+    """Read ``bib/keys.tsv`` (none: no key published yet).  A malformed row or a key
+    written twice is an error at its line ([bib-keys])."""
+    if not path.exists():
+        return []
+    out: list[KeyRecord] = []
+    seen: set[str] = set()
+    for n, line in enumerate(path.read_text(encoding="utf-8").split("\n"), start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        cells = line.split("\t")
+        if len(cells) != 6 or not re.fullmatch(r"[A-Za-z0-9_:.-]+", cells[0]):
+            reporter.error(
+                Span(display, n),
+                "expected six tab-separated columns: key, author, year, title, DOI, listings",
+                "bib-keys",
+            )
+            continue
+        if cells[0].lower() in seen:
+            reporter.error(Span(display, n), f"key {cells[0]} is recorded twice", "bib-keys")
+            continue
+        seen.add(cells[0].lower())
+        listings = tuple(tuple(x.split("/", 1)) for x in cells[5].split() if "/" in x)
+        out.append(KeyRecord(*cells[:5], listings, n))  # type: ignore[arg-type]
+    return out
+
+
+def write_keys(records: Sequence[KeyRecord], merged: Sequence[MergedEntry]) -> str:
+    """The text of ``bib/keys.tsv``: the recorded rows as they were, plus a row for every
+    merged key not yet recorded, sorted by key."""
+    rows = {r.key: r for r in records}
+    for m in merged:
+        if m.key not in rows:
+            base = next(iter(m.provenance))
+            rows[m.key] = KeyRecord(
+                m.key,
+                _family_of(m.fields),
+                m.get("year"),
+                normalize_title(m.get("title") or base.text),
+                m.get("doi").lower(),
+                tuple(sorted((p.slug, p.key) for p in m.provenance)),
+            )
+    lines = [
+        "\t".join(
+            [r.key, r.family, r.year, r.title, r.doi, " ".join(f"{s}/{k}" for s, k in r.listings)]
+        )
+        for r in sorted(rows.values(), key=lambda r: r.key)
+    ]
+    return KEYS_HEADER + "".join(f"{line}\n" for line in lines)
+
+
+def _family_of(fields: Mapping[str, str]) -> str:
+    return first_family(Reference("misc", dict(fields), "", Span("", 0), None))
+
+
+# ----------------------------------------------------------------- grouping
+
+Listing = tuple[str, Reference]  # (slug, reference)
+
+
+def _bib_fields(ref: Reference) -> dict[str, str]:
+    return {n: v for n, v in ref.fields.items() if n not in LISTING_FIELDS}
+
+
+def _content_order(listing: Listing) -> tuple:
+    """A listing's place by what it says: the slug and line only break a tie between
+    listings that say exactly the same, so no choice depends on the order of slugs."""
+    slug, ref = listing
+    return (
+        first_family(ref),
+        ref.get("year"),
+        normalize_title(ref.get("title") or ref.text),
+        ref.text,
+        ref.entry_type,
+        tuple(sorted(_bib_fields(ref).items())),
+        slug,
+        ref.span.line,
+        ref.key,
     )
+
+
+def _one_work(a: Reference, b: Reference) -> bool:
+    """``references.same_work``, or one title given once with its subtitle and once
+    without (``Political community and the North Atlantic area: International
+    organization ...`` and ``Political Community and the North Atlantic Area``) by the
+    same author in the same year, with no DOI or list letter to tell them apart."""
+    if same_work(a, b):
+        return True
+    if (a.get("doi") and b.get("doi")) or not first_family(a):
+        return False
+    if (first_family(a), a.get("year")) != (first_family(b), b.get("year")):
+        return False
+    if a.get("x-year-suffix") != b.get("x-year-suffix") or a.entry_type != b.entry_type:
+        return False
+    ta, tb = a.get("title"), b.get("title")
+    if (":" in ta) == (":" in tb):
+        return False
+    main = (ta if ":" in ta else tb).partition(":")[0]
+    whole = tb if ":" in ta else ta
+    return len(normalize_title(main).split()) >= 3 and titles_match(main, whole)
+
+
+def _group(listings: Sequence[Listing], recorded: Mapping[tuple[str, str], str]) -> list[list[int]]:
+    """Indexes of the listings of each work.  Two listings are one work when
+    ``_one_work`` says so, closed transitively, except that a group never
+    joins two different DOIs or two different published keys."""
     parent = list(range(len(listings)))
-    dois: list[set[str]] = [{r.get("doi").lower()} - {""} for _, r in listings]
+    dois = [{r.get("doi").lower()} - {""} for _, r in listings]
+    keys = [{recorded[(s, r.key)]} if (s, r.key) in recorded else set() for s, r in listings]
 
     def find(i: int) -> int:
         while parent[i] != i:
@@ -272,77 +421,188 @@ def merge(per_article: Mapping[str, Sequence[Reference]]) -> list[MergedEntry]:
         if r.get("doi"):
             buckets.setdefault(("doi", r.get("doi").lower()), []).append(i)
         buckets.setdefault((first_family(r), r.get("year")), []).append(i)
-    pairs = sorted(
-        {
-            (i, j)
-            for members in buckets.values()
-            for n, i in enumerate(members)
-            for j in members[n + 1 :]
-        }
-    )
+    pairs = sorted({(i, j) for m in buckets.values() for n, i in enumerate(m) for j in m[n + 1 :]})
     for i, j in pairs:
         ri, rj = find(i), find(j)
-        if ri == rj or not same_work(listings[i][1], listings[j][1]):
+        if ri == rj or not _one_work(listings[i][1], listings[j][1]):
             continue
-        if dois[ri] and dois[rj] and dois[ri] != dois[rj]:
-            continue  # never one work with two DOIs
+        if (dois[ri] and dois[rj] and dois[ri] != dois[rj]) or (
+            keys[ri] and keys[rj] and keys[ri] != keys[rj]
+        ):
+            continue  # never one work with two DOIs or two published keys
         parent[rj] = ri
         dois[ri] |= dois[rj]
-
+        keys[ri] |= keys[rj]
     groups: dict[int, list[int]] = {}
     for i in range(len(listings)):
         groups.setdefault(find(i), []).append(i)
+    return sorted(groups.values())
 
-    drafts = []
-    for members in groups.values():
-        refs = [listings[i][1] for i in members]
-        best = min(
-            range(len(refs)),
-            key=lambda k: (
-                not refs[k].get("doi"),
-                -sum(1 for n in refs[k].fields if n not in LISTING_FIELDS),
-                k,
-            ),
-        )
-        fields = {n: v for n, v in refs[best].fields.items() if n not in LISTING_FIELDS}
-        for ref in refs:
-            for n, v in ref.fields.items():
-                if n not in LISTING_FIELDS and n not in fields and v:
-                    fields[n] = v
-        counts = Counter(_plain_key(r.key) for r in refs)
-        key = min(counts, key=lambda k: (-counts[k], k))
-        provenance = tuple(
-            Provenance(
-                slug, ref.key, ref.text, ref.get("x-source") or f"{ref.span.file}:{ref.span.line}"
-            )
-            for slug, ref in (listings[i] for i in members)
-        )
-        drafts.append((key, refs[best].entry_type, fields, provenance))
 
-    # different works that want the same key get a, b, ... in title order
-    by_key: dict[str, list[int]] = {}
-    for n, draft in enumerate(drafts):
-        by_key.setdefault(draft[0], []).append(n)
-    final_keys: dict[int, str] = {}
-    for key, ns in by_key.items():
-        if len(ns) == 1:
-            final_keys[ns[0]] = key
+def _published_keys(
+    groups: Sequence[Sequence[Listing]],
+    records: Sequence[KeyRecord],
+    recorded: Mapping[tuple[str, str], str],
+) -> list[str | None]:
+    """The published key of each group: the key one of its listings is recorded under,
+    else the unclaimed record of the same work (same DOI, or author, year and title)."""
+    out: list[str | None] = []
+    for members in groups:
+        hits = {recorded[(s, r.key)] for s, r in members if (s, r.key) in recorded}
+        out.append(min(hits) if hits else None)
+    claimed = {k for k in out if k}
+    for n, members in enumerate(groups):
+        if out[n]:
             continue
-        ns.sort(
-            key=lambda n: (normalize_title(drafts[n][2].get("title", "")), drafts[n][3][0].source)
-        )
-        for letter, n in zip(year_letters(), ns, strict=False):
-            final_keys[n] = key + letter
-    taken: set[str] = set()
+        for rec in records:
+            if rec.key not in claimed and _record_matches(rec, members):
+                out[n] = rec.key
+                claimed.add(rec.key)
+                break
+    return out
+
+
+def _record_matches(rec: KeyRecord, members: Sequence[Listing]) -> bool:
+    for _, r in members:
+        doi = r.get("doi").lower()
+        if rec.doi and doi:
+            if rec.doi == doi:
+                return True
+            continue
+        if (first_family(r), r.get("year")) == (rec.family, rec.year) and titles_match(
+            rec.title, r.get("title") or r.text
+        ):
+            return True
+    return False
+
+
+# ------------------------------------------------------------------ entries
+
+
+def _listing_rank(listing: Listing) -> tuple:
+    """The fullest listing first: one with a DOI, then the one with most fields."""
+    ref = listing[1]
+    return (not ref.get("doi"), -len(_bib_fields(ref)), _content_order(listing))
+
+
+def _provenance(listing: Listing) -> Provenance:
+    slug, ref = listing
+    return Provenance(
+        slug, ref.key, ref.text, ref.get("x-source") or f"{ref.span.file}:{ref.span.line}"
+    )
+
+
+def _same_value(name: str, a: str, b: str) -> bool:
+    if name == "title":
+        return normalize_title(a) == normalize_title(b)
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+def _entry_fields(
+    members: Sequence[Listing], base: Sequence[Listing]
+) -> tuple[str, dict[str, str], tuple[Disagreement, ...]]:
+    """(entry type, fields, disagreements) of one work.  The fields are those of the
+    fullest ``base`` listing, completed by fields only the other base listings have; a
+    listing outside ``base`` (one merged into a published entry) changes nothing.
+    Every value of a listing that differs from the entry's is kept as a disagreement."""
+    ranked = sorted(base, key=_listing_rank)
+    best = ranked[0]
+    fields = _bib_fields(best[1])
+    for _, ref in ranked[1:]:
+        for n, v in _bib_fields(ref).items():
+            if v and n not in fields:
+                fields[n] = v
+    kept_from = _provenance(best)
+    notes = []
+    for listing in sorted(members, key=_content_order):
+        if listing is best:
+            continue
+        for n, v in sorted(_bib_fields(listing[1]).items()):
+            if not v or n.startswith("x-") or _same_value(n, fields.get(n, ""), v):
+                continue
+            notes.append(Disagreement(n, fields.get(n, ""), kept_from, v, _provenance(listing)))
+    return best[1].entry_type, fields, tuple(notes)
+
+
+def _wanted_key(members: Sequence[Listing], fields: Mapping[str, str]) -> tuple[str, str]:
+    """(key, stem) a new work asks for: the key most of its listings have (the stem is
+    author and year); a work with no author gets a key made from its own words, so that
+    unparsed entries never share one."""
+    family, year = _family_of(fields), fields.get("year") or "nd"
+    if not family:
+        words = normalize_title(fields.get("title") or members[0][1].text)
+        digest = hashlib.sha1(words.encode()).hexdigest()[:6]
+        stem = "-".join(words.split()[:3])[:30].strip("-")
+        return f"anon{year}-{stem}-{digest}" if stem else f"anon{year}-{digest}", ""
+    counts = Counter(_plain_key(r.key) for _, r in members)
+    return min(counts, key=lambda k: (-counts[k], k)), f"{family}{year}"
+
+
+def _new_keys(wants: Mapping[int, tuple[str, str]], taken: set[str]) -> dict[int, str]:
+    """Keys for the works not yet published (``wants``: draft -> (key, stem), in content
+    order).  A key no other work has or had is kept; works that want one key get a, b, ...
+    in content order; a work whose author and year already have a published key gets the
+    next free letter after the stem (``kucera2022`` published: ``kucera2022b``)."""
+    by_key: dict[str, list[int]] = {}
+    for n, (key, _) in wants.items():
+        by_key.setdefault(key, []).append(n)
+    out: dict[int, str] = {}
+    registered = frozenset(taken)
+    for key, ns in by_key.items():
+        stem = wants[ns[0]][1]
+        published = stem and any(re.fullmatch(re.escape(stem) + "[a-z]*", k) for k in registered)
+        if not published:
+            if len(ns) == 1 and key not in taken:
+                out[ns[0]] = key
+                taken.add(key)
+                continue
+            letters, base = year_letters(), key
+        else:
+            letters, base = (c for c in year_letters() if c != "a" or stem not in taken), stem
+        for n in ns:
+            candidate = base + next(letters)
+            while candidate in taken:
+                candidate = base + next(letters)
+            taken.add(candidate)
+            out[n] = candidate
+    return out
+
+
+def merge(
+    per_article: Mapping[str, Sequence[Reference]], records: Sequence[KeyRecord] = ()
+) -> list[MergedEntry]:
+    """Merge the lists' references into one entry per work, sorted by key.
+
+    ``records`` are the published keys (``bib/keys.tsv``): a work already published keeps
+    its key, and its fields come only from the listings recorded for it, so adding an
+    article never renames or rewrites an entry; its listings only join the provenance,
+    and where they differ the difference is kept (``Disagreement``).  Works not yet
+    published are keyed by ``_wanted_key`` and ``_new_keys``.  Nothing depends on the
+    order of the articles, their slugs or the references: listings are taken in the
+    order of what they say (``_content_order``).
+    """
+    listings = sorted(
+        ((slug, ref) for slug, refs in per_article.items() for ref in refs), key=_content_order
+    )
+    recorded = {listing: r.key for r in records for listing in r.listings}
+    groups = [[listings[i] for i in members] for members in _group(listings, recorded)]
+    published = _published_keys(groups, records, recorded)
+    by_key = {r.key: r for r in records}
+    drafts = []
+    for members, key in zip(groups, published, strict=True):
+        own = set(by_key[key].listings) if key else set()
+        base = [(s, r) for s, r in members if (s, r.key) in own] or members
+        # the published listings first, so a new one is added after them
+        members = sorted(members, key=lambda x: ((x[0], x[1].key) not in own, x[0], x[1].span.line))
+        drafts.append((key, members, *_entry_fields(members, base)))
+    taken = {r.key for r in records}
+    wants = {n: _wanted_key(d[1], d[3]) for n, d in enumerate(drafts) if not d[0]}
+    fresh = _new_keys(wants, taken)
     merged = []
-    for n in sorted(range(len(drafts)), key=lambda n: (final_keys[n], drafts[n][3][0].source)):
-        key = final_keys[n]
-        while key in taken:  # only if a letter met a key that already had it
-            key += "x"
-        taken.add(key)
-        _, entry_type, fields, provenance = drafts[n]
-        merged.append(MergedEntry(key, entry_type, fields, provenance))
-    return merged
+    for n, (key, members, entry_type, fields, notes) in enumerate(drafts):
+        provenance = tuple(_provenance(x) for x in members)
+        merged.append(MergedEntry(key or fresh[n], entry_type, fields, provenance, notes))
+    return sorted(merged, key=lambda m: (m.key, m.provenance[0].source))
 
 
 def merged_key_index(merged: Sequence[MergedEntry]) -> dict[tuple[str, str], str]:
@@ -493,8 +753,9 @@ def regenerate_bibs(
     *,
     write: bool = True,
 ) -> BibSet:
-    """Parse every article's reference items, apply ``bib/corrections.yml``, merge, and
-    write ``bib/<slug>.bib`` (articles with a list) and ``bib/reader.bib`` under ``root``.
+    """Parse every article's reference items, apply ``bib/corrections.yml``, merge under
+    the published keys of ``bib/keys.tsv``, and write ``bib/<slug>.bib`` (articles with a
+    list), ``bib/reader.bib`` and ``bib/keys.tsv`` (new keys added) under ``root``.
 
     The caller decides where the items come from (the segmenter).  Files are rewritten
     only when their text changes; ``write=False`` computes without touching the disk.
@@ -516,8 +777,9 @@ def regenerate_bibs(
                 corr.span, f"correction for unknown entry {corr.slug}/{corr.key}", "bib-correction"
             )
 
-    merged = merge(per_article)
-    files: dict[str, str] = {}
+    records = load_keys(root / KEYS_FILE, reporter)
+    merged = merge(per_article, records)
+    files: dict[str, str] = {KEYS_FILE: write_keys(records, merged)}
     for slug, refs in per_article.items():
         display = f"bib/{slug}.bib"
         files[display] = write_article_bib(slug, refs)
@@ -600,6 +862,22 @@ def _check_committed_bibs(root: Path, bibset: BibSet, reporter: Reporter) -> Non
                 "give now; run `make bib` and review the diff",
                 "bib-stale",
             )
+    _check_keys_recorded(root, bibset.files[KEYS_FILE], reporter)
+
+
+def _check_keys_recorded(root: Path, fresh: str, reporter: Reporter) -> None:
+    """Warn when ``bib/keys.tsv`` does not record every bibliography key yet (a new
+    article's works): ``make bib`` adds them, and from then on they are permanent."""
+    path = root / KEYS_FILE
+    if path.exists() and path.read_text(encoding="utf-8") == fresh:
+        return
+    if path.exists() or (root / "bib" / "reader.bib").exists():
+        reporter.warning(
+            Span(KEYS_FILE, 1),
+            f"{KEYS_FILE} does not record every bibliography key yet; run `make bib` and "
+            "review the diff (recorded keys never change)",
+            "bib-stale",
+        )
 
 
 def _format_cached(cache_path: Path, merged: Sequence[MergedEntry]) -> tuple[tuple[str, str], ...]:

@@ -1,0 +1,178 @@
+"""Adding an article moves and rewrites nothing that is already published.
+
+A copy of the real project gets the fifth-article fixture's folder, and nothing else.
+Every address of the manifest still resolves to the same content, every existing
+bibliography entry is unchanged apart from gaining the new article in its "Listed in" /
+"Cited at" (and an editorial note where the new listing disagrees), no key changed, and
+the strict MkDocs build lists the new article in the navigation without an edit of
+mkdocs.yml.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from csto_reader.pipeline import build, paragraph_texts
+
+NEW = "okafor-2024"
+FIXTURE = ROOT / "tests" / "fixtures" / "fifth-article" / "sources" / NEW
+SKIP = {".git", ".venv", "node_modules", "site", "site.tmp", "build", "tests", ".pytest_cache"}
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real project with the new article's folder added, and nothing else."""
+    root = tmp_path_factory.mktemp("added") / "reader"
+    shutil.copytree(
+        ROOT,
+        root,
+        ignore=lambda d, names: (
+            [n for n in names if d == str(ROOT) and n in SKIP]
+            + [n for n in names if n == "__pycache__"]
+        ),
+    )
+    shutil.copytree(FIXTURE, root / "sources" / NEW)
+    return root
+
+
+@pytest.fixture(scope="module")
+def before():
+    return build(ROOT)
+
+
+@pytest.fixture(scope="module")
+def after(project: Path):
+    return build(project)  # no error: the manifest holds, no key is lost
+
+
+def manifest() -> list[tuple[str, str, str]]:
+    lines = (ROOT / "sources" / "addresses.tsv").read_text(encoding="utf-8").splitlines()
+    return [tuple((ln.split("\t") + ["", ""])[:3]) for ln in lines if ln and ln[0] != "#"]
+
+
+def contents(out) -> dict[str, str]:
+    """Address -> what it shows: a paragraph's text, a heading's words, an entry's APA
+    text, a term's name or an event's label."""
+    shown = {a.url: f"{a.kind}: {a.label}" for a in out.addresses}
+    for slug, anchor, text in paragraph_texts(out.articles):
+        shown[f"articles/{slug}/#{anchor}"] = text
+    for key, entry in out.bibliography.formatted.items():
+        shown[f"bibliography/#{key}"] = entry
+    return shown
+
+
+def test_the_new_article_is_built(after) -> None:
+    assert NEW in [b.article.meta.slug for b in after.articles]
+    assert f"articles/{NEW}.md" in after.pages
+    assert after.article_order[-1] == NEW  # not in the course: after its reading order
+
+
+def test_every_published_address_resolves_to_the_same_content(before, after) -> None:
+    old, new = contents(before), contents(after)
+    urls = [url for url, _, _ in manifest()]
+    assert len(urls) > 400
+    missing = [u for u in urls if u not in new]
+    assert missing == []
+    changed = [u for u in urls if old[u] != new[u]]
+    assert changed == []
+
+
+def test_no_key_changed(before, after) -> None:
+    old = before.bibliography.key_index
+    new = after.bibliography.key_index
+    assert {k: new[k] for k in old} == old
+    assert {m.key for m in before.bibliography.merged} <= {m.key for m in after.bibliography.merged}
+    keys = (ROOT / "bib" / "keys.tsv").read_text(encoding="utf-8")
+    recorded = {ln.split("\t")[0] for ln in keys.splitlines() if ln and ln[0] != "#"}
+    assert recorded == {m.key for m in before.bibliography.merged}
+
+
+def test_the_new_listings_merge_into_the_published_entries(before, after) -> None:
+    old = {m.key: m for m in before.bibliography.merged}
+    new = {m.key: m for m in after.bibliography.merged}
+    joined = sorted(k for k, m in new.items() if NEW in m.slugs)
+    assert joined == ["allison2004", "deutsch1957", "nikitina2012"]  # no new entry
+    for key in joined:
+        assert new[key].fields == old[key].fields  # nothing overwritten or added
+        assert new[key].provenance[: len(old[key].provenance)] == old[key].provenance
+    notes = {(d.field, d.kept, d.other) for d in new["allison2004"].disagreements}
+    assert notes == {("author", "Allison, R.", "Allison, Roy"), ("pages", "463--483", "463--83")}
+    page = after.pages["bibliography.md"]
+    entry = re.search(r'<li id="allison2004".*?</li>', page).group()
+    assert (
+        "Editorial note: the listings differ on pages: “463--483” in Zhang (2023) "
+        '(<span class="bib-source">sources/zhang-2023/article.txt:217</span>), kept here; '
+        "“463--83” in Okafor (2024)" in entry
+    )
+
+
+def _without_new(html: str) -> str:
+    """An entry's or page's HTML with every mention of the new article taken out."""
+    link = rf'<a href="[./]*articles/{NEW}/[^"]*">[^<]*</a>'
+    for pattern in (f"{link}, ", f", {link}", link):
+        html = re.sub(pattern, "", html)
+    html = re.sub(r'<details class="bib-original"><summary>As printed in Okafor \(2024\).*?'
+                  r"</details>", "", html)  # fmt: skip
+    html = re.sub(r'<p class="bib-disagreement">[^\n]*?</p>', "", html)
+    html = html.replace(f" {NEW}", "").replace(f"{NEW} ", "").replace(" (shared source)", "")
+    html = re.sub(r" Also in the reference list of Okafor \(2024\)\.", "", html)
+    return html.replace("Okafor (2024), ", "").replace(", Okafor (2024)", "")
+
+
+def test_every_entry_is_unchanged_but_for_the_new_article(before, after) -> None:
+    def entries(page: str) -> dict[str, str]:
+        found = re.finditer(r'<li id="([^"]+)" class="bib-entry".*?</li>', page)
+        return {m.group(1): m.group() for m in found}
+
+    old, new = entries(before.pages["bibliography.md"]), entries(after.pages["bibliography.md"])
+    assert len(old) == len(before.bibliography.merged)
+    for key, html in old.items():
+        assert _without_new(new[key]) == _without_new(html), key
+    gained = [k for k in old if new[k] != old[k]]
+    assert sorted(gained) == ["allison2004", "deutsch1957", "nikitina2012"]
+
+
+def test_the_other_articles_pages_only_gain_the_new_article(before, after) -> None:
+    for b in before.articles:
+        page = f"articles/{b.article.meta.slug}.md"
+        assert _without_new(after.pages[page]) == before.pages[page], page
+
+
+def test_strict_build_lists_the_new_article_without_editing_mkdocs_yml(project: Path) -> None:
+    assert (project / "mkdocs.yml").read_bytes() == (ROOT / "mkdocs.yml").read_bytes()
+    assert "articles/" not in (ROOT / "mkdocs.yml").read_text(encoding="utf-8").split("nav:")[1]
+    site = project / "site-test"
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(site)],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    assert result.returncode == 0, result.stderr
+    about = (site / "about" / "index.html").read_text(encoding="utf-8")
+    nav = re.findall(r'href="\.\./articles/([a-z0-9-]+)/" class="md-nav__link', about)
+    # the course's reading order, then the article the course does not name
+    assert nav == ["choi-2022", "beloglazov-2023", "syssoyeva-2023", "zhang-2023", NEW]
+
+
+def test_article_order_is_the_course_then_year_and_title() -> None:
+    from csto_reader.model import ArticleMeta, Span
+    from csto_reader.publish.teaching import Course, Reading, article_order
+
+    def meta(slug: str, year: int | None, title: str) -> ArticleMeta:
+        return ArticleMeta(slug=slug, title=title, authors=(), year=year)
+
+    metas = [meta("b-2020", 2020, "Zeta"), meta("a-2021", 2021, "Alpha"),
+             meta("z-2020", 2020, "Beta"), meta("c", None, "Gamma")]  # fmt: skip
+    course = Course(reading_order=(Reading("a-2021", "why", Span("teaching/course.yml", 3)),))
+    assert article_order(metas, course) == ["a-2021", "z-2020", "b-2020", "c"]
+    assert article_order(metas[::-1], None) == ["z-2020", "b-2020", "a-2021", "c"]
