@@ -87,8 +87,11 @@ def _insert_articles(config: MkDocsConfig, order: list[str]) -> None:
             item[ARTICLES_SECTION] = [f"articles/{slug}.md" for slug in order]
             return
     raise PluginError(
-        f"mkdocs.yml:1: error: the nav has no '{ARTICLES_SECTION}:' section for the "
-        "article pages [nav-articles]"
+        _diagnostic(
+            "mkdocs.yml",
+            f"the nav has no '{ARTICLES_SECTION}:' section for the article pages",
+            "nav-articles",
+        )
     )
 
 

@@ -243,7 +243,8 @@ def run_segment(case: Case) -> dict[str, str]:
 def _paired(case: Case, reporter: Reporter):
     source = source_of(case)
     seg = segment(clean(source), source.meta, Reporter())
-    return pair_footnotes(seg.blocks, seg.byline, seg.bodies, PATH, source.meta.accept, reporter)
+    reporter.accept(PATH, source.meta.accept)  # meta.yml's accept:, as the pipeline does
+    return pair_footnotes(seg.blocks, seg.byline, seg.bodies, PATH, reporter)
 
 
 def run_footnotes(case: Case) -> dict[str, str]:

@@ -20,7 +20,8 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from csto_reader.pipeline import build, paragraph_texts
+from csto_reader.ingest.anchors import paragraph_texts
+from csto_reader.pipeline import build
 
 NEW = "okafor-2024"
 FIXTURE = ROOT / "tests" / "fixtures" / "fifth-article" / "sources" / NEW
@@ -62,7 +63,7 @@ def contents(out) -> dict[str, str]:
     """Address -> what it shows: a paragraph's text, a heading's words, an entry's APA
     text, a term's name or an event's label."""
     shown = {a.url: f"{a.kind}: {a.label}" for a in out.addresses}
-    for slug, anchor, text in paragraph_texts(out.articles):
+    for slug, anchor, text in paragraph_texts(b.article for b in out.articles):
         shown[f"articles/{slug}/#{anchor}"] = text
     for key, entry in out.bibliography.formatted.items():
         shown[f"bibliography/#{key}"] = entry

@@ -100,6 +100,7 @@ _TABLE: dict[str, tuple[_Row, ...]] = {
         ("bib-parse", E, "a BibTeX entry of bib/ cannot be read"),
         ("bib-roundtrip", E, "a written BibTeX file reads back different"),
         ("bib-stale", W, "a bib/ file differs from what the reference lists give"),
+        ("bib-keys", E, "bib/keys.tsv has a malformed row or records a key twice"),
         ("bib-correction", E, "bib/corrections.yml is wrong or names an unknown entry"),
     ),
     "scholarly.glossary": (
@@ -174,6 +175,7 @@ _TABLE: dict[str, tuple[_Row, ...]] = {
     "cli": (("output-outside", E, "`build --out` was given a page path leaving the folder"),),
     "mkdocs_hooks": (
         ("page-collision", E, "a hand-written page of docs/ has a generated page's path"),
+        ("nav-articles", E, "the nav of mkdocs.yml has no Articles: section to fill"),
     ),
 }
 

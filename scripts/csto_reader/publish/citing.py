@@ -11,7 +11,8 @@ import html
 from ..model import ArticleMeta, Span
 from ..scholarly.bibliography import write_entry
 from ..scholarly.cite_format import format_entries
-from ..scholarly.references import Reference, ascii_fold
+from ..scholarly.names import ascii_fold
+from ..scholarly.references import Reference
 
 
 def meta_reference(meta: ArticleMeta) -> Reference:

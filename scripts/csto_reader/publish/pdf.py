@@ -885,6 +885,31 @@ class _WarningCollector(logging.Handler):
         self.messages.append(record.getMessage())
 
 
+def _lay_out(
+    document: HtmlElement,
+    stylesheets: list[weasyprint.CSS],
+    base_url: str,
+    fetcher: LocalOnlyFetcher,
+    label: str,
+    report: Callable[[str], None],
+) -> tuple[weasyprint.Document, list[MisplacedNote]]:
+    """Lay ``document`` out, again (up to ``FOOTNOTE_PASSES`` times) while a footnote lands
+    on another page than its call; the last layout and the notes still misplaced."""
+    for attempt in range(1, FOOTNOTE_PASSES + 1):
+        html = weasyprint.HTML(string=to_html(document), base_url=base_url, url_fetcher=fetcher)
+        rendered = html.render(stylesheets=stylesheets)
+        misplaced = misplaced_footnotes(rendered)
+        if not misplaced or attempt == FOOTNOTE_PASSES:
+            break
+        if not keep_notes_with_calls(document, rendered, misplaced):
+            break
+        report(
+            f"{label}: {len(misplaced)} footnote(s) off their call's page; "
+            f"laying out again (pass {attempt + 1})"
+        )
+    return rendered, misplaced
+
+
 def render_pdf(
     document: HtmlElement,
     target: Path,
@@ -922,18 +947,7 @@ def render_pdf(
             weasyprint.CSS(filename=str(STYLESHEET), url_fetcher=fetcher),
             weasyprint.CSS(string=f"@page {{ size: {PAPER_SIZES[paper]}; }}", url_fetcher=fetcher),
         ]
-        for attempt in range(1, FOOTNOTE_PASSES + 1):
-            html = weasyprint.HTML(string=to_html(document), base_url=base_url, url_fetcher=fetcher)
-            rendered = html.render(stylesheets=stylesheets)
-            misplaced = misplaced_footnotes(rendered)
-            if not misplaced or attempt == FOOTNOTE_PASSES:
-                break
-            if not keep_notes_with_calls(document, rendered, misplaced):
-                break
-            report(
-                f"{label}: {len(misplaced)} footnote(s) off their call's page; "
-                f"laying out again (pass {attempt + 1})"
-            )
+        rendered, misplaced = _lay_out(document, stylesheets, base_url, fetcher, label, report)
         target.parent.mkdir(parents=True, exist_ok=True)
         rendered.write_pdf(str(target))
     finally:

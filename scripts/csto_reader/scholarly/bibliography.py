@@ -35,6 +35,7 @@ import bibtexparser
 import yaml
 from bibtexparser.model import Entry, Field, ImplicitComment
 
+from ..codes import codes_of
 from ..diagnostics import Reporter
 from ..model import ReferenceItem, Span
 from ..yamlfile import Typed, load
@@ -51,15 +52,7 @@ from .references import (
     year_letters,
 )
 
-# Diagnostic codes this module reports.
-CODES = frozenset(
-    {
-        "bib-parse",  # a block of a .bib file bibtexparser could not read
-        "bib-roundtrip",  # a written .bib file does not read back to the same entries
-        "bib-correction",  # bib/corrections.yml is malformed or names an unknown entry
-        "bib-keys",  # bib/keys.tsv has a malformed row or records a key twice
-    }
-)
+CODES = codes_of("scholarly.bibliography")  # meanings: the registry (codes.py)
 
 # ------------------------------------------------------------------ escaping
 
