@@ -177,7 +177,7 @@ def build(root: Path) -> BuildOutput:
             course, info, {t.id: t.name for t in out.glossary_terms}, reporter
         )
     out.pages["index.md"] = render_home(
-        articles, {b.article.meta.slug: b.words for b in out.articles}
+        articles, {b.article.meta.slug: b.words for b in out.articles}, course, out.pages
     )
     out.pages["editorial.md"] = render_editorial(articles, reporter.diagnostics)
     summary = report(out.articles)
