@@ -189,7 +189,9 @@ def test_home_page_shows_the_readers_tools(built):
 
 def test_bibliography_filter_says_why_an_article_has_no_entries(built):
     page = to_html(built.pages["bibliography.md"])
-    notes = re.findall(r'<span class="bib-none" data-article="([a-z0-9-]+)" hidden>(.*?)</span>', page)
+    notes = re.findall(
+        r'<span class="bib-none" data-article="([a-z0-9-]+)" hidden>(.*?)</span>', page
+    )
     assert notes == [
         (
             "choi-2022",

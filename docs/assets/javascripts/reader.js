@@ -175,7 +175,8 @@
     var body = box.querySelector(".reader-preview__body");
     var more = box.querySelector(".reader-preview__more");
     var name = trigger.textContent.replace(/\s+/g, " ").trim();
-    label.textContent = what === "note" ? "Note " + name : name;
+    label.textContent = what === "note" ? "Note " + name
+      : (/^[0-9]+$/.test(name) ? "Reference " + name : name);
     body.textContent = "";
     if (what === "note") {
       body.appendChild(noteContent(noteOf(trigger)));

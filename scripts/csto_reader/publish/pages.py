@@ -75,8 +75,9 @@ def render_home(
     course: Course | None = None,
     pages: Collection[str] = (),
 ) -> str:
-    """The home page: what the reader is, one card per article (in ``article_order``),
-    the reader's tools (those of ``pages``, the generated pages) and the downloads."""
+    """The home page: what the reader is, the reader's tools (those of ``pages``, the
+    generated pages; above the cards, so that a desktop screen shows them at once), one
+    card per article (in ``article_order``) and the downloads."""
     out = [
         front_matter("The CSTO Reader", hide=["navigation"]),
         "# The CSTO Reader\n",
@@ -86,11 +87,11 @@ def render_home(
         "rules, with numbered paragraphs you can cite and link (for example "
         "`articles/zhang-2023/#p12`). What the cleaner removed is listed on the "
         "[editorial page](editorial.md).\n",
+        *_tools(pages),
         '<div class="article-cards" markdown="0">',
     ]
     out.extend(_card(a, word_counts) for a in article_order(articles, course))
     out.append("</div>\n")
-    out.extend(_tools(pages))
     # Raw HTML, not Markdown links: the downloads are written after the MkDocs build
     # (`make site`), so strict link validation would find no such documentation file.
     # The offline copy holds no zip of itself: reader.js turns that link into plain text
