@@ -135,3 +135,26 @@ def test_every_page_has_one_h1_and_descending_headings(site_dir: Path) -> None:
                 problems.append(f"/{path}: h{before} followed by h{after}")
                 break
     assert not problems, "\n".join(problems)
+
+
+def test_open_previews_meet_wcag_21_aa(browser, site_url: str, axe_source: str) -> None:
+    """A note's, a citation's and a term's preview (reader.js), open, in both schemes."""
+    failures: list[str] = []
+    for scheme in ("light", "dark"):
+        context = browser.new_context(**AXE_CONTEXT, color_scheme=scheme)
+        page = context.new_page()
+        try:
+            page.goto(site_url + "articles/beloglazov-2023/", wait_until="load")
+            for selector in ("p.para sup.fn a.footnote-ref", "p.para a.cite", "p.para a.term"):
+                link = page.locator(selector).first
+                link.scroll_into_view_if_needed()
+                link.hover()
+                page.wait_for_selector("#reader-preview", state="visible")
+                violations = run_axe(
+                    page, axe_source, {"runOnly": {"type": "tag", "values": WCAG_21_AA}}
+                )
+                failures += format_violations(f"({selector} preview, {scheme})", violations)
+                page.keyboard.press("Escape")
+        finally:
+            context.close()
+    assert not failures, "\n".join(failures)

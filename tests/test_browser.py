@@ -273,25 +273,56 @@ def test_search_finds_a_glossary_term(visit, pages: list[str], article_pages: li
     assert any("glossary/" in r for r in results), f"{term!r}: {results}"
 
 
+PREVIEW = "#reader-preview"
+
+
+def preview_text(v: Visit) -> str:
+    """The text of the open preview's body, white space collapsed ("" when closed)."""
+    return v.page.evaluate(
+        """() => { const box = document.querySelector('#reader-preview');
+              if (!box || box.hidden) return '';
+              return box.querySelector('.reader-preview__body').textContent
+                        .replace(/\\s+/g, ' ').trim(); }"""
+    )
+
+
+def wait_preview(v: Visit, expected: str) -> None:
+    """Wait until the open preview's body reads ``expected``; fail with what it reads."""
+    assert expected, "nothing to compare the preview with"
+    try:
+        v.page.wait_for_function(
+            """(want) => { const box = document.querySelector('#reader-preview');
+                  return box && !box.hidden && box.querySelector('.reader-preview__body')
+                    .textContent.replace(/\\s+/g, ' ').trim() === want; }""",
+            arg=expected,
+            timeout=3000,
+        )
+    except Exception:  # noqa: BLE001 - the assertion below says what was shown
+        pass
+    assert preview_text(v) == expected
+
+
+def decoded_preview(link) -> str:
+    """The text a citation's or term's preview shows: its title, as reader.js keeps it."""
+    return " ".join((link.get_attribute("data-preview") or "").split())
+
+
 def test_glossary_term_shows_its_definition_on_hover_and_focus(
     visit, article_pages: list[str]
 ) -> None:
     v = visit()
     v.open(article_pages[0], wait="load")
-    terms = v.page.locator("a.term")
-    assert terms.count() > 0, "no glossary term is marked in the first article"
-    term = terms.first
-    short = (term.get_attribute("title") or term.get_attribute("data-md-title") or "").strip()
+    term = v.page.locator("p.para a.term").first
+    assert term.count(), "no glossary term is marked"
+    definition = decoded_preview(term)
+    assert definition and "&amp;" not in definition
     term.scroll_into_view_if_needed()
-    tooltip = v.page.locator(".md-tooltip2, .md-tooltip, [role=tooltip]")
     term.hover()
-    v.page.wait_for_timeout(400)
-    hovered = tooltip.filter(has_text=short[:30]).first if short else tooltip.first
-    assert hovered.is_visible(), "no preview on hover"
+    wait_preview(v, definition)
+    v.page.keyboard.press("Escape")
     v.page.mouse.move(0, 0)
     term.focus()
-    v.page.wait_for_timeout(400)
-    assert tooltip.first.is_visible(), "no preview on keyboard focus"
+    wait_preview(v, definition)
 
 
 def test_citation_previews_reaches_its_entry_and_comes_back(
@@ -308,19 +339,17 @@ def test_citation_previews_reaches_its_entry_and_comes_back(
     else:
         pytest.fail("no citation is linked to the bibliography")
     cite = cites.first
-    preview = (cite.get_attribute("title") or "").strip()
+    preview = decoded_preview(cite)
     paragraph = cite.evaluate("a => a.closest('p.para').id")
     key = (cite.get_attribute("href") or "").split("#", 1)[1]
-    tooltip = v.page.locator(".md-tooltip2, .md-tooltip, [role=tooltip]")
 
     cite.scroll_into_view_if_needed()
     cite.hover()
-    v.page.wait_for_timeout(400)
-    assert tooltip.filter(has_text=preview[:30]).first.is_visible(), "no preview on hover"
+    wait_preview(v, preview)
+    v.page.keyboard.press("Escape")
     v.page.mouse.move(0, 0)
     cite.focus()
-    v.page.wait_for_timeout(400)
-    assert tooltip.first.is_visible(), "no preview on keyboard focus"
+    wait_preview(v, preview)
 
     cite.click()
     v.page.wait_for_url(re.compile(rf"/bibliography/#{re.escape(key)}$"))
@@ -331,6 +360,210 @@ def test_citation_previews_reaches_its_entry_and_comes_back(
     v.page.wait_for_url(re.compile(rf"/{re.escape(article)}#{paragraph}$"))
     v.page.wait_for_timeout(300)
     assert_in_view(v, f"[id='{paragraph}']")
+
+
+# ---------------------------------------------------------------- previews (reader.js)
+
+NOTE_TEXTS = """() => Object.fromEntries([...document.querySelectorAll('.footnote li[id]')]
+    .map(li => { const c = li.cloneNode(true);
+                 c.querySelectorAll('.fn-label, .footnote-backref').forEach(e => e.remove());
+                 return [li.id, c.textContent.replace(/\\s+/g, ' ').trim()]; }))"""
+
+
+def test_every_note_preview_shows_its_note_on_hover_and_focus(
+    visit, article_pages: list[str]
+) -> None:
+    """Each note marker's preview reads exactly its note (not just its number, nor only a
+    URL), on hover and on keyboard focus; Escape closes it each time."""
+    v = visit()
+    checked = 0
+    for article in article_pages:
+        v.open(article, wait="load")
+        notes = v.page.evaluate(NOTE_TEXTS)
+        refs = v.page.locator("sup.fn a.footnote-ref")
+        for i in range(refs.count()):
+            ref = refs.nth(i)
+            expected = notes[(ref.get_attribute("href") or "#")[1:]]
+            assert expected, f"{article}: an empty note"
+            ref.scroll_into_view_if_needed()
+            ref.hover()
+            wait_preview(v, expected)
+            v.page.keyboard.press("Escape")
+            assert preview_text(v) == "", f"{article}: Escape left the preview open"
+            ref.focus()
+            wait_preview(v, expected)
+            v.page.keyboard.press("Escape")
+            checked += 1
+    assert checked >= 40, f"only {checked} note markers"
+
+
+def test_a_preview_stays_while_hovered_and_escape_closes_it(
+    visit, article_pages: list[str]
+) -> None:
+    """WCAG 1.4.13: the preview can be hovered, does not time out, and Escape dismisses it
+    without moving the pointer or the focus."""
+    v = visit()
+    v.open(article_pages[0], wait="load")
+    term = v.page.locator("p.para a.term").first
+    term.scroll_into_view_if_needed()
+    term.hover()
+    wait_preview(v, decoded_preview(term))
+    box = v.page.locator(PREVIEW).bounding_box()
+    assert box
+    v.page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, steps=8)
+    v.page.wait_for_timeout(1500)  # longer than any delay: still open while hovered
+    assert v.page.locator(PREVIEW).is_visible()
+    v.page.mouse.move(0, 0)  # leaving both closes it
+    v.page.wait_for_timeout(600)
+    assert not v.page.locator(PREVIEW).is_visible()
+
+    term.hover()
+    wait_preview(v, decoded_preview(term))
+    v.page.keyboard.press("Escape")
+    assert not v.page.locator(PREVIEW).is_visible()
+    at = term.bounding_box()
+    assert at
+    v.page.mouse.move(at["x"] + 2, at["y"] + at["height"] / 2, steps=4)  # still on the term
+    v.page.wait_for_timeout(500)
+    assert not v.page.locator(PREVIEW).is_visible(), "Escape did not keep it closed"
+
+
+def test_tapping_a_term_on_a_phone_opens_its_preview_before_following_it(
+    visit, article_pages: list[str]
+) -> None:
+    v = visit(viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2)
+    v.open(article_pages[0], wait="load")
+    for selector in ("p.para a.term", "p.para a.cite", "p.para sup.fn a.footnote-ref"):
+        link = v.page.locator(selector).first
+        link.scroll_into_view_if_needed()
+        before = v.page.url
+        link.tap()
+        v.page.wait_for_timeout(400)
+        assert v.page.url == before, f"{selector}: the first tap followed the link"
+        assert v.page.locator(PREVIEW).is_visible(), f"{selector}: no preview on tap"
+        assert preview_text(v), selector
+        v.page.tap(".md-header__title")  # a tap elsewhere closes it
+        v.page.wait_for_timeout(200)
+        assert not v.page.locator(PREVIEW).is_visible(), selector
+    term = v.page.locator("p.para a.term").first
+    target = term.get_attribute("href") or ""
+    term.tap()
+    wait_preview(v, decoded_preview(term))
+    term.tap()  # the second tap follows
+    v.page.wait_for_url(re.compile(r"/glossary/#" + re.escape(target.split("#")[1]) + "$"))
+
+
+def test_note_back_links_show_without_hover_on_a_phone(visit, article_pages: list[str]) -> None:
+    v = visit(viewport=PHONE, is_mobile=True, has_touch=True)
+    shown = 0
+    for article in article_pages:
+        v.open(article, wait="load")
+        for back in v.page.locator(".footnote a.footnote-backref").all():
+            back.scroll_into_view_if_needed()
+            style = back.evaluate(
+                "a => ({o: getComputedStyle(a).opacity, w: a.getBoundingClientRect().width})"
+            )
+            assert float(style["o"]) == 1 and style["w"] >= 16, (article, style)
+            shown += 1
+    assert shown >= 40, shown
+
+
+def test_previews_screenshots(visit, article_pages: list[str]) -> None:
+    """A previewed note, citation and term, light, dark and phone, into test-artifacts/."""
+    zhang = next(a for a in article_pages if "zhang" in a)
+    cases = (
+        ("note", "p.para sup.fn a.footnote-ref"),
+        ("cite", "p.para a.cite"),
+        ("term", "p.para a.term"),
+    )
+    for device, options in (
+        ("light", {"color_scheme": "light"}),
+        ("dark", {"color_scheme": "dark"}),
+        ("phone", {"viewport": PHONE, "is_mobile": True, "has_touch": True}),
+    ):
+        v = visit(**options)
+        v.open(zhang, wait="load")
+        for name, selector in cases:
+            link = v.page.locator(selector).nth(3)
+            link.scroll_into_view_if_needed()
+            link.tap() if device == "phone" else link.hover()
+            v.page.wait_for_selector(PREVIEW, state="visible")
+            screenshot(v, f"preview-{name}-{device}")
+            v.page.keyboard.press("Escape")
+
+
+# ---------------------------------------------------------------- home and bibliography
+
+
+def test_home_page_leads_to_the_readers_tools(visit) -> None:
+    v = visit()
+    v.open("", wait="load")
+    for page in ("glossary/", "timeline/", "bibliography/", "teaching/"):
+        link = v.page.locator(f".md-content a[href='{page}']")
+        assert link.count() and link.first.is_visible(), f"no visible link to /{page}"
+
+
+def test_offline_copy_home_has_no_broken_zip_link(browser, site_dir: Path) -> None:
+    """Opened from disk, the home page does not link to the offline zip, which the offline
+    copy does not hold (offline.py copies the PDFs in, not the zip itself)."""
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto((site_dir / "index.html").as_uri(), wait_until="load")
+        hrefs = page.eval_on_selector_all(".md-content a[href]", "l => l.map(a => a.href)")
+        assert not [h for h in hrefs if h.endswith(".zip")], hrefs
+        assert "offline copy of the site" in page.inner_text(".md-content")
+    finally:
+        context.close()
+
+
+def test_bibliography_filter_explains_an_empty_choice_and_yields_to_links(visit) -> None:
+    v = visit()
+    v.open("bibliography/", wait="load")
+    select = v.page.locator("#bib-article")
+    slugs = select.evaluate("s => [...s.options].map(o => o.value).filter(Boolean)")
+    for slug in slugs:
+        select.select_option(slug)
+        shown = v.page.locator("li.bib-entry:visible").count()
+        count = v.page.inner_text("#bib-count")
+        why = v.page.locator(f".bib-none[data-article='{slug}']")
+        if shown == 0:
+            assert count == "0 entries"
+            assert why.is_visible(), f"{slug}: 0 entries and no word why"
+            assert "has no reference list" in why.inner_text()
+        else:
+            assert count.startswith(f"{shown} entr") and not why.count(), slug
+    assert "choi-2022" in slugs
+    select.select_option("choi-2022")
+    key = v.page.locator("li.bib-entry").first.get_attribute("id")
+    v.page.evaluate("k => { location.hash = k; }", key)
+    v.page.wait_for_timeout(300)
+    assert v.page.locator(f"li[id='{key}']").is_visible(), "the filter hides the linked entry"
+    assert select.input_value() == ""
+    assert_in_view(v, f"li[id='{key}']")
+
+
+def test_bibliography_marks_its_as_printed_toggles(visit) -> None:
+    v = visit()
+    v.open("bibliography/", wait="load")
+    marker = v.page.locator("details.bib-original > summary").first.evaluate(
+        "s => [getComputedStyle(s).display, getComputedStyle(s, '::marker').content]"
+    )
+    assert marker[0] == "list-item" and "▸" in marker[1], marker
+
+
+def test_a_search_result_in_the_bibliography_lands_on_its_entry(visit, site_dir: Path) -> None:
+    v = visit()
+    page = (site_dir / "bibliography" / "index.html").read_text(encoding="utf-8")
+    key = "nozick1974"  # far down the page: landing at the top would not show it
+    assert f'id="{key}"' in page
+    search(v, "Anarchy state utopia Nozick")
+    links = v.page.eval_on_selector_all(".md-search-result__item > a", "l => l.map(a => a.href)")
+    in_bib = [h for h in links if "/bibliography/" in h]
+    assert in_bib, links
+    v.page.goto(in_bib[0], wait_until="load")
+    v.page.wait_for_timeout(300)
+    assert_in_view(v, f"li[id='{key}']")
 
 
 # ---------------------------------------------------------------- jumps

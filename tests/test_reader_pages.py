@@ -147,3 +147,54 @@ def test_foreign_language_title_marked(built, by_slug):
     """A title recorded as Portuguese (bib/corrections.yml) carries lang="pt"."""
     for page in (built.pages["bibliography.md"], by_slug["syssoyeva-2023"].markdown):
         assert '<span lang="pt">Por que a Organização do Tratado' in page
+
+
+# ---------------------------------------------------------------- the home page
+
+
+def test_one_article_order_follows_the_course_then_year_and_title(root, built):
+    """article_order: the course's reading order, then by year (undated last) and title."""
+    from dataclasses import replace
+
+    from csto_reader.model import Span
+    from csto_reader.publish.teaching import Course, Reading, article_order
+
+    articles = [b.article for b in built.articles]
+    course_slugs = ["choi-2022", "beloglazov-2023", "syssoyeva-2023", "zhang-2023"]
+    home = to_html(built.pages["index.md"])
+    cards = re.findall(r'<article class="article-card"><h2><a href="articles/([a-z0-9-]+)/"', home)
+    assert cards == course_slugs  # teaching/course.yml's reading_order
+
+    metas = [a.meta for a in articles]
+    by_year = article_order(metas, None)
+    # 2022, then the 2023 titles: "2022 January…", "Activities…", "From the…"
+    assert by_year == ["choi-2022", "syssoyeva-2023", "beloglazov-2023", "zhang-2023"]
+    only_zhang = Course(reading_order=(Reading("zhang-2023", "", Span("c.yml", 1)),))
+    assert article_order(metas, only_zhang)[0] == "zhang-2023"
+    undated = replace(metas[0], year=None)
+    assert article_order([undated, *metas[1:]], None)[-1] == undated.slug
+
+
+def test_home_page_shows_the_readers_tools(built):
+    """On every screen the home page links to the glossary, chronology, bibliography and
+    the instructors' page (the navigation is hidden there)."""
+    home = to_html(built.pages["index.md"])
+    tools = re.search(r'<div class="reader-tools">(.*?)</div>', home, re.S)
+    assert tools, "no reader's tools block"
+    assert "The reader's tools" in tools.group(1)
+    links = re.findall(r'href="([a-z]+)\.md"', tools.group(1))
+    assert links == ["glossary", "timeline", "bibliography", "teaching"]
+    assert 'class="offline-zip" href="downloads/reader-offline.zip"' in home
+
+
+def test_bibliography_filter_says_why_an_article_has_no_entries(built):
+    page = to_html(built.pages["bibliography.md"])
+    notes = re.findall(
+        r'<span class="bib-none" data-article="([a-z0-9-]+)" hidden>(.*?)</span>', page
+    )
+    assert notes == [
+        (
+            "choi-2022",
+            "Choi (2022) has no reference list, so no entry of this bibliography comes from it.",
+        )
+    ]

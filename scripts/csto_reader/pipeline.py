@@ -106,7 +106,9 @@ def build(root: Path) -> BuildOutput:
         pages["teaching.md"] = render_teaching(
             course, builds, {t.id: t.name for t in terms}, reporter, order
         )
-    pages["index.md"] = render_home(articles, {b.article.meta.slug: b.words for b in builds})
+    pages["index.md"] = render_home(
+        articles, {b.article.meta.slug: b.words for b in builds}, order, pages
+    )
     pages["editorial.md"] = render_editorial(articles, reporter.diagnostics)
     files["report.json"] = report_json(builds, markdown, cites.citations, bib, len(terms))
     events = timeline.events if timeline else ()

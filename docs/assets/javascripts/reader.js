@@ -67,3 +67,279 @@
     copy(url, what);
   });
 })();
+
+/* The CSTO Reader: previews of notes, citations and glossary terms.
+ *
+ * A note marker (a.footnote-ref), a citation (a.cite) or a glossary term (a.term) shows a
+ * preview of what it points to: on hover (and the preview itself can be hovered), on
+ * keyboard focus, and on a touch screen on the first tap (a second tap, or the link inside
+ * the preview, follows the link).  Escape closes it; nothing closes it on a timer
+ * (WCAG 1.4.13).  Material's own tooltips are switched off in mkdocs.yml.
+ *
+ * The preview is built from text: a note's preview is a copy of the note's own list item
+ * (already escaped markup of the page) without its number and back-link; a citation's or
+ * a term's is the text of its title attribute, put in with textContent, never as HTML.
+ * The pipeline escapes those titles twice (for Material's tooltips, which read them as
+ * HTML: publish/render.py tooltip_attr), so one level of entities is decoded here. */
+(function () {
+  "use strict";
+
+  var TRIGGERS = "a.footnote-ref, a.cite, a.term";
+  var OPEN_DELAY = 120;
+  var CLOSE_DELAY = 350;
+  var MORE = {
+    note: "Go to the note",
+    cite: "Open in the bibliography",
+    term: "Open in the glossary"
+  };
+  var box = null;
+  var state = { current: null, by: null, dismissed: null, timer: 0 };
+  var pointer = { type: "mouse", at: 0, tapWasOpen: false };
+
+  var ENTITIES = { amp: "&", lt: "<", gt: ">", quot: "\"", apos: "'" };
+
+  /* One level of HTML character references, decoded as text (no HTML is parsed). */
+  function decode(text) {
+    return text.replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, function (whole, name) {
+      if (name.charAt(0) === "#") {
+        var code = name.charAt(1).toLowerCase() === "x"
+          ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
+        return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+      }
+      var known = ENTITIES[name.toLowerCase()];
+      return known === undefined ? whole : known;
+    });
+  }
+
+  function kind(trigger) {
+    if (trigger.classList.contains("footnote-ref")) { return "note"; }
+    return trigger.classList.contains("cite") ? "cite" : "term";
+  }
+
+  function noteOf(trigger) {
+    var href = trigger.getAttribute("href") || "";
+    return href.charAt(0) === "#" ? document.getElementById(href.slice(1)) : null;
+  }
+
+  /* Move each trigger's title (a native tooltip would double ours) to data-preview. */
+  function prepare() {
+    document.querySelectorAll(".md-content " + TRIGGERS).forEach(function (trigger) {
+      var title = trigger.getAttribute("title");
+      if (title !== null) {
+        trigger.setAttribute("data-preview", decode(title));
+        trigger.removeAttribute("title");
+      }
+    });
+  }
+
+  function previewable(trigger) {
+    if (!trigger || (box && box.contains(trigger))) { return false; }
+    return kind(trigger) === "note"
+      ? noteOf(trigger) !== null
+      : (trigger.getAttribute("data-preview") || "").trim() !== "";
+  }
+
+  function make() {
+    box = document.createElement("div");
+    box.id = "reader-preview";
+    box.className = "reader-preview";
+    box.setAttribute("role", "tooltip");
+    box.hidden = true;
+    ["label", "body", "more"].forEach(function (part) {
+      var el = document.createElement(part === "body" ? "div" : "p");
+      el.className = "reader-preview__" + part;
+      box.appendChild(el);
+    });
+    box.addEventListener("pointerenter", function () { window.clearTimeout(state.timer); });
+    box.addEventListener("pointerleave", function (event) {
+      if (event.pointerType === "mouse" && state.by === "hover") { later(hide, CLOSE_DELAY); }
+    });
+    document.body.appendChild(box);
+  }
+
+  /* The note's content, copied: no number, no back-link, no ids (they would repeat). */
+  function noteContent(note) {
+    var copy = note.cloneNode(true);
+    copy.querySelectorAll(".fn-label, .footnote-backref").forEach(function (el) {
+      el.remove();
+    });
+    copy.querySelectorAll("[id]").forEach(function (el) { el.removeAttribute("id"); });
+    var fragment = document.createDocumentFragment();
+    while (copy.firstChild) { fragment.appendChild(copy.firstChild); }
+    return fragment;
+  }
+
+  function fill(trigger) {
+    var what = kind(trigger);
+    var label = box.querySelector(".reader-preview__label");
+    var body = box.querySelector(".reader-preview__body");
+    var more = box.querySelector(".reader-preview__more");
+    var name = trigger.textContent.replace(/\s+/g, " ").trim();
+    label.textContent = what === "note" ? "Note " + name
+      : (/^[0-9]+$/.test(name) ? "Reference " + name : name);
+    body.textContent = "";
+    if (what === "note") {
+      body.appendChild(noteContent(noteOf(trigger)));
+    } else {
+      body.textContent = trigger.getAttribute("data-preview");
+    }
+    var link = document.createElement("a");
+    link.href = trigger.href;
+    link.textContent = MORE[what];
+    more.textContent = "";
+    more.appendChild(link);
+    box.setAttribute("data-kind", what);
+  }
+
+  /* Below the trigger (all its lines, when it wraps), from where it starts; above it when
+     there is no room below. */
+  function place(trigger) {
+    var rects = trigger.getClientRects();
+    var all = trigger.getBoundingClientRect();
+    var r = {
+      left: rects.length ? rects[0].left : all.left, top: all.top, bottom: all.bottom
+    };
+    var margin = 8, gap = 4;
+    var header = document.querySelector(".md-header");
+    var top0 = header ? header.getBoundingClientRect().bottom : 0;
+    var width = document.documentElement.clientWidth;
+    box.style.left = "0px";
+    box.style.top = "0px";
+    var w = box.offsetWidth, h = box.offsetHeight;
+    var left = Math.max(margin, Math.min(r.left, width - w - margin));
+    var top = r.bottom + gap;
+    if (top + h > window.innerHeight - margin && r.top - gap - h >= top0 + margin) {
+      top = r.top - gap - h;
+    }
+    box.style.left = Math.round(left + window.scrollX) + "px";
+    box.style.top = Math.round(top + window.scrollY) + "px";
+  }
+
+  function later(action, delay) {
+    window.clearTimeout(state.timer);
+    state.timer = window.setTimeout(action, delay);
+  }
+
+  function show(trigger, by) {
+    window.clearTimeout(state.timer);
+    if (state.current === trigger && !box.hidden) {
+      if (by !== "hover") { state.by = by; }
+      return;
+    }
+    hide();
+    fill(trigger);
+    state.current = trigger;
+    state.by = by;
+    trigger.setAttribute("aria-describedby", box.id);
+    box.hidden = false;
+    place(trigger);
+  }
+
+  function hide() {
+    window.clearTimeout(state.timer);
+    if (state.current) { state.current.removeAttribute("aria-describedby"); }
+    state.current = null;
+    state.by = null;
+    if (box) { box.hidden = true; }
+  }
+
+  function triggerAt(node) {
+    var trigger = node && node.closest ? node.closest(TRIGGERS) : null;
+    return previewable(trigger) ? trigger : null;
+  }
+
+  function onPointerOver(event) {
+    if (event.pointerType !== "mouse") { return; }
+    var trigger = triggerAt(event.target);
+    if (trigger) {
+      if (trigger === state.dismissed) { return; }
+      if (trigger === state.current) { window.clearTimeout(state.timer); return; }
+      later(function () { show(trigger, "hover"); }, state.current ? 0 : OPEN_DELAY);
+    } else if (box.contains(event.target)) {
+      window.clearTimeout(state.timer);
+    } else {
+      state.dismissed = null;
+      if (state.current && state.by === "hover") { later(hide, CLOSE_DELAY); }
+      else if (!state.current) { window.clearTimeout(state.timer); }
+    }
+  }
+
+  function onPointerDown(event) {
+    pointer.type = event.pointerType || "mouse";
+    pointer.at = Date.now();
+    var trigger = triggerAt(event.target);
+    pointer.tapWasOpen = Boolean(trigger) && trigger === state.current && !box.hidden;
+    if (!trigger && !box.contains(event.target) && state.current && state.by !== "hover") {
+      hide();
+    }
+  }
+
+  /* On a touch screen the first tap on a trigger opens its preview instead of following. */
+  function onClick(event) {
+    var trigger = triggerAt(event.target);
+    if (!trigger || pointer.type === "mouse" || pointer.type === "key") { return; }
+    if (!pointer.tapWasOpen) {
+      event.preventDefault();
+      show(trigger, "tap");
+    }
+    pointer.tapWasOpen = false;
+  }
+
+  function onFocusIn(event) {
+    var trigger = triggerAt(event.target);
+    if (!trigger) { return; }
+    var pressed = Date.now() - pointer.at < 800; // focus that comes with a press
+    if (pressed && pointer.type === "mouse") {
+      if (trigger !== state.dismissed) { show(trigger, "hover"); }
+      return;
+    }
+    state.dismissed = null;
+    show(trigger, pressed ? "tap" : "focus");
+  }
+
+  function onFocusOut(event) {
+    var next = event.relatedTarget;
+    if (state.by !== "focus" || (next && (box.contains(next) || next === state.current))) {
+      return;
+    }
+    hide();
+  }
+
+  function onKeyDown(event) {
+    pointer.type = "key";
+    if ((event.key === "Escape" || event.key === "Esc") && state.current) {
+      state.dismissed = state.current;
+      hide();
+    }
+  }
+
+  function reposition() {
+    if (state.current && !box.hidden) { place(state.current); }
+  }
+
+  prepare();
+  make();
+  document.addEventListener("pointerover", onPointerOver);
+  document.addEventListener("pointerdown", onPointerDown, true);
+  document.addEventListener("click", onClick, true);
+  document.addEventListener("focusin", onFocusIn);
+  document.addEventListener("focusout", onFocusOut);
+  document.addEventListener("keydown", onKeyDown);
+  window.addEventListener("resize", reposition);
+  document.documentElement.addEventListener("mouseleave", function () {
+    if (state.current && state.by === "hover") { later(hide, CLOSE_DELAY); }
+  });
+})();
+
+/* The CSTO Reader: in the offline copy (opened from disk), the home page's link to the
+ * offline zip would point at a file the copy does not hold; it becomes plain text. */
+(function () {
+  "use strict";
+  if (window.location.protocol !== "file:") { return; }
+  document.querySelectorAll("a.offline-zip").forEach(function (link) {
+    var text = document.createElement("span");
+    text.className = "offline-zip";
+    text.textContent = link.textContent + " (the copy you are reading now)";
+    link.replaceWith(text);
+  });
+})();

@@ -80,7 +80,9 @@ def _bibliography_intro(count: int, titles: Mapping[str, str]) -> list[str]:
             f'<option value="{html.escape(s)}">{html.escape(short_title(s, titles))}</option>'
             for s in titles
         )
-        + '</select> <span id="bib-count" role="status"></span></div>\n',
+        + '</select> <span role="status" class="bib-status"><span id="bib-count"></span>'
+        + _without_list(merged, titles, cited_at)
+        + "</span></div>\n",
         '<ol class="bibliography" markdown="0">',
     ]
 
@@ -135,6 +137,43 @@ def _disagreement_note(d: Disagreement, titles: Mapping[str, str]) -> str:
         f"on {html.escape(d.field)}: {said(d.kept, d.kept_from)}, kept here; "
         f"{said(d.other, d.other_from)}.</p>"
     )
+
+
+def _without_list(
+    merged: Sequence[MergedEntry],
+    titles: Mapping[str, str],
+    cited_at: Mapping[str, Sequence[tuple[str, str, str | None]]],
+) -> str:
+    """For each article no entry comes from, the filter's word why (shown by
+    bibliography.js when that article is chosen), with the entries it cites, if any."""
+    listing = {s for m in merged for s in m.slugs}
+    by_key = {m.key: m for m in merged}
+    out = []
+    for slug in titles:
+        if slug in listing:
+            continue
+        name = html.escape(short_title(slug, titles))
+        cites = sorted({k for k, places in cited_at.items() for s, _, _ in places if s == slug})
+        quoted = (
+            " The works it cites that other articles list: "
+            + ", ".join(f'<a href="#{html.escape(k)}">{_label(by_key[k])}</a>' for k in cites)
+            + "."
+            if cites
+            else ""
+        )
+        out.append(
+            f'<span class="bib-none" data-article="{html.escape(slug)}" hidden>{name} has no '
+            f"reference list, so no entry of this bibliography comes from it.{quoted}</span>"
+        )
+    return "".join(out)
+
+
+def _label(m: MergedEntry) -> str:
+    """ "Zhang (2023)": the first author's surname (or the title) and the year."""
+    names = m.get("author") or m.get("editor")
+    first = names.split(" and ")[0].split(",")[0].strip("{} ") if names else m.get("title")
+    year = f" ({m.get('year')})" if m.get("year") else ""
+    return html.escape(first.replace("{", "").replace("}", "") + year)
 
 
 def render_article_references(

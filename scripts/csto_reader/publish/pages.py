@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 from collections import defaultdict
+from collections.abc import Collection, Sequence
 
 from ..diagnostics import Diagnostic
 from ..model import Article
@@ -17,8 +18,42 @@ def reading_minutes(word_count: int) -> int:
     return max(1, round(word_count / WORDS_PER_MINUTE))
 
 
-def render_home(articles: list[Article], word_counts: dict[str, int]) -> str:
-    """The home page: what the reader is, and one card per article."""
+# The reader's tools on the home page: (generated page, link text, what it is for).
+TOOLS = (
+    (
+        "glossary.md",
+        "Glossary",
+        "the organizations, treaties, forces, events and ideas the articles name",
+    ),
+    ("timeline.md", "Chronology", "the events the articles describe, in date order"),
+    ("bibliography.md", "Bibliography", "every work the articles list, in one list"),
+    ("teaching.md", "For instructors", "a reading order, key terms and questions"),
+)
+
+
+def _tools(pages: Collection[str]) -> list[str]:
+    """The home page's "The reader's tools" block: a link to each tool page that exists."""
+    items = [f"- [{label}]({page}): {what}" for page, label, what in TOOLS if page in pages]
+    if not items:
+        return []
+    return [
+        '<div class="reader-tools" markdown="1">\n',
+        "## The reader's tools\n",
+        *items,
+        "\n</div>\n",
+    ]
+
+
+def render_home(
+    articles: list[Article],
+    word_counts: dict[str, int],
+    order: Sequence[str] = (),
+    pages: Collection[str] = (),
+) -> str:
+    """The home page: what the reader is, the reader's tools (those of ``pages``, the
+    generated pages; above the cards, so that a desktop screen shows them at once), one
+    card per article in ``order`` (slugs: ``teaching.article_order``, the one order of
+    the navigation, the cards and the reader PDF) and the downloads."""
     out = [
         front_matter("The CSTO Reader", hide=["navigation"]),
         "# The CSTO Reader\n",
@@ -28,33 +63,43 @@ def render_home(articles: list[Article], word_counts: dict[str, int]) -> str:
         "rules, with numbered paragraphs you can cite and link (for example "
         "`articles/zhang-2023/#p12`). What the cleaner removed is listed on the "
         "[editorial page](editorial.md).\n",
-        # Raw HTML, not Markdown links: the downloads are written after the MkDocs build
-        # (`make site`), so strict link validation would find no such documentation file.
-        '<p class="downloads">For offline reading: <a href="downloads/reader.pdf">the whole '
-        "reader as PDF</a>, one PDF per article (on each article page), and <a "
-        'href="downloads/reader-offline.zip">an offline copy of the site</a> that opens from '
-        "disk.</p>\n",
+        *_tools(pages),
         '<div class="article-cards" markdown="0">',
     ]
-    for a in articles:
-        m = a.meta
-        authors = ", ".join(html.escape(x.name) for x in m.authors)
-        venue = html.escape(m.venue) if m.venue else html.escape(m.kind.capitalize())
-        year = f", {m.year}" if m.year else ""
-        minutes = reading_minutes(word_counts.get(m.slug, 0))
-        abstract = m.abstract or next(
-            (b.text for b in a.blocks if hasattr(b, "text") and hasattr(b, "anchor")), ""
-        )
-        first = " ".join(abstract.split()[:40]) + ("…" if len(abstract.split()) > 40 else "")
-        out.append(
-            f'<article class="article-card"><h2><a href="articles/{m.slug}/">'
-            f"{html.escape(m.title)}</a></h2>"
-            f'<p class="card-authors">{authors}</p>'
-            f'<p class="card-venue"><cite>{venue}</cite>{year} · {minutes} min read</p>'
-            f'<p class="card-abstract">{inline_html(first)}</p></article>'
-        )
+    rank = {slug: i for i, slug in enumerate(order)}
+    ordered = sorted(articles, key=lambda a: rank.get(a.meta.slug, len(rank)))
+    out.extend(_card(a, word_counts) for a in ordered)
     out.append("</div>\n")
+    # Raw HTML, not Markdown links: the downloads are written after the MkDocs build
+    # (`make site`), so strict link validation would find no such documentation file.
+    # The offline copy holds no zip of itself: reader.js turns that link into plain text
+    # when the page is opened from disk.
+    out.append(
+        '<p class="downloads">For offline reading: <a href="downloads/reader.pdf">the whole '
+        "reader as PDF</a>, one PDF per article (on each article page), and <a "
+        'class="offline-zip" href="downloads/reader-offline.zip">an offline copy of the '
+        "site</a> that opens from disk.</p>\n"
+    )
     return "\n".join(out)
+
+
+def _card(a: Article, word_counts: dict[str, int]) -> str:
+    m = a.meta
+    authors = ", ".join(html.escape(x.name) for x in m.authors)
+    venue = html.escape(m.venue) if m.venue else html.escape(m.kind.capitalize())
+    year = f", {m.year}" if m.year else ""
+    minutes = reading_minutes(word_counts.get(m.slug, 0))
+    abstract = m.abstract or next(
+        (b.text for b in a.blocks if hasattr(b, "text") and hasattr(b, "anchor")), ""
+    )
+    first = " ".join(abstract.split()[:40]) + ("…" if len(abstract.split()) > 40 else "")
+    return (
+        f'<article class="article-card"><h2><a href="articles/{m.slug}/">'
+        f"{html.escape(m.title)}</a></h2>"
+        f'<p class="card-authors">{authors}</p>'
+        f'<p class="card-venue"><cite>{venue}</cite>{year} · {minutes} min read</p>'
+        f'<p class="card-abstract">{inline_html(first)}</p></article>'
+    )
 
 
 def render_editorial(articles: list[Article], diagnostics: list[Diagnostic]) -> str:
