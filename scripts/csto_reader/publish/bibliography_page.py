@@ -55,14 +55,14 @@ def render_bibliography(
     ``cited_at``: key -> [(slug, anchor, editorial note or None)]."""
     cited_at = cited_at or {}
     by_key = {m.key: m for m in merged}
-    out = _bibliography_intro(len(ordered), titles)
+    out = _bibliography_intro(len(ordered), titles, _without_list(merged, titles, cited_at))
     for key, entry_html in ordered:
         out.append(_bibliography_entry(by_key[key], entry_html, titles, cited_at.get(key, [])))
     out.append("</ol>\n")  # the filter runs from docs/assets/javascripts/bibliography.js
     return "\n".join(out)
 
 
-def _bibliography_intro(count: int, titles: Mapping[str, str]) -> list[str]:
+def _bibliography_intro(count: int, titles: Mapping[str, str], without_list: str) -> list[str]:
     return [
         front_matter(
             "Bibliography",
@@ -81,7 +81,7 @@ def _bibliography_intro(count: int, titles: Mapping[str, str]) -> list[str]:
             for s in titles
         )
         + '</select> <span role="status" class="bib-status"><span id="bib-count"></span>'
-        + _without_list(merged, titles, cited_at)
+        + without_list
         + "</span></div>\n",
         '<ol class="bibliography" markdown="0">',
     ]
