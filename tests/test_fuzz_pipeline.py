@@ -71,6 +71,12 @@ INTERNAL = re.compile("[\ufdd0-\ufdef]")
 KNOWN_CRASHES: dict[tuple[str, str, str], str] = {
     ("RecursionError", "sources.py", "_parse_yaml"): "test_fuzz_finding[meta-deep-nesting]",
     ("AttributeError", "sources.py", "_parse_yaml"): "test_fuzz_finding[meta-bad-timestamp]",
+    ("ValueError", "sources.py", "_parse_yaml"): "test_fuzz_finding[meta-bad-int]",
+    ("IndexError", "sources.py", "_parse_yaml"): "test_fuzz_finding[meta-empty-int]",
+    ("KeyError", "sources.py", "_parse_yaml"): "test_fuzz_finding[meta-bad-bool]",
+    ("ValueError", "teaching.py", "load_course"): "test_fuzz_finding[course-bad-int]",
+    ("ValueError", "addresses.py", "read_aliases"): "test_fuzz_finding[aliases-bad-int]",
+    ("ValueError", "bibliography.py", "load_corrections"): "test_fuzz_finding[corrections-bad-int]",
     (
         "UnicodeDecodeError",
         "timeline.py",
@@ -359,8 +365,8 @@ any_value = st.recursive(
 YAML_BITS = [
     "{", "}", "[", "]", ":", ": ", "- ", "\n", "\n  ", "  ", "&a ", "*a", "<<: *a",
     "!!python/object/apply:os.system ['true']", "!tag ", "!!binary ", "!!timestamp ", "!!int ",
-    "!!str ", "'", '"', "|", ">-", "#", "? ", "---", "...", "%YAML 1.1\n", "title", "authors",
-    "name", "id", "x", "1", "0x1f", "1e9", "~", "null", "yes", "no", ".inf", "\t", "\\", "\ufeff",
+    "!!str ", "!!float ", "!!bool ", "'", '"', "|", ">-", "#", "? ", "---", "...", "%YAML 1.1\n",
+    "title", "authors", "name", "id", "x", "1", "0x1f", "1e9", "~", "null", "yes", "no", ".inf", "\t", "\\", "\ufeff",
     "\x85", "2022-01-06", "12:30", "slug", "line", "article", "quote", "p1",
 ]  # fmt: skip
 yaml_like = st.lists(st.one_of(st.sampled_from(YAML_BITS), junk), max_size=40).map("".join)

@@ -58,6 +58,30 @@ CASES = {
         project(sources__x__meta_dot_yml=b"title: !!timestamp x\nauthors:\n  - name: A\n"),
         xfail("sources.py _parse_yaml", "AttributeError inside PyYAML's timestamp constructor"),
     ),
+    "meta-bad-int": (
+        project(sources__x__meta_dot_yml=b"title: !!int 1e9\nauthors:\n  - name: A\n"),
+        xfail("sources.py _parse_yaml", "ValueError inside PyYAML's int constructor"),
+    ),
+    "meta-empty-int": (
+        project(sources__x__meta_dot_yml=b"title: !!int\nauthors:\n  - name: A\n"),
+        xfail("sources.py _parse_yaml", "IndexError inside PyYAML's int constructor"),
+    ),
+    "meta-bad-bool": (
+        project(sources__x__meta_dot_yml=b"title: !!bool x\nauthors:\n  - name: A\n"),
+        xfail("sources.py _parse_yaml", "KeyError inside PyYAML's bool constructor"),
+    ),
+    "course-bad-int": (
+        project(teaching__course_dot_yml=b"a: !!int 1e9\n"),
+        xfail("teaching.py load_course", "ValueError inside PyYAML's int constructor"),
+    ),
+    "aliases-bad-int": (
+        project(sources__aliases_dot_yml=b"a: !!int 1e9\n"),
+        xfail("addresses.py read_aliases", "ValueError inside PyYAML's int constructor"),
+    ),
+    "corrections-bad-int": (
+        refs(bib__corrections_dot_yml=b"x/smith2020: !!int 1e9\n"),
+        xfail("bibliography.py load_corrections", "ValueError inside PyYAML's int constructor"),
+    ),
     "latin1-article-read-by-timeline": (
         project(
             sources__x__article_dot_txt=BASE_ARTICLE + LATIN1, timeline__events_dot_yml=b"[]\n"
