@@ -45,7 +45,7 @@ test: $(SETUP)
 # The long fuzz run of the whole pipeline (tests/test_fuzz_pipeline.py; `make test` runs it
 # with a small budget): FUZZ_EXAMPLES examples for each of its three tests, shrinking on.
 # Record what it found in benchmarks/RESULTS.md.
-FUZZ_EXAMPLES ?= 3000
+FUZZ_EXAMPLES ?= 1500
 fuzz: $(SETUP)
 	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest -q --hypothesis-show-statistics \
 		tests/test_fuzz_pipeline.py
