@@ -8,7 +8,7 @@ PY     := $(VENV)/bin/python
 SETUP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := site
-.PHONY: site test serve golden fixtures bib setup clean distclean
+.PHONY: site test fuzz serve golden fixtures bib setup clean distclean
 
 # Set-up, redone when the pins or the Debian package list change.
 $(SETUP): requirements.txt pyproject.toml scripts/debian-packages.txt scripts/setup-system.sh \
@@ -41,6 +41,14 @@ site: $(SETUP)
 
 test: $(SETUP)
 	$(PY) -m pytest -q
+
+# The long fuzz run of the whole pipeline (tests/test_fuzz_pipeline.py; `make test` runs it
+# with a small budget): FUZZ_EXAMPLES examples for each of its three tests, shrinking on.
+# Record what it found in benchmarks/RESULTS.md.
+FUZZ_EXAMPLES ?= 1500
+fuzz: $(SETUP)
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest -q --hypothesis-show-statistics \
+		tests/test_fuzz_pipeline.py
 
 # Live preview; rebuilds when docs/, sources/, bib/ or the pipeline change.
 serve: $(SETUP)
