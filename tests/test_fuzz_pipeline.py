@@ -19,14 +19,12 @@ values, random documents, or random YAML-like text.
   ``file:line: severity: message [code]``, or
 - returns pages that are text, hold none of the pipeline's internal delimiters (the
   noncharacters U+FDD0 to U+FDEF), have front matter MkDocs can read, and whose Markdown,
-  turned into HTML with the site's extensions, has no live ``<script>`` (other than the
-  pipeline's own), ``<iframe>``, ``<object>``, ``<embed>`` or ``<style>``, no ``on...=``
+  turned into HTML with the site's extensions, has no live ``<script>`` (the pipeline
+  writes none), ``<iframe>``, ``<object>``, ``<embed>`` or ``<style>``, no ``on...=``
   attribute and no ``javascript:`` / ``vbscript:`` / ``data:`` address.
 
-Any other exception fails the test; hypothesis prints the shrunk input.  Crashes already
-found in modules other helpers are changing are listed in ``KNOWN_CRASHES`` with their
-strict-xfail regression test (``tests/test_fuzz_regressions.py``) so that the fuzz run
-goes on looking for new ones; drop an entry when its regression test passes.
+Any other exception fails the test; hypothesis prints the shrunk input.  Every crash it
+has found is kept as a regression case in ``tests/test_fuzz_regressions.py``.
 
 Budget: ``FUZZ_EXAMPLES`` examples per test (default 20, three tests: well under a minute
 in ``make test``); ``make fuzz`` runs thousands.
@@ -43,13 +41,12 @@ from pathlib import Path
 
 import markdown
 import yaml
-from hypothesis import HealthCheck, given, note, settings
+from hypothesis import HealthCheck, currently_in_test_context, given, note, settings
 from hypothesis import strategies as st
 
-from csto_reader.bibliography_page import BIB_FILTER_SCRIPT
 from csto_reader.diagnostics import BuildError
+from csto_reader.ingest.sources import META_KEYS
 from csto_reader.pipeline import build
-from csto_reader.sources import META_KEYS
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "20"))
 SETTINGS = settings(
@@ -65,82 +62,6 @@ EXTENSIONS = [
 ]  # fmt: skip
 DIAGNOSTIC = re.compile(r"[^\s:][^:\n]*:[1-9]\d*: (error|warning|note): [^\n\r]+ \[[a-z0-9-]+\]")
 INTERNAL = re.compile("[\ufdd0-\ufdef]")
-
-# Crashes found by this test in modules being changed elsewhere: (exception type, module
-# file, function) of the innermost pipeline frame -> its regression test.
-KNOWN_CRASHES: dict[tuple[str, str, str], str] = {
-    ("RecursionError", "sources.py", "_parse_yaml"): "test_fuzz_finding[meta-deep-nesting]",
-    ("AttributeError", "sources.py", "_parse_yaml"): "test_fuzz_finding[meta-bad-timestamp]",
-    ("ValueError", "sources.py", "_parse_yaml"): "test_fuzz_finding[meta-bad-int]",
-    ("IndexError", "sources.py", "_parse_yaml"): "test_fuzz_finding[meta-empty-int]",
-    ("KeyError", "sources.py", "_parse_yaml"): "test_fuzz_finding[meta-bad-bool]",
-    ("ValueError", "teaching.py", "load_course"): "test_fuzz_finding[course-bad-int]",
-    ("ValueError", "addresses.py", "read_aliases"): "test_fuzz_finding[aliases-bad-int]",
-    ("ValueError", "bibliography.py", "load_corrections"): "test_fuzz_finding[corrections-bad-int]",
-    (
-        "UnicodeDecodeError",
-        "timeline.py",
-        "read_source_lines",
-    ): "test_fuzz_finding[latin1-article-read-by-timeline]",
-    ("UnicodeDecodeError", "timeline.py", "compose"): "test_fuzz_finding[events-not-utf8]",
-    ("IsADirectoryError", "timeline.py", "compose"): "test_fuzz_finding[events-is-a-folder]",
-    ("RecursionError", "teaching.py", "load_course"): "test_fuzz_finding[course-deep-nesting]",
-    ("AttributeError", "teaching.py", "load_course"): "test_fuzz_finding[course-bad-timestamp]",
-    ("UnicodeDecodeError", "teaching.py", "load_course"): "test_fuzz_finding[course-not-utf8]",
-    ("IsADirectoryError", "teaching.py", "load_course"): "test_fuzz_finding[course-is-a-folder]",
-    (
-        "TypeError",
-        "teaching.py",
-        "render_teaching",
-    ): "test_fuzz_finding[course-reading-order-a-number]",
-    (
-        "AttributeError",
-        "teaching.py",
-        "render_teaching",
-    ): "test_fuzz_finding[course-reading-order-item-a-number]",
-    ("RecursionError", "addresses.py", "read_aliases"): "test_fuzz_finding[aliases-deep-nesting]",
-    ("AttributeError", "addresses.py", "read_aliases"): "test_fuzz_finding[aliases-bad-timestamp]",
-    ("UnicodeDecodeError", "addresses.py", "read_aliases"): "test_fuzz_finding[aliases-not-utf8]",
-    ("IsADirectoryError", "addresses.py", "read_aliases"): "test_fuzz_finding[aliases-is-a-folder]",
-    ("UnicodeDecodeError", "addresses.py", "read_manifest"): "test_fuzz_finding[manifest-not-utf8]",
-    (
-        "IsADirectoryError",
-        "addresses.py",
-        "read_manifest",
-    ): "test_fuzz_finding[manifest-is-a-folder]",
-    (
-        "AttributeError",
-        "bibliography.py",
-        "load_corrections",
-    ): "test_fuzz_finding[corrections-bad-timestamp]",
-    (
-        "RecursionError",
-        "bibliography.py",
-        "load_corrections",
-    ): "test_fuzz_finding[corrections-deep-nesting]",
-    (
-        "UnicodeDecodeError",
-        "bibliography.py",
-        "load_corrections",
-    ): "test_fuzz_finding[corrections-not-utf8]",
-    (
-        "IsADirectoryError",
-        "bibliography.py",
-        "load_corrections",
-    ): "test_fuzz_finding[corrections-is-a-folder]",
-    ("UnicodeDecodeError", "bibliography.py", "read_bib"): "test_fuzz_finding[bib-file-not-utf8]",
-    ("IsADirectoryError", "bibliography.py", "read_bib"): "test_fuzz_finding[bib-file-is-a-folder]",
-    ("UnicodeDecodeError", "glossary.py", "load_terms"): "test_fuzz_finding[glossary-not-utf8]",
-}
-# Codes whose message is known to hold line breaks (PyYAML's multi-line error text), each
-# with its regression test; the fuzz test lets them pass while the fix is elsewhere.
-KNOWN_MULTILINE: dict[str, str] = {
-    "timeline-yaml": "test_fuzz_finding[events-yaml-error-message-on-several-lines]",
-    "related-yaml": "test_fuzz_finding[events-yaml-error-message-on-several-lines]",
-    "teaching-yaml": "test_fuzz_finding[course-yaml-error-message-on-several-lines]",
-    "aliases-yaml": "test_fuzz_finding[aliases-yaml-error-message-on-several-lines]",
-    "bib-correction": "test_fuzz_finding[corrections-yaml-error-message-on-several-lines]",
-}
 
 # ---------------------------------------------------------------- text fragments
 
@@ -708,33 +629,33 @@ def run_build(files: dict[str, bytes]):
             signal.signal(signal.SIGALRM, previous)
 
 
-def check_project(files: dict[str, bytes], tolerate_known: bool = True) -> None:
-    """Build ``files``; fail on a crash (unless ``tolerate_known`` and the crash is in
-    ``KNOWN_CRASHES``) or on output that breaks a promise."""
+def _note(text: str) -> None:
+    """Hypothesis's ``note`` inside a fuzz example; nothing in a plain regression test."""
+    if currently_in_test_context():
+        note(text)
+
+
+def check_project(files: dict[str, bytes]) -> None:
+    """Build ``files``; fail on a crash or on output that breaks a promise."""
     for rel, data in sorted(files.items()):
-        note(f"--- {rel}\n{data!r}")
+        _note(f"--- {rel}\n{data!r}")
     try:
         result = run_build(files)
     except Exception as exc:
         site = crash_site(exc)
-        if tolerate_known and site in KNOWN_CRASHES:
-            note(f"known crash {site}: {KNOWN_CRASHES[site]}")
-            return
         raise AssertionError(f"crash {site}:\n{traceback.format_exc()}") from exc
     if isinstance(result, BuildError):
-        check_diagnostics(result, KNOWN_MULTILINE if tolerate_known else {})
+        check_diagnostics(result)
         if result.output is not None:  # what was built before the failure: pages all the same
             check_pages(result.output, must_have_pages=False)
     else:
         check_pages(result)
 
 
-def check_diagnostics(error: BuildError, multiline_ok: dict[str, str]) -> None:
+def check_diagnostics(error: BuildError) -> None:
     assert error.diagnostics, "BuildError without a diagnostic"
     for d in error.diagnostics:
         line = d.format()
-        if d.code in multiline_ok:
-            line = re.sub(r"[\n\r]+", " ", line)
         assert DIAGNOSTIC.fullmatch(line), f"not one file:line: diagnostic: {line!r}"
         assert d.severity == "error"
 
@@ -768,12 +689,13 @@ def check_front_matter(rel: str, page: str) -> str:
     return page[match.end() :]
 
 
-OWN_SCRIPTS = {BIB_FILTER_SCRIPT.strip().removeprefix("<script>").removesuffix("</script>")}
+# The pipeline writes no inline script (the bibliography filter is a file: csp.py).
+OWN_SCRIPTS: set[str] = set()
 BAD_SCHEME = re.compile(r"^\s*(javascript|vbscript|data):", re.I)
 
 
 class LiveMarkup(HTMLParser):
-    """Elements and attributes a page would run: scripts (but the pipeline's own), frames,
+    """Elements and attributes a page would run: scripts, frames,
     objects, styles, ``on...`` handlers, script addresses."""
 
     def __init__(self) -> None:
@@ -829,10 +751,3 @@ def test_random_meta(files: dict[str, bytes]) -> None:
 def test_random_project(files: dict[str, bytes]) -> None:
     """Everything random: texts, meta.yml and the other data files."""
     check_project(files)
-
-
-def test_known_crashes_have_regression_tests() -> None:
-    from test_fuzz_regressions import XFAIL_TESTS
-
-    for site, test in [*KNOWN_CRASHES.items(), *KNOWN_MULTILINE.items()]:
-        assert test in XFAIL_TESTS, (site, test)

@@ -157,6 +157,7 @@ _TABLE: dict[str, tuple[_Row, ...]] = {
         ("alias-live", E, "an alias's old address is a live address (it would be replaced)"),
         ("alias-outside", E, "an alias names a path outside the site (.., /, a scheme, \\)"),
         ("alias-invalid", E, "not page/ or page/#anchor, or an anchor alias leaves its page"),
+        ("address-manifest", E, "sources/addresses.tsv cannot be read (not UTF-8, a folder)"),
         ("address-removed", E, "an address of the manifest is gone and no alias declares it"),
         ("address-renumbered", N, "paragraphs whose text moved to another number"),
     ),

@@ -165,6 +165,12 @@ def parse(
     return Document(file, root, value)
 
 
+# What PyYAML's constructors raise on a tagged scalar they cannot read: "!!timestamp x"
+# AttributeError, "!!int" with no digits IndexError, "!!bool x" KeyError, "!!int 1e9"
+# ValueError.  All of them are input errors here.
+_CONSTRUCTOR_ERRORS = (ValueError, TypeError, OverflowError, AttributeError, IndexError, KeyError)
+
+
 def _construct(
     loader: yaml.SafeLoader, root: yaml.Node | None, file: str, reporter: Reporter, code: str
 ) -> Any:
@@ -174,7 +180,7 @@ def _construct(
         return None
     try:
         return loader.construct_document(root)
-    except (ValueError, TypeError, OverflowError) as exc:
+    except _CONSTRUCTOR_ERRORS as exc:
         node = _unreadable_scalar(root)
         shown = _short(repr(node.value)) if node is not None else "a value"
         message = f"cannot read {shown}: {_short(str(exc), 80)}"
@@ -188,7 +194,7 @@ def _unreadable_scalar(root: yaml.Node) -> yaml.ScalarNode | None:
         if isinstance(node, yaml.ScalarNode):
             try:
                 constructor.construct_object(node)
-            except (ValueError, TypeError, OverflowError, yaml.YAMLError):
+            except (*_CONSTRUCTOR_ERRORS, yaml.YAMLError):
                 return node
     return None
 

@@ -28,7 +28,7 @@ from ..model import ArticleBuild, Span
 from ..scholarly.bibliography import MergedEntry
 from ..scholarly.glossary import Term
 from ..scholarly.timeline import Event
-from ..yamlfile import Typed, load
+from ..yamlfile import Typed, load, read_text
 from .csp import apply_csp
 
 MANIFEST = Path("sources") / "addresses.tsv"
@@ -49,12 +49,18 @@ class Address:
     label: str  # title, heading or first words
 
 
-def read_manifest(root: Path) -> list[tuple[int, Address]]:
+def read_manifest(root: Path, reporter: Reporter | None = None) -> list[tuple[int, Address]]:
+    """(line, address) of every row of the manifest; a manifest that cannot be read (not
+    UTF-8, a folder) is reported through ``reporter`` (the build's; the ``--update``
+    command runs only after a build that passed) and reads as empty."""
     path = root / MANIFEST
     if not path.exists():
         return []
+    text = read_text(path, MANIFEST.as_posix(), reporter or Reporter(), "address-manifest")
+    if text is None:
+        return []
     out = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").split("\n"), start=1):
+    for n, line in enumerate(text.split("\n"), start=1):
         if not line.strip() or line.startswith("#"):
             continue
         url, kind, label = (line.split("\t") + ["", ""])[:3]
@@ -156,7 +162,7 @@ def check(root: Path, current: list[Address], reporter: Reporter) -> dict[str, s
         if a.kind == "paragraph":
             by_label.setdefault((a.url.split("#")[0], a.label), a.url)
     moved: list[str] = []
-    for line, gone in read_manifest(root):
+    for line, gone in read_manifest(root, reporter):
         if gone.url in now or gone.url in aliases:
             continue
         found = (

@@ -38,7 +38,7 @@ from bibtexparser.model import Entry, Field, ImplicitComment
 from ..codes import codes_of
 from ..diagnostics import Reporter
 from ..model import ReferenceItem, Span
-from ..yamlfile import Typed, load
+from ..yamlfile import Typed, load, read_text
 from .cite_format import format_bibliography
 from .references import (
     FIELD_ORDER,
@@ -204,8 +204,10 @@ def parse_bib_text(text: str, display: str, reporter: Reporter) -> list[Referenc
 
 
 def read_bib(path: Path, reporter: Reporter, display: str | None = None) -> list[Reference]:
-    """Read a .bib file; failed blocks are reported as ``<display>:<line>: error``."""
-    return parse_bib_text(path.read_text(encoding="utf-8"), display or str(path), reporter)
+    """Read a .bib file; failed blocks are reported as ``<display>:<line>: error``, and so
+    is a file that cannot be read (not UTF-8, a folder)."""
+    text = read_text(path, display or str(path), reporter, "bib-parse")
+    return parse_bib_text(text, display or str(path), reporter) if text is not None else []
 
 
 # --------------------------------------------------------------------- merge
@@ -846,9 +848,12 @@ def _check_committed_bibs(root: Path, bibset: BibSet, reporter: Reporter) -> Non
         return
     for path in sorted(bib_dir.glob("*.bib")):
         rel = f"bib/{path.name}"
-        read_bib(path, reporter, rel)
+        text = read_text(path, rel, reporter, "bib-parse")
+        if text is None:
+            continue
+        parse_bib_text(text, rel, reporter)
         fresh = bibset.files.get(rel)
-        if fresh is not None and path.read_text(encoding="utf-8") != fresh:
+        if fresh is not None and text != fresh:
             reporter.warning(
                 Span(rel, 1),
                 f"{rel} differs from what the reference lists "
