@@ -23,6 +23,7 @@ from ..diagnostics import Reporter
 from ..model import (
     ArticleMeta,
     BackMatter,
+    Block,
     FootnoteBody,
     Heading,
     Line,
@@ -165,7 +166,6 @@ class Chunk:
 
     lines: list[Line]
     kind: str = "prose"
-    data: dict = field(default_factory=dict)
 
     @property
     def first(self) -> int:
@@ -201,7 +201,7 @@ class Segmented:
 
     title_lines: tuple[int, ...]
     byline: tuple[str, ...]  # byline texts (may hold footnote markers)
-    blocks: tuple  # Heading | Paragraph | Quote | ListBlock | Table | EditorialSlot
+    blocks: tuple[Block, ...]
     bodies: tuple[FootnoteBody, ...]
     references: tuple[ReferenceItem, ...]
     references_title: str | None
