@@ -8,7 +8,7 @@ no half-written site.
 
     sources.discover -> article.prepare_article (clean, segment, footnotes, anchors)
       -> bibliography.build_bibliography -> citations.link_citations
-      -> glossary (build_glossary below) -> timeline.build_timeline
+      -> glossary.build_glossary -> timeline.build_timeline
       -> render.render_article, the reader's pages -> addresses, ids
 """
 
@@ -19,8 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .diagnostics import BuildError, Diagnostic, Reporter
-from .ingest.anchors import line_anchors, paragraph_texts
-from .ingest.article import prepare_article, source_texts
+from .ingest.article import prepare_article
 from .ingest.completeness import check_nothing_lost
 from .ingest.sources import discover
 from .model import Article, ArticleBuild, SourceText
@@ -33,7 +32,7 @@ from .publish.report import report_json
 from .publish.teaching import article_order, load_course, render_teaching
 from .scholarly.bibliography import BibliographyBuild, build_bibliography
 from .scholarly.citations import ArticleCitations, CitationsBuild, link_citations
-from .scholarly.glossary import Term
+from .scholarly.glossary import GlossaryBuild, Term, build_glossary
 from .scholarly.timeline import Event, TimelineBuild, build_timeline
 
 
@@ -66,14 +65,6 @@ class BuildOutput:
     glossary_terms: tuple[Term, ...]
     timeline_events: tuple[Event, ...]
     article_order: list[str]  # slugs, as the navigation lists them (teaching.article_order)
-
-
-@dataclass(frozen=True)
-class GlossaryBuild:
-    """The glossary stage's result: the terms (for marking the pages) and /glossary/."""
-
-    terms: tuple[Term, ...]
-    page: str
 
 
 def build(root: Path) -> BuildOutput:
@@ -172,37 +163,6 @@ def build_article(source: SourceText, reporter: Reporter) -> BuiltArticle:
     """One article on its own, rendered with its plain reference list."""
     b = prepare_article(source, reporter)
     return BuiltArticle(b.article, b.heading_ids, b.words, render_article(b.article, b.heading_ids))
-
-
-def build_glossary(
-    root: Path,
-    articles: Sequence[Article],
-    bib: BibliographyBuild | None,
-    reporter: Reporter,
-) -> GlossaryBuild | None:
-    """Load the glossary, check it against the texts, find where the articles use each
-    term, and render /glossary/; None when the project has no glossary.
-
-    (The glossary stage's entry point; it belongs in ``scholarly/glossary.py`` and is
-    here only while that module is being rewritten.)"""
-    path = root / "glossary" / "terms.yml"
-    if not path.exists():
-        return None
-    from .scholarly.glossary import (
-        check_against_sources,
-        find_occurrences,
-        load_terms,
-        render_glossary_page,
-        report_unused,
-    )
-
-    terms = load_terms(path, reporter, root=root)
-    bib_keys = {m.key for m in bib.merged} if bib else None
-    check_against_sources(terms, source_texts(articles), reporter, bib_keys=bib_keys)
-    occurrences = find_occurrences(terms, paragraph_texts(articles))
-    report_unused(terms, occurrences, reporter)
-    page = render_glossary_page(terms, occurrences, _titles(articles), line_anchors(articles))
-    return GlossaryBuild(tuple(terms), page)
 
 
 def _titles(articles: Sequence[Article]) -> dict[str, str]:

@@ -34,10 +34,13 @@ from pathlib import Path
 import yaml
 
 from ..diagnostics import Reporter
+from ..ingest.anchors import line_anchors, paragraph_texts
+from ..ingest.article import source_texts
 from ..markup import front_matter
-from ..model import FN_CLOSE, FN_OPEN, Span
+from ..model import FN_CLOSE, FN_OPEN, Article, Span
 from ..textcheck import is_safe_url
 from ..yamlfile import Typed, load
+from .bibliography import BibliographyBuild
 
 # The entries the reader's pages link to by anchor; the build fails without them.
 REQUIRED_IDS: tuple[str, ...] = (
@@ -990,3 +993,35 @@ class _GlossaryPage:
 
 def _paragraph_link(slug: str, anchor: str) -> str:
     return f"[{_paragraph_label(anchor)}]({_article_url(slug, anchor)})"
+
+
+# ------------------------------------------------------------- the stage
+
+
+@dataclass(frozen=True)
+class GlossaryBuild:
+    """The glossary stage's result: the terms (for marking the pages) and /glossary/."""
+
+    terms: tuple[Term, ...]
+    page: str
+
+
+def build_glossary(
+    root: Path,
+    articles: Sequence[Article],
+    bib: BibliographyBuild | None,
+    reporter: Reporter,
+) -> GlossaryBuild | None:
+    """Load the glossary, check it against the texts, find where the articles use each
+    term, and render /glossary/; None when the project has no glossary."""
+    path = root / "glossary" / "terms.yml"
+    if not path.exists():
+        return None
+    terms = load_terms(path, reporter, root=root)
+    bib_keys = {m.key for m in bib.merged} if bib else None
+    check_against_sources(terms, source_texts(articles), reporter, bib_keys=bib_keys)
+    occurrences = find_occurrences(terms, paragraph_texts(articles))
+    report_unused(terms, occurrences, reporter)
+    titles = {a.meta.slug: a.meta.title for a in articles}
+    page = render_glossary_page(terms, occurrences, titles, line_anchors(articles))
+    return GlossaryBuild(tuple(terms), page)
