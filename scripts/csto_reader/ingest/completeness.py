@@ -26,7 +26,13 @@ from itertools import pairwise
 
 from ..codes import codes_of
 from ..diagnostics import Reporter
-from ..model import Article, Heading, ListBlock, Paragraph, Quote, Removal, Span, Table
+from ..model import (
+    Article,
+    Block,
+    Removal,
+    Span,
+    texts_of,
+)
 
 BODY_EMPTY = "body-empty"  # no heading, paragraph, list or table is left of the text
 BODY_LOST = "body-lost"  # the page keeps under half the words of the text
@@ -100,19 +106,8 @@ def kept_lines(
 # ---------------------------------------------------------------- the body is there
 
 
-def _block_texts(blocks: Iterable[object]) -> Iterable[str]:
-    for b in blocks:
-        if isinstance(b, (Heading, Paragraph, Quote)):
-            yield b.text
-        elif isinstance(b, ListBlock):
-            for item in b.items:
-                yield item.text
-                yield item.quote or ""
-        elif isinstance(b, Table):
-            yield b.caption
-            yield b.note or ""
-            yield from b.header
-            yield from (cell for row in b.rows for cell in row)
+def _block_texts(blocks: Iterable[Block]) -> Iterable[str]:
+    return (piece.text for b in blocks for piece in texts_of(b))
 
 
 def _count(texts: Iterable[str]) -> int:
