@@ -32,11 +32,13 @@ def html_text(text: str) -> str:
 
 
 def tooltip_attr(text: str) -> str:
-    """Text for a ``title`` attribute that Material's tooltips (``content.tooltips``) show.
+    """Text for a ``title`` attribute that a preview shows (citations, terms).
 
-    Material moves the attribute's value into the tooltip as HTML (``innerHTML``), so the
-    value must itself be escaped HTML: the text is escaped twice, once for the tooltip and
-    once for the attribute.  "A <b> & C" -> ``A &amp;lt;b&amp;gt; &amp;amp; C``.
+    The attribute's value is itself escaped HTML, so the text is escaped twice, once for
+    the preview and once for the attribute: "A <b> & C" -> ``A &amp;lt;b&amp;gt; &amp;amp;
+    C``.  Material's tooltips (``content.tooltips``) put the value into the page as HTML
+    (``innerHTML``), which is why; our own previews (``docs/assets/javascripts/reader.js``)
+    decode that one level and set the text with ``textContent``.  The two change together.
     """
     return html_text(html.escape(text, quote=False))
 
