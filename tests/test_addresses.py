@@ -303,3 +303,29 @@ def test_remove_without_alias_is_refused(project):
         '(e.g. "articles/x/#p9": "articles/x/#p8")'
     ]
     assert change.addresses[: len(current)] == current
+
+
+def test_a_manifest_with_crlf_line_ends_reads_as_with_lf(tmp_path) -> None:
+    """A manifest saved with CRLF (or CR) line ends gives the same rows: no label keeps a
+    carriage return, so no address seems to have gone."""
+    from csto_reader.publish.addresses import MANIFEST, read_manifest
+
+    rows = "articles/x/\tpage\tA title\narticles/x/#p1\tparagraph\tFirst words\n"
+    (tmp_path / MANIFEST).parent.mkdir(parents=True)
+    (tmp_path / MANIFEST).write_bytes(rows.encode())
+    lf = read_manifest(tmp_path)
+    for ending in ("\r\n", "\r"):
+        (tmp_path / MANIFEST).write_bytes(rows.replace("\n", ending).encode())
+        assert read_manifest(tmp_path) == lf
+    assert [a.label for _, a in lf] == ["A title", "First words"]
+
+
+def test_a_diagnostic_is_always_one_line() -> None:
+    from csto_reader.diagnostics import Diagnostic
+    from csto_reader.model import Span
+
+    message = "label 'a\r\nb\rc\u2028d'"
+    line = Diagnostic(
+        Span("sources/addresses.tsv", 2), "error", message, "address-removed"
+    ).format()
+    assert line == "sources/addresses.tsv:2: error: label 'a b c d' [address-removed]"

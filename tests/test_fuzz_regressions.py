@@ -196,6 +196,10 @@ CASES = {
         project(glossary__terms_dot_yml=LATIN1),
         'glossary.py load_terms: UnicodeDecodeError',
     ),
+    "manifest-label-with-carriage-return": (
+        project(sources__addresses_dot_tsv=b"articles/x/#p1\tparagraph\tA label\rwith a CR\n"),
+        'addresses.py: an address-removed message held the label\'s CR (found in CI)',
+    ),
 }  # fmt: skip
 
 

@@ -10,6 +10,7 @@ warnings of the accepted codes into notes that say they were accepted.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
@@ -17,6 +18,9 @@ from .codes import ERROR, NOTE, REGISTRY, WARNING
 from .model import Span
 
 __all__ = ["ERROR", "NOTE", "WARNING", "BuildError", "Diagnostic", "Reporter"]
+
+
+_LINE_BREAKS = re.compile(r"[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]+")
 
 
 @dataclass(frozen=True)
@@ -27,7 +31,10 @@ class Diagnostic:
     code: str
 
     def format(self) -> str:
-        return f"{self.span.file}:{self.span.line}: {self.severity}: {self.message} [{self.code}]"
+        """``file:line: severity: message [code]`` on one line: a line break that a message
+        took from its input (a label, a YAML error) is shown as a space."""
+        message = " ".join(_LINE_BREAKS.split(self.message))
+        return f"{self.span.file}:{self.span.line}: {self.severity}: {message} [{self.code}]"
 
 
 def accepted(diagnostic: Diagnostic) -> Diagnostic:

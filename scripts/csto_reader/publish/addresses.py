@@ -23,6 +23,7 @@ from pathlib import Path
 from ..codes import codes_of
 from ..diagnostics import Reporter
 from ..ingest.anchors import anchor_index
+from ..ingest.sources import split_lines
 from ..markup import is_para_anchor
 from ..model import ArticleBuild, Span
 from ..scholarly.bibliography import MergedEntry
@@ -60,7 +61,7 @@ def read_manifest(root: Path, reporter: Reporter | None = None) -> list[tuple[in
     if text is None:
         return []
     out = []
-    for n, line in enumerate(text.split("\n"), start=1):
+    for n, line in enumerate(split_lines(text), start=1):  # LF, CRLF or CR
         if not line.strip() or line.startswith("#"):
             continue
         url, kind, label = (line.split("\t") + ["", ""])[:3]
@@ -259,7 +260,7 @@ def alias_lines(root: Path) -> dict[str, int]:
     except (OSError, UnicodeDecodeError):
         return {}
     lines: dict[str, int] = {}
-    for n, line in enumerate(text.split("\n"), start=1):
+    for n, line in enumerate(split_lines(text), start=1):  # LF, CRLF or CR
         m = ALIAS_KEY.match(line)
         if m:
             key = m.group(1) if m.group(1) is not None else m.group(2) or m.group(3) or ""
