@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import functools
 import http.server
-import os
-import subprocess
 import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from helpers import mkdocs_build
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -45,13 +45,7 @@ def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The whole site, built once per session with `mkdocs build --strict` into a temp dir
     (shared by the browser, accessibility and link tests)."""
     out = tmp_path_factory.mktemp("site")
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(out)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-    )
+    result = mkdocs_build(ROOT, out)
     if result.returncode != 0:
         pytest.fail(f"mkdocs build --strict failed:\n{result.stdout}\n{result.stderr}")
     return out

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import html
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import markdown
 
@@ -26,3 +30,17 @@ def words(text: str) -> list[str]:
     sup = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
     text = text.translate(sup)
     return re.findall(r"[^\W_]+", text)
+
+
+def mkdocs_build(
+    project: Path, out: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``mkdocs build --strict`` of ``project`` into ``out``, as `make site` runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(out)],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env=env or {**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        timeout=600,
+    )

@@ -10,11 +10,8 @@ mkdocs.yml.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -22,6 +19,7 @@ import pytest
 from conftest import ROOT
 from csto_reader.ingest.anchors import paragraph_texts
 from csto_reader.pipeline import build
+from helpers import mkdocs_build
 
 NEW = "okafor-2024"
 FIXTURE = ROOT / "tests" / "fixtures" / "fifth-article" / "sources" / NEW
@@ -151,13 +149,7 @@ def test_strict_build_lists_the_new_article_without_editing_mkdocs_yml(project: 
     assert (project / "mkdocs.yml").read_bytes() == (ROOT / "mkdocs.yml").read_bytes()
     assert "articles/" not in (ROOT / "mkdocs.yml").read_text(encoding="utf-8").split("nav:")[1]
     site = project / "site-test"
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(site)],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-    )
+    result = mkdocs_build(project, site)
     assert result.returncode == 0, result.stderr
     about = (site / "about" / "index.html").read_text(encoding="utf-8")
     nav = re.findall(r'href="\.\./articles/([a-z0-9-]+)/" class="md-nav__link', about)

@@ -25,6 +25,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
+from helpers import mkdocs_build
 
 BAD_INPUTS = ROOT / "tests" / "bad-inputs"
 DIAGNOSTIC = re.compile(
@@ -226,10 +227,7 @@ def test_no_script_from_a_source_reaches_a_page(tmp_path: Path, name: str) -> No
     (script, style, img, iframe, svg, an on... handler, a javascript: link) is in any page."""
     project = site_project(BAD_INPUTS / name, tmp_path)
     out = tmp_path / "site"
-    proc = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(out)],
-        capture_output=True, text=True, env=ENV, cwd=project, timeout=300,
-    )  # fmt: skip
+    proc = mkdocs_build(project, out, ENV)
     assert proc.returncode == 0, proc.stderr
     page = (out / "articles" / "x" / "index.html").read_text(encoding="utf-8")
     shown = {

@@ -13,11 +13,8 @@ from __future__ import annotations
 
 import functools
 import http.server
-import os
 import re
 import shutil
-import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from html.parser import HTMLParser
@@ -27,6 +24,7 @@ import pytest
 
 from conftest import ROOT, site_pages
 from csto_reader.publish import csp
+from helpers import mkdocs_build
 from test_csp import VIOLATIONS
 
 FIXTURE = ROOT / "tests" / "fixtures" / "hostile"
@@ -64,13 +62,7 @@ def build_project(fixture: Path, project: Path) -> Path:
     assert count == 1, "mkdocs.yml: the nav section was not found"
     (project / "mkdocs.yml").write_text(config, encoding="utf-8")
     site = project / "site"
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(site)],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-    )
+    result = mkdocs_build(project, site)
     if result.returncode != 0:
         pytest.fail(f"the hostile site did not build:\n{result.stdout}\n{result.stderr}")
     return site
