@@ -18,11 +18,14 @@ entities decoded, superscript digits read as digits.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from itertools import pairwise
+
+import markdown as md
 
 from ..codes import codes_of
 from ..diagnostics import Reporter
@@ -59,12 +62,17 @@ def words(text: str) -> list[str]:
     return re.findall(r"[^\W_]+", text.translate(SUPERSCRIPTS))
 
 
+@functools.cache
+def _converter() -> md.Markdown:
+    """One Markdown converter for every page of a build (made once, reset per page, as
+    ``render`` does with its own)."""
+    return md.Markdown(extensions=EXTENSIONS)
+
+
 def page_words(markdown: str) -> Counter:
     """The words a reader sees on a generated page (its YAML front matter aside)."""
-    import markdown as md
-
     body = re.sub(r"^---\n.*?\n---\n", "", markdown, flags=re.S)
-    page = md.markdown(body, extensions=EXTENSIONS)
+    page = _converter().reset().convert(body)
     return Counter(words(html.unescape(re.sub(r"<[^>]+>", " ", page))))
 
 
