@@ -41,6 +41,8 @@ from ..model import FN_CLOSE, FN_OPEN, Article, Span
 from ..textcheck import is_safe_url
 from ..yamlfile import Typed, load
 from .bibliography import BibliographyBuild
+from .masking import Named
+from .masking import protected_ranges as _protected_ranges
 
 # The entries the reader's pages link to by anchor; the build fails without them.
 REQUIRED_IDS: tuple[str, ...] = (
@@ -551,7 +553,7 @@ class _Match:
 class _Matcher:
     """All variants of all terms, tried longest first so a longer name wins."""
 
-    def __init__(self, terms: Iterable[Term]) -> None:
+    def __init__(self, terms: Iterable[Named]) -> None:
         entries: list[tuple[str, str]] = []
         self.variants_of: dict[str, list[str]] = {}
         for term in terms:
@@ -600,10 +602,19 @@ class _Matcher:
 
 
 @functools.lru_cache(maxsize=8)
-def _matcher_for(terms: tuple[Term, ...]) -> _Matcher:
+def _matcher_for(terms: tuple[Named, ...]) -> _Matcher:
     # Building the matcher compiles a pattern per variant; pages call mark_terms
     # once per paragraph with the same terms.
     return _Matcher(terms)
+
+
+def match_names(
+    named: Sequence[Named], text: str, blocked: Sequence[tuple[int, int]] = ()
+) -> list[tuple[int, int, str]]:
+    """(start, end, id) of every mention of the ``named`` items in ``text``, by the
+    glossary's matching rules, none touching a ``blocked`` range (the index of names
+    matches its entries with this)."""
+    return [(m.start, m.end, m.term_id) for m in _matcher_for(tuple(named)).matches(text, blocked)]
 
 
 _FN_TOKEN_RE = re.compile(re.escape(FN_OPEN) + ".*?" + re.escape(FN_CLOSE))
@@ -653,103 +664,6 @@ def find_occurrences(
 
 
 # ---------------------------------------------------------------- marking
-
-# Regions of a Markdown paragraph where no term may be marked (besides links and
-# bracketed text and HTML elements, found by the scanners below).
-_PROTECTED_RES: tuple[re.Pattern[str], ...] = (
-    re.compile(r"(`+).*?\1|`+[^`]*$", re.S),  # inline code (and an unclosed code span)
-    re.compile(r"<[^<>\n]*>"),  # any tag, comment or autolink
-    re.compile(r"\bhttps?://[^\s<>()]+"),  # a bare address
-    re.compile(r"\{[^{}\n]*\}"),  # attribute lists
-    re.compile(re.escape(FN_OPEN) + ".*?" + re.escape(FN_CLOSE), re.S),  # footnote tokens
-    re.compile(r"^[ \t]{0,3}#{1,6}(?:[ \t].*)?$", re.M),  # a heading line
-    re.compile(r"\A---\n.*?^---[ \t]*$", re.S | re.M),  # YAML front matter of a whole page
-    # A parenthesized author-date citation not yet marked: "(Pedersen 2002; Kozyulin 2012)".
-    re.compile(r"\((?=[^()]*[A-Z][^()]*?\b(?:1[5-9]|20)\d\d[a-z]?\b)[^()]*\)"),
-    re.compile(r"&#?\w+;"),  # character references
-    re.compile(r"\\."),  # backslash escapes
-)
-
-_VOID_ELEMENTS = frozenset(
-    {"area", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
-)
-_TAG_RE = re.compile(r"<(/?)([A-Za-z][\w-]*)\b[^<>]*?(/?)>")
-
-
-def _closing(text: str, start: int, open_ch: str, close_ch: str) -> int | None:
-    """Index of the bracket closing the one at ``start`` (nesting and escapes respected)."""
-    depth = 0
-    i = start
-    while i < len(text):
-        ch = text[i]
-        if ch == "\\":
-            i += 2
-            continue
-        if ch == open_ch:
-            depth += 1
-        elif ch == close_ch:
-            depth -= 1
-            if depth == 0:
-                return i
-        i += 1
-    return None
-
-
-def _bracket_ranges(text: str) -> list[tuple[int, int]]:
-    """Links, images, reference links and any other ``[...]`` (footnote refs ``[^n]``)."""
-    ranges: list[tuple[int, int]] = []
-    i = 0
-    while i < len(text):
-        ch = text[i]
-        if ch == "\\":
-            i += 2
-            continue
-        if ch != "[":
-            i += 1
-            continue
-        close = _closing(text, i, "[", "]")
-        if close is None:
-            i += 1
-            continue
-        end = close + 1
-        if end < len(text) and text[end] in "([":
-            follow = _closing(text, end, text[end], ")" if text[end] == "(" else "]")
-            if follow is not None:
-                end = follow + 1
-        start = i - 1 if i > 0 and text[i - 1] == "!" else i
-        ranges.append((start, end))
-        i = end
-    return ranges
-
-
-def _element_ranges(text: str) -> list[tuple[int, int]]:
-    """Inline HTML elements with their content, e.g. ``<span class="cite">...</span>``."""
-    ranges: list[tuple[int, int]] = []
-    stack: list[tuple[str, int]] = []
-    for m in _TAG_RE.finditer(text):
-        closing, name, self_closing = m.group(1), m.group(2).lower(), m.group(3)
-        if self_closing or name in _VOID_ELEMENTS:
-            continue
-        if not closing:
-            stack.append((name, m.start()))
-            continue
-        for depth in range(len(stack) - 1, -1, -1):
-            if stack[depth][0] == name:
-                if depth == 0:
-                    ranges.append((stack[0][1], m.end()))
-                del stack[depth:]
-                break
-    # An element left open protects the rest of the text: better unmarked than broken.
-    if stack:
-        ranges.append((stack[0][1], len(text)))
-    return ranges
-
-
-def _protected_ranges(text: str) -> list[tuple[int, int]]:
-    ranges = _bracket_ranges(text) + _element_ranges(text)
-    for pattern in _PROTECTED_RES:
-        ranges.extend((m.start(), m.end()) for m in pattern.finditer(text))
-    return ranges
 
 
 def _title_attr(text: str) -> str:
