@@ -10,6 +10,10 @@ pdf --site DIR [--paper a4|letter]
                     typeset DIR/downloads/reader.pdf and one PDF per article
 offline --site DIR  write DIR/downloads/reader-offline.zip (the site for file://)
 codes               print the registry of diagnostic codes as a Markdown table
+index-candidates [--min N]
+                    propose names for index/entities.yml: capitalised names, places
+                    and organisations the articles use at least N times (default 2)
+                    that no entry matches yet, with their counts
 
 Every problem is printed as ``file:line: severity: message [code]``; a command that
 reports an error exits with status 1.
@@ -25,7 +29,8 @@ from .codes import markdown_table
 from .diagnostics import BuildError, Reporter
 from .ingest.anchors import anchor_index
 from .model import Span
-from .pipeline import build
+from .pipeline import build, linked_articles
+from .scholarly.entities import ENTITIES_FILE, article_texts, index_candidates, load_entities
 
 ROOT = Path.cwd()  # `make` runs from the project root
 
@@ -183,6 +188,21 @@ def cmd_codes(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_index_candidates(args: argparse.Namespace) -> int:
+    reporter = Reporter()
+    articles = linked_articles(args.root, reporter)
+    path = args.root / ENTITIES_FILE
+    entities = load_entities(path, reporter, ENTITIES_FILE.as_posix()) if path.exists() else []
+    _print_diagnostics([d for d in reporter.diagnostics if d.severity == "error"])
+    if reporter.has_errors():
+        return 1
+    found = index_candidates(entities, article_texts(articles), minimum=args.min)
+    print(f"# {len(found)} names the articles use at least {args.min} times, not in {path.name}")
+    for name, count in found:
+        print(f"{count:5d}  {name}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="csto-reader",
@@ -224,6 +244,9 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("codes", help="print the diagnostic codes (Markdown)").set_defaults(
         func=cmd_codes
     )
+    c = sub.add_parser("index-candidates", help="propose names for index/entities.yml")
+    c.add_argument("--min", type=int, default=2, help="at least this many uses (default 2)")
+    c.set_defaults(func=cmd_index_candidates)
     args = parser.parse_args(argv)
     return args.func(args)
 

@@ -314,3 +314,78 @@ class ArticleBuild:
     article: Article
     heading_ids: Mapping[int, str] = field(hash=False)
     words: int
+
+
+# ---------------------------------------------------------------- the index of names
+
+
+@dataclass(frozen=True)
+class ParagraphSource:
+    """A numbered paragraph (``p12``) or a note (``fn:3``) of an article that states the
+    fact."""
+
+    slug: str
+    anchor: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class WebSource:
+    """A document outside the reader, by title and address, that states the fact."""
+
+    title: str
+    url: str
+    span: Span
+
+
+EntitySource = ParagraphSource | WebSource
+
+
+@dataclass(frozen=True)
+class Entity:
+    """One entry of the index of names (``index/entities.yml``): a person, a place or an
+    institution, the ways the articles write it, and one line saying who or what it is.
+
+    ``id`` is the entry's public anchor on /index/ (a slug of ``name`` unless the file
+    gives one); ``note`` an editorial remark shown as ours (an article's own spelling);
+    ``glossary`` the id of the glossary entry on the same thing."""
+
+    id: str
+    name: str
+    kind: str  # "person" | "place" | "institution"
+    variants: tuple[str, ...]
+    identification: str
+    source: EntitySource
+    span: Span
+    note: str | None = None
+    glossary: str | None = None
+
+
+@dataclass(frozen=True)
+class EntityOccurrence:
+    """One mention of an entry in an article: its paragraph (``p12``) or note (``fn:3``)."""
+
+    entity_id: str
+    slug: str
+    anchor: str
+    matched: str  # the text as the article writes it
+
+
+@dataclass(frozen=True)
+class ApparatusMention:
+    """A mention of an entry in the reader's own pages: a glossary entry or an event."""
+
+    entity_id: str
+    page: str  # "glossary" | "timeline"
+    anchor: str  # the term's or the event's id
+    label: str  # the term's name or the event's label
+
+
+@dataclass(frozen=True)
+class IndexBuild:
+    """The index stage's result: the entries in index order, where each occurs (per
+    entry id, in reading order) and where the glossary and the chronology mention it."""
+
+    entities: tuple[Entity, ...]
+    occurrences: Mapping[str, tuple[EntityOccurrence, ...]] = field(hash=False)
+    mentions: Mapping[str, tuple[ApparatusMention, ...]] = field(hash=False)

@@ -8,7 +8,7 @@ no half-written site.
 
     sources.discover -> article.prepare_article (clean, segment, footnotes, anchors)
       -> bibliography.build_bibliography -> citations.link_citations
-      -> glossary.build_glossary -> timeline.build_timeline
+      -> glossary.build_glossary -> timeline.build_timeline -> entities.build_index
       -> render.render_article, the reader's pages -> addresses, ids
 """
 
@@ -26,12 +26,15 @@ from .model import Article, ArticleBuild, SourceText
 from .publish.addresses import Address, apply_aliases, check, collect_addresses, format_addresses
 from .publish.bibliography_page import render_article_references, render_bibliography
 from .publish.ids import check_unique_ids, id_origins, page_inputs
+from .publish.index_page import PAGE as INDEX_PAGE
+from .publish.index_page import render_index_page
 from .publish.pages import render_editorial, render_home
 from .publish.render import TermMarker, render_article
 from .publish.report import report_json
 from .publish.teaching import article_order, load_course, render_teaching
 from .scholarly.bibliography import BibliographyBuild, build_bibliography
 from .scholarly.citations import ArticleCitations, CitationsBuild, link_citations
+from .scholarly.entities import build_index
 from .scholarly.glossary import GlossaryBuild, Term, build_glossary
 from .scholarly.timeline import Event, TimelineBuild, build_timeline
 
@@ -76,6 +79,10 @@ def build(root: Path) -> BuildOutput:
     cites = link_citations(articles, bib, reporter) if bib else CitationsBuild({}, {}, {})
     glossary = build_glossary(root, articles, bib, reporter)
     timeline = build_timeline(root, builds, reporter)
+    terms = glossary.terms if glossary else ()
+    events = timeline.events if timeline else ()
+    linked = [cites.linked.get(a.meta.slug, a) for a in articles]
+    index = build_index(root, linked, terms, events, reporter)
     markdown = {
         b.article.meta.slug: render_one(b, bib, cites, glossary, timeline, reporter) for b in builds
     }
@@ -90,9 +97,10 @@ def build(root: Path) -> BuildOutput:
         pages["glossary.md"] = glossary.page
     if timeline:
         pages["timeline.md"] = timeline.page
-    terms = glossary.terms if glossary else ()
     course = load_course(root, reporter)
     order = article_order([a.meta for a in articles], course)
+    if index:
+        pages[INDEX_PAGE] = render_index_page(index, _titles(articles), order)
     if course is not None:
         pages["teaching.md"] = render_teaching(
             course, builds, {t.id: t.name for t in terms}, reporter, order
@@ -102,8 +110,9 @@ def build(root: Path) -> BuildOutput:
     )
     pages["editorial.md"] = render_editorial(articles, reporter.diagnostics)
     files["report.json"] = report_json(builds, markdown, cites.citations, bib, len(terms))
-    events = timeline.events if timeline else ()
-    addresses = collect_addresses(builds, pages, terms, events, bib.merged if bib else ())
+    addresses = collect_addresses(
+        builds, pages, terms, events, bib.merged if bib else (), index.entities if index else ()
+    )
     aliases = check(root, addresses, reporter)
     files.update(apply_aliases(pages, aliases))
     check_unique_ids(pages, id_origins(root, builds, aliases), page_inputs(builds), reporter)
@@ -163,6 +172,17 @@ def build_article(source: SourceText, reporter: Reporter) -> BuiltArticle:
     """One article on its own, rendered with its plain reference list."""
     b = prepare_article(source, reporter)
     return BuiltArticle(b.article, b.heading_ids, b.words, render_article(b.article, b.heading_ids))
+
+
+def linked_articles(root: Path, reporter: Reporter) -> list[Article]:
+    """The articles through the ingest stages with their citations linked (what the
+    index of names is matched in), for ``index-candidates``."""
+    articles = [prepare_article(s, reporter).article for s in discover(root, reporter)]
+    bib = build_bibliography(root, {a.meta.slug: a.references for a in articles}, reporter)
+    if bib is None:
+        return articles
+    cites = link_citations(articles, bib, reporter)
+    return [cites.linked.get(a.meta.slug, a) for a in articles]
 
 
 def _titles(articles: Sequence[Article]) -> dict[str, str]:

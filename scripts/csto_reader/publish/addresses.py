@@ -25,7 +25,7 @@ from ..diagnostics import Reporter
 from ..ingest.anchors import anchor_index
 from ..ingest.sources import split_lines
 from ..markup import is_para_anchor
-from ..model import ArticleBuild, Span
+from ..model import ArticleBuild, Entity, Span
 from ..scholarly.bibliography import MergedEntry
 from ..scholarly.glossary import Term
 from ..scholarly.timeline import Event
@@ -335,9 +335,11 @@ def collect_addresses(
     terms: Iterable[Term] = (),
     events: Iterable[Event] = (),
     merged: Iterable[MergedEntry] = (),
+    entities: Iterable[Entity] = (),
 ) -> list[Address]:
-    """Every public address: pages (``pages`` are the generated pages' Markdown paths),
-    article sections and paragraphs, glossary entries, events, bibliography entries."""
+    """Every public address: pages (``pages`` are the generated pages' Markdown paths;
+    ``index/index.md`` is ``index/``), article sections and paragraphs, glossary
+    entries, events, bibliography entries, entries of the index of names."""
     addrs = [Address("", "page", "The CSTO Reader")]
     for b in builds:
         m = b.article.meta
@@ -349,10 +351,12 @@ def collect_addresses(
     for md in sorted(pages):
         if md == "index.md" or md.startswith("articles/"):
             continue
-        addrs.append(Address(md[:-3] + "/", "page", md[:-3]))
+        folder = md[: -len("index.md")] if md.endswith("/index.md") else md[:-3] + "/"
+        addrs.append(Address(folder, "page", folder.rstrip("/")))
     addrs += [Address(f"glossary/#{t.id}", "glossary", t.name) for t in terms]
     addrs += [Address(f"timeline/#{e.id}", "event", e.label) for e in events]
     for e in merged:
         label = f"{e.get('author') or e.get('editor') or e.get('title')} ({e.get('year')})"
         addrs.append(Address(f"bibliography/#{e.key}", "bibliography", label))
+    addrs += [Address(f"index/#{e.id}", "index", e.name) for e in entities]
     return addrs

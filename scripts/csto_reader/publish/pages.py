@@ -26,6 +26,11 @@ TOOLS = (
         "the organizations, treaties, forces, events and ideas the articles name",
     ),
     ("timeline.md", "Chronology", "the events the articles describe, in date order"),
+    (
+        "index/index.md",
+        "Index of names",
+        "the people, places and institutions the articles name, with every ¶ that names them",
+    ),
     ("bibliography.md", "Bibliography", "every work the articles list, in one list"),
     ("teaching.md", "For instructors", "a reading order, key terms and questions"),
 )
