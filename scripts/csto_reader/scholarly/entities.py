@@ -364,9 +364,12 @@ _COMMON = frozenset(
     these they this those though thus to today under unlike until we what when where
     whether which while who why with within without yet table figure see""".split()
 )
-_CONNECTORS = ("of", "the", "for", "and", "de", "on")
+# Small words a name may hold ("Organization of Islamic Cooperation", "Council of the
+# ..."); "and" is not one: "Russia and China" are two names.
+_CONNECTORS = ("of", "the", "for", "de", "on")
 _WORD = r"[A-Z][\w’'.-]*\w|[A-Z]"
-_NAME_RE = re.compile(rf"(?:{_WORD})(?:\s+(?:(?:{'|'.join(_CONNECTORS)})\s+)*(?:{_WORD}))*")
+_LINK = r"(?:of|for|de|on)(?:\s+the)?"
+_NAME_RE = re.compile(rf"(?:{_WORD})(?:\s+(?:{_LINK}\s+)?(?:{_WORD}))*")
 
 
 def _names_in(text: str) -> Iterator[str]:
