@@ -22,7 +22,7 @@ from .diagnostics import BuildError, Diagnostic, Reporter
 from .ingest.article import prepare_article
 from .ingest.completeness import check_nothing_lost
 from .ingest.sources import discover
-from .model import Article, ArticleBuild, SourceText
+from .model import Article, ArticleBuild, IndexBuild, SourceText
 from .publish.addresses import Address, apply_aliases, check, collect_addresses, format_addresses
 from .publish.bibliography_page import render_article_references, render_bibliography
 from .publish.ids import check_unique_ids, id_origins, page_inputs
@@ -81,8 +81,7 @@ def build(root: Path) -> BuildOutput:
     timeline = build_timeline(root, builds, reporter)
     terms = glossary.terms if glossary else ()
     events = timeline.events if timeline else ()
-    linked = [cites.linked.get(a.meta.slug, a) for a in articles]
-    index = build_index(root, linked, terms, events, reporter)
+    index = _index(root, articles, cites, terms, events, reporter)
     markdown = {
         b.article.meta.slug: render_one(b, bib, cites, glossary, timeline, reporter) for b in builds
     }
@@ -110,9 +109,8 @@ def build(root: Path) -> BuildOutput:
     )
     pages["editorial.md"] = render_editorial(articles, reporter.diagnostics)
     files["report.json"] = report_json(builds, markdown, cites.citations, bib, len(terms))
-    addresses = collect_addresses(
-        builds, pages, terms, events, bib.merged if bib else (), index.entities if index else ()
-    )
+    entities = index.entities if index else ()
+    addresses = collect_addresses(builds, pages, terms, events, bib.merged if bib else (), entities)
     aliases = check(root, addresses, reporter)
     files.update(apply_aliases(pages, aliases))
     check_unique_ids(pages, id_origins(root, builds, aliases), page_inputs(builds), reporter)
@@ -172,6 +170,20 @@ def build_article(source: SourceText, reporter: Reporter) -> BuiltArticle:
     """One article on its own, rendered with its plain reference list."""
     b = prepare_article(source, reporter)
     return BuiltArticle(b.article, b.heading_ids, b.words, render_article(b.article, b.heading_ids))
+
+
+def _index(
+    root: Path,
+    articles: Sequence[Article],
+    cites: CitationsBuild,
+    terms: Sequence[Term],
+    events: Sequence[Event],
+    reporter: Reporter,
+) -> IndexBuild | None:
+    """The index of names, matched in the articles with their citations linked (so
+    that no name is taken from a citation)."""
+    linked = [cites.linked.get(a.meta.slug, a) for a in articles]
+    return build_index(root, linked, terms, events, reporter)
 
 
 def linked_articles(root: Path, reporter: Reporter) -> list[Article]:

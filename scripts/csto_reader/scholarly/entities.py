@@ -327,11 +327,11 @@ def check_entities(
         if source.slug not in slugs:
             reporter.error(source.span, f"unknown article {source.slug!r}", "index-bad-source")
             continue
-        text = texts.get((source.slug, source.anchor))
-        if text is None:
+        cited = texts.get((source.slug, source.anchor))
+        if cited is None:
             message = f"{source.slug} has no paragraph or note {source.anchor!r}"
             reporter.error(source.span, message, "index-bad-source")
-        elif not match_names([entity], text, protected_ranges(text)):
+        elif not match_names([entity], cited, protected_ranges(cited)):
             message = (
                 f"{source.slug}#{source.anchor} does not name {entity.name!r}, so it "
                 "cannot be the source of its identification"
