@@ -62,6 +62,7 @@ PAPER_SIZES: dict[str, str] = {"a4": "A4", "letter": "letter"}
 APPENDIX_PAGES: tuple[tuple[str, str], ...] = (
     ("glossary/", "glossary"),
     ("bibliography/", "bibliography"),
+    ("index/", "index"),  # the index of names (publish/index_page.py), last as in a book
 )
 
 # Elements that hold lines of text (numbered data-b in the assembled document).
