@@ -40,7 +40,7 @@ log = get_plugin_logger("csto_reader")
 # What the pipeline reads, relative to the directory of mkdocs.yml.  Watched here rather than
 # under `watch:` in mkdocs.yml, because MkDocs rejects a `watch:` path that does not exist
 # (bib/ is empty, hence absent, in a fresh clone until the bibliography stage writes to it).
-WATCHED_PATHS = ("sources", "bib", "scripts/csto_reader")
+WATCHED_PATHS = ("sources", "bib", "index", "scripts/csto_reader")
 
 # Extra site files from the latest pipeline run, written by on_post_build.
 _extra_files: dict[str, bytes] = {}
