@@ -20,9 +20,8 @@ from conftest import ROOT
 from csto_reader.diagnostics import Reporter
 from csto_reader.ingest.anchors import anchor_index, line_anchors
 from csto_reader.ingest.sources import split_lines
+from csto_reader.model import EventDate, PartialDate
 from csto_reader.scholarly.timeline import (
-    EventDate,
-    PartialDate,
     anchor_label,
     load_events,
     load_related,

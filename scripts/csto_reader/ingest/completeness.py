@@ -125,7 +125,7 @@ def _count(texts: Iterable[str]) -> int:
 def check_body(path: str, lines: Sequence[str], seg: object, reporter: Reporter) -> bool:
     """Report an article whose body came out empty, or whose body, notes, references
     and back matter keep under half the words of its text.  ``seg`` is the segmenter's
-    result (``segment.Segmented``).  Returns whether the body passed."""
+    result (``model.Segmented``).  Returns whether the body passed."""
     kept = {
         "the body": _count(_block_texts(seg.blocks)),
         "notes": _count(b.text for b in seg.bodies),

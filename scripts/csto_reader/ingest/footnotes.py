@@ -28,6 +28,7 @@ from ..model import (
     Footnote,
     FootnoteBody,
     ListBlock,
+    Paired,
     Paragraph,
     Quote,
     Span,
@@ -57,13 +58,6 @@ class Marker:
     span: Span
     original: str
     key: str | None = None
-
-
-@dataclass(frozen=True)
-class Paired:
-    blocks: tuple
-    byline: tuple[str, ...]
-    footnotes: tuple[Footnote, ...]
 
 
 def _superscript(text: str) -> str:

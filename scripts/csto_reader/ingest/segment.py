@@ -23,7 +23,7 @@ from ..diagnostics import Reporter
 from ..model import (
     ArticleMeta,
     BackMatter,
-    Block,
+    Cleaned,
     FootnoteBody,
     Heading,
     Line,
@@ -33,10 +33,11 @@ from ..model import (
     Quote,
     ReferenceItem,
     Removal,
+    Segmented,
     Span,
     Table,
 )
-from .clean import Cleaned, normalize_for_match
+from .clean import normalize_for_match
 
 # Section names that open the reference list, and labelled back matter.
 REFERENCE_LABELS = {
@@ -193,25 +194,6 @@ def join_wrapped(lines: list[str]) -> str:
         else:
             out = f"{out} {t}" if out else t
     return out
-
-
-@dataclass(frozen=True)
-class Segmented:
-    """What the segmenter found, before footnote markers are paired with bodies."""
-
-    title_lines: tuple[int, ...]
-    byline: tuple[str, ...]  # byline texts (may hold footnote markers)
-    blocks: tuple[Block, ...]
-    bodies: tuple[FootnoteBody, ...]
-    references: tuple[ReferenceItem, ...]
-    references_title: str | None
-    back_matter: tuple[BackMatter, ...]
-    removals: tuple[Removal, ...]
-    abstract: str | None
-    keywords: str | None
-    # (first source line of a chunk, name of the rule that took it), in walk order: for
-    # the stage's fixture tests and for finding out why a chunk became what it became
-    rules: tuple[tuple[int, str], ...] = ()
 
 
 def chunks_of(lines: tuple[Line, ...]) -> list[Chunk]:

@@ -36,9 +36,10 @@ from ..model import (
     Paragraph,
     Quote,
     Table,
+    Term,
     fn_token,
 )
-from ..scholarly.glossary import Term, mark_terms
+from ..scholarly.glossary import mark_terms
 from .citing import render_cite_this
 
 INLINE = re.compile(

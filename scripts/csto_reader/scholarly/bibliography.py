@@ -37,12 +37,20 @@ from bibtexparser.model import Entry, Field, ImplicitComment
 
 from ..codes import codes_of
 from ..diagnostics import Reporter
-from ..model import ReferenceItem, Span
+from ..model import (
+    BibliographyBuild,
+    BibSet,
+    Disagreement,
+    MergedEntry,
+    Provenance,
+    Reference,
+    ReferenceItem,
+    Span,
+)
 from ..yamlfile import Typed, load, read_text
 from .cite_format import format_bibliography
 from .references import (
     FIELD_ORDER,
-    Reference,
     first_family,
     normalize_title,
     parse_reference_list,
@@ -211,49 +219,6 @@ def read_bib(path: Path, reporter: Reporter, display: str | None = None) -> list
 
 
 # --------------------------------------------------------------------- merge
-
-
-@dataclass(frozen=True)
-class Provenance:
-    """Where one listing of a merged work comes from."""
-
-    slug: str
-    key: str  # the key in bib/<slug>.bib
-    text: str  # the reference as the list gives it
-    source: str  # "sources/<slug>/article.txt:<line>"
-
-
-@dataclass(frozen=True)
-class Disagreement:
-    """A field on which one listing of a work differs from the merged entry.  The entry
-    keeps its value (taken from ``kept_from``); the other listing's value is kept here,
-    for an editorial note that names both sources."""
-
-    field: str
-    kept: str  # the entry's value ("" when the entry has none)
-    kept_from: Provenance  # the listing the entry's fields come from
-    other: str  # the other listing's value
-    other_from: Provenance
-
-
-@dataclass(frozen=True)
-class MergedEntry:
-    """One work of the merged bibliography and every listing it was merged from."""
-
-    key: str
-    entry_type: str
-    fields: Mapping[str, str] = field(hash=False)
-    provenance: tuple[Provenance, ...]
-    disagreements: tuple[Disagreement, ...] = ()
-
-    @property
-    def slugs(self) -> tuple[str, ...]:
-        """The articles whose lists hold this work, sorted, each once."""
-        return tuple(sorted({p.slug for p in self.provenance}))
-
-    def get(self, name: str, default: str = "") -> str:
-        """The value of field ``name``, or ``default``."""
-        return self.fields.get(name, default)
 
 
 # Fields that describe one listing, not the work: they stay in bib/<slug>.bib.
@@ -716,15 +681,6 @@ def apply_corrections(
 # --------------------------------------------------------------- regenerate
 
 
-@dataclass
-class BibSet:
-    """What ``regenerate_bibs`` produced."""
-
-    per_article: dict[str, list[Reference]]
-    merged: list[MergedEntry]
-    files: dict[str, str]  # "bib/zhang-2023.bib" -> text
-
-
 def _check_written(
     text: str,
     display: str,
@@ -794,27 +750,10 @@ def regenerate_bibs(
             if not path.exists() or path.read_text(encoding="utf-8") != text:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_text(text, encoding="utf-8")
-    return BibSet(per_article, merged, files)
+    return BibSet({s: tuple(refs) for s, refs in per_article.items()}, tuple(merged), files)
 
 
 # --------------------------------------------------------------- the stage
-
-
-@dataclass(frozen=True)
-class BibliographyBuild:
-    """The bibliography stage's result: every article's keyed references, the merged
-    bibliography, (article, key) -> merged key, and the APA entries in sorted order."""
-
-    per_article: Mapping[str, tuple[Reference, ...]] = field(hash=False)
-    merged: tuple[MergedEntry, ...]
-    key_index: Mapping[tuple[str, str], str] = field(hash=False)
-    ordered: tuple[tuple[str, str], ...]  # (merged key, APA html), sorted
-    reader_bib: str  # bib/reader.bib as the lists give it now
-
-    @property
-    def formatted(self) -> dict[str, str]:
-        """Merged key -> APA html."""
-        return dict(self.ordered)
 
 
 APA_CACHE = Path("build") / "cache" / "apa.json"
@@ -834,8 +773,8 @@ def build_bibliography(
     _check_committed_bibs(root, bibset, reporter)
     ordered = _format_cached(root / APA_CACHE, bibset.merged)
     return BibliographyBuild(
-        {slug: tuple(refs) for slug, refs in bibset.per_article.items()},
-        tuple(bibset.merged),
+        bibset.per_article,
+        bibset.merged,
         merged_key_index(bibset.merged),
         ordered,
         bibset.files["bib/reader.bib"],
