@@ -196,6 +196,11 @@ class BlockText:
     cell: tuple[int, int] | None = None
 
 
+# The kinds of ``BlockText`` that are running prose: a paragraph, a quotation, a list item
+# and a quotation inside an item (not headings, table captions, cells or notes).
+PROSE_KINDS = frozenset({"paragraph", "quote", "list-item", "item-quote"})
+
+
 def texts_of(block: Block) -> Iterator[BlockText]:
     """Every text of ``block`` in reading order: the one place that knows block shapes."""
     if isinstance(block, Heading):
@@ -234,6 +239,24 @@ def map_texts(block: Block, fn: Callable[[BlockText], str]) -> Block:
             items.append(replace(item, text=text, quote=quote))
         return replace(block, items=tuple(items))
     return _map_table(block, fn)
+
+
+def with_anchors(block: Block, new_anchor: Callable[[], str]) -> Block:
+    """``block`` with a ¶ anchor from ``new_anchor()`` on each of its numbered parts, in
+    reading order: a paragraph, quotation or table as a whole, each list item and the
+    quotation inside an item.  A heading is not numbered (its id is its slug)."""
+    match block:
+        case Heading():
+            return block
+        case ListBlock():
+            items = []
+            for item in block.items:
+                anchor = new_anchor()
+                quote_anchor = new_anchor() if item.quote else None
+                items.append(replace(item, anchor=anchor, quote_anchor=quote_anchor))
+            return replace(block, items=tuple(items))
+        case _:
+            return replace(block, anchor=new_anchor())
 
 
 def _map_table(table: Table, fn: Callable[[BlockText], str]) -> Table:

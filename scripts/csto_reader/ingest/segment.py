@@ -21,8 +21,10 @@ from dataclasses import dataclass, field, replace
 
 from ..diagnostics import Reporter
 from ..model import (
+    PROSE_KINDS,
     ArticleMeta,
     BackMatter,
+    Block,
     Cleaned,
     FootnoteBody,
     Heading,
@@ -36,6 +38,7 @@ from ..model import (
     Segmented,
     Span,
     Table,
+    texts_of,
 )
 from .clean import normalize_for_match
 
@@ -981,13 +984,10 @@ def _ends_notes(ch: Chunk, head: tuple[str, str] | None, name: str) -> bool:
     return is_back_label(name)
 
 
-def _last_text(block) -> str | None:
-    if isinstance(block, (Paragraph, Quote)):
-        return block.text
-    if isinstance(block, ListBlock):
-        last = block.items[-1]
-        return last.quote or last.text
-    return None
+def _last_text(block: Block) -> str | None:
+    """The last prose text of ``block`` (a list's last item, or the quotation in it)."""
+    prose = [t.text for t in texts_of(block) if t.kind in PROSE_KINDS]
+    return prose[-1] if prose else None
 
 
 def _extend(block, extra: str, last_line: int):

@@ -46,6 +46,7 @@ from rapidfuzz import fuzz
 from ..diagnostics import Reporter
 from ..markup import note_anchor, short_title
 from ..model import (
+    PROSE_KINDS,
     Article,
     ArticleCitations,
     BibliographyBuild,
@@ -873,7 +874,7 @@ _Prose = tuple[str, str, Span, str | None, str | None, tuple[int, int] | None]
 
 # The texts of a block that are scanned for citations (not headings, captions, header
 # cells or table notes).
-_CITED_KINDS = frozenset({"paragraph", "quote", "list-item", "item-quote", "table-cell"})
+_CITED_KINDS = PROSE_KINDS | {"table-cell"}
 
 
 def _prose(article: Article) -> Iterator[_Prose]:
