@@ -107,21 +107,6 @@ def normalize_quote(text: str) -> str:
     return " ".join(_ESCAPE_RE.sub("", text).split())
 
 
-def read_source_lines(root: Path) -> dict[str, tuple[str, ...]]:
-    """Slug -> the lines of ``sources/<slug>/article.txt`` (line 1 first), read as the
-    sources stage reads a text (``sources.read_text_lines``: its line breaks; a text it
-    cannot use is left out, its messages left to that stage).  The pipeline passes the
-    lines the sources stage gave it instead."""
-    from ..ingest.sources import read_text_lines
-
-    out: dict[str, tuple[str, ...]] = {}
-    for path in sorted((root / "sources").glob("*/article.txt")):
-        lines = read_text_lines(path, path.name, Reporter()) if path.is_file() else None
-        if lines is not None:
-            out[path.parent.name] = lines
-    return out
-
-
 class _Loader(Typed):
     """Turns a composed YAML tree into records, reporting each problem with its line.
 
@@ -209,18 +194,16 @@ def _display(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
-def load_events(
-    root: Path, reporter: Reporter, texts: Mapping[str, Sequence[str]] | None = None
-) -> list[Event]:
+def load_events(root: Path, reporter: Reporter, texts: Mapping[str, Sequence[str]]) -> list[Event]:
     """The events of ``root/timeline/events.yml``, sorted by date (``[]`` if absent).
 
-    ``texts`` (slug -> source lines) defaults to ``read_source_lines(root)``.  Every
-    problem is reported; an invalid passage is left out, and so is an event (or a
-    disagreement) that is left without its required parts."""
+    ``texts`` (slug -> source lines) are the lines the sources stage read
+    (``Article.source_lines``); no text is read again here.  Every problem is reported;
+    an invalid passage is left out, and so is an event (or a disagreement) that is left
+    without its required parts."""
     path = root / EVENTS_FILE
     if not path.exists():
         return []
-    texts = read_source_lines(root) if texts is None else texts
     ld = _Loader(_display(path, root), "timeline", texts, reporter)
     events: list[Event] = []
     seen: set[str] = set()
@@ -327,13 +310,13 @@ def sort_events(events: Sequence[Event]) -> list[Event]:
 
 
 def load_related(
-    root: Path, reporter: Reporter, texts: Mapping[str, Sequence[str]] | None = None
+    root: Path, reporter: Reporter, texts: Mapping[str, Sequence[str]]
 ) -> list[RelatedGroup]:
-    """The groups of ``root/timeline/related.yml`` in file order (``[]`` if absent)."""
+    """The groups of ``root/timeline/related.yml`` in file order (``[]`` if absent);
+    ``texts`` as for ``load_events``."""
     path = root / RELATED_FILE
     if not path.exists():
         return []
-    texts = read_source_lines(root) if texts is None else texts
     ld = _Loader(_display(path, root), "related", texts, reporter)
     groups: list[RelatedGroup] = []
     seen: set[str] = set()
