@@ -19,30 +19,31 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from .codes import markdown_table
-from .diagnostics import BuildError, Reporter
+from .diagnostics import BuildError, Diagnostic, Reporter
 from .ingest.anchors import anchor_index
 from .model import Span
-from .pipeline import build
+from .pipeline import BuildOutput, build
 
 ROOT = Path.cwd()  # `make` runs from the project root
 
 
-def _print_diagnostics(diags) -> None:
+def _print_diagnostics(diags: Iterable[Diagnostic]) -> None:
     for d in diags:
         print(d.format(), file=sys.stderr)
 
 
-def _build(args: argparse.Namespace, *, partial: bool = False):
+def _build(args: argparse.Namespace, *, partial: bool = False) -> BuildOutput | None:
     """Run the pipeline.  On errors print them and return None, or with ``partial`` the
     output built before the failure (for commands that repair what failed)."""
     try:
         return build(args.root)
     except BuildError as e:
         _print_diagnostics(e.diagnostics)
-        return e.output if partial else None
+        return e.output if partial and isinstance(e.output, BuildOutput) else None
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -225,7 +226,8 @@ def main(argv: list[str] | None = None) -> int:
         func=cmd_codes
     )
     args = parser.parse_args(argv)
-    return args.func(args)
+    command: Callable[[argparse.Namespace], int] = args.func
+    return command(args)
 
 
 if __name__ == "__main__":

@@ -244,11 +244,11 @@ def _report_missing_bodies(markers: list[Marker], reporter: Reporter) -> None:
             )
 
 
-def _resolver(markers: list[Marker]):
+def _resolver(markers: list[Marker]) -> Callable[[str], str]:
     """A function that turns the scanner's placeholders into footnote tokens (paired
     markers) or back into their original text (unpaired ones)."""
 
-    def one(mm: re.Match) -> str:
+    def one(mm: re.Match[str]) -> str:
         marker = markers[int(mm.group(1))]
         return fn_token(marker.key) if marker.key else marker.original
 

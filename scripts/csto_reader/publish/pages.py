@@ -8,8 +8,9 @@ from collections import defaultdict
 from collections.abc import Collection, Sequence
 
 from ..diagnostics import Diagnostic
+from ..markup import escape_text, front_matter
 from ..model import Article, texts_of
-from .render import escape_text, front_matter, inline_html
+from .render import inline_html
 
 WORDS_PER_MINUTE = 230
 

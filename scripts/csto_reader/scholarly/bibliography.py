@@ -27,7 +27,7 @@ import json
 import logging
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -152,7 +152,7 @@ def write_entry(entry_type: str, key: str, fields: Mapping[str, str]) -> str:
 
 
 @contextlib.contextmanager
-def _parser_messages():
+def _parser_messages() -> Iterator[list[str]]:
     """Collect what bibtexparser logs while parsing (the reason a block failed), instead
     of letting it print to the terminal unformatted; yields the list of messages."""
     messages: list[str] = []
@@ -279,8 +279,10 @@ def load_keys(path: Path, reporter: Reporter, display: str = KEYS_FILE) -> list[
             reporter.error(Span(display, n), f"key {cells[0]} is recorded twice", "bib-keys")
             continue
         seen.add(cells[0].lower())
-        listings = tuple(tuple(x.split("/", 1)) for x in cells[5].split() if "/" in x)
-        out.append(KeyRecord(*cells[:5], listings, n))  # type: ignore[arg-type]
+        listings = tuple(
+            (s, k) for s, _, k in (x.partition("/") for x in cells[5].split() if "/" in x)
+        )
+        out.append(KeyRecord(cells[0], cells[1], cells[2], cells[3], cells[4], listings, n))
     return out
 
 
@@ -321,7 +323,7 @@ def _bib_fields(ref: Reference) -> dict[str, str]:
     return {n: v for n, v in ref.fields.items() if n not in LISTING_FIELDS}
 
 
-def _content_order(listing: Listing) -> tuple:
+def _content_order(listing: Listing) -> tuple[object, ...]:
     """A listing's place by what it says: the slug and line only break a tie between
     listings that say exactly the same, so no choice depends on the order of slugs."""
     slug, ref = listing
@@ -439,7 +441,7 @@ def _record_matches(rec: KeyRecord, members: Sequence[Listing]) -> bool:
 # ------------------------------------------------------------------ entries
 
 
-def _listing_rank(listing: Listing) -> tuple:
+def _listing_rank(listing: Listing) -> tuple[object, ...]:
     """The fullest listing first: one with a DOI, then the one with most fields."""
     ref = listing[1]
     return (not ref.get("doi"), -len(_bib_fields(ref)), _content_order(listing))

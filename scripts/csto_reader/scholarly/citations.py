@@ -924,7 +924,7 @@ def apply_links(
             text = text[: i.start] + token(r, text[i.start : i.end]) + text[i.end :]
         return text
 
-    found: dict[tuple, str] = {}
+    found: dict[tuple[object, ...], str] = {}
     for t in cited.texts:
         where = ("footnote", t.footnote) if t.where == "footnote" else (t.where, t.anchor, t.cell)
         found[where] = mark(t.text, t.resolved)

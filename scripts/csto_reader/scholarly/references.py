@@ -40,7 +40,7 @@ the same work (Zhang lists Sipri 2015 twice) keeps an entry of its own, keyed
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 
 from rapidfuzz import fuzz
@@ -1086,7 +1086,7 @@ def year_letter(n: int) -> str:
     return out
 
 
-def year_letters():
+def year_letters() -> Iterator[str]:
     """a, b, ... z, aa, ab, ... without end."""
     n = 0
     while True:
