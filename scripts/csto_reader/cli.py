@@ -110,6 +110,8 @@ def cmd_bib(args: argparse.Namespace) -> int:
     if out is None:
         return 1
     reporter = Reporter()
+    for b in out.articles:  # each article's accept: holds here too
+        reporter.accept(b.article.source_path, b.article.meta.accept)
     refs = {b.article.meta.slug: b.article.references for b in out.articles}
     regenerate_bibs(args.root, refs, reporter)
     _print_diagnostics(reporter.diagnostics)
