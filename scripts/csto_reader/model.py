@@ -473,6 +473,7 @@ class BibSet:
     per_article: Mapping[str, tuple[Reference, ...]] = field(hash=False)
     merged: tuple[MergedEntry, ...]
     files: Mapping[str, str] = field(hash=False)  # "bib/zhang-2023.bib" -> text
+    keys_read: str | None = None  # bib/keys.tsv as it was read (None: there was none)
 
 
 @dataclass(frozen=True)

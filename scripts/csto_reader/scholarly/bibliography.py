@@ -258,13 +258,16 @@ class KeyRecord:
 
 
 def load_keys(path: Path, reporter: Reporter, display: str = KEYS_FILE) -> list[KeyRecord]:
-    """Read ``bib/keys.tsv`` (none: no key published yet).  A malformed row or a key
-    written twice is an error at its line ([bib-keys])."""
-    if not path.exists():
-        return []
+    """Read ``bib/keys.tsv`` (none: no key published yet); see ``parse_keys``."""
+    return parse_keys(path.read_text(encoding="utf-8"), reporter, display) if path.exists() else []
+
+
+def parse_keys(text: str, reporter: Reporter, display: str = KEYS_FILE) -> list[KeyRecord]:
+    """The rows of the text of ``bib/keys.tsv``.  A malformed row or a key written twice
+    is an error at its line ([bib-keys])."""
     out: list[KeyRecord] = []
     seen: set[str] = set()
-    for n, line in enumerate(path.read_text(encoding="utf-8").split("\n"), start=1):
+    for n, line in enumerate(text.split("\n"), start=1):
         if not line.strip() or line.startswith("#"):
             continue
         cells = line.split("\t")
@@ -730,7 +733,12 @@ def regenerate_bibs(
                 corr.span, f"correction for unknown entry {corr.slug}/{corr.key}", "bib-correction"
             )
 
-    records = load_keys(root / KEYS_FILE, reporter)
+    keys_path = root / KEYS_FILE  # read once: _check_keys_recorded compares this text
+    keys_read = (
+        read_text(keys_path, KEYS_FILE, reporter, "bib-keys") if keys_path.exists() else None
+    )
+    records = parse_keys(keys_read, reporter) if keys_read is not None else []
+    write = write and (keys_read is not None or not keys_path.exists())  # keep unread keys
     merged = merge(per_article, records)
     files: dict[str, str] = {KEYS_FILE: write_keys(records, merged)}
     for slug, refs in per_article.items():
@@ -752,7 +760,8 @@ def regenerate_bibs(
             if not path.exists() or path.read_text(encoding="utf-8") != text:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_text(text, encoding="utf-8")
-    return BibSet({s: tuple(refs) for s, refs in per_article.items()}, tuple(merged), files)
+    per_slug = {s: tuple(refs) for s, refs in per_article.items()}
+    return BibSet(per_slug, tuple(merged), files, keys_read)
 
 
 # --------------------------------------------------------------- the stage
@@ -801,16 +810,16 @@ def _check_committed_bibs(root: Path, bibset: BibSet, reporter: Reporter) -> Non
                 "give now; run `make bib` and review the diff",
                 "bib-stale",
             )
-    _check_keys_recorded(root, bibset.files[KEYS_FILE], reporter)
+    _check_keys_recorded(root, bibset, reporter)
 
 
-def _check_keys_recorded(root: Path, fresh: str, reporter: Reporter) -> None:
-    """Warn when ``bib/keys.tsv`` does not record every bibliography key yet (a new
-    article's works): ``make bib`` adds them, and from then on they are permanent."""
-    path = root / KEYS_FILE
-    if path.exists() and path.read_text(encoding="utf-8") == fresh:
+def _check_keys_recorded(root: Path, bibset: BibSet, reporter: Reporter) -> None:
+    """Warn when ``bib/keys.tsv`` (as ``regenerate_bibs`` read it) does not record every
+    bibliography key yet (a new article's works): ``make bib`` adds them, and from then
+    on they are permanent."""
+    if bibset.keys_read == bibset.files[KEYS_FILE]:
         return
-    if path.exists() or (root / "bib" / "reader.bib").exists():
+    if bibset.keys_read is not None or (root / "bib" / "reader.bib").exists():
         reporter.warning(
             Span(KEYS_FILE, 1),
             f"{KEYS_FILE} does not record every bibliography key yet; run `make bib` and "
