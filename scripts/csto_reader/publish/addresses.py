@@ -68,7 +68,7 @@ def write_manifest(root: Path, addresses: list[Address]) -> None:
     (root / MANIFEST).write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-@dataclass
+@dataclass(frozen=True)
 class ManifestUpdate:
     """What ``update_manifest`` would write, and why it may refuse."""
 
