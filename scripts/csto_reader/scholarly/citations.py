@@ -98,9 +98,6 @@ SPELLING = "citation-spelling"
 AUTHORS = "citation-authors"
 UNCITED = "reference-uncited"
 
-# ------------------------------------------------------------------ data
-
-
 # ------------------------------------------------------------- tokens
 
 # Footnote markers (model.FN_OPEN/FN_CLOSE) and superscripts (footnotes.SUP_OPEN/CLOSE)

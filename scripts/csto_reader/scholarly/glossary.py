@@ -75,9 +75,6 @@ _TERM_KEYS = {"id", "name", "variants", "short", "explanation", "sources", "rela
 _REQUIRED_TERM_KEYS = ("id", "name", "variants", "short", "explanation", "sources")
 
 
-# ---------------------------------------------------------------- data
-
-
 # ---------------------------------------------------------------- loading
 
 
