@@ -158,8 +158,8 @@ def test_strict_build_lists_the_new_article_without_editing_mkdocs_yml(project: 
 
 
 def test_article_order_is_the_course_then_year_and_title() -> None:
-    from csto_reader.model import ArticleMeta, Span
-    from csto_reader.publish.teaching import Course, Reading, article_order
+    from csto_reader.model import ArticleMeta, Course, Reading, Span
+    from csto_reader.publish.teaching import article_order
 
     def meta(slug: str, year: int | None, title: str) -> ArticleMeta:
         return ArticleMeta(slug=slug, title=title, authors=(), year=year)

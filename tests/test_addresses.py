@@ -293,7 +293,8 @@ def test_remove_needs_an_alias(project, capsys):
 
 
 def test_remove_without_alias_is_refused(project):
-    from csto_reader.publish.addresses import Address, update_manifest
+    from csto_reader.model import Address
+    from csto_reader.publish.addresses import update_manifest
 
     manifest(project, "articles/t-2024/#p9\tparagraph\tGone words\n")
     current = [Address("", "page", "x")]

@@ -14,11 +14,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from csto_reader.diagnostics import Reporter
-from csto_reader.model import Span
+from csto_reader.model import BibSet, MergedEntry, Reference, Span
 from csto_reader.scholarly.bibliography import (
-    BibSet,
     KeyRecord,
-    MergedEntry,
     decode_value,
     encode_value,
     load_corrections,
@@ -33,7 +31,6 @@ from csto_reader.scholarly.bibliography import (
     write_reader_bib,
 )
 from csto_reader.scholarly.cite_format import format_bibliography, format_entries, year_suffixes
-from csto_reader.scholarly.references import Reference
 from test_references import ROOT, SLUGS, fixture_items, parsed
 
 LISTS = ("beloglazov-2023", "syssoyeva-2023", "zhang-2023")
@@ -96,7 +93,7 @@ def test_regenerate_writes_only_articles_with_lists(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("slug", LISTS)
 def test_article_bib_round_trip(slug: str) -> None:
-    refs = bibset()[0].per_article[slug]
+    refs = list(bibset()[0].per_article[slug])
     text = write_article_bib(slug, refs)
     reporter = Reporter()
     back = parse_bib_text(text, f"bib/{slug}.bib", reporter)

@@ -1,4 +1,4 @@
-"""model.texts_of / model.map_texts: the one dispatch over block shapes."""
+"""model.texts_of / map_texts / with_anchors: the one dispatch over block shapes."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from csto_reader.model import (
     Table,
     map_texts,
     texts_of,
+    with_anchors,
 )
 
 S = Span("a.txt", 3, 4)
@@ -68,3 +69,18 @@ def test_map_texts_touches_every_text_and_nothing_else():
 
 def test_map_texts_identity_keeps_equal_blocks():
     assert tuple(map_texts(b, lambda t: t.text) for b in _blocks()) == _blocks()
+
+
+def test_with_anchors_numbers_every_part_in_reading_order_and_no_heading():
+    from dataclasses import replace
+
+    bare = []
+    for b in _blocks():  # the blocks without their anchors, as the segmenter makes them
+        if isinstance(b, ListBlock):
+            b = replace(b, items=tuple(replace(i, anchor=None, quote_anchor=None) for i in b.items))
+        elif not isinstance(b, Heading):
+            b = replace(b, anchor=None)
+        bare.append(b)
+    numbers = iter(range(1, 100))
+    got = tuple(with_anchors(b, lambda: f"p{next(numbers)}") for b in bare)
+    assert got == _blocks()  # p1 ... p6: paragraph, quote, item, its quote, item, table

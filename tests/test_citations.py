@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from csto_reader.diagnostics import Reporter
-from csto_reader.model import FN_CLOSE, FN_OPEN, ReferenceItem, Span
+from csto_reader.model import FN_CLOSE, FN_OPEN, ArticleCitations, Citation, ReferenceItem, Span
 from csto_reader.scholarly.citations import (
     AUTHORS,
     CORPORATE_RATIO,
@@ -17,8 +17,6 @@ from csto_reader.scholarly.citations import (
     UNCITED,
     UNRESOLVED,
     YEAR_MISMATCH,
-    ArticleCitations,
-    Citation,
     cite_article,
     fold,
     initials,

@@ -207,6 +207,33 @@ def test_accept_works_for_another_code_through_the_whole_build(tmp_path: Path) -
 # ---------------------------------------------------------------- PDF, offline, docs
 
 
+def test_accept_holds_in_the_build_and_in_make_bib(tmp_path: Path) -> None:
+    """An acceptable code of a later stage (the reference parser's ``ref-unparsed``) is
+    accepted in ``build`` and in ``bib``, which runs that stage again on its own."""
+    folder = tmp_path / "sources" / "x"
+    folder.mkdir(parents=True)
+    (folder / "article.txt").write_text(
+        "A Test Article\n\nA. Author\n\nThis first paragraph of the body is long enough to "
+        "be read as prose by the segmenter, which looks for a block of thirty words or more "
+        "to find where the article body begins after its title.\n\nReferences\n\n"
+        "zzz qqq www\n",
+        encoding="utf-8",
+    )
+    (folder / "meta.yml").write_text(
+        "title: A Test Article\nauthors:\n  - name: A. Author\naccept:\n  - ref-unparsed\n",
+        encoding="utf-8",
+    )
+    want = (
+        "sources/x/article.txt:9: note: x: no rule understands this reference; kept as "
+        "@misc: zzz qqq www (accepted in meta.yml) [ref-unparsed]"
+    )
+    for command in ("build", "bib"):
+        proc = _cli("--root", str(tmp_path), command, cwd=tmp_path)
+        assert proc.returncode == 0, proc.stderr
+        assert want in proc.stderr.splitlines(), (command, proc.stderr)
+        assert "warning" not in proc.stderr, (command, proc.stderr)
+
+
 def _cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     env = {"PYTHONPATH": str(ROOT / "scripts"), "NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin"}
     return subprocess.run(

@@ -105,7 +105,7 @@ def test_check_nothing_lost_reports_each_line_as_an_error() -> None:
 
 
 class Seg:
-    """The parts of segment.Segmented that check_body reads."""
+    """The parts of model.Segmented that check_body reads."""
 
     def __init__(self, blocks=(), bodies=(), references=(), back_matter=(), removals=()):
         self.blocks, self.bodies, self.references = blocks, bodies, references

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from csto_reader.diagnostics import Reporter
 from csto_reader.ingest.sources import split_lines
-from csto_reader.model import fn_token
+from csto_reader.model import ArticleLineSource, DocumentSource, Term, Wording, fn_token
 from csto_reader.scholarly import glossary as g
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -28,31 +28,31 @@ TEXTS = {slug: _source_lines(slug) for slug in SLUGS}
 
 
 @pytest.fixture(scope="module")
-def real_terms() -> list[g.Term]:
+def real_terms() -> list[Term]:
     reporter = Reporter()
     terms = g.load_terms(TERMS_FILE, reporter, root=ROOT)
     assert [d.format() for d in reporter.diagnostics] == []
     return terms
 
 
-def _wordings() -> list[tuple[str, g.Wording]]:
+def _wordings() -> list[tuple[str, Wording]]:
     terms = g.load_terms(TERMS_FILE, Reporter(), root=ROOT)
     return [(t.id, w) for t in terms for w in t.wordings]
 
 
-def _line_sources() -> list[tuple[str, g.ArticleLineSource]]:
+def _line_sources() -> list[tuple[str, ArticleLineSource]]:
     terms = g.load_terms(TERMS_FILE, Reporter(), root=ROOT)
-    return [(t.id, s) for t in terms for s in t.sources if isinstance(s, g.ArticleLineSource)]
+    return [(t.id, s) for t in terms for s in t.sources if isinstance(s, ArticleLineSource)]
 
 
 # ---------------------------------------------------------------- the real data file
 
 
-def test_real_file_loads_without_diagnostics(real_terms: list[g.Term]) -> None:
+def test_real_file_loads_without_diagnostics(real_terms: list[Term]) -> None:
     assert len(real_terms) >= 25
 
 
-def test_required_entries_have_definition_and_source(real_terms: list[g.Term]) -> None:
+def test_required_entries_have_definition_and_source(real_terms: list[Term]) -> None:
     by_id = {t.id: t for t in real_terms}
     for rid in g.REQUIRED_IDS:
         term = by_id[rid]
@@ -60,7 +60,7 @@ def test_required_entries_have_definition_and_source(real_terms: list[g.Term]) -
         assert term.sources
 
 
-def test_provision_entries_show_the_articles_wordings(real_terms: list[g.Term]) -> None:
+def test_provision_entries_show_the_articles_wordings(real_terms: list[Term]) -> None:
     by_id = {t.id: t for t in real_terms}
     for rid in ("charter-article-4", "charter-article-5", "treaty-article-4"):
         assert by_id[rid].wordings, rid
@@ -70,7 +70,7 @@ def test_provision_entries_show_the_articles_wordings(real_terms: list[g.Term]) 
     assert {"zhang-2023", "beloglazov-2023", "choi-2022"} <= slugs
 
 
-def test_short_definitions_fit_a_tooltip(real_terms: list[g.Term]) -> None:
+def test_short_definitions_fit_a_tooltip(real_terms: list[Term]) -> None:
     for term in real_terms:
         assert 0 < len(term.short) <= g.SHORT_MAX, term.id
 
@@ -78,7 +78,7 @@ def test_short_definitions_fit_a_tooltip(real_terms: list[g.Term]) -> None:
 @pytest.mark.parametrize(
     ("term_id", "wording"), _wordings(), ids=lambda v: v if isinstance(v, str) else ""
 )
-def test_every_wording_is_on_its_stated_line(term_id: str, wording: g.Wording) -> None:
+def test_every_wording_is_on_its_stated_line(term_id: str, wording: Wording) -> None:
     # Guards against invented quotations: the phrase must be on that very line.
     line = TEXTS[wording.slug][wording.line - 1]
     assert g.normalize_for_comparison(wording.text) in g.normalize_for_comparison(line), (
@@ -89,27 +89,27 @@ def test_every_wording_is_on_its_stated_line(term_id: str, wording: g.Wording) -
 @pytest.mark.parametrize(
     ("term_id", "source"), _line_sources(), ids=lambda v: v if isinstance(v, str) else ""
 )
-def test_every_article_line_source_exists(term_id: str, source: g.ArticleLineSource) -> None:
+def test_every_article_line_source_exists(term_id: str, source: ArticleLineSource) -> None:
     lines = TEXTS[source.slug]
     assert 1 <= source.line <= len(lines), term_id
     assert lines[source.line - 1].strip(), f"{term_id}: {source.slug}:{source.line} is blank"
 
 
-def test_check_against_sources_finds_nothing_wrong(real_terms: list[g.Term]) -> None:
+def test_check_against_sources_finds_nothing_wrong(real_terms: list[Term]) -> None:
     reporter = Reporter()
     g.check_against_sources(real_terms, TEXTS, reporter)
     assert [d.format() for d in reporter.diagnostics] == []
 
 
-def test_document_addresses_come_from_the_articles(real_terms: list[g.Term]) -> None:
+def test_document_addresses_come_from_the_articles(real_terms: list[Term]) -> None:
     all_text = g.normalize_for_comparison("\n".join("\n".join(lines) for lines in TEXTS.values()))
     for term in real_terms:
         for source in term.sources:
-            if isinstance(source, g.DocumentSource):
+            if isinstance(source, DocumentSource):
                 assert source.url in all_text, (term.id, source.url)
 
 
-def test_every_term_occurs_in_the_articles(real_terms: list[g.Term]) -> None:
+def test_every_term_occurs_in_the_articles(real_terms: list[Term]) -> None:
     paragraphs = [
         (slug, f"L{n}", text) for slug, lines in TEXTS.items() for n, text in enumerate(lines, 1)
     ]
@@ -122,9 +122,9 @@ def test_every_term_occurs_in_the_articles(real_terms: list[g.Term]) -> None:
 # ---------------------------------------------------------------- occurrences
 
 
-def _term(term_id: str, *variants: str, short: str = "A short definition.") -> g.Term:
+def _term(term_id: str, *variants: str, short: str = "A short definition.") -> Term:
     span = g.Span("glossary/terms.yml", 1)
-    return g.Term(term_id, variants[0], tuple(variants), short, "Explanation.", (), (), (), span)
+    return Term(term_id, variants[0], tuple(variants), short, "Explanation.", (), (), (), span)
 
 
 CRRF = _term(
@@ -342,7 +342,7 @@ _REQUIRED_BLOCK = "".join(
 )
 
 
-def _load(tmp_path: Path, extra: str) -> tuple[list[g.Term], list[str]]:
+def _load(tmp_path: Path, extra: str) -> tuple[list[Term], list[str]]:
     path = tmp_path / "glossary" / "terms.yml"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(_REQUIRED_BLOCK + textwrap.dedent(extra), encoding="utf-8")
@@ -476,7 +476,7 @@ def test_missing_required_id_is_reported(tmp_path: Path) -> None:
 
 def test_wording_not_on_its_line_is_reported() -> None:
     span = g.Span("glossary/terms.yml", 7)
-    term = g.Term(
+    term = Term(
         "t",
         "T",
         ("T",),
@@ -485,8 +485,8 @@ def test_wording_not_on_its_line_is_reported() -> None:
         (),
         (),
         (
-            g.Wording("choi-2022", 3, "an invented quotation", span),
-            g.Wording("choi-2022", 2, "x", span),
+            Wording("choi-2022", 3, "an invented quotation", span),
+            Wording("choi-2022", 2, "x", span),
         ),
         span,
     )
@@ -501,7 +501,7 @@ def test_wording_not_on_its_line_is_reported() -> None:
 
 
 def test_page_is_alphabetical_with_anchors_wordings_and_occurrences(
-    real_terms: list[g.Term],
+    real_terms: list[Term],
 ) -> None:
     paragraphs = [
         ("choi-2022", "p1", TEXTS["choi-2022"][2]),
@@ -552,7 +552,7 @@ def test_glossary_page_shows_markup_characters_as_written(built) -> None:
     from helpers import to_html, visible_text
 
     odd = "a < b > c & d, &lt;tag&gt;, back\\slash, x|y, *star* _u_ [l](u) {a} #h `c`"
-    term = g.Term(
+    term = Term(
         "odd", "Odd <name>", ("Odd <name>",), f"Short {odd}.", f"Long {odd}.", (), (), (),
         g.Span("glossary/terms.yml", 1),
     )  # fmt: skip

@@ -31,15 +31,9 @@ COMPLEX_FUNCTIONS: dict[str, int] = {}
 
 # The stages' entry points in modules mypy does not check strictly yet: their
 # signatures are the seams between stages, so every parameter and the result are typed.
+# (pdf.py: WeasyPrint's layout boxes are untyped objects read by attribute.)
 STAGE_ENTRY_POINTS = {
-    "scripts/csto_reader/ingest/segment.py": ["segment"],
-    "scripts/csto_reader/ingest/footnotes.py": ["pair_footnotes"],
-    "scripts/csto_reader/ingest/completeness.py": ["check_body", "check_nothing_lost"],
-    "scripts/csto_reader/scholarly/references.py": ["parse_reference_list"],
-    "scripts/csto_reader/scholarly/bibliography.py": ["build_bibliography", "regenerate_bibs"],
-    "scripts/csto_reader/scholarly/cite_format.py": ["format_bibliography"],
-    "scripts/csto_reader/scholarly/citations.py": ["cite_article", "link_citations"],
-    "scripts/csto_reader/publish/pages.py": ["render_home", "render_editorial"],
+    "scripts/csto_reader/publish/pdf.py": ["build_pdfs"],
 }
 
 
@@ -136,6 +130,22 @@ def test_the_ratchet_catches_growth_new_offenders_and_stale_entries() -> None:
         "a.py:h: 61 (limit 60)",
         "a.py:g: now within the limit; remove it from the list",
     ]
+
+
+def test_every_stage_module_is_checked_by_mypy() -> None:
+    """Strictly (pyproject.toml's list), or its entry points annotated (listed above)."""
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    strict = set(re.findall(r'"(scripts/[^"]+\.py)"', pyproject.split("[tool.mypy]")[1]))
+    package = ROOT / "scripts" / "csto_reader"
+    stages = {
+        p.relative_to(ROOT).as_posix()
+        for folder in ("ingest", "scholarly", "publish")
+        for p in (package / folder).glob("*.py")
+        if p.name != "__init__.py"
+    }
+    core = {f"scripts/csto_reader/{m}.py" for m in ("model", "pipeline", "cli")}
+    unchecked = sorted((stages | core) - strict - set(STAGE_ENTRY_POINTS))
+    assert unchecked == []
 
 
 def test_stage_entry_points_are_fully_annotated() -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from csto_reader.model import Span
-from csto_reader.scholarly import citations, names, references
+from csto_reader.model import Reference, Span
+from csto_reader.scholarly import citations, names
 from csto_reader.scholarly.citations import scan_citations
 from csto_reader.scholarly.references import (
     first_family,
@@ -149,7 +149,7 @@ def test_references_accept_the_same_corporate_names():
 
 
 def test_reference_keys_use_the_shared_stem():
-    ref = references.Reference(
+    ref = Reference(
         "misc",
         {"author": "{Commission on Global Governance}", "year": "1995"},
         "x",

@@ -156,8 +156,8 @@ def test_one_article_order_follows_the_course_then_year_and_title(root, built):
     """article_order: the course's reading order, then by year (undated last) and title."""
     from dataclasses import replace
 
-    from csto_reader.model import Span
-    from csto_reader.publish.teaching import Course, Reading, article_order
+    from csto_reader.model import Course, Reading, Span
+    from csto_reader.publish.teaching import article_order
 
     articles = [b.article for b in built.articles]
     course_slugs = ["choi-2022", "beloglazov-2023", "syssoyeva-2023", "zhang-2023"]

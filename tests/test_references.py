@@ -12,9 +12,8 @@ from hypothesis import strategies as st
 
 from csto_reader.diagnostics import Reporter
 from csto_reader.ingest.sources import split_lines
-from csto_reader.model import ReferenceItem, Span
+from csto_reader.model import Reference, ReferenceItem, Span
 from csto_reader.scholarly.references import (
-    Reference,
     make_key,
     normalize_doi,
     parse_reference,

@@ -19,10 +19,10 @@ import pytest
 from conftest import ROOT
 from csto_reader.diagnostics import Reporter
 from csto_reader.ingest.anchors import anchor_index, line_anchors
+from csto_reader.ingest.article import source_texts
 from csto_reader.ingest.sources import split_lines
+from csto_reader.model import EventDate, PartialDate
 from csto_reader.scholarly.timeline import (
-    EventDate,
-    PartialDate,
     anchor_label,
     load_events,
     load_related,
@@ -76,10 +76,11 @@ def plain(text: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def data():
+def data(built):
     reporter = Reporter()
-    events = load_events(ROOT, reporter)
-    related = load_related(ROOT, reporter)
+    lines = source_texts(b.article for b in built.articles)  # as the pipeline passes them
+    events = load_events(ROOT, reporter, lines)
+    related = load_related(ROOT, reporter, lines)
     return events, related, reporter
 
 
@@ -313,7 +314,7 @@ def test_text_is_escaped_on_the_page(tmp_path: Path) -> None:
 """,
     )
     reporter = Reporter()
-    events = load_events(root, reporter)
+    events = load_events(root, reporter, texts(root))
     assert reporter.diagnostics == []
     md = render_timeline(events, {("demo-2020", 1): "p1"}, {"demo-2020": "Demo"})
     html = markdown.markdown(md.split("---\n", 2)[2], extensions=MD_EXTENSIONS)
@@ -425,6 +426,13 @@ def write(root: Path, rel: str, text: str) -> None:
     path.write_text(text, encoding="utf-8")
 
 
+def texts(root: Path) -> dict[str, tuple[str, ...]]:
+    """Slug -> the lines of each ``sources/<slug>/article.txt`` under ``root``, as the
+    sources stage gives them to the loaders (which never read a text themselves)."""
+    paths = sorted((root / "sources").glob("*/article.txt"))
+    return {p.parent.name: split_lines(p.read_text(encoding="utf-8")) for p in paths}
+
+
 def make_root(tmp_path: Path, line1: str = "The treaty was signed on 15 May 1992.\n") -> Path:
     """A tiny project: one article of three lines."""
     write(
@@ -529,7 +537,7 @@ def test_bad_events_file_gives_file_line_errors(
     root = make_root(tmp_path)
     write(root, "timeline/events.yml", text)
     reporter = Reporter()
-    load_events(root, reporter)
+    load_events(root, reporter, texts(root))
     assert reporter.diagnostics, name
     d = reporter.diagnostics[0]
     assert d.format().startswith(f"timeline/events.yml:{line}: error: "), d.format()
@@ -573,7 +581,7 @@ def test_bad_related_file_gives_file_line_errors(
 """,
     )
     reporter = Reporter()
-    assert load_related(root, reporter) == []
+    assert load_related(root, reporter, texts(root)) == []
     d = reporter.diagnostics[0]
     assert d.format().startswith(f"timeline/related.yml:{line}: error: "), d.format()
     assert d.code == code and words in d.message, d.format()
@@ -593,7 +601,7 @@ def test_a_group_needs_two_articles(tmp_path: Path) -> None:
 """,
     )
     reporter = Reporter()
-    assert load_related(root, reporter) == []
+    assert load_related(root, reporter, texts(root)) == []
     assert reporter.diagnostics[0].format().startswith("timeline/related.yml:1: error: ")
 
 
@@ -605,7 +613,7 @@ def test_an_invalid_passage_is_left_out_and_the_rest_kept(tmp_path: Path) -> Non
         EVENT_OK + '    - {article: demo-2020, line: 1, quote: "not there"}\n',
     )
     reporter = Reporter()
-    events = load_events(root, reporter)
+    events = load_events(root, reporter, texts(root))
     assert [d.format() for d in reporter.diagnostics] == [
         "timeline/events.yml:6: error: quote 'not there' is not on line 1 of "
         "sources/demo-2020/article.txt [timeline-ref]"
@@ -628,14 +636,15 @@ def test_quotes_are_compared_without_markdown_escapes(tmp_path: Path) -> None:
 """,
     )
     reporter = Reporter()
-    events = load_events(root, reporter)
+    events = load_events(root, reporter, texts(root))
     assert reporter.diagnostics == [] and [e.id for e in events] == ["treaty", "url"]
 
 
 def test_no_data_files_means_no_events(tmp_path: Path) -> None:
     reporter = Reporter()
-    assert load_events(make_root(tmp_path), reporter) == []
-    assert load_related(tmp_path, reporter) == []
+    root = make_root(tmp_path)
+    assert load_events(root, reporter, texts(root)) == []
+    assert load_related(tmp_path, reporter, texts(tmp_path)) == []
     assert reporter.diagnostics == []
 
 

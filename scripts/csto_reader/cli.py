@@ -23,31 +23,32 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from .codes import markdown_table
-from .diagnostics import BuildError, Reporter
+from .diagnostics import BuildError, Diagnostic, Reporter
 from .ingest.anchors import anchor_index
 from .model import Span
-from .pipeline import build, linked_articles
+from .pipeline import BuildOutput, build, linked_articles
 from .scholarly.entities import ENTITIES_FILE, article_texts, index_candidates, load_entities
 
 ROOT = Path.cwd()  # `make` runs from the project root
 
 
-def _print_diagnostics(diags) -> None:
+def _print_diagnostics(diags: Iterable[Diagnostic]) -> None:
     for d in diags:
         print(d.format(), file=sys.stderr)
 
 
-def _build(args: argparse.Namespace, *, partial: bool = False):
+def _build(args: argparse.Namespace, *, partial: bool = False) -> BuildOutput | None:
     """Run the pipeline.  On errors print them and return None, or with ``partial`` the
     output built before the failure (for commands that repair what failed)."""
     try:
         return build(args.root)
     except BuildError as e:
         _print_diagnostics(e.diagnostics)
-        return e.output if partial else None
+        return e.output if partial and isinstance(e.output, BuildOutput) else None
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -114,6 +115,8 @@ def cmd_bib(args: argparse.Namespace) -> int:
     if out is None:
         return 1
     reporter = Reporter()
+    for b in out.articles:  # each article's accept: holds here too
+        reporter.accept(b.article.source_path, b.article.meta.accept)
     refs = {b.article.meta.slug: b.article.references for b in out.articles}
     regenerate_bibs(args.root, refs, reporter)
     _print_diagnostics(reporter.diagnostics)
@@ -248,7 +251,8 @@ def main(argv: list[str] | None = None) -> int:
     c.add_argument("--min", type=int, default=2, help="at least this many uses (default 2)")
     c.set_defaults(func=cmd_index_candidates)
     args = parser.parse_args(argv)
-    return args.func(args)
+    command: Callable[[argparse.Namespace], int] = args.func
+    return command(args)
 
 
 if __name__ == "__main__":

@@ -1,13 +1,20 @@
-"""Plain data passed between the pipeline stages.
+"""Plain data passed between the pipeline stages: every stage's input and result.
 
 Every object that comes from a source carries a ``Span`` so any message can name the
-file and line it came from.  Line numbers are 1-based, as editors show them.
+file and line it came from.  Line numbers are 1-based, as editors show them.  The values
+are frozen dataclasses, in the order of the stages: the source text, the blocks of an
+article (``texts_of``/``map_texts``/``with_anchors``: the one place that knows block
+shapes), the ingest results, then references, bibliography, citations, glossary,
+timeline, and what the publish stages and the build return.  Classes a stage uses only
+inside itself stay in its module.
 """
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 
 # The pipeline's own delimiters inside block text are Unicode noncharacters (U+FDD0 to
 # U+FDD8), which Unicode sets aside for a program's internal use and which no conversion
@@ -189,6 +196,11 @@ class BlockText:
     cell: tuple[int, int] | None = None
 
 
+# The kinds of ``BlockText`` that are running prose: a paragraph, a quotation, a list item
+# and a quotation inside an item (not headings, table captions, cells or notes).
+PROSE_KINDS = frozenset({"paragraph", "quote", "list-item", "item-quote"})
+
+
 def texts_of(block: Block) -> Iterator[BlockText]:
     """Every text of ``block`` in reading order: the one place that knows block shapes."""
     if isinstance(block, Heading):
@@ -227,6 +239,24 @@ def map_texts(block: Block, fn: Callable[[BlockText], str]) -> Block:
             items.append(replace(item, text=text, quote=quote))
         return replace(block, items=tuple(items))
     return _map_table(block, fn)
+
+
+def with_anchors(block: Block, new_anchor: Callable[[], str]) -> Block:
+    """``block`` with a ¶ anchor from ``new_anchor()`` on each of its numbered parts, in
+    reading order: a paragraph, quotation or table as a whole, each list item and the
+    quotation inside an item.  A heading is not numbered (its id is its slug)."""
+    match block:
+        case Heading():
+            return block
+        case ListBlock():
+            items = []
+            for item in block.items:
+                anchor = new_anchor()
+                quote_anchor = new_anchor() if item.quote else None
+                items.append(replace(item, anchor=anchor, quote_anchor=quote_anchor))
+            return replace(block, items=tuple(items))
+        case _:
+            return replace(block, anchor=new_anchor())
 
 
 def _map_table(table: Table, fn: Callable[[BlockText], str]) -> Table:
@@ -314,6 +344,536 @@ class ArticleBuild:
     article: Article
     heading_ids: Mapping[int, str] = field(hash=False)
     words: int
+
+
+# --------------------------- the ingest stages' results (clean -> segment -> footnotes)
+
+
+@dataclass(frozen=True)
+class Cleaned:
+    """The clean stage's result: the lines kept and every removal, with its rule."""
+
+    slug: str
+    path: str
+    lines: tuple[Line, ...]  # every line kept, blank ones included (text "")
+    removals: tuple[Removal, ...]
+    rules: tuple[int, ...]  # line numbers of horizontal rules (page-break markers)
+
+
+@dataclass(frozen=True)
+class Segmented:
+    """What the segmenter found, before footnote markers are paired with bodies."""
+
+    title_lines: tuple[int, ...]
+    byline: tuple[str, ...]  # byline texts (may hold footnote markers)
+    blocks: tuple[Block, ...]
+    bodies: tuple[FootnoteBody, ...]
+    references: tuple[ReferenceItem, ...]
+    references_title: str | None
+    back_matter: tuple[BackMatter, ...]
+    removals: tuple[Removal, ...]
+    abstract: str | None
+    keywords: str | None
+    # (first source line of a chunk, name of the rule that took it), in walk order: for
+    # the stage's fixture tests and for finding out why a chunk became what it became
+    rules: tuple[tuple[int, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Paired:
+    """The footnotes stage's result: the blocks and byline with each note marker as a
+    ``fn_token``, and the notes paired with their markers."""
+
+    blocks: tuple[Block, ...]
+    byline: tuple[str, ...]
+    footnotes: tuple[Footnote, ...]
+
+
+# ---------- references and the bibliography (references -> cite_format -> bibliography)
+
+
+@dataclass(frozen=True)
+class Reference:
+    """One reference list item, parsed.
+
+    ``fields`` maps BibTeX field names to plain-text values (do not mutate it).  Besides
+    the bibliographic fields it holds the provenance fields ``x-source`` (``file:line``),
+    ``x-source-text`` (the item as received) and ``x-list-position`` (numbered lists).
+    ``key`` is empty until ``assign_keys`` gives one.
+    """
+
+    entry_type: str
+    fields: Mapping[str, str] = field(hash=False)
+    text: str
+    span: Span
+    number: int | None = None
+    key: str = ""
+
+    def get(self, name: str, default: str = "") -> str:
+        """The value of field ``name``, or ``default``."""
+        return self.fields.get(name, default)
+
+
+@dataclass(frozen=True)
+class FormattedEntry:
+    """One formatted reference: its key and an HTML fragment (escaped, links as <a>)."""
+
+    key: str
+    html: str
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where one listing of a merged work comes from."""
+
+    slug: str
+    key: str  # the key in bib/<slug>.bib
+    text: str  # the reference as the list gives it
+    source: str  # "sources/<slug>/article.txt:<line>"
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    """A field on which one listing of a work differs from the merged entry.  The entry
+    keeps its value (taken from ``kept_from``); the other listing's value is kept here,
+    for an editorial note that names both sources."""
+
+    field: str
+    kept: str  # the entry's value ("" when the entry has none)
+    kept_from: Provenance  # the listing the entry's fields come from
+    other: str  # the other listing's value
+    other_from: Provenance
+
+
+@dataclass(frozen=True)
+class MergedEntry:
+    """One work of the merged bibliography and every listing it was merged from."""
+
+    key: str
+    entry_type: str
+    fields: Mapping[str, str] = field(hash=False)
+    provenance: tuple[Provenance, ...]
+    disagreements: tuple[Disagreement, ...] = ()
+
+    @property
+    def slugs(self) -> tuple[str, ...]:
+        """The articles whose lists hold this work, sorted, each once."""
+        return tuple(sorted({p.slug for p in self.provenance}))
+
+    def get(self, name: str, default: str = "") -> str:
+        """The value of field ``name``, or ``default``."""
+        return self.fields.get(name, default)
+
+
+@dataclass(frozen=True)
+class BibSet:
+    """What ``bibliography.regenerate_bibs`` produced: every article's keyed references,
+    the merged entries and the text of every file under ``bib/`` it writes."""
+
+    per_article: Mapping[str, tuple[Reference, ...]] = field(hash=False)
+    merged: tuple[MergedEntry, ...]
+    files: Mapping[str, str] = field(hash=False)  # "bib/zhang-2023.bib" -> text
+    keys_read: str | None = None  # bib/keys.tsv as it was read (None: there was none)
+
+
+@dataclass(frozen=True)
+class BibliographyBuild:
+    """The bibliography stage's result: every article's keyed references, the merged
+    bibliography, (article, key) -> merged key, and the APA entries in sorted order."""
+
+    per_article: Mapping[str, tuple[Reference, ...]] = field(hash=False)
+    merged: tuple[MergedEntry, ...]
+    key_index: Mapping[tuple[str, str], str] = field(hash=False)
+    ordered: tuple[tuple[str, str], ...]  # (merged key, APA html), sorted
+    reader_bib: str  # bib/reader.bib as the lists give it now
+
+    @property
+    def formatted(self) -> dict[str, str]:
+        """Merged key -> APA html."""
+        return dict(self.ordered)
+
+
+# -------------------------------------------------------- in-text citations (citations)
+
+
+@dataclass(frozen=True)
+class CiteItem:
+    """One cited work inside a citation.
+
+    ``start``/``end`` are offsets in the block text of the part that names this work
+    ("Kobayashi, 2017" in "(Thakur, 1993; Kobayashi, 2017)").  ``names`` are the family
+    names as written (a corporate author is one name: ``"UN News"``); a bare year that
+    continues the previous author ("2022b" in "Shamarov, 2022a; 2022b") repeats that
+    author's names and has ``author == ""``.  ``author`` is the author phrase as
+    written, given names included ("Karl Deutsch").  Numeric items have ``number`` and
+    no names.
+    """
+
+    start: int
+    end: int
+    text: str
+    names: tuple[str, ...] = ()
+    year: str = ""
+    locator: str | None = None
+    number: int | None = None
+    et_al: bool = False
+    author: str = ""
+    abbreviation: str | None = None
+    corporate: bool = False
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A citation as it stands in the text: a parenthetical group, a narrative
+    citation or a numeric bracket; ``start``/``end`` cover all of it."""
+
+    start: int
+    end: int
+    kind: str  # PARENTHETICAL | NARRATIVE | BRACKETED
+    text: str
+    items: tuple[CiteItem, ...]
+
+
+@dataclass(frozen=True)
+class ResolvedItem:
+    """A cited work and what it resolved to.
+
+    ``key`` is the reference list entry's key (the first listing when the list repeats
+    a work), or None.  ``note`` is the editorial note when the citation differs from the
+    list or has no entry; ``codes`` the diagnostic codes of that note.  ``span`` is the
+    source line of the citation (the exact line when the caller gave the source lines).
+    """
+
+    item: CiteItem
+    citation: Citation
+    key: str | None
+    note: str | None
+    codes: tuple[str, ...]
+    span: Span
+
+    @property
+    def status(self) -> str:
+        """``"linked"``, ``"noted"`` (linked with a note) or ``"unresolved"``."""
+        if self.key is None:
+            return "unresolved"
+        return "noted" if self.note else "linked"
+
+
+@dataclass(frozen=True)
+class CitedText:
+    """One piece of prose that was scanned: a block, a list item, a table cell or a
+    footnote, with what was found in it.
+
+    ``where`` is ``"paragraph"``, ``"quote"``, ``"list-item"``, ``"item-quote"``,
+    ``"table-cell"`` or ``"footnote"``; ``anchor`` the block's ¶ anchor (``None`` for
+    footnotes, whose ``footnote`` key is set instead); ``cell`` the (row, column) of a
+    table cell.  Offsets in the citations are offsets in ``text``.
+    """
+
+    where: str
+    text: str
+    span: Span
+    anchor: str | None
+    citations: tuple[Citation, ...]
+    resolved: tuple[ResolvedItem, ...]
+    footnote: str | None = None
+    cell: tuple[int, int] | None = None
+
+
+@dataclass(frozen=True)
+class ArticleCitations:
+    """Every citation of one article, resolved, and the entries cited nowhere."""
+
+    slug: str
+    texts: tuple[CitedText, ...]
+    uncited: tuple[Reference, ...]
+
+    @property
+    def resolved(self) -> list[ResolvedItem]:
+        return [r for t in self.texts for r in t.resolved]
+
+    def counts(self) -> dict[str, int]:
+        """Counts for ``report.json``: citations (groups) and cited works found, linked
+        exactly, linked with a note, unresolved; entries cited nowhere."""
+        items = self.resolved
+        return {
+            "citations": sum(len(t.citations) for t in self.texts),
+            "cited_works": len(items),
+            "linked": sum(r.status == "linked" for r in items),
+            "linked_with_note": sum(r.status == "noted" for r in items),
+            "unresolved": sum(r.status == "unresolved" for r in items),
+            "uncited_references": len(self.uncited),
+        }
+
+
+CitedAt = tuple[str, str, str | None]  # (slug, anchor, editorial note or None)
+
+
+@dataclass(frozen=True)
+class CitationsBuild:
+    """The citation stage's result for the whole reader: each article with link tokens
+    in its text, its resolved citations, and merged key -> where it is cited."""
+
+    linked: Mapping[str, Article] = field(hash=False)
+    citations: Mapping[str, ArticleCitations] = field(hash=False)
+    cited_at: Mapping[str, tuple[CitedAt, ...]] = field(hash=False)
+
+
+# -------------------------------------------------------------- the glossary (glossary)
+
+
+@dataclass(frozen=True)
+class BibSource:
+    """A work in the merged bibliography, by citation key."""
+
+    key: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class ArticleLineSource:
+    """A line of ``sources/<slug>/article.txt`` that states the fact."""
+
+    slug: str
+    line: int
+    span: Span
+
+
+@dataclass(frozen=True)
+class DocumentSource:
+    """An official document, named with an address one of the article texts gives."""
+
+    title: str
+    url: str
+    span: Span
+
+
+TermSource = BibSource | ArticleLineSource | DocumentSource
+
+
+@dataclass(frozen=True)
+class Wording:
+    """How one article words a provision: a verbatim phrase from one source line."""
+
+    slug: str
+    line: int
+    text: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class Term:
+    """One entry of ``glossary/terms.yml``, checked field by field."""
+
+    id: str
+    name: str
+    variants: tuple[str, ...]
+    short: str
+    explanation: str
+    sources: tuple[TermSource, ...]
+    related: tuple[str, ...]
+    wordings: tuple[Wording, ...]
+    span: Span
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One match of a term in one body paragraph."""
+
+    term_id: str
+    slug: str
+    anchor: str
+    matched: str  # the text as the paragraph writes it
+    snippet: str  # about a dozen words around the match, with ellipses
+
+
+@dataclass(frozen=True)
+class GlossaryBuild:
+    """The glossary stage's result: the terms (for marking the pages) and /glossary/."""
+
+    terms: tuple[Term, ...]
+    page: str
+
+
+# ----------------------------------------- the chronology and see-also links (timeline)
+
+
+@dataclass(frozen=True)
+class PartialDate:
+    """A date as precise as a text gives it: a year, a month or a day."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    @property
+    def iso(self) -> str:
+        """ISO 8601 at the date's precision: "2010", "2001-08", "1992-05-15"."""
+        out = f"{self.year:04d}"
+        if self.month is not None:
+            out += f"-{self.month:02d}"
+            if self.day is not None:
+                out += f"-{self.day:02d}"
+        return out
+
+    @property
+    def sort_key(self) -> tuple[int, int, int]:
+        return (self.year, self.month or 0, self.day or 0)
+
+    def text(self, *, year: bool = True) -> str:
+        """Words: "15 May 1992", "August 2001", "2010" (without the year if asked)."""
+        parts = []
+        if self.day is not None:
+            parts.append(str(self.day))
+        if self.month is not None:
+            parts.append(calendar.month_name[self.month])
+        if year or not parts:
+            parts.append(str(self.year))
+        return " ".join(parts)
+
+
+@dataclass(frozen=True)
+class EventDate:
+    """A single date or a range (``start/end`` in the data file)."""
+
+    start: PartialDate
+    end: PartialDate | None = None
+
+    @property
+    def iso(self) -> str:
+        return self.start.iso if self.end is None else f"{self.start.iso}/{self.end.iso}"
+
+    @property
+    def is_range(self) -> bool:
+        return self.end is not None
+
+    def text(self) -> str:
+        """Words: "15 May 1992", "6–19 January 2022", "5 May – 7 June 2010"."""
+        s, e = self.start, self.end
+        if e is None:
+            return s.text()
+        if (s.year, s.month) == (e.year, e.month) and s.day is not None and e.day is not None:
+            return f"{s.day}–{e.text()}"
+        if s.year == e.year and s.month is not None:
+            return f"{s.text(year=False)} – {e.text()}"
+        return f"{s.text()} – {e.text()}"
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A phrase on one line of an article's source text."""
+
+    slug: str
+    line: int
+    quote: str
+    span: Span  # where the data file names it
+
+
+@dataclass(frozen=True)
+class EventDisagreement:
+    """The articles' different wordings of one date, number or fact, side by side."""
+
+    topic: str
+    versions: tuple[Passage, ...]
+    span: Span
+
+
+@dataclass(frozen=True)
+class Event:
+    """One entry of ``timeline/events.yml``: a dated event and the passages on it."""
+
+    id: str
+    date: EventDate
+    label: str
+    sources: tuple[Passage, ...]
+    disagreements: tuple[EventDisagreement, ...]
+    span: Span
+    note: str | None = None
+    after: str | None = None  # id of the event it follows (for a year-only date)
+
+
+@dataclass(frozen=True)
+class RelatedGroup:
+    """One entry of ``timeline/related.yml``: passages of two or more articles that
+    treat the same question."""
+
+    id: str
+    question: str
+    passages: tuple[Passage, ...]
+    span: Span
+
+
+class SeeAlso(NamedTuple):
+    """One "see also" link: the other passage's article and anchor, and a label for it."""
+
+    slug: str
+    anchor: str
+    label: str
+
+
+@dataclass(frozen=True)
+class TimelineBuild:
+    """The chronology stage's result: the events, the page, and slug -> anchor -> the
+    "see also" Markdown to put under that paragraph."""
+
+    events: tuple[Event, ...]
+    page: str
+    see_also: Mapping[str, Mapping[str, str]] = field(hash=False)
+
+
+# ----------------------------------------- what the publish stages and the build return
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One article of the course's reading order, and why it is read there."""
+
+    slug: str
+    why: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class Question:
+    """A discussion question of ``teaching/course.yml`` and the paragraphs it names."""
+
+    text: str
+    paragraphs: tuple[tuple[str, Span], ...]
+    span: Span
+
+
+@dataclass(frozen=True)
+class Course:
+    """``teaching/course.yml``, checked field by field."""
+
+    reading_order: tuple[Reading, ...] = ()
+    terms_first: tuple[tuple[str, Span], ...] = ()
+    questions: tuple[tuple[str, Span, tuple[Question, ...]], ...] = ()  # slug, span, questions
+
+
+@dataclass(frozen=True)
+class Address:
+    """One public address of the site (``sources/addresses.tsv``)."""
+
+    url: str  # site-relative: "articles/zhang-2023/#p12", "glossary/#crrf", "editorial/"
+    kind: str  # page | section | paragraph | glossary | bibliography
+    label: str  # title, heading or first words
+
+
+@dataclass(frozen=True)
+class BuiltArticle:
+    """One article as the build leaves it: ingest result, page, citations."""
+
+    article: Article
+    heading_ids: Mapping[int, str] = field(hash=False)
+    words: int
+    markdown: str
+    citations: ArticleCitations | None = None
+
+    @property
+    def byline(self) -> tuple[str, ...]:
+        """The byline's footnote tokens (stored once, as ``article.author_notes``)."""
+        return self.article.author_notes
 
 
 # ---------------------------------------------------------------- the index of names

@@ -15,15 +15,28 @@ no half-written site.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from .diagnostics import BuildError, Diagnostic, Reporter
 from .ingest.article import prepare_article
 from .ingest.completeness import check_nothing_lost
 from .ingest.sources import discover
-from .model import Article, ArticleBuild, IndexBuild, SourceText
-from .publish.addresses import Address, apply_aliases, check, collect_addresses, format_addresses
+from .model import (
+    Address,
+    Article,
+    ArticleBuild,
+    BibliographyBuild,
+    BuiltArticle,
+    CitationsBuild,
+    Event,
+    GlossaryBuild,
+    IndexBuild,
+    SourceText,
+    Term,
+    TimelineBuild,
+)
+from .publish.addresses import apply_aliases, check, collect_addresses, format_addresses
 from .publish.bibliography_page import render_article_references, render_bibliography
 from .publish.ids import check_unique_ids, id_origins, page_inputs
 from .publish.index_page import PAGE as INDEX_PAGE
@@ -32,32 +45,18 @@ from .publish.pages import render_editorial, render_home
 from .publish.render import TermMarker, render_article
 from .publish.report import report_json
 from .publish.teaching import article_order, load_course, render_teaching
-from .scholarly.bibliography import BibliographyBuild, build_bibliography
-from .scholarly.citations import ArticleCitations, CitationsBuild, link_citations
+from .scholarly.bibliography import build_bibliography
+from .scholarly.citations import link_citations
 from .scholarly.entities import build_index
-from .scholarly.glossary import GlossaryBuild, Term, build_glossary
-from .scholarly.timeline import Event, TimelineBuild, build_timeline
+from .scholarly.glossary import build_glossary
+from .scholarly.timeline import build_timeline
 
 
 @dataclass(frozen=True)
-class BuiltArticle:
-    """One article as the build leaves it: ingest result, page, citations."""
-
-    article: Article
-    heading_ids: Mapping[int, str] = field(hash=False)
-    words: int
-    markdown: str
-    citations: ArticleCitations | None = None
-
-    @property
-    def byline(self) -> tuple[str, ...]:
-        """The byline's footnote tokens (stored once, as ``article.author_notes``)."""
-        return self.article.author_notes
-
-
-@dataclass
 class BuildOutput:
-    """What ``build`` returns, gathered at the end from the stages' results."""
+    """What ``build`` returns, gathered at the end from the stages' results.  (The one
+    result type outside ``model.py``: it holds the build's ``Diagnostic`` values, and
+    ``diagnostics`` imports ``model``.)"""
 
     pages: dict[str, str]  # "articles/zhang-2023.md" -> Markdown
     files: dict[str, bytes]  # "report.json" -> bytes

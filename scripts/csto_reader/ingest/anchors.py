@@ -10,10 +10,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import replace
 
 from ..markup import note_anchor, para_anchor
-from ..model import Article, Block, Heading, ListBlock, Paragraph, Quote, Span, Table
+from ..model import PROSE_KINDS, Article, Block, Heading, Span, texts_of, with_anchors
 from .footnotes import split_tokens
 
 
@@ -59,15 +58,7 @@ def number_blocks(blocks: Iterable[Block]) -> tuple[tuple[Block, ...], dict[int,
     for i, b in enumerate(blocks):
         if isinstance(b, Heading):
             heading_ids[i] = unique_slug(b.text, taken)
-            out.append(b)
-        elif isinstance(b, (Paragraph, Quote, Table)):
-            out.append(replace(b, anchor=nxt()))
-        elif isinstance(b, ListBlock):
-            items = []
-            for it in b.items:
-                a = nxt()
-                items.append(replace(it, anchor=a, quote_anchor=nxt() if it.quote else None))
-            out.append(replace(b, items=tuple(items)))
+        out.append(with_anchors(b, nxt))
     return tuple(out), heading_ids
 
 
@@ -86,17 +77,13 @@ def anchor_index(
     """
     out: list[tuple[str, str, int]] = []
     for i, b in enumerate(blocks):
-        if isinstance(b, Heading):
-            out.append((heading_ids[i], b.text, b.span.line))
-        elif isinstance(b, Table):
-            out.append((_numbered(b.anchor), b.caption or "Table", b.span.line))
-        elif isinstance(b, ListBlock):
-            for it in b.items:
-                out.append((_numbered(it.anchor), _first_words(it.text), it.span.line))
-                if it.quote:
-                    out.append((_numbered(it.quote_anchor), _first_words(it.quote), it.span.line))
-        else:
-            out.append((_numbered(b.anchor), _first_words(b.text), b.span.line))
+        for t in texts_of(b):
+            if t.kind == "heading":
+                out.append((heading_ids[i], t.text, t.span.line))
+            elif t.kind == "table-caption":
+                out.append((_numbered(t.anchor), t.text or "Table", t.span.line))
+            elif t.kind in PROSE_KINDS:
+                out.append((_numbered(t.anchor), _first_words(t.text), t.span.line))
     return out
 
 
@@ -110,15 +97,10 @@ def _numbered(anchor: str | None) -> str:
 def paragraph_texts(articles: Iterable[Article]) -> Iterator[tuple[str, str, str]]:
     """(slug, anchor, text) of every numbered body block with prose, in reading order."""
     for a in articles:
-        slug = a.meta.slug
         for blk in a.blocks:
-            if isinstance(blk, (Paragraph, Quote)):
-                yield slug, _numbered(blk.anchor), blk.text
-            elif isinstance(blk, ListBlock):
-                for it in blk.items:
-                    yield slug, _numbered(it.anchor), it.text
-                    if it.quote:
-                        yield slug, _numbered(it.quote_anchor), it.quote
+            for t in texts_of(blk):
+                if t.kind in PROSE_KINDS:
+                    yield a.meta.slug, _numbered(t.anchor), t.text
 
 
 def _lines(span: Span) -> range:
@@ -129,16 +111,11 @@ def line_anchors(articles: Iterable[Article]) -> dict[tuple[str, int], str]:
     """(slug, source line) -> the anchor of the block that holds that line."""
     out: dict[tuple[str, int], str] = {}
     for a in articles:
-        slug = a.meta.slug
         for blk in a.blocks:
-            spans: list[tuple[Span, str | None]] = []
-            if isinstance(blk, (Paragraph, Quote, Table)):
-                spans = [(blk.span, blk.anchor)]
-            elif isinstance(blk, ListBlock):
-                spans = [(it.span, it.anchor) for it in blk.items]
-            for span, anchor in spans:
-                for line in _lines(span):
-                    out.setdefault((slug, line), _numbered(anchor))
+            for t in texts_of(blk):
+                if t.kind != "heading":  # a list item's lines go to the item's own anchor
+                    for line in _lines(t.span):
+                        out.setdefault((a.meta.slug, line), _numbered(t.anchor))
     return out
 
 

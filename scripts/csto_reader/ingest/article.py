@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..diagnostics import Reporter
-from ..model import Article, ArticleBuild, Block, ListBlock, Paragraph, Quote, SourceText, Table
+from ..model import PROSE_KINDS, Article, ArticleBuild, Block, SourceText, texts_of
 from .anchors import number_blocks
 from .clean import clean
 from .completeness import check_body
@@ -41,17 +41,13 @@ def prepare_article(source: SourceText, reporter: Reporter) -> ArticleBuild:
     return ArticleBuild(article, heading_ids, word_count(blocks))
 
 
+# The texts of a block (``model.texts_of``) whose words are counted.
+_COUNTED = PROSE_KINDS | {"table-cell"}
+
+
 def word_count(blocks: Iterable[Block]) -> int:
     """The words of an article's body (paragraphs, quotes, list items, table cells)."""
-    n = 0
-    for b in blocks:
-        if isinstance(b, (Paragraph, Quote)):
-            n += len(b.text.split())
-        elif isinstance(b, ListBlock):
-            n += sum(len(i.text.split()) + len((i.quote or "").split()) for i in b.items)
-        elif isinstance(b, Table):
-            n += sum(len(c.split()) for r in b.rows for c in r)
-    return n
+    return sum(len(t.text.split()) for b in blocks for t in texts_of(b) if t.kind in _COUNTED)
 
 
 def source_texts(articles: Iterable[Article]) -> dict[str, tuple[str, ...]]:

@@ -13,7 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from ..model import Line, Removal, SourceText, Span
+from ..model import Cleaned, Line, Removal, SourceText, Span
 
 # Labels of web-page interface elements that exporters copy along with an article:
 # buttons, tabs, dialog closers and cookie banners.  Matched against a whole line.
@@ -44,15 +44,6 @@ ICON = re.compile(
 
 # Undo escapes that Markdown exporters add: "\\_" and "\_" mean "_", "\$" means "$".
 ESCAPE = re.compile(r"\\{1,2}([_$*#\[\]()<>!.\-+`{}|])")
-
-
-@dataclass(frozen=True)
-class Cleaned:
-    slug: str
-    path: str
-    lines: tuple[Line, ...]  # every line kept, blank ones included (text "")
-    removals: tuple[Removal, ...]
-    rules: tuple[int, ...]  # line numbers of horizontal rules (page-break markers)
 
 
 def normalize_for_match(text: str) -> str:

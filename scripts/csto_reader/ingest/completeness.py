@@ -33,6 +33,7 @@ from ..model import (
     Article,
     Block,
     Removal,
+    Segmented,
     Span,
     texts_of,
 )
@@ -69,7 +70,7 @@ def _converter() -> md.Markdown:
     return md.Markdown(extensions=EXTENSIONS)
 
 
-def page_words(markdown: str) -> Counter:
+def page_words(markdown: str) -> Counter[str]:
     """The words a reader sees on a generated page (its YAML front matter aside)."""
     body = re.sub(r"^---\n.*?\n---\n", "", markdown, flags=re.S)
     page = _converter().reset().convert(body)
@@ -122,10 +123,10 @@ def _count(texts: Iterable[str]) -> int:
     return sum(len(line_words(t)) for t in texts)
 
 
-def check_body(path: str, lines: Sequence[str], seg: object, reporter: Reporter) -> bool:
+def check_body(path: str, lines: Sequence[str], seg: Segmented, reporter: Reporter) -> bool:
     """Report an article whose body came out empty, or whose body, notes, references
     and back matter keep under half the words of its text.  ``seg`` is the segmenter's
-    result (``segment.Segmented``).  Returns whether the body passed."""
+    result.  Returns whether the body passed."""
     kept = {
         "the body": _count(_block_texts(seg.blocks)),
         "notes": _count(b.text for b in seg.bodies),
@@ -172,7 +173,7 @@ def lost_words(
     page = page_words(markdown)
     kept = _mend_hyphens(lines, kept_lines(lines, removals), page)
     per_line = [(n, w, Counter(w)) for n, w in kept]
-    source: Counter = Counter()
+    source: Counter[str] = Counter()
     for _, w, _ in per_line:
         source.update(w)
     missing = source - page
@@ -189,7 +190,7 @@ def lost_words(
 
 
 def _mend_hyphens(
-    lines: Sequence[str], kept: list[tuple[int, list[str]]], page: Counter
+    lines: Sequence[str], kept: list[tuple[int, list[str]]], page: Counter[str]
 ) -> list[tuple[int, list[str]]]:
     """A word broken at a line end ("inter-" / "nal") counts as the one word the page
     shows ("internal") when the page has it; else as its two pieces."""
@@ -208,7 +209,7 @@ def _mend_hyphens(
     return out
 
 
-def _in_order(tokens: list[str], take: Counter) -> list[str]:
+def _in_order(tokens: list[str], take: Counter[str]) -> list[str]:
     """The tokens counted in ``take``, in the order the line has them."""
     left = Counter(take)
     out = []

@@ -15,7 +15,8 @@ their counts agree.  Whatever stays unpaired is reported.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from ..codes import codes_of
 from ..diagnostics import Reporter
@@ -25,14 +26,15 @@ from ..model import (
     CITE_OPEN,
     FN_CLOSE,
     FN_OPEN,
+    PROSE_KINDS,
+    Block,
     Footnote,
     FootnoteBody,
-    ListBlock,
-    Paragraph,
-    Quote,
+    Paired,
     Span,
-    Table,
     fn_token,
+    map_texts,
+    texts_of,
 )
 
 SUP_OPEN = "\ufdd2"  # superscript text that is not a note marker, e.g. "26<sup>th</sup>"
@@ -57,13 +59,6 @@ class Marker:
     span: Span
     original: str
     key: str | None = None
-
-
-@dataclass(frozen=True)
-class Paired:
-    blocks: tuple
-    byline: tuple[str, ...]
-    footnotes: tuple[Footnote, ...]
 
 
 def _superscript(text: str) -> str:
@@ -127,7 +122,7 @@ class _Scanner:
 
 
 def pair_footnotes(
-    blocks: tuple,
+    blocks: tuple[Block, ...],
     byline: tuple[str, ...],
     bodies: tuple[FootnoteBody, ...],
     path: str,
@@ -147,7 +142,7 @@ def pair_footnotes(
         or (scanner.asterisks and ASTERISK_MARK.search(all_text))
     )
     new_byline = tuple(scanner.scan(b, Span(path, 1)) for b in byline)
-    new_blocks = tuple(_map_block(b, scanner) for b in blocks)
+    new_blocks = tuple(_map_block(b, scanner.scan) for b in blocks)
     markers = scanner.markers
 
     by_number: dict[int, list[int]] = {}  # note number -> indexes of its bodies
@@ -163,7 +158,7 @@ def pair_footnotes(
     _report_missing_bodies(markers, reporter)
 
     resolve = _resolver(markers)
-    new_blocks = tuple(_map_block(b, None, resolve) for b in new_blocks)
+    new_blocks = tuple(_map_block(b, lambda text, _: resolve(text)) for b in new_blocks)
     new_byline = tuple(resolve(b) for b in new_byline)
     order = {m.key: i for i, m in enumerate(markers) if m.key}
     footnotes.sort(key=lambda f: (not f.placed, order.get(f.key, 10**6)))
@@ -249,11 +244,11 @@ def _report_missing_bodies(markers: list[Marker], reporter: Reporter) -> None:
             )
 
 
-def _resolver(markers: list[Marker]):
+def _resolver(markers: list[Marker]) -> Callable[[str], str]:
     """A function that turns the scanner's placeholders into footnote tokens (paired
     markers) or back into their original text (unpaired ones)."""
 
-    def one(mm: re.Match) -> str:
+    def one(mm: re.Match[str]) -> str:
         marker = markers[int(mm.group(1))]
         return fn_token(marker.key) if marker.key else marker.original
 
@@ -281,36 +276,18 @@ def _report_duplicates(
     return out
 
 
-def _texts(blocks: tuple) -> list[str]:
-    out: list[str] = []
-    for b in blocks:
-        if isinstance(b, (Paragraph, Quote)):
-            out.append(b.text)
-        elif isinstance(b, ListBlock):
-            out.extend(i.text + " " + (i.quote or "") for i in b.items)
-    return out
+# The texts of a block (``model.texts_of``) scanned for markers: the prose (whose markers
+# tell which encoding the article uses) and a table's note.
+_SCANNED = PROSE_KINDS | {"table-note"}
 
 
-def _map_block(block, scanner: _Scanner | None, fn=None):
-    """Apply the scanner (first pass) or ``fn`` (second pass) to every text of a block."""
+def _texts(blocks: Iterable[Block]) -> list[str]:
+    return [t.text for b in blocks for t in texts_of(b) if t.kind in PROSE_KINDS]
 
-    def f(text: str | None, span: Span) -> str | None:
-        if text is None:
-            return None
-        return scanner.scan(text, span) if scanner is not None else fn(text)
 
-    if isinstance(block, (Paragraph, Quote)):
-        return replace(block, text=f(block.text, block.span))
-    if isinstance(block, ListBlock):
-        return replace(
-            block,
-            items=tuple(
-                replace(i, text=f(i.text, i.span), quote=f(i.quote, i.span)) for i in block.items
-            ),
-        )
-    if isinstance(block, Table) and block.note:
-        return replace(block, note=f(block.note, block.span))
-    return block
+def _map_block(block: Block, fn: Callable[[str, Span], str]) -> Block:
+    """``block`` with ``fn(text, span)`` applied to every text scanned for markers."""
+    return map_texts(block, lambda t: fn(t.text, t.span) if t.kind in _SCANNED else t.text)
 
 
 def split_tokens(text: str) -> list[tuple[str, str]]:

@@ -21,9 +21,11 @@ from dataclasses import dataclass, field, replace
 
 from ..diagnostics import Reporter
 from ..model import (
+    PROSE_KINDS,
     ArticleMeta,
     BackMatter,
     Block,
+    Cleaned,
     FootnoteBody,
     Heading,
     Line,
@@ -33,10 +35,12 @@ from ..model import (
     Quote,
     ReferenceItem,
     Removal,
+    Segmented,
     Span,
     Table,
+    texts_of,
 )
-from .clean import Cleaned, normalize_for_match
+from .clean import normalize_for_match
 
 # Section names that open the reference list, and labelled back matter.
 REFERENCE_LABELS = {
@@ -156,6 +160,18 @@ TRAILING_MARKS = re.compile(
 )
 
 
+# A block that text can run on into (``_Walk.text_block``).
+TextBlock = Paragraph | Quote | ListBlock
+
+
+def _matched(pattern: re.Pattern[str], text: str) -> re.Match[str]:
+    """``pattern.match(text)`` where a rule has found already that it matches."""
+    m = pattern.match(text)
+    if m is None:
+        raise ValueError(f"{pattern.pattern!r} does not match {text!r}")
+    return m
+
+
 def sup_to_int(text: str) -> int:
     return int("".join(str(UNICODE_SUP.index(c)) for c in text))
 
@@ -193,25 +209,6 @@ def join_wrapped(lines: list[str]) -> str:
         else:
             out = f"{out} {t}" if out else t
     return out
-
-
-@dataclass(frozen=True)
-class Segmented:
-    """What the segmenter found, before footnote markers are paired with bodies."""
-
-    title_lines: tuple[int, ...]
-    byline: tuple[str, ...]  # byline texts (may hold footnote markers)
-    blocks: tuple[Block, ...]
-    bodies: tuple[FootnoteBody, ...]
-    references: tuple[ReferenceItem, ...]
-    references_title: str | None
-    back_matter: tuple[BackMatter, ...]
-    removals: tuple[Removal, ...]
-    abstract: str | None
-    keywords: str | None
-    # (first source line of a chunk, name of the rule that took it), in walk order: for
-    # the stage's fixture tests and for finding out why a chunk became what it became
-    rules: tuple[tuple[int, str], ...] = ()
 
 
 def chunks_of(lines: tuple[Line, ...]) -> list[Chunk]:
@@ -449,7 +446,7 @@ class _Walk:
     body: list[Chunk] = field(default_factory=list)
     bare_run: set[int] = field(default_factory=set)  # indexes of bare-number note bodies
     removals: list[Removal] = field(default_factory=list)
-    blocks: list = field(default_factory=list)
+    blocks: list[Block] = field(default_factory=list)
     bodies: list[FootnoteBody] = field(default_factory=list)
     references: list[ReferenceItem] = field(default_factory=list)
     references_title: str | None = None
@@ -468,12 +465,12 @@ class _Walk:
     def span(self, chunk: Chunk) -> Span:
         return Span(self.path, chunk.first, chunk.last)
 
-    def text_block(self):
+    def text_block(self) -> TextBlock | None:
         """The last block if text can run on into it (paragraph, quote or list)."""
         last = self.blocks[-1] if self.blocks else None
         return last if isinstance(last, (Paragraph, Quote, ListBlock)) else None
 
-    def open_text(self):
+    def open_text(self) -> tuple[TextBlock, str] | None:
         """(block, its last text) when the last text block ends mid-sentence."""
         prev = self.text_block()
         prev_text = _last_text(prev) if prev else None
@@ -778,7 +775,7 @@ def _footnote_body(walk: _Walk, at: _At) -> bool:
     if fb:
         number, asterisk, body_text = fb
     else:
-        m = BARE_BODY.match(at.text)
+        m = _matched(BARE_BODY, at.text)  # at.index is in the bare run: it matched
         number, asterisk, body_text = int(m.group(1)), False, m.group(2)
     walk.bodies.append(FootnoteBody(number, asterisk, body_text, walk.span(at.chunk)))
     walk.interrupted = True
@@ -839,7 +836,7 @@ def _table(walk: _Walk, at: _At) -> bool:
         return False
     header, rows = parse_table(at.chunk)
     cap = walk.pending_caption
-    caption = TABLE_CAPTION.match(cap.text).group(1) if cap else ""
+    caption = _matched(TABLE_CAPTION, cap.text).group(1) if cap else ""
     walk.blocks.append(Table(caption, header, rows, walk.span(at.chunk)))
     walk.pending_caption = None
     return True
@@ -880,7 +877,7 @@ def _list(walk: _Walk, at: _At) -> bool:
             prev, items=prev.items + items, span=Span(walk.path, prev.span.line, ch.last)
         )
     else:
-        start = int(ORDERED_ITEM.match(first).group(1)) if ordered else 1
+        start = int(_matched(ORDERED_ITEM, first).group(1)) if ordered else 1
         walk.blocks.append(ListBlock(ordered, items, walk.span(ch), start))
     walk.interrupted = False
     return True
@@ -999,16 +996,13 @@ def _ends_notes(ch: Chunk, head: tuple[str, str] | None, name: str) -> bool:
     return is_back_label(name)
 
 
-def _last_text(block) -> str | None:
-    if isinstance(block, (Paragraph, Quote)):
-        return block.text
-    if isinstance(block, ListBlock):
-        last = block.items[-1]
-        return last.quote or last.text
-    return None
+def _last_text(block: Block) -> str | None:
+    """The last prose text of ``block`` (a list's last item, or the quotation in it)."""
+    prose = [t.text for t in texts_of(block) if t.kind in PROSE_KINDS]
+    return prose[-1] if prose else None
 
 
-def _extend(block, extra: str, last_line: int):
+def _extend(block: TextBlock, extra: str, last_line: int) -> TextBlock:
     if isinstance(block, ListBlock):
         last = block.items[-1]
         if last.quote:
@@ -1065,7 +1059,7 @@ def _add_references(ch: Chunk, refs: list[ReferenceItem], path: str) -> None:
             refs.append(ReferenceItem(t, Span(path, ln.number)))
 
 
-def _is_unnumbered_note(ch: Chunk, blocks: list) -> bool:
+def _is_unnumbered_note(ch: Chunk, blocks: list[Block]) -> bool:
     """A short note standing between paragraphs that cites a document by its address,
     e.g. "Statement by ... Available from: http://..." whose number the conversion lost."""
     t = ch.text.strip()

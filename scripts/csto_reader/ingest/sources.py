@@ -22,6 +22,7 @@ from ..codes import REGISTRY, acceptable, codes_of
 from ..diagnostics import Reporter
 from ..model import ArticleMeta, Author, SourceText, Span
 from ..textcheck import describe_character, forbidden_character, is_safe_url
+from ..yamlfile import describe
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
@@ -421,7 +422,7 @@ class _MetaChecker:
 
     def text(self, key: str, value: Any, node: yaml.Node) -> str | None:
         if not isinstance(value, str) or not value.strip():
-            self.error(_line(node), f"{key}: expected text, found {_describe(value)}", META_TYPE)
+            self.error(_line(node), f"{key}: expected text, found {describe(node)}", META_TYPE)
             return None
         return value
 
@@ -446,9 +447,7 @@ class _MetaChecker:
 
     def year(self, key: str, value: Any, node: yaml.Node) -> int | None:
         if not isinstance(value, int) or isinstance(value, bool):
-            self.error(
-                _line(node), f"{key}: expected a number, found {_describe(value)}", META_TYPE
-            )
+            self.error(_line(node), f"{key}: expected a number, found {describe(node)}", META_TYPE)
             return None
         if not 1000 <= value <= 9999:
             self.error(_line(node), f"{key}: {value} is not a four-digit year", META_VALUE)
@@ -483,7 +482,7 @@ class _MetaChecker:
     def text_list(self, key: str, value: Any, node: yaml.Node) -> tuple[str, ...]:
         if not isinstance(value, list) or not isinstance(node, yaml.SequenceNode):
             self.error(
-                _line(node), f"{key}: expected a list of text, found {_describe(value)}", META_TYPE
+                _line(node), f"{key}: expected a list of text, found {describe(node)}", META_TYPE
             )
             return ()
         pairs = zip(value, node.value, strict=True)
@@ -511,7 +510,7 @@ class _MetaChecker:
         if not isinstance(value, dict) or not isinstance(node, yaml.MappingNode):
             self.error(
                 _line(node),
-                f"provenance: expected a mapping of field to source, found {_describe(value)}",
+                f"provenance: expected a mapping of field to source, found {describe(node)}",
                 META_TYPE,
             )
             return {}
@@ -531,7 +530,7 @@ class _MetaChecker:
         if not isinstance(value, list) or not isinstance(node, yaml.SequenceNode) or not value:
             self.error(
                 _line(node),
-                f"{key}: expected a list of mappings with a name, found {_describe(value)}",
+                f"{key}: expected a list of mappings with a name, found {describe(node)}",
                 META_TYPE,
             )
             return ()
@@ -540,7 +539,7 @@ class _MetaChecker:
             if not isinstance(item, dict) or not isinstance(item_node, yaml.MappingNode):
                 self.error(
                     _line(item_node),
-                    f"author: expected a mapping with a name, found {_describe(item)}",
+                    f"author: expected a mapping with a name, found {describe(item_node)}",
                     META_TYPE,
                 )
                 continue
@@ -589,22 +588,6 @@ class _MetaChecker:
 def _shown(text: str) -> str:
     """``text`` quoted for a message, shortened to 60 characters."""
     return repr(text) if len(text) <= 60 else repr(text[:57] + "...")
-
-
-def _describe(value: Any) -> str:
-    """A short description of a YAML value for messages: ``a number (12)``."""
-    kinds = {bool: "true/false", int: "a number", float: "a number", str: "text"}
-    for kind, word in kinds.items():
-        if type(value) is kind:
-            shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:37] + "..."
-            return f"{word} ({shown})"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    if value is None:
-        return "nothing"
-    return type(value).__name__
 
 
 def _rel(path: Path, root: Path) -> str:

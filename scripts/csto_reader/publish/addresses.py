@@ -25,10 +25,7 @@ from ..diagnostics import Reporter
 from ..ingest.anchors import anchor_index
 from ..ingest.sources import split_lines
 from ..markup import is_para_anchor
-from ..model import ArticleBuild, Entity, Span
-from ..scholarly.bibliography import MergedEntry
-from ..scholarly.glossary import Term
-from ..scholarly.timeline import Event
+from ..model import Address, ArticleBuild, Entity, Event, MergedEntry, Span, Term
 from ..yamlfile import Typed, load, read_text
 from .csp import apply_csp
 
@@ -41,13 +38,6 @@ CODES = codes_of("publish.addresses")
 # "#anchor" (an HTML id: no spaces, quotes, angle brackets, "#" or "/").
 PAGE_ADDRESS = re.compile(r"(?:[A-Za-z0-9_~-][A-Za-z0-9._~-]*/)*")
 ANCHOR = re.compile(r"[^\s\"'<>#/\\`]+")
-
-
-@dataclass(frozen=True)
-class Address:
-    url: str  # site-relative: "articles/zhang-2023/#p12", "glossary/#crrf", "editorial/"
-    kind: str  # page | section | paragraph | glossary | bibliography
-    label: str  # title, heading or first words
 
 
 def read_manifest(root: Path, reporter: Reporter | None = None) -> list[tuple[int, Address]]:
@@ -78,7 +68,7 @@ def write_manifest(root: Path, addresses: list[Address]) -> None:
     (root / MANIFEST).write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-@dataclass
+@dataclass(frozen=True)
 class ManifestUpdate:
     """What ``update_manifest`` would write, and why it may refuse."""
 

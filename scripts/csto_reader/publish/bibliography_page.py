@@ -11,8 +11,7 @@ import html
 from collections.abc import Mapping, Sequence
 
 from ..markup import fn_key, front_matter, is_para_anchor, parse_note_anchor, short_title
-from ..scholarly.bibliography import Disagreement, MergedEntry, Provenance
-from ..scholarly.references import Reference
+from ..model import Disagreement, MergedEntry, Provenance, Reference
 from .render import inline_html, raw_html_safe
 
 __all__ = [

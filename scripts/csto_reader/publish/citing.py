@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import html
 
-from ..model import ArticleMeta, Span
+from ..model import ArticleMeta, Reference, Span
 from ..scholarly.bibliography import write_entry
 from ..scholarly.cite_format import format_entries
 from ..scholarly.names import ascii_fold
-from ..scholarly.references import Reference
 
 
 def meta_reference(meta: ArticleMeta) -> Reference:

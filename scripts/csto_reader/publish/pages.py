@@ -8,8 +8,9 @@ from collections import defaultdict
 from collections.abc import Collection, Sequence
 
 from ..diagnostics import Diagnostic
-from ..model import Article
-from .render import escape_text, front_matter, inline_html
+from ..markup import escape_text, front_matter
+from ..model import Article, texts_of
+from .render import inline_html
 
 WORDS_PER_MINUTE = 230
 
@@ -95,7 +96,7 @@ def _card(a: Article, word_counts: dict[str, int]) -> str:
     year = f", {m.year}" if m.year else ""
     minutes = reading_minutes(word_counts.get(m.slug, 0))
     abstract = m.abstract or next(
-        (b.text for b in a.blocks if hasattr(b, "text") and hasattr(b, "anchor")), ""
+        (t.text for b in a.blocks for t in texts_of(b) if t.kind in ("paragraph", "quote")), ""
     )
     first = " ".join(abstract.split()[:40]) + ("…" if len(abstract.split()) > 40 else "")
     return (

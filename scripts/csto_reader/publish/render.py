@@ -36,9 +36,10 @@ from ..model import (
     Paragraph,
     Quote,
     Table,
+    Term,
     fn_token,
 )
-from ..scholarly.glossary import Term, mark_terms
+from ..scholarly.glossary import mark_terms
 from .citing import render_cite_this
 
 INLINE = re.compile(
@@ -363,11 +364,7 @@ def render_article(
         out.append(editorial_note(f"<p>{inline_html(note)}</p>"))
     unplaced = sorted((f for f in article.footnotes if not f.placed), key=lambda f: f.span.line)
     for i, b in enumerate(article.blocks):
-        if isinstance(b, Heading):
-            mark.new_section()
-            out.append(f"{'#' * b.level} {inline_text(b.text)} {{ #{heading_ids[i]} }}\n")
-        else:
-            out += _body_block(b, mark, see_also)
+        out += _block(b, i, heading_ids, mark, see_also)
         # an unplaced note sits where its text stood in the source
         nxt = article.blocks[i + 1].span.line if i + 1 < len(article.blocks) else 10**9
         while unplaced and unplaced[0].span.line < nxt:
@@ -378,19 +375,25 @@ def render_article(
     return "\n".join(out)
 
 
-def _body_block(b: Block, mark: TermMarker, see_also: Mapping[str, str]) -> list[str]:
-    """A numbered block's Markdown, then the "see also" notes of its anchors."""
-    if isinstance(b, (Paragraph, Quote)):
-        anchor = _anchor(b.anchor)
-        para = _para(b.text, anchor, quote=isinstance(b, Quote), mark=mark)
-        return [para, see_also.get(anchor, "")]
-    if isinstance(b, Table):
-        return [render_table(b), see_also.get(_anchor(b.anchor), "")]
-    if isinstance(b, ListBlock):
-        return [_list(b, mark)] + [
-            see_also.get(a, "") for it in b.items for a in (it.anchor, it.quote_anchor) if a
-        ]
-    return []
+def _block(
+    b: Block, i: int, heading_ids: Mapping[int, str], mark: TermMarker, see_also: Mapping[str, str]
+) -> list[str]:
+    """A block's Markdown (a heading with its id), then the "see also" notes of its
+    anchors: the one place that writes each kind of block."""
+    match b:
+        case Heading():
+            mark.new_section()
+            return [f"{'#' * b.level} {inline_text(b.text)} {{ #{heading_ids[i]} }}\n"]
+        case Paragraph() | Quote():
+            anchor = _anchor(b.anchor)
+            para = _para(b.text, anchor, quote=isinstance(b, Quote), mark=mark)
+            return [para, see_also.get(anchor, "")]
+        case Table():
+            return [render_table(b), see_also.get(_anchor(b.anchor), "")]
+        case ListBlock():
+            return [_list(b, mark)] + [
+                see_also.get(a, "") for it in b.items for a in (it.anchor, it.quote_anchor) if a
+            ]
 
 
 def _list(b: ListBlock, mark: TermMarker) -> str:

@@ -6,9 +6,7 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 
-from ..model import ArticleBuild, Heading
-from ..scholarly.bibliography import BibliographyBuild
-from ..scholarly.citations import ArticleCitations
+from ..model import ArticleBuild, ArticleCitations, BibliographyBuild, Heading
 
 _PARAGRAPH = re.compile(r'\{: #p\d+ \.para \}|class="para table-block"')
 

@@ -18,7 +18,7 @@ from ..codes import codes_of
 from ..diagnostics import Reporter
 from ..ingest.anchors import anchor_index
 from ..markup import escape_text, front_matter
-from ..model import ArticleBuild, ArticleMeta, Span
+from ..model import ArticleBuild, ArticleMeta, Course, Question, Reading, Span
 from ..yamlfile import Typed, load
 from .pages import reading_minutes
 
@@ -31,29 +31,6 @@ TEACHING_UNKNOWN_KEY = "teaching-unknown-key"  # a key course.yml does not know
 TEACHING_MISSING_KEY = "teaching-missing-key"  # an item without its required key
 TEACHING_REF = "teaching-ref"  # names an article, term or paragraph the build lacks
 CODES = codes_of("publish.teaching")  # meanings: the registry (codes.py)
-
-
-@dataclass(frozen=True)
-class Reading:
-    slug: str
-    why: str
-    span: Span
-
-
-@dataclass(frozen=True)
-class Question:
-    text: str
-    paragraphs: tuple[tuple[str, Span], ...]
-    span: Span
-
-
-@dataclass(frozen=True)
-class Course:
-    """``teaching/course.yml``, checked field by field."""
-
-    reading_order: tuple[Reading, ...] = ()
-    terms_first: tuple[tuple[str, Span], ...] = ()
-    questions: tuple[tuple[str, Span, tuple[Question, ...]], ...] = ()  # slug, span, questions
 
 
 def load_course(root: Path, reporter: Reporter) -> Course | None:

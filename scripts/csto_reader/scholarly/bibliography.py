@@ -27,7 +27,7 @@ import json
 import logging
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -37,12 +37,20 @@ from bibtexparser.model import Entry, Field, ImplicitComment
 
 from ..codes import codes_of
 from ..diagnostics import Reporter
-from ..model import ReferenceItem, Span
+from ..model import (
+    BibliographyBuild,
+    BibSet,
+    Disagreement,
+    MergedEntry,
+    Provenance,
+    Reference,
+    ReferenceItem,
+    Span,
+)
 from ..yamlfile import Typed, load, read_text
 from .cite_format import format_bibliography
 from .references import (
     FIELD_ORDER,
-    Reference,
     first_family,
     normalize_title,
     parse_reference_list,
@@ -144,7 +152,7 @@ def write_entry(entry_type: str, key: str, fields: Mapping[str, str]) -> str:
 
 
 @contextlib.contextmanager
-def _parser_messages():
+def _parser_messages() -> Iterator[list[str]]:
     """Collect what bibtexparser logs while parsing (the reason a block failed), instead
     of letting it print to the terminal unformatted; yields the list of messages."""
     messages: list[str] = []
@@ -213,49 +221,6 @@ def read_bib(path: Path, reporter: Reporter, display: str | None = None) -> list
 # --------------------------------------------------------------------- merge
 
 
-@dataclass(frozen=True)
-class Provenance:
-    """Where one listing of a merged work comes from."""
-
-    slug: str
-    key: str  # the key in bib/<slug>.bib
-    text: str  # the reference as the list gives it
-    source: str  # "sources/<slug>/article.txt:<line>"
-
-
-@dataclass(frozen=True)
-class Disagreement:
-    """A field on which one listing of a work differs from the merged entry.  The entry
-    keeps its value (taken from ``kept_from``); the other listing's value is kept here,
-    for an editorial note that names both sources."""
-
-    field: str
-    kept: str  # the entry's value ("" when the entry has none)
-    kept_from: Provenance  # the listing the entry's fields come from
-    other: str  # the other listing's value
-    other_from: Provenance
-
-
-@dataclass(frozen=True)
-class MergedEntry:
-    """One work of the merged bibliography and every listing it was merged from."""
-
-    key: str
-    entry_type: str
-    fields: Mapping[str, str] = field(hash=False)
-    provenance: tuple[Provenance, ...]
-    disagreements: tuple[Disagreement, ...] = ()
-
-    @property
-    def slugs(self) -> tuple[str, ...]:
-        """The articles whose lists hold this work, sorted, each once."""
-        return tuple(sorted({p.slug for p in self.provenance}))
-
-    def get(self, name: str, default: str = "") -> str:
-        """The value of field ``name``, or ``default``."""
-        return self.fields.get(name, default)
-
-
 # Fields that describe one listing, not the work: they stay in bib/<slug>.bib.
 LISTING_FIELDS = frozenset(
     {"x-source", "x-source-text", "x-list-position", "x-duplicate-of", "x-corrected"}
@@ -293,13 +258,16 @@ class KeyRecord:
 
 
 def load_keys(path: Path, reporter: Reporter, display: str = KEYS_FILE) -> list[KeyRecord]:
-    """Read ``bib/keys.tsv`` (none: no key published yet).  A malformed row or a key
-    written twice is an error at its line ([bib-keys])."""
-    if not path.exists():
-        return []
+    """Read ``bib/keys.tsv`` (none: no key published yet); see ``parse_keys``."""
+    return parse_keys(path.read_text(encoding="utf-8"), reporter, display) if path.exists() else []
+
+
+def parse_keys(text: str, reporter: Reporter, display: str = KEYS_FILE) -> list[KeyRecord]:
+    """The rows of the text of ``bib/keys.tsv``.  A malformed row or a key written twice
+    is an error at its line ([bib-keys])."""
     out: list[KeyRecord] = []
     seen: set[str] = set()
-    for n, line in enumerate(path.read_text(encoding="utf-8").split("\n"), start=1):
+    for n, line in enumerate(text.split("\n"), start=1):
         if not line.strip() or line.startswith("#"):
             continue
         cells = line.split("\t")
@@ -314,8 +282,10 @@ def load_keys(path: Path, reporter: Reporter, display: str = KEYS_FILE) -> list[
             reporter.error(Span(display, n), f"key {cells[0]} is recorded twice", "bib-keys")
             continue
         seen.add(cells[0].lower())
-        listings = tuple(tuple(x.split("/", 1)) for x in cells[5].split() if "/" in x)
-        out.append(KeyRecord(*cells[:5], listings, n))  # type: ignore[arg-type]
+        listings = tuple(
+            (s, k) for s, _, k in (x.partition("/") for x in cells[5].split() if "/" in x)
+        )
+        out.append(KeyRecord(cells[0], cells[1], cells[2], cells[3], cells[4], listings, n))
     return out
 
 
@@ -356,7 +326,7 @@ def _bib_fields(ref: Reference) -> dict[str, str]:
     return {n: v for n, v in ref.fields.items() if n not in LISTING_FIELDS}
 
 
-def _content_order(listing: Listing) -> tuple:
+def _content_order(listing: Listing) -> tuple[object, ...]:
     """A listing's place by what it says: the slug and line only break a tie between
     listings that say exactly the same, so no choice depends on the order of slugs."""
     slug, ref = listing
@@ -474,7 +444,7 @@ def _record_matches(rec: KeyRecord, members: Sequence[Listing]) -> bool:
 # ------------------------------------------------------------------ entries
 
 
-def _listing_rank(listing: Listing) -> tuple:
+def _listing_rank(listing: Listing) -> tuple[object, ...]:
     """The fullest listing first: one with a DOI, then the one with most fields."""
     ref = listing[1]
     return (not ref.get("doi"), -len(_bib_fields(ref)), _content_order(listing))
@@ -716,15 +686,6 @@ def apply_corrections(
 # --------------------------------------------------------------- regenerate
 
 
-@dataclass
-class BibSet:
-    """What ``regenerate_bibs`` produced."""
-
-    per_article: dict[str, list[Reference]]
-    merged: list[MergedEntry]
-    files: dict[str, str]  # "bib/zhang-2023.bib" -> text
-
-
 def _check_written(
     text: str,
     display: str,
@@ -772,7 +733,12 @@ def regenerate_bibs(
                 corr.span, f"correction for unknown entry {corr.slug}/{corr.key}", "bib-correction"
             )
 
-    records = load_keys(root / KEYS_FILE, reporter)
+    keys_path = root / KEYS_FILE  # read once: _check_keys_recorded compares this text
+    keys_read = (
+        read_text(keys_path, KEYS_FILE, reporter, "bib-keys") if keys_path.exists() else None
+    )
+    records = parse_keys(keys_read, reporter) if keys_read is not None else []
+    write = write and (keys_read is not None or not keys_path.exists())  # keep unread keys
     merged = merge(per_article, records)
     files: dict[str, str] = {KEYS_FILE: write_keys(records, merged)}
     for slug, refs in per_article.items():
@@ -794,27 +760,11 @@ def regenerate_bibs(
             if not path.exists() or path.read_text(encoding="utf-8") != text:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_text(text, encoding="utf-8")
-    return BibSet(per_article, merged, files)
+    per_slug = {s: tuple(refs) for s, refs in per_article.items()}
+    return BibSet(per_slug, tuple(merged), files, keys_read)
 
 
 # --------------------------------------------------------------- the stage
-
-
-@dataclass(frozen=True)
-class BibliographyBuild:
-    """The bibliography stage's result: every article's keyed references, the merged
-    bibliography, (article, key) -> merged key, and the APA entries in sorted order."""
-
-    per_article: Mapping[str, tuple[Reference, ...]] = field(hash=False)
-    merged: tuple[MergedEntry, ...]
-    key_index: Mapping[tuple[str, str], str] = field(hash=False)
-    ordered: tuple[tuple[str, str], ...]  # (merged key, APA html), sorted
-    reader_bib: str  # bib/reader.bib as the lists give it now
-
-    @property
-    def formatted(self) -> dict[str, str]:
-        """Merged key -> APA html."""
-        return dict(self.ordered)
 
 
 APA_CACHE = Path("build") / "cache" / "apa.json"
@@ -834,8 +784,8 @@ def build_bibliography(
     _check_committed_bibs(root, bibset, reporter)
     ordered = _format_cached(root / APA_CACHE, bibset.merged)
     return BibliographyBuild(
-        {slug: tuple(refs) for slug, refs in bibset.per_article.items()},
-        tuple(bibset.merged),
+        bibset.per_article,
+        bibset.merged,
         merged_key_index(bibset.merged),
         ordered,
         bibset.files["bib/reader.bib"],
@@ -860,16 +810,16 @@ def _check_committed_bibs(root: Path, bibset: BibSet, reporter: Reporter) -> Non
                 "give now; run `make bib` and review the diff",
                 "bib-stale",
             )
-    _check_keys_recorded(root, bibset.files[KEYS_FILE], reporter)
+    _check_keys_recorded(root, bibset, reporter)
 
 
-def _check_keys_recorded(root: Path, fresh: str, reporter: Reporter) -> None:
-    """Warn when ``bib/keys.tsv`` does not record every bibliography key yet (a new
-    article's works): ``make bib`` adds them, and from then on they are permanent."""
-    path = root / KEYS_FILE
-    if path.exists() and path.read_text(encoding="utf-8") == fresh:
+def _check_keys_recorded(root: Path, bibset: BibSet, reporter: Reporter) -> None:
+    """Warn when ``bib/keys.tsv`` (as ``regenerate_bibs`` read it) does not record every
+    bibliography key yet (a new article's works): ``make bib`` adds them, and from then
+    on they are permanent."""
+    if bibset.keys_read == bibset.files[KEYS_FILE]:
         return
-    if path.exists() or (root / "bib" / "reader.bib").exists():
+    if bibset.keys_read is not None or (root / "bib" / "reader.bib").exists():
         reporter.warning(
             Span(KEYS_FILE, 1),
             f"{KEYS_FILE} does not record every bibliography key yet; run `make bib` and "

@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
 from rapidfuzz import fuzz
@@ -46,14 +46,24 @@ from rapidfuzz import fuzz
 from ..diagnostics import Reporter
 from ..markup import note_anchor, short_title
 from ..model import (
+    PROSE_KINDS,
     Article,
+    ArticleCitations,
+    BibliographyBuild,
     BlockText,
+    Citation,
+    CitationsBuild,
+    CitedAt,
+    CitedText,
+    CiteItem,
+    MergedEntry,
+    Reference,
+    ResolvedItem,
     Span,
     cite_token,
     map_texts,
     texts_of,
 )
-from .bibliography import BibliographyBuild, MergedEntry
 from .names import (
     CORPORATE_CONNECTORS,
     MONTH_ABBREVIATIONS,
@@ -69,7 +79,7 @@ from .names import (
     is_initials,
     is_name_word,
 )
-from .references import Reference, name_parts, split_names
+from .references import name_parts, split_names
 
 # ``initials`` is the old name of ``names.abbreviation`` (tests import it from here).
 initials = abbreviation
@@ -87,72 +97,6 @@ YEAR_MISMATCH = "citation-year-mismatch"
 SPELLING = "citation-spelling"
 AUTHORS = "citation-authors"
 UNCITED = "reference-uncited"
-
-# ------------------------------------------------------------------ data
-
-
-@dataclass(frozen=True)
-class CiteItem:
-    """One cited work inside a citation.
-
-    ``start``/``end`` are offsets in the block text of the part that names this work
-    ("Kobayashi, 2017" in "(Thakur, 1993; Kobayashi, 2017)").  ``names`` are the family
-    names as written (a corporate author is one name: ``"UN News"``); a bare year that
-    continues the previous author ("2022b" in "Shamarov, 2022a; 2022b") repeats that
-    author's names and has ``author == ""``.  ``author`` is the author phrase as
-    written, given names included ("Karl Deutsch").  Numeric items have ``number`` and
-    no names.
-    """
-
-    start: int
-    end: int
-    text: str
-    names: tuple[str, ...] = ()
-    year: str = ""
-    locator: str | None = None
-    number: int | None = None
-    et_al: bool = False
-    author: str = ""
-    abbreviation: str | None = None
-    corporate: bool = False
-
-
-@dataclass(frozen=True)
-class Citation:
-    """A citation as it stands in the text: a parenthetical group, a narrative
-    citation or a numeric bracket; ``start``/``end`` cover all of it."""
-
-    start: int
-    end: int
-    kind: str  # PARENTHETICAL | NARRATIVE | BRACKETED
-    text: str
-    items: tuple[CiteItem, ...]
-
-
-@dataclass(frozen=True)
-class ResolvedItem:
-    """A cited work and what it resolved to.
-
-    ``key`` is the reference list entry's key (the first listing when the list repeats
-    a work), or None.  ``note`` is the editorial note when the citation differs from the
-    list or has no entry; ``codes`` the diagnostic codes of that note.  ``span`` is the
-    source line of the citation (the exact line when the caller gave the source lines).
-    """
-
-    item: CiteItem
-    citation: Citation
-    key: str | None
-    note: str | None
-    codes: tuple[str, ...]
-    span: Span
-
-    @property
-    def status(self) -> str:
-        """``"linked"``, ``"noted"`` (linked with a note) or ``"unresolved"``."""
-        if self.key is None:
-            return "unresolved"
-        return "noted" if self.note else "linked"
-
 
 # ------------------------------------------------------------- tokens
 
@@ -641,7 +585,7 @@ class Work:
 
 
 def work_of(reference: Reference) -> Work:
-    """The resolver's view of a parsed reference (``references.Reference``)."""
+    """The resolver's view of a parsed reference (``model.Reference``)."""
     names = split_names(reference.get("author") or reference.get("editor"))
     families: list[str] = []
     corporate = None
@@ -923,58 +867,11 @@ def audit(
 # ----------------------------------------------------------- whole article
 
 
-@dataclass(frozen=True)
-class CitedText:
-    """One piece of prose that was scanned: a block, a list item, a table cell or a
-    footnote, with what was found in it.
-
-    ``where`` is ``"paragraph"``, ``"quote"``, ``"list-item"``, ``"item-quote"``,
-    ``"table-cell"`` or ``"footnote"``; ``anchor`` the block's ¶ anchor (``None`` for
-    footnotes, whose ``footnote`` key is set instead); ``cell`` the (row, column) of a
-    table cell.  Offsets in the citations are offsets in ``text``.
-    """
-
-    where: str
-    text: str
-    span: Span
-    anchor: str | None
-    citations: tuple[Citation, ...]
-    resolved: tuple[ResolvedItem, ...]
-    footnote: str | None = None
-    cell: tuple[int, int] | None = None
-
-
-@dataclass(frozen=True)
-class ArticleCitations:
-    """Every citation of one article, resolved, and the entries cited nowhere."""
-
-    slug: str
-    texts: tuple[CitedText, ...]
-    uncited: tuple[Reference, ...]
-
-    @property
-    def resolved(self) -> list[ResolvedItem]:
-        return [r for t in self.texts for r in t.resolved]
-
-    def counts(self) -> dict[str, int]:
-        """Counts for ``report.json``: citations (groups) and cited works found, linked
-        exactly, linked with a note, unresolved; entries cited nowhere."""
-        items = self.resolved
-        return {
-            "citations": sum(len(t.citations) for t in self.texts),
-            "cited_works": len(items),
-            "linked": sum(r.status == "linked" for r in items),
-            "linked_with_note": sum(r.status == "noted" for r in items),
-            "unresolved": sum(r.status == "unresolved" for r in items),
-            "uncited_references": len(self.uncited),
-        }
-
-
 _Prose = tuple[str, str, Span, str | None, str | None, tuple[int, int] | None]
 
 # The texts of a block that are scanned for citations (not headings, captions, header
 # cells or table notes).
-_CITED_KINDS = frozenset({"paragraph", "quote", "list-item", "item-quote", "table-cell"})
+_CITED_KINDS = PROSE_KINDS | {"table-cell"}
 
 
 def _prose(article: Article) -> Iterator[_Prose]:
@@ -1024,7 +921,7 @@ def apply_links(
             text = text[: i.start] + token(r, text[i.start : i.end]) + text[i.end :]
         return text
 
-    found: dict[tuple, str] = {}
+    found: dict[tuple[object, ...], str] = {}
     for t in cited.texts:
         where = ("footnote", t.footnote) if t.where == "footnote" else (t.where, t.anchor, t.cell)
         found[where] = mark(t.text, t.resolved)
@@ -1040,18 +937,6 @@ def apply_links(
 
 
 # ------------------------------------------------------------- the stage
-
-CitedAt = tuple[str, str, str | None]  # (slug, anchor, editorial note or None)
-
-
-@dataclass(frozen=True)
-class CitationsBuild:
-    """The citation stage's result for the whole reader: each article with link tokens
-    in its text, its resolved citations, and merged key -> where it is cited."""
-
-    linked: Mapping[str, Article] = field(hash=False)
-    citations: Mapping[str, ArticleCitations] = field(hash=False)
-    cited_at: Mapping[str, tuple[CitedAt, ...]] = field(hash=False)
 
 
 def link_citations(

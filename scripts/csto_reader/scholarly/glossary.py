@@ -37,10 +37,23 @@ from ..diagnostics import Reporter
 from ..ingest.anchors import line_anchors, paragraph_texts
 from ..ingest.article import source_texts
 from ..markup import front_matter
-from ..model import FN_CLOSE, FN_OPEN, Article, Span
+from ..model import (
+    FN_CLOSE,
+    FN_OPEN,
+    Article,
+    ArticleLineSource,
+    BibliographyBuild,
+    BibSource,
+    DocumentSource,
+    GlossaryBuild,
+    Occurrence,
+    Span,
+    Term,
+    TermSource,
+    Wording,
+)
 from ..textcheck import is_safe_url
 from ..yamlfile import Typed, load
-from .bibliography import BibliographyBuild
 from .masking import Named
 from .masking import protected_ranges as _protected_ranges
 
@@ -62,72 +75,6 @@ _SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 _TERM_KEYS = {"id", "name", "variants", "short", "explanation", "sources", "related", "wordings"}
 _REQUIRED_TERM_KEYS = ("id", "name", "variants", "short", "explanation", "sources")
-
-
-# ---------------------------------------------------------------- data
-
-
-@dataclass(frozen=True)
-class BibSource:
-    """A work in the merged bibliography, by citation key."""
-
-    key: str
-    span: Span
-
-
-@dataclass(frozen=True)
-class ArticleLineSource:
-    """A line of ``sources/<slug>/article.txt`` that states the fact."""
-
-    slug: str
-    line: int
-    span: Span
-
-
-@dataclass(frozen=True)
-class DocumentSource:
-    """An official document, named with an address one of the article texts gives."""
-
-    title: str
-    url: str
-    span: Span
-
-
-Source = BibSource | ArticleLineSource | DocumentSource
-
-
-@dataclass(frozen=True)
-class Wording:
-    """How one article words a provision: a verbatim phrase from one source line."""
-
-    slug: str
-    line: int
-    text: str
-    span: Span
-
-
-@dataclass(frozen=True)
-class Term:
-    id: str
-    name: str
-    variants: tuple[str, ...]
-    short: str
-    explanation: str
-    sources: tuple[Source, ...]
-    related: tuple[str, ...]
-    wordings: tuple[Wording, ...]
-    span: Span
-
-
-@dataclass(frozen=True)
-class Occurrence:
-    """One match of a term in one body paragraph."""
-
-    term_id: str
-    slug: str
-    anchor: str
-    matched: str  # the text as the paragraph writes it
-    snippet: str  # about a dozen words around the match, with ellipses
 
 
 # ---------------------------------------------------------------- loading
@@ -166,7 +113,7 @@ class _Loader(Typed):
 
     # -- items
 
-    def source(self, node: yaml.Node, term_id: str) -> Source | None:
+    def source(self, node: yaml.Node, term_id: str) -> TermSource | None:
         fields = self.mapping(node, f"a source of {term_id!r}")
         if fields is None:
             return None
@@ -282,7 +229,7 @@ class _Loader(Typed):
             self.error(node, f"term {label!r} has no variants", "glossary-empty")
         return variants
 
-    def sources(self, node: yaml.Node, label: str) -> list[Source]:
+    def sources(self, node: yaml.Node, label: str) -> list[TermSource]:
         """The ``sources`` list, its well-formed items; an empty list is reported."""
         source_nodes = self.sequence(node, "sources")
         if source_nodes is None:
@@ -910,14 +857,6 @@ def _paragraph_link(slug: str, anchor: str) -> str:
 
 
 # ------------------------------------------------------------- the stage
-
-
-@dataclass(frozen=True)
-class GlossaryBuild:
-    """The glossary stage's result: the terms (for marking the pages) and /glossary/."""
-
-    terms: tuple[Term, ...]
-    page: str
 
 
 def build_glossary(

@@ -40,13 +40,13 @@ the same work (Zhang lists Sipri 2015 twice) keeps an entry of its own, keyed
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
 
 from rapidfuzz import fuzz
 
 from ..diagnostics import Reporter
-from ..model import ReferenceItem, Span
+from ..model import Reference, ReferenceItem, Span
 from .names import (
     APA_INITIALS,
     CONNECTORS,
@@ -61,28 +61,6 @@ from .names import (
 )
 
 # --------------------------------------------------------------------- data
-
-
-@dataclass(frozen=True)
-class Reference:
-    """One reference list item, parsed.
-
-    ``fields`` maps BibTeX field names to plain-text values (do not mutate it).  Besides
-    the bibliographic fields it holds the provenance fields ``x-source`` (``file:line``),
-    ``x-source-text`` (the item as received) and ``x-list-position`` (numbered lists).
-    ``key`` is empty until ``assign_keys`` gives one.
-    """
-
-    entry_type: str
-    fields: Mapping[str, str] = field(hash=False)
-    text: str
-    span: Span
-    number: int | None = None
-    key: str = ""
-
-    def get(self, name: str, default: str = "") -> str:
-        """The value of field ``name``, or ``default``."""
-        return self.fields.get(name, default)
 
 
 # Field order used when writing; fields not listed follow in alphabetical order.
@@ -1108,7 +1086,7 @@ def year_letter(n: int) -> str:
     return out
 
 
-def year_letters():
+def year_letters() -> Iterator[str]:
     """a, b, ... z, aa, ab, ... without end."""
     n = 0
     while True:

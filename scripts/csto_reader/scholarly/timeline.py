@@ -26,9 +26,7 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
 
 import yaml
 
@@ -43,7 +41,18 @@ from ..markup import (
     is_para_anchor,
     short_title,
 )
-from ..model import Article, ArticleBuild, Span
+from ..model import (
+    Article,
+    ArticleBuild,
+    Event,
+    EventDate,
+    EventDisagreement,
+    PartialDate,
+    Passage,
+    RelatedGroup,
+    SeeAlso,
+    TimelineBuild,
+)
 from ..yamlfile import Typed, load
 
 EVENTS_FILE = Path("timeline") / "events.yml"
@@ -58,117 +67,6 @@ _ESCAPE_RE = re.compile(r"\\+(?=[^\w\s]|_)")
 
 # The sub-timeline drawn day by day: the first nineteen days of January 2022.
 DAY_BY_DAY = ((2022, 1), 1, 19)
-
-
-# ---------------------------------------------------------------- data
-
-
-@dataclass(frozen=True)
-class PartialDate:
-    """A date as precise as a text gives it: a year, a month or a day."""
-
-    year: int
-    month: int | None = None
-    day: int | None = None
-
-    @property
-    def iso(self) -> str:
-        """ISO 8601 at the date's precision: "2010", "2001-08", "1992-05-15"."""
-        out = f"{self.year:04d}"
-        if self.month is not None:
-            out += f"-{self.month:02d}"
-            if self.day is not None:
-                out += f"-{self.day:02d}"
-        return out
-
-    @property
-    def sort_key(self) -> tuple[int, int, int]:
-        return (self.year, self.month or 0, self.day or 0)
-
-    def text(self, *, year: bool = True) -> str:
-        """Words: "15 May 1992", "August 2001", "2010" (without the year if asked)."""
-        parts = []
-        if self.day is not None:
-            parts.append(str(self.day))
-        if self.month is not None:
-            parts.append(calendar.month_name[self.month])
-        if year or not parts:
-            parts.append(str(self.year))
-        return " ".join(parts)
-
-
-@dataclass(frozen=True)
-class EventDate:
-    """A single date or a range (``start/end`` in the data file)."""
-
-    start: PartialDate
-    end: PartialDate | None = None
-
-    @property
-    def iso(self) -> str:
-        return self.start.iso if self.end is None else f"{self.start.iso}/{self.end.iso}"
-
-    @property
-    def is_range(self) -> bool:
-        return self.end is not None
-
-    def text(self) -> str:
-        """Words: "15 May 1992", "6–19 January 2022", "5 May – 7 June 2010"."""
-        s, e = self.start, self.end
-        if e is None:
-            return s.text()
-        if (s.year, s.month) == (e.year, e.month) and s.day is not None and e.day is not None:
-            return f"{s.day}–{e.text()}"
-        if s.year == e.year and s.month is not None:
-            return f"{s.text(year=False)} – {e.text()}"
-        return f"{s.text()} – {e.text()}"
-
-
-@dataclass(frozen=True)
-class Passage:
-    """A phrase on one line of an article's source text."""
-
-    slug: str
-    line: int
-    quote: str
-    span: Span  # where the data file names it
-
-
-@dataclass(frozen=True)
-class Disagreement:
-    """The articles' different wordings of one date, number or fact, side by side."""
-
-    topic: str
-    versions: tuple[Passage, ...]
-    span: Span
-
-
-@dataclass(frozen=True)
-class Event:
-    id: str
-    date: EventDate
-    label: str
-    sources: tuple[Passage, ...]
-    disagreements: tuple[Disagreement, ...]
-    span: Span
-    note: str | None = None
-    after: str | None = None  # id of the event it follows (for a year-only date)
-
-
-@dataclass(frozen=True)
-class RelatedGroup:
-    id: str
-    question: str
-    passages: tuple[Passage, ...]
-    span: Span
-
-
-class SeeAlso(NamedTuple):
-    """One "see also" link: the other passage's article and anchor, and a label for it."""
-
-    slug: str
-    anchor: str
-    label: str
 
 
 # ---------------------------------------------------------------- loading
@@ -204,21 +102,6 @@ def normalize_quote(text: str) -> str:
     """Text without Markdown escapes and with runs of whitespace collapsed, for comparing
     a quotation with its source line."""
     return " ".join(_ESCAPE_RE.sub("", text).split())
-
-
-def read_source_lines(root: Path) -> dict[str, tuple[str, ...]]:
-    """Slug -> the lines of ``sources/<slug>/article.txt`` (line 1 first), read as the
-    sources stage reads a text (``sources.read_text_lines``: its line breaks; a text it
-    cannot use is left out, its messages left to that stage).  The pipeline passes the
-    lines the sources stage gave it instead."""
-    from ..ingest.sources import read_text_lines
-
-    out: dict[str, tuple[str, ...]] = {}
-    for path in sorted((root / "sources").glob("*/article.txt")):
-        lines = read_text_lines(path, path.name, Reporter()) if path.is_file() else None
-        if lines is not None:
-            out[path.parent.name] = lines
-    return out
 
 
 class _Loader(Typed):
@@ -308,18 +191,16 @@ def _display(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
-def load_events(
-    root: Path, reporter: Reporter, texts: Mapping[str, Sequence[str]] | None = None
-) -> list[Event]:
+def load_events(root: Path, reporter: Reporter, texts: Mapping[str, Sequence[str]]) -> list[Event]:
     """The events of ``root/timeline/events.yml``, sorted by date (``[]`` if absent).
 
-    ``texts`` (slug -> source lines) defaults to ``read_source_lines(root)``.  Every
-    problem is reported; an invalid passage is left out, and so is an event (or a
-    disagreement) that is left without its required parts."""
+    ``texts`` (slug -> source lines) are the lines the sources stage read
+    (``Article.source_lines``); no text is read again here.  Every problem is reported;
+    an invalid passage is left out, and so is an event (or a disagreement) that is left
+    without its required parts."""
     path = root / EVENTS_FILE
     if not path.exists():
         return []
-    texts = read_source_lines(root) if texts is None else texts
     ld = _Loader(_display(path, root), "timeline", texts, reporter)
     events: list[Event] = []
     seen: set[str] = set()
@@ -382,11 +263,11 @@ def _event_date(ld: _Loader, node: yaml.Node) -> EventDate | None:
 
 def _disagreements(
     ld: _Loader, fields: Mapping[str, yaml.Node], eid: str
-) -> tuple[Disagreement, ...]:
+) -> tuple[EventDisagreement, ...]:
     """An event's optional ``disagreements``: each a topic and two or more versions."""
     if "disagreements" not in fields:
         return ()
-    out: list[Disagreement] = []
+    out: list[EventDisagreement] = []
     for dnode in ld.sequence(fields["disagreements"], "disagreements") or []:
         d = ld.mapping(dnode, f"a disagreement of {eid!r}", ("topic", "versions"), ())
         if d is None:
@@ -399,7 +280,7 @@ def _disagreements(
             if len(d["versions"].value) < 2:  # else the failed versions were reported
                 ld.fail(dnode, "a disagreement needs at least two versions", "schema")
             continue
-        out.append(Disagreement(topic, tuple(versions), ld.span(dnode)))
+        out.append(EventDisagreement(topic, tuple(versions), ld.span(dnode)))
     return tuple(out)
 
 
@@ -426,13 +307,13 @@ def sort_events(events: Sequence[Event]) -> list[Event]:
 
 
 def load_related(
-    root: Path, reporter: Reporter, texts: Mapping[str, Sequence[str]] | None = None
+    root: Path, reporter: Reporter, texts: Mapping[str, Sequence[str]]
 ) -> list[RelatedGroup]:
-    """The groups of ``root/timeline/related.yml`` in file order (``[]`` if absent)."""
+    """The groups of ``root/timeline/related.yml`` in file order (``[]`` if absent);
+    ``texts`` as for ``load_events``."""
     path = root / RELATED_FILE
     if not path.exists():
         return []
-    texts = read_source_lines(root) if texts is None else texts
     ld = _Loader(_display(path, root), "related", texts, reporter)
     groups: list[RelatedGroup] = []
     seen: set[str] = set()
@@ -821,16 +702,6 @@ def render_see_also(
 
 
 # ---------------------------------------------------------------- the stage
-
-
-@dataclass(frozen=True)
-class TimelineBuild:
-    """The chronology stage's result: the events, the page, and slug -> anchor -> the
-    "see also" Markdown to put under that paragraph."""
-
-    events: tuple[Event, ...]
-    page: str
-    see_also: Mapping[str, Mapping[str, str]] = field(hash=False)
 
 
 def build_timeline(
