@@ -565,3 +565,18 @@ def test_glossary_page_shows_markup_characters_as_written(built) -> None:
     assert "\\<" not in text and "\\\\" not in text and "\\*" not in text
     real = visible_text(to_html(built.pages["glossary.md"]))
     assert "\\<" not in real and "\\\\" not in real and "\\" not in real
+
+
+def test_page_links_each_quotation_to_the_block_or_note_that_holds_it(built) -> None:
+    """A wording whose line is a note body links to that note ("note 15"), one inside a
+    block quotation to the quotation's ¶ (issue 13: ¶45, not ¶44; notes 14 and 15 of
+    Zhang, not ¶20)."""
+    page = built.pages["glossary.md"]
+    entry = page.split("{ #treaty-article-4 }", 1)[1].split("\n## ", 1)[0]
+    assert (
+        "Global Security Governance, note 15](articles/zhang-2023.md#fn:15): “Article 4 in "
+        "the COLLECTIVE SECURITY TREATY.”"
+    ) in entry
+    assert "articles/beloglazov-2023.md#p45): “an effective collective security" in entry
+    charter5 = page.split("{ #charter-article-5 }", 1)[1].split("\n## ", 1)[0]
+    assert "note 14](articles/zhang-2023.md#fn:14): “Article 5, Chapter 2" in charter5

@@ -18,7 +18,7 @@ import pytest
 
 from conftest import ROOT
 from csto_reader.diagnostics import Reporter
-from csto_reader.ingest.anchors import anchor_index, line_anchors
+from csto_reader.ingest.anchors import anchor_index, line_anchors, note_anchors
 from csto_reader.ingest.sources import split_lines
 from csto_reader.scholarly.timeline import (
     EventDate,
@@ -26,7 +26,6 @@ from csto_reader.scholarly.timeline import (
     anchor_label,
     load_events,
     load_related,
-    note_anchors,
     parse_date,
     passage_anchors,
     render_see_also,

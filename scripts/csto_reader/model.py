@@ -146,6 +146,7 @@ class ListItem:
     quote: str | None = None  # a block quotation inside the item
     anchor: str | None = None
     quote_anchor: str | None = None
+    quote_line: int | None = None  # the source line the quotation starts on
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
 
 from ..markup import note_anchor, para_anchor
-from ..model import Article, Block, Heading, ListBlock, Paragraph, Quote, Span, Table
+from ..model import Article, Block, Heading, ListBlock, ListItem, Paragraph, Quote, Span, Table
 from .footnotes import split_tokens
 
 
@@ -94,7 +94,8 @@ def anchor_index(
             for it in b.items:
                 out.append((_numbered(it.anchor), _first_words(it.text), it.span.line))
                 if it.quote:
-                    out.append((_numbered(it.quote_anchor), _first_words(it.quote), it.span.line))
+                    quote_line = it.quote_line or it.span.line
+                    out.append((_numbered(it.quote_anchor), _first_words(it.quote), quote_line))
         else:
             out.append((_numbered(b.anchor), _first_words(b.text), b.span.line))
     return out
@@ -125,6 +126,19 @@ def _lines(span: Span) -> range:
     return range(span.line, (span.end_line or span.line) + 1)
 
 
+def _item_spans(it: ListItem) -> list[tuple[Span, str | None]]:
+    """A list item's lines with their anchors: a quotation inside the item has its own
+    number from the line it starts on (Beloglazov's reason 1, line 159, is ¶44; the
+    Charter it quotes, line 161, is ¶45)."""
+    if not it.quote or it.quote_line is None or it.quote_line <= it.span.line:
+        return [(it.span, it.anchor)]
+    end = it.span.end_line or it.span.line
+    return [
+        (Span(it.span.file, it.span.line, it.quote_line - 1), it.anchor),
+        (Span(it.span.file, it.quote_line, end), it.quote_anchor),
+    ]
+
+
 def line_anchors(articles: Iterable[Article]) -> dict[tuple[str, int], str]:
     """(slug, source line) -> the anchor of the block that holds that line."""
     out: dict[tuple[str, int], str] = {}
@@ -135,7 +149,7 @@ def line_anchors(articles: Iterable[Article]) -> dict[tuple[str, int], str]:
             if isinstance(blk, (Paragraph, Quote, Table)):
                 spans = [(blk.span, blk.anchor)]
             elif isinstance(blk, ListBlock):
-                spans = [(it.span, it.anchor) for it in blk.items]
+                spans = [pair for it in blk.items for pair in _item_spans(it)]
             for span, anchor in spans:
                 for line in _lines(span):
                     out.setdefault((slug, line), _numbered(anchor))
@@ -152,6 +166,17 @@ def note_anchors(articles: Iterable[Article]) -> dict[tuple[str, int], str]:
             if f.placed:
                 for line in _lines(f.span):
                     out[(a.meta.slug, line)] = note_anchor(f.key)
+    return out
+
+
+def source_anchors(articles: Iterable[Article]) -> dict[tuple[str, int], str]:
+    """(slug, source line) -> the address that shows the line: ``fn:<key>`` for a line of
+    a placed note's body, else the ¶ anchor of the block that holds it.  The note wins
+    over a paragraph that a page break cut around the note (Zhang's notes 14-16 stand
+    between the two halves of ¶20)."""
+    articles = list(articles)
+    out = line_anchors(articles)
+    out.update(note_anchors(articles))
     return out
 
 

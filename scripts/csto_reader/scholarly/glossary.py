@@ -34,9 +34,9 @@ from pathlib import Path
 import yaml
 
 from ..diagnostics import Reporter
-from ..ingest.anchors import line_anchors, paragraph_texts
+from ..ingest.anchors import paragraph_texts, source_anchors
 from ..ingest.article import source_texts
-from ..markup import front_matter
+from ..markup import fn_key, front_matter, parse_note_anchor
 from ..model import FN_CLOSE, FN_OPEN, Article, Span
 from ..textcheck import is_safe_url
 from ..yamlfile import Typed, load
@@ -841,8 +841,12 @@ def _sort_key(term: Term) -> str:
 
 
 def _paragraph_label(anchor: str) -> str:
+    """ "¶ 12" for ``p12``, "note 15" for ``fn:15`` ("note *" for ``fn:ast``)."""
     m = re.fullmatch(r"p(\d+)", anchor)
-    return f"¶ {m.group(1)}" if m else anchor
+    if m:
+        return f"¶ {m.group(1)}"
+    note = parse_note_anchor(anchor)
+    return f"note {md_escape(fn_key(note))}" if note is not None else anchor
 
 
 def _article_url(slug: str, anchor: str | None = None) -> str:
@@ -1023,5 +1027,5 @@ def build_glossary(
     occurrences = find_occurrences(terms, paragraph_texts(articles))
     report_unused(terms, occurrences, reporter)
     titles = {a.meta.slug: a.meta.title for a in articles}
-    page = render_glossary_page(terms, occurrences, titles, line_anchors(articles))
+    page = render_glossary_page(terms, occurrences, titles, source_anchors(articles))
     return GlossaryBuild(tuple(terms), page)

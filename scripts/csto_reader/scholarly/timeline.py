@@ -33,7 +33,7 @@ from typing import NamedTuple
 import yaml
 
 from ..diagnostics import Reporter
-from ..ingest.anchors import known_anchors, line_anchors, note_anchors
+from ..ingest.anchors import known_anchors, source_anchors
 from ..ingest.article import source_texts
 from ..markup import (
     NOTE_PREFIX,
@@ -466,12 +466,8 @@ def load_related(
 
 def passage_anchors(articles: Iterable[Article]) -> dict[tuple[str, int], str]:
     """(slug, source line) -> the address that shows it: the ¶ anchor of the block that
-    holds the line, or ``fn:<key>`` for a footnote body (which wins over a paragraph a
-    page break cut around the note)."""
-    articles = list(articles)
-    out = line_anchors(articles)
-    out.update(note_anchors(articles))
-    return out
+    holds the line, or ``fn:<key>`` for a footnote body (``anchors.source_anchors``)."""
+    return source_anchors(articles)
 
 
 def _all_passages(
