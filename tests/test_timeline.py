@@ -321,6 +321,44 @@ def test_text_is_escaped_on_the_page(tmp_path: Path) -> None:
     assert html.count("<tr>") == 3  # header + two versions: the pipe did not split a row
 
 
+def test_an_event_may_name_the_sources_the_editors_checked(tmp_path: Path) -> None:
+    """``checked:`` lists the primary or reliable sources a label or note in the reader's
+    own voice was checked against (the articles' passages stay under ``sources``)."""
+    root = make_root(tmp_path)
+    write(
+        root,
+        "timeline/events.yml",
+        EVENT_OK
+        + """\
+  note: The editors checked the date.
+  checked:
+    - {title: "The Treaty (a legal database)", url: "https://example.org/treaty"}
+""",
+    )
+    reporter = Reporter()
+    events = load_events(root, reporter)
+    assert reporter.diagnostics == []
+    assert [(c.title, c.url) for c in events[0].checked] == [
+        ("The Treaty (a legal database)", "https://example.org/treaty")
+    ]
+    md = render_timeline(events, {("demo-2020", 1): "p1"}, {"demo-2020": "Demo"})
+    assert "Checked against:" in md
+    assert '<a href="https://example.org/treaty">The Treaty (a legal database)</a>' in md
+
+
+def test_a_checked_source_must_be_a_web_address(tmp_path: Path) -> None:
+    root = make_root(tmp_path)
+    write(
+        root,
+        "timeline/events.yml",
+        EVENT_OK + '  checked:\n    - {title: "X", url: "javascript:alert(1)"}\n',
+    )
+    reporter = Reporter()
+    events = load_events(root, reporter)
+    assert [d.code for d in reporter.diagnostics] == ["timeline-schema"]
+    assert events and events[0].checked == ()
+
+
 # ---------------------------------------------------------------- see also
 
 

@@ -7,10 +7,12 @@ The data file is a YAML list of terms.  Each term is a mapping::
       variants: [Collective Rapid Reaction Forces, CRRF]   # as the articles write them
       short: One neutral sentence for the tooltip (at most 200 characters).
       explanation: A longer paragraph or two in our own words.
-      sources:                       # at least one; each item has one of three forms
+      sources:                       # at least one; each item has one of four forms
         - {bib: kornilenko2020}                       # a bibliography key
         - {article: zhang-2023, line: 59}             # a line of sources/<slug>/article.txt
         - {document: "Title", url: "https://..."}     # an official document, by address
+        - {checked: "Title", url: "https://..."}      # what the editors checked a fact
+                                                      # of their own against
       related: [csto]                # ids of other terms
       wordings:                      # optional: how each article words a provision
         - {article: choi-2022, line: 3, text: "verbatim phrase from that line"}
@@ -91,7 +93,18 @@ class DocumentSource:
     span: Span
 
 
-Source = BibSource | ArticleLineSource | DocumentSource
+@dataclass(frozen=True)
+class CheckedSource:
+    """A primary or reliable source the editors checked a statement in the reader's own
+    voice against (the CSTO Charter was signed in Chisinau): its address need not occur
+    in an article, and the page says that the editors, not the articles, cite it."""
+
+    title: str
+    url: str
+    span: Span
+
+
+Source = BibSource | ArticleLineSource | DocumentSource | CheckedSource
 
 
 @dataclass(frozen=True)
@@ -191,23 +204,26 @@ class _Loader(Typed):
                 self.error(fields["article"], f"bad article slug {slug!r}", "glossary-bad-source")
                 return None
             return ArticleLineSource(slug, line, span)
-        if keys == {"document", "url"}:
-            title = self.string(fields["document"], "document title")
-            url = self.string(fields["url"], "document url")
+        if keys in ({"document", "url"}, {"checked", "url"}):
+            kind = "document" if "document" in keys else "checked"
+            title = self.string(fields[kind], f"{kind} title")
+            url = self.string(fields["url"], f"{kind} url")
             if title is None or url is None:
                 return None
             if not is_safe_url(url, schemes=("http", "https")):
                 self.error(
                     fields["url"],
-                    f"document url {url!r} is not an http:// or https:// address",
+                    f"{kind} url {url!r} is not an http:// or https:// address",
                     "glossary-bad-source",
                 )
                 return None
+            if kind == "checked":
+                return CheckedSource(title, url, span)
             return DocumentSource(title, url, span)
         self.error(
             node,
-            "a source is {bib: key}, {article: slug, line: N} or {document: title, url: address}; "
-            f"got keys {sorted(keys)}",
+            "a source is {bib: key}, {article: slug, line: N}, {document: title, url: address} "
+            f"or {{checked: title, url: address}}; got keys {sorted(keys)}",
             "glossary-bad-source",
         )
         return None
@@ -496,7 +512,11 @@ def check_against_sources(
                         f"no article text gives the address {source.url!r}",
                         "glossary-unsourced-url",
                     )
-            elif bib_keys is not None and source.key not in bib_keys:
+            elif (
+                isinstance(source, BibSource)
+                and bib_keys is not None
+                and source.key not in bib_keys
+            ):
                 reporter.error(
                     source.span, f"unknown bibliography key {source.key!r}", "glossary-unknown-bib"
                 )
@@ -958,6 +978,11 @@ class _GlossaryPage:
                 item = f"- [{source.key}]({self.bibliography_url}#{source.key})"
             elif isinstance(source, ArticleLineSource):
                 item = f"- {self.line_link(source.slug, source.line)}"
+            elif isinstance(source, CheckedSource):
+                item = (
+                    f"- [{md_escape(source.title)}]({_url_in_link(source.url)}) "
+                    "(checked by the editors; not cited by the articles)"
+                )
             else:
                 item = f"- [{md_escape(source.title)}]({_url_in_link(source.url)})"
             if item not in items:
