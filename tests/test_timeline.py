@@ -45,7 +45,7 @@ REQUIRED_EVENTS = {
     "collective-security-treaty": "1992-05-15",
     "csto-created": "2002-05-14",
     "csto-charter": "2002-10-07",
-    "crdf-central-asia": "2001-08",
+    "crdf-central-asia": "2001-05-25",
     "crrf-agreement": "2009-06-14",
     "osh-2010": "2010",
     "amendments-2010": "2010-12-10",
