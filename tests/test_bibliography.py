@@ -446,6 +446,36 @@ def test_apa_web_item_escapes_and_links() -> None:
     )
 
 
+def test_printed_initials_are_kept() -> None:
+    """Russian initials of two letters ("Sh.", "Yu.") stay as the lists print them;
+    citeproc-py's initialising would cut them to "S." and "Y." (issue 13)."""
+    by_key = {m.key: m for m in bibset()[0].merged}
+    keys = {"M. Sh.": None, "Yu. V.": None, "G. Yu.": None}
+    for m in by_key.values():
+        for initials in keys:
+            if initials in m.get("author"):
+                keys[initials] = m.key
+    assert all(keys.values()), keys
+    html = formatted()
+    assert html[keys["M. Sh."]].startswith("Dzhantaleeva, M. Sh. (")
+    assert html[keys["Yu. V."]].startswith("Morozov, Yu. V. (")
+    assert html[keys["G. Yu."]].startswith("Sergeev, N. V., &amp; Volkov, G. Yu. (")
+    one = _ref("x2020", "a", 1, author="Xu, Zh. A. and Yi, B.", year="2020", title="T")
+    assert format_entries([one])["x2020"].startswith("Xu, Zh. A., &amp; Yi, B. (2020)")
+
+
+def test_a_mended_address_shows_the_printed_text_and_says_so() -> None:
+    """Zhang's list prints "...kyrgystan](...). Html": the link goes to the mended
+    address, its text stays as printed, and an editorial note says it was mended."""
+    html = formatted()["panfilova2019"]
+    mended = "http://www.ng.ru/cis/2019-09-25/1_6_7685_kyrgystan.html"
+    assert (
+        f'<a href="{mended}">http://www.ng.ru/cis/2019-09-25/1_6_7685_kyrgystan. Html</a>' in html
+    )
+    assert '<span class="bib-mended">[' in html and "“.html”" in html
+    assert f">{mended}<" not in html
+
+
 def test_year_suffixes_and_sorting() -> None:
     entries = format_bibliography(bibset()[0].merged)
     keys = [e.key for e in entries]

@@ -758,3 +758,22 @@ def test_scan_never_raises_on_citation_like_text(text, style):
 @given(st.text(max_size=200), st.sampled_from([AD, NUM]))
 def test_scan_never_raises_on_any_text(text, style):
     _check(text, scan_citations(text, style))
+
+
+def test_a_note_naming_a_document_cites_its_entry(built) -> None:
+    """Zhang's note 15 ("Article 4 in the COLLECTIVE SECURITY TREATY.") and Beloglazov's
+    note 14 ("The Charter of the Collective Security Treaty Organization / Ivanov ...")
+    name a document without its address: each counts as a citation of the entry whose
+    name it gives (the names come from the entry's title and from the notes that cite it
+    by address), so the entries' "Cited at" lists name them (issue 13)."""
+    page = built.pages["bibliography.md"]
+
+    def cited_at(key: str) -> str:
+        entry = page.split(f'<li id="{key}"', 1)[1].split("</li>", 1)[0]
+        return entry.split('class="bib-cited">', 1)[1].split("</p>", 1)[0]
+
+    assert "zhang-2023/#fn:15" in cited_at("cst1992")
+    assert "beloglazov-2023/#fn:14" in cited_at("csto2012")
+    # a note that names the Organization or the Treaty's anniversary cites neither
+    assert 'beloglazov-2023/#fn:1"' not in cited_at("cst1992")
+    assert "zhang-2023/#fn:14" not in cited_at("cst1992")

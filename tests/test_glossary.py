@@ -565,3 +565,61 @@ def test_glossary_page_shows_markup_characters_as_written(built) -> None:
     assert "\\<" not in text and "\\\\" not in text and "\\*" not in text
     real = visible_text(to_html(built.pages["glossary.md"]))
     assert "\\<" not in real and "\\\\" not in real and "\\" not in real
+
+
+def test_page_links_each_quotation_to_the_block_or_note_that_holds_it(built) -> None:
+    """A wording whose line is a note body links to that note ("note 15"), one inside a
+    block quotation to the quotation's ¶ (issue 13: ¶45, not ¶44; notes 14 and 15 of
+    Zhang, not ¶20)."""
+    page = built.pages["glossary.md"]
+    entry = page.split("{ #treaty-article-4 }", 1)[1].split("\n## ", 1)[0]
+    assert (
+        "Global Security Governance, note 15](articles/zhang-2023.md#fn:15): “Article 4 in "
+        "the COLLECTIVE SECURITY TREATY.”"
+    ) in entry
+    assert "articles/beloglazov-2023.md#p45): “an effective collective security" in entry
+    charter5 = page.split("{ #charter-article-5 }", 1)[1].split("\n## ", 1)[0]
+    assert "note 14](articles/zhang-2023.md#fn:14): “Article 5, Chapter 2" in charter5
+
+
+# ---------------------------------------------------------------- the editors' own checks
+
+
+def test_a_checked_source_needs_no_address_from_an_article(tmp_path: Path) -> None:
+    """A statement in the reader's own voice that no article makes correctly is checked
+    against a primary or reliable source, cited as {checked: title, url: address}; its
+    address need not occur in an article (a document source's must)."""
+    extra = """
+    - id: charter
+      name: Charter
+      variants: [charter]
+      short: Signed in Chisinau.
+      explanation: Signed in Chisinau.
+      sources:
+        - {checked: "Charter (the President of Russia's website)", url: "http://en.kremlin.ru/x"}
+    """
+    terms, messages = _load(tmp_path, extra)
+    assert messages == []
+    source = next(t for t in terms if t.id == "charter").sources[0]
+    assert isinstance(source, g.CheckedSource) and source.url == "http://en.kremlin.ru/x"
+    reporter = Reporter()
+    g.check_against_sources(terms, {"zhang-2023": TEXTS["zhang-2023"]}, reporter)
+    assert [d.format() for d in reporter.diagnostics] == []
+    page = g.render_glossary_page(terms, {}, {})
+    assert "- [Charter (the President of Russia's website)](http://en.kremlin.ru/x) (checked" in (
+        page
+    )
+
+
+def test_a_checked_source_must_be_a_web_address(tmp_path: Path) -> None:
+    extra = """
+    - id: charter
+      name: Charter
+      variants: [charter]
+      short: Signed.
+      explanation: Signed.
+      sources:
+        - {checked: "Charter", url: "javascript:alert(1)"}
+    """
+    _, messages = _load(tmp_path, extra)
+    assert len(messages) == 1 and "[glossary-bad-source]" in messages[0]

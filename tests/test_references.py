@@ -198,6 +198,10 @@ def test_url_unescaped_and_split_extension_restored() -> None:
     # "[http://www.ng.ru/.../1\\_6\\_7685\\_kyrgystan](...). Html. (In Russian)"
     panfilova = ref("zhang-2023", "panfilova2019")
     assert panfilova.get("url") == "http://www.ng.ru/cis/2019-09-25/1_6_7685_kyrgystan.html"
+    # the address as the list prints it is kept beside the mended one (issue 13)
+    assert (
+        panfilova.get("x-url-printed") == "http://www.ng.ru/cis/2019-09-25/1_6_7685_kyrgystan. Html"
+    )
     assert panfilova.get("note") == "In Russian"
 
 

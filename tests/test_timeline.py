@@ -18,7 +18,7 @@ import pytest
 
 from conftest import ROOT
 from csto_reader.diagnostics import Reporter
-from csto_reader.ingest.anchors import anchor_index, line_anchors
+from csto_reader.ingest.anchors import anchor_index, line_anchors, note_anchors
 from csto_reader.ingest.article import source_texts
 from csto_reader.ingest.sources import split_lines
 from csto_reader.model import EventDate, PartialDate
@@ -26,7 +26,6 @@ from csto_reader.scholarly.timeline import (
     anchor_label,
     load_events,
     load_related,
-    note_anchors,
     parse_date,
     passage_anchors,
     render_see_also,
@@ -46,7 +45,7 @@ REQUIRED_EVENTS = {
     "collective-security-treaty": "1992-05-15",
     "csto-created": "2002-05-14",
     "csto-charter": "2002-10-07",
-    "crdf-central-asia": "2001-08",
+    "crdf-central-asia": "2001-05-25",
     "crrf-agreement": "2009-06-14",
     "osh-2010": "2010",
     "amendments-2010": "2010-12-10",
@@ -321,6 +320,44 @@ def test_text_is_escaped_on_the_page(tmp_path: Path) -> None:
     assert "<b>" not in html and "<tags>" not in html and "<em>" not in html
     assert 'href="y"' not in html
     assert html.count("<tr>") == 3  # header + two versions: the pipe did not split a row
+
+
+def test_an_event_may_name_the_sources_the_editors_checked(tmp_path: Path) -> None:
+    """``checked:`` lists the primary or reliable sources a label or note in the reader's
+    own voice was checked against (the articles' passages stay under ``sources``)."""
+    root = make_root(tmp_path)
+    write(
+        root,
+        "timeline/events.yml",
+        EVENT_OK
+        + """\
+  note: The editors checked the date.
+  checked:
+    - {title: "The Treaty (a legal database)", url: "https://example.org/treaty"}
+""",
+    )
+    reporter = Reporter()
+    events = load_events(root, reporter)
+    assert reporter.diagnostics == []
+    assert [(c.title, c.url) for c in events[0].checked] == [
+        ("The Treaty (a legal database)", "https://example.org/treaty")
+    ]
+    md = render_timeline(events, {("demo-2020", 1): "p1"}, {"demo-2020": "Demo"})
+    assert "Checked against:" in md
+    assert '<a href="https://example.org/treaty">The Treaty (a legal database)</a>' in md
+
+
+def test_a_checked_source_must_be_a_web_address(tmp_path: Path) -> None:
+    root = make_root(tmp_path)
+    write(
+        root,
+        "timeline/events.yml",
+        EVENT_OK + '  checked:\n    - {title: "X", url: "javascript:alert(1)"}\n',
+    )
+    reporter = Reporter()
+    events = load_events(root, reporter)
+    assert [d.code for d in reporter.diagnostics] == ["timeline-schema"]
+    assert events and events[0].checked == ()
 
 
 # ---------------------------------------------------------------- see also

@@ -153,6 +153,7 @@ class ListItem:
     quote: str | None = None  # a block quotation inside the item
     anchor: str | None = None
     quote_anchor: str | None = None
+    quote_line: int | None = None  # the source line the quotation starts on
 
 
 @dataclass(frozen=True)
@@ -210,9 +211,10 @@ def texts_of(block: Block) -> Iterator[BlockText]:
         yield BlockText(kind, block.text, block.span, block.anchor)
     elif isinstance(block, ListBlock):
         for item in block.items:
-            yield BlockText("list-item", item.text, item.span, item.anchor)
+            text_span, quote_span = _item_spans(item)
+            yield BlockText("list-item", item.text, text_span, item.anchor)
             if item.quote:
-                yield BlockText("item-quote", item.quote, item.span, item.quote_anchor)
+                yield BlockText("item-quote", item.quote, quote_span, item.quote_anchor)
     elif isinstance(block, Table):
         yield BlockText("table-caption", block.caption, block.span, block.anchor)
         for c, head in enumerate(block.header):
@@ -224,6 +226,17 @@ def texts_of(block: Block) -> Iterator[BlockText]:
             yield BlockText("table-note", block.note, block.span, block.anchor)
 
 
+def _item_spans(item: ListItem) -> tuple[Span, Span]:
+    """The lines of a list item's own text and of the quotation inside it: the quotation
+    has its own lines from ``quote_line`` on (a quotation that starts a page later is not
+    the item's text); without ``quote_line`` both are the item's span."""
+    span = item.span
+    if not item.quote or item.quote_line is None or item.quote_line <= span.line:
+        return span, span
+    end = span.end_line or span.line
+    return Span(span.file, span.line, item.quote_line - 1), Span(span.file, item.quote_line, end)
+
+
 def map_texts(block: Block, fn: Callable[[BlockText], str]) -> Block:
     """``block`` with every text ``t`` that ``texts_of`` yields replaced by ``fn(t)``."""
     if isinstance(block, (Heading, Paragraph, Quote)):
@@ -232,10 +245,11 @@ def map_texts(block: Block, fn: Callable[[BlockText], str]) -> Block:
     if isinstance(block, ListBlock):
         items = []
         for item in block.items:
-            text = fn(BlockText("list-item", item.text, item.span, item.anchor))
+            text_span, quote_span = _item_spans(item)
+            text = fn(BlockText("list-item", item.text, text_span, item.anchor))
             quote = item.quote
             if quote:
-                quote = fn(BlockText("item-quote", quote, item.span, item.quote_anchor))
+                quote = fn(BlockText("item-quote", quote, quote_span, item.quote_anchor))
             items.append(replace(item, text=text, quote=quote))
         return replace(block, items=tuple(items))
     return _map_table(block, fn)
@@ -648,7 +662,18 @@ class DocumentSource:
     span: Span
 
 
-TermSource = BibSource | ArticleLineSource | DocumentSource
+@dataclass(frozen=True)
+class CheckedSource:
+    """A primary or reliable source the editors checked a statement in the reader's own
+    voice against (the CSTO Charter was signed in Chisinau): its address need not occur
+    in an article, and the page says that the editors, not the articles, cite it."""
+
+    title: str
+    url: str
+    span: Span
+
+
+TermSource = BibSource | ArticleLineSource | DocumentSource | CheckedSource
 
 
 @dataclass(frozen=True)
@@ -779,6 +804,15 @@ class EventDisagreement:
 
 
 @dataclass(frozen=True)
+class Checked:
+    """A primary or reliable source the editors checked an event's label or note against."""
+
+    title: str
+    url: str
+    span: Span
+
+
+@dataclass(frozen=True)
 class Event:
     """One entry of ``timeline/events.yml``: a dated event and the passages on it."""
 
@@ -790,6 +824,7 @@ class Event:
     span: Span
     note: str | None = None
     after: str | None = None  # id of the event it follows (for a year-only date)
+    checked: tuple[Checked, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -132,6 +132,17 @@ def note_anchors(articles: Iterable[Article]) -> dict[tuple[str, int], str]:
     return out
 
 
+def source_anchors(articles: Iterable[Article]) -> dict[tuple[str, int], str]:
+    """(slug, source line) -> the address that shows the line: ``fn:<key>`` for a line of
+    a placed note's body, else the ¶ anchor of the block that holds it.  The note wins
+    over a paragraph that a page break cut around the note (Zhang's notes 14-16 stand
+    between the two halves of ¶20)."""
+    articles = list(articles)
+    out = line_anchors(articles)
+    out.update(note_anchors(articles))
+    return out
+
+
 def known_anchors(article: Article, heading_ids: Mapping[int, str]) -> set[str]:
     """Every anchor the article's page has: headings, numbered blocks, placed notes."""
     ids = {anchor for anchor, _, _ in anchor_index(article.blocks, heading_ids)}

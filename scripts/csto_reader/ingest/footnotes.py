@@ -143,7 +143,10 @@ def pair_footnotes(
     )
     new_byline = tuple(scanner.scan(b, Span(path, 1)) for b in byline)
     new_blocks = tuple(_map_block(b, scanner.scan) for b in blocks)
-    markers = scanner.markers
+    # The scanner finds one encoding after another; pairing and the notes list go by
+    # the order the markers stand in the text ("left⁸ ... grew*9 ... came¹⁰": 8, 9, 10).
+    placed_in = _reading_order(scanner.markers, new_byline, new_blocks)
+    markers = [m for m, _ in placed_in]
 
     by_number: dict[int, list[int]] = {}  # note number -> indexes of its bodies
     for bi, b in enumerate(bodies):
@@ -153,16 +156,63 @@ def pair_footnotes(
     body_key: dict[int, str] = {}  # body index -> the key of the marker it pairs with
     _pair_by_number(markers, by_number, body_key)
     _pair_lost_numbers(markers, bodies, body_key)
+    _pair_split_asterisks(placed_in, bodies, body_key)
     _pair_asterisks(markers, bodies, body_key)
     footnotes = _footnotes(bodies, body_key, duplicates, reporter)
     _report_missing_bodies(markers, reporter)
 
-    resolve = _resolver(markers)
+    resolve = _resolver(scanner.markers)
     new_blocks = tuple(_map_block(b, lambda text, _: resolve(text)) for b in new_blocks)
     new_byline = tuple(resolve(b) for b in new_byline)
-    order = {m.key: i for i, m in enumerate(markers) if m.key}
+    order: dict[str, int] = {}
+    for i, m in enumerate(markers):
+        if m.key:
+            order.setdefault(m.key, i)
     footnotes.sort(key=lambda f: (not f.placed, order.get(f.key, 10**6)))
     return Paired(new_blocks, new_byline, tuple(footnotes))
+
+
+_PLACEHOLDER = re.compile(rf"{_TMP}(\d+){_TMP}")
+
+
+def _reading_order(
+    markers: list[Marker], byline: tuple[str, ...], blocks: tuple
+) -> list[tuple[Marker, int]]:
+    """The markers in reading order (byline, then the blocks as ``_map_block`` walks
+    them), each with the index of the text it stands in; a marker found nowhere (none
+    should be) comes last."""
+    texts = list(byline)
+    texts += [t.text for b in blocks for t in texts_of(b) if t.kind in _SCANNED and t.text]
+    out: dict[int, tuple[Marker, int]] = {}
+    for ti, text in enumerate(texts):
+        for m in _PLACEHOLDER.finditer(text):
+            out.setdefault(int(m.group(1)), (markers[int(m.group(1))], ti))
+    for i, marker in enumerate(markers):
+        out.setdefault(i, (marker, len(texts)))
+    return list(out.values())
+
+
+def _pair_split_asterisks(
+    placed_in: list[tuple[Marker, int]],
+    bodies: tuple[FootnoteBody, ...],
+    body_key: dict[int, str],
+) -> None:
+    """A body labelled with a number and an asterisk ("^{10 *}") whose marker has no
+    asterisk (``country¹⁰``) is also the note of the free asterisk-only marker standing
+    just before that marker in the same text (``"Islamic State"*into the country¹⁰``):
+    the conversion split the call "*10" in two, and both calls link to the one note."""
+    for bi, key in body_key.items():
+        body = bodies[bi]
+        if not body.asterisk or body.number is None:
+            continue
+        for i, (m, text) in enumerate(placed_in):
+            if m.key != key or m.asterisk or m.number != body.number or i == 0:
+                continue
+            before, before_text = placed_in[i - 1]
+            if before_text == text and before.key is None and before.asterisk:
+                if before.number is None:
+                    before.key = key
+            break
 
 
 def _pair_by_number(

@@ -917,7 +917,12 @@ def _embedded_quote(walk: _Walk, at: _At) -> bool:
         return False
     if isinstance(prev, ListBlock):
         last = prev.items[-1]
-        item = replace(last, quote=at.text, span=Span(walk.path, last.span.line, at.chunk.last))
+        item = replace(
+            last,
+            quote=at.text,
+            quote_line=at.chunk.first,
+            span=Span(walk.path, last.span.line, at.chunk.last),
+        )
         walk.blocks[-1] = replace(prev, items=prev.items[:-1] + (item,))
     else:
         walk.blocks.append(Quote(at.text, walk.span(at.chunk)))

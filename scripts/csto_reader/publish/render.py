@@ -372,7 +372,25 @@ def render_article(
     out.append(render_footnotes(article.footnotes))
     out += _references(article, references_md)
     out += _back_matter(article, heading_ids)
-    return "\n".join(out)
+    return one_id_per_note_call("\n".join(out))
+
+
+_NOTE_CALL_ID = re.compile(r'<sup class="fn" id="([^"]+)">')
+
+
+def one_id_per_note_call(page: str) -> str:
+    """A note called twice (Beloglazov's note 10: ``"Islamic State"*`` and ``country¹⁰``)
+    keeps its call id on the first call only; a later call links to the note without
+    an id, so the page holds no id twice."""
+    seen: set[str] = set()
+
+    def once(m: re.Match[str]) -> str:
+        if m.group(1) in seen:
+            return '<sup class="fn">'
+        seen.add(m.group(1))
+        return m.group(0)
+
+    return _NOTE_CALL_ID.sub(once, page)
 
 
 def _block(

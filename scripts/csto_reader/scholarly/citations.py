@@ -998,14 +998,58 @@ def cite_documents_by_address(
     counted as citations of the bibliography entry with that address (added to
     ``cited_at``), so the entry lists every article that cites it, in its reference list
     or in a note."""
+    merged = list(merged)
+    articles = list(articles)
     by_address: dict[str, str] = {}
     for m in merged:
         if m.get("url"):
             by_address.setdefault(_address_key(m.get("url")), m.key)
+    names: dict[str, str] = {}  # a document's name -> the key of its entry
+    for m in merged:
+        if m.get("url") and (name := document_name(m.get("title"))):
+            names.setdefault(name, m.key)
     for a in articles:
         for f in a.footnotes:
             for url in re.findall(r"https?://[^\s)\]>]+(?: [a-z_/]+/)?", f.text):
                 key = by_address.get(_address_key(url))
-                where = (a.meta.slug, note_anchor(f.key), None)
-                if key and where not in cited_at.get(key, []):
-                    cited_at.setdefault(key, []).append(where)
+                if key:
+                    _add_cite(cited_at, key, (a.meta.slug, note_anchor(f.key), None))
+                    if name := document_name(f.text):
+                        names.setdefault(name, key)
+    # a note that names such a document without its address cites it too ("Article 4 in
+    # the COLLECTIVE SECURITY TREATY."): its name is the entry's title or the name a
+    # note citing the entry by address gives it
+    for a in articles:
+        for f in a.footnotes:
+            key = names.get(document_name(f.text) or "")
+            if key:
+                _add_cite(cited_at, key, (a.meta.slug, note_anchor(f.key), None))
+
+
+def _add_cite(cited_at: dict[str, list[CitedAt]], key: str, where: CitedAt) -> None:
+    if where not in cited_at.get(key, []):
+        cited_at.setdefault(key, []).append(where)
+
+
+# What comes before a document's name in a note ("See:", "Article 5, Chapter 2,",
+# "Article 4 in the", "The") and what ends the name (a date, " // ", " / ", "(", a stop).
+_NAME_LEAD = re.compile(
+    r"^(?:see:?\s+)?(?:article\s+\d+(?:,\s*chapter\s+\d+)?,?\s*(?:in|of)?\s*)?(?:the\s+)?",
+    re.I,
+)
+_NAME_END = re.compile(
+    r",?\s+(?:dated|of)\s+(?:\d|[A-Z][a-z]+\s+\d)|,\s*dated\b|\s+//|\s+/\s|\s*\(|[.;:,]|\s+https?://|$",
+    re.I,
+)
+
+
+def document_name(text: str) -> str | None:
+    """The name of the document a note or an entry's title gives, case and spaces
+    folded, or None when it is under three words: "Article 4 in the COLLECTIVE SECURITY
+    TREATY." and "Collective Security Treaty, dated May 15, 1992" both give "collective
+    security treaty"."""
+    text = " ".join(text.split())
+    rest = text[_NAME_LEAD.match(text).end() :]  # type: ignore[union-attr]
+    end = _NAME_END.search(rest)
+    name = rest[: end.start() if end else len(rest)].strip().casefold()
+    return name if len(name.split()) >= 3 else None

@@ -74,12 +74,24 @@ def _esc(text: str) -> str:
     )
 
 
+# Given names that are initials only, one of them of two letters as Russian
+# transliteration prints them ("M. Sh.", "Yu. V.", "G. Yu.").
+_DIGRAPH_INITIALS = re.compile(r"(?=.*\b[A-Z][a-z]\.)(?:[A-Z][a-z]?\.\s*)+")
+
+
 def _csl_names(value: str) -> list[dict[str, str]]:
     out = []
     for name in split_names(value):
         parts = name_parts(name)
         if "literal" in parts:
             out.append({"literal": _esc(parts["literal"])})
+            continue
+        if _DIGRAPH_INITIALS.fullmatch(parts["given"]):
+            # citeproc-py initialises every given name to its first letter ("M. S."):
+            # the name goes in whole, inverted as APA prints it, so the initials stay
+            # as printed
+            family = " ".join(p for p in (parts["particle"], parts["family"]) if p)
+            out.append({"literal": _esc(f"{family}, {parts['given']}")})
             continue
         csl = {"family": parts["family"], "given": parts["given"]}
         if parts["particle"]:
@@ -182,6 +194,28 @@ def _link(fragment: str) -> str:
     return _URL_IN_HTML.sub(wrap, fragment)
 
 
+def _mark_mended_link(fragment: str, entry: Citable) -> str:
+    """A link whose address the reference parser mended (``x-url-printed``: the list
+    prints "...kyrgystan. Html") keeps the printed text, goes to the mended address, and
+    is followed by an editorial note that says so."""
+    printed = entry.fields.get("x-url-printed")
+    url = entry.fields.get("url")
+    if not printed or not url:
+        return fragment
+    href = html.escape(url, quote=True)
+    link = f'<a href="{href}">{html.escape(url, quote=False)}</a>'
+    if link not in fragment:
+        return fragment
+    base = url[: url.rfind(".")] if printed.startswith(url[: url.rfind(".")]) else ""
+    note = (
+        '<span class="bib-mended">[Link mended by the editors: the list prints the '
+        f"address as shown, ending “{html.escape(printed[len(base) :])}”; the link reads "
+        f"it as “{html.escape(url[len(base) :])}”.]</span>"
+    )
+    mended = f'<a href="{href}">{html.escape(printed, quote=False)}</a>'
+    return fragment.replace(link, mended, 1).rstrip() + " " + note
+
+
 def _fix_citeproc(fragment: str, entry: Citable) -> str:
     """Repair citeproc-py's known defects in APA output (0.11.1)."""
     # the editor label is lowercase: APA writes "(Ed.)" / "(Eds.)"
@@ -235,8 +269,11 @@ def format_bibliography(
         raise ValueError("entry keys must be unique, ignoring case")
     cache = {} if cache is None else cache
     items = {e.key: to_csl(e, suffixes.get(e.key, "")) for e in entries}
+    # the digest covers what the HTML depends on: the CSL item and a mended link's
+    # printed text (``_mark_mended_link``)
+    printed = {e.key: e.fields.get("x-url-printed", "") for e in entries}
     digest = {
-        k: hashlib.sha256(json.dumps(item, sort_keys=True).encode()).hexdigest()
+        k: hashlib.sha256(json.dumps([item, printed[k]], sort_keys=True).encode()).hexdigest()
         for k, item in items.items()
     }
     todo = [e for e in entries if digest[e.key] not in cache]
@@ -249,7 +286,8 @@ def format_bibliography(
         entry_of = {e.key: e for e in todo}
         for key, text in zip(bib.keys, rendered, strict=True):
             k = by_lower[key]
-            cache[digest[k]] = _link(_fix_citeproc(str(text), entry_of[k]))
+            entry = entry_of[k]
+            cache[digest[k]] = _mark_mended_link(_link(_fix_citeproc(str(text), entry)), entry)
     out = [FormattedEntry(e.key, cache[digest[e.key]]) for e in entries]
     return sorted(out, key=lambda f: (_sort_text(f.html), f.key))
 

@@ -7,10 +7,12 @@ The data file is a YAML list of terms.  Each term is a mapping::
       variants: [Collective Rapid Reaction Forces, CRRF]   # as the articles write them
       short: One neutral sentence for the tooltip (at most 200 characters).
       explanation: A longer paragraph or two in our own words.
-      sources:                       # at least one; each item has one of three forms
+      sources:                       # at least one; each item has one of four forms
         - {bib: kornilenko2020}                       # a bibliography key
         - {article: zhang-2023, line: 59}             # a line of sources/<slug>/article.txt
         - {document: "Title", url: "https://..."}     # an official document, by address
+        - {checked: "Title", url: "https://..."}      # what the editors checked a fact
+                                                      # of their own against
       related: [csto]                # ids of other terms
       wordings:                      # optional: how each article words a provision
         - {article: choi-2022, line: 3, text: "verbatim phrase from that line"}
@@ -34,9 +36,9 @@ from pathlib import Path
 import yaml
 
 from ..diagnostics import Reporter
-from ..ingest.anchors import line_anchors, paragraph_texts
+from ..ingest.anchors import paragraph_texts, source_anchors
 from ..ingest.article import source_texts
-from ..markup import front_matter
+from ..markup import fn_key, front_matter, parse_note_anchor
 from ..model import (
     FN_CLOSE,
     FN_OPEN,
@@ -44,6 +46,7 @@ from ..model import (
     ArticleLineSource,
     BibliographyBuild,
     BibSource,
+    CheckedSource,
     DocumentSource,
     GlossaryBuild,
     Occurrence,
@@ -140,23 +143,26 @@ class _Loader(Typed):
                 self.error(fields["article"], f"bad article slug {slug!r}", "glossary-bad-source")
                 return None
             return ArticleLineSource(slug, line, span)
-        if keys == {"document", "url"}:
-            title = self.string(fields["document"], "document title")
-            url = self.string(fields["url"], "document url")
+        if keys in ({"document", "url"}, {"checked", "url"}):
+            kind = "document" if "document" in keys else "checked"
+            title = self.string(fields[kind], f"{kind} title")
+            url = self.string(fields["url"], f"{kind} url")
             if title is None or url is None:
                 return None
             if not is_safe_url(url, schemes=("http", "https")):
                 self.error(
                     fields["url"],
-                    f"document url {url!r} is not an http:// or https:// address",
+                    f"{kind} url {url!r} is not an http:// or https:// address",
                     "glossary-bad-source",
                 )
                 return None
+            if kind == "checked":
+                return CheckedSource(title, url, span)
             return DocumentSource(title, url, span)
         self.error(
             node,
-            "a source is {bib: key}, {article: slug, line: N} or {document: title, url: address}; "
-            f"got keys {sorted(keys)}",
+            "a source is {bib: key}, {article: slug, line: N}, {document: title, url: address} "
+            f"or {{checked: title, url: address}}; got keys {sorted(keys)}",
             "glossary-bad-source",
         )
         return None
@@ -445,7 +451,11 @@ def check_against_sources(
                         f"no article text gives the address {source.url!r}",
                         "glossary-unsourced-url",
                     )
-            elif bib_keys is not None and source.key not in bib_keys:
+            elif (
+                isinstance(source, BibSource)
+                and bib_keys is not None
+                and source.key not in bib_keys
+            ):
                 reporter.error(
                     source.span, f"unknown bibliography key {source.key!r}", "glossary-unknown-bib"
                 )
@@ -702,8 +712,12 @@ def _sort_key(term: Term) -> str:
 
 
 def _paragraph_label(anchor: str) -> str:
+    """ "¶ 12" for ``p12``, "note 15" for ``fn:15`` ("note *" for ``fn:ast``)."""
     m = re.fullmatch(r"p(\d+)", anchor)
-    return f"¶ {m.group(1)}" if m else anchor
+    if m:
+        return f"¶ {m.group(1)}"
+    note = parse_note_anchor(anchor)
+    return f"note {md_escape(fn_key(note))}" if note is not None else anchor
 
 
 def _article_url(slug: str, anchor: str | None = None) -> str:
@@ -815,6 +829,11 @@ class _GlossaryPage:
                 item = f"- [{source.key}]({self.bibliography_url}#{source.key})"
             elif isinstance(source, ArticleLineSource):
                 item = f"- {self.line_link(source.slug, source.line)}"
+            elif isinstance(source, CheckedSource):
+                item = (
+                    f"- [{md_escape(source.title)}]({_url_in_link(source.url)}) "
+                    "(checked by the editors; not cited by the articles)"
+                )
             else:
                 item = f"- [{md_escape(source.title)}]({_url_in_link(source.url)})"
             if item not in items:
@@ -876,5 +895,5 @@ def build_glossary(
     occurrences = find_occurrences(terms, paragraph_texts(articles))
     report_unused(terms, occurrences, reporter)
     titles = {a.meta.slug: a.meta.title for a in articles}
-    page = render_glossary_page(terms, occurrences, titles, line_anchors(articles))
+    page = render_glossary_page(terms, occurrences, titles, source_anchors(articles))
     return GlossaryBuild(tuple(terms), page)

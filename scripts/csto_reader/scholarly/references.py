@@ -83,6 +83,7 @@ FIELD_ORDER: tuple[str, ...] = (
     "date",
     "doi",
     "url",
+    "x-url-printed",
     "note",
     "langid",
     "x-year-suffix",
@@ -155,20 +156,24 @@ _LINK = re.compile(
 )
 
 
-def _extract_links(text: str) -> tuple[str, list[str]]:
-    """Remove every link from ``text``; return the rest and the URLs in order."""
+def _extract_links(text: str) -> tuple[str, list[str], dict[str, str]]:
+    """Remove every link from ``text``; return the rest, the URLs in order, and the
+    printed form of each URL this mended (``...kyrgystan. Html`` -> ``...kyrgystan.html``)."""
     urls: list[str] = []
+    printed: dict[str, str] = {}
 
     def take(m: re.Match[str]) -> str:
         url = m.group("md") or m.group("angle") or m.group("bare") or ""
         url = unescape_url(url).rstrip(".,;")
         if m.group("ext"):
+            as_printed = url + m.group("ext")
             url += "." + re.sub(r"\W", "", m.group("ext")).lower()
+            printed[url] = as_printed
         urls.append(url)
         return " "
 
     rest = _LINK.sub(take, text)
-    return rest, urls
+    return rest, urls, printed
 
 
 # ----------------------------------------------------------- small helpers
@@ -487,7 +492,7 @@ def parse_reference(item: ReferenceItem, slug: str, reporter: Reporter) -> Refer
             f"{second.group('head')!r}; only the first is parsed",
             "ref-two-in-one",
         )
-    rest, urls = _extract_links(text)
+    rest, urls, printed = _extract_links(text)
     fields: dict[str, str] = {}
 
     doi = next((d for d in (normalize_doi(u) for u in urls) if d), None)
@@ -496,6 +501,8 @@ def parse_reference(item: ReferenceItem, slug: str, reporter: Reporter) -> Refer
         fields["doi"] = doi
     if others:
         fields["url"] = others[0]
+        if others[0] in printed:  # the link is mended: the page says so
+            fields["x-url-printed"] = printed[others[0]]
         for extra in others[1:]:
             reporter.warning(item.span, f"{slug}: second URL dropped: {extra}", "ref-url")
 

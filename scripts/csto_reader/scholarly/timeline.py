@@ -31,7 +31,7 @@ from pathlib import Path
 import yaml
 
 from ..diagnostics import Reporter
-from ..ingest.anchors import known_anchors, line_anchors, note_anchors
+from ..ingest.anchors import known_anchors, source_anchors
 from ..ingest.article import source_texts
 from ..markup import (
     NOTE_PREFIX,
@@ -44,6 +44,7 @@ from ..markup import (
 from ..model import (
     Article,
     ArticleBuild,
+    Checked,
     Event,
     EventDate,
     EventDisagreement,
@@ -53,6 +54,7 @@ from ..model import (
     SeeAlso,
     TimelineBuild,
 )
+from ..textcheck import is_safe_url
 from ..yamlfile import Typed, load
 
 EVENTS_FILE = Path("timeline") / "events.yml"
@@ -221,7 +223,10 @@ def _event(ld: _Loader, node: yaml.Node, seen: set[str]) -> Event | None:
     """One event entry: a new id (added to ``seen``), a date, a label and at least one
     valid source; None (reported) when one of them is missing."""
     fields = ld.mapping(
-        node, "an event", ("id", "date", "label", "sources"), ("disagreements", "note", "after")
+        node,
+        "an event",
+        ("id", "date", "label", "sources"),
+        ("disagreements", "note", "after", "checked"),
     )
     if fields is None:
         return None
@@ -246,7 +251,27 @@ def _event(ld: _Loader, node: yaml.Node, seen: set[str]) -> Event | None:
     disagreements = _disagreements(ld, fields, eid)
     note = ld.string(fields["note"], "note") if "note" in fields else None
     after = ld.ident(fields["after"], "after") if "after" in fields else None
-    return Event(eid, date, label, tuple(sources), disagreements, ld.span(node), note, after)
+    checked = _checked(ld, fields["checked"]) if "checked" in fields else ()
+    return Event(
+        eid, date, label, tuple(sources), disagreements, ld.span(node), note, after, checked
+    )
+
+
+def _checked(ld: _Loader, node: yaml.Node) -> tuple[Checked, ...]:
+    """An event's optional ``checked``: each ``{title, url}`` with an http(s) address."""
+    out: list[Checked] = []
+    for cnode in ld.sequence(node, "checked") or []:
+        c = ld.mapping(cnode, "a checked source", ("title", "url"), ())
+        if c is None:
+            continue
+        title, url = ld.string(c["title"], "title"), ld.string(c["url"], "url")
+        if title is None or url is None:
+            continue
+        if not is_safe_url(url, schemes=("http", "https")):
+            ld.fail(c["url"], f"url {url!r} is not an http:// or https:// address", "schema")
+            continue
+        out.append(Checked(title, url, ld.span(cnode)))
+    return tuple(out)
 
 
 def _event_date(ld: _Loader, node: yaml.Node) -> EventDate | None:
@@ -347,12 +372,8 @@ def load_related(
 
 def passage_anchors(articles: Iterable[Article]) -> dict[tuple[str, int], str]:
     """(slug, source line) -> the address that shows it: the ¶ anchor of the block that
-    holds the line, or ``fn:<key>`` for a footnote body (which wins over a paragraph a
-    page break cut around the note)."""
-    articles = list(articles)
-    out = line_anchors(articles)
-    out.update(note_anchors(articles))
-    return out
+    holds the line, or ``fn:<key>`` for a footnote body (``anchors.source_anchors``)."""
+    return source_anchors(articles)
 
 
 def _all_passages(
@@ -477,11 +498,7 @@ def _event_block(
         where = _link(p.slug, anchor, label, "articles/") if anchor else label
         out.append(f"- {where}: {_quote_md(p.quote)}")
     out.append("")
-    if e.note:
-        out += [
-            f'<p class="tl-note"><span class="tl-note-label">Our note:</span> {_attr(e.note)}</p>',
-            "",
-        ]
+    out += _our_note(e)
     for i, d in enumerate(e.disagreements):
         did = f"{e.id}-differ" if i == 0 else f"{e.id}-differ-{i + 1}"
         out += [
@@ -503,6 +520,24 @@ def _event_block(
             out.append(f"| {_cell(short_title(v.slug, titles))} | “{_cell(v.quote)}” | {where} |")
         out += ["", "</div>", ""]
     out += ["</div>", ""]
+    return out
+
+
+def _our_note(e: Event) -> list[str]:
+    """Our remark on an event, and the sources the editors checked it against."""
+    out: list[str] = []
+    if e.note:
+        out += [
+            f'<p class="tl-note"><span class="tl-note-label">Our note:</span> {_attr(e.note)}</p>',
+            "",
+        ]
+    if e.checked:
+        links = "; ".join(f'<a href="{_attr(c.url)}">{_attr(c.title)}</a>' for c in e.checked)
+        out += [
+            f'<p class="tl-note tl-checked"><span class="tl-note-label">Checked against:'
+            f"</span> {links}</p>",
+            "",
+        ]
     return out
 
 
