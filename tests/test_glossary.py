@@ -274,6 +274,93 @@ def test_tooltip_text_cannot_break_the_link() -> None:
     assert _unmark(out) == "The CSTO."
 
 
+# ---------------------------------------------------------------- marking, spaced
+
+
+def _filler(n: int) -> str:
+    return " ".join(f"w{i}" for i in range(n))
+
+
+def test_remark_threshold_is_a_named_constant() -> None:
+    assert g.REMARK_AFTER_WORDS == 1500
+
+
+def test_visible_words_skip_markup() -> None:
+    assert g.visible_words("two words") == 2
+    assert g.visible_words('[a label](<https://x.org/one/two>) <span title="not me">x</span>') == 3
+    assert g.visible_words("attr { #p12 .para } and &amp; \\* star") == 3
+    assert g.visible_words("CSTO<sup>3</sup>") == 1  # errs low: never counts a word twice
+
+
+def test_spaced_marking_first_use_then_only_far_back() -> None:
+    last: dict[str, int] = {}
+    out, words = g.mark_terms_spaced("The CSTO and the CSTO.", TERMS, last, 0, URL)
+    assert len(_marked(out)) == 1 and words == 5 and last == {"csto": 1}
+    # 1,499 words after the mark: left alone
+    out, _ = g.mark_terms_spaced("The CSTO.", TERMS, last, 1 + 1498, URL, gap=1500)
+    assert _marked(out) == [] and last == {"csto": 1}
+    # 1,500 words after it: marked again, and the new mark counts from there
+    out, _ = g.mark_terms_spaced("The CSTO.", TERMS, last, 1 + 1499, URL, gap=1500)
+    assert len(_marked(out)) == 1 and last == {"csto": 1501}
+
+
+def test_spaced_marking_counts_within_a_paragraph() -> None:
+    last = {"csto": 0}
+    text = f"CSTO {_filler(1498)} CSTO {_filler(10)} CSTO"
+    out, words = g.mark_terms_spaced(text, TERMS, last, 1, URL, gap=1500)
+    # the first CSTO sits 1 word after the old mark, the second 1,500: only it is marked
+    assert [m.start() for m in _MARK_RE.finditer(out)] == [len(f"CSTO {_filler(1498)} ")]
+    assert words == 1 + (1 + 1498 + 1 + 10 + 1) and _unmark(out) == text
+
+
+def test_term_marker_spans_sections_and_counts_the_page() -> None:
+    from csto_reader.publish.render import TermMarker
+
+    marker = TermMarker(TERMS, URL, gap=20)
+    assert len(_marked(marker("The CSTO acted."))) == 1
+    assert _marked(marker(f"{_filler(10)} CSTO")) == []  # no reset at a new section
+    assert len(_marked(marker(f"{_filler(10)} CSTO"))) == 1  # 24 words after the first
+    assert marker.words == 3 + 11 + 11
+
+
+def test_no_term_is_marked_twice_within_the_gap_on_any_article(built) -> None:
+    """On every article page, two marks of one term lie at least REMARK_AFTER_WORDS words
+    apart, counted over the text of the numbered blocks (tables included) in page order;
+    and each term is marked at the paragraph of its first use that the glossary lists."""
+    import lxml.html
+
+    from csto_reader.ingest.anchors import paragraph_texts
+    from helpers import to_html, visible_text, words
+
+    first_use: dict[tuple[str, str], str] = {}
+    articles = [b.article for b in built.articles]
+    for tid, found in g.find_occurrences(built.glossary_terms, paragraph_texts(articles)).items():
+        for occ in found:
+            first_use.setdefault((occ.slug, tid), occ.anchor)
+    tag = re.compile(r"<a\b[^>]*>")
+    for b in built.articles:
+        slug = b.article.meta.slug
+        tree = lxml.html.fragment_fromstring(to_html(b.markdown), create_parent="div")
+        at, marks = 0, []
+        for block in tree.find_class("para"):
+            text = lxml.html.tostring(block, encoding="unicode")
+            for m in tag.finditer(text):
+                term = re.search(r'class="term"', m.group(0))
+                href = re.search(r'href="[^"#]*#([^"]+)"', m.group(0))
+                if term and href:
+                    before = at + len(words(visible_text(text[: m.start()])))
+                    marks.append((href.group(1), before, block.get("id")))
+            at += len(words(visible_text(text)))
+        last: dict[str, int] = {}
+        first_mark: dict[tuple[str, str], str] = {}
+        for tid, pos, anchor in marks:
+            if tid in last:
+                assert pos - last[tid] >= g.REMARK_AFTER_WORDS, (slug, tid, anchor)
+            last[tid] = pos
+            first_mark.setdefault((slug, tid), anchor)
+        assert first_mark == {k: v for k, v in first_use.items() if k[0] == slug}
+
+
 _FRAGMENTS = st.sampled_from(
     [
         "CSTO",

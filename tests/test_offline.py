@@ -61,8 +61,6 @@ def test_no_page_names_unpkg_and_every_local_link_resolves(unpacked: Path) -> No
     for page in sorted(unpacked.rglob("*.html")):
         text = page.read_text(encoding="utf-8")
         assert "unpkg.com" not in text, f"{page.name} loads from unpkg"
-        if page.name == "404.html":
-            continue  # addressed from the site root, which a folder on disk does not have
         for match in re.finditer(r'\b(?:href|src)="([^"]*)"', text):
             parts = urlsplit(match.group(1).replace("&amp;", "&"))
             if parts.scheme or parts.netloc or not parts.path:
@@ -87,6 +85,11 @@ def test_fix_link_points_directory_links_at_files(tmp_path: Path) -> None:
         "articles/zhang-2023.html"
     )
     assert offline.fix_link(tmp_path, page, "https://example.org/") is None
+    # the 404 page's links from the site root: relative to the file on disk
+    assert offline.fix_link(tmp_path, "404.html", "/glossary.html#crrf") == "glossary.html#crrf"
+    assert offline.fix_link(tmp_path, "404.html", "/.") == "index.html"
+    assert offline.fix_link(tmp_path, page, "/index.html") == "../index.html"
+    assert offline.fix_link(tmp_path, page, "//example.org/x") is None
     assert offline.fix_link(tmp_path, page, "#p12") is None
 
 
@@ -135,3 +138,32 @@ def test_index_opens_from_disk_and_search_finds_pages(
         context.close()
     assert not foreign, f"requests to other hosts: {foreign}"
     assert not errors, errors
+
+
+def test_the_404_page_opens_from_disk_with_its_styles_and_links(
+    unpacked: Path, request: pytest.FixtureRequest
+) -> None:
+    """The copy's 404.html names its assets and pages relative to itself (MkDocs writes
+    them from the site root, which is the disk's root from file://)."""
+    text = (unpacked / "404.html").read_text(encoding="utf-8")
+    assert not re.search(r'\b(?:href|src)="/(?!/)', text)
+    assert '"base": "."' in text
+    browser = request.getfixturevalue("browser")
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        failed: list[str] = []
+        page.on("requestfailed", lambda r: failed.append(r.url))
+        page.goto((unpacked / "404.html").as_uri())
+        page.wait_for_load_state("load")
+        assert not failed, failed
+        sheets = page.evaluate("[...document.styleSheets].map(s => s.href).filter(Boolean)")
+        assert any(h.endswith("reader.css") for h in sheets), sheets
+        # the reader's own stylesheet applies: the serif body font
+        assert "Noto Serif" in page.evaluate(
+            "getComputedStyle(document.querySelector('.md-typeset')).fontFamily"
+        )
+        home = page.locator("a.md-header__button.md-logo").get_attribute("href")
+        assert (unpacked / home).resolve() == (unpacked / "index.html").resolve()
+    finally:
+        context.close()

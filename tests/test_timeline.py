@@ -1,5 +1,6 @@
 """Between the articles: the chronology (timeline/events.yml -> /timeline/) and the related
-passages (timeline/related.yml -> "see also").
+passages (timeline/related.yml -> the links between passages; their place on the article
+pages is tested in test_related.py).
 
 The data files are checked against the texts (every quotation on its stated line, every
 line in a numbered paragraph or a note of the built page); the page against what it must
@@ -28,7 +29,6 @@ from csto_reader.scholarly.timeline import (
     load_related,
     parse_date,
     passage_anchors,
-    render_see_also,
     render_timeline,
     see_also_by_question,
     sort_events,
@@ -385,26 +385,11 @@ def test_see_also_is_symmetric_and_never_links_to_itself(data, anchors, titles) 
             back = links[(t.slug, t.anchor)]
             assert any((b.slug, b.anchor) == (slug, anchor) for b in back), (slug, anchor, t)
             assert t.label.endswith(anchor_label(t.anchor))
+            assert t.label == f"{t.article}, {anchor_label(t.anchor)}"
     # every passage of every group has its note
     for g in related:
         for p in g.passages:
             assert (p.slug, anchors[(p.slug, p.line)]) in links
-
-
-def test_see_also_note_markdown(data, anchors, titles) -> None:
-    _, related, _ = data
-    by_q = see_also_by_question(related, anchors, titles)
-    (slug, anchor), groups = next(iter(by_q.items()))
-    md = render_see_also(groups, slug)
-    assert md.startswith('<span class="see-also-label">See also:</span>')
-    assert md.rstrip().endswith("{: .see-also }")
-    html = markdown.markdown(md, extensions=MD_EXTENSIONS)
-    assert 'class="see-also"' in html
-    for _group, links in groups:
-        for link in links:
-            href = f"#{link.anchor}" if link.slug == slug else f"{link.slug}.md#{link.anchor}"
-            assert f'href="{href}"' in html
-    assert render_see_also([], slug) == ""
 
 
 # ---------------------------------------------------------------- dates and order

@@ -12,7 +12,7 @@ inside itself stay in its module.
 from __future__ import annotations
 
 import calendar
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
@@ -839,21 +839,26 @@ class RelatedGroup:
 
 
 class SeeAlso(NamedTuple):
-    """One "see also" link: the other passage's article and anchor, and a label for it."""
+    """One "see also" link: the other passage's article and anchor, a label for it
+    ("Zhang (2023), ¶19") and its article's short title ("Zhang (2023)")."""
 
     slug: str
     anchor: str
     label: str
+    article: str = ""
 
 
 @dataclass(frozen=True)
 class TimelineBuild:
     """The chronology stage's result: the events, the page, and slug -> anchor -> the
-    "see also" Markdown to put under that paragraph."""
+    related groups of that passage with links to their other passages (the article page
+    shows them: ``publish.related``)."""
 
     events: tuple[Event, ...]
     page: str
-    see_also: Mapping[str, Mapping[str, str]] = field(hash=False)
+    see_also: Mapping[str, Mapping[str, Sequence[tuple[RelatedGroup, Sequence[SeeAlso]]]]] = field(
+        hash=False
+    )
 
 
 # ----------------------------------------- what the publish stages and the build return

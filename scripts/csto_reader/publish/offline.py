@@ -8,8 +8,13 @@ iframe-worker shim lets search run from ``file://``.  The site itself stays a no
 Links written as raw HTML by the pipeline (article headers, citations, glossary terms,
 the home page cards) are not rewritten by MkDocs: they keep the directory form of the
 online site (``../../glossary/#crrf``), which a browser opening files cannot follow.
-``fix_directory_links`` points each of them at the file it means.  The PDFs already typeset
-into the site's ``downloads/`` are copied in, so the copy's PDF links work too.
+``fix_directory_links`` points each of them at the file it means.  The 404 page is
+rendered for the site root (MkDocs gives it ``/assets/...`` and ``"base": "/"``, since a
+server shows it at any depth); in the copy, whose root is a folder on disk, those would
+name the disk's root, so ``fix_directory_links`` makes them relative too, and
+``fix_root_config`` points its search configuration at the copy's folder.  The PDFs
+already typeset into the site's ``downloads/`` are copied in, so the copy's PDF links work
+too.
 """
 
 from __future__ import annotations
@@ -69,10 +74,16 @@ def fix_link(site: Path, page: str, href: str) -> str | None:
     against the directory URL the page had online (raw HTML written for that site).
     """
     parts = urlsplit(href)
-    if parts.scheme or parts.netloc or not parts.path or parts.path.startswith("/"):
+    if parts.scheme or parts.netloc or not parts.path:
         return None
     folder = posixpath.dirname(page)
     path = unquote(parts.path)
+    if path.startswith("/"):  # from the site root (the 404 page): relative to this file
+        target = _existing_file(site, path.lstrip("/") or ".")
+        if target is None:
+            return None
+        new = posixpath.relpath(target, folder or ".")
+        return new + (f"#{parts.fragment}" if parts.fragment else "")
     if (site / posixpath.normpath(posixpath.join(folder, path))).is_file():
         return None
     for base in (folder, _directory_url(page).rstrip("/")):
@@ -103,6 +114,30 @@ def fix_directory_links(site: Path) -> int:
             return f'{match.group("name")}="{new.replace("&", "&amp;")}"'
 
         new_text = _ATTRIBUTE.sub(replace, text)
+        if new_text != text:
+            file.write_text(new_text, encoding="utf-8")
+    return changed
+
+
+_ROOT_CONFIG = re.compile(r'"(?P<key>base|search)": "/(?P<rest>[^"]*)"')
+
+
+def fix_root_config(site: Path) -> int:
+    """In Material's page configuration (``<script id="__config">``), make a base or
+    search-worker address given from the site root (the 404 page's ``"base": "/"``)
+    relative to the file; return how many were rewritten."""
+    changed = 0
+    for file in sorted(site.rglob("*.html")):
+        folder = posixpath.dirname(file.relative_to(site).as_posix())
+
+        def replace(match: re.Match[str], folder: str = folder) -> str:
+            nonlocal changed
+            changed += 1
+            new = posixpath.relpath(match.group("rest") or ".", folder or ".")
+            return f'"{match.group("key")}": "{new}"'
+
+        text = file.read_text(encoding="utf-8")
+        new_text = _ROOT_CONFIG.sub(replace, text)
         if new_text != text:
             file.write_text(new_text, encoding="utf-8")
     return changed
@@ -174,7 +209,7 @@ def build_offline_zip(root: Path, site_dir: Path, reporter: Reporter | None = No
         for pdf in sorted((site_dir / "downloads").glob("*.pdf")):
             (out / "downloads").mkdir(exist_ok=True)
             shutil.copyfile(pdf, out / "downloads" / pdf.name)
-        fixed = fix_directory_links(out)
+        fixed = fix_directory_links(out) + fix_root_config(out)
         for page in sorted(out.rglob("*.html")):  # the policy again, after the rewrite
             text = page.read_text(encoding="utf-8")
             page.write_text(apply_csp(text, offline=True), encoding="utf-8")

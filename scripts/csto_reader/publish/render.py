@@ -39,8 +39,9 @@ from ..model import (
     Term,
     fn_token,
 )
-from ..scholarly.glossary import mark_terms
+from ..scholarly.glossary import REMARK_AFTER_WORDS, mark_terms_spaced
 from .citing import render_cite_this
+from .related import Related, RelatedPassages
 
 INLINE = re.compile(
     r"(?P<link>\[(?P<label>[^\]\n]+)\]\((?P<href>https?://[^)\s]+|mailto:[^)\s]+)\))"
@@ -171,34 +172,50 @@ def pnum(anchor: str) -> str:
 
 
 class TermMarker:
-    """Marks glossary terms in paragraph Markdown: the first use of each term in each
-    section becomes a link to its entry with the short definition as tooltip."""
+    """Marks glossary terms in the paragraph Markdown of one article: the first use of a
+    term becomes a link to its entry with the short definition as tooltip, and a later
+    use again only where the term's previous mark is at least ``gap`` words back
+    (``glossary.REMARK_AFTER_WORDS``).  Words are counted over the marked blocks in page
+    order, so one marker serves one page."""
 
-    def __init__(self, terms: Iterable[Term] = (), glossary_url: str = "../glossary.md"):
+    def __init__(
+        self,
+        terms: Iterable[Term] = (),
+        glossary_url: str = "../glossary.md",
+        gap: int = REMARK_AFTER_WORDS,
+    ):
         self.terms = list(terms)
         self.glossary_url = glossary_url
-        self.marked: set[str] = set()
-
-    def new_section(self) -> None:
-        self.marked = set()
+        self.gap = gap
+        self.words = 0  # words of the blocks marked so far
+        self.last_marked: dict[str, int] = {}  # term id -> word position of its last mark
 
     def __call__(self, md: str) -> str:
         if not self.terms:
             return md
-        return mark_terms(md, self.terms, self.marked, self.glossary_url)
+        out, self.words = mark_terms_spaced(
+            md, self.terms, self.last_marked, self.words, self.glossary_url, self.gap
+        )
+        return out
 
 
 NO_TERMS = TermMarker()
 
 
 def _para(
-    text: str, anchor: str, indent: str = "", quote: bool = False, mark: TermMarker = NO_TERMS
+    text: str,
+    anchor: str,
+    indent: str = "",
+    quote: bool = False,
+    mark: TermMarker = NO_TERMS,
+    after: str = "",
 ) -> str:
+    """A numbered paragraph; ``after``: raw HTML to end it with (the related-passages mark)."""
     lead = f"{indent}> " if quote else indent
-    return f"{lead}{pnum(anchor)}{mark(inline(text))}\n{lead}{{: #{anchor} .para }}\n"
+    return f"{lead}{pnum(anchor)}{mark(inline(text))}{after}\n{lead}{{: #{anchor} .para }}\n"
 
 
-def render_table(t: Table) -> str:
+def render_table(t: Table, after: str = "") -> str:
     rows = []
     head = "".join(f'<th scope="col">{inline_html(c)}</th>' for c in t.header)
     for r in t.rows:
@@ -218,7 +235,7 @@ def render_table(t: Table) -> str:
     return (
         f'<div class="para table-block" id="{anchor}" markdown="0">'
         f'<a class="pnum" href="#{anchor}" title="Paragraph {anchor[1:]}: link">'
-        f"{anchor[1:]}</a>"
+        f"{anchor[1:]}</a>{after}"
         f'<div class="table-scroll"><table>{caption}<thead><tr>{head}</tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table></div>{note}</div>\n"
     )
@@ -348,13 +365,14 @@ def render_article(
     heading_ids: Mapping[int, str],
     references_md: str | None = None,
     mark: TermMarker = NO_TERMS,
-    see_also: Mapping[str, str] | None = None,
+    see_also: Mapping[str, Related] | None = None,
 ) -> str:
     """The whole Markdown page of one article.  ``references_md``: its reference list
     as the bibliography stage formats it (else the list as printed); ``see_also``:
-    anchor -> the "see also" note to put under that block."""
+    anchor -> the related groups of that passage (a mark at the block, one list at the
+    end of its section: ``publish.related``)."""
     m = article.meta
-    see_also = see_also or {}
+    related = RelatedPassages(m.slug, see_also)
     out = [
         front_matter(m.title, _description(m.abstract)),
         f"# {inline_text(m.title)} {{ #title }}\n",
@@ -364,15 +382,17 @@ def render_article(
         out.append(editorial_note(f"<p>{inline_html(note)}</p>"))
     unplaced = sorted((f for f in article.footnotes if not f.placed), key=lambda f: f.span.line)
     for i, b in enumerate(article.blocks):
-        out += _block(b, i, heading_ids, mark, see_also)
+        out += _block(b, i, heading_ids, mark, related)
         # an unplaced note sits where its text stood in the source
         nxt = article.blocks[i + 1].span.line if i + 1 < len(article.blocks) else 10**9
         while unplaced and unplaced[0].span.line < nxt:
             out.append(_unplaced_note(unplaced.pop(0)))
+    out.append(related.section_list())
     out.append(render_footnotes(article.footnotes))
+    out.append(related.rest_list())
     out += _references(article, references_md)
     out += _back_matter(article, heading_ids)
-    return one_id_per_note_call("\n".join(out))
+    return one_id_per_note_call("\n".join(part for part in out if part))
 
 
 _NOTE_CALL_ID = re.compile(r'<sup class="fn" id="([^"]+)">')
@@ -394,38 +414,40 @@ def one_id_per_note_call(page: str) -> str:
 
 
 def _block(
-    b: Block, i: int, heading_ids: Mapping[int, str], mark: TermMarker, see_also: Mapping[str, str]
+    b: Block, i: int, heading_ids: Mapping[int, str], mark: TermMarker, related: RelatedPassages
 ) -> list[str]:
-    """A block's Markdown (a heading with its id), then the "see also" notes of its
-    anchors: the one place that writes each kind of block."""
+    """A block's Markdown: the one place that writes each kind of block.  A heading comes
+    after the related-passages list of the section it ends; a numbered block ends with
+    its related-passages mark if it has one."""
     match b:
         case Heading():
-            mark.new_section()
-            return [f"{'#' * b.level} {inline_text(b.text)} {{ #{heading_ids[i]} }}\n"]
+            heading = f"{'#' * b.level} {inline_text(b.text)} {{ #{heading_ids[i]} }}\n"
+            return [related.section_list(), heading]
         case Paragraph() | Quote():
             anchor = _anchor(b.anchor)
-            para = _para(b.text, anchor, quote=isinstance(b, Quote), mark=mark)
-            return [para, see_also.get(anchor, "")]
+            after = related.mark(anchor)
+            return [_para(b.text, anchor, quote=isinstance(b, Quote), mark=mark, after=after)]
         case Table():
-            return [render_table(b), see_also.get(_anchor(b.anchor), "")]
+            return [render_table(b, related.mark(_anchor(b.anchor)))]
         case ListBlock():
-            return [_list(b, mark)] + [
-                see_also.get(a, "") for it in b.items for a in (it.anchor, it.quote_anchor) if a
-            ]
+            return [_list(b, mark, related)]
+    return []
 
 
-def _list(b: ListBlock, mark: TermMarker) -> str:
+def _list(b: ListBlock, mark: TermMarker, related: RelatedPassages) -> str:
     lines = []
     for n, it in enumerate(b.items, start=1):
         marker = f"{it.number or n}." if b.ordered else "-"
         anchor = _anchor(it.anchor)
+        after = related.mark(anchor)
         lines.append(
-            f"{marker} {pnum(anchor)}{mark(inline(it.text))}\n    {{: #{anchor} .para }}\n"
+            f"{marker} {pnum(anchor)}{mark(inline(it.text))}{after}\n    {{: #{anchor} .para }}\n"
         )
         if it.quote:
+            qa = _anchor(it.quote_anchor)
             lines.append(
                 "\n"
-                + _para(it.quote, _anchor(it.quote_anchor), indent="    ", quote=True, mark=mark)
+                + _para(it.quote, qa, indent="    ", quote=True, mark=mark, after=related.mark(qa))
             )
     return "\n".join(lines)
 

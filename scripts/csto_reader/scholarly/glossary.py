@@ -669,14 +669,75 @@ def mark_terms(
     """
     if not terms:
         return markdown_text
-    by_id = {term.id: term for term in terms}
-    matcher = _matcher_for(tuple(terms))
     chosen: list[_Match] = []
-    for m in matcher.matches(markdown_text, _protected_ranges(markdown_text)):
+    for m in _matcher_for(tuple(terms)).matches(markdown_text, _protected_ranges(markdown_text)):
         if m.term_id in already_marked:
             continue
         already_marked.add(m.term_id)
         chosen.append(m)
+    return _link_matches(markdown_text, chosen, terms, glossary_url)
+
+
+# A term is marked at its first use in an article and again only where its previous
+# mark is at least this many words back: a reader who meets "CSTO" on every page needs
+# the link once, and again only after a long stretch of text, not in every section.
+REMARK_AFTER_WORDS = 1500
+
+_TAG_ANY_RE = re.compile(r"<[^<>]*>")
+_MD_LINK_TARGET_RE = re.compile(r"\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"]*\")?\)")
+_MD_ATTR_LIST_RE = re.compile(r"\{:?[^{}\n]*\}")
+_ENTITY_RE = re.compile(r"&#?\w+;")
+_MD_ESCAPE_RE = re.compile(r"\\(.)")
+_WORD_RE = re.compile(r"[^\W_]+")
+
+
+def visible_words(markdown_text: str) -> int:
+    """How many words of ``markdown_text`` a reader sees: tags, link addresses and
+    titles, attribute lists and character references do not count.  Tags are dropped
+    without a space, so "CSTO<sup>3</sup>" is one word: the count errs low, never high,
+    and two marks it spaces are at least as far apart on the page."""
+    text = _TAG_ANY_RE.sub("", markdown_text)
+    text = _MD_LINK_TARGET_RE.sub("]", text)
+    text = _MD_ATTR_LIST_RE.sub("", text)
+    text = _ENTITY_RE.sub("", text)
+    text = _MD_ESCAPE_RE.sub(r"\1", text)
+    return len(_WORD_RE.findall(text))
+
+
+def mark_terms_spaced(
+    markdown_text: str,
+    terms: Sequence[Term],
+    last_marked: dict[str, int],
+    words_before: int,
+    glossary_url: str = "../../glossary/",
+    gap: int = REMARK_AFTER_WORDS,
+) -> tuple[str, int]:
+    """Mark each term whose previous mark is at least ``gap`` words back (or that has
+    none); return the marked text and the word count at the paragraph's end.
+
+    ``last_marked`` maps a term id to the word position of its last mark in the article
+    (mutated); ``words_before`` is the position where ``markdown_text`` starts.  What
+    may not be marked is as for ``mark_terms``."""
+    chosen: list[_Match] = []
+    if terms:
+        protected = _protected_ranges(markdown_text)
+        for m in _matcher_for(tuple(terms)).matches(markdown_text, protected):
+            at = words_before + visible_words(markdown_text[: m.start])
+            previous = last_marked.get(m.term_id)
+            if previous is not None and at - previous < gap:
+                continue
+            last_marked[m.term_id] = at
+            chosen.append(m)
+    marked = _link_matches(markdown_text, chosen, terms, glossary_url)
+    return marked, words_before + visible_words(markdown_text)
+
+
+def _link_matches(
+    markdown_text: str, chosen: Sequence[_Match], terms: Sequence[Term], glossary_url: str
+) -> str:
+    """``markdown_text`` with each chosen match made a term link (from the end, so the
+    earlier offsets hold)."""
+    by_id = {term.id: term for term in terms}
     out = markdown_text
     for m in reversed(chosen):
         out = (

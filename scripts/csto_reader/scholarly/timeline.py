@@ -18,7 +18,8 @@ to the address of the block that holds it: a paragraph's ``pN`` or a footnote's 
 
 The stage is ``build_timeline(root, builds, reporter)``: it loads both files against the
 source lines the sources stage read, checks every passage's anchor, and returns the
-chronology page and the "see also" notes to put under the paragraphs.
+chronology page and, for each passage of a related group, the links to the group's other
+passages (shown on the article pages by ``publish.related``).
 """
 
 from __future__ import annotations
@@ -710,30 +711,13 @@ def see_also_by_question(
         )
         for here in places:
             links = [
-                SeeAlso(s, a, passage_label(s, a, titles)) for s, a in places if (s, a) != here
+                SeeAlso(s, a, passage_label(s, a, titles), short_title(s, titles))
+                for s, a in places
+                if (s, a) != here
             ]
             if links:
                 out.setdefault(here, []).append((g, links))
     return out
-
-
-def render_see_also(
-    groups: Sequence[tuple[RelatedGroup, Sequence[SeeAlso]]], current_slug: str
-) -> str:
-    """Markdown for the "see also" note under one paragraph of ``articles/<current>.md``:
-    one line per question, the other passages linked (same page: ``#pN``)."""
-    if not groups:
-        return ""
-    lines = []
-    for g, links in groups:
-        hrefs = " · ".join(
-            f"[{escape_text(link.label)}]({'' if link.slug == current_slug else link.slug + '.md'}"
-            f"#{link.anchor})"
-            for link in links
-        )
-        lines.append(f"{escape_text(g.question)} {hrefs}")
-    body = "<br>\n".join(lines)
-    return f'<span class="see-also-label">See also:</span> {body}\n{{: .see-also }}\n'
 
 
 # ---------------------------------------------------------------- the stage
@@ -754,8 +738,8 @@ def build_timeline(
     related = load_related(root, reporter, texts)
     known = {b.article.meta.slug: known_anchors(b.article, b.heading_ids) for b in builds}
     timeline_anchor_refs(events, related, line_to_anchor, reporter, known)
-    see: dict[str, dict[str, str]] = {}
+    see: dict[str, dict[str, Sequence[tuple[RelatedGroup, Sequence[SeeAlso]]]]] = {}
     for (slug, anchor), groups in see_also_by_question(related, line_to_anchor, titles).items():
-        see.setdefault(slug, {})[anchor] = render_see_also(groups, slug)
+        see.setdefault(slug, {})[anchor] = groups
     page = render_timeline(events, line_to_anchor, titles)
     return TimelineBuild(tuple(events), page, see)
