@@ -176,7 +176,7 @@ _PLACEHOLDER = re.compile(rf"{_TMP}(\d+){_TMP}")
 
 
 def _reading_order(
-    markers: list[Marker], byline: tuple[str, ...], blocks: tuple
+    markers: list[Marker], byline: tuple[str, ...], blocks: tuple[Block, ...]
 ) -> list[tuple[Marker, int]]:
     """The markers in reading order (byline, then the blocks as ``_map_block`` walks
     them), each with the index of the text it stands in; a marker found nowhere (none
