@@ -26,6 +26,7 @@ from .model import Article, ArticleBuild, SourceText
 from .publish.addresses import Address, apply_aliases, check, collect_addresses, format_addresses
 from .publish.bibliography_page import render_article_references, render_bibliography
 from .publish.ids import check_unique_ids, id_origins, page_inputs
+from .publish.metadata import article_references, download_files, page_head
 from .publish.pages import render_editorial, render_home
 from .publish.render import TermMarker, render_article
 from .publish.report import report_json
@@ -93,6 +94,8 @@ def build(root: Path) -> BuildOutput:
     terms = glossary.terms if glossary else ()
     course = load_course(root, reporter)
     order = article_order([a.meta for a in articles], course)
+    by_slug = {a.meta.slug: a.meta for a in articles}
+    files.update(download_files([by_slug[s] for s in order if s in by_slug], bib))
     if course is not None:
         pages["teaching.md"] = render_teaching(
             course, builds, {t.id: t.name for t in terms}, reporter, order
@@ -154,6 +157,7 @@ def render_one(
         refs_md,
         TermMarker(glossary.terms if glossary else ()),
         timeline.see_also.get(slug, {}) if timeline else {},
+        page_head(b.article.meta, article_references(bib, slug)),
     )
     check_nothing_lost(b.article, markdown, reporter)
     return markdown

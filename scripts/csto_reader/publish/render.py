@@ -40,6 +40,7 @@ from ..model import (
 )
 from ..scholarly.glossary import Term, mark_terms
 from .citing import render_cite_this
+from .metadata import article_downloads
 
 INLINE = re.compile(
     r"(?P<link>\[(?P<label>[^\]\n]+)\]\((?P<href>https?://[^)\s]+|mailto:[^)\s]+)\))"
@@ -239,6 +240,10 @@ def render_header(article: Article) -> str:
         f' · <a href="../../editorial/#{m.slug}">What the cleaner removed from this '
         f"text</a></p>"
     )
+    parts.append(
+        f'<p class="downloads reference-files">'
+        f"{article_downloads(m.slug, bool(article.references))}</p>"
+    )
     parts.append("</div>")
     return "\n".join(parts) + "\n"
 
@@ -348,14 +353,16 @@ def render_article(
     references_md: str | None = None,
     mark: TermMarker = NO_TERMS,
     see_also: Mapping[str, str] | None = None,
+    head: Mapping[str, object] | None = None,
 ) -> str:
     """The whole Markdown page of one article.  ``references_md``: its reference list
     as the bibliography stage formats it (else the list as printed); ``see_also``:
-    anchor -> the "see also" note to put under that block."""
+    anchor -> the "see also" note to put under that block; ``head``: more front matter
+    fields, already escaped (``metadata.page_head``: the citation tags and JSON-LD)."""
     m = article.meta
     see_also = see_also or {}
     out = [
-        front_matter(m.title, _description(m.abstract)),
+        front_matter(m.title, _description(m.abstract), **(head or {})),
         f"# {inline_text(m.title)} {{ #title }}\n",
         render_header(article),
     ]
