@@ -147,7 +147,8 @@ def ris_record(item: Mapping[str, Any]) -> dict[str, Any]:
     date = _date(item)
     if date:
         record["year"] = date[:4]
-        record["date"] = date.replace("-", "/")
+        if len(date) > 4:  # RIS's DA: YYYY/MM/DD
+            record["date"] = date.replace("-", "/")
     if item.get("URL"):
         record["urls"] = [item["URL"]]
     if item.get("keyword"):
@@ -155,15 +156,27 @@ def ris_record(item: Mapping[str, Any]) -> dict[str, Any]:
     return record
 
 
+class _RisWriter(rispy.RisWriter):  # type: ignore[misc]
+    """rispy's writer without its "1." line before each record (not RIS: a reader such
+    as Zotero's would take it for the text of a tag)."""
+
+    def set_header(self, count: int) -> str:
+        return ""
+
+
 def ris_text(items: Sequence[Mapping[str, Any]]) -> str:
     """A RIS file of the items, written by rispy."""
     records = [ris_record(i) for i in items]
-    return rispy.dumps(records, mapping=RIS_MAPPING, list_tags=RIS_LIST_TAGS)
+    text: str = rispy.dumps(
+        records, implementation=_RisWriter, mapping=RIS_MAPPING, list_tags=RIS_LIST_TAGS
+    )
+    return text
 
 
 def read_ris(text: str) -> list[dict[str, Any]]:
     """A RIS file read back with rispy (the same tag table as ``ris_text``)."""
-    return rispy.loads(text, mapping=RIS_MAPPING, list_tags=RIS_LIST_TAGS)
+    records: list[dict[str, Any]] = rispy.loads(text, mapping=RIS_MAPPING, list_tags=RIS_LIST_TAGS)
+    return records
 
 
 # ---------------------------------------------------------------- Highwire tags
