@@ -426,3 +426,13 @@ def test_hostile_values_come_back_unchanged(tmp_path_factory: pytest.TempPathFac
     text = page.read_text(encoding="utf-8")
     block = re.search(r'<script type="application/ld\+json">(.*?)</script>', text, re.S)
     assert block and "<" not in block.group(1)
+
+
+def test_ris_keeps_a_keyword_holding_a_comma_and_a_line_break() -> None:
+    from csto_reader.publish.metadata import read_ris, ris_text
+
+    item = {"id": "x", "type": "article-journal", "title": "A\ntitle", "page": "5"}
+    (record,) = read_ris(ris_text([item], {"x": ["security, regional", "CSTO"]}))
+    assert record["keywords"] == ["security, regional", "CSTO"]
+    assert record["title"] == "A title"
+    assert (record["start_page"], record["end_page"]) == ("5", "5")

@@ -133,8 +133,8 @@ _RIS_FIELDS = {
 }
 
 
-def ris_record(item: Mapping[str, Any]) -> dict[str, Any]:
-    """One CSL item as a rispy record (only the fields it has)."""
+def ris_record(item: Mapping[str, Any], keywords: Sequence[str] = ()) -> dict[str, Any]:
+    """One CSL item as a rispy record (only the fields it has), with its ``keywords``."""
     record: dict[str, Any] = {"type_of_reference": RIS_TYPES.get(item["type"], "GEN")}
     for name, key in (("author", "authors"), ("editor", "editors")):
         if item.get(name):
@@ -151,8 +151,8 @@ def ris_record(item: Mapping[str, Any]) -> dict[str, Any]:
             record["date"] = date.replace("-", "/")
     if item.get("URL"):
         record["urls"] = [item["URL"]]
-    if item.get("keyword"):
-        record["keywords"] = [k.strip() for k in item["keyword"].split(",") if k.strip()]
+    if keywords:  # a list: CSL's one "keyword" string cannot tell a comma in a keyword
+        record["keywords"] = [" ".join(k.split()) for k in keywords]
     return record
 
 
@@ -164,9 +164,12 @@ class _RisWriter(rispy.RisWriter):  # type: ignore[misc]
         return ""
 
 
-def ris_text(items: Sequence[Mapping[str, Any]]) -> str:
-    """A RIS file of the items, written by rispy."""
-    records = [ris_record(i) for i in items]
+def ris_text(
+    items: Sequence[Mapping[str, Any]], keywords: Mapping[str, Sequence[str]] | None = None
+) -> str:
+    """A RIS file of the items, written by rispy; ``keywords``: item id -> its keywords."""
+    keywords = keywords or {}
+    records = [ris_record(i, keywords.get(i["id"], ())) for i in items]
     text: str = rispy.dumps(
         records, implementation=_RisWriter, mapping=RIS_MAPPING, list_tags=RIS_LIST_TAGS
     )
@@ -438,9 +441,14 @@ def _article_items(metas: Sequence[ArticleMeta]) -> list[dict[str, Any]]:
     return items
 
 
-def _formats(name: str, items: Sequence[Mapping[str, Any]], bibtex: str) -> dict[str, bytes]:
+def _formats(
+    name: str,
+    items: Sequence[Mapping[str, Any]],
+    bibtex: str,
+    keywords: Mapping[str, Sequence[str]] | None = None,
+) -> dict[str, bytes]:
     return {
-        f"downloads/{name}.ris": ris_text(items).encode(),
+        f"downloads/{name}.ris": ris_text(items, keywords).encode(),
         f"downloads/{name}.json": csl_json(items).encode(),
         f"downloads/{name}.bib": bibtex.encode(),
     }
@@ -453,15 +461,18 @@ def download_files(metas: Sequence[ArticleMeta], bib: BibliographyBuild | None) 
     ``<slug>-references.*`` (the works its list holds, as merged), each in RIS, CSL-JSON
     and BibTeX."""
     items = _article_items(metas)
+    keywords = {i["id"]: m.keywords for m, i in zip(metas, items, strict=True)}
     header = "The articles of the CSTO Reader, from their meta.yml (what each text states)."
     files = _formats(
         "articles",
         items,
         write_entries(header, [_bibtex(m, i) for m, i in zip(metas, items, strict=True)]),
+        keywords,
     )
     for meta, item in zip(metas, items, strict=True):
         header = f"The article {meta.slug} of the CSTO Reader, from its meta.yml."
-        files.update(_formats(meta.slug, [item], write_entries(header, [_bibtex(meta, item)])))
+        bibtex = write_entries(header, [_bibtex(meta, item)])
+        files.update(_formats(meta.slug, [item], bibtex, keywords))
         works = article_references(bib, meta.slug)
         if works:
             header = (
