@@ -63,7 +63,13 @@ def front_matter(title: str, description: str | None = None, **fields: object) -
 # What a JSON text may not hold inside an HTML <script> element: "<" could open
 # "</script>" or "<!--", and "&" and ">" are escaped with it so the text reads the same in
 # any HTML context.  JSON's own \u escapes say the same characters.
-_JSON_IN_HTML = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"}
+_JSON_IN_HTML = {
+    "<": "\\u003c",
+    ">": "\\u003e",
+    "&": "\\u0026",
+    "\u2028": "\\u2028",
+    "\u2029": "\\u2029",
+}
 
 
 def json_script(data: object) -> str:
@@ -72,10 +78,11 @@ def json_script(data: object) -> str:
     A script element's text is not HTML-decoded, so HTML escaping would change the data;
     instead every ``<``, ``>`` and ``&`` is written as its JSON escape (``\u003c`` ...),
     so no value can end the element (``</script>``) or open a comment, and a JSON reader
-    gets the value back unchanged.  U+2028 and U+2029 are escaped too (ASCII output).
+    gets the value back unchanged.  U+2028 and U+2029 (line breaks to some readers) are
+    escaped too; other characters stay as they are (the page is UTF-8).
     """
-    text = json.dumps(data, ensure_ascii=True, sort_keys=False, separators=(",", ":"))
-    return re.sub(r"[<>&]", lambda m: _JSON_IN_HTML[m.group()], text)
+    text = json.dumps(data, ensure_ascii=False, sort_keys=False, separators=(",", ":"))
+    return re.sub("[<>&\u2028\u2029]", lambda m: _JSON_IN_HTML[m.group()], text)
 
 
 def head_meta(pairs: Sequence[tuple[str, str]]) -> list[list[str]]:
