@@ -263,7 +263,13 @@ class Elements(HTMLParser):
         if handlers or links:
             self.from_source.append(f"<{tag} {values}>")
         self._in = tag if tag in ("script", "style") else None
+        if tag == "script" and values.get("type") == "application/ld+json":
+            self._in = "ld+json"  # data, not run: the source's text may be in it, as JSON
 
     def handle_data(self, data: str) -> None:
+        if self._in == "ld+json":
+            if "<" in data:  # a value that could close the element or open a comment
+                self.from_source.append(f"<script type=ld+json>{data[:60]}")
+            return
         if self._in and ("alert(" in data or "hijacked" in data or "display: none" in data):
             self.from_source.append(f"<{self._in}>{data[:60]}")

@@ -101,6 +101,23 @@ def test_an_injected_inline_script_is_not_hashed() -> None:
         assert csp.script_hash(script) not in hashes
 
 
+def test_only_json_data_blocks_pass_and_json_ld_holds_no_angle_bracket() -> None:
+    """A script element of another type is not run, but the pages write only Material's
+    JSON configuration and the articles' JSON-LD; anything else, a JSON-LD text with a
+    raw "<" (an unescaped value) or one that is not JSON is reported."""
+    good = '<script type="application/ld+json">{"name":"\\u003c/script\\u003e"}</script>'
+    assert csp.untrusted_inline_scripts(page(extra=good)) == []
+    bad = [
+        '<script type="application/ld+json">{"name":"<b>"}</script>',
+        '<script type="application/ld+json">{"name":</script>',
+        '<script type="text/template"><img src=x onerror=alert(1)></script>',
+        '<script type="text/plain">{}</script>',
+    ]
+    for block in bad:
+        found = csp.untrusted_inline_scripts(page(extra=block))
+        assert len(found) == 1 and found[0] in block, block
+
+
 def test_the_policy_comes_first_in_the_head_before_any_script() -> None:
     text = csp.apply_csp(page())
     at = text.index("Content-Security-Policy")

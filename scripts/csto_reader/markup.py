@@ -9,8 +9,9 @@ read back here (the PDF stage parses the built pages with ``parse_note_anchor``)
 from __future__ import annotations
 
 import html
+import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import yaml
 
@@ -57,6 +58,38 @@ def front_matter(title: str, description: str | None = None, **fields: object) -
     data.update(fields)
     dumped = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10_000)
     return f"---\n{dumped}---\n"
+
+
+# What a JSON text may not hold inside an HTML <script> element: "<" could open
+# "</script>" or "<!--", and "&" and ">" are escaped with it so the text reads the same in
+# any HTML context.  JSON's own \u escapes say the same characters.
+_JSON_IN_HTML = {
+    "<": "\\u003c",
+    ">": "\\u003e",
+    "&": "\\u0026",
+    "\u2028": "\\u2028",
+    "\u2029": "\\u2029",
+}
+
+
+def json_script(data: object) -> str:
+    """``data`` as JSON for the text of a ``<script type="application/ld+json">`` element.
+
+    A script element's text is not HTML-decoded, so HTML escaping would change the data;
+    instead every ``<``, ``>`` and ``&`` is written as its JSON escape (``\u003c`` ...),
+    so no value can end the element (``</script>``) or open a comment, and a JSON reader
+    gets the value back unchanged.  U+2028 and U+2029 (line breaks to some readers) are
+    escaped too; other characters stay as they are (the page is UTF-8).
+    """
+    text = json.dumps(data, ensure_ascii=False, sort_keys=False, separators=(",", ":"))
+    return re.sub("[<>&\u2028\u2029]", lambda m: _JSON_IN_HTML[m.group()], text)
+
+
+def head_meta(pairs: Sequence[tuple[str, str]]) -> list[list[str]]:
+    """``(name, content)`` pairs for ``<meta name content>`` elements that a template
+    prints as they are (MkDocs' templates do not escape front matter): both escaped for a
+    double-quoted attribute here, white space runs made single spaces."""
+    return [[html_text(name), html_text(" ".join(value.split()))] for name, value in pairs]
 
 
 def short_title(slug: str, titles: Mapping[str, str]) -> str:

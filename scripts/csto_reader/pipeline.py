@@ -41,6 +41,7 @@ from .publish.bibliography_page import render_article_references, render_bibliog
 from .publish.ids import check_unique_ids, id_origins, page_inputs
 from .publish.index_page import PAGE as INDEX_PAGE
 from .publish.index_page import render_index_page
+from .publish.metadata import article_references, download_files, page_head
 from .publish.pages import render_editorial, render_home
 from .publish.render import TermMarker, render_article
 from .publish.report import report_json
@@ -99,6 +100,8 @@ def build(root: Path) -> BuildOutput:
     order = article_order([a.meta for a in articles], course)
     if index:
         pages[INDEX_PAGE] = render_index_page(index, _titles(articles), order)
+    by_slug = {a.meta.slug: a.meta for a in articles}
+    files.update(download_files([by_slug[s] for s in order if s in by_slug], bib))
     if course is not None:
         pages["teaching.md"] = render_teaching(
             course, builds, {t.id: t.name for t in terms}, reporter, order
@@ -160,6 +163,7 @@ def render_one(
         refs_md,
         TermMarker(glossary.terms if glossary else ()),
         timeline.see_also.get(slug, {}) if timeline else {},
+        page_head(b.article.meta, article_references(bib, slug)),
     )
     check_nothing_lost(b.article, markdown, reporter)
     return markdown

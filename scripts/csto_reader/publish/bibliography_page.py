@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 
 from ..markup import fn_key, front_matter, is_para_anchor, parse_note_anchor, short_title
 from ..model import Disagreement, MergedEntry, Provenance, Reference
+from .metadata import coins_span
 from .render import inline_html, raw_html_safe
 
 __all__ = [
@@ -71,8 +72,12 @@ def _bibliography_intro(count: int, titles: Mapping[str, str], without_list: str
         f"The works the articles list, merged into one bibliography of {count} "
         "entries and formatted in APA 7. Under each entry: the articles whose reference "
         "lists hold it, with the text as each list prints it, and the paragraphs that cite "
-        "it. The merged list is also available as BibTeX: "
-        '<a href="../downloads/reader.bib">reader.bib</a>.\n',
+        "it. The merged list is also available for a reference manager: "
+        '<a href="../downloads/reader.ris" type="application/x-research-info-systems">'
+        'RIS</a> · <a href="../downloads/reader.bib" type="application/x-bibtex">BibTeX</a>'
+        ' · <a href="../downloads/reader.json" type="application/vnd.citationstyles.csl+json">'
+        "CSL-JSON</a> (Zotero's browser button also offers to save the entries of this page "
+        "one by one).\n",
         '<div class="bib-filter" markdown="0"><label for="bib-article">Show the works of'
         '</label> <select id="bib-article"><option value="">all articles</option>'
         + "".join(
@@ -97,6 +102,7 @@ def _bibliography_entry(
     parts = [
         f'<li id="{html.escape(m.key)}" class="bib-entry" data-articles="{" ".join(m.slugs)}">',
         f'<div class="bib-text">{raw_html_safe(mark_title_language(entry_html, m.fields))}</div>',
+        coins_span(m),
     ]
     listed = ", ".join(_article_link(p.slug, None, titles, "../") for p in m.provenance)
     shared = " (shared source)" if len(m.slugs) > 1 else ""

@@ -28,6 +28,11 @@ Chromium 156 lets ``'self'`` match file: pages, other browsers need not, so ever
 there runs through the vendored iframe-worker shim, which writes an inline script into a
 hidden ``about:blank`` iframe (that inherits this policy); its text depends on the page's
 worker URL, so its hash is computed per page from the shim's own source.
+
+Data blocks: a ``<script>`` of a non-JavaScript type is not run, so the policy need not
+allow it; the build check still accepts only the two kinds the pages write (Material's
+JSON configuration and the articles' JSON-LD, with no ``<`` in it) and reports any other
+(``untrusted_inline_scripts``).
 """
 
 from __future__ import annotations
@@ -63,6 +68,10 @@ _JS_TYPES = {
     "text/x-javascript",
     "text/x-ecmascript",
 }
+# Script elements a browser does not execute that the pages may hold: Material's own
+# configuration (``<script id="__config" type="application/json">``) and each article's
+# schema.org JSON-LD (``application/ld+json``, publish/metadata.py).
+DATA_TYPES = {"application/json", "application/ld+json"}
 _META = re.compile(r'<meta http-equiv="Content-Security-Policy" content="[^"]*">', re.IGNORECASE)
 _CHARSET = re.compile(r"<meta\s+charset=[\"']?[\w-]+[\"']?\s*/?>", re.IGNORECASE)
 _HEAD = re.compile(r"<head(?:\s[^>]*)?>", re.IGNORECASE)
@@ -94,17 +103,25 @@ class _Scripts(HTMLParser):
             self._open = None
 
 
-def inline_scripts(page: str) -> list[str]:
-    """The text of every inline script of ``page`` that a browser would execute."""
+def _inline_elements(page: str) -> list[tuple[str, str]]:
+    """(type, text) of every ``<script>`` of ``page`` without ``src``; a JavaScript
+    one's text with its line ends as the browser hashes them (LF)."""
     parser = _Scripts()
     parser.feed(page)
     parser.close()
     out = []
     for attrs, text in parser.found:
         kind = attrs.get("type", "").strip().lower()
-        if "src" not in attrs and kind in _JS_TYPES:
-            out.append(text.replace("\r\n", "\n").replace("\r", "\n"))
+        if "src" not in attrs:
+            if kind in _JS_TYPES:
+                text = text.replace("\r\n", "\n").replace("\r", "\n")
+            out.append((kind, text))
     return out
+
+
+def inline_scripts(page: str) -> list[str]:
+    """The text of every inline script of ``page`` that a browser would execute."""
+    return [text for kind, text in _inline_elements(page) if kind in _JS_TYPES]
 
 
 @cache
@@ -129,9 +146,32 @@ def is_trusted(script: str) -> bool:
     return any(p.fullmatch(script) for p in _trusted_patterns())
 
 
+def _is_data_block(kind: str, text: str) -> bool:
+    """Whether a script element of type ``kind`` is a data block the pages may hold:
+    JSON of an allowed type, and for the pages' own JSON-LD with no ``<`` at all
+    (``markup.json_script`` writes it as ``\\u003c``, so a value cannot close the element
+    or open a comment in it)."""
+    if kind not in DATA_TYPES:
+        return False
+    if kind == "application/ld+json" and "<" in text:
+        return False
+    try:
+        json.loads(text)
+    except ValueError:
+        return False
+    return True
+
+
 def untrusted_inline_scripts(page: str) -> list[str]:
-    """Inline scripts of ``page`` that the policy does not allow (the browser blocks them)."""
-    return [s for s in inline_scripts(page) if not is_trusted(s)]
+    """Inline scripts of ``page`` that the policy does not allow (the browser blocks
+    them), and script elements that are neither JavaScript nor a well-formed data block
+    of ``DATA_TYPES`` (``_is_data_block``): a browser runs no such element, but the pages
+    write no other kind, so one there came from a source string."""
+    return [
+        text
+        for kind, text in _inline_elements(page)
+        if (not is_trusted(text) if kind in _JS_TYPES else not _is_data_block(kind, text))
+    ]
 
 
 def script_hash(text: str) -> str:

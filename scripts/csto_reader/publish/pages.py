@@ -10,6 +10,7 @@ from collections.abc import Collection, Sequence
 from ..diagnostics import Diagnostic
 from ..markup import escape_text, front_matter
 from ..model import Article, texts_of
+from .metadata import reader_downloads
 from .render import inline_html
 
 WORDS_PER_MINUTE = 230
@@ -85,6 +86,10 @@ def render_home(
         "reader as PDF</a>, one PDF per article (on each article page), and <a "
         'class="offline-zip" href="downloads/reader-offline.zip">an offline copy of the '
         "site</a> that opens from disk.</p>\n"
+    )
+    out.append(
+        '<p class="downloads reference-files">'
+        f"{reader_downloads('', 'bibliography.md' in pages)}</p>\n"
     )
     return "\n".join(out)
 

@@ -30,7 +30,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ..markup import escape_text
-from ..scholarly.timeline import RelatedGroup, SeeAlso, anchor_label
+from ..model import RelatedGroup, SeeAlso
+from ..scholarly.timeline import anchor_label
 
 # The groups of one passage, with links to their other passages (see_also_by_question).
 Related = Sequence[tuple[RelatedGroup, Sequence[SeeAlso]]]

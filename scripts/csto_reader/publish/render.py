@@ -41,6 +41,7 @@ from ..model import (
 )
 from ..scholarly.glossary import REMARK_AFTER_WORDS, mark_terms_spaced
 from .citing import render_cite_this
+from .metadata import article_downloads
 from .related import Related, RelatedPassages
 
 INLINE = re.compile(
@@ -257,6 +258,10 @@ def render_header(article: Article) -> str:
         f' · <a href="../../editorial/#{m.slug}">What the cleaner removed from this '
         f"text</a></p>"
     )
+    parts.append(
+        f'<p class="downloads reference-files">'
+        f"{article_downloads(m.slug, bool(article.references))}</p>"
+    )
     parts.append("</div>")
     return "\n".join(parts) + "\n"
 
@@ -366,15 +371,17 @@ def render_article(
     references_md: str | None = None,
     mark: TermMarker = NO_TERMS,
     see_also: Mapping[str, Related] | None = None,
+    head: Mapping[str, object] | None = None,
 ) -> str:
     """The whole Markdown page of one article.  ``references_md``: its reference list
     as the bibliography stage formats it (else the list as printed); ``see_also``:
     anchor -> the related groups of that passage (a mark at the block, one list at the
-    end of its section: ``publish.related``)."""
+    end of its section: ``publish.related``); ``head``: more front matter
+    fields, already escaped (``metadata.page_head``: the citation tags and JSON-LD)."""
     m = article.meta
     related = RelatedPassages(m.slug, see_also)
     out = [
-        front_matter(m.title, _description(m.abstract)),
+        front_matter(m.title, _description(m.abstract), **(head or {})),
         f"# {inline_text(m.title)} {{ #title }}\n",
         render_header(article),
     ]

@@ -84,7 +84,7 @@ def _csl_names(value: str) -> list[dict[str, str]]:
     for name in split_names(value):
         parts = name_parts(name)
         if "literal" in parts:
-            out.append({"literal": _esc(parts["literal"])})
+            out.append({"literal": parts["literal"]})
             continue
         if _DIGRAPH_INITIALS.fullmatch(parts["given"]):
             # citeproc-py initialises every given name to its first letter ("M. S."):
@@ -96,7 +96,7 @@ def _csl_names(value: str) -> list[dict[str, str]]:
         csl = {"family": parts["family"], "given": parts["given"]}
         if parts["particle"]:
             csl["non-dropping-particle"] = parts["particle"]
-        out.append({k: _esc(v) for k, v in csl.items() if v})
+        out.append({k: v for k, v in csl.items() if v})
     return out
 
 
@@ -136,8 +136,10 @@ def year_suffixes(entries: Iterable[Citable]) -> dict[str, str]:
     return out
 
 
-def to_csl(entry: Citable, suffix: str = "") -> dict[str, Any]:
-    """One entry as a CSL-JSON item (``id`` is the key)."""
+def csl_item(entry: Citable) -> dict[str, Any]:
+    """One entry as a plain CSL-JSON item (``id`` is the key): the one mapping from the
+    bibliography's fields to CSL, used for APA formatting (``to_csl``) and for the
+    CSL-JSON downloads.  Only fields the entry has; values as they are (no markup)."""
     f = entry.fields
     csl_type = CSL_TYPES.get(entry.entry_type, "document")
     item: dict[str, Any] = {"id": entry.key, "type": csl_type}
@@ -163,15 +165,30 @@ def to_csl(entry: Citable, suffix: str = "") -> dict[str, Any]:
         "genre": genre[:1].upper() + genre[1:] if genre else None,
         "DOI": f.get("doi"),
         "URL": None if f.get("doi") else f.get("url"),
-        "year-suffix": suffix or None,
     }
-    item.update({k: _esc(v) for k, v in simple.items() if v})
-    if "container-title" in item:  # citeproc reads this markup: keep the case as given
-        item["container-title"] = f'<span class="nocase">{item["container-title"]}</span>'
-
+    item.update({k: v for k, v in simple.items() if v})
     issued = _issued(f)
     if issued:
         item["issued"] = issued
+    return item
+
+
+def to_csl(entry: Citable, suffix: str = "") -> dict[str, Any]:
+    """One entry as citeproc-py gets it: ``csl_item`` with every value HTML-escaped
+    (citeproc's formatter does not escape data), the container title kept in its case,
+    and the year suffix."""
+    item: dict[str, Any] = {}
+    for name, value in csl_item(entry).items():
+        if name in ("author", "editor"):
+            item[name] = [{k: _esc(v) for k, v in person.items()} for person in value]
+        elif isinstance(value, str) and name not in ("id", "type"):
+            item[name] = _esc(value)
+        else:
+            item[name] = value
+    if suffix:
+        item["year-suffix"] = suffix
+    if "container-title" in item:  # citeproc reads this markup: keep the case as given
+        item["container-title"] = f'<span class="nocase">{item["container-title"]}</span>'
     return item
 
 
