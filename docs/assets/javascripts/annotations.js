@@ -878,7 +878,11 @@
     });
     document.body.appendChild(menu);
     placeBelow(menu, link);
-    menu.querySelector("button").focus({ preventScroll: true });
+    // after the jump to the paragraph, which gives the focus to the page
+    var opened = menu;
+    window.setTimeout(function () {
+      if (menu === opened) { opened.querySelector("button").focus({ preventScroll: true }); }
+    }, 0);
   }
 
   // ---------------------------------------------------------------- events on a page

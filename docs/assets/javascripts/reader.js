@@ -30,6 +30,7 @@
   }
 
   function fallbackCopy(text) {
+    var focused = document.activeElement; // given back after: a keyboard keeps its place
     var area = document.createElement("textarea");
     area.value = text;
     area.setAttribute("readonly", "");
@@ -40,6 +41,7 @@
     var ok = false;
     try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
     document.body.removeChild(area);
+    if (focused && focused.focus) { focused.focus({ preventScroll: true }); }
     return ok;
   }
 
