@@ -341,27 +341,8 @@ def make_three(t: Tab, base: str, site_dir: Path) -> None:
     t.page.click(".anno-swatch--green")
 
 
-def test_my_notes_lists_exports_and_imports(tab, site_url: str, site_dir: Path, tmp_path) -> None:
-    t = tab(site_url)
-    make_three(t, site_url, site_dir)
-    t.page.goto(site_url + "articles/choi-2022/", wait_until="load")
-    t.page.locator("#p2 a.pnum").click()
-    t.page.click(".pnum-menu button:has-text('Add a note')")
-    t.page.keyboard.type("Choi on the request for help")
-    t.page.keyboard.press("Control+Enter")
-
-    t.page.goto(site_url + "my-notes/", wait_until="load")
-    items = t.page.locator(".my-notes__item")
-    assert items.count() == 3
-    # reading order: Choi before Zhang (teaching/course.yml), then by paragraph
-    wheres = t.page.eval_on_selector_all(".my-notes__where", "l => l.map(a => a.href)")
-    assert wheres == [
-        site_url + "articles/choi-2022/#p2",
-        site_url + ZHANG + "#p1",
-        site_url + ZHANG + "#p3",
-    ]
-    assert "Zhang (2023, ¶3)" in t.page.inner_text("#my-notes-list")
-
+def check_exports(t: Tab, site_url: str, site_dir: Path) -> str:
+    """Both exports of make_three's notes and Choi's; the JSON file's path."""
     with t.page.expect_download() as md_download:
         t.page.click("button:has-text('Export as Markdown')")
     markdown = Path(md_download.value.path()).read_text(encoding="utf-8")
@@ -387,6 +368,31 @@ def test_my_notes_lists_exports_and_imports(tab, site_url: str, site_dir: Path, 
     noted = data["first"]["items"][2]
     assert noted["body"]["value"] == "Zhang's point about leadership"
     assert noted["body"]["purpose"] == "commenting"
+    return exported
+
+
+def test_my_notes_lists_exports_and_imports(tab, site_url: str, site_dir: Path, tmp_path) -> None:
+    t = tab(site_url)
+    make_three(t, site_url, site_dir)
+    t.page.goto(site_url + "articles/choi-2022/", wait_until="load")
+    t.page.locator("#p2 a.pnum").click()
+    t.page.click(".pnum-menu button:has-text('Add a note')")
+    t.page.keyboard.type("Choi on the request for help")
+    t.page.keyboard.press("Control+Enter")
+
+    t.page.goto(site_url + "my-notes/", wait_until="load")
+    items = t.page.locator(".my-notes__item")
+    assert items.count() == 3
+    # reading order: Choi before Zhang (teaching/course.yml), then by paragraph
+    wheres = t.page.eval_on_selector_all(".my-notes__where", "l => l.map(a => a.href)")
+    assert wheres == [
+        site_url + "articles/choi-2022/#p2",
+        site_url + ZHANG + "#p1",
+        site_url + ZHANG + "#p3",
+    ]
+    assert "Zhang (2023, ¶3)" in t.page.inner_text("#my-notes-list")
+
+    exported = check_exports(t, site_url, site_dir)
     t.clean()
 
     other = tab(site_url)  # another browser: nothing there, until the import
@@ -443,11 +449,10 @@ def new_edition(page_html: str, changes: dict[int, tuple[str, str]]) -> str:
     return page_html.replace('<p class="para" id="p3">', inserted + '<p class="para" id="p3">', 1)
 
 
-def test_a_new_edition_reattaches_moved_and_sets_aside_changed(
-    tab, site_url: str, site_dir: Path
-) -> None:
-    built = (site_dir / ZHANG / "index.html").read_text(encoding="utf-8")
-    t = tab(site_url)
+def annotate_for_a_new_edition(t: Tab, site_url: str, site_dir: Path) -> tuple[str, str, int]:
+    """On the built page: a highlight in ¶12 (to move), a note on all of ¶7 (to move), a
+    highlight with a note in ¶20 (its text will change) and a look-alike, "the CSTO", in
+    another paragraph (its context will change; the phrase stands elsewhere too)."""
     t.page.goto(site_url + ZHANG, wait_until="load")
     moved = words_of(site_dir, "p12", 6, skip=4)
     t.select("p12", moved)
@@ -471,6 +476,15 @@ def test_a_new_edition_reattaches_moved_and_sets_aside_changed(
     assert others, "the look-alike must stand elsewhere too"
     t.select(f"p{lookalike}", "the CSTO")
     t.page.click(".anno-swatch--pink")
+    return moved, changed, lookalike
+
+
+def test_a_new_edition_reattaches_moved_and_sets_aside_changed(
+    tab, site_url: str, site_dir: Path
+) -> None:
+    built = (site_dir / ZHANG / "index.html").read_text(encoding="utf-8")
+    t = tab(site_url)
+    moved, changed, lookalike = annotate_for_a_new_edition(t, site_url, site_dir)
     before = {a["exact"]: a for a in t.stored()}
     assert len(before) == 4
     tail = before["the CSTO"]["prefix"][-10:]
@@ -502,7 +516,12 @@ def test_a_new_edition_reattaches_moved_and_sets_aside_changed(
     assert t.page.locator("mark.anno-mark--pink").count() == 0
     screenshot(t, "unattached-light")
 
-    # the student places it again, on the changed text
+    place_and_delete(t, site_url, changed)
+    t.clean()
+
+
+def place_and_delete(t: Tab, site_url: str, changed: str) -> None:
+    """The student places the set-aside note on the changed text, and deletes the other."""
     new_words = changed.split()
     new_words[2] += "s"
     t.select("p21", " ".join(new_words))
@@ -515,7 +534,6 @@ def test_a_new_edition_reattaches_moved_and_sets_aside_changed(
     t.page.locator(".anno-unattached li").locator("button", has_text="Delete").click()
     assert t.page.locator(".anno-unattached").count() == 0
     assert len(t.stored()) == 3
-    t.clean()
 
 
 # ---------------------------------------------------------------- file://
@@ -648,3 +666,42 @@ def test_phone_screenshots(tab, site_url: str, site_dir: Path) -> None:
         width = t.page.evaluate("document.documentElement.scrollWidth")
         assert width <= PHONE["width"], width
         t.clean()
+
+
+def test_a_hostile_import_is_shown_as_text(tab, site_url: str, site_dir: Path, tmp_path) -> None:
+    """Notes and quotes are text, never HTML; an unreadable entry is left out."""
+    exact = words_of(site_dir, "p1", 3)
+    evil = "<img src=x onerror=alert(1)><script>alert(2)</script>"
+    data = [
+        {
+            "id": "urn:x:'\"]<b>",
+            "type": "Annotation",
+            "body": {"type": "TextualBody", "value": evil},
+            "target": {
+                "source": "articles/zhang-2023/",
+                "styleClass": "csto-highlight-blue",
+                "selector": {
+                    "type": "FragmentSelector",
+                    "value": "p1",
+                    "refinedBy": {"type": "TextQuoteSelector", "exact": exact, "prefix": ""},
+                },
+            },
+        },
+        {"type": "Annotation", "target": {"source": "javascript:alert(3)"}},
+    ]
+    file = tmp_path / "evil.json"
+    file.write_text(json.dumps(data), encoding="utf-8")
+    t = tab(site_url)
+    dialogs: list[str] = []
+    t.page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    t.page.goto(site_url + "my-notes/", wait_until="load")
+    t.page.set_input_files(".my-notes__file", str(file))
+    t.page.wait_for_selector(".my-notes__item")
+    assert "Imported 1 annotation; 1 not readable" in t.page.inner_text(".my-notes__status")
+    assert evil in t.page.inner_text(".my-notes__note")
+    t.page.goto(site_url + ZHANG, wait_until="load")
+    # its context does not read as in the page (no prefix given): set aside, as text
+    assert evil in t.page.inner_text(".anno-unattached")
+    assert t.page.locator(".md-content img[src='x'], .md-content script:not([src])").count() == 0
+    assert not dialogs
+    t.clean()

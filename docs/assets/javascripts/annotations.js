@@ -705,7 +705,7 @@
     });
     document.body.appendChild(editor);
     var target = existing && !isWhole(existing)
-      ? document.querySelector("mark.anno-mark[data-anno='" + existing.id + "']") : para;
+      ? document.querySelector("mark.anno-mark[data-anno='" + CSS.escape(existing.id) + "']") : para;
     placeBelow(editor, target || para);
     (words || note).focus({ preventScroll: true });
   }
