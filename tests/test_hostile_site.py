@@ -34,6 +34,7 @@ NAV = """nav:
       - articles/hostile-2024.md
   - Glossary: glossary.md
   - Bibliography: bibliography.md
+  - My notes: my-notes.md
   - Editorial notes: editorial.md
   - About: about.md
 

@@ -30,6 +30,7 @@
   }
 
   function fallbackCopy(text) {
+    var focused = document.activeElement; // given back after: a keyboard keeps its place
     var area = document.createElement("textarea");
     area.value = text;
     area.setAttribute("readonly", "");
@@ -40,11 +41,12 @@
     var ok = false;
     try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
     document.body.removeChild(area);
+    if (focused && focused.focus) { focused.focus({ preventScroll: true }); }
     return ok;
   }
 
-  function copy(text, what) {
-    var done = function () { confirm("Link to " + what + " copied"); };
+  function copy(text, what, message) {
+    var done = function () { confirm(message || "Link to " + what + " copied"); };
     var fail = function () {
       if (fallbackCopy(text)) { done(); } else { confirm("Address: " + text); }
     };
@@ -65,7 +67,12 @@
       ? "paragraph " + link.textContent.trim()
       : "this section";
     copy(url, what);
+    // The hook of annotations.js: a paragraph number's menu (copy citation, add a note).
+    if (link.classList.contains("pnum")) {
+      link.dispatchEvent(new CustomEvent("csto:pnum", { bubbles: true, detail: { url: url } }));
+    }
   });
+  window.cstoCopy = copy; // copy(text, what, message): annotations.js copies citations
 })();
 
 /* The CSTO Reader: previews of notes, citations and glossary terms.

@@ -45,6 +45,19 @@ def meta_reference(meta: ArticleMeta) -> Reference:
     )
 
 
+def narrative_authors(meta: ArticleMeta) -> str:
+    """The authors as APA 7 names them in running text: "Zhang", "Golub and Golub",
+    "Kazantsev et al."; the title when the article names no author."""
+    families = [a.name.split()[-1] for a in meta.authors if a.name.split()]
+    if not families:
+        return meta.title
+    if len(families) == 1:
+        return families[0]
+    if len(families) == 2:
+        return f"{families[0]} and {families[1]}"
+    return f"{families[0]} et al."
+
+
 def render_cite_this(meta: ArticleMeta) -> str:
     """HTML for the 'Cite this' box of an article page."""
     ref = meta_reference(meta)

@@ -20,6 +20,7 @@ from ..ingest.footnotes import split_tokens
 from ..markup import (
     escape_text,
     front_matter,
+    html_text,
     note_anchor,
     note_ref_anchor,
     tooltip_attr,
@@ -40,7 +41,7 @@ from ..model import (
     fn_token,
 )
 from ..scholarly.glossary import REMARK_AFTER_WORDS, mark_terms_spaced
-from .citing import render_cite_this
+from .citing import narrative_authors, render_cite_this
 from .metadata import article_downloads
 from .related import Related, RelatedPassages
 
@@ -247,7 +248,14 @@ def render_header(article: Article) -> str:
     authors' affiliations, venue, DOI or URL, licence, keywords, abstract, how to cite
     it and its downloads."""
     m = article.meta
-    parts = ['<div class="article-header" markdown="0">', _byline(article)]
+    # For the reader's own scripts (annotations.js): which article this is, and how
+    # "Copy citation" and the notes' export name it ("Zhang (2023, ¶12)").
+    data = (
+        f'data-article="{html_text(m.slug)}" '
+        f'data-cite-author="{html_text(narrative_authors(m))}" '
+        f'data-cite-year="{html_text(str(m.year) if m.year else "n.d.")}"'
+    )
+    parts = [raw_html_safe(f'<div class="article-header" markdown="0" {data}>'), _byline(article)]
     parts += _affiliations(m)
     parts += _venue(m)
     parts += _identifiers(m)
