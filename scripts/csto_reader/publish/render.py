@@ -446,7 +446,7 @@ def _anchor(anchor: str | None) -> str:
 def _unplaced_note(f: Footnote) -> str:
     return editorial_note(
         f"<p>The original prints the following note ({html.escape(f.key)}) "
-        f"here, at source line {f.span.line}, but its text has no marker for it:</p>"
+        f"here, but its text has no marker for it:</p>"
         f"<blockquote><p>{inline_html(f.text)}</p></blockquote>"
     )
 

@@ -39,7 +39,7 @@ from ..codes import codes_of
 from ..diagnostics import Reporter
 from ..model import ReferenceItem, Span
 from ..yamlfile import Typed, load, read_text
-from .cite_format import format_bibliography
+from .cite_format import author_date_labels, format_bibliography
 from .references import (
     FIELD_ORDER,
     Reference,
@@ -815,6 +815,12 @@ class BibliographyBuild:
     def formatted(self) -> dict[str, str]:
         """Merged key -> APA html."""
         return dict(self.ordered)
+
+    @property
+    def labels(self) -> dict[str, str]:
+        """Merged key -> the work's author-date label ("Chirciu (2020)"), the name a
+        page gives a work in running text instead of its BibTeX key."""
+        return author_date_labels(self.merged)
 
 
 APA_CACHE = Path("build") / "cache" / "apa.json"

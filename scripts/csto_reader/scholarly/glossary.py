@@ -34,9 +34,9 @@ from pathlib import Path
 import yaml
 
 from ..diagnostics import Reporter
-from ..ingest.anchors import line_anchors, paragraph_texts
+from ..ingest.anchors import line_anchors, note_anchors, paragraph_texts
 from ..ingest.article import source_texts
-from ..markup import front_matter
+from ..markup import fn_key, front_matter, parse_note_anchor
 from ..model import FN_CLOSE, FN_OPEN, Article, Span
 from ..textcheck import is_safe_url
 from ..yamlfile import Typed, load
@@ -841,8 +841,12 @@ def _sort_key(term: Term) -> str:
 
 
 def _paragraph_label(anchor: str) -> str:
+    """ "¶ 12" for a paragraph's anchor, "note 4" for a note's (``fn:4``)."""
     m = re.fullmatch(r"p(\d+)", anchor)
-    return f"¶ {m.group(1)}" if m else anchor
+    note = parse_note_anchor(anchor)
+    if m:
+        return f"¶ {m.group(1)}"
+    return f"note {fn_key(note)}" if note is not None else anchor
 
 
 def _article_url(slug: str, anchor: str | None = None) -> str:
@@ -859,6 +863,7 @@ def render_glossary_page(
     *,
     bibliography_url: str = "bibliography.md",
     snippets_per_article: int = 5,
+    bib_labels: Mapping[str, str] | None = None,
 ) -> str:
     """Markdown for ``/glossary/``: every term, alphabetically, with its evidence.
 
@@ -869,7 +874,9 @@ def render_glossary_page(
     ``(slug, source line)`` to a paragraph anchor; without it, line references link
     to the article page.  Per article, the first ``snippets_per_article`` paragraphs
     are listed with a snippet and the rest as bare paragraph links, so that a term
-    used on every page (CSTO) does not bury the others.
+    used on every page (CSTO) does not bury the others.  ``bib_labels`` maps a
+    bibliography key to the label its link shows ("Chirciu (2020)",
+    ``BibliographyBuild.labels``): readers never see a BibTeX key.
     """
     page = _GlossaryPage(
         names={term.id: term.name for term in terms},
@@ -878,6 +885,7 @@ def render_glossary_page(
         line_to_anchor=line_to_anchor or {},
         bibliography_url=bibliography_url,
         snippets_per_article=snippets_per_article,
+        bib_labels=bib_labels or {},
     )
     out: list[str] = [
         front_matter("Glossary").rstrip("\n"),
@@ -903,6 +911,7 @@ class _GlossaryPage:
     line_to_anchor: Mapping[tuple[str, int], str]
     bibliography_url: str
     snippets_per_article: int
+    bib_labels: Mapping[str, str]  # bibliography key -> "Chirciu (2020)"
 
     def title(self, slug: str) -> str:
         return md_escape(self.article_titles.get(slug, slug))
@@ -951,7 +960,8 @@ class _GlossaryPage:
         items: list[str] = []
         for source in term.sources:
             if isinstance(source, BibSource):
-                item = f"- [{source.key}]({self.bibliography_url}#{source.key})"
+                label = md_escape(self.bib_labels.get(source.key, source.key))
+                item = f"- [{label}]({self.bibliography_url}#{source.key})"
             elif isinstance(source, ArticleLineSource):
                 item = f"- {self.line_link(source.slug, source.line)}"
             else:
@@ -1023,5 +1033,9 @@ def build_glossary(
     occurrences = find_occurrences(terms, paragraph_texts(articles))
     report_unused(terms, occurrences, reporter)
     titles = {a.meta.slug: a.meta.title for a in articles}
-    page = render_glossary_page(terms, occurrences, titles, line_anchors(articles))
+    # a line of a note links to the note: a reader never gets a bare source line
+    anchors = {**note_anchors(articles), **line_anchors(articles)}
+    page = render_glossary_page(
+        terms, occurrences, titles, anchors, bib_labels=bib.labels if bib else {}
+    )
     return GlossaryBuild(tuple(terms), page)
