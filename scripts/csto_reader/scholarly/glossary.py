@@ -841,12 +841,17 @@ def _sort_key(term: Term) -> str:
 
 
 def _paragraph_label(anchor: str) -> str:
-    """ "¶ 12" for a paragraph's anchor, "note 4" for a note's (``fn:4``)."""
+    """ "¶ 12" for a paragraph's anchor, "note 4" for a note's (``fn:4``), "reference
+    list" for a reference item's (``ref-…``), "article header" for the page's title."""
     m = re.fullmatch(r"p(\d+)", anchor)
     note = parse_note_anchor(anchor)
     if m:
         return f"¶ {m.group(1)}"
-    return f"note {fn_key(note)}" if note is not None else anchor
+    if note is not None:
+        return f"note {fn_key(note)}"
+    if anchor.startswith("ref-"):
+        return "reference list"
+    return "article header" if anchor == "title" else anchor
 
 
 def _article_url(slug: str, anchor: str | None = None) -> str:
@@ -923,11 +928,8 @@ class _GlossaryPage:
     def line_link(self, slug: str, line: int) -> str:
         """A link to the paragraph holding a source line (to the page when unknown)."""
         anchor = self.line_to_anchor.get((slug, line))
-        label = (
-            f"{self.title(slug)}, {_paragraph_label(anchor)}"
-            if anchor
-            else f"{self.title(slug)}, source line {line}"
-        )
+        # no source line for readers: a line in no block links to the page
+        label = f"{self.title(slug)}, {_paragraph_label(anchor)}" if anchor else self.title(slug)
         return f"[{label}]({_article_url(slug, anchor)})"
 
     def entry(self, term: Term, found: Sequence[Occurrence]) -> list[str]:
@@ -1016,6 +1018,23 @@ class GlossaryBuild:
     page: str
 
 
+def _line_places(
+    articles: Sequence[Article], bib: BibliographyBuild | None
+) -> dict[tuple[str, int], str]:
+    """(slug, source line) -> the anchor a line reference links to: the paragraph, else
+    the note, else the reference item, else (a line above the body: the abstract, the
+    byline) the page's title.  A reader never gets a bare source line."""
+    places: dict[tuple[str, int], str] = {}
+    for a in articles:
+        first = min((b.span.line for b in a.blocks), default=1)
+        places.update({(a.meta.slug, n): "title" for n in range(1, first)})
+    for slug, refs in (bib.per_article if bib else {}).items():
+        for r in refs:
+            for n in range(r.span.line, (r.span.end_line or r.span.line) + 1):
+                places[(slug, n)] = f"ref-{r.key}"
+    return {**places, **note_anchors(articles), **line_anchors(articles)}
+
+
 def build_glossary(
     root: Path,
     articles: Sequence[Article],
@@ -1033,8 +1052,7 @@ def build_glossary(
     occurrences = find_occurrences(terms, paragraph_texts(articles))
     report_unused(terms, occurrences, reporter)
     titles = {a.meta.slug: a.meta.title for a in articles}
-    # a line of a note links to the note: a reader never gets a bare source line
-    anchors = {**note_anchors(articles), **line_anchors(articles)}
+    anchors = _line_places(articles, bib)
     page = render_glossary_page(
         terms, occurrences, titles, anchors, bib_labels=bib.labels if bib else {}
     )
