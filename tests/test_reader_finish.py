@@ -5,9 +5,9 @@ On the site built once per session (``site_dir``): the article, bibliography and
 glossary pages show no file path of the project, no ``.txt:`` line reference, no raw
 Markdown link syntax and no source line ("line 17"); no article shows two spaces in a
 row (a no-break space beside a space prints as a double gap); the glossary names a work
-by author and year, never by its BibTeX key.  Then the rules behind them, each on its own: a Markdown-style link is
-one link, never nested; the cleaner's white-space and punctuation rules; the warning for
-text in meta.yml that names a file or a line.
+by author and year, never by its BibTeX key.  Then the rules behind them, each on its
+own: a Markdown-style link is one link, never nested; the cleaner's white-space and
+punctuation rules; the warning for text in meta.yml that names a file or a line.
 """
 
 from __future__ import annotations
