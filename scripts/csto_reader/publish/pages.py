@@ -164,7 +164,8 @@ def _normalisations(a: Article) -> list[str]:
     if not a.normalisations:
         return []
     out = [
-        f"### Spacing and link syntax normalised ({len(a.normalisations)} changes)\n",
+        f"### Spacing and link syntax normalised ({len(a.normalisations)} "
+        f"change{'s' if len(a.normalisations) != 1 else ''})\n",
         "No word is changed. ⍽ marks a no-break space, ␣ another space of a run.\n",
         "| Line | Rule | As received | On the page |\n| ---: | --- | --- | --- |",
     ]
