@@ -167,8 +167,10 @@ def _normalisations(a: Article) -> list[str]:
         f"### Spacing and link syntax normalised ({len(a.normalisations)} "
         f"change{'s' if len(a.normalisations) != 1 else ''})\n",
         "No word is changed. ⍽ marks a no-break space, ␣ another space of a run.\n",
+        # a class for reader.css, which lets long addresses wrap (no sideways scrolling)
+        '<div class="normalisations" markdown="1">\n',
         "| Line | Rule | As received | On the page |\n| ---: | --- | --- | --- |",
     ]
     for n in sorted(a.normalisations, key=lambda n: n.span.line):
         out.append(f"| {n.span.line} | {n.rule} | {_shown(n.before)} | {_shown(n.after)} |")
-    return [*out, ""]
+    return [*out, "\n</div>\n"]
