@@ -199,11 +199,26 @@ def run_clean(case: Case) -> dict[str, str]:
     cleaned = clean(source_of(case))
     kept = [f"L{ln.number}: {ln.text}" for ln in cleaned.lines if ln.text]
     removals = [f"{lines(r.span)} {r.rule}: {r.text}" for r in cleaned.removals]
+    normalised = [
+        f"{lines(n.span)} {n.rule}: {spaces_shown(n.before)} -> {spaces_shown(n.after)}"
+        for n in cleaned.normalisations
+    ]
     return {
-        "lines": _join(kept),
+        "lines": _join([spaces_shown(k) for k in kept]),
         "removals": _join(removals),
+        "normalisations": _join(normalised),
         "page breaks": _join([f"L{n}" for n in cleaned.rules]),
     }
+
+
+def spaces_shown(text: str) -> str:
+    """Text with its no-break spaces written ``<nbsp>`` and other odd spaces ``<U+2009>``,
+    so that a fixture shows what a normalisation did (a regular space stays a space)."""
+    return re.sub(
+        "[\u00a0\u2000-\u200a\u202f\u205f\u3000]",
+        lambda m: "<nbsp>" if m.group() == "\u00a0" else f"<U+{ord(m.group()):04X}>",
+        text,
+    )
 
 
 def run_segment(case: Case) -> dict[str, str]:

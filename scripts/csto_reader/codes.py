@@ -61,6 +61,7 @@ _TABLE: dict[str, tuple[_Row, ...]] = {
         ("meta-value", E, "a value outside what its key allows (a year, a choice, accept:)"),
         ("meta-slug-mismatch", E, "slug: differs from the folder name"),
         ("meta-url", E, "an address whose scheme a reader's browser must not follow"),
+        ("meta-internal-reference", W, "text the pages print names a project file or line"),
     ),
     "ingest.segment": (
         ("abstract-mismatch", W, "the abstract in meta.yml differs from the text's abstract"),

@@ -15,6 +15,8 @@ from collections.abc import Mapping, Sequence
 
 import yaml
 
+from .textcheck import is_safe_url
+
 # Only what Python-Markdown reads as inline markup: every line the pages write starts with
 # their own markup, so line-start syntax ("#", "-", "1.") cannot arise from source text.
 MD_SPECIAL = re.compile(r"([\\`*_{}\[\]#])")
@@ -24,6 +26,28 @@ def escape_text(text: str) -> str:
     """Plain text -> Markdown that shows exactly that text."""
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return MD_SPECIAL.sub(r"\\\1", text)
+
+
+# A link in Markdown syntax, as the conversion of a web page writes it: "[label](address)",
+# most often the address twice ("[https://x.org/a](https://x.org/a)").  The label holds
+# no bracket (so no link inside it); the address may hold one level of parentheses
+# ("https://en.wikipedia.org/wiki/Tulip_(film)").
+MARKDOWN_LINK = re.compile(r"\[(?P<label>[^\[\]\n]+)\]\((?P<url>(?:[^()\s]|\([^()\s]*\))+)\)")
+LINK_SCHEMES = ("http", "https", "mailto")
+
+
+def markdown_link(match: re.Match[str]) -> tuple[str, str] | None:
+    """(label, address) of a ``MARKDOWN_LINK`` match whose address may become a link
+    (``textcheck.is_safe_url``: http, https, mailto or doi:); None for any other address
+    ("javascript:..."), which stays text as written."""
+    url = match.group("url")
+    return (match.group("label"), url) if is_safe_url(url, LINK_SCHEMES) else None
+
+
+def markdown_links(text: str) -> list[tuple[re.Match[str], str, str]]:
+    """Every Markdown-style link of ``text`` that becomes a link: (match, label, address)."""
+    found = ((m, markdown_link(m)) for m in MARKDOWN_LINK.finditer(text))
+    return [(m, *link) for m, link in found if link]
 
 
 def html_text(text: str) -> str:

@@ -114,6 +114,18 @@ class Removal:
 
 
 @dataclass(frozen=True)
+class Normalisation:
+    """A change the cleaner made to the spacing or link syntax of a line it kept (never
+    to its words), and the rule that made it: ``before`` is the stretch as received,
+    ``after`` what the page shows instead (e.g. "2000s ." -> "2000s.")."""
+
+    span: Span
+    rule: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
 class Line:
     """One source line after cleaning; ``number`` is its line in the source file."""
 
@@ -346,6 +358,8 @@ class Article:
     # the source text's lines as the sources stage read them (SourceText.lines): later
     # stages use these, never a second read of the file
     source_lines: tuple[str, ...] = ()
+    # the cleaner's normalisations of kept lines (spacing, link syntax), for /editorial/
+    normalisations: tuple[Normalisation, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -372,6 +386,7 @@ class Cleaned:
     lines: tuple[Line, ...]  # every line kept, blank ones included (text "")
     removals: tuple[Removal, ...]
     rules: tuple[int, ...]  # line numbers of horizontal rules (page-break markers)
+    normalisations: tuple[Normalisation, ...] = ()  # what TEXT_RULES changed in kept lines
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,7 @@ def prepare_article(source: SourceText, reporter: Reporter) -> ArticleBuild:
         back_matter=seg.back_matter,
         removals=seg.removals,
         source_lines=source.lines,
+        normalisations=cleaned.normalisations,
     )
     return ArticleBuild(article, heading_ids, word_count(blocks))
 

@@ -5,6 +5,9 @@ article's wording.  Every removal is recorded (text, source line, rule) so the s
 show it on /editorial/.  The lines that stay keep their source line numbers.
 
 Also undone here: conversion escapes (``\\_`` and ``\\$`` from Markdown exporters).
+A line that stays then goes through ``TEXT_RULES``, which normalise its spacing and
+record its link syntax, never its words; each change is recorded too (a
+``Normalisation``: rule, source line, the stretch before and after), for /editorial/.
 """
 
 from __future__ import annotations
@@ -13,7 +16,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from ..model import Cleaned, Line, Removal, SourceText, Span
+from ..markup import markdown_links
+from ..model import Cleaned, Line, Normalisation, Removal, SourceText, Span
 
 # Labels of web-page interface elements that exporters copy along with an article:
 # buttons, tabs, dialog closers and cookie banners.  Matched against a whole line.
@@ -166,14 +170,101 @@ LINE_RULES = (
 )
 
 
+# ---------------------------------------------------------------- text rules
+
+# White space a conversion may leave inside a line: spaces, the no-break space (U+00A0,
+# an HTML "&nbsp;"), the narrow no-break space, the figure space and the other Unicode
+# spaces.  Not the tab, which separates the cells of a table (segment's table rule).
+SPACE = "[ \u00a0\u2000-\u200a\u202f\u205f\u3000]"
+SPACE_RUN = re.compile(rf"(?<=\S){SPACE}{{2,}}(?=\S)")
+NO_BREAK = frozenset("\u00a0\u202f\u2007")
+# A space between a word (or a closing bracket or quote) and a stop, comma, semicolon,
+# colon, closing parenthesis, question or exclamation mark that ends there ("early
+# 2000s ." -> "early 2000s."); an ellipsis (" ...") or a decimal (" .5") is not one.
+SPACE_BEFORE_MARK = re.compile(rf"(?<=[\w)\]”’]){SPACE}+(?=[.,;:)?!](?:[\s.,;:)?!\"”’»]|$))")
+# Languages whose typography sets a space before ; : ? ! (French), where the rule keeps it.
+SPACED_MARK_LANGUAGES = ("fr",)
+CONTEXT = 15  # characters of context either side of a change, for /editorial/
+
+
+@dataclass(frozen=True)
+class _Change:
+    """One change a text rule made: where (in the text it was given) and to what."""
+
+    start: int
+    end: int
+    replacement: str
+
+
+def _space_run(text: str, language: str) -> list[_Change]:
+    """space-run: a run of two or more spaces inside a line becomes one ("from 6 to  19
+    January", a space beside a no-break space, as web conversions write "&nbsp;"); a run
+    only of no-break spaces stays one no-break space, so the words it binds stay bound."""
+    return [
+        _Change(m.start(), m.end(), "\u00a0" if set(m.group()) <= NO_BREAK else " ")
+        for m in SPACE_RUN.finditer(text)
+    ]
+
+
+def _space_before_mark(text: str, language: str) -> list[_Change]:
+    """space-before-punctuation: the space a conversion left before a stop, comma,
+    semicolon, colon, closing parenthesis, question or exclamation mark is taken out
+    ("early 2000s ." -> "early 2000s.").  English typography never sets one (a note call
+    or a link taken out beside the mark leaves it); in French, a space before ; : ? !
+    is the rule, so there only the space before . , ) goes."""
+    spaced = language.lower().split("-")[0] in SPACED_MARK_LANGUAGES
+    return [
+        _Change(m.start(), m.end(), "")
+        for m in SPACE_BEFORE_MARK.finditer(text)
+        if not (spaced and text[m.end()] in ";:?!")
+    ]
+
+
+def _markdown_link(text: str, language: str) -> list[_Change]:
+    """markdown-link: a link in Markdown syntax from a web page's conversion,
+    "[label](https://...)", is shown as a link with its label (the render stage makes
+    it, through ``markup.markdown_links``): the brackets and the address do not show,
+    so "[https://x.org/a](https://x.org/a)" prints its address once.  The line's text
+    keeps the syntax (the references and citations stages read it); only an address
+    that may be a link (``textcheck.is_safe_url``) counts, any other stays text."""
+    return [_Change(m.start(), m.end(), label) for m, label, _ in markdown_links(text)]
+
+
+# Text rules in the order they run on each kept line, and whether the line's text takes
+# their changes (``markdown-link`` only records what the page will show).
+TEXT_RULES = (
+    ("markdown-link", _markdown_link, False),
+    ("space-run", _space_run, True),
+    ("space-before-punctuation", _space_before_mark, True),
+)
+
+
+def normalise_line(text: str, span: Span, language: str = "en") -> tuple[str, list[Normalisation]]:
+    """``text`` after ``TEXT_RULES``, and a record of each change (with context)."""
+    records: list[Normalisation] = []
+    for name, rule, applies in TEXT_RULES:
+        changes = rule(text, language)
+        for c in changes:
+            a, b = max(0, c.start - CONTEXT), min(len(text), c.end + CONTEXT)
+            before = text[a:b]
+            after = text[a : c.start] + c.replacement + text[c.end : b]
+            records.append(Normalisation(span, name, before, after))
+        if applies:
+            for c in reversed(changes):
+                text = text[: c.start] + c.replacement + text[c.end :]
+    return text, records
+
+
 def clean(source: SourceText) -> Cleaned:
     """Remove page furniture from ``source`` and record each removal.  A line goes to
     the first rule of ``LINE_RULES`` that removes it; a line that stays loses its icon
-    glyphs (rule ``icon``) and its exporter escapes."""
+    glyphs (rule ``icon``) and its exporter escapes, then goes through ``TEXT_RULES``
+    (each change recorded)."""
     running = frozenset(_running_lines(source))
     lines: list[Line] = []
     removals: list[Removal] = []
     rules: list[int] = []
+    normalisations: list[Normalisation] = []
     for number, raw in enumerate(source.lines, start=1):
         if is_blank(raw):
             lines.append(Line(number, ""))
@@ -195,5 +286,16 @@ def clean(source: SourceText) -> Cleaned:
                 )
             )
             text = ICON.sub("", text)
-        lines.append(Line(number, unescape(text.rstrip())))
-    return Cleaned(source.slug, source.path, tuple(lines), tuple(removals), tuple(rules))
+        text, changed = normalise_line(
+            unescape(text.rstrip()), Span(source.path, number), source.meta.language
+        )
+        normalisations += changed
+        lines.append(Line(number, text))
+    return Cleaned(
+        source.slug,
+        source.path,
+        tuple(lines),
+        tuple(removals),
+        tuple(rules),
+        tuple(normalisations),
+    )

@@ -29,6 +29,7 @@ import markdown as md
 
 from ..codes import codes_of
 from ..diagnostics import Reporter
+from ..markup import markdown_links
 from ..model import (
     Article,
     Block,
@@ -79,7 +80,11 @@ def page_words(markdown: str) -> Counter[str]:
 
 def line_words(line: str) -> list[str]:
     """The words of one source line as they should appear on the page: list numbers
-    (made by ``<ol>``), ``mailto:`` and the inline tags conversions leave do not count."""
+    (made by ``<ol>``), ``mailto:``, the inline tags conversions leave and the address
+    of a Markdown-style link (the page shows its label: clean's ``markdown-link``) do
+    not count."""
+    for m, label, _ in reversed(markdown_links(line)):
+        line = line[: m.start()] + f" {label} " + line[m.end() :]
     line = ORDERED.sub(" ", line)
     line = html.unescape(line.replace("mailto:", " "))
     line = HTML_TAG.sub(" ", line)

@@ -52,6 +52,17 @@ META_VALUE = "meta-value"
 META_SLUG_MISMATCH = "meta-slug-mismatch"
 SOURCE_CHARACTER = "source-character"  # a character no text may hold (reserved or control)
 META_URL = "meta-url"  # an address whose scheme a reader's browser must not follow
+META_INTERNAL = "meta-internal-reference"  # reader-facing text names a file or a line
+
+# What a reader-facing value of meta.yml (its editorial notes, note and provenance, which
+# the pages print) must not name: a file of the project ("sources/README-received.md",
+# "article.txt") or a line of one ("line 17"), which readers never see.  Those belong in
+# a YAML comment beside the value, for maintainers.
+INTERNAL_REFERENCE = re.compile(
+    r"(?<![\w./-])(?:sources|bib|tests|scripts|docs|glossary|timeline|teaching)/"
+    r"|\b[\w-]+\.(?:txt|ya?ml|bib|tsv|py)\b|\bREADME\b|\blines? \d+\b"
+)
+READER_FACING = ("editorial", "note", "provenance")
 
 CODES = codes_of("ingest.sources")  # the registry (codes.py) holds their meanings
 
@@ -355,6 +366,7 @@ class _MetaChecker:
                 META_SLUG_MISMATCH,
             )
         fields = self._fields(value)
+        self._check_reader_facing(nodes)
         for key in fields["provenance"]:
             if fields.get(key) in (None, (), {}):
                 self.error(
@@ -365,6 +377,32 @@ class _MetaChecker:
         if not self.ok:
             return None
         return ArticleMeta(slug=self.slug, span=Span(self.rel, 1), **fields)
+
+    def _check_reader_facing(self, nodes: dict[str, yaml.Node]) -> None:
+        """Warn where a value the pages print names a project file or a source line
+        (``INTERNAL_REFERENCE``): readers see where a fact comes from in their terms
+        ("the journal's article page", "the running footer")."""
+        todo = [nodes[k] for k in READER_FACING if k in nodes]
+        seen: set[int] = set()  # a node an alias repeats is checked once
+        while todo:
+            node = todo.pop()
+            if id(node) in seen:
+                continue
+            seen.add(id(node))
+            if isinstance(node, yaml.SequenceNode):
+                todo += node.value
+            elif isinstance(node, yaml.MappingNode):
+                todo += [v for _, v in node.value]
+            elif isinstance(node, yaml.ScalarNode):
+                found = INTERNAL_REFERENCE.search(str(node.value))
+                if found:
+                    self.reporter.warning(
+                        Span(self.rel, _line(node)),
+                        f"text for readers names {found.group()!r}, a file or line "
+                        "they never see: say where it comes from in their terms and put "
+                        "the file or line in a YAML comment",
+                        META_INTERNAL,
+                    )
 
     def _keys(self, node: yaml.MappingNode) -> dict[str, yaml.Node]:
         """The value node of each key; keys that are not plain words, repeated or

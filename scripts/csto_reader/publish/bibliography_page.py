@@ -117,14 +117,22 @@ def _bibliography_entry(
         )
     parts.extend(_disagreement_note(d, titles) for d in m.disagreements)
     for p in m.provenance:
+        name = html.escape(short_title(p.slug, titles))
         parts.append(
-            f'<details class="bib-original"><summary>As printed in '
-            f"{html.escape(short_title(p.slug, titles))}</summary>"
+            f'<details class="bib-original"><summary>As printed in {name}</summary>'
             f"<p>{inline_html(p.text)}</p>"
-            f'<p class="bib-source">{html.escape(p.source)}</p></details>'
+            f'<p class="bib-source">In {_listing_link(p, f"the reference list of {name}")}.</p>'
+            "</details>"
         )
     parts.append("</li>")
     return "".join(parts)
+
+
+def _listing_link(p: Provenance, label: str) -> str:
+    """A link (``label``, HTML) to where an article's reference list prints a work.
+    The source file and line (``p.source``) are the maintainers' business, not the
+    reader's: bib/*.bib keeps them (``x-source``)."""
+    return f'<a href="../articles/{p.slug}/#ref-{html.escape(p.key)}">{label}</a>'
 
 
 def _disagreement_note(d: Disagreement, titles: Mapping[str, str]) -> str:
@@ -132,10 +140,7 @@ def _disagreement_note(d: Disagreement, titles: Mapping[str, str]) -> str:
 
     def said(value: str, where: Provenance) -> str:
         shown = f"“{html.escape(value)}”" if value else "nothing"
-        return (
-            f"{shown} in {html.escape(short_title(where.slug, titles))} "
-            f'(<span class="bib-source">{html.escape(where.source)}</span>)'
-        )
+        return f"{shown} in {_listing_link(where, html.escape(short_title(where.slug, titles)))}"
 
     return (
         f'<p class="bib-disagreement">Editorial note: the listings differ '

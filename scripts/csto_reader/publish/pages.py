@@ -4,6 +4,7 @@ which lists every removal the cleaner made and every editorial note."""
 from __future__ import annotations
 
 import html
+import re
 from collections import defaultdict
 from collections.abc import Collection, Sequence
 
@@ -148,4 +149,39 @@ def render_editorial(articles: list[Article], diagnostics: list[Diagnostic]) -> 
             text = escape_text(r.text).replace("|", "\\|").replace("\n", " ")
             out.append(f"| {lines} | {r.rule} | {text} |")
         out.append("")
+        out += _normalisations(a)
     return "\n".join(out)
+
+
+# How /editorial/ shows the white space of a normalised stretch: a run of spaces or an
+# unusual space one mark per character (a no-break space ⍽, any other space ␣).
+_SHOWN_SPACE = re.compile(
+    "[ \u00a0\u2000-\u200a\u202f\u205f\u3000]{2,}|[\u00a0\u2000-\u200a\u202f\u205f\u3000]"
+)
+_NO_BREAK = "\u00a0\u202f\u2007"
+
+
+def _shown(text: str) -> str:
+    """A normalised stretch for the table: its spaces made visible, escaped."""
+    text = _SHOWN_SPACE.sub(
+        lambda m: "".join("⍽" if c in _NO_BREAK else "␣" for c in m.group()), text
+    )
+    return escape_text(text).replace("|", "\\|").replace("\n", " ")
+
+
+def _normalisations(a: Article) -> list[str]:
+    """The cleaner's normalisations of one article: spacing and link syntax, never
+    words (``clean.TEXT_RULES``), one row per change."""
+    if not a.normalisations:
+        return []
+    out = [
+        f"### Spacing and link syntax normalised ({len(a.normalisations)} "
+        f"change{'s' if len(a.normalisations) != 1 else ''})\n",
+        "No word is changed. ⍽ marks a no-break space, ␣ another space of a run.\n",
+        # a class for reader.css, which lets long addresses wrap (no sideways scrolling)
+        '<div class="normalisations" markdown="1">\n',
+        "| Line | Rule | As received | On the page |\n| ---: | --- | --- | --- |",
+    ]
+    for n in sorted(a.normalisations, key=lambda n: n.span.line):
+        out.append(f"| {n.span.line} | {n.rule} | {_shown(n.before)} | {_shown(n.after)} |")
+    return [*out, "\n</div>\n"]

@@ -18,6 +18,8 @@ import markdown as _markdown
 from ..ingest.anchors import unique_slug
 from ..ingest.footnotes import split_tokens
 from ..markup import (
+    LINK_SCHEMES,
+    MARKDOWN_LINK,
     escape_text,
     front_matter,
     html_text,
@@ -41,17 +43,27 @@ from ..model import (
     fn_token,
 )
 from ..scholarly.glossary import REMARK_AFTER_WORDS, mark_terms_spaced
+from ..textcheck import is_safe_url
 from .citing import narrative_authors, render_cite_this
 from .metadata import article_downloads
 from .related import Related, RelatedPassages
 
-INLINE = re.compile(
-    r"(?P<link>\[(?P<label>[^\]\n]+)\]\((?P<href>https?://[^)\s]+|mailto:[^)\s]+)\))"
-    r"|(?P<auto><(?P<auto_url>https?://[^>\s]+)>)"
-    r"|(?P<bare>(?<![\w/])(?:https?://|www\.)[^\s<>\"]+)"
-    r"|(?P<strong>\*\*(?=\S)(?P<strong_text>[^*]+?)(?<=\S)\*\*)"
-    r"|(?P<em>(?<![\w*])\*(?=\S)(?P<em_text>[^*]+?)(?<=\S)\*(?![\w*]))"
+# The inline rules, tried together at each position (the first that matches wins): what
+# the conversions meant as markup, re-emitted by us.  Each has a name and a writer below.
+INLINE_RULES = (
+    # "[label](address)" from a web conversion -> a link showing its label (see
+    # markup.MARKDOWN_LINK); an unsafe address ("javascript:") stays text
+    ("markdown_link", MARKDOWN_LINK.pattern.replace("(?P<", "(?P<md_")),
+    # "<https://x.org>" -> a link showing the address
+    ("angle_link", r"<(?P<angle_url>https?://[^>\s]+)>"),
+    # "https://x.org/a." or "www.x.org" -> a link, the sentence's stop outside it
+    ("bare_url", r"(?<![\w/])(?:https?://|www\.)[^\s<>\"]+"),
+    ("strong", r"\*\*(?=\S)(?P<strong_text>[^*]+?)(?<=\S)\*\*"),
+    ("emphasis", r"(?<![\w*])\*(?=\S)(?P<em_text>[^*]+?)(?<=\S)\*(?![\w*])"),
 )
+INLINE = re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in INLINE_RULES))
+# Inside a link's label no rule makes another link: a link is never nested in a link.
+LINK_RULES = frozenset({"markdown_link", "angle_link", "bare_url"})
 
 
 def _description(abstract: str | None) -> str | None:
@@ -78,6 +90,8 @@ def _href(url: str) -> str:
     in a form no browser can open ("https://doi:10.1017/...") goes to doi.org."""
     if url.startswith("www."):
         url = "https://" + url
+    if url[:4].lower() == "doi:":
+        url = "https://doi.org/" + url[4:]
     doi = BROKEN_DOI.match(url)
     if doi:
         url = "https://doi.org/" + doi.group(1)
@@ -88,26 +102,40 @@ def _link(label_md: str, url: str) -> str:
     return f"[{label_md}](<{_href(url)}>)"
 
 
-def inline_text(text: str) -> str:
-    """Markdown for a run of source text without footnote tokens."""
+def inline_text(text: str, links: bool = True) -> str:
+    """Markdown for a run of source text without footnote tokens; ``links=False`` for a
+    link's label, where an address stays text."""
     out: list[str] = []
     pos = 0
-    for m in INLINE.finditer(text):
-        out.append(escape_text(text[pos : m.start()]))
-        if m.group("link"):
-            out.append(_link(inline_text(m.group("label")), m.group("href")))
-        elif m.group("auto"):
-            out.append(_link(escape_text(m.group("auto_url")), m.group("auto_url")))
-        elif m.group("bare"):
-            url, trail = _url(m.group("bare"))
-            out.append(_link(escape_text(url), url) + escape_text(trail))
-        elif m.group("strong"):
-            out.append(f"**{inline_text(m.group('strong_text'))}**")
-        else:
-            out.append(f"*{inline_text(m.group('em_text'))}*")
+    while (m := INLINE.search(text, pos)) is not None:
+        written = None if not links and m.lastgroup in LINK_RULES else _write_inline(m, links)
+        if written is None:  # not markup after all: its first character is text
+            out.append(escape_text(text[pos : m.start() + 1]))
+            pos = m.start() + 1
+            continue
+        out.append(escape_text(text[pos : m.start()]) + written)
         pos = m.end()
     out.append(escape_text(text[pos:]))
     return "".join(out)
+
+
+def _write_inline(m: re.Match[str], links: bool) -> str | None:
+    """The Markdown of one ``INLINE`` match, by its rule; None when it is not markup.
+    ``links``: whether a link may be made inside emphasis (not in a link's label)."""
+    rule = m.lastgroup
+    if rule == "markdown_link":
+        url = m.group("md_url")
+        if not is_safe_url(url, LINK_SCHEMES):
+            return None
+        return _link(inline_text(m.group("md_label"), links=False), url)
+    if rule == "angle_link":
+        return _link(escape_text(m.group("angle_url")), m.group("angle_url"))
+    if rule == "bare_url":
+        url, trail = _url(m.group("bare_url"))
+        return _link(escape_text(url), url) + escape_text(trail)
+    if rule == "strong":
+        return f"**{inline_text(m.group('strong_text'), links)}**"
+    return f"*{inline_text(m.group('em_text'), links)}*"
 
 
 def inline(text: str) -> str:
@@ -476,7 +504,7 @@ def _anchor(anchor: str | None) -> str:
 def _unplaced_note(f: Footnote) -> str:
     return editorial_note(
         f"<p>The original prints the following note ({html.escape(f.key)}) "
-        f"here, at source line {f.span.line}, but its text has no marker for it:</p>"
+        f"here, but its text has no marker for it:</p>"
         f"<blockquote><p>{inline_html(f.text)}</p></blockquote>"
     )
 

@@ -136,6 +136,39 @@ def year_suffixes(entries: Iterable[Citable]) -> dict[str, str]:
     return out
 
 
+def _label_name(name: str) -> str:
+    parts = name_parts(name)
+    if "literal" in parts:
+        return parts["literal"]
+    return " ".join(p for p in (parts["particle"], parts["family"]) if p)
+
+
+def author_date_label(entry: Citable, suffix: str = "") -> str:
+    """How a reader names a work in running text, APA's narrative citation: "Chirciu
+    (2020)", "Mansfield & Solingen (2010)", "Kornilenko et al. (2020)", "Shamarov
+    (2022a)"; a work with no author or editor by the first words of its title; no
+    year, "n.d."."""
+    names = split_names(entry.fields.get("author") or entry.fields.get("editor", ""))
+    families = [_label_name(n).replace("{", "").replace("}", "") for n in names]
+    if len(families) > 2:
+        who = f"{families[0]} et al."
+    elif families:
+        who = " & ".join(families)
+    else:
+        words = entry.fields.get("title", entry.key).replace("{", "").replace("}", "").split()
+        who = " ".join(words[:5]) + ("…" if len(words) > 5 else "")
+    year = entry.fields.get("year", "")
+    date = f"{year}{suffix}" if year else "n.d." + (f"-{suffix}" if suffix else "")
+    return f"{who} ({date})"
+
+
+def author_date_labels(entries: Sequence[Citable]) -> dict[str, str]:
+    """key -> ``author_date_label``, with the year suffixes of the whole list (those of
+    the APA entries), so that two works of one author and year are told apart."""
+    suffixes = year_suffixes(entries)
+    return {e.key: author_date_label(e, suffixes.get(e.key, "")) for e in entries}
+
+
 def csl_item(entry: Citable) -> dict[str, Any]:
     """One entry as a plain CSL-JSON item (``id`` is the key): the one mapping from the
     bibliography's fields to CSL, used for APA formatting (``to_csl``) and for the

@@ -57,6 +57,7 @@ from ..model import (
 )
 from ..textcheck import is_safe_url
 from ..yamlfile import Typed, load
+from .cite_format import author_date_labels
 from .masking import Named
 from .masking import protected_ranges as _protected_ranges
 
@@ -773,12 +774,17 @@ def _sort_key(term: Term) -> str:
 
 
 def _paragraph_label(anchor: str) -> str:
-    """ "¶ 12" for ``p12``, "note 15" for ``fn:15`` ("note *" for ``fn:ast``)."""
+    """ "¶ 12" for a paragraph's anchor, "note 4" for a note's (``fn:4``), "reference
+    list" for a reference item's (``ref-…``), "article header" for the page's title."""
     m = re.fullmatch(r"p(\d+)", anchor)
+    note = parse_note_anchor(anchor)
     if m:
         return f"¶ {m.group(1)}"
-    note = parse_note_anchor(anchor)
-    return f"note {md_escape(fn_key(note))}" if note is not None else anchor
+    if note is not None:
+        return f"note {fn_key(note)}"
+    if anchor.startswith("ref-"):
+        return "reference list"
+    return "article header" if anchor == "title" else anchor
 
 
 def _article_url(slug: str, anchor: str | None = None) -> str:
@@ -795,6 +801,7 @@ def render_glossary_page(
     *,
     bibliography_url: str = "bibliography.md",
     snippets_per_article: int = 5,
+    bib_labels: Mapping[str, str] | None = None,
 ) -> str:
     """Markdown for ``/glossary/``: every term, alphabetically, with its evidence.
 
@@ -805,7 +812,9 @@ def render_glossary_page(
     ``(slug, source line)`` to a paragraph anchor; without it, line references link
     to the article page.  Per article, the first ``snippets_per_article`` paragraphs
     are listed with a snippet and the rest as bare paragraph links, so that a term
-    used on every page (CSTO) does not bury the others.
+    used on every page (CSTO) does not bury the others.  ``bib_labels`` maps a
+    bibliography key to the label its link shows ("Chirciu (2020)",
+    ``cite_format.author_date_labels``): readers never see a BibTeX key.
     """
     page = _GlossaryPage(
         names={term.id: term.name for term in terms},
@@ -814,6 +823,7 @@ def render_glossary_page(
         line_to_anchor=line_to_anchor or {},
         bibliography_url=bibliography_url,
         snippets_per_article=snippets_per_article,
+        bib_labels=bib_labels or {},
     )
     out: list[str] = [
         front_matter("Glossary").rstrip("\n"),
@@ -839,6 +849,7 @@ class _GlossaryPage:
     line_to_anchor: Mapping[tuple[str, int], str]
     bibliography_url: str
     snippets_per_article: int
+    bib_labels: Mapping[str, str]  # bibliography key -> "Chirciu (2020)"
 
     def title(self, slug: str) -> str:
         return md_escape(self.article_titles.get(slug, slug))
@@ -850,11 +861,8 @@ class _GlossaryPage:
     def line_link(self, slug: str, line: int) -> str:
         """A link to the paragraph holding a source line (to the page when unknown)."""
         anchor = self.line_to_anchor.get((slug, line))
-        label = (
-            f"{self.title(slug)}, {_paragraph_label(anchor)}"
-            if anchor
-            else f"{self.title(slug)}, source line {line}"
-        )
+        # no source line for readers: a line in no block links to the page
+        label = f"{self.title(slug)}, {_paragraph_label(anchor)}" if anchor else self.title(slug)
         return f"[{label}]({_article_url(slug, anchor)})"
 
     def entry(self, term: Term, found: Sequence[Occurrence]) -> list[str]:
@@ -887,7 +895,8 @@ class _GlossaryPage:
         items: list[str] = []
         for source in term.sources:
             if isinstance(source, BibSource):
-                item = f"- [{source.key}]({self.bibliography_url}#{source.key})"
+                label = md_escape(self.bib_labels.get(source.key, source.key))
+                item = f"- [{label}]({self.bibliography_url}#{source.key})"
             elif isinstance(source, ArticleLineSource):
                 item = f"- {self.line_link(source.slug, source.line)}"
             elif isinstance(source, CheckedSource):
@@ -939,6 +948,24 @@ def _paragraph_link(slug: str, anchor: str) -> str:
 # ------------------------------------------------------------- the stage
 
 
+def _line_places(
+    articles: Sequence[Article], bib: BibliographyBuild | None
+) -> dict[tuple[str, int], str]:
+    """(slug, source line) -> the anchor a line reference links to: the note or the
+    paragraph that holds it (``anchors.source_anchors``: a note's lines first), else the
+    reference item, else (a line above the body: the abstract, the byline) the page's
+    title.  A reader never gets a bare source line."""
+    places: dict[tuple[str, int], str] = {}
+    for a in articles:
+        first = min((b.span.line for b in a.blocks), default=1)
+        places.update({(a.meta.slug, n): "title" for n in range(1, first)})
+    for slug, refs in (bib.per_article if bib else {}).items():
+        for r in refs:
+            for n in range(r.span.line, (r.span.end_line or r.span.line) + 1):
+                places[(slug, n)] = f"ref-{r.key}"
+    return {**places, **source_anchors(articles)}
+
+
 def build_glossary(
     root: Path,
     articles: Sequence[Article],
@@ -956,5 +983,12 @@ def build_glossary(
     occurrences = find_occurrences(terms, paragraph_texts(articles))
     report_unused(terms, occurrences, reporter)
     titles = {a.meta.slug: a.meta.title for a in articles}
-    page = render_glossary_page(terms, occurrences, titles, source_anchors(articles))
+    anchors = _line_places(articles, bib)
+    page = render_glossary_page(
+        terms,
+        occurrences,
+        titles,
+        anchors,
+        bib_labels=author_date_labels(bib.merged) if bib else {},
+    )
     return GlossaryBuild(tuple(terms), page)
