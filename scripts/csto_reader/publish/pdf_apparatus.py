@@ -376,7 +376,8 @@ def print_glossary(content: HtmlElement, labels: Mapping[str, str]) -> None:
         label.getparent().replace(label, line)
         following.getparent().remove(following)
     for paragraph in content.iter("p"):
-        if text_of(paragraph).startswith("Related:") and paragraph.find("strong") is not None:
+        said = text_of(paragraph)
+        if said.startswith(("Related:", "Written in the articles as:")) and len(paragraph):
             paragraph.set("class", f"{paragraph.get('class') or ''} gl-related".strip())
     join_pilcrows(content)
 
