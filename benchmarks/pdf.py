@@ -20,7 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -42,9 +42,9 @@ def build_site(out: Path) -> None:
     )
 
 
-def measure(site: Path, out: Path, paper: str) -> list[pdf.PdfResult]:
+def measure(site: Path, out: Path, paper: str, *, tagged: bool = True) -> list[pdf.PdfResult]:
     """Typeset every PDF of ``site`` into ``out``, one after the other."""
-    jobs = pdf.plan_jobs(site, out, paper)
+    jobs = [replace(job, tagged=tagged) for job in pdf.plan_jobs(site, out, paper)]
     return [pdf.run_job(job) for job in jobs]
 
 
@@ -109,7 +109,9 @@ def _bookmarks(reader: object, items: list[object], depth: int) -> list[tuple[in
     return found
 
 
-def section_text(results: list[pdf.PdfResult], paper: str, wall: float) -> str:
+def section_text(
+    results: list[pdf.PdfResult], paper: str, wall: float, share: Share | None = None
+) -> str:
     """The Markdown of the "PDF" section of RESULTS.md."""
     import weasyprint
 
@@ -142,6 +144,13 @@ def section_text(results: list[pdf.PdfResult], paper: str, wall: float) -> str:
         "typesets them in parallel worker processes (one per CPU, at most 4).",
         "",
     ]
+    if share is not None:
+        parts = ", ".join(f"{name} {pages:.1f}" for name, pages in share.parts.items())
+        lines += [
+            f"Apparatus of reader.pdf (from its bookmarks: `apparatus_share`): "
+            f"{share.apparatus:.1f} of {share.pages} pages, {share.fraction:.1%} ({parts}).",
+            "",
+        ]
     return "\n".join(lines)
 
 
@@ -163,6 +172,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("site", nargs="?", type=Path, help="a built site (default: build one)")
     parser.add_argument("--paper", choices=sorted(pdf.PAPER_SIZES), default="a4")
     parser.add_argument("--no-record", action="store_true", help="do not update RESULTS.md")
+    parser.add_argument("--untagged", action="store_true", help="write untagged PDFs")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="csto-bench-") as temp:
         site = args.site
@@ -170,9 +180,10 @@ def main(argv: list[str] | None = None) -> int:
             site = Path(temp) / "site"
             build_site(site)
         start = time.monotonic()
-        results = measure(site, Path(temp) / "pdf", args.paper)
+        results = measure(site, Path(temp) / "pdf", args.paper, tagged=not args.untagged)
         wall = time.monotonic() - start
-    text = section_text(results, args.paper, wall)
+        share = apparatus_share(Path(temp) / "pdf" / "reader.pdf")
+    text = section_text(results, args.paper, wall, share)
     print(text)
     if not args.no_record:
         record(text)
