@@ -446,6 +446,16 @@ def print_chronology(content: HtmlElement, labels: Mapping[str, str]) -> None:
     for paragraph in list(content.findall("p")):
         if text_of(paragraph).startswith("Jump to"):
             drop_keep_tail(paragraph)
+    first_section = content.find("h2")
+    if first_section is not None:
+        first_section.addprevious(
+            element(
+                "p",
+                {"class": "appendix-note"},
+                "In print each event names the passages that describe it by ¶ or note "
+                "number; the web edition's Chronology page (/timeline/) quotes each of them.",
+            )
+        )
     for figure in by_class(content, "figure", "tl-periods"):
         figure.getparent().replace(figure, _periods_list(figure))
     for flag in by_class(content, "p", "tl-flag"):
