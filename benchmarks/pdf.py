@@ -20,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -41,13 +42,76 @@ def build_site(out: Path) -> None:
     )
 
 
-def measure(site: Path, out: Path, paper: str) -> list[pdf.PdfResult]:
+def measure(site: Path, out: Path, paper: str, *, tagged: bool = True) -> list[pdf.PdfResult]:
     """Typeset every PDF of ``site`` into ``out``, one after the other."""
-    jobs = pdf.plan_jobs(site, out, paper)
+    jobs = [replace(job, tagged=tagged) for job in pdf.plan_jobs(site, out, paper)]
     return [pdf.run_job(job) for job in jobs]
 
 
-def section_text(results: list[pdf.PdfResult], paper: str, wall: float) -> str:
+# The bookmarks of apparatus: an appendix (top level), or an article's reference list.
+APPENDIX_PREFIX = "Appendix"
+REFERENCE_TITLES = ("Reference", "References", "Bibliography", "Literature")
+
+
+def apparatus_share(path: Path, reference_titles: tuple[str, ...] = REFERENCE_TITLES) -> Share:
+    """How many pages of a PDF are apparatus, read from its bookmarks (not from timing).
+
+    Each bookmark's part runs from its place (page and height on the page) to the next
+    bookmark of the same or a higher level, or the end; apparatus are the appendices
+    (top-level bookmarks "Appendix ...") and the reference lists (an article's section
+    bookmarks named as in ``reference_titles``).  Parts of a page count as such.
+    """
+    from pypdf import PdfReader
+
+    reader = PdfReader(path)
+    marks = _bookmarks(reader, reader.outline, 0)
+    total = float(len(reader.pages))
+    apparatus = 0.0
+    parts: dict[str, float] = {}
+    for index, (depth, title, start) in enumerate(marks):
+        is_appendix = depth == 0 and title.startswith(APPENDIX_PREFIX)
+        is_references = depth == 1 and title in reference_titles
+        if not (is_appendix or is_references):
+            continue
+        end = next((pos for d, _t, pos in marks[index + 1 :] if d <= depth), total)
+        apparatus += end - start
+        name = title if is_appendix else "reference lists"
+        parts[name] = parts.get(name, 0.0) + end - start
+    return Share(len(reader.pages), apparatus, parts)
+
+
+@dataclass(frozen=True)
+class Share:
+    """Pages of a PDF, and how many of them are apparatus (in all and by part)."""
+
+    pages: int
+    apparatus: float
+    parts: dict[str, float]
+
+    @property
+    def fraction(self) -> float:
+        """Apparatus pages over all pages."""
+        return self.apparatus / self.pages if self.pages else 0.0
+
+
+def _bookmarks(reader: object, items: list[object], depth: int) -> list[tuple[int, str, float]]:
+    """(depth, title, place) of each bookmark in order; the place is the page index plus
+    the part of the page above the bookmark's target (0.25: a quarter down page 1)."""
+    found: list[tuple[int, str, float]] = []
+    for item in items:
+        if isinstance(item, list):
+            found += _bookmarks(reader, item, depth + 1)
+            continue
+        page = reader.get_destination_page_number(item)  # type: ignore[attr-defined]
+        height = float(reader.pages[page].mediabox.height)  # type: ignore[attr-defined]
+        top = float(item.top) if getattr(item, "top", None) is not None else height  # type: ignore[attr-defined]
+        found.append((depth, " ".join(str(item.title).split()), page + (height - top) / height))  # type: ignore[attr-defined]
+    return found
+
+
+def section_text(
+    results: list[pdf.PdfResult], paper: str, wall: float, share: Share | None = None
+) -> str:
     """The Markdown of the "PDF" section of RESULTS.md."""
     import weasyprint
 
@@ -80,6 +144,13 @@ def section_text(results: list[pdf.PdfResult], paper: str, wall: float) -> str:
         "typesets them in parallel worker processes (one per CPU, at most 4).",
         "",
     ]
+    if share is not None:
+        parts = ", ".join(f"{name} {pages:.1f}" for name, pages in share.parts.items())
+        lines += [
+            f"Apparatus of reader.pdf (from its bookmarks: `apparatus_share`): "
+            f"{share.apparatus:.1f} of {share.pages} pages, {share.fraction:.1%} ({parts}).",
+            "",
+        ]
     return "\n".join(lines)
 
 
@@ -101,6 +172,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("site", nargs="?", type=Path, help="a built site (default: build one)")
     parser.add_argument("--paper", choices=sorted(pdf.PAPER_SIZES), default="a4")
     parser.add_argument("--no-record", action="store_true", help="do not update RESULTS.md")
+    parser.add_argument("--untagged", action="store_true", help="write untagged PDFs")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="csto-bench-") as temp:
         site = args.site
@@ -108,9 +180,10 @@ def main(argv: list[str] | None = None) -> int:
             site = Path(temp) / "site"
             build_site(site)
         start = time.monotonic()
-        results = measure(site, Path(temp) / "pdf", args.paper)
+        results = measure(site, Path(temp) / "pdf", args.paper, tagged=not args.untagged)
         wall = time.monotonic() - start
-    text = section_text(results, args.paper, wall)
+        share = apparatus_share(Path(temp) / "pdf" / "reader.pdf")
+    text = section_text(results, args.paper, wall, share)
     print(text)
     if not args.no_record:
         record(text)

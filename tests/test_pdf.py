@@ -7,8 +7,10 @@ directory (``site_dir``, conftest) and the reader and one article are typeset th
 
 from __future__ import annotations
 
+import copy
 import datetime
 import re
+import sys
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -55,24 +57,29 @@ class Built:
     site: Path
     reader: Path
     article: Path
+    articles: dict[str, Path]  # every article's PDF, by slug
 
 
 @pytest.fixture(scope="module")
 def built_pdfs(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Built:
-    """The reader's PDF and one article's, typeset once for this module."""
+    """The reader's PDF and every article's, typeset once for this module."""
     site = ROOT / "site"
     reader = site / "downloads" / "reader.pdf"
-    article = site / "downloads" / f"{ARTICLE}.pdf"
-    if reader.is_file() and article.is_file() and reader.stat().st_mtime > _newest_input():
-        return Built(site, reader, article)
+    if (site / "index.html").is_file() and reader.is_file():
+        slugs = pdf.read_site(site).slugs
+        articles = {slug: site / "downloads" / f"{slug}.pdf" for slug in slugs}
+        fresh = reader.stat().st_mtime > _newest_input()
+        if fresh and all(path.is_file() for path in articles.values()):
+            return Built(site, reader, articles[ARTICLE], articles)
     site = request.getfixturevalue("site_dir")
     out = tmp_path_factory.mktemp("pdf")
-    jobs = pdf.plan_jobs(site, out, slugs=[ARTICLE])
+    jobs = pdf.plan_jobs(site, out)
     with ProcessPoolExecutor(max_workers=2) as pool:
         results = list(pool.map(pdf.run_job, jobs))
     for result in results:
         assert not result.warnings, f"{result.path.name}: {result.warnings}"
-    return Built(site, out / "reader.pdf", out / f"{ARTICLE}.pdf")
+    articles = {job.slug: job.out for job in jobs if job.slug is not None}
+    return Built(site, out / "reader.pdf", out / f"{ARTICLE}.pdf", articles)
 
 
 @pytest.fixture(scope="module")
@@ -374,8 +381,10 @@ def test_citations_and_terms_link_inside_the_reader(reader: PdfReader, built_pdf
     links = [dest for page in reader.pages for dest in _internal_links(page)]
     named = set(reader.named_destinations)
     assert all(dest in named for dest in links), "a link to a missing destination"
-    if (built_pdfs.site / "bibliography" / "index.html").is_file():
-        assert sum(dest.startswith("bibliography--") for dest in links) > 100
+    # Citations lead to the work in the article's own reference list (the merged
+    # bibliography is on the web edition, not printed again).
+    assert not any(dest.startswith("bibliography--") for dest in links)
+    assert sum("--ref-" in dest for dest in links) > 100
     if (built_pdfs.site / "glossary" / "index.html").is_file():
         assert sum(dest.startswith("glossary--") for dest in links) > 50
 
@@ -465,3 +474,254 @@ def test_a_very_long_word_wraps_inside_the_page(tmp_path: Path) -> None:
     outside = [(x0, x1, text[:30]) for x0, x1, text in words if x1 > width - 10 or x0 < 0]
     assert not outside, outside[:5]
     assert len(pieces) > 20  # broken over many lines
+
+
+# ---------------------------------------------------------------------- the apparatus
+
+
+def _folded(text: str) -> str:
+    """Letters and digits only, case-folded: what survives line breaks and hyphenation."""
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
+def _pdf_text(path: Path) -> str:
+    return " ".join(page.extract_text() for page in PdfReader(path).pages)
+
+
+def _reference_titles(slug: str) -> dict[str, str]:
+    """The title of each entry of an article's reference list (bib/<slug>.bib), by key."""
+    import bibtexparser
+    from bibtexparser.middlewares import LatexDecodingMiddleware
+
+    library = bibtexparser.parse_string(
+        (ROOT / "bib" / f"{slug}.bib").read_text(encoding="utf-8"),
+        append_middleware=[LatexDecodingMiddleware()],
+    )
+    return {
+        e.key: e.fields_dict["title"].value for e in library.entries if "title" in e.fields_dict
+    }
+
+
+def test_each_reference_is_printed_once_per_article(built_pdfs: Built, site_info: pdf.Site) -> None:
+    """Each work of an article's reference list is printed once in its PDF (before: the
+    formatted entry, the printed one and the merged bibliography repeated it): its title
+    occurs once in its entry (twice where a note gives the reader's differing entry), and
+    the PDF shows the title as often as the document it is typeset from (addresses that
+    spell the title out included)."""
+    checked = 0
+    problems = []
+    for slug, path in built_pdfs.articles.items():
+        if not (ROOT / "bib" / f"{slug}.bib").is_file():
+            continue
+        document = pdf.assemble_article(site_info, slug, datetime.date.today())
+        whole = _folded(document.text_content())
+        for link in document.iter("a"):
+            if "://" in (link.text or ""):
+                link.text = ""  # an address that spells the title out ("Eurasia-Doomed-...")
+        entries = document.xpath("//*[contains(@class, 'references')]/li")
+        printed = _folded(_pdf_text(path))
+        for key, title in _reference_titles(slug).items():
+            folded = _folded(title)
+            if len(title.split()) < 4 or folded not in whole:
+                continue  # a short title ("UN Charter") also occurs as a word of the text
+            checked += 1
+            for entry in entries:
+                if not entry.get("id", "").endswith(f"--ref-{key}"):
+                    continue
+                expected = 1 + len(entry.xpath(".//p[contains(@class, 'ref-note')]"))
+                if _folded(entry.text_content()).count(folded) > expected:
+                    problems.append(f"{slug} {key}: more than {expected} times in its entry")
+            if printed.count(folded) != whole.count(folded):
+                problems.append(f"{slug} {key}: {printed.count(folded)} times in the PDF")
+    assert checked > 100
+    assert not problems, "\n".join(problems[:20])
+
+
+def test_numbered_references_start_with_their_number_on_the_entry_line(
+    built_pdfs: Built,
+) -> None:
+    """No "1." alone on a line above its entry (Beloglazov's and Syssoyeva's lists)."""
+    alone = []
+    for slug in ("beloglazov-2023", "syssoyeva-2023"):
+        for line in _pdf_text(built_pdfs.articles[slug]).splitlines():
+            if re.fullmatch(r"\s*\d{1,3}\.\s*", line):
+                alone.append(f"{slug}: {line!r}")
+    assert not alone, alone[:10]
+
+
+def _reference_headings(document: lxml.html.HtmlElement) -> tuple[str, ...]:
+    headings = set()
+    for items in document.xpath("//*[contains(@class, 'references')]"):
+        heading = items.getprevious()
+        if heading is not None and heading.tag == "h2":
+            headings.add(" ".join(heading.text_content().split()))
+    return tuple(sorted(headings))
+
+
+def _benchmark() -> object:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("pdf_benchmark", ROOT / "benchmarks" / "pdf.py")
+    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    sys.modules["pdf_benchmark"] = module  # its dataclasses look their module up
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return module
+
+
+def test_apparatus_is_at_most_a_third_of_the_reader(
+    built_pdfs: Built, reader_html: lxml.html.HtmlElement
+) -> None:
+    """Reference lists and appendices, measured from the bookmarks, are at most a third of
+    the pages (58 % before: 65 of 112 pages)."""
+    titles = _reference_headings(reader_html)
+    assert titles
+    share = _benchmark().apparatus_share(built_pdfs.reader, titles)  # type: ignore[attr-defined]
+    assert share.parts.get("reference lists", 0) > 3
+    assert any(name.startswith("Appendix") for name in share.parts)
+    assert share.fraction <= 1 / 3, (share.pages, share.apparatus, share.parts)
+
+
+def _appendix_pages(reader: PdfReader, name: str) -> list[str]:
+    """The raw text of the pages of the appendix whose bookmark ends with ``name``."""
+    marks = [(depth, title, reader.get_destination_page_number(item)) for depth, title, item in
+             _outline_items(reader.outline, 0)]  # fmt: skip
+    tops = [(title, page) for depth, title, page in marks if depth == 0]
+    for index, (title, page) in enumerate(tops):
+        if title.endswith(name):
+            end = tops[index + 1][1] if index + 1 < len(tops) else len(reader.pages)
+            return [reader.pages[i].extract_text() for i in range(page, max(end, page + 1))]
+    return []
+
+
+def _outline_items(items: list[object], depth: int) -> Iterator[tuple[int, str, object]]:
+    for item in items:
+        if isinstance(item, list):
+            yield from _outline_items(item, depth + 1)
+        else:
+            yield depth, " ".join(str(item.title).split()), item  # type: ignore[attr-defined]
+
+
+def test_glossary_prints_paragraph_references_without_breaking_them(
+    reader: PdfReader, reader_html: lxml.html.HtmlElement
+) -> None:
+    """The glossary lists sources and uses as ¶ references, not snippets, and no line
+    ends with a "¶" whose number went to the next line."""
+    pages = _appendix_pages(reader, "Glossary")
+    assert len(pages) > 3
+    torn = [
+        f"{line!r} / {following!r}"
+        for text in pages
+        for line, following in zip(text.splitlines(), text.splitlines()[1:], strict=False)
+        if line.rstrip().endswith("¶") or re.fullmatch(r"\s*¶\s*", line)
+    ]
+    assert not torn, torn[:10]
+    glossary = reader_html.xpath("//section[contains(@class, 'appendix-glossary')]")[0]
+    assert len(glossary.xpath(".//p[contains(@class, 'gl-refs')]")) > 50
+    # No snippet list ("¶ 40: … south of the Republic …") is left.
+    assert not [li for li in glossary.iter("li") if "…" in li.text_content()]
+
+
+def test_the_chronology_is_printed_with_its_events_and_differences(
+    built_pdfs: Built, reader: PdfReader
+) -> None:
+    page = built_pdfs.site / "timeline" / "index.html"
+    assert page.is_file(), "the site has no chronology page"
+    timeline = lxml.html.parse(str(page)).getroot()
+    pages = _appendix_pages(reader, "Chronology")
+    assert pages, "no chronology appendix in the reader's PDF"
+    text = normalize(" ".join(pages))
+    events = timeline.xpath("//div[contains(@class, 'tl-event')]/h3")
+    assert len(events) > 20
+    missing = []
+    for heading in events:
+        clone = copy.deepcopy(heading)
+        for date in clone.xpath(".//span[contains(@class, 'tl-date')]"):
+            date.getparent().remove(date)
+        label = " ".join(clone.text_content().replace("¶", "").split())
+        if label[:50] not in text:
+            missing.append(label)
+    assert not missing, missing[:10]
+    differ = timeline.xpath("//div[contains(@class, 'tl-differ')]//td[2]")
+    assert differ and all(" ".join(td.text_content().split())[:30] in text for td in differ)
+
+
+# ---------------------------------------------------------------------------- tagging
+
+
+def _struct_kids(element: object) -> list[object]:
+    kids = element.get("/K")  # type: ignore[attr-defined]
+    if kids is None:
+        return []
+    if not isinstance(kids, list):
+        kids = [kids]
+    found = []
+    for kid in kids:
+        kid = kid.get_object() if hasattr(kid, "get_object") else kid
+        if hasattr(kid, "get") and kid.get("/S") is not None:
+            found.append(kid)
+    return found
+
+
+def _struct_types(root: object) -> list[str]:
+    """The structure types of the tree under ``root``, depth first in document order."""
+    types = []
+    stack = list(reversed(_struct_kids(root)))
+    while stack:
+        element = stack.pop()
+        types.append(str(element["/S"]))  # type: ignore[index]
+        stack.extend(reversed(_struct_kids(element)))
+    return types
+
+
+def test_every_pdf_is_tagged(built_pdfs: Built) -> None:
+    """PDF/UA: a structure tree, the language, the title shown, headings in order, notes."""
+    for path in [built_pdfs.reader, *built_pdfs.articles.values()]:
+        reader = PdfReader(path)
+        catalog = reader.trailer["/Root"]
+        assert "/StructTreeRoot" in catalog, path.name
+        assert catalog["/Lang"] == "en"
+        assert bool(catalog["/MarkInfo"]["/Marked"])
+        assert bool(catalog["/ViewerPreferences"]["/DisplayDocTitle"])
+        assert reader.metadata.title
+        types = _struct_types(catalog["/StructTreeRoot"].get_object())
+        headings = [int(t[2]) for t in types if re.fullmatch(r"/H[1-6]", t)]
+        assert headings and headings[0] == 1, (path.name, headings[:5])
+        jumps = [(a, b) for a, b in zip(headings, headings[1:], strict=False) if b > a + 1]
+        assert not jumps, (path.name, jumps[:5])
+        assert {1, 2}.issubset(headings), path.name
+        if path == built_pdfs.reader:
+            assert 3 in headings
+            assert types.count("/Note") > 40
+            figures = [t for t in types if t == "/Figure"]
+            assert not figures or "/Alt" in str(catalog["/StructTreeRoot"].get_object())
+
+
+def test_an_image_keeps_its_alternate_text_and_a_note_is_a_note(tmp_path: Path) -> None:
+    pixel = (
+        "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8"
+        "z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+    )
+    document = lxml.html.document_fromstring(
+        "<html lang='en'><head><title>Tagged</title></head><body><section class='article'>"
+        "<h1 class='article-title' data-running-title='t' data-running-authors='a'>Tagged</h1>"
+        f"<h2>Part</h2><p class='para'>Text<span class='fn-note' id='fn:1' data-label='1'>"
+        f"The note.</span> and <img src='{pixel}' alt='A map of Central Asia'></p>"
+        "</section></body></html>"
+    )
+    result = pdf.render_pdf(document, tmp_path / "t.pdf", report=lambda line: None)
+    assert result.warnings == ()
+    root = PdfReader(tmp_path / "t.pdf").trailer["/Root"]["/StructTreeRoot"].get_object()
+    types = _struct_types(root)
+    assert "/Figure" in types and "/Note" in types
+    assert "A map of Central Asia" in str(_find(root, "/Figure").get("/Alt"))  # type: ignore[union-attr]
+    assert "/IDTree" in root
+
+
+def _find(root: object, kind: str) -> object | None:
+    stack = _struct_kids(root)
+    while stack:
+        element = stack.pop()
+        if element["/S"] == kind:  # type: ignore[index]
+            return element
+        stack.extend(_struct_kids(element))
+    return None

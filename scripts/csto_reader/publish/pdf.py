@@ -5,22 +5,32 @@ content of Material's ``<article>`` element only (never Material's layout CSS), 
 one HTML document per PDF, styled by our own paged-media stylesheet (``pdf.css``):
 
 * ``reader.pdf``: cover, contents with page numbers, every article (each starting on a
-  right-hand page), then the glossary and the bibliography as appendices when the site has
-  ``/glossary/`` and ``/bibliography/`` pages;
-* ``<slug>.pdf``: one article, and the appendix entries it links to.
+  right-hand page), then the glossary and the chronology as appendices when the site has
+  ``/glossary/`` and ``/timeline/`` pages;
+* ``<slug>.pdf``: one article, and the glossary terms it links to.
+
+Each article prints its reference list once, in the article's own form, with where the
+reader cites each work (``pdf_apparatus``); the merged bibliography of the web edition is
+not printed again: a citation links to the entry in the article's list, and the cover says
+where the merged list is (``/bibliography/``, ``reader.bib``).
 
 The HTML is rewritten on the way:
 
 * every ``id`` is prefixed with its page's prefix (``zhang-2023--p14``), so ids are unique
   across the combined document, and every link to a page in the document (``#p14``,
-  ``../../bibliography/#key``, ``../../glossary/#crrf``, ``../beloglazov-2023/#p3``)
-  becomes a link to the prefixed id; a link to a page that is not in the PDF (the
-  editorial page, the downloads) loses its ``href`` and stays as text;
+  ``../../glossary/#crrf``, ``../beloglazov-2023/#p3``) becomes a link to the prefixed id;
+  a link to an entry of ``/bibliography/`` leads to that work in the reference list of
+  the article (the same one when it lists the work); a link to a page that is not in the
+  PDF (the editorial page, the downloads) loses its ``href`` and stays as text;
 * each footnote body (``li#fn:K`` at the end of the page) moves to the place of its marker
   (``sup.fn``) as a ``span.fn-note`` that the stylesheet floats to the foot of the page
   (``float: footnote``); it keeps its number from the web page (``data-label``).  A note
   without a marker stays in the notes list;
-* web-only parts go: permalink anchors, back-links of notes, the downloads line.
+* web-only parts go: permalink anchors, back-links of notes, the downloads line, the
+  BibTeX to copy, instructions for the web page ("copied when you click its number").
+
+The PDFs are tagged (PDF/UA-1: structure tree, document language, title shown as the
+window title, headings, lists, tables; footnotes tagged ``Note``), see ``render_pdf``.
 
 WeasyPrint fetches nothing from the network: ``LocalOnlyFetcher`` allows only ``file:`` and
 ``data:`` URLs, and records any other that a document asks for.
@@ -34,15 +44,14 @@ import copy
 import datetime
 import logging
 import os
-import posixpath
 import re
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 import lxml.html
 import weasyprint
@@ -52,6 +61,13 @@ from weasyprint.urls import URLFetcher
 from ..diagnostics import WARNING, BuildError, Diagnostic, Reporter
 from ..markup import NOTE_PREFIX, note_anchor, note_ref_anchor, parse_note_anchor
 from ..model import Span
+from . import pdf_apparatus as apparatus
+from .pdf_apparatus import by_class as _by_class
+from .pdf_apparatus import drop_keep_tail as _drop_keep_tail
+from .pdf_apparatus import element as _element
+from .pdf_apparatus import has_class as _has_class
+from .pdf_apparatus import resolve_link
+from .pdf_apparatus import text_of as _text
 
 STYLESHEET = Path(__file__).with_name("pdf.css")
 
@@ -61,9 +77,15 @@ PAPER_SIZES: dict[str, str] = {"a4": "A4", "letter": "letter"}
 # Appendix pages of the site, in the order they follow the articles: (site path, id prefix).
 APPENDIX_PAGES: tuple[tuple[str, str], ...] = (
     ("glossary/", "glossary"),
-    ("bibliography/", "bibliography"),
+    ("timeline/", "chronology"),
     ("index/", "index"),  # the index of names (publish/index_page.py), last as in a book
 )
+
+# The merged bibliography: read for the notes of each work, not printed (see above).
+BIBLIOGRAPHY_PAGE = "bibliography/"
+
+# The PDF variant written: tagged PDF for assistive technology (WeasyPrint >= 66).
+PDF_VARIANT = "pdf/ua-1"
 
 # Elements that hold lines of text (numbered data-b in the assembled document).
 _BLOCK_TAGS = (
@@ -105,21 +127,6 @@ _WEB_ONLY_XPATH = (
 )
 
 
-def _has_class(element: HtmlElement, name: str) -> bool:
-    return name in (element.get("class") or "").split()
-
-
-def _by_class(root: HtmlElement, tag: str, name: str) -> list[HtmlElement]:
-    return root.xpath(f".//{tag}[contains(concat(' ', normalize-space(@class), ' '), ' {name} ')]")
-
-
-def _text(element: HtmlElement | None) -> str:
-    """The element's text with white space collapsed."""
-    if element is None:
-        return ""
-    return " ".join(element.text_content().split())
-
-
 # ------------------------------------------------------------------------ reading pages
 
 
@@ -153,6 +160,7 @@ class ArticleInfo:
     venue: str
     keywords: str
     sections: tuple[tuple[str, str], ...]  # (web id, heading text) of each h2
+    label: str = ""  # the first author's surname, as the article's APA line gives it
 
 
 def load_page(site_dir: Path, key: str, prefix: str) -> SitePage | None:
@@ -181,19 +189,31 @@ def load_page(site_dir: Path, key: str, prefix: str) -> SitePage | None:
     return page
 
 
+# A clause of the web page that tells what a click does ("; the paragraph's own address is
+# copied when you click its number"): the sentence stays, the clause goes.
+_CLICK_CLAUSE = re.compile(r"[;,]?[^;,.]*\b(?:click|tap)(?:s|ed|ing)?\b[^;.]*")
+
+
 def _open_disclosures(content: HtmlElement, *, keep: bool) -> None:
     """Print what a ``<details>`` holds, or leave it out.
 
     An article's reference list tells, in a ``<details>``, each entry as the article
-    printed it: kept in the PDF as a small note under the entry.  Elsewhere (the
-    bibliography repeats those texts from every article) the disclosures are left out.
+    printed it: the text its printed list is made from (``pdf_apparatus``).  Elsewhere
+    the disclosures are left out.
     """
-    # The BibTeX of "Cite this article" is for copying from the web page, not for paper.
+    # The BibTeX of "Cite this article" is for copying from the web page, not for paper,
+    # and so is the instruction to click a paragraph's number.
     for bibtex in content.xpath(".//pre[contains(@class, 'cite-bibtex')]"):
         label = bibtex.getprevious()
         if label is not None and _text(label) == "BibTeX:":
             _drop_keep_tail(label)
         _drop_keep_tail(bibtex)
+    for cite in content.xpath(".//details[contains(@class, 'cite-this')]//p"):
+        for node in cite.iter():
+            if node.text:
+                node.text = _CLICK_CLAUSE.sub("", node.text)
+            if node.tail and node is not cite:
+                node.tail = _CLICK_CLAUSE.sub("", node.tail)
     for details in content.xpath(".//details"):
         if not keep:
             _drop_keep_tail(details)
@@ -234,7 +254,20 @@ def article_info(page: SitePage) -> ArticleInfo:
         venue=venue,
         keywords=keywords,
         sections=sections,
+        label=_short_label(page.content, authors or page.title),
     )
+
+
+def _short_label(content: HtmlElement, fallback: str) -> str:
+    """The first author's surname as the article's own APA line gives it ("Zhang, S.
+    (2023). ..." -> "Zhang"), else the last word of ``fallback`` (the byline)."""
+    for line in _by_class(content, "p", "cite-apa"):
+        said = _text(line).split(":", 1)[-1].strip()
+        surname = re.match(r"([^,(]+?),", said)
+        if surname:
+            return surname.group(1).strip()
+    words = fallback.split()
+    return words[-1] if words else fallback
 
 
 def _text_without(element: HtmlElement, skip_class: str) -> str:
@@ -245,20 +278,6 @@ def _text_without(element: HtmlElement, skip_class: str) -> str:
     ):
         _drop_keep_tail(inner)
     return _text(clone)
-
-
-def _drop_keep_tail(element: HtmlElement) -> None:
-    """Remove an element but keep the text that follows it."""
-    parent = element.getparent()
-    if parent is None:
-        return
-    tail = element.tail or ""
-    previous = element.getprevious()
-    if previous is not None:
-        previous.tail = (previous.tail or "") + tail
-    else:
-        parent.text = (parent.text or "") + tail
-    parent.remove(element)
 
 
 def _unwrap_to_span(element: HtmlElement) -> None:
@@ -392,31 +411,6 @@ def _prefix_ids(page: SitePage) -> None:
 # ---------------------------------------------------------------------------------- links
 
 
-def resolve_link(page_key: str, href: str) -> tuple[str, str] | None:
-    """Where a link on the page at ``page_key`` leads: (site path of a page, fragment).
-
-    Returns None for a link to another host or scheme (``https:``, ``mailto:``).  Paths are
-    directory URLs as MkDocs makes them (``articles/zhang-2023/``), fragments unquoted.
-    """
-    parts = urlsplit(href)
-    if parts.scheme or parts.netloc:
-        return None
-    base = f"/{page_key}"
-    path = parts.path
-    if not path:
-        target = base
-    else:
-        joined = posixpath.normpath(posixpath.join(posixpath.dirname(base + "x"), path))
-        if path.endswith("/") and not joined.endswith("/"):
-            joined += "/"
-        target = joined
-    if target.endswith("/index.html"):
-        target = target[: -len("index.html")]
-    elif not target.endswith("/") and "." not in posixpath.basename(target):
-        target += "/"
-    return target.lstrip("/"), unquote(parts.fragment)
-
-
 def _rewrite_links(
     pages: Sequence[SitePage], existing_ids: set[str], site_dir: Path
 ) -> dict[str, list[str]]:
@@ -501,19 +495,6 @@ def read_site(site_dir: Path) -> Site:
     if not slugs:  # no cards: every built article, by name
         slugs = sorted(p.parent.name for p in (site_dir / "articles").glob("*/index.html"))
     return Site(site_dir=site_dir, title=title, description=description, slugs=tuple(slugs))
-
-
-def _element(
-    tag: str,
-    attrs: dict[str, str] | None = None,
-    text: str | None = None,
-    children: Iterable[HtmlElement] = (),
-) -> HtmlElement:
-    element = lxml.html.Element(tag, attrs or {})
-    element.text = text
-    for child in children:
-        element.append(child)
-    return element
 
 
 def _article_section(page: SitePage, info: ArticleInfo) -> HtmlElement:
@@ -617,7 +598,14 @@ def _select_entries(
     return chosen
 
 
-def _cover(site: Site, infos: Sequence[ArticleInfo], build_date: datetime.date) -> HtmlElement:
+def _cover(
+    site: Site,
+    infos: Sequence[ArticleInfo],
+    build_date: datetime.date,
+    *,
+    has_bibliography: bool = False,
+) -> HtmlElement:
+    """The cover: title, the articles, and how the printed edition relates to the web."""
     cover = _element("section", {"class": "cover", "id": "cover"})
     cover.append(_element("p", {"class": "cover-kicker"}, "A reading edition"))
     cover.append(_element("h1", {"class": "cover-title"}, site.title))
@@ -640,7 +628,15 @@ def _cover(site: Site, infos: Sequence[ArticleInfo], build_date: datetime.date) 
             f"Built on {build_date.day} {build_date:%B %Y} from the web edition. "
             "The ¶ numbers in the margins are those of the web pages "
             "(articles/<slug>/#p12), so a passage cited from paper can be found online. "
-            "Each article is under the licence stated on its first page.",
+            "Each article is under the licence stated on its first page."
+            + (
+                " Each work is printed in the reference list of every article that lists "
+                "it, as that article prints it, with the passages that cite it; the merged "
+                "bibliography of all the works, in APA 7, is on the web edition's "
+                "Bibliography page (/bibliography/) and in downloads/reader.bib."
+                if has_bibliography
+                else ""
+            ),
         )
     )
     return cover
@@ -740,12 +736,82 @@ def _load_appendices(site: Site) -> list[SitePage]:
     return pages
 
 
+def article_labels(site: Site) -> dict[str, str]:
+    """A short name for each article of the site, by its site path ("articles/zhang-2023/":
+    "Zhang"); two articles by one surname are told apart by their titles."""
+    labels: dict[str, str] = {}
+    for slug in site.slugs:
+        path = site.site_dir / "articles" / slug / "index.html"
+        root = lxml.html.parse(str(path)).getroot()
+        title = _text(root.find(".//h1"))
+        labels[f"articles/{slug}/"] = _short_label(root, title or slug)
+    counts = Counter(labels.values())
+    for key, label in list(labels.items()):
+        if counts[label] > 1:
+            root = lxml.html.parse(str(site.site_dir / key / "index.html")).getroot()
+            labels[key] = f"{label}, {running_head(_text(root.find('.//h1')), 40)}"
+    return labels
+
+
+def _work_notes(site: Site) -> dict[str, apparatus.WorkNotes]:
+    """What the site's ``/bibliography/`` says of each work (none without that page)."""
+    path = site.site_dir / BIBLIOGRAPHY_PAGE / "index.html"
+    if not path.is_file():
+        return {}
+    return apparatus.read_work_notes(lxml.html.parse(str(path)).getroot())
+
+
+def _print_apparatus(
+    site: Site, articles: Sequence[SitePage], appendices: Sequence[SitePage]
+) -> dict[str, apparatus.WorkNotes]:
+    """Set the reference lists, the glossary and the chronology for print (in place)."""
+    labels = article_labels(site)
+    notes = _work_notes(site)
+    for page in articles:
+        apparatus.print_reference_lists(page.content, page.key, notes, labels)
+    for page in appendices:
+        if page.key == "glossary/":
+            apparatus.print_glossary(page.content, labels)
+        elif page.key == "timeline/":
+            apparatus.print_chronology(page.content, labels)
+    return notes
+
+
+def _point_bibliography_links(
+    pages: Sequence[SitePage], notes: dict[str, apparatus.WorkNotes]
+) -> None:
+    """Links to an entry of ``/bibliography/`` lead to the work in an article's reference
+    list: the linking article's own when it lists the work, else the first that does.  A
+    link that shows the bare key ("chirciu2020") shows the work's author and year."""
+    holders: dict[str, list[SitePage]] = {}
+    for page in pages:
+        for web_id in page.ids:
+            if web_id.startswith("ref-"):
+                holders.setdefault(web_id.removeprefix("ref-"), []).append(page)
+    for page in pages:
+        for link in page.content.iter("a"):
+            where = resolve_link(page.key, link.get("href", ""))
+            if where is None or where[0] != BIBLIOGRAPHY_PAGE or not where[1]:
+                continue
+            key = where[1]
+            listing = holders.get(key, [])
+            if listing:
+                holder = page if page in listing else listing[0]
+                link.set("href", f"/{holder.key}#ref-{key}")
+            if _text(link) == key and key in notes and notes[key].short:
+                for child in list(link):
+                    link.remove(child)
+                link.text = notes[key].short
+
+
 def assemble_reader(site: Site, build_date: datetime.date) -> HtmlElement:
     """The HTML of the whole reader: cover, contents, articles, appendices."""
     articles = _load_articles(site, site.slugs)
     appendices = _load_appendices(site)
     infos = [article_info(page) for page in articles]
+    notes = _print_apparatus(site, articles, appendices)
     pages = [*articles, *appendices]
+    _point_bibliography_links(pages, notes)
     _rewrite_links(
         pages, _all_ids(p.content for p in pages) | {p.top_id for p in pages}, site.site_dir
     )
@@ -758,7 +824,7 @@ def assemble_reader(site: Site, build_date: datetime.date) -> HtmlElement:
         if section is not None:
             appendix_sections.append(section)
             toc_appendices.append((page.top_id, f"Appendix {letter}: {page.title}"))
-    sections.append(_cover(site, infos, build_date))
+    sections.append(_cover(site, infos, build_date, has_bibliography=bool(notes)))
     sections.append(_contents(infos, toc_appendices))
     sections.extend(
         _article_section(page, info) for page, info in zip(articles, infos, strict=True)
@@ -783,12 +849,8 @@ def assemble_article(site: Site, slug: str, build_date: datetime.date) -> HtmlEl
     (article,) = _load_articles(site, [slug])
     glossary = [page for page in _load_appendices(site) if page.prefix == "glossary"]
     info = article_info(article)
-    for paragraph in _by_class(article.content, "p", "ref-links"):
-        _drop_keep_tail(paragraph)  # "In the reader's bibliography"
-    for link in list(article.content.iter("a")):
-        where = resolve_link(article.key, link.get("href", ""))
-        if where is not None and where[0] == "bibliography/" and f"ref-{where[1]}" in article.ids:
-            link.set("href", f"#ref-{where[1]}")
+    notes = _print_apparatus(site, [article], [])
+    _point_bibliography_links([article, *glossary], notes)
     pages = [article, *glossary]
     targets = _rewrite_links(
         pages, _all_ids(p.content for p in pages) | {p.top_id for p in pages}, site.site_dir
@@ -919,6 +981,7 @@ def render_pdf(
     label: str = "",
     base_dir: Path | None = None,
     report: Callable[[str], None] | None = None,
+    tagged: bool = True,
 ) -> PdfResult:
     """Typeset an assembled ``document`` with ``pdf.css`` into ``target``.
 
@@ -926,6 +989,7 @@ def render_pdf(
     WeasyPrint fetches only ``file:`` and ``data:`` URLs.  When a footnote lands on another
     page than its call, the document is laid out again with that page's last paragraph
     allowed to break sooner (see ``keep_notes_with_calls``); ``document`` is changed then.
+    The PDF is tagged (``PDF_VARIANT``) unless ``tagged`` is False (for measuring the cost).
     """
     if paper not in PAPER_SIZES:
         raise ValueError(f"unknown paper size {paper!r}; choose one of {sorted(PAPER_SIZES)}")
@@ -950,7 +1014,7 @@ def render_pdf(
         ]
         rendered, misplaced = _lay_out(document, stylesheets, base_url, fetcher, label, report)
         target.parent.mkdir(parents=True, exist_ok=True)
-        rendered.write_pdf(str(target))
+        write_pdf(rendered, target, tagged=tagged)
     finally:
         progress.removeHandler(progress_handler)
         main_logger.removeHandler(warnings)
@@ -968,6 +1032,60 @@ def render_pdf(
     )
     report(f"{label}: {result.pages} pages, {result.size / 1024:.0f} KB, {seconds:.1f} s")
     return result
+
+
+def write_pdf(rendered: weasyprint.Document, target: Path, *, tagged: bool = True) -> None:
+    """Write a laid-out document: as tagged PDF/UA-1, with each footnote tagged ``Note``.
+
+    WeasyPrint (70) writes the structure tree from the HTML: ``lang`` of the root as the
+    document language, ``<title>`` as the title shown in the window (``DisplayDocTitle``),
+    h1-h6, paragraphs, lists, tables, links, ``alt`` of images; ``tag_footnotes`` adds the
+    notes.
+    """
+    if tagged:
+        rendered.write_pdf(str(target), pdf_variant=PDF_VARIANT, finisher=tag_footnotes)
+    else:
+        rendered.write_pdf(str(target))
+
+
+def tag_footnotes(document: weasyprint.Document, pdf: object) -> None:
+    """Tag each footnote of a tagged PDF as a ``Note`` with an ``ID`` (PDF/UA-1 7.9).
+
+    WeasyPrint tags a page's footnote area as a ``NonStruct`` child of the ``Document``
+    element holding one ``Span`` per note (its ``float: footnote`` span); those become
+    ``Note``, and the structure tree root gets the ``IDTree`` the IDs need.
+    """
+    import pydyf  # WeasyPrint's PDF writer
+
+    objects = pdf.objects  # type: ignore[attr-defined]
+    catalog = pdf.catalog  # type: ignore[attr-defined]
+
+    def get(reference: bytes) -> pydyf.Dictionary:
+        return objects[int(bytes(reference).split()[0])]
+
+    if "StructTreeRoot" not in catalog:
+        return
+    root = get(catalog["StructTreeRoot"])
+    names = pydyf.Array()
+    count = 0
+    for top in root["K"]:
+        for kid in get(top)["K"]:
+            area = get(kid) if isinstance(kid, bytes) else None
+            if area is None or area.get("S") != "/NonStruct":
+                continue
+            notes = [get(k) for k in area["K"] if isinstance(k, bytes)]
+            if not notes or any(note.get("S") != "/Span" for note in notes):
+                continue
+            for note in notes:
+                count += 1
+                identifier = f"note-{count:05d}"
+                note["S"] = "/Note"
+                note["ID"] = pydyf.String(identifier)
+                names.extend([pydyf.String(identifier), note.reference])
+    if count:
+        id_tree = pydyf.Dictionary({"Names": names})
+        pdf.add_object(id_tree)  # type: ignore[attr-defined]
+        root["IDTree"] = id_tree.reference
 
 
 def _problems(
@@ -1118,6 +1236,7 @@ class PdfJob:
     slug: str | None
     paper: str
     build_date: datetime.date
+    tagged: bool = True
 
 
 def run_job(job: PdfJob) -> PdfResult:
@@ -1127,7 +1246,14 @@ def run_job(job: PdfJob) -> PdfResult:
         document = assemble_reader(site, job.build_date)
     else:
         document = assemble_article(site, job.slug, job.build_date)
-    return render_pdf(document, job.out, paper=job.paper, label=job.out.name, base_dir=job.site_dir)
+    return render_pdf(
+        document,
+        job.out,
+        paper=job.paper,
+        label=job.out.name,
+        base_dir=job.site_dir,
+        tagged=job.tagged,
+    )
 
 
 def plan_jobs(
