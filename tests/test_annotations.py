@@ -286,13 +286,15 @@ def test_reading_settings_hide_numbers_terms_and_see_also(tab, site_url: str) ->
     t = tab(site_url)
     t.page.goto(site_url + ZHANG, wait_until="load")
     assert t.page.locator("a.pnum").first.is_visible()
-    assert t.page.locator("p.see-also").first.is_visible()
+    assert t.page.locator("a.see-mark").first.is_visible()
+    assert t.page.locator(".see-also").first.is_visible()
     t.page.click(".anno-bar details.reader-settings > summary")
     for name in ("pnum", "terms", "related"):
         t.page.uncheck(f"input[name='csto-setting-{name}']")
     t.page.reload(wait_until="load")  # kept in the browser
     assert not t.page.locator("a.pnum").first.is_visible()
-    assert not t.page.locator("p.see-also").first.is_visible()
+    assert not t.page.locator("a.see-mark").first.is_visible()
+    assert not t.page.locator(".see-also").first.is_visible()
     assert t.page.locator("a.term[href]").count() == 0  # no longer links
     assert t.page.locator("a.term[data-term-href]").count() > 0
     t.page.goto(site_url + "timeline/", wait_until="load")  # every page

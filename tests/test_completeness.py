@@ -177,7 +177,7 @@ def diagnostics_of(root: Path) -> list[str]:
 
 
 def project_copy(tmp: Path) -> Path:
-    for name in ("sources", "bib", "glossary", "timeline", "teaching"):
+    for name in ("sources", "bib", "glossary", "timeline", "teaching", "index"):
         shutil.copytree(ROOT / name, tmp / name)
     cache = ROOT / "build" / "cache"
     if cache.is_dir():

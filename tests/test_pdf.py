@@ -34,6 +34,8 @@ INPUTS = (
     "glossary",
     "bib",
     "teaching",
+    "timeline",
+    "index",
     "mkdocs.yml",
 )
 ARTICLE = "zhang-2023"  # the per-article PDF checked here: notes, citations, glossary terms

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from csto_reader.diagnostics import Reporter
+from csto_reader.ingest.sources import split_lines
 from csto_reader.scholarly import glossary as g
 from csto_reader.scholarly.timeline import load_events
 
@@ -17,7 +18,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture(scope="module")
 def events():
-    return {e.id: e for e in load_events(ROOT, Reporter())}
+    paths = sorted((ROOT / "sources").glob("*/article.txt"))
+    texts = {p.parent.name: split_lines(p.read_text(encoding="utf-8")) for p in paths}
+    return {e.id: e for e in load_events(ROOT, Reporter(), texts)}
 
 
 @pytest.fixture(scope="module")

@@ -15,6 +15,7 @@ import pytest
 
 from conftest import ROOT, SLUGS
 from csto_reader.diagnostics import Reporter
+from csto_reader.ingest.article import source_texts
 from csto_reader.markup import is_para_anchor
 from csto_reader.model import Span
 from csto_reader.publish.related import MARK, RelatedPassages
@@ -68,7 +69,7 @@ def model(built) -> dict:
     """(slug, anchor) -> groups with links, from the data file, as the build makes them."""
     articles = [b.article for b in built.articles]
     reporter = Reporter()
-    related = load_related(ROOT, reporter)
+    related = load_related(ROOT, reporter, source_texts(articles))
     assert not reporter.errors
     titles = {a.meta.slug: a.meta.title for a in articles}
     return see_also_by_question(related, passage_anchors(articles), titles)

@@ -337,7 +337,7 @@ def test_an_event_may_name_the_sources_the_editors_checked(tmp_path: Path) -> No
 """,
     )
     reporter = Reporter()
-    events = load_events(root, reporter)
+    events = load_events(root, reporter, texts(root))
     assert reporter.diagnostics == []
     assert [(c.title, c.url) for c in events[0].checked] == [
         ("The Treaty (a legal database)", "https://example.org/treaty")
@@ -355,7 +355,7 @@ def test_a_checked_source_must_be_a_web_address(tmp_path: Path) -> None:
         EVENT_OK + '  checked:\n    - {title: "X", url: "javascript:alert(1)"}\n',
     )
     reporter = Reporter()
-    events = load_events(root, reporter)
+    events = load_events(root, reporter, texts(root))
     assert [d.code for d in reporter.diagnostics] == ["timeline-schema"]
     assert events and events[0].checked == ()
 

@@ -112,12 +112,9 @@ def build(root: Path) -> BuildOutput:
     pages["editorial.md"] = render_editorial(articles, reporter.diagnostics)
     files["report.json"] = report_json(builds, markdown, cites.citations, bib, len(terms))
     entities = index.entities if index else ()
-    addresses = collect_addresses(builds, pages, terms, events, bib.merged if bib else (), entities)
-    aliases = check(root, addresses, reporter)
-    files.update(apply_aliases(pages, aliases))
-    check_unique_ids(pages, id_origins(root, builds, aliases), page_inputs(builds), reporter)
-    for ext in ("csv", "md"):
-        files[f"downloads/addresses.{ext}"] = format_addresses(addresses, ext).encode()
+    merged = bib.merged if bib else ()
+    addresses = collect_addresses(builds, pages, terms, events, merged, entities)
+    files.update(_check_addresses(root, builds, pages, addresses, reporter))
     out = BuildOutput(
         pages,
         files,
@@ -132,6 +129,23 @@ def build(root: Path) -> BuildOutput:
     if reporter.has_errors():
         raise BuildError(reporter.errors, out)
     return out
+
+
+def _check_addresses(
+    root: Path,
+    builds: Sequence[ArticleBuild],
+    pages: dict[str, str],
+    addresses: list[Address],
+    reporter: Reporter,
+) -> dict[str, bytes]:
+    """Check the published addresses against the manifest and the ids of the pages;
+    return the alias redirect pages and the address lists for download."""
+    aliases = check(root, addresses, reporter)
+    files = dict(apply_aliases(pages, aliases))
+    check_unique_ids(pages, id_origins(root, builds, aliases), page_inputs(builds), reporter)
+    for ext in ("csv", "md"):
+        files[f"downloads/addresses.{ext}"] = format_addresses(addresses, ext).encode()
+    return files
 
 
 def _built(b: ArticleBuild, markdown: Mapping[str, str], cites: CitationsBuild) -> BuiltArticle:

@@ -44,7 +44,10 @@ def has_class(element: HtmlElement, name: str) -> bool:
 
 def by_class(root: HtmlElement, tag: str, name: str) -> list[HtmlElement]:
     """The descendants of ``root`` of element ``tag`` (or ``*``) with class ``name``."""
-    return root.xpath(f".//{tag}[contains(concat(' ', normalize-space(@class), ' '), ' {name} ')]")
+    found: list[HtmlElement] = root.xpath(
+        f".//{tag}[contains(concat(' ', normalize-space(@class), ' '), ' {name} ')]"
+    )
+    return found
 
 
 def text_of(element: HtmlElement | None) -> str:
