@@ -36,6 +36,7 @@ from .model import (
     ArticleBuild,
     ArticleMeta,
     BibliographyBuild,
+    Block,
     CitationsBuild,
     Heading,
     Line,
@@ -201,6 +202,8 @@ def _structure(report: Report, stages: Stages) -> None:
     blocks = b.article.blocks
     headings = [x for x in blocks if isinstance(x, Heading)]
     report.section(f"Headings ({len(headings)})")
+    if not headings:
+        report.add("none (the page is one run of paragraphs)")
     for h in headings:
         report.add(f"line {h.span.line:<5} h{h.level}  {_short(h.text)}")
     anchors = [a for a, _, _ in anchor_index(blocks, b.heading_ids) if re.fullmatch(r"p\d+", a)]
@@ -266,7 +269,9 @@ def _citations(report: Report, stages: Stages) -> None:
     for r in status["noted"]:
         report.add(f"{r.span.file}:{r.span.line}: note: {_short(r.note or '', 90)}")
     for r in status["unresolved"]:
-        line = f"{r.span.file}:{r.span.line}: unresolved: {r.citation.text}"
+        work = r.item.text if r.item.text != r.citation.text else ""
+        within = f" in {_short(r.citation.text, 60)}" if work else ""
+        line = f"{r.span.file}:{r.span.line}: unresolved: {work or r.citation.text}{within}"
         report.add(line)
         report.decisions.append(line)
     if cited and cited.uncited:
@@ -307,8 +312,20 @@ def _merges(report: Report, stages: Stages) -> None:
                 report.add(
                     f"    {d.field}: the entry keeps {d.kept!r}; this list gives {d.other!r}"
                 )
-    for key, where, _ in new:
-        report.add(f"{where}  new #{key}")
+    if new:
+        report.add("new keys:")
+        for row in _wrapped([f"#{key}" for key, _, _ in new], 84):
+            report.add(f"  {row}")
+
+
+def _wrapped(words: Sequence[str], width: int) -> list[str]:
+    rows: list[str] = []
+    for w in words:
+        if rows and len(rows[-1]) + len(w) + 1 <= width:
+            rows[-1] += f" {w}"
+        else:
+            rows.append(w)
+    return rows
 
 
 def _doubts(report: Report, stages: Stages) -> None:
@@ -329,7 +346,15 @@ def _doubts(report: Report, stages: Stages) -> None:
 
 DOI_IN_TEXT = re.compile(r"\b10\.\d{4,9}/[^\s\"<>]+")
 YEAR_IN_TEXT = re.compile(r"(?<!\d)(19[5-9]\d|20[0-4]\d)(?!\d)")
-NAME_WORD = re.compile(r"^(?:[A-Z][a-z’'-]+|[A-Z]\.|[A-Z][a-z]*-[A-Z][a-z]+)$")
+MASTHEAD_CUE = re.compile(r"\((?:19|20)\d\d\)|©|\bcopyright\b|\bvol\b|\bpublished\b", re.I)
+LINK = re.compile(r"(?:https?://|www\.|\b10\.\d{4,9}/)\S+")
+NAME_WORD = re.compile(r"^(?:[A-Z][a-z’'-]+|[A-Z]\.(?:[A-Z]\.)*|[A-Z][a-z]*-[A-Z][a-z]+)$")
+MARKUP = re.compile(r"<sup>.*?</sup>|\[[^\]]*\]|[*#_]+|[\d†‡¹²³⁴⁵⁶⁷⁸⁹⁰]+$")
+
+
+def plain(text: str) -> str:
+    """A header line without its Markdown marks, superscripts and bracketed signs."""
+    return " ".join(MARKUP.sub(" ", text).split())
 
 
 def doi_in(text: str) -> str | None:
@@ -339,16 +364,18 @@ def doi_in(text: str) -> str | None:
 
 
 def year_in(text: str) -> int | None:
-    """The year a masthead or citation line states (the last one on the line)."""
-    years = YEAR_IN_TEXT.findall(text)
+    """The year a masthead line states ("Vol. 3, No. 2 (2024)", "© 2023"): only on a
+    line with such a cue, and never a year inside a DOI or an address."""
+    if not MASTHEAD_CUE.search(text):
+        return None
+    years = YEAR_IN_TEXT.findall(LINK.sub(" ", text))
     return int(years[-1]) if years else None
 
 
 def byline_names(text: str) -> list[str] | None:
     """The author names of a byline ("Ada N. Okafor", "A. Smith and B. Jones"), or None
     when the line is not only names."""
-    text = re.sub(r"[\d*†‡¹²³⁴⁵⁶⁷⁸⁹⁰]+", "", text).strip()
-    parts = [p.strip() for p in re.split(r",\s*|\s+and\s+|\s*&\s*", text) if p.strip()]
+    parts = [p.strip() for p in re.split(r",\s*|\s+and\s+|\s*&\s*", plain(text)) if p.strip()]
     if not parts:
         return None
     for p in parts:
@@ -359,12 +386,12 @@ def byline_names(text: str) -> list[str] | None:
 
 
 def looks_like_title(text: str) -> bool:
-    """A header chunk that can be a title: 3 to 30 words, no sentence end, no volume or
-    page data."""
+    """A header chunk that can be a title: 3 to 30 words, no sentence end, no volume,
+    page or link data."""
     words = text.split()
     if not 3 <= len(words) <= 30 or text.rstrip().endswith("."):
         return False
-    return not re.search(r"\b(?:vol|no|pp|issn|doi)\b\.?|https?://|\d{3,}", text, re.I)
+    return not re.search(r"\b(?:vol|no|pp|issn|doi)\b\.?|https?://|@", text, re.I)
 
 
 @dataclass(frozen=True)
@@ -388,33 +415,45 @@ def init_fields(root: Path, folder: Path) -> tuple[list[Field], Reporter]:
     cleaned = clean(SourceText(folder.name, rel, lines, meta))
     seg = segment(cleaned, meta, Reporter())
     found: list[Field] = []
-    header_end = len(lines)
+    header_end = _body_start(seg.blocks, len(lines) + 1)
     for r in seg.removals:
-        if r.rule == "header" and "abstract" in r.reason and seg.abstract:
+        if r.rule != "header" or r.span.line >= header_end:
+            continue
+        if "abstract" in r.reason and seg.abstract and r.text.strip() != "Abstract":
             found.append(Field("abstract", " ".join(seg.abstract.split()), r.span.line, "abstract"))
-            header_end = min(header_end, r.span.line)
-        if r.rule == "header" and "keywords" in r.reason and seg.keywords:
+        if "keywords" in r.reason and seg.keywords:
             words = [w.strip(" .") for w in re.split(r"[;,]", seg.keywords) if w.strip(" .")]
             found.append(Field("keywords", words, r.span.line, "keywords"))
+    found = list({f.name: f for f in found}.values())
     found += _title_and_authors(cleaned.lines, header_end)
     found += _doi_and_year(lines, header_end)
     order = ("title", "authors", "year", "doi", "keywords", "abstract")
     return sorted(found, key=lambda f: order.index(f.name)), reporter
 
 
+def _body_start(blocks: Sequence[Block], default: int) -> int:
+    """The first line of the first prose paragraph (30 words or more, as the segment
+    stage's header rules count): where a header ends."""
+    for b in blocks:
+        if isinstance(b, Paragraph) and len(b.text.split()) >= 30:
+            return b.span.line
+    return default
+
+
 def _title_and_authors(lines: tuple[Line, ...], header_end: int) -> list[Field]:
-    """The first title-like chunk before the abstract and the byline right after it."""
-    chunks = chunks_of(lines)
-    head = [c for c in chunks if c.first < header_end and not LABEL.match(c.text)]
-    out: list[Field] = []
-    for i, ch in enumerate(head):
-        if looks_like_title(ch.text) and byline_names(ch.text) is None:
-            out.append(Field("title", " ".join(ch.text.split()), ch.first, "title"))
-            names = byline_names(head[i + 1].text) if i + 1 < len(head) else None
-            if names:
-                authors = [{"name": n} for n in names]
-                out.append(Field("authors", authors, head[i + 1].first, "byline"))
-            break
+    """The title-like chunk before the body that a byline follows (else the first
+    title-like chunk), and that byline's names."""
+    chunks = [c for c in chunks_of(lines) if c.first < header_end and not LABEL.match(c.text)]
+    titles = [i for i, c in enumerate(chunks) if looks_like_title(plain(c.text))]
+    titles = [i for i in titles if byline_names(chunks[i].text) is None]
+    bylined = [i for i in titles if i + 1 < len(chunks) and byline_names(chunks[i + 1].text)]
+    pick = (bylined or titles or [None])[0]
+    if pick is None:
+        return []
+    out = [Field("title", plain(chunks[pick].text), chunks[pick].first, "title")]
+    if pick in bylined:
+        names = byline_names(chunks[pick + 1].text) or []
+        out.append(Field("authors", [{"name": n} for n in names], chunks[pick + 1].first, "byline"))
     return out
 
 
@@ -422,6 +461,7 @@ def _doi_and_year(lines: Sequence[str], header_end: int) -> list[Field]:
     """The DOI anywhere in the header, the year of the masthead (before the abstract)."""
     out: list[Field] = []
     for n, text in enumerate(lines[: header_end - 1], 1):
+        text = plain(text) if not DOI_IN_TEXT.search(text) else text
         doi = doi_in(text)
         if doi and not any(f.name == "doi" for f in out):
             out.append(Field("doi", doi, n, "DOI"))
