@@ -269,9 +269,8 @@ def _citations(report: Report, stages: Stages) -> None:
     for r in status["noted"]:
         report.add(f"{r.span.file}:{r.span.line}: note: {_short(r.note or '', 90)}")
     for r in status["unresolved"]:
-        work = r.item.text if r.item.text != r.citation.text else ""
-        within = f" in {_short(r.citation.text, 60)}" if work else ""
-        line = f"{r.span.file}:{r.span.line}: unresolved: {work or r.citation.text}{within}"
+        within = f" in {_short(r.citation.text, 60)}" if len(r.citation.items) > 1 else ""
+        line = f"{r.span.file}:{r.span.line}: unresolved: {r.item.text}{within}"
         report.add(line)
         report.decisions.append(line)
     if cited and cited.uncited:
