@@ -43,6 +43,7 @@ from .model import (
     ListBlock,
     Paragraph,
     Quote,
+    Reference,
     SourceText,
     Table,
 )
@@ -296,7 +297,8 @@ def _merges(report: Report, stages: Stages) -> None:
         return
     existing = {m.key for m in stages.before.merged} if stages.before else set()
     merged = {m.key: m for m in after.merged}
-    new, into = [], []
+    new: list[tuple[str, str, Reference]] = []
+    into: list[tuple[str, str, Reference]] = []
     for ref in after.per_article[slug]:
         key = after.key_index.get((slug, ref.key), ref.key)
         where = f"{ref.span.file}:{ref.span.line}"
@@ -446,9 +448,9 @@ def _title_and_authors(lines: tuple[Line, ...], header_end: int) -> list[Field]:
     titles = [i for i, c in enumerate(chunks) if looks_like_title(plain(c.text))]
     titles = [i for i in titles if byline_names(chunks[i].text) is None]
     bylined = [i for i in titles if i + 1 < len(chunks) and byline_names(chunks[i + 1].text)]
-    pick = (bylined or titles or [None])[0]
-    if pick is None:
+    if not (bylined or titles):
         return []
+    pick = (bylined or titles)[0]
     out = [Field("title", plain(chunks[pick].text), chunks[pick].first, "title")]
     if pick in bylined:
         names = byline_names(chunks[pick + 1].text) or []
