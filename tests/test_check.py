@@ -132,7 +132,7 @@ def test_check_on_the_fifth_article_shows_what_merges(tmp_path: Path) -> None:
     assert "3 entries (Bibliography): 3 parsed, 0 unparsed" in text
     assert "5 cited works: 5 linked, 0 linked with an editorial note, 0 unresolved" in text
     bib = section(text, "The reader's bibliography")
-    assert "0 new entries, 3 merged into entries already published" in bib
+    assert "0 new entries (no other article lists them), 3 merged into entries of" in bib
     assert "article.txt:63  -> #allison2004 (already listed in zhang-2023)" in bib
     assert "pages: the entry keeps '463--483'; this list gives '463--83'" in bib
     header = section(text, "Header (meta.yml, and where the text states it)")
@@ -157,6 +157,12 @@ def test_check_on_a_doubtful_article_exits_1_naming_each_doubt(tmp_path: Path, c
     style = section(out, "Citation style")
     assert "author-date: detected, as meta.yml names none" in style
     assert "3 author-date citation(s), 0 bracketed number(s)" in style
+    # and the pipeline reports the choice through the one sink, with its registered code
+    assert re.search(
+        r"adeyemi-2024/article.txt:1: note: .*names no citation_style; read as author-date.*"
+        r"\[citation-style-detected\]",
+        section(out, "Every diagnostic (3)"),
+    )
 
 
 def test_check_help_lists_what_needs_a_decision(capsys) -> None:

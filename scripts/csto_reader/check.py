@@ -303,7 +303,10 @@ def _merges(report: Report, stages: Stages) -> None:
         key = after.key_index.get((slug, ref.key), ref.key)
         where = f"{ref.span.file}:{ref.span.line}"
         (into if key in existing else new).append((key, where, ref))
-    report.add(f"{len(new)} new entries, {len(into)} merged into entries already published")
+    report.add(
+        f"{len(new)} new entries (no other article lists them), "
+        f"{len(into)} merged into entries of other articles (their keys kept)"
+    )
     for key, where, _ in into:
         entry = merged[key]
         others = ", ".join(s for s in entry.slugs if s != slug)
