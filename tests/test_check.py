@@ -250,6 +250,9 @@ def test_init_writes_a_meta_yml_the_loader_reads(tmp_path: Path, capsys) -> None
     for comment in ("# title: line 3", "# byline: line 5", "# year: line 1"):
         assert comment in text
     assert "# keywords: line 11" in text and "# abstract: line 9" in text
+    # the style is a reading of the text, not a stated field: a comment only
+    assert "# The text reads as author-date: the text holds 4 author-date citation(s)" in text
+    assert "\n# citation_style: author-date\n" in text and meta.citation_style is None
     # an existing meta.yml is kept unless --force
     assert main(["--root", str(root), "init", "sources/okafor-2024"]) == 1
     assert "--force" in capsys.readouterr().err

@@ -35,6 +35,7 @@ from .ingest.sources import discover, load_source, read_text_lines
 from .model import (
     ArticleBuild,
     ArticleMeta,
+    Author,
     BibliographyBuild,
     Block,
     CitationsBuild,
@@ -475,7 +476,26 @@ def _doi_and_year(lines: Sequence[str], header_end: int) -> list[Field]:
     return out
 
 
-def render_meta(slug: str, fields: Sequence[Field]) -> str:
+def style_hint(root: Path, folder: Path, fields: Sequence[Field]) -> tuple[str, str] | None:
+    """(meta.yml value, why) of the citation style the text reads as: ``detect_style``
+    on the article through the ingest stages, with the title and authors found.  A
+    reading of the text, not a field it states, so ``init`` writes it as a comment."""
+    folder = _folder(root, folder)
+    quiet = Reporter()
+    rel = f"sources/{folder.name}/article.txt"
+    lines = read_text_lines(folder / "article.txt", rel, quiet)
+    if lines is None:
+        return None
+    title = next((str(f.value) for f in fields if f.name == "title"), "")
+    names = next((f.value for f in fields if f.name == "authors"), [])
+    authors = tuple(Author(n["name"]) for n in names) if isinstance(names, list) else ()
+    meta = ArticleMeta(slug=folder.name, title=title, authors=authors)
+    built = prepare_article(SourceText(folder.name, rel, lines, meta), quiet)
+    style, why = detect_style(built.article)
+    return _meta_style(style), f"{style}: {why}"
+
+
+def render_meta(slug: str, fields: Sequence[Field], style: tuple[str, str] | None = None) -> str:
     """The text of a starting meta.yml: each field under a comment naming its line."""
     out = [
         "# A starting meta.yml written by `python -m csto_reader init` from what the text",
@@ -487,4 +507,8 @@ def render_meta(slug: str, fields: Sequence[Field]) -> str:
         out.append(f"# {f.source}: line {f.line}")
         dumped = yaml.safe_dump({f.name: f.value}, allow_unicode=True, sort_keys=False, width=88)
         out.append(dumped.rstrip("\n"))
+    if style:
+        out.append(f"# The text reads as {style[1]}.")
+        out.append("# Name the style if that is right:")
+        out.append(f"# citation_style: {style[0]}")
     return "\n".join(out) + "\n"

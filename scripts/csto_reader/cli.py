@@ -223,7 +223,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_init(args: argparse.Namespace) -> int:
     """Write sources/<slug>/meta.yml from what the text states (not over an existing one)."""
-    from .check import init_fields, render_meta
+    from .check import init_fields, render_meta, style_hint
 
     folder = Path(args.folder)
     folder = folder if folder.is_absolute() else args.root / folder
@@ -235,7 +235,8 @@ def cmd_init(args: argparse.Namespace) -> int:
     _print_diagnostics(reporter.diagnostics)
     if reporter.has_errors():
         return 1
-    target.write_text(render_meta(folder.name, fields), encoding="utf-8")
+    hint = style_hint(args.root, folder, fields)
+    target.write_text(render_meta(folder.name, fields, hint), encoding="utf-8")
     names = ", ".join(f.name for f in fields) or "no field"
     print(f"wrote {target}: {names} (check each against the text)", file=sys.stderr)
     return 0
