@@ -8,7 +8,7 @@ PY     := $(VENV)/bin/python
 SETUP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := site
-.PHONY: site test fuzz serve golden fixtures bib setup clean distclean
+.PHONY: site test fuzz serve golden fixtures bib check setup clean distclean
 
 # Set-up, redone when the pins or the Debian package list change.
 $(SETUP): requirements.txt pyproject.toml scripts/debian-packages.txt scripts/setup-system.sh \
@@ -66,6 +66,11 @@ fixtures: $(SETUP)
 # Write the articles' reference lists as BibTeX under bib/.
 bib: $(SETUP)
 	$(PY) -m csto_reader bib
+
+# Build one article alone and print what each stage found (exit 1: a decision is needed).
+check: $(SETUP)
+	@test -n "$(SLUG)" || { echo "usage: make check SLUG=<slug>" >&2; exit 2; }
+	$(PY) -m csto_reader check sources/$(SLUG)
 
 clean:
 	rm -rf site site.tmp .pytest_cache .hypothesis .ruff_cache

@@ -10,6 +10,12 @@ pdf --site DIR [--paper a4|letter]
                     typeset DIR/downloads/reader.pdf and one PDF per article
 offline --site DIR  write DIR/downloads/reader-offline.zip (the site for file://)
 codes               print the registry of diagnostic codes as a Markdown table
+check sources/<slug>
+                    build one article alone and print what each stage found, what
+                    needs a decision (then exit 1) and what it merges into the
+                    reader's bibliography
+init sources/<slug> [--force]
+                    write a starting meta.yml from what article.txt states
 index-candidates [--min N]
                     propose names for index/entities.yml: capitalised names, places
                     and organisations the articles use at least N times (default 2)
@@ -206,6 +212,43 @@ def cmd_index_candidates(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    """Build one article alone and print the report; 1 when a decision is needed."""
+    from .check import check_article
+
+    report = check_article(args.root, Path(args.folder))
+    sys.stdout.write(report.text)
+    return report.status
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    """Write sources/<slug>/meta.yml from what the text states (not over an existing one)."""
+    from .check import init_fields, render_meta, style_hint
+
+    folder = Path(args.folder)
+    folder = folder if folder.is_absolute() else args.root / folder
+    target = folder / "meta.yml"
+    if target.exists() and not args.force:
+        print(f"init: {target} exists; --force replaces it", file=sys.stderr)
+        return 1
+    fields, reporter = init_fields(args.root, folder)
+    _print_diagnostics(reporter.diagnostics)
+    if reporter.has_errors():
+        return 1
+    hint = style_hint(args.root, folder, fields)
+    target.write_text(render_meta(folder.name, fields, hint), encoding="utf-8")
+    names = ", ".join(f.name for f in fields) or "no field"
+    print(f"wrote {target}: {names} (check each against the text)", file=sys.stderr)
+    return 0
+
+
+def _check_help() -> str:
+    from .check import DECISIONS
+
+    listed = "\n".join(f"  - {d}" for d in DECISIONS)
+    return f"exit status 1 when something needs a decision:\n{listed}"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="csto-reader",
@@ -247,6 +290,18 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("codes", help="print the diagnostic codes (Markdown)").set_defaults(
         func=cmd_codes
     )
+    k = sub.add_parser(
+        "check",
+        help="build one article alone and print what each stage found",
+        epilog=_check_help(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    k.add_argument("folder", help="the article's folder, sources/<slug>")
+    k.set_defaults(func=cmd_check)
+    i = sub.add_parser("init", help="write a starting meta.yml from what article.txt states")
+    i.add_argument("folder", help="the article's folder, sources/<slug>")
+    i.add_argument("--force", action="store_true", help="replace an existing meta.yml")
+    i.set_defaults(func=cmd_init)
     c = sub.add_parser("index-candidates", help="propose names for index/entities.yml")
     c.add_argument("--min", type=int, default=2, help="at least this many uses (default 2)")
     c.set_defaults(func=cmd_index_candidates)

@@ -96,6 +96,11 @@ _TABLE: dict[str, tuple[_Row, ...]] = {
         ("citation-spelling", N, "a citation spells a name or word unlike its entry"),
         ("citation-authors", N, "a citation names other authors than its entry"),
         ("reference-uncited", N, "a reference entry no citation points to"),
+        (
+            "citation-style-detected",
+            N,
+            "meta.yml names no citation_style: the one the text uses was chosen",
+        ),
     ),
     "scholarly.bibliography": (
         ("bib-parse", E, "a BibTeX entry of bib/ cannot be read"),

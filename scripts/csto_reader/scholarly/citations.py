@@ -97,6 +97,7 @@ YEAR_MISMATCH = "citation-year-mismatch"
 SPELLING = "citation-spelling"
 AUTHORS = "citation-authors"
 UNCITED = "reference-uncited"
+STYLE_DETECTED = "citation-style-detected"
 
 # ------------------------------------------------------------- tokens
 
@@ -884,6 +885,41 @@ def _prose(article: Article) -> Iterator[_Prose]:
         yield "footnote", note.text, note.span, None, note.key, None
 
 
+NOTES = "notes"  # notes-bibliography: the notes cite the works, no in-text citation
+
+
+def style_counts(texts: Iterable[str]) -> dict[str, int]:
+    """How many author-date citations and bracketed numbers the texts hold."""
+    counts = {AUTHOR_DATE: 0, NUMERIC: 0}
+    for text in texts:
+        for style in counts:
+            counts[style] += len(scan_citations(text, style))
+    return counts
+
+
+def choose_style(counts: dict[str, int], notes: int) -> tuple[str, str]:
+    """(style, why) from the counts of ``style_counts`` and the number of notes: the
+    in-text form found more often (at least twice), else notes when there are notes,
+    else ``"none"``."""
+    seen = (
+        f"{counts[AUTHOR_DATE]} author-date citation(s), "
+        f"{counts[NUMERIC]} bracketed number(s), {notes} note(s)"
+    )
+    best = max((AUTHOR_DATE, NUMERIC), key=lambda s: counts[s])
+    if counts[best] >= 2 and counts[best] > counts[AUTHOR_DATE if best == NUMERIC else NUMERIC]:
+        return best, f"the text holds {seen}"
+    if notes:
+        return NOTES, f"the text holds {seen}: its notes carry the citations"
+    return "none", f"the text holds {seen}"
+
+
+def detect_style(article: Article) -> tuple[str, str]:
+    """The citation style an article's own text uses, and why (for a meta.yml that
+    names none): its prose and notes are scanned in both in-text forms."""
+    counts = style_counts(text for _, text, *_ in _prose(article))
+    return choose_style(counts, len(article.footnotes))
+
+
 def cite_article(
     article: Article,
     references: Sequence[Reference],
@@ -893,7 +929,14 @@ def cite_article(
     """Scan, resolve and audit one article.  ``references`` are its parsed, keyed
     entries; ``lines`` its source lines (for exact diagnostic lines)."""
     slug = article.meta.slug
-    style = article.meta.citation_style or ""
+    style = article.meta.citation_style
+    if style is None:
+        style, why = detect_style(article)
+        reporter.note(
+            Span(article.source_path, 1),
+            f"{slug}: meta.yml names no citation_style; read as {style}: {why}",
+            STYLE_DETECTED,
+        )
     works = [work_of(r) for r in references]
     texts = []
     for where, text, span, anchor, fn_key, cell in _prose(article):
