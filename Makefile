@@ -27,12 +27,13 @@ setup: $(SETUP)
 
 # Build into site.tmp and replace site/ only on success: a failed build keeps the last good site.
 # The pipeline runs inside the build (scripts/mkdocs_hooks.py); then the PDFs and the offline
-# copy go into site.tmp/downloads/ (PAPER=letter for US Letter PDFs).
+# copy go into site.tmp/downloads/, the EPUBs after the PDFs (PAPER=letter: US Letter PDFs).
 PAPER ?= a4
 site: $(SETUP)
 	rm -rf site.tmp
 	if $(PY) -m mkdocs build --strict -d site.tmp \
 		&& $(PY) -m csto_reader pdf --site site.tmp --paper $(PAPER) \
+		&& $(PY) -m csto_reader epub --site site.tmp \
 		&& $(PY) -m csto_reader offline --site site.tmp; then \
 		rm -rf site && mv site.tmp site; \
 	else \
