@@ -27,6 +27,7 @@ the EPUB Accessibility 1.1 metadata (``ACCESSIBILITY``).
 from __future__ import annotations
 
 import datetime
+import mimetypes
 import re
 import time
 import zipfile
@@ -75,6 +76,29 @@ ACCESSIBILITY: tuple[tuple[str, str], ...] = (
     ),
     ("dcterms:conformsTo", "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"),
 )
+
+
+def accessibility(with_images: bool) -> tuple[tuple[str, str], ...]:
+    """``ACCESSIBILITY``, or for a book with images the same with visual access mode and
+    alternative text (every image keeps the web page's alt text)."""
+    if not with_images:
+        return ACCESSIBILITY
+    summary = (
+        "Text, with images described by alternative text. The headings give the structure "
+        "of each article; the table of contents lists the articles and their sections. "
+        "Notes are linked EPUB footnotes, and every paragraph keeps the number of the web "
+        "edition, listed in the navigation's ¶ list."
+    )
+    added = (
+        ("schema:accessMode", "visual"),
+        ("schema:accessibilityFeature", "alternativeText"),
+    )
+    kept = tuple(
+        (prop, summary if prop == "schema:accessibilitySummary" else value)
+        for prop, value in ACCESSIBILITY
+    )
+    return kept[:1] + added[:1] + kept[1:] + added[1:]
+
 
 # Appendix pages of the site that every EPUB holds: (site path, file name).
 APPENDIX_PAGES: tuple[tuple[str, str], ...] = (
@@ -215,8 +239,27 @@ def _point_links(chapters: Sequence[Chapter]) -> None:
                 _unlink(link)
                 continue
             link.set("href", (f"#{fragment}" if here else f"{target}#{fragment}").rstrip("#"))
+
+
+def collect_images(site_dir: Path, chapters: Sequence[Chapter]) -> dict[str, Path]:
+    """Point each image at its copy in the EPUB (``images/<name>``), keeping its alt text
+    (an image without one gets an empty alt, as decoration); an image without a local
+    file is left out.  Returns the EPUB file names and the files to copy."""
+    images: dict[str, Path] = {}
+    for chapter in chapters:
         for image in list(chapter.content.iter("img")):
-            drop_keep_tail(image)  # the pages have no images today; see _images
+            where = resolve_link(chapter.key, image.get("src") or "")
+            local = (site_dir / where[0].rstrip("/")).resolve() if where else None
+            if local is None or not local.is_file() or not local.is_relative_to(site_dir.resolve()):
+                drop_keep_tail(image)
+                continue
+            name = f"images/{local.parent.name}-{local.name}"
+            images[name] = local
+            image.set("src", name)
+            image.set("alt", image.get("alt") or "")
+            for attribute in ("loading", "decoding"):
+                image.attrib.pop(attribute, None)
+    return images
 
 
 def _unlink(link: HtmlElement) -> None:
@@ -315,7 +358,9 @@ def nav_document(chapters: Sequence[Chapter], articles: int, book: BookMeta) -> 
             item.append(sections)
         top.append(item)
     toc.append(top)
-    pages = _element("nav", {f"{{{OPS_NS}}}type": "page-list", "id": "paragraphs"})
+    pages = _element(
+        "nav", {f"{{{OPS_NS}}}type": "page-list", "id": "paragraphs", "hidden": "hidden"}
+    )
     pages.append(_element("h2", None, "Paragraphs (¶ numbers of the web edition)"))
     listing = _element("ol")
     for chapter in chapters[:articles]:
@@ -365,7 +410,10 @@ def article_meta(site_dir: Path, slug: str) -> BookMeta:
 
 
 def make_book(
-    meta: BookMeta, chapters: Sequence[Chapter], articles: int, modified: datetime.date
+    meta: BookMeta,
+    chapters: Sequence[Chapter],
+    articles: int,
+    images: dict[str, Path] | None = None,
 ) -> epub.EpubBook:
     """The EbookLib book of ``chapters`` (the first ``articles`` of them articles)."""
     book = epub.EpubBook()
@@ -376,7 +424,8 @@ def make_book(
         book.add_author(author, uid=f"creator{number}")
     if meta.source:
         book.add_metadata("DC", "source", meta.source)
-    for prop, value in ACCESSIBILITY:
+    images = images or {}
+    for prop, value in accessibility(bool(images)):
         book.add_metadata(None, "meta", value, {"property": prop})
     book.add_item(
         epub.EpubItem(
@@ -394,10 +443,20 @@ def make_book(
     nav.properties = ["nav"]
     book.add_item(nav)
     book.add_item(epub.EpubNcx())
+    for number, (name, path) in enumerate(sorted(images.items())):
+        media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        book.add_item(
+            epub.EpubItem(
+                uid=f"image{number}",
+                file_name=name,
+                media_type=media_type,
+                content=path.read_bytes(),
+            )
+        )
     book.toc = [
         epub.Link(c.file_name, c.title, c.file_name.removesuffix(".xhtml")) for c in chapters
     ]
-    book.spine = [*items, nav]
+    book.spine = [nav, *items]
     return book
 
 
@@ -437,7 +496,8 @@ def build_one(site_dir: Path, out: Path, slug: str | None, modified: datetime.da
     else:
         meta = article_meta(site_dir, slug)
         target = out / f"{slug}.epub"
-    write_book(make_book(meta, chapters, len(slugs), modified), target, modified)
+    images = collect_images(site_dir, chapters)
+    write_book(make_book(meta, chapters, len(slugs), images), target, modified)
     return EpubResult(target, target.stat().st_size, time.perf_counter() - started)
 
 
