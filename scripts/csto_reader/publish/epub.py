@@ -170,7 +170,6 @@ def load_chapter(site_dir: Path, key: str, file_name: str) -> Chapter | None:
         pnum.tag = "span"
         for name in ("href", "title"):
             pnum.attrib.pop(name, None)
-        pnum.set("aria-hidden", "true")
     _footnotes_as_notes(content)
     title = text_of(content.find(".//h1")) or key.strip("/")
     chapter = Chapter(key=key, file_name=file_name, title=title, content=content)
