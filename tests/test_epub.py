@@ -153,7 +153,8 @@ def test_nav_lists_every_article_the_glossary_bibliography_and_paragraphs(
     for name in [f"{slug}.xhtml" for slug in SLUGS] + ["glossary.xhtml", "bibliography.xhtml"]:
         assert name in listed
         assert name in book.docs
-    (pages,) = nav.xpath("//x:nav[@epub:type='page-list']", namespaces=NS)
+    (pages,) = nav.xpath(f"//x:nav[@epub:type='{epub.PARAGRAPH_LIST}']", namespaces=NS)
+    assert not nav.xpath("//x:nav[@epub:type='page-list']", namespaces=NS)  # no print pages
     entries = pages.xpath(".//x:a/@href", namespaces=NS)
     order = read_site(site_dir).slugs  # the home page's order
     assert sorted(order) == SLUGS

@@ -18,8 +18,10 @@ holds points at its file; a link to another page of the site (the editorial page
 downloads) stays as text.
 
 The navigation document has the table of contents (articles and their sections, glossary,
-bibliography), a ``page-list`` that lists every ¶ anchor (a ¶ list, not print pages:
-the labels say "¶ 12"), and landmarks.  The package metadata carries title, language and
+bibliography), a ¶ list (a hidden ``nav epub:type="paragraph-list"`` linking every ¶ anchor,
+labelled "¶ 12"), and landmarks.  The ¶ list is not a ``page-list``: that would claim page
+breaks of a print edition, which DAISY Ace then looks for (``epub-pagelist-broken``) and
+whose source the metadata would have to name; the web edition has no pages.  The package metadata carries title, language and
 authors as the article pages state them (their ``citation_*`` tags, from ``meta.yml``), and
 the EPUB Accessibility 1.1 metadata (``ACCESSIBILITY``).
 """
@@ -99,6 +101,9 @@ def accessibility(with_images: bool) -> tuple[tuple[str, str], ...]:
     )
     return kept[:1] + added[:1] + kept[1:] + added[1:]
 
+
+# The epub:type of the navigation's list of ¶ anchors (not "page-list": see above).
+PARAGRAPH_LIST = "paragraph-list"
 
 # Appendix pages of the site that every EPUB holds: (site path, file name).
 APPENDIX_PAGES: tuple[tuple[str, str], ...] = (
@@ -344,7 +349,7 @@ def _link_item(href: str, text: str) -> lxml.etree._Element:
 
 
 def nav_document(chapters: Sequence[Chapter], articles: int, book: BookMeta) -> bytes:
-    """The navigation document: contents, the ¶ list (``page-list``), landmarks."""
+    """The navigation document: contents, the ¶ list (``PARAGRAPH_LIST``), landmarks."""
     toc = _element("nav", {f"{{{OPS_NS}}}type": "toc", "id": "toc", "role": "doc-toc"})
     toc.append(_element("h1", None, "Contents"))
     top = _element("ol")
@@ -358,7 +363,7 @@ def nav_document(chapters: Sequence[Chapter], articles: int, book: BookMeta) -> 
         top.append(item)
     toc.append(top)
     pages = _element(
-        "nav", {f"{{{OPS_NS}}}type": "page-list", "id": "paragraphs", "hidden": "hidden"}
+        "nav", {f"{{{OPS_NS}}}type": PARAGRAPH_LIST, "id": "paragraphs", "hidden": "hidden"}
     )
     pages.append(_element("h2", None, "Paragraphs (¶ numbers of the web edition)"))
     listing = _element("ol")
@@ -459,10 +464,21 @@ def make_book(
     return book
 
 
+class _Writer(epub.EpubWriter):  # type: ignore[misc]
+    """EbookLib's writer, also stating the language on the package element (``xml:lang``,
+    which DAISY Ace asks for beside ``dc:language``)."""
+
+    def _write_opf_metadata(self, root: lxml.etree._Element) -> None:
+        root.set("{http://www.w3.org/XML/1998/namespace}lang", self.book.language)
+        super()._write_opf_metadata(root)
+
+
 def write_book(book: epub.EpubBook, target: Path, modified: datetime.date) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     stamp = datetime.datetime.combine(modified, datetime.time())
-    epub.write_epub(str(target), book, {"epub3_pages": False, "mtime": stamp, "play_order": {}})
+    writer = _Writer(str(target), book, {"epub3_pages": False, "mtime": stamp})
+    writer.process()
+    writer.write()
 
 
 def _chapters(site_dir: Path, slugs: Sequence[str]) -> list[Chapter]:
