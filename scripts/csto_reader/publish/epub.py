@@ -21,9 +21,11 @@ The navigation document has the table of contents (articles and their sections, 
 bibliography), a ¶ list (a hidden ``nav epub:type="paragraph-list"`` linking every ¶ anchor,
 labelled "¶ 12"), and landmarks.  The ¶ list is not a ``page-list``: that would claim page
 breaks of a print edition, which DAISY Ace then looks for (``epub-pagelist-broken``) and
-whose source the metadata would have to name; the web edition has no pages.  The package metadata carries title, language and
-authors as the article pages state them (their ``citation_*`` tags, from ``meta.yml``), and
-the EPUB Accessibility 1.1 metadata (``ACCESSIBILITY``).
+whose source the metadata would have to name; the web edition has no pages.
+
+The package metadata carries title, language and authors as the article pages state them
+(their ``citation_*`` tags, from ``meta.yml``), and the EPUB Accessibility 1.1 metadata
+(``ACCESSIBILITY``).
 """
 
 from __future__ import annotations
