@@ -17,10 +17,11 @@ $(SETUP): requirements.txt pyproject.toml scripts/debian-packages.txt scripts/se
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
-# axe-core for the accessibility tests (package.json).  npm comes with NodeSource's
-# nodejs; Debian's own nodejs needs the separate npm package.
+# axe-core for the accessibility tests and DAISY Ace for the EPUBs (package.json).  npm
+# comes with NodeSource's nodejs; Debian's own nodejs needs the separate npm package.
+# Ace drives Debian's Chromium: Puppeteer downloads no browser of its own.
 	command -v npm >/dev/null 2>&1 || apt-get install -y -qq --no-install-recommends npm
-	npm ci --no-audit --no-fund --loglevel=error
+	PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
 setup: $(SETUP)

@@ -1,10 +1,12 @@
 """The EPUBs (publish/epub.py): made from the session's built site (``site_dir``, conftest),
-validated with EPUBCheck (Debian package ``epubcheck``: 0 errors, 0 warnings), and read back
-with zipfile + lxml: the web edition's ¶ ids, EPUB notes, the navigation, the metadata."""
+validated with EPUBCheck (Debian package ``epubcheck``: 0 errors, 0 warnings) and DAISY Ace
+(npm, with Debian's Chromium: 0 violations), and read back with zipfile + lxml: the web
+edition's ¶ ids, EPUB notes, the navigation, the metadata."""
 
 from __future__ import annotations
 
 import json
+import os
 import posixpath
 import shutil
 import subprocess
@@ -102,6 +104,39 @@ def test_epubcheck_finds_no_error_and_no_warning(epubs: dict[str, Path], tmp_pat
         ]
         assert not found, f"{name}.epub:\n" + "\n".join(found[:20])
         assert run.returncode == 0, run.stdout + run.stderr
+
+
+def ace_program() -> Path:
+    """DAISY Ace's command line, installed by `make setup` (npm ci, package.json);
+    CSTO_ACE names another copy."""
+    return Path(os.environ.get("CSTO_ACE") or ROOT / "node_modules" / ".bin" / "ace-cli")
+
+
+def test_daisy_ace_finds_no_violation(epubs: dict[str, Path], tmp_path: Path) -> None:
+    program = ace_program()
+    chromium = shutil.which("chromium")
+    assert program.is_file(), f"{program}: no DAISY Ace (make setup runs npm ci)"
+    assert chromium, "Debian's chromium is not installed: make setup"
+    env = {**os.environ, "PUPPETEER_EXECUTABLE_PATH": chromium, "PUPPETEER_SKIP_DOWNLOAD": "1"}
+    for name, path in epubs.items():
+        out = tmp_path / name
+        run = subprocess.run(
+            [str(program), "--silent", "--force", "--outdir", str(out), str(path)],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=600,
+        )
+        assert run.returncode == 0, run.stdout + run.stderr
+        report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+        violations = [
+            f"{subject['earl:testSubject']['url']}: {test['earl:test']['dct:title']}"
+            for subject in report["assertions"]
+            for test in subject.get("assertions", [])
+            if test["earl:result"]["earl:outcome"] != "pass"
+        ]
+        assert not violations, f"{name}.epub:\n" + "\n".join(violations[:20])
+        assert report["earl:result"]["earl:outcome"] == "pass"
 
 
 def test_each_article_keeps_the_web_paragraph_ids(epubs: dict[str, Path], site_dir: Path) -> None:
