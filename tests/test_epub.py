@@ -225,6 +225,8 @@ def test_package_metadata_follows_meta_yml_and_declares_accessibility(
         assert "copied when you click" not in texts
         for doc in book.docs.values():
             assert not doc.xpath("//x:script | //x:button | //x:form", namespaces=NS)
+            assert not doc.xpath("//@*[starts-with(name(), 'data-')]")  # the scripts' data
+            assert not doc.xpath("//x:*[@class='pnum'][@href]", namespaces=NS)  # no ¶ buttons
 
 
 def test_a_folder_without_a_site_is_reported(tmp_path: Path) -> None:

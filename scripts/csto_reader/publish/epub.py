@@ -282,7 +282,7 @@ def _to_xhtml(element: HtmlElement) -> lxml.etree._Element:
     ``epub:type``), dropping comments and attributes that XHTML does not allow."""
     made = lxml.etree.Element(f"{{{XHTML_NS}}}{element.tag}")
     for name, value in element.attrib.items():
-        if name in _DROPPED_ATTRIBUTES:
+        if _web_only_attribute(str(element.tag), name):
             continue
         if name == "data-epub-type":
             made.set(f"{{{OPS_NS}}}type", value)
@@ -299,6 +299,15 @@ def _to_xhtml(element: HtmlElement) -> lxml.etree._Element:
         elif child.tail:
             _append_text(made, child.tail)
     return made
+
+
+def _web_only_attribute(tag: str, name: str) -> bool:
+    """Attributes that XHTML does not allow, the web page's scripts read (``data-*``: the
+    bibliography's filter, the previews) or that show a preview on hover (a link's
+    ``title``: a citation's full reference, which the bibliography holds)."""
+    if name == "data-epub-type":
+        return False
+    return name in _DROPPED_ATTRIBUTES or name.startswith("data-") or tag == "a" and name == "title"
 
 
 def _append_text(parent: lxml.etree._Element, text: str) -> None:
