@@ -233,3 +233,13 @@ def test_a_folder_without_a_site_is_reported(tmp_path: Path) -> None:
     reporter = Reporter()
     assert epub.build_epubs(tmp_path, reporter=reporter) == []
     assert [d.code for d in reporter.diagnostics] == ["epub-site-missing"]
+
+
+def test_home_and_article_pages_link_the_epubs(site_dir: Path) -> None:
+    home = lxml.html.parse(str(site_dir / "index.html")).getroot()
+    assert "downloads/reader.epub" in home.xpath("//a/@href")
+    for slug in SLUGS:
+        page = lxml.html.parse(str(site_dir / "articles" / slug / "index.html")).getroot()
+        links = page.xpath("//p[contains(@class, 'downloads')]//a/@href")
+        assert f"../../downloads/{slug}.epub" in links
+        assert "../../downloads/reader.epub" in links
