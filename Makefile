@@ -17,22 +17,24 @@ $(SETUP): requirements.txt pyproject.toml scripts/debian-packages.txt scripts/se
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
-# axe-core for the accessibility tests (package.json).  npm comes with NodeSource's
-# nodejs; Debian's own nodejs needs the separate npm package.
+# axe-core for the accessibility tests and DAISY Ace for the EPUBs (package.json).  npm
+# comes with NodeSource's nodejs; Debian's own nodejs needs the separate npm package.
+# Ace drives Debian's Chromium: Puppeteer downloads no browser of its own.
 	command -v npm >/dev/null 2>&1 || apt-get install -y -qq --no-install-recommends npm
-	npm ci --no-audit --no-fund --loglevel=error
+	PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
 setup: $(SETUP)
 
 # Build into site.tmp and replace site/ only on success: a failed build keeps the last good site.
 # The pipeline runs inside the build (scripts/mkdocs_hooks.py); then the PDFs and the offline
-# copy go into site.tmp/downloads/ (PAPER=letter for US Letter PDFs).
+# copy go into site.tmp/downloads/, the EPUBs after the PDFs (PAPER=letter: US Letter PDFs).
 PAPER ?= a4
 site: $(SETUP)
 	rm -rf site.tmp
 	if $(PY) -m mkdocs build --strict -d site.tmp \
 		&& $(PY) -m csto_reader pdf --site site.tmp --paper $(PAPER) \
+		&& $(PY) -m csto_reader epub --site site.tmp \
 		&& $(PY) -m csto_reader offline --site site.tmp; then \
 		rm -rf site && mv site.tmp site; \
 	else \

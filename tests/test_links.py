@@ -125,10 +125,11 @@ def target_file(site: Path, path: str) -> str | None:
 
 
 def made_after_mkdocs(site: Path) -> set[str]:
-    """Files `make site` adds to the site after `mkdocs build`: the PDFs (reader.pdf and
-    one per article) and the offline copy, all under downloads/."""
+    """Files `make site` adds to the site after `mkdocs build`: the PDFs and EPUBs (the
+    reader's and one per article) and the offline copy, all under downloads/."""
     slugs = [p.parent.name for p in (site / "articles").glob("*/index.html")]
-    names = ["reader.pdf", "reader-offline.zip"] + [f"{slug}.pdf" for slug in slugs]
+    names = ["reader.pdf", "reader.epub", "reader-offline.zip"]
+    names += [f"{slug}.{kind}" for slug in slugs for kind in ("pdf", "epub")]
     return {f"downloads/{name}" for name in names}
 
 

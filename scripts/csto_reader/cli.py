@@ -8,6 +8,7 @@ addresses [--format md|html|csv] [--update [--remove ADDRESS]...]
                     sources/addresses.tsv (removing one needs --remove and an alias)
 pdf --site DIR [--paper a4|letter]
                     typeset DIR/downloads/reader.pdf and one PDF per article
+epub --site DIR     write DIR/downloads/reader.epub and one EPUB per article
 offline --site DIR  write DIR/downloads/reader-offline.zip (the site for file://)
 codes               print the registry of diagnostic codes as a Markdown table
 check sources/<slug>
@@ -181,6 +182,20 @@ def cmd_pdf(args: argparse.Namespace) -> int:
     return 1 if reporter.diagnostics and args.strict else 0
 
 
+def cmd_epub(args: argparse.Namespace) -> int:
+    """Write the EPUBs of a built site into its downloads/ folder (see epub.py)."""
+    from .publish.epub import build_epubs
+
+    reporter = Reporter()
+    results = build_epubs(Path(args.site), reporter=reporter)
+    _print_diagnostics(reporter.diagnostics)
+    if reporter.has_errors():
+        return 1
+    size = sum(r.size for r in results) // 1024
+    print(f"wrote {len(results)} EPUBs, {size} KiB", file=sys.stderr)
+    return 0
+
+
 def cmd_offline(args: argparse.Namespace) -> int:
     """Build the offline copy of the site into SITE/downloads/reader-offline.zip."""
     from .publish.offline import build_offline_zip
@@ -284,6 +299,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--jobs", type=int, default=0, help="worker processes (0: one per CPU)")
     p.add_argument("--strict", action="store_true", help="fail on any warning")
     p.set_defaults(func=cmd_pdf)
+    e = sub.add_parser("epub", help="write the EPUBs of a built site")
+    e.add_argument("--site", required=True, help="the built site (EPUBs go to SITE/downloads/)")
+    e.set_defaults(func=cmd_epub)
     o = sub.add_parser("offline", help="zip the offline copy of the site into SITE/downloads/")
     o.add_argument("--site", required=True, help="the built site")
     o.set_defaults(func=cmd_offline)

@@ -195,6 +195,11 @@ _TABLE: dict[str, tuple[_Row, ...]] = {
         ("pdf-fetch-refused", W, "a PDF would fetch an address other than file: or data:"),
         ("pdf-footnote-page", W, "a footnote is typeset on another page than its call"),
     ),
+    "publish.epub": (
+        ("epub-site-missing", E, "the folder given to `epub --site` has no built home page"),
+        ("epub-page-missing", E, "an article of the site has no built page to put in an EPUB"),
+        ("epub-write", E, "an EPUB written is not a readable zip file"),
+    ),
     "publish.offline": (("offline-build", E, "the offline variant of the site did not build"),),
     "cli": (("output-outside", E, "`build --out` was given a page path leaving the folder"),),
     "mkdocs_hooks": (

@@ -179,8 +179,8 @@ def build_offline_zip(root: Path, site_dir: Path, reporter: Reporter | None = No
     """Build the offline variant of the site and write ``site_dir/downloads/reader-offline.zip``.
 
     ``root`` holds ``mkdocs.yml``; ``site_dir`` is the (new) online site, whose
-    ``downloads/*.pdf`` are copied into the offline copy.  When the offline build fails,
-    that is reported (``mkdocs.yml:1: error: ... [offline-build]``) to ``reporter`` and
+    ``downloads/*.pdf`` and ``*.epub`` are copied into the offline copy.  When the offline
+    build fails, that is reported (``mkdocs.yml:1: error: ... [offline-build]``) to ``reporter`` and
     ``None`` returned; without a reporter it raises ``BuildError``.
     """
     target = site_dir / "downloads" / ZIP_NAME
@@ -206,7 +206,8 @@ def build_offline_zip(root: Path, site_dir: Path, reporter: Reporter | None = No
             if reporter is None:
                 raise BuildError(sink.errors)
             return None
-        for pdf in sorted((site_dir / "downloads").glob("*.pdf")):
+        made = [*(site_dir / "downloads").glob("*.pdf"), *(site_dir / "downloads").glob("*.epub")]
+        for pdf in sorted(made):
             (out / "downloads").mkdir(exist_ok=True)
             shutil.copyfile(pdf, out / "downloads" / pdf.name)
         fixed = fix_directory_links(out) + fix_root_config(out)

@@ -84,7 +84,8 @@ def render_home(
     # when the page is opened from disk.
     out.append(
         '<p class="downloads">For offline reading: <a href="downloads/reader.pdf">the whole '
-        "reader as PDF</a>, one PDF per article (on each article page), and <a "
+        'reader as PDF</a> and <a href="downloads/reader.epub">as EPUB</a> (for e-readers), '
+        "one PDF and one EPUB per article (on each article page), and <a "
         'class="offline-zip" href="downloads/reader-offline.zip">an offline copy of the '
         "site</a> that opens from disk.</p>\n"
     )

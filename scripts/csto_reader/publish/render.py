@@ -291,6 +291,8 @@ def render_header(article: Article) -> str:
     parts.append(
         f'<p class="downloads"><a href="../../downloads/{m.slug}.pdf">PDF of this '
         f'article</a> · <a href="../../downloads/reader.pdf">PDF of the whole reader</a>'
+        f' · <a href="../../downloads/{m.slug}.epub">EPUB of this article</a>'
+        f' · <a href="../../downloads/reader.epub">EPUB of the whole reader</a>'
         f' · <a href="../../editorial/#{m.slug}">What the cleaner removed from this '
         f"text</a></p>"
     )
