@@ -234,6 +234,19 @@ def test_glossary_and_chronology_mentions_are_listed(site_dir: Path) -> None:
     assert 'href="../timeline/#troops-arrive"' in html
 
 
+def test_glossary_and_chronology_entries_link_the_names_they_mention(site_dir: Path) -> None:
+    """The other way round: a glossary entry and an event link the index entries they
+    name, under their heading."""
+    for page, anchor, entry in (
+        ("glossary", "crrf", "afghanistan"),
+        ("timeline", "troops-arrive", "almaty"),
+    ):
+        tree = lxml.html.fromstring((site_dir / page / "index.html").read_text(encoding="utf-8"))
+        (heading,) = tree.xpath(f"//*[@id='{anchor}']")
+        (line,) = heading.xpath("following-sibling::p[1][contains(@class, 'index-see')]")
+        assert f"../index/#{entry}" in line.xpath(".//a/@href")
+
+
 def test_search_index_holds_the_entries(site_dir: Path) -> None:
     search = (site_dir / "search" / "search_index.json").read_text(encoding="utf-8")
     assert "index/#" in search or '"location":"index/"' in search.replace(" ", "")

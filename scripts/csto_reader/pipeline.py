@@ -40,7 +40,7 @@ from .publish.addresses import apply_aliases, check, collect_addresses, format_a
 from .publish.bibliography_page import render_article_references, render_bibliography
 from .publish.ids import check_unique_ids, id_origins, page_inputs
 from .publish.index_page import PAGE as INDEX_PAGE
-from .publish.index_page import render_index_page
+from .publish.index_page import link_mentions, render_index_page
 from .publish.metadata import article_references, download_files, page_head
 from .publish.pages import render_editorial, render_home
 from .publish.render import TermMarker, render_article
@@ -92,10 +92,7 @@ def build(root: Path) -> BuildOutput:
             bib.merged, bib.ordered, _titles(articles), cites.cited_at
         )
         files["downloads/reader.bib"] = bib.reader_bib.encode()
-    if glossary:
-        pages["glossary.md"] = glossary.page
-    if timeline:
-        pages["timeline.md"] = timeline.page
+    pages.update(_apparatus_pages(glossary, timeline, index))
     course = load_course(root, reporter)
     order = article_order([a.meta for a in articles], course)
     if index:
@@ -129,6 +126,18 @@ def build(root: Path) -> BuildOutput:
     if reporter.has_errors():
         raise BuildError(reporter.errors, out)
     return out
+
+
+def _apparatus_pages(
+    glossary: GlossaryBuild | None, timeline: TimelineBuild | None, index: IndexBuild | None
+) -> dict[str, str]:
+    """/glossary/ and /timeline/, each entry linking the index entries it names."""
+    pages: dict[str, str] = {}
+    for name, built in (("glossary", glossary), ("timeline", timeline)):
+        if built is not None:
+            page = built.page
+            pages[f"{name}.md"] = link_mentions(page, name, index) if index else page
+    return pages
 
 
 def _check_addresses(

@@ -16,6 +16,7 @@ combined document, so its stylesheet can print the page number after it.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Mapping, Sequence
 
 from ..markup import escape_text, front_matter, parse_note_anchor, short_title
@@ -160,3 +161,31 @@ def _letter_id(letter: str) -> str:
 def render_index_page(index: IndexBuild, titles: Mapping[str, str], order: Sequence[str]) -> str:
     """The Markdown of /index/ (see the module docstring)."""
     return IndexPage(index, titles, order).markdown()
+
+
+_HEADING_ID = re.compile(r"^#{2,6} .* \{ #(?P<id>[A-Za-z0-9_:.-]+) \}$")
+
+
+def link_mentions(page_md: str, page: str, index: IndexBuild) -> str:
+    """``page_md`` (``glossary.md`` or ``timeline.md``, named by ``page``: "glossary" or
+    "timeline") with a line under each entry's heading that links the index entries the
+    entry names ("In the index of names: Almaty, CRRF"), the other way round from the
+    index's own "Glossary" and "Chronology" rows."""
+    names = {e.id: e.name for e in index.entities}
+    named: dict[str, list[str]] = {}
+    for entity_id, mentions in index.mentions.items():
+        for mention in mentions:
+            if mention.page == page and entity_id not in named.setdefault(mention.anchor, []):
+                named[mention.anchor].append(entity_id)
+    out: list[str] = []
+    for line in page_md.split("\n"):
+        out.append(line)
+        heading = _HEADING_ID.match(line)
+        ids = named.get(heading.group("id"), []) if heading else []
+        if ids:
+            links = ", ".join(
+                f"[{escape_text(names[i])}]({PAGE}#{i})"
+                for i in sorted(ids, key=lambda i: names[i].casefold())
+            )
+            out += ["", f"*In the {TITLE.lower()}:* {links}", "{: .index-see }"]
+    return "\n".join(out)
