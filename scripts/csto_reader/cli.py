@@ -264,6 +264,25 @@ def _check_help() -> str:
     return f"exit status 1 when something needs a decision:\n{listed}"
 
 
+def _add_article_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """The commands for an instructor adding an article: check, init, index-candidates."""
+    k = sub.add_parser(
+        "check",
+        help="build one article alone and print what each stage found",
+        epilog=_check_help(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    k.add_argument("folder", help="the article's folder, sources/<slug>")
+    k.set_defaults(func=cmd_check)
+    i = sub.add_parser("init", help="write a starting meta.yml from what article.txt states")
+    i.add_argument("folder", help="the article's folder, sources/<slug>")
+    i.add_argument("--force", action="store_true", help="replace an existing meta.yml")
+    i.set_defaults(func=cmd_init)
+    c = sub.add_parser("index-candidates", help="propose names for index/entities.yml")
+    c.add_argument("--min", type=int, default=2, help="at least this many uses (default 2)")
+    c.set_defaults(func=cmd_index_candidates)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="csto-reader",
@@ -308,21 +327,7 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("codes", help="print the diagnostic codes (Markdown)").set_defaults(
         func=cmd_codes
     )
-    k = sub.add_parser(
-        "check",
-        help="build one article alone and print what each stage found",
-        epilog=_check_help(),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    k.add_argument("folder", help="the article's folder, sources/<slug>")
-    k.set_defaults(func=cmd_check)
-    i = sub.add_parser("init", help="write a starting meta.yml from what article.txt states")
-    i.add_argument("folder", help="the article's folder, sources/<slug>")
-    i.add_argument("--force", action="store_true", help="replace an existing meta.yml")
-    i.set_defaults(func=cmd_init)
-    c = sub.add_parser("index-candidates", help="propose names for index/entities.yml")
-    c.add_argument("--min", type=int, default=2, help="at least this many uses (default 2)")
-    c.set_defaults(func=cmd_index_candidates)
+    _add_article_commands(sub)
     args = parser.parse_args(argv)
     command: Callable[[argparse.Namespace], int] = args.func
     return command(args)
