@@ -674,5 +674,9 @@ def test_no_data_files_means_no_events(tmp_path: Path) -> None:
 
 
 def test_the_build_publishes_the_chronology(built, page) -> None:
-    """The pipeline writes timeline.md, render_timeline's output."""
-    assert built.pages["timeline.md"] == page
+    """The pipeline writes timeline.md: render_timeline's output, with a line under an
+    event's heading linking the index entries it names (index_page.link_mentions)."""
+    published = built.pages["timeline.md"]
+    added = re.compile(r"\n\n\*In the index of names:\* [^\n]*\n\{: \.index-see \}")
+    assert len(added.findall(published)) > 10
+    assert added.sub("", published) == page
