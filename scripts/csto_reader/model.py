@@ -680,7 +680,8 @@ class DocumentSource:
 @dataclass(frozen=True)
 class CheckedSource:
     """A primary or reliable source the editors checked a statement in the reader's own
-    voice against (the CSTO Charter was signed in Chisinau): its address need not occur
+    voice against (a glossary entry's source, an event's ``checked``: the CSTO Charter
+    was signed in Chisinau): its address need not occur
     in an article, and the page says that the editors, not the articles, cite it."""
 
     title: str
@@ -819,15 +820,6 @@ class EventDisagreement:
 
 
 @dataclass(frozen=True)
-class Checked:
-    """A primary or reliable source the editors checked an event's label or note against."""
-
-    title: str
-    url: str
-    span: Span
-
-
-@dataclass(frozen=True)
 class Event:
     """One entry of ``timeline/events.yml``: a dated event and the passages on it."""
 
@@ -839,7 +831,7 @@ class Event:
     span: Span
     note: str | None = None
     after: str | None = None  # id of the event it follows (for a year-only date)
-    checked: tuple[Checked, ...] = ()
+    checked: tuple[CheckedSource, ...] = ()  # what the editors checked label or note against
 
 
 @dataclass(frozen=True)

@@ -45,7 +45,7 @@ from ..markup import (
 from ..model import (
     Article,
     ArticleBuild,
-    Checked,
+    CheckedSource,
     Event,
     EventDate,
     EventDisagreement,
@@ -258,9 +258,9 @@ def _event(ld: _Loader, node: yaml.Node, seen: set[str]) -> Event | None:
     )
 
 
-def _checked(ld: _Loader, node: yaml.Node) -> tuple[Checked, ...]:
+def _checked(ld: _Loader, node: yaml.Node) -> tuple[CheckedSource, ...]:
     """An event's optional ``checked``: each ``{title, url}`` with an http(s) address."""
-    out: list[Checked] = []
+    out: list[CheckedSource] = []
     for cnode in ld.sequence(node, "checked") or []:
         c = ld.mapping(cnode, "a checked source", ("title", "url"), ())
         if c is None:
@@ -271,7 +271,7 @@ def _checked(ld: _Loader, node: yaml.Node) -> tuple[Checked, ...]:
         if not is_safe_url(url, schemes=("http", "https")):
             ld.fail(c["url"], f"url {url!r} is not an http:// or https:// address", "schema")
             continue
-        out.append(Checked(title, url, ld.span(cnode)))
+        out.append(CheckedSource(title, url, ld.span(cnode)))
     return tuple(out)
 
 
