@@ -6,9 +6,12 @@ The input is a built site (``mkdocs build`` output), read as the PDF stage reads
 scripts, forms and buttons, the COinS spans for Zotero).  Each site page becomes one XHTML
 content document, serialised by lxml as XML:
 
-* ``reader.epub``: every article (in the order of the home page), then the glossary and the
-  merged bibliography;
-* ``<slug>.epub``: the article, then the glossary and the bibliography.
+* ``reader.epub``: every article (in the order of the home page), then the glossary, the
+  chronology (``/timeline/``), the merged bibliography and the index of names (``/index/``),
+  the chronology and the index as the web pages show them (quotations, ¶ and note links),
+  less the drawn parts of the periods chart (``_chronology_for_reading``);
+* ``<slug>.epub``: the article, then the glossary and the bibliography (the chronology and
+  the index are the whole reader's: a link to them stays as text).
 
 Ids stay those of the web page (``p12``, ``fn:3``), each page being its own file, so the
 ¶ numbers and anchors are the web edition's.  A paragraph's number (``a.pnum``) stays as
@@ -17,8 +20,8 @@ text.  Footnotes become EPUB notes: the call links with ``epub:type="noteref"`` 
 holds points at its file; a link to another page of the site (the editorial page, the
 downloads) stays as text.
 
-The navigation document has the table of contents (articles and their sections, glossary,
-bibliography), a ¶ list (a hidden ``nav epub:type="paragraph-list"`` linking every ¶ anchor,
+The navigation document has the table of contents (articles and their sections, then the
+appendices and theirs), a ¶ list (a hidden ``nav epub:type="paragraph-list"`` linking every ¶ anchor,
 labelled "¶ 12"), and landmarks.  The ¶ list is not a ``page-list``: that would claim page
 breaks of a print edition, which DAISY Ace then looks for (``epub-pagelist-broken``) and
 whose source the metadata would have to name; the web edition has no pages.
