@@ -21,8 +21,8 @@ holds points at its file; a link to another page of the site (the editorial page
 downloads) stays as text.
 
 The navigation document has the table of contents (articles and their sections, then the
-appendices and theirs), a ¶ list (a hidden ``nav epub:type="paragraph-list"`` linking every ¶ anchor,
-labelled "¶ 12"), and landmarks.  The ¶ list is not a ``page-list``: that would claim page
+appendices and theirs), a ¶ list (a hidden ``nav epub:type="paragraph-list"`` linking every
+¶ anchor, labelled "¶ 12"), and landmarks.  The ¶ list is not a ``page-list``: that would claim page
 breaks of a print edition, which DAISY Ace then looks for (``epub-pagelist-broken``) and
 whose source the metadata would have to name; the web edition has no pages.
 
