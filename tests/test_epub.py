@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import posixpath
+import re
 import shutil
 import subprocess
 import zipfile
@@ -70,6 +71,10 @@ class Book:
     def nav(self) -> lxml.etree._Element:
         (href,) = self.opf.xpath("//opf:item[@properties='nav']/@href", namespaces=NS)
         return self.docs[href]
+
+    def toc(self) -> lxml.etree._Element:
+        (found,) = self.nav().xpath("//x:nav[@epub:type='toc']", namespaces=NS)
+        return found
 
     def resolves(self, doc: str, href: str) -> bool:
         path, _, fragment = href.partition("#")
@@ -183,7 +188,7 @@ def test_nav_lists_every_article_the_glossary_bibliography_and_paragraphs(
 ) -> None:
     book = Book(epubs["reader"])
     nav = book.nav()
-    (toc,) = nav.xpath("//x:nav[@epub:type='toc']", namespaces=NS)
+    toc = book.toc()
     listed = set(toc.xpath(".//x:a/@href", namespaces=NS))
     for name in [f"{slug}.xhtml" for slug in SLUGS] + ["glossary.xhtml", "bibliography.xhtml"]:
         assert name in listed
@@ -243,3 +248,143 @@ def test_home_and_article_pages_link_the_epubs(site_dir: Path) -> None:
         links = page.xpath("//p[contains(@class, 'downloads')]//a/@href")
         assert f"../../downloads/{slug}.epub" in links
         assert "../../downloads/reader.epub" in links
+
+
+# ------------------------------------------- the chronology and the index of names (reader)
+
+# The web pages of the reader's apparatus and their chapters in reader.epub, in book order.
+APPENDICES = [
+    ("glossary/", "glossary.xhtml"),
+    ("timeline/", "chronology.xhtml"),
+    ("bibliography/", "bibliography.xhtml"),
+    ("index/", "index.xhtml"),
+]
+
+
+def web_content(site_dir: Path, key: str) -> lxml.html.HtmlElement:
+    """The ``<article>`` of a built page, without its permalink anchors (the "¶" after
+    each heading)."""
+    root = lxml.html.parse(str(site_dir / key / "index.html")).getroot()
+    (article,) = root.xpath("//article")
+    for anchor in article.xpath(".//a[contains(@class, 'headerlink')]"):
+        anchor.drop_tree()
+    return article
+
+
+def words(element: lxml.etree._Element) -> str:
+    return " ".join("".join(element.itertext()).split())
+
+
+def chapter_of(book: Book, name: str) -> lxml.etree._Element:
+    (section,) = book.docs[name].xpath("/x:html/x:body/x:section", namespaces=NS)
+    return section
+
+
+def test_reader_nav_lists_the_chronology_and_the_index_of_names(
+    epubs: dict[str, Path], site_dir: Path
+) -> None:
+    book = Book(epubs["reader"])
+    nav = book.nav()
+    toc = book.toc()
+    top = [(a.get("href"), words(a)) for a in toc.xpath("x:ol/x:li/x:a", namespaces=NS)]
+    order = read_site(site_dir).slugs
+    titles = {key: words(web_content(site_dir, key).find(".//h1")) for key, _ in APPENDICES}
+    assert titles["timeline/"] == "Chronology"
+    assert titles["index/"] == "Index of names"
+    assert [href for href, _ in top] == [f"{s}.xhtml" for s in order] + [
+        name for _, name in APPENDICES
+    ]
+    assert top[len(order) :] == [(name, titles[key]) for key, name in APPENDICES]
+    # Each lists its sections (the chronology's periods, the index's letters).
+    for key, name in (("timeline/", "chronology.xhtml"), ("index/", "index.xhtml")):
+        sections = toc.xpath(f"x:ol/x:li[x:a/@href='{name}']/x:ol/x:li/x:a", namespaces=NS)
+        web = web_content(site_dir, key).xpath(".//h2[@id]")
+        assert [(a.get("href"), words(a)) for a in sections] == [
+            (f"{name}#{h.get('id')}", words(h)) for h in web
+        ]
+        assert len(sections) >= 4
+    marks = {
+        a.get("href"): a.get(EPUB_TYPE)
+        for a in nav.xpath("//x:nav[@epub:type='landmarks']//x:a", namespaces=NS)
+    }
+    assert marks["index.xhtml"] == "index"
+    assert marks["chronology.xhtml"] == "appendix"
+    # The single-article books hold neither (the whole reader's apparatus).
+    for slug in SLUGS:
+        single = Book(epubs[slug])
+        assert "chronology.xhtml" not in single.docs
+        assert "index.xhtml" not in single.docs
+
+
+def test_every_chronology_event_of_the_web_page_is_in_the_reader(
+    epubs: dict[str, Path], site_dir: Path
+) -> None:
+    book = Book(epubs["reader"])
+    chapter = chapter_of(book, "chronology.xhtml")
+    web = web_content(site_dir, "timeline/")
+    events = web.xpath(".//div[contains(concat(' ', @class, ' '), ' tl-event ')]")
+    (count,) = [int(w) for w in words(web.find("p")).split()[:1]]  # "44 events that ..."
+    assert len(events) == count >= 40
+    for event in events:
+        heading = event.find("h3")
+        (made,) = chapter.xpath(f".//x:h3[@id='{heading.get('id')}']", namespaces=NS)
+        assert words(made) == words(heading)
+        (holder,) = made.xpath("..", namespaces=NS)
+        # The whole event: the passages quoted, the editors' notes, the differing wordings.
+        assert words(holder) == words(event), heading.get("id")
+    # The periods of January 2022 keep their dates and labels, without the drawn chart.
+    for period in web.xpath(".//li[contains(@class, 'tl-period')]"):
+        assert words(period) in words(chapter)
+    assert not chapter.xpath(".//@style")
+
+
+def test_the_index_of_names_has_every_entry_of_the_web_page(
+    epubs: dict[str, Path], site_dir: Path
+) -> None:
+    chapter = chapter_of(Book(epubs["reader"]), "index.xhtml")
+    web = web_content(site_dir, "index/")
+    entries = web.xpath(".//p[contains(@class, 'index-entry')]")
+    assert len(entries) >= 80
+    for entry in entries:
+        (made,) = chapter.xpath(f".//x:p[@id='{entry.get('id')}']", namespaces=NS)
+        assert words(made) == words(entry)
+        locators = entry.getnext()
+        assert locators.tag == "ul"
+        assert words(made.getnext()) == words(locators)
+    # Nothing of the page is lost: the chapter reads as the web page does.
+    assert words(chapter) == words(web)
+
+
+def test_chronology_and_index_links_lead_to_the_web_anchors_inside_the_book(
+    epubs: dict[str, Path], site_dir: Path
+) -> None:
+    """Each link of the two pages keeps its target: the same ¶ (``#p12``), note
+    (``#fn:3``), glossary, bibliography, chronology or index id, in the book's chapter of
+    that page, where an element holds that id."""
+    book = Book(epubs["reader"])
+    files = {f"articles/{slug}/": f"{slug}.xhtml" for slug in SLUGS} | dict(APPENDICES)
+    for key, name in (("timeline/", "chronology.xhtml"), ("index/", "index.xhtml")):
+        web_links = web_content(site_dir, key).xpath(".//a[@href]")
+        made = chapter_of(book, name).xpath(".//x:a", namespaces=NS)
+        assert len(made) == len(web_links) >= 200
+        paragraphs = 0
+        articles = {f"{slug}.xhtml": web_content(site_dir, f"articles/{slug}/") for slug in SLUGS}
+        for link, ours in zip(web_links, made, strict=True):
+            assert words(ours) == words(link)
+            href = link.get("href")
+            if href.startswith(("http://", "https://")):
+                assert ours.get("href") == href
+                continue
+            path, _, fragment = href.partition("#")
+            target_key = posixpath.normpath(posixpath.join(key, path)) + "/" if path else key
+            target = files[target_key]
+            wanted = f"#{fragment}" if target == name else f"{target}#{fragment}"
+            assert ours.get("href") == wanted, href
+            assert book.resolves(name, wanted), wanted
+            if re.fullmatch(r"p\d+", fragment):  # a ¶: the web page's, word for word
+                (para,) = book.docs[target].xpath(f"//*[@id='{fragment}']")
+                (web_para,) = articles[target].xpath(f".//*[@id='{fragment}']")
+                assert lxml.etree.QName(para).localname == web_para.tag
+                assert words(para) == words(web_para), (target, fragment)
+                paragraphs += 1
+        assert paragraphs >= 50, key

@@ -6,9 +6,12 @@ The input is a built site (``mkdocs build`` output), read as the PDF stage reads
 scripts, forms and buttons, the COinS spans for Zotero).  Each site page becomes one XHTML
 content document, serialised by lxml as XML:
 
-* ``reader.epub``: every article (in the order of the home page), then the glossary and the
-  merged bibliography;
-* ``<slug>.epub``: the article, then the glossary and the bibliography.
+* ``reader.epub``: every article (in the order of the home page), then the glossary, the
+  chronology (``/timeline/``), the merged bibliography and the index of names (``/index/``),
+  the chronology and the index as the web pages show them (quotations, ¶ and note links),
+  less the drawn parts of the periods chart (``_chronology_for_reading``);
+* ``<slug>.epub``: the article, then the glossary and the bibliography (the chronology and
+  the index are the whole reader's: a link to them stays as text).
 
 Ids stay those of the web page (``p12``, ``fn:3``), each page being its own file, so the
 ¶ numbers and anchors are the web edition's.  A paragraph's number (``a.pnum``) stays as
@@ -17,9 +20,9 @@ text.  Footnotes become EPUB notes: the call links with ``epub:type="noteref"`` 
 holds points at its file; a link to another page of the site (the editorial page, the
 downloads) stays as text.
 
-The navigation document has the table of contents (articles and their sections, glossary,
-bibliography), a ¶ list (a hidden ``nav epub:type="paragraph-list"`` linking every ¶ anchor,
-labelled "¶ 12"), and landmarks.  The ¶ list is not a ``page-list``: that would claim page
+The navigation document has the table of contents (articles and their sections, then the
+appendices and theirs), a ¶ list (a hidden ``nav epub:type="paragraph-list"`` linking every
+¶ anchor, labelled "¶ 12"), and landmarks.  The ¶ list is not a ``page-list``: that would claim page
 breaks of a print edition, which DAISY Ace then looks for (``epub-pagelist-broken``) and
 whose source the metadata would have to name; the web edition has no pages.
 
@@ -46,7 +49,7 @@ from lxml.html import HtmlElement
 
 from ..diagnostics import Reporter
 from ..model import Span
-from .pdf import _WEB_ONLY_XPATH, _open_disclosures, build_date_now, read_site
+from .pdf import _WEB_ONLY_XPATH, _open_disclosures, build_date_now, page_content, read_site
 from .pdf_apparatus import by_class, drop_keep_tail, resolve_link, text_of
 
 XHTML_NS = "http://www.w3.org/1999/xhtml"
@@ -60,6 +63,17 @@ aside.footnote { font-size: 0.9em; margin: 0.4em 0; }
 .fn-label { font-weight: bold; margin-right: 0.3em; }
 table { border-collapse: collapse; }
 td, th { border: 1px solid #999; padding: 0.2em 0.4em; vertical-align: top; }
+h3 { font-size: 1.1em; }
+.tl-event { margin: 1.4em 0; }
+.tl-badge { font-size: 0.8em; font-weight: bold; border: 1px solid #999; padding: 0 0.3em;
+  margin-right: 0.3em; white-space: nowrap; }
+.tl-note-label, .ednote-label, .tl-differ-title { font-weight: bold; }
+.tl-periods { margin: 1em 0; }
+.tl-periods-list { padding-left: 1.5em; }
+.tl-period { margin: 0.3em 0; }
+.tl-period-dates { display: block; font-weight: bold; }
+.index-letters { word-spacing: 0.3em; }
+.index-entry { margin: 1em 0 0.2em; }
 """
 
 # EPUB Accessibility 1.1 metadata (schema.org properties in the package document).
@@ -113,6 +127,25 @@ APPENDIX_PAGES: tuple[tuple[str, str], ...] = (
     ("bibliography/", "bibliography.xhtml"),
 )
 
+# The chronology and the index of names: the whole reader's apparatus (every article's
+# events and names), in reader.epub only.  Their order in the book, after the articles.
+CHRONOLOGY_PAGE = "timeline/"
+INDEX_PAGE = "index/"
+READER_APPENDIX_PAGES: tuple[tuple[str, str], ...] = (
+    ("glossary/", "glossary.xhtml"),
+    (CHRONOLOGY_PAGE, "chronology.xhtml"),
+    ("bibliography/", "bibliography.xhtml"),
+    (INDEX_PAGE, "index.xhtml"),  # last, as in a book
+)
+
+# The landmark (EPUB structural semantics) of each appendix page.
+LANDMARKS: dict[str, str] = {
+    "glossary/": "glossary",
+    CHRONOLOGY_PAGE: "appendix",
+    "bibliography/": "bibliography",
+    INDEX_PAGE: "index",
+}
+
 # Web-only parts beyond those the PDF stage removes: the COinS spans that Zotero reads.
 _EPUB_ONLY_DROP = " | .//span[contains(concat(' ', normalize-space(@class), ' '), ' Z3988 ')]"
 
@@ -160,19 +193,13 @@ class EpubResult:
 
 def load_chapter(site_dir: Path, key: str, file_name: str) -> Chapter | None:
     """The cleaned content of ``site_dir/<key>index.html``, or None when it is absent."""
-    path = site_dir / key / "index.html"
-    if not path.is_file():
+    content = page_content(site_dir, key, _WEB_ONLY_XPATH + _EPUB_ONLY_DROP)
+    if content is None:
         return None
-    root = lxml.html.parse(str(path)).getroot()
-    found = by_class(root, "article", "md-content__inner")
-    if not found:
-        return None
-    content = found[0]
-    content.attrib.clear()
     content.tag = "section"
-    for element in content.xpath(_WEB_ONLY_XPATH + _EPUB_ONLY_DROP):
-        drop_keep_tail(element)
     _open_disclosures(content, keep=True)
+    if key == CHRONOLOGY_PAGE:
+        _chronology_for_reading(content)
     for pnum in by_class(content, "a", "pnum"):
         pnum.tag = "span"
         for name in ("href", "title"):
@@ -215,6 +242,29 @@ def _footnotes_as_notes(content: HtmlElement) -> None:
         for offset, aside in enumerate(asides):
             parent.insert(index + offset, aside)
         drop_keep_tail(holder)
+
+
+def _chronology_for_reading(content: HtmlElement) -> None:
+    """The chronology's drawn parts, which only the web page's stylesheet can draw, go:
+    the bars and the day scale of the periods chart (each period keeps its dates and its
+    link, so the chart reads as a list) and the day labels of the day-by-day list (each
+    event's heading carries its date, as in the PDF).  The rest is the web page: every
+    event with its date, label, the passages that describe it (quoted, linked to their ¶
+    or note), the editors' notes and sources, and the articles' differing wordings."""
+    for bar in by_class(content, "span", "tl-bar") + by_class(content, "div", "tl-scale"):
+        drop_keep_tail(bar)
+    for label in by_class(content, "p", "tl-day-label"):
+        drop_keep_tail(label)
+    # The chart's geometry: CSS custom properties (--tl-from: 5) that nothing here reads.
+    for drawn in by_class(content, "figure", "tl-periods") + by_class(content, "li", "tl-period"):
+        drawn.attrib.pop("style", None)
+    # A span of days ("1–2 January 2022") is dated on the web page as an ISO interval
+    # (datetime="2022-01-01/2022-01-02"), which HTML's <time> does not allow (EPUBCheck:
+    # RSC-005): such a date stays as text.
+    for time_element in content.iter("time"):
+        if "/" in (time_element.get("datetime") or ""):
+            time_element.tag = "span"
+            time_element.attrib.pop("datetime")
 
 
 # ---------------------------------------------------------------------------------- links
@@ -397,8 +447,7 @@ def nav_document(chapters: Sequence[Chapter], articles: int, book: BookMeta) -> 
 def _landmarks(chapters: Sequence[Chapter], articles: int) -> list[tuple[Chapter, str]]:
     marks = [(chapters[0], "bodymatter")] if chapters else []
     for chapter in chapters[articles:]:
-        kind = "glossary" if chapter.key == "glossary/" else "bibliography"
-        marks.append((chapter, kind))
+        marks.append((chapter, LANDMARKS[chapter.key]))
     return marks
 
 
@@ -492,13 +541,15 @@ def write_book(book: epub.EpubBook, target: Path, modified: datetime.date) -> No
     writer.write()
 
 
-def _chapters(site_dir: Path, slugs: Sequence[str]) -> list[Chapter]:
+def _chapters(
+    site_dir: Path, slugs: Sequence[str], appendices: Sequence[tuple[str, str]]
+) -> list[Chapter]:
     chapters: list[Chapter] = []
     for slug in slugs:
         chapter = load_chapter(site_dir, f"articles/{slug}/", f"{slug}.xhtml")
         if chapter is not None:
             chapters.append(chapter)
-    for key, file_name in APPENDIX_PAGES:
+    for key, file_name in appendices:
         chapter = load_chapter(site_dir, key, file_name)
         if chapter is not None:
             chapters.append(chapter)
@@ -511,7 +562,7 @@ def build_one(site_dir: Path, out: Path, slug: str | None, modified: datetime.da
     started = time.perf_counter()
     site = read_site(site_dir)
     slugs = list(site.slugs) if slug is None else [slug]
-    chapters = _chapters(site_dir, slugs)
+    chapters = _chapters(site_dir, slugs, READER_APPENDIX_PAGES if slug is None else APPENDIX_PAGES)
     if slug is None:
         metas = [article_meta(site_dir, s) for s in slugs]
         authors = tuple(dict.fromkeys(a for m in metas for a in m.authors))

@@ -163,12 +163,11 @@ class ArticleInfo:
     label: str = ""  # the first author's surname, as the article's APA line gives it
 
 
-def load_page(site_dir: Path, key: str, prefix: str) -> SitePage | None:
-    """Read ``site_dir/<key>index.html`` and return its cleaned content, or None if absent.
-
-    The content is the children of Material's ``article.md-content__inner``; web-only parts
-    are removed, and every id is prefixed with ``prefix``.
-    """
+def page_content(site_dir: Path, key: str, drop_xpath: str = _WEB_ONLY_XPATH) -> HtmlElement | None:
+    """Material's ``article.md-content__inner`` of ``site_dir/<key>index.html``, its
+    attributes cleared and the elements ``drop_xpath`` finds removed (their tails kept);
+    None when the page or that element is absent.  The PDF and the EPUB stage read pages
+    through it."""
     path = site_dir / key / "index.html"
     if not path.is_file():
         return None
@@ -178,8 +177,20 @@ def load_page(site_dir: Path, key: str, prefix: str) -> SitePage | None:
         return None
     content = found[0]
     content.attrib.clear()
-    for element in content.xpath(_WEB_ONLY_XPATH):
+    for element in content.xpath(drop_xpath):
         _drop_keep_tail(element)
+    return content
+
+
+def load_page(site_dir: Path, key: str, prefix: str) -> SitePage | None:
+    """Read ``site_dir/<key>index.html`` and return its cleaned content, or None if absent.
+
+    The content is the children of Material's ``article.md-content__inner``; web-only parts
+    are removed, and every id is prefixed with ``prefix``.
+    """
+    content = page_content(site_dir, key)
+    if content is None:
+        return None
     _open_disclosures(content, keep=key.startswith("articles/"))
     title_element = content.find(".//h1")
     title = _text(title_element) or prefix
