@@ -258,13 +258,6 @@ def _chronology_for_reading(content: HtmlElement) -> None:
     # The chart's geometry: CSS custom properties (--tl-from: 5) that nothing here reads.
     for drawn in by_class(content, "figure", "tl-periods") + by_class(content, "li", "tl-period"):
         drawn.attrib.pop("style", None)
-    # A span of days ("1–2 January 2022") is dated on the web page as an ISO interval
-    # (datetime="2022-01-01/2022-01-02"), which HTML's <time> does not allow (EPUBCheck:
-    # RSC-005): such a date stays as text.
-    for time_element in content.iter("time"):
-        if "/" in (time_element.get("datetime") or ""):
-            time_element.tag = "span"
-            time_element.attrib.pop("datetime")
 
 
 # ---------------------------------------------------------------------------------- links

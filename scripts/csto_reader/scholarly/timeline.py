@@ -470,6 +470,14 @@ def _in_day_by_day(e: Event) -> bool:
     return (s.year, s.month) == (year, month) and s.day is not None and first <= s.day <= last
 
 
+def _dated(date: EventDate) -> str:
+    """The date in words, in a ``<time>`` when it is one date: HTML's ``datetime`` has no
+    form for a span of days ("6–19 January 2022"), which stays plain text."""
+    if date.is_range:
+        return date.text()
+    return f'<time datetime="{date.iso}">{date.text()}</time>'
+
+
 def _event_block(
     e: Event, line_to_anchor: Mapping[tuple[str, int], str], titles: Mapping[str, str]
 ) -> list[str]:
@@ -480,7 +488,7 @@ def _event_block(
     out = [
         f'<div class="tl-event{differ}{range_}" markdown>',
         "",
-        f'### <span class="tl-date"><time datetime="{e.date.iso}">{e.date.text()}</time>'
+        f'### <span class="tl-date">{_dated(e.date)}'
         f'<span class="tl-sep">:</span></span> {escape_text(e.label)} {{ #{e.id} }}',
         "",
     ]
