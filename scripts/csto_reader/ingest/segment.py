@@ -136,10 +136,19 @@ IMRAD_CONTAINERS = {"results", "discussion", "results and discussion"}
 
 MARKED_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*$")
 EMPHASIS_LINE = re.compile(r"^(\*{2,3})([^*]+)\1$")
-# "Abstract." / "**Key words:**" / a line "Abstract" alone; not "Abstract ideas of ..."
+# "Abstract." / "**Key words:**" / "Key words — CSTO" / a line "ABSTRACT" alone; not
+# "Abstract ideas of ..." (read on a chunk's first line: the text may follow on the next)
 LABEL = re.compile(
-    r"^\W*(abstract|key\s*words|keywords|for citation)(?:\W*[:.]\W*|\W*$)(.*)$", re.I | re.S
+    r"^\W*(abstract|key\s*words|keywords|for citation)"
+    r"(?:\W*[:.\u2013\u2014]\W*|\s+-\s+\W*|\W*$)(.*)$",
+    re.I | re.S,
 )
+# An author note under the byline, marked with the byline's asterisks: "* Anna Ivanova
+# is a lecturer at ..." (a note, not a one-item bullet list).
+# (not "**Igepri** Institute", a line in bold).
+AUTHOR_NOTE = re.compile(r"^(\*{1,3})\s*([A-Z\u00c0-\u024f][^*\n]*(?:\n.*)?)$", re.S)
+BYLINE_STAR = re.compile(r"(?<=[\w.)])\*{1,3}(?=\W|$)")
+EMPHASIS = re.compile(r"(\*{1,3})([^*]+)\1")  # "*Sheng Zhang*": italics, no note mark
 ORDERED_ITEM = re.compile(r"^(?:[-*•]\s+)?(\d{1,3})[.)]\s+(.*)$")
 BULLET_ITEM = re.compile(r"^[-*•]\s+(.*)$")
 REFERENCE_START = re.compile(
@@ -455,6 +464,7 @@ class _Walk:
     region: str = "body"  # body | notes | references | back
     interrupted: bool = False  # removed furniture or a note stands since the last block
     pending_caption: Chunk | None = None  # a "Table 1" line waiting for its table
+    author_marks: int = 0  # asterisks on the byline ("Anna Ivanova*") not yet given a note
     trace: list[tuple[int, str]] = field(default_factory=list)  # (first line, rule)
 
     def drop(self, chunk: Chunk, rule: str, reason: str) -> None:
@@ -503,38 +513,65 @@ class _Front:
     keywords: str | None = None
     title_lines: list[int] = field(default_factory=list)
     byline: list[str] = field(default_factory=list)
-    expect_abstract: bool = False  # a bare "Abstract" line: the next chunk is the text
+    # a label standing alone ("ABSTRACT", "Keywords"): the next chunk is its text
+    expect: str | None = None
+
+
+def _label_text(walk: _Walk, front: _Front, ch: Chunk, name: str) -> bool:
+    """Take ``ch`` as the text of the ``name`` label standing alone before it."""
+    if front.expect != name:
+        return False
+    setattr(front, name, ch.text)
+    front.expect = None
+    walk.drop(ch, "header", f"the {name}, shown in the article header")
+    return True
 
 
 def _abstract_text(walk: _Walk, front: _Front, ch: Chunk) -> bool:
     """abstract-text: the paragraph after an "Abstract" label standing alone, e.g.
     "ABSTRACT" / "This article examines ..."."""
-    if not front.expect_abstract:
-        return False
-    front.abstract, front.expect_abstract = ch.text, False
-    walk.drop(ch, "header", "the abstract, shown in the article header")
-    return True
+    return _label_text(walk, front, ch, "abstract")
+
+
+def _keywords_text(walk: _Walk, front: _Front, ch: Chunk) -> bool:
+    """keywords-text: the line after a "Keywords" label standing alone, e.g.
+    "KEYWORDS" / "CSTO; Kazakhstan"."""
+    return _label_text(walk, front, ch, "keywords")
+
+
+def _label_of(ch: Chunk) -> tuple[str, str] | None:
+    """(label, its text) when the chunk opens with a header label: the text after the
+    label on its line and on the chunk's next lines ("Abstract" / "This article ...")."""
+    m = LABEL.match(ch.lines[0].text.strip())
+    if not m:
+        return None
+    rest = join_wrapped([m.group(2)] + [ln.text for ln in ch.lines[1:]])
+    return re.sub(r"\s+", "", m.group(1).lower()), rest.strip()
 
 
 def _header_label(walk: _Walk, front: _Front, ch: Chunk) -> bool:
     """header-label: a labelled header line, e.g. "Abstract: This article ...",
-    "**Key words:** CSTO; Russia" or "For citation: Zhang, W. (2023) ..."."""
-    label = LABEL.match(ch.text)
+    "ABSTRACT" with the text on the next line, "**Key words:** CSTO; Russia", "Key
+    words — CSTO", "KEYWORDS" alone, or "For citation: Zhang, W. (2023) ..."."""
+    label = _label_of(ch)
     if not label:
         return False
-    name = label.group(1).lower().replace(" ", "")
-    if name in ("abstract", "keywords"):
-        walk.drop(ch, "header", f"the {name}, shown in the article header")
-    if name == "abstract":
-        if label.group(2).strip():
-            front.abstract = label.group(2).strip()
-        else:
-            front.expect_abstract = True
-    elif name == "keywords":
-        front.keywords = label.group(2).strip()
-    else:
+    name, rest = label
+    if name not in ("abstract", "keywords"):
         walk.drop(ch, "front-matter", "citation line; the header and 'Cite this' replace it")
+        return True
+    walk.drop(ch, "header", f"the {name}, shown in the article header")
+    if rest:
+        setattr(front, name, rest)
+    else:
+        front.expect = name
     return True
+
+
+def _front_author_note(walk: _Walk, front: _Front, ch: Chunk) -> bool:
+    """author-note: in the header, a note on the byline's asterisk (see
+    ``_author_note``)."""
+    return _take_author_note(walk, ch)
 
 
 def _header_field(walk: _Walk, front: _Front, ch: Chunk) -> bool:
@@ -549,6 +586,7 @@ def _header_field(walk: _Walk, front: _Front, ch: Chunk) -> bool:
         front.title_lines.extend(ln.number for ln in ch.lines)
     elif field_name == "byline":
         front.byline.append(ch.text)
+        walk.author_marks += len(BYLINE_STAR.findall(EMPHASIS.sub(r"\2", ch.text)))
     else:
         walk.drop(ch, "front-matter", f"author {field_name}; shown in the article header")
     return True
@@ -557,8 +595,10 @@ def _header_field(walk: _Walk, front: _Front, ch: Chunk) -> bool:
 # Header rules in the order they are tried; each takes a chunk or passes it on.
 FRONT_RULES = (
     ("abstract-text", _abstract_text),
+    ("keywords-text", _keywords_text),
     ("header-label", _header_label),
     ("header-field", _header_field),
+    ("author-note", _front_author_note),
 )
 
 
@@ -793,6 +833,27 @@ def _unnumbered_note(walk: _Walk, at: _At) -> bool:
     return True
 
 
+def _take_author_note(walk: _Walk, ch: Chunk) -> bool:
+    """A chunk "* Anna Ivanova is ..." while the byline has an asterisk with no note."""
+    m = AUTHOR_NOTE.match("\n".join(ln.text.strip() for ln in ch.lines))
+    if walk.author_marks <= 0 or not m:
+        return False
+    text = join_wrapped(m.group(2).split("\n"))
+    walk.bodies.append(FootnoteBody(None, True, text, walk.span(ch)))
+    walk.author_marks -= 1
+    return True
+
+
+def _author_note(walk: _Walk, at: _At) -> bool:
+    """author-note: the note on an author's name marked with an asterisk in the byline
+    ("Anna Ivanova*"), written "* Anna Ivanova is a lecturer at ..." under the byline or
+    at the foot of the first page: a footnote of the byline, not a bullet list."""
+    if walk.region != "body" or not _take_author_note(walk, at.chunk):
+        return False
+    walk.interrupted = True
+    return True
+
+
 def _author_bio(walk: _Walk, at: _At) -> bool:
     """author-bio: the author's biography closing a web commentary, e.g. "Anna Ivanova
     is a researcher at ..." as one of the last two chunks."""
@@ -970,6 +1031,7 @@ BODY_RULES = (
     ("reference-entries", _reference_entries),
     ("back-text", _back_text),
     ("footnote-body", _footnote_body),
+    ("author-note", _author_note),
     ("unnumbered-note", _unnumbered_note),
     ("author-bio", _author_bio),
     ("heading", _heading),
