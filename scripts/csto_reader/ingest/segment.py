@@ -256,14 +256,19 @@ def footnote_body(text: str) -> tuple[int | None, bool, str] | None:
     return None
 
 
-NUMBERED_HEADING = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*)\.?\s+([A-Z][^.!?:;,]*)$")
+# "2. Two Requests", "4. A SECURITY COMMUNITY?", "2.1 The Charter: aims and means"
+NUMBERED_HEADING = re.compile(
+    r"^(\d{1,2}(?:\.\d{1,2})*)\.?\s+([A-Z][^.!?:;,]*(:\s*[^.!?:;,\s][^.!?:;,]*)?\??)$"
+)
 
 
 def numbered_heading(text: str) -> tuple[str, int] | None:
     """ "2. Two Requests" or "2.1 The Treaty": a short numbered title with no closing
-    punctuation.  Returns the text and its depth (1 for "2.", 2 for "2.1")."""
+    punctuation but a question mark ("4. A SECURITY COMMUNITY?"), perhaps with a
+    subtitle after a colon ("2.1 The Charter: aims and means").  Returns the text and
+    its depth (1 for "2.", 2 for "2.1")."""
     m = NUMBERED_HEADING.match(text.strip())
-    if not m or words(m.group(2)) > 10:
+    if not m or words(m.group(2)) > (16 if m.group(3) else 10):
         return None
     return text.strip(), m.group(1).count(".") + 1
 
