@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from ..diagnostics import Reporter
@@ -168,6 +169,7 @@ TRAILING_MARKS = re.compile(
     rf"(\s*(<sup>\d+</sup>|[{UNICODE_SUP}]+|\*\d*|\[\d+(?::\s*[\d–-]+)?\]))+$"
 )
 
+BARE_MARK_END = re.compile(r"(?<=[.,;:!?”\"’)])\d{1,3}$")  # "... in 1994.3"
 
 # A block that text can run on into (``_Walk.text_block``).
 TextBlock = Paragraph | Quote | ListBlock
@@ -302,7 +304,9 @@ def looks_unmarked_heading(text: str) -> bool:
     t = text.strip()
     if not t or words(t) > 20 or len(t) > 160:
         return False
-    if t[-1] in ".,;:" or URL.search(t) or "\t" in t:
+    # a sentence ending with a note marker, "... in 1994.3" or "... in 1994.³", ended
+    unmarked = BARE_MARK_END.sub("", TRAILING_MARKS.sub("", t)) or t
+    if unmarked[-1] in ".,;:" or URL.search(t) or "\t" in t:
         return False
     if not (t[0].isupper() or t[0].isdigit()) or t.isdigit():
         return False
@@ -320,7 +324,7 @@ def ends_sentence(text: str) -> bool:
     Author-date writers often put the citation after the full stop:
     "... is prevalent. (Schmidt, 2014)" also ends a sentence.
     """
-    t = TRAILING_MARKS.sub("", text.rstrip()).rstrip()
+    t = BARE_MARK_END.sub("", TRAILING_MARKS.sub("", text.rstrip()).rstrip())
     t = re.sub(r"</?[a-z]+>$", "", t)
     if re.search(r"[.?!…][\"”’)\]*]*$", t):
         return True
@@ -424,7 +428,7 @@ def segment(cleaned: Cleaned, meta: ArticleMeta, reporter: Reporter) -> Segmente
             "the abstract in meta.yml differs from the text's abstract",
             "abstract-mismatch",
         )
-    walk.body = chunks[body_start:]
+    walk.body = _split_labels(chunks[body_start:])
     walk.bare_run = _bare_note_run(walk.body)
     _walk_body(walk, {r.span.line for r in cleaned.removals})
     levels = assign_levels(walk.headings)
@@ -632,17 +636,75 @@ def _read_front(chunks: list[Chunk], walk: _Walk) -> tuple[_Front, int]:
 # ---------------------------------------------------------------- 2. bare-number notes
 
 
+def _bare_number(text: str) -> int | None:
+    """The number of a line opening like a bare-number note body, "3 See ..."."""
+    m = BARE_BODY.match(text.strip())
+    return int(m.group(1)) if m and not ORDERED_ITEM.match(text.strip()) else None
+
+
+def _endnote_number(text: str) -> int | None:
+    """The number of a line opening like an endnote, "[3] ...", "3. ..." or "3 ..."."""
+    t = text.strip()
+    m = BRACKET_BODY.match(t) or ORDERED_ITEM.match(t) or BARE_BODY.match(t)
+    return int(m.group(1)) if m else None
+
+
+def _explicit_number(text: str) -> int | None:
+    """The number of a line opening like a marked note body ("³ ...", "<sup>3</sup>
+    ..."); 0 for a body with no number ("^{*} ...")."""
+    fb = footnote_body(text.strip())
+    return None if fb is None else (fb[0] or 0)
+
+
+def _note_parts(ch: Chunk, number_of: Callable[[str], int | None]) -> list[Chunk]:
+    """A chunk of note bodies split where the next note opens: at each line whose
+    number (``number_of``) follows the last one's, or any marked body when the numbers
+    are written as superscripts (``_explicit_number``).  Notes at a page foot often
+    stand on consecutive lines with no blank line between them, and a long note wraps
+    onto lines of its own: "¹ See the text of the" / "treaty." / "² Ibid."."""
+    parts = [[ch.lines[0]]]
+    last = number_of(ch.lines[0].text)
+    for ln in ch.lines[1:]:
+        k = number_of(ln.text)
+        if last is not None and k is not None and (k == last + 1 or number_of is _explicit_number):
+            parts.append([ln])
+            last = k
+        else:
+            parts[-1].append(ln)
+    return [Chunk(part) for part in parts]
+
+
 def _bare_note_run(body: list[Chunk]) -> set[int]:
     """Footnote bodies written as bare numbers ("3 See ..."): the chunks that continue
-    the run 1, 2, 3, ... (two at least; one alone is likely a number in the text)."""
+    the run 1, 2, 3, ... (two at least; one alone is likely a number in the text).  A
+    chunk may hold several, one a line ("1 See ..." / "2 Ibid.")."""
     run: set[int] = set()
     expected = 1
     for i, ch in enumerate(body):
-        m = BARE_BODY.match(ch.text)
-        if m and int(m.group(1)) == expected and not ORDERED_ITEM.match(ch.text):
+        parts = _note_parts(ch, _bare_number)
+        if _bare_number(parts[0].text) == expected:
             run.add(i)
-            expected += 1
-    return run if len(run) >= 2 else set()
+            expected += len(parts)
+    return run if expected > 2 else set()
+
+
+def _split_labels(body: list[Chunk]) -> list[Chunk]:
+    """A section label on the first line of a chunk, with the section's first lines
+    under it and no blank line between ("Notes" / "1. See ...", "References" /
+    "Allison, R. (2004) ...", "Funding" / "This work ..."): the label becomes a chunk of
+    its own, so that the rules see the label and the section apart."""
+    out: list[Chunk] = []
+    for ch in body:
+        first = Chunk(ch.lines[:1])
+        at = _at(0, first)
+        label = at.is_label and (
+            at.name in NOTES_LABELS or at.name in REFERENCE_LABELS or is_back_label(at.name)
+        )
+        if len(ch.lines) > 1 and label:
+            out += [first, Chunk(ch.lines[1:])]
+        else:
+            out.append(ch)
+    return out
 
 
 # ---------------------------------------------------------------- 3. the body walk
@@ -743,15 +805,16 @@ def _back_after_notes(walk: _Walk, at: _At) -> bool:
 
 def _numbered_endnote(walk: _Walk, at: _At) -> bool:
     """numbered-endnote: a note in a notes section, e.g. "[3] Ibid.", "3. Ibid." or
-    "3 Ibid."."""
-    if walk.region != "notes":
+    "3 Ibid."; notes on consecutive lines are split (``_note_parts``)."""
+    if walk.region != "notes" or _endnote_number(at.text) is None:
         return False
-    m = BRACKET_BODY.match(at.text) or ORDERED_ITEM.match(at.text) or BARE_BODY.match(at.text)
-    if not m:
-        return False
-    walk.bodies.append(
-        FootnoteBody(int(m.group(1)), False, m.groups()[-1], walk.span(at.chunk), bracket=True)
-    )
+    for part in _note_parts(at.chunk, _endnote_number):
+        t = part.text
+        m = _matched(BRACKET_BODY, t) if BRACKET_BODY.match(t) else None
+        m = m or ORDERED_ITEM.match(t) or _matched(BARE_BODY, t)
+        walk.bodies.append(
+            FootnoteBody(int(m.group(1)), False, m.groups()[-1], walk.span(part), bracket=True)
+        )
     return True
 
 
@@ -813,16 +876,18 @@ def _back_text(walk: _Walk, at: _At) -> bool:
 
 def _footnote_body(walk: _Walk, at: _At) -> bool:
     """footnote-body: a note body where a page break left it, written "<sup>3</sup>
-    See ...", "³ See ...", "^{3} See ..." or, in a run 1, 2, 3, ..., "3 See ..."."""
+    See ...", "³ See ...", "^{3} See ..." or, in a run 1, 2, 3, ..., "3 See ...";
+    bodies on consecutive lines are split (``_note_parts``)."""
     fb = footnote_body(at.text)
     if not fb and at.index not in walk.bare_run:
         return False
-    if fb:
-        number, asterisk, body_text = fb
-    else:
-        m = _matched(BARE_BODY, at.text)  # at.index is in the bare run: it matched
-        number, asterisk, body_text = int(m.group(1)), False, m.group(2)
-    walk.bodies.append(FootnoteBody(number, asterisk, body_text, walk.span(at.chunk)))
+    for part in _note_parts(at.chunk, _explicit_number if fb else _bare_number):
+        found = footnote_body(part.text)
+        if found is None:  # at.index is in the bare run: its parts open with a number
+            m = _matched(BARE_BODY, part.text)
+            found = int(m.group(1)), False, m.group(2)
+        number, asterisk, body_text = found
+        walk.bodies.append(FootnoteBody(number, asterisk, body_text, walk.span(part)))
     walk.interrupted = True
     return True
 
