@@ -157,11 +157,12 @@ def pair_footnotes(
     ``accept:`` lists the code; the sink then makes it a note.  It stays on the page."""
     scanner = _Scanner(bodies)
     all_text = " ".join(byline) + " ".join(_texts(blocks))
-    # Bare digits are markers only when no other marker encoding is used in the text.
+    # Bare digits are markers only when no other marker encoding is used in the text
+    # (endnotes numbered "1." or "[1]" may be called by "[1]" or by bare digits).
     scanner.bare_mode = bool(bodies) and not (
         SUP_NUMBER.search(all_text)
         or UNICODE_MARK.search(all_text)
-        or scanner.brackets
+        or (scanner.brackets and BRACKET_MARK.search(all_text))
         or (scanner.asterisks and ASTERISK_MARK.search(all_text))
     )
     if scanner.bare_mode:
