@@ -169,7 +169,8 @@ def show_block(b) -> list[str]:
         out = [f"list {kind} {lines(b.span)}"]
         for it in b.items:
             number = f" [{it.number}]" if it.number is not None else ""
-            out.append(f"  item {lines(it.span)}{number}{_anchor(it)}: {readable(it.text)}")
+            indent = "  " * getattr(it, "depth", 0)  # a sub-item one step further in
+            out.append(f"  {indent}item {lines(it.span)}{number}{_anchor(it)}: {readable(it.text)}")
             if it.quote is not None:
                 qa = f" #{it.quote_anchor}" if it.quote_anchor else ""
                 out.append(f"    quote{qa}: {readable(it.quote)}")

@@ -156,6 +156,11 @@ REFERENCE_START = re.compile(
     r"^[^\W\d][^\s,.(]*,(?:\s+[A-Z][\w.-]*\.?)+[^()]{0,80}\(\d{4}[a-z]?[,)]"
 )
 TABLE_CAPTION = re.compile(r"^\W*(Table\s+\d+)\.?\W*$", re.I)
+# The note under a table, APA's "Note." or a "Source:" line.
+TABLE_NOTE = re.compile(r"^\W*(?:notes?|sources?)\W*[.:]\s*\S", re.I)
+# An item of a list as a word processor saves it as text: a bullet glyph or a number
+# (or letter) then a tab, perhaps after tabs: "\t•\tto send", "\t\to\tof 2,000", "1.\tto".
+TAB_ITEM = re.compile(r"^[ \t]*([•◦▪▫■□●○◆◇§o*\-–]|\d{1,3}[.)]|[a-z][.)])\t+(\S.*)$")
 URL = re.compile(r"(?:https?://|www\.)\S+")
 
 # Footnote bodies as conversions write them.
@@ -473,6 +478,7 @@ class _Walk:
     region: str = "body"  # body | notes | references | back
     interrupted: bool = False  # removed furniture or a note stands since the last block
     pending_caption: Chunk | None = None  # a "Table 1" line waiting for its table
+    pending_title: Chunk | None = None  # the title line after it (APA: "Table 1" / title)
     author_marks: int = 0  # asterisks on the byline ("Anna Ivanova*") not yet given a note
     trace: list[tuple[int, str]] = field(default_factory=list)  # (first line, rule)
 
@@ -751,12 +757,12 @@ def _walk_body(walk: _Walk, removed_lines: set[int]) -> None:
 
 
 def _flush_caption(walk: _Walk) -> None:
-    """A "Table 1" line with no table after it stays text."""
-    cap = walk.pending_caption
-    if cap is not None:
-        walk.blocks.append(Paragraph(cap.text, Span(walk.path, cap.first)))
-        walk.trace.append((cap.first, "caption-without-table"))
-        walk.pending_caption = None
+    """A "Table 1" line (and the title under it) with no table after it stays text."""
+    for ch in (walk.pending_caption, walk.pending_title):
+        if ch is not None:
+            walk.blocks.append(Paragraph(ch.text, walk.span(ch)))
+            walk.trace.append((ch.first, "caption-without-table"))
+    walk.pending_caption = walk.pending_title = None
 
 
 # -- section labels and the regions they open
@@ -953,24 +959,70 @@ def _heading(walk: _Walk, at: _At) -> bool:
 
 
 def _table_caption(walk: _Walk, at: _At) -> bool:
-    """table-caption: a line "Table 1" kept for the table that follows it."""
-    if not (TABLE_CAPTION.match(at.text) and len(at.chunk.lines) == 1):
+    """table-caption: a line "Table 1" kept for the table that follows it, with the
+    title on the line under it if there is one (APA: "Table 1" / "Deployments ...")."""
+    lines = at.chunk.lines
+    if not (TABLE_CAPTION.match(lines[0].text) and len(lines) <= 2):
         return False
-    walk.pending_caption = at.chunk
+    if any("\t" in ln.text for ln in lines):
+        return False
+    walk.pending_caption = Chunk(lines[:1])
+    walk.pending_title = Chunk(lines[1:]) if len(lines) == 2 else None
+    return True
+
+
+def _table_title(walk: _Walk, at: _At) -> bool:
+    """table-title: the one line between a "Table 1" line and its table, its title
+    (APA: "Table 1" / "Deployments of the Collective Peacekeeping Forces" / rows)."""
+    nxt = walk.body[at.index + 1] if at.index + 1 < len(walk.body) else None
+    if not (
+        walk.pending_caption
+        and walk.pending_title is None
+        and len(at.chunk.lines) == 1
+        and "\t" not in at.text
+        and nxt is not None
+        and "\t" in nxt.lines[0].text
+    ):
+        return False
+    walk.pending_title = at.chunk
     return True
 
 
 def _table(walk: _Walk, at: _At) -> bool:
     """table: two lines or more holding tabs, e.g. "Year\\tMembers" / "2002\\t6"; the
-    first row is the header."""
-    if sum("\t" in ln.text for ln in at.chunk.lines) < 2:
+    first row is the header.  Lines with no tab before the rows are its caption and
+    title ("Table 2" / "Members"), and after them its note ("Note. ...")."""
+    lines = at.chunk.lines
+    if sum("\t" in ln.text for ln in lines) < 2:
         return False
-    header, rows = parse_table(at.chunk)
-    cap = walk.pending_caption
-    caption = _matched(TABLE_CAPTION, cap.text).group(1) if cap else ""
-    walk.blocks.append(Table(caption, header, rows, walk.span(at.chunk)))
-    walk.pending_caption = None
+    tabbed = [i for i, ln in enumerate(lines) if "\t" in ln.text]
+    head, rows, tail = (
+        lines[: tabbed[0]],
+        lines[tabbed[0] : tabbed[-1] + 1],
+        lines[tabbed[-1] + 1 :],
+    )
+    if head and (walk.pending_caption or not TABLE_CAPTION.match(head[0].text) or len(head) > 2):
+        return False
+    if tail and not TABLE_NOTE.match(tail[0].text):
+        return False
+    if head:
+        walk.pending_caption = Chunk(head[:1])
+        walk.pending_title = Chunk(head[1:]) if len(head) == 2 else None
+    header, body = parse_table(Chunk(rows))
+    note = join_wrapped([ln.text for ln in tail]) or None
+    first = walk.pending_caption.first if walk.pending_caption else at.chunk.first
+    span = Span(walk.path, first, at.chunk.last)
+    walk.blocks.append(Table(_caption(walk), header, body, span, note))
+    walk.pending_caption = walk.pending_title = None
     return True
+
+
+def _caption(walk: _Walk) -> str:
+    """The caption of the table that follows "Table 1" (and its title): "Table 1" or
+    "Table 1. Deployments of ..."."""
+    cap, title = walk.pending_caption, walk.pending_title
+    label = _matched(TABLE_CAPTION, cap.text).group(1) if cap else ""
+    return f"{label}. {title.text}" if label and title else label
 
 
 def _caption_without_table(walk: _Walk, at: _At) -> bool:
@@ -981,10 +1033,14 @@ def _caption_without_table(walk: _Walk, at: _At) -> bool:
 
 
 def _table_note(walk: _Walk, at: _At) -> bool:
-    """table-note: the paragraph after a table that opens with its caption, e.g.
-    "Table 1. Source: CSTO statistics."."""
+    """table-note: the paragraph after a table that opens with its caption or with a
+    note label, e.g. "Table 1. Source: CSTO statistics." or APA's "Note. Data from
+    ..."."""
     last = walk.blocks[-1] if walk.blocks and isinstance(walk.blocks[-1], Table) else None
-    if not (last and last.caption and at.text.startswith(last.caption)):
+    if not last or last.note:
+        return False
+    label = last.caption.split(".")[0]
+    if not ((label and at.text.startswith(label)) or TABLE_NOTE.match(at.text)):
         return False
     walk.blocks[-1] = replace(last, note=at.text)
     return True
@@ -1001,16 +1057,60 @@ def _list(walk: _Walk, at: _At) -> bool:
     ordered = bool(ORDERED_ITEM.match(first))
     if not ordered and not (BULLET_ITEM.match(first) and not first.startswith("**")):
         return False
-    items = _list_items(ch, walk.path)
+    start = int(_matched(ORDERED_ITEM, first).group(1)) if ordered else 1
+    _add_list(walk, ch, ordered, _list_items(ch, walk.path), start)
+    return True
+
+
+def _add_list(
+    walk: _Walk, ch: Chunk, ordered: bool, items: tuple[ListItem, ...], start: int
+) -> None:
+    """Add a list, or continue the list of the same kind just before it."""
     prev = walk.text_block()
     if isinstance(prev, ListBlock) and prev.ordered == ordered:
         walk.blocks[-1] = replace(
             prev, items=prev.items + items, span=Span(walk.path, prev.span.line, ch.last)
         )
     else:
-        start = int(_matched(ORDERED_ITEM, first).group(1)) if ordered else 1
         walk.blocks.append(ListBlock(ordered, items, walk.span(ch), start))
     walk.interrupted = False
+
+
+def _tab_list(walk: _Walk, at: _At) -> bool:
+    """tab-list: a list as a word processor saves it as text, each item a bullet glyph or
+    a number then a tab, sub-items indented with another glyph: "\\t•\\tto send ..." /
+    "\\t\\to\\tof 2,000 troops" (a nested list, not a table); "1.\\tto guard ...".  A
+    line with no item mark continues the item before it."""
+    lines = at.chunk.lines
+    marks = [TAB_ITEM.match(ln.text) for ln in lines]
+    if marks[0] is None or any(
+        m is None and "\t" in ln.text.strip() for m, ln in zip(marks, lines, strict=True)
+    ):
+        return False
+    kinds: list[str] = []  # the kinds of mark in order of first use: their depth
+    items: list[ListItem] = []
+    for m, ln in zip(marks, lines, strict=True):
+        if m is None:
+            items[-1] = replace(items[-1], text=join_wrapped([items[-1].text, ln.text]))
+            items[-1] = replace(items[-1], span=Span(walk.path, items[-1].span.line, ln.number))
+            continue
+        mark = m.group(1)
+        kind = (
+            "number"
+            if mark[0].isdigit()
+            else "letter"
+            if mark[0].isalpha() and len(mark) > 1
+            else mark
+        )
+        kinds += [kind] if kind not in kinds else []
+        number = int(mark[:-1]) if kind == "number" else None
+        items.append(
+            ListItem(
+                m.group(2).strip(), Span(walk.path, ln.number), number, depth=kinds.index(kind)
+            )
+        )
+    ordered = kinds[0] == "number"
+    _add_list(walk, at.chunk, ordered, tuple(items), items[0].number or 1)
     return True
 
 
@@ -1104,8 +1204,10 @@ BODY_RULES = (
     ("author-note", _author_note),
     ("unnumbered-note", _unnumbered_note),
     ("author-bio", _author_bio),
+    ("table-title", _table_title),
     ("heading", _heading),
     ("table-caption", _table_caption),
+    ("tab-list", _tab_list),
     ("table", _table),
     ("caption-without-table", _caption_without_table),
     ("table-note", _table_note),
