@@ -216,7 +216,7 @@ def spaces_shown(text: str) -> str:
     """Text with its no-break spaces written ``<nbsp>`` and other odd spaces ``<U+2009>``,
     so that a fixture shows what a normalisation did (a regular space stays a space)."""
     return re.sub(
-        "[\u00a0\u2000-\u200a\u202f\u205f\u3000]",
+        "[\u00a0\u2000-\u200a\u202f\u205f\u3000\ufeff]",
         lambda m: "<nbsp>" if m.group() == "\u00a0" else f"<U+{ord(m.group()):04X}>",
         text,
     )

@@ -457,6 +457,14 @@ def _space_before_mark(text: str, language: str) -> list[_Change]:
     ]
 
 
+def _stray_bom(text: str, language: str) -> list[_Change]:
+    """byte-order-mark: a byte-order mark (U+FEFF) left inside the text, where files
+    saved by a word processor were joined or a BOM was read as a character (the one
+    opening a file is dropped when the file is read); it is invisible, and a word with
+    it inside matches nothing."""
+    return [_Change(m.start(), m.end(), "") for m in re.finditer("\ufeff", text)]
+
+
 def _markdown_link(text: str, language: str) -> list[_Change]:
     """markdown-link: a link in Markdown syntax from a web page's conversion,
     "[label](https://...)", is shown as a link with its label (the render stage makes
@@ -470,6 +478,7 @@ def _markdown_link(text: str, language: str) -> list[_Change]:
 # Text rules in the order they run on each kept line, and whether the line's text takes
 # their changes (``markdown-link`` only records what the page will show).
 TEXT_RULES = (
+    ("byte-order-mark", _stray_bom, True),
     ("markdown-link", _markdown_link, False),
     ("space-run", _space_run, True),
     ("space-before-punctuation", _space_before_mark, True),
