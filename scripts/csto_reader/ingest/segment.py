@@ -198,6 +198,12 @@ class Chunk:
 
     lines: list[Line]
     kind: str = "prose"
+    # words broken by a line-end hyphen that keep it when joined ("non-interference")
+    compounds: frozenset[str] = frozenset()
+
+    def part(self, lines: list[Line]) -> Chunk:
+        """A chunk of some of these lines (which join as these do)."""
+        return Chunk(lines, compounds=self.compounds)
 
     @property
     def first(self) -> int:
@@ -209,35 +215,81 @@ class Chunk:
 
     @property
     def text(self) -> str:
-        return join_wrapped([ln.text for ln in self.lines])
+        return join_wrapped([ln.text for ln in self.lines], self.compounds)
 
 
-def join_wrapped(lines: list[str]) -> str:
+LINE_END_HYPHEN = re.compile(r"([^\W\d_]+)-$")
+FIRST_WORD = re.compile(r"[^\W\d_]+")
+
+
+def join_wrapped(lines: list[str], compounds: frozenset[str] = frozenset()) -> str:
     """Join hard-wrapped lines into one.  A word broken at the line end by a hyphen
-    ("inter-" / "nal") is mended; every other line break becomes a space."""
+    ("inter-" / "nal") is mended, unless it is one of ``compounds``, words written with
+    their hyphen ("non-" / "interference": see ``line_end_compounds``); a hyphen before
+    a capital or a number is the word's own ("anti-" / "Western"); every other line
+    break becomes a space."""
     out = ""
     for raw in lines:
         t = raw.strip()
         if not t:
             continue
-        if re.search(r"[a-z]-$", out) and t[:1].islower():
-            out = out[:-1] + t
+        broken = LINE_END_HYPHEN.search(out)
+        first = FIRST_WORD.match(t)
+        if broken and first and t[:1].islower():
+            keep = f"{broken.group(1)}-{first.group(0)}".lower() in compounds
+            out = (out if keep else out[:-1]) + t
+        elif broken and (t[:1].isupper() or t[:1].isdigit()):
+            out += t
         else:
             out = f"{out} {t}" if out else t
     return out
 
 
-def chunks_of(lines: tuple[Line, ...]) -> list[Chunk]:
+# Prefixes that English writes with a hyphen before a word ("self-defence",
+# "non-interference", "ex-president", "quasi-alliance", "cross-border", "well-known").
+HYPHEN_PREFIXES = frozenset({"non", "self", "ex", "quasi", "cross", "well", "all", "half"})
+WORDS = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+
+
+def line_end_compounds(lines: tuple[Line, ...], path: str, reporter: Reporter) -> frozenset[str]:
+    """The words broken by a line-end hyphen ("non-" / "interference") that keep their
+    hyphen when the lines are joined, decided from the document's own vocabulary: the
+    text writes the word with its hyphen elsewhere ("non-interference" inside a line), or
+    not solid ("noninterference") and its first part is a prefix English hyphenates
+    (``HYPHEN_PREFIXES``).  A word the text writes neither way, with no such prefix, is
+    joined solid, as most such breaks are, and reported (``hyphen-doubtful``)."""
+    vocabulary = {w.lower() for ln in lines for w in WORDS.findall(ln.text)}
+    keep: set[str] = set()
+    texts = [(ln.number, ln.text.strip()) for ln in lines]
+    for (n, a), (_, b) in zip(texts, texts[1:], strict=False):
+        broken, first = LINE_END_HYPHEN.search(a), FIRST_WORD.match(b)
+        if not (broken and first and b[:1].islower()):
+            continue
+        head, tail = broken.group(1), first.group(0)
+        word, solid = f"{head}-{tail}".lower(), f"{head}{tail}".lower()
+        if word in vocabulary or (solid not in vocabulary and head.lower() in HYPHEN_PREFIXES):
+            keep.add(word)
+        elif solid not in vocabulary:
+            reporter.note(
+                Span(path, n),
+                f"'{head}-' / '{tail}' at a line end joined as '{head}{tail}'; the text "
+                f"writes it nowhere else, with or without the hyphen",
+                "hyphen-doubtful",
+            )
+    return frozenset(keep)
+
+
+def chunks_of(lines: tuple[Line, ...], compounds: frozenset[str] = frozenset()) -> list[Chunk]:
     out: list[Chunk] = []
     cur: list[Line] = []
     for ln in lines:
         if ln.text.strip():
             cur.append(ln)
         elif cur:
-            out.append(Chunk(cur))
+            out.append(Chunk(cur, compounds=compounds))
             cur = []
     if cur:
-        out.append(Chunk(cur))
+        out.append(Chunk(cur, compounds=compounds))
     return out
 
 
@@ -420,7 +472,7 @@ def segment(cleaned: Cleaned, meta: ArticleMeta, reporter: Reporter) -> Segmente
     Three passes: the header (``FRONT_RULES``), the run of bare-number note bodies, and
     the walk of the body, where each chunk goes to the first rule of ``BODY_RULES``
     that takes it."""
-    chunks = chunks_of(cleaned.lines)
+    chunks = chunks_of(cleaned.lines, line_end_compounds(cleaned.lines, cleaned.path, reporter))
     walk = _Walk(cleaned.path, meta)
     front, body_start = _read_front(chunks, walk)
     if (
@@ -677,7 +729,7 @@ def _note_parts(ch: Chunk, number_of: Callable[[str], int | None]) -> list[Chunk
             last = k
         else:
             parts[-1].append(ln)
-    return [Chunk(part) for part in parts]
+    return [ch.part(part) for part in parts]
 
 
 def _bare_note_run(body: list[Chunk]) -> set[int]:
@@ -701,13 +753,13 @@ def _split_labels(body: list[Chunk]) -> list[Chunk]:
     its own, so that the rules see the label and the section apart."""
     out: list[Chunk] = []
     for ch in body:
-        first = Chunk(ch.lines[:1])
+        first = ch.part(ch.lines[:1])
         at = _at(0, first)
         label = at.is_label and (
             at.name in NOTES_LABELS or at.name in REFERENCE_LABELS or is_back_label(at.name)
         )
         if len(ch.lines) > 1 and label:
-            out += [first, Chunk(ch.lines[1:])]
+            out += [first, ch.part(ch.lines[1:])]
         else:
             out.append(ch)
     return out
@@ -1172,9 +1224,27 @@ def _paragraph_continued(walk: _Walk, at: _At) -> bool:
     text = at.text
     if not (text[:1].islower() or prev_text.endswith("-") or walk.interrupted):
         return False
-    joiner = "" if prev_text.endswith("-") and text[:1].islower() else " "
+    joiner = "" if LINE_END_HYPHEN.search(prev_text) else " "
     walk.blocks[-1] = _extend(prev, joiner + text, at.chunk.last)
     walk.interrupted = False
+    return True
+
+
+def _sentence_continued(walk: _Walk, at: _At) -> bool:
+    """sentence-continued: a paragraph a column or page break cut before a capitalised
+    word, with nothing between: the text before is a paragraph of some length that has
+    not ended its sentence ("... by the leaders of" / "Russia, Belarus ..."), and does
+    not lead in to what follows with a colon or end with an address.  Decided by the
+    sentence, not by the case of the next word."""
+    open_text = walk.open_text()
+    if open_text is None or not isinstance(open_text[0], Paragraph):
+        return False
+    prev, prev_text = open_text
+    if words(prev_text) < 8 or prev_text.endswith(":") or URL.search(prev_text.split()[-1]):
+        return False
+    if not (at.text[:1].isupper() or at.text[:1].isdigit()):
+        return False
+    walk.blocks[-1] = _extend(prev, " " + at.text, at.chunk.last)
     return True
 
 
@@ -1215,6 +1285,7 @@ BODY_RULES = (
     ("heading-cut-paragraph", _heading_cut_paragraph),
     ("quote", _embedded_quote),
     ("paragraph-continued", _paragraph_continued),
+    ("sentence-continued", _sentence_continued),
     ("paragraph", _paragraph),
 )
 
