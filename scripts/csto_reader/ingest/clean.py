@@ -209,6 +209,13 @@ FIGURE_LABEL = re.compile(
 PAGE_HEAD = re.compile(r"^(?:\d{1,4}\s+\S.*|.*\S\s+\d{1,4})$")  # "118 JOURNAL ...", "... 119"
 
 
+# A law review's running heads, in the Bluebook manner: "2023] SHORT TITLE 119" on odd
+# pages, "118 JOURNAL ABBREV. [Vol. 5:117" on even ones (known by their form alone).
+LAW_REVIEW_HEAD = re.compile(
+    r"^(?:(?:19|20)\d\d\]\s+\S.*\s\d{1,4}|\d{1,4}\s+\S.*\[Vol\.\s*\d+:\d+)$"
+)
+
+
 def _page_heads(lines: tuple[str, ...]) -> set[int]:
     """Line numbers of running heads that carry the page number (and volume data), so
     that they differ from page to page: "118 EURASIAN SEC. REV. [Vol. 5:117" and
@@ -219,7 +226,7 @@ def _page_heads(lines: tuple[str, ...]) -> set[int]:
         t = raw.strip()
         if PAGE_HEAD.match(t) and _furniture_like(t) and _title_like(t):
             groups.setdefault(_masked(t), []).append(i)
-    found: set[int] = set()
+    found = {i + 1 for i, raw in enumerate(lines) if LAW_REVIEW_HEAD.match(raw.strip())}
     for idx in groups.values():
         numbers = {tuple(re.findall(r"\d+", lines[i])) for i in idx}
         if len(idx) >= 2 and len(numbers) >= 2:
@@ -257,11 +264,12 @@ def _block_at(lines: tuple[str, ...], i: int) -> list[int]:
 
 def _box_part(lines: tuple[str, ...], block: list[int]) -> bool:
     """A block that goes on a box of web chrome: one or two short lines (post titles,
-    form fields, buttons) that do not open with a number (a numbered heading)."""
+    form fields, buttons) that do not open with a number (a numbered heading) or a
+    copyright notice (the page's licence, which the segmenter keeps)."""
     return (
         0 < len(block) <= 2
         and all(len(lines[i].split()) <= 12 for i in block)
-        and not any(re.match(r"\s*\d", lines[i]) for i in block)
+        and not any(re.match(r"\s*(?:\d|©|\(c\)|copyright\b)", lines[i], re.I) for i in block)
     )
 
 

@@ -158,12 +158,14 @@ def pair_footnotes(
     scanner = _Scanner(bodies)
     all_text = " ".join(byline) + " ".join(_texts(blocks))
     # Bare digits are markers only when no other marker encoding is used in the text
-    # (endnotes numbered "1." or "[1]" may be called by "[1]" or by bare digits).
-    scanner.bare_mode = bool(bodies) and not (
+    # (endnotes numbered "1." or "[1]" may be called by "[1]" or by bare digits).  An
+    # author's asterisk ("Anna Ivanova*" / "* Lecturer, ...") beside bare-digit notes
+    # is no other encoding; numbered asterisk calls ("grew*9") are.
+    scanner.bare_mode = any(b.number is not None for b in bodies) and not (
         SUP_NUMBER.search(all_text)
         or UNICODE_MARK.search(all_text)
         or (scanner.brackets and BRACKET_MARK.search(all_text))
-        or (scanner.asterisks and ASTERISK_MARK.search(all_text))
+        or (scanner.asterisks and re.search(r"(?<=[\w\"”’)])\*\d", all_text))
     )
     if scanner.bare_mode:
         scanner.plan_bare(_scanned_texts(byline, blocks))

@@ -750,7 +750,8 @@ def _split_labels(body: list[Chunk]) -> list[Chunk]:
     """A section label on the first line of a chunk, with the section's first lines
     under it and no blank line between ("Notes" / "1. See ...", "References" /
     "Allison, R. (2004) ...", "Funding" / "This work ..."): the label becomes a chunk of
-    its own, so that the rules see the label and the section apart."""
+    its own, so that the rules see the label and the section apart.  So does an author
+    note with the page's first notes under it ("* Lecturer, ..." / "1 Statement ...")."""
     out: list[Chunk] = []
     for ch in body:
         first = ch.part(ch.lines[:1])
@@ -760,6 +761,14 @@ def _split_labels(body: list[Chunk]) -> list[Chunk]:
         )
         if len(ch.lines) > 1 and label:
             out += [first, ch.part(ch.lines[1:])]
+            continue
+        notes = [
+            i
+            for i, ln in enumerate(ch.lines)
+            if i and (BARE_BODY.match(ln.text.strip()) or footnote_body(ln.text.strip()))
+        ]
+        if notes and AUTHOR_NOTE.match(ch.lines[0].text.strip()):
+            out += [ch.part(ch.lines[: notes[0]]), ch.part(ch.lines[notes[0] :])]
         else:
             out.append(ch)
     return out
@@ -907,6 +916,27 @@ def _copyright(walk: _Walk, at: _At) -> bool:
         return False
     walk.region = "back"
     walk.back.append(("Copyright and licence", [], Span(walk.path, at.chunk.first)))
+    walk.add_back_text(at.chunk)
+    return True
+
+
+# An article's history, printed after its references: "Manuscript received 1 March
+# 2023", "Received: ... Accepted: ...", "Published online ...".
+HISTORY = re.compile(
+    r"^\W*(?:manuscript received|received|accepted|revised|published online|first published)\b"
+    r"[^.]{0,40}\b(?:19|20)\d\d\b",
+    re.I,
+)
+
+
+def _article_history(walk: _Walk, at: _At) -> bool:
+    """article-history: after the references or notes, the dates of the article's
+    history, e.g. "Manuscript received 1 March 2023." (back matter, not a reference
+    entry or a note; under a back-matter heading it is that section's text)."""
+    if walk.region not in ("references", "notes") or not HISTORY.match(at.text):
+        return False
+    walk.region = "back"
+    walk.back.append(("Article history", [], Span(walk.path, at.chunk.first)))
     walk.add_back_text(at.chunk)
     return True
 
@@ -1268,6 +1298,7 @@ BODY_RULES = (
     ("endnote-continued", _endnote_continued),
     ("back-heading", _back_heading),
     ("copyright", _copyright),
+    ("article-history", _article_history),
     ("reference-entries", _reference_entries),
     ("back-text", _back_text),
     ("footnote-body", _footnote_body),
