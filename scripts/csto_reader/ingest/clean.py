@@ -234,20 +234,25 @@ def _page_heads(lines: tuple[str, ...]) -> set[int]:
     return found
 
 
-def _repeated_lines(lines: tuple[str, ...]) -> set[int]:
+def _repeated_lines(lines: tuple[str, ...], venue: str = "") -> set[int]:
     """Line numbers of a footer or header repeated on every page, e.g. "Electronic copy
     available at: https://ssrn.com/abstract=1234567": a short line (``_furniture_like``)
-    found three times or more, its numbers aside.  A title-like line with no number or
+    found three times or more, its numbers aside.  A capitalised line with no number or
     address could be a heading used in several sections ("Policy implications"): it
-    must be found four times."""
+    must be found four times, unless it is the journal's name (``venue``, folded, or
+    the start of the file's first line, its masthead)."""
     groups: dict[str, list[int]] = {}
     for i, raw in enumerate(lines):
         if _furniture_like(raw):
             groups.setdefault(_masked(raw), []).append(i)
+    masthead = next((normalize_for_match(t) for t in lines if not is_blank(t)), "")
     found: set[int] = set()
     for idx in groups.values():
         raw = lines[idx[0]]
-        heading_like = _title_like(raw) and not re.search(r"\d|https?://|www\.", raw)
+        heading_like = raw.strip()[:1].isupper() and not re.search(r"\d|https?://|www\.", raw)
+        folded = normalize_for_match(raw)
+        if heading_like and (folded == venue or masthead.startswith(folded)):
+            heading_like = False  # the journal's name, as a running head
         if len(idx) >= (4 if heading_like else 3):
             found.update(i + 1 for i in idx)
     return found
@@ -515,7 +520,8 @@ def clean(source: SourceText) -> Cleaned:
     glyphs (rule ``icon``) and its exporter escapes, then goes through ``TEXT_RULES``
     (each change recorded)."""
     running = frozenset(_running_lines(source) | _page_heads(source.lines))
-    repeated = frozenset(_repeated_lines(source.lines))
+    venue = normalize_for_match(source.meta.venue or "")
+    repeated = frozenset(_repeated_lines(source.lines, venue))
     boxes = frozenset(_box_lines(source.lines))
     lines: list[Line] = []
     removals: list[Removal] = []

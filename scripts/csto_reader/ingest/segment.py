@@ -635,6 +635,20 @@ def _header_label(walk: _Walk, front: _Front, ch: Chunk) -> bool:
     return True
 
 
+def _byline_notes(walk: _Walk, front: _Front, ch: Chunk) -> bool:
+    """byline-notes: in the header, the notes on the byline's markers, e.g. "Boris
+    Petrov¹ and Anna Ivanova²" / "¹ University of Tartu" / "² Eurasian Research
+    Institute" (one a line or one a chunk): note bodies, paired with the byline's
+    markers, not masthead."""
+    if not front.byline or footnote_body(ch.lines[0].text.strip()) is None:
+        return False
+    for part in _note_parts(ch, _explicit_number):
+        found = footnote_body(part.text)
+        if found is not None:
+            walk.bodies.append(FootnoteBody(*found, walk.span(part)))
+    return True
+
+
 def _front_author_note(walk: _Walk, front: _Front, ch: Chunk) -> bool:
     """author-note: in the header, a note on the byline's asterisk (see
     ``_author_note``)."""
@@ -666,6 +680,7 @@ FRONT_RULES = (
     ("header-label", _header_label),
     ("header-field", _header_field),
     ("author-note", _front_author_note),
+    ("byline-notes", _byline_notes),
 )
 
 
