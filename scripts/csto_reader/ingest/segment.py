@@ -1214,7 +1214,9 @@ def _tab_list(walk: _Walk, at: _At) -> bool:
 def _heading_cut_paragraph(walk: _Walk, at: _At) -> bool:
     """heading-cut-paragraph: a page break cut a paragraph after a short first line,
     which looked like a heading: "The treaty" / notes / "was signed ..." is one
-    paragraph."""
+    paragraph, and so is a first line that reads as a sentence (``_reads_as_sentence``)
+    before a capitalised word: "... six states of the former" / page furniture /
+    "Soviet Union, ..."."""
     last = walk.blocks[-1] if walk.blocks else None
     if not (
         isinstance(last, Heading)
@@ -1222,7 +1224,7 @@ def _heading_cut_paragraph(walk: _Walk, at: _At) -> bool:
         and walk.headings[-1][0] == len(walk.blocks) - 1
         and walk.headings[-1][2] == "plain"
         and walk.interrupted
-        and at.text[:1].islower()
+        and (at.text[:1].islower() or _reads_as_sentence(last.text))
     ):
         return False
     walk.headings.pop()
@@ -1231,6 +1233,17 @@ def _heading_cut_paragraph(walk: _Walk, at: _At) -> bool:
     )
     walk.interrupted = False
     return True
+
+
+AUXILIARIES = frozenset({"is", "are", "was", "were", "has", "have", "had"})
+
+
+def _reads_as_sentence(text: str) -> bool:
+    """A line that looked like a heading but reads as the start of a sentence: eight
+    words or more, one of them a verb such as "was" in lower case ("The Organization
+    was founded in 2002 by six states of the former"), which a title does not have."""
+    ws = text.split()
+    return len(ws) >= 8 and any(w in AUXILIARIES for w in ws)
 
 
 def _embedded_quote(walk: _Walk, at: _At) -> bool:
