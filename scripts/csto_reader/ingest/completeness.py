@@ -83,9 +83,9 @@ def page_words(markdown: str) -> Counter[str]:
 
 def line_words(line: str) -> list[str]:
     """The words of one source line as they should appear on the page: list numbers
-    (made by ``<ol>``) and sub-item marks (``TAB_ITEM_MARK``), ``mailto:``, the inline tags conversions leave and the address
-    of a Markdown-style link (the page shows its label: clean's ``markdown-link``) do
-    not count."""
+    (made by ``<ol>``) and sub-item marks (``TAB_ITEM_MARK``), ``mailto:``, the inline
+    tags conversions leave and the address of a Markdown-style link (the page shows its
+    label: clean's ``markdown-link``) do not count."""
     for m, label, _ in reversed(markdown_links(line)):
         line = line[: m.start()] + f" {label} " + line[m.end() :]
     line = ORDERED.sub(" ", line)
