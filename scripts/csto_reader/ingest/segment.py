@@ -1139,7 +1139,8 @@ def _table_note(walk: _Walk, at: _At) -> bool:
     label = last.caption.split(".")[0]
     if not ((label and at.text.startswith(label)) or TABLE_NOTE.match(at.text)):
         return False
-    walk.blocks[-1] = replace(last, note=at.text)
+    span = Span(walk.path, last.span.line, at.chunk.last)  # the note is part of the table
+    walk.blocks[-1] = replace(last, note=at.text, span=span)
     return True
 
 
