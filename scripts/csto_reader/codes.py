@@ -70,7 +70,6 @@ _TABLE: dict[str, tuple[_Row, ...]] = {
             "hyphen-doubtful",
             N,
             "a word broken by a line-end hyphen that the text writes nowhere else: joined solid",
-            A,
         ),
     ),
     "ingest.footnotes": (
