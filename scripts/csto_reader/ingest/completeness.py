@@ -46,7 +46,9 @@ TEXT_LOST = "text-lost"  # words of a source line reach the page nowhere, undecl
 CODES = codes_of("ingest.completeness")  # meanings: the registry (codes.py)
 
 # Removal rules whose words still count as the article's text for ``check_body``.
-GUESSED_RULES = frozenset({"masthead"})
+# (the masthead, and the furniture found by repetition or as a box of web chrome, whose
+# extent is a guess: if the page keeps too little, the guess is checked)
+GUESSED_RULES = frozenset({"masthead", "repeated-footer", "web-box"})
 MIN_SHARE = 0.5  # the least share of the text's words the page must keep
 MAX_REPORTED = 10  # lines named one by one by ``check_nothing_lost``
 
