@@ -169,7 +169,8 @@ def show_block(b) -> list[str]:
         out = [f"list {kind} {lines(b.span)}"]
         for it in b.items:
             number = f" [{it.number}]" if it.number is not None else ""
-            out.append(f"  item {lines(it.span)}{number}{_anchor(it)}: {readable(it.text)}")
+            indent = "  " * getattr(it, "depth", 0)  # a sub-item one step further in
+            out.append(f"  {indent}item {lines(it.span)}{number}{_anchor(it)}: {readable(it.text)}")
             if it.quote is not None:
                 qa = f" #{it.quote_anchor}" if it.quote_anchor else ""
                 out.append(f"    quote{qa}: {readable(it.quote)}")
@@ -215,7 +216,7 @@ def spaces_shown(text: str) -> str:
     """Text with its no-break spaces written ``<nbsp>`` and other odd spaces ``<U+2009>``,
     so that a fixture shows what a normalisation did (a regular space stays a space)."""
     return re.sub(
-        "[\u00a0\u2000-\u200a\u202f\u205f\u3000]",
+        "[\u00a0\u2000-\u200a\u202f\u205f\u3000\ufeff]",
         lambda m: "<nbsp>" if m.group() == "\u00a0" else f"<U+{ord(m.group()):04X}>",
         text,
     )

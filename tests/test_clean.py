@@ -36,3 +36,31 @@ def test_every_rule_has_a_fixture():
     named = {r for p in CASES for r in read_case(p).rules}
     assert len(CASES) >= 5
     assert [r for r in RULES if r not in named] == []
+
+
+def test_word_processor_text_with_bom_and_crlf(tmp_path):
+    """A "save as text" file from a word processor: a BOM, CRLF line ends, a second BOM
+    where two files were joined.  Read and cleaned, no BOM or carriage return is left
+    and the lines keep their numbers."""
+    from csto_reader.diagnostics import Reporter
+    from csto_reader.ingest.clean import clean
+    from csto_reader.ingest.sources import read_text_lines
+    from csto_reader.model import ArticleMeta, Author, SourceText, Span
+
+    path = tmp_path / "article.txt"
+    path.write_bytes(
+        "\ufeffA Test Article\r\n\r\n\ufeffThe Organization was founded in 2002.\r\n".encode()
+    )
+    reporter = Reporter()
+    lines = read_text_lines(path, "sources/case/article.txt", reporter)
+    assert lines is not None and reporter.diagnostics == []
+    meta = ArticleMeta(
+        slug="case",
+        title="A Test Article",
+        authors=(Author(name="Anna Ivanova"),),
+        span=Span("sources/case/meta.yml", 1),
+    )
+    cleaned = clean(SourceText("case", "sources/case/article.txt", lines, meta))
+    texts = [(ln.number, ln.text) for ln in cleaned.lines]
+    assert texts == [(1, "A Test Article"), (2, ""), (3, "The Organization was founded in 2002.")]
+    assert [n.rule for n in cleaned.normalisations] == ["byte-order-mark"]

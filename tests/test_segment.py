@@ -32,3 +32,20 @@ def test_every_rule_has_a_fixture():
     named = {r for p in CASES for r in read_case(p).rules}
     assert len(CASES) >= 5
     assert [r for r in RULE_NAMES if r not in named] == []
+
+
+def test_tab_list_marks_are_not_lost_words():
+    """A word processor's sub-item mark "o" becomes the nested list's bullet: the page
+    does not print it, and the completeness check does not count it as a lost word."""
+    from pathlib import Path
+
+    from csto_reader.diagnostics import Reporter
+    from csto_reader.ingest.completeness import check_nothing_lost
+    from csto_reader.pipeline import build_article
+    from stage_fixtures import source_of
+
+    case = read_case(Path(__file__).parent / "fixtures/stages/render/nested-list.txt")
+    reporter = Reporter()
+    built = build_article(source_of(case), reporter)
+    assert check_nothing_lost(built.article, built.markdown, reporter)
+    assert reporter.diagnostics == []

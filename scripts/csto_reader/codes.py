@@ -66,6 +66,11 @@ _TABLE: dict[str, tuple[_Row, ...]] = {
     "ingest.segment": (
         ("abstract-mismatch", W, "the abstract in meta.yml differs from the text's abstract"),
         ("empty-section", W, "a back-matter section of the text has nothing under it", A),
+        (
+            "hyphen-doubtful",
+            N,
+            "a word broken by a line-end hyphen that the text writes nowhere else: joined solid",
+        ),
     ),
     "ingest.footnotes": (
         (

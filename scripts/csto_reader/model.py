@@ -166,6 +166,7 @@ class ListItem:
     anchor: str | None = None
     quote_anchor: str | None = None
     quote_line: int | None = None  # the source line the quotation starts on
+    depth: int = 0  # 0 for an item, 1 for a sub-item ("o" under "•"), ...
 
 
 @dataclass(frozen=True)

@@ -37,10 +37,74 @@ WEB_CHROME = {
     "accept cookies",
     "share",
     "print",
+    "privacy policy",
+    "terms of use",
+    "cookie settings",
 }
 
+# Words of a row of share buttons or footer links: "Share this: Twitter Facebook",
+# "Twitter | Facebook | Print", "Privacy Policy | Terms of Use | Contact".
+SHARE_WORDS = frozenset(
+    "share this on via twitter x facebook linkedin email e-mail mail whatsapp telegram"
+    " reddit print pinterest tumblr pocket mastodon bluesky threads vk copy link tweet pdf"
+    " more".split()
+)
+FOOTER_LINKS = frozenset(
+    {
+        "privacy policy",
+        "privacy",
+        "terms of use",
+        "terms of service",
+        "terms and conditions",
+        "cookie policy",
+        "cookies",
+        "cookie settings",
+        "contact",
+        "contact us",
+        "about us",
+        "imprint",
+        "accessibility",
+        "sitemap",
+    }
+)
+ROW_SEPARATOR = re.compile(r"\s*[|·•/]\s*")
+SHARE_LEAD = re.compile(r"^(?:share(?: this(?: article| post)?)?(?: on)?)\s*:?\s*(?:\S|$)", re.I)
+# A web page's byline: "By Anna Ivanova | 12 January 2022", "January 12, 2022 · 7 min
+# read", "Posted on 12 January 2022 by ...".
+READING_TIME = re.compile(r"\b\d{1,3}\s*(?:-\s*)?min(?:ute)?s?\.?\s+read\b", re.I)
+BY_DATE = re.compile(
+    r"^(?:by|posted(?: on)?|published(?: on)?|updated(?: on)?)\b.*\b(?:19|20)\d\d\b", re.I
+)
+TAGS_LINE = re.compile(
+    r"^(?:tags?|tagged(?: with)?|filed under|categor(?:y|ies)|topics)\s*:\s*\S", re.I
+)
+# The label of a box of a web page's chrome, whose lines go with it: a newsletter box,
+# a comment form, related posts.
+BOX_LABELS = frozenset(
+    {
+        "subscribe to our newsletter",
+        "sign up for our newsletter",
+        "newsletter",
+        "leave a reply",
+        "leave a comment",
+        "post comment",
+        "related posts",
+        "related articles",
+        "related",
+        "you may also like",
+        "read next",
+        "recommended",
+        "more from this author",
+    }
+)
+BOX_PARTS = 10  # at most this many short blocks after a box's label go with it
+
 ISSN = re.compile(r"\bISSN:?\s*\d{4}-\d{3}[\dXx]\b")
-PAGE_NUMBER = re.compile(r"^\s*\d{1,4}\s*$")
+# "117", "— 2 —", "- 3 -", "Page 4 of 12", "p. 5"
+PAGE_NUMBER = re.compile(
+    r"^\s*(?:[-–—]\s*\d{1,4}\s*[-–—]|\d{1,4}|(?:page|p\.)\s*\d{1,4}(?:\s+of\s+\d{1,4})?)\s*$",
+    re.I,
+)
 RULE = re.compile(r"^\s*(-{3,}|\*{3,}|_{3,})\s*$")
 ICON = re.compile(
     r"\[[\u2190-\u21ff\u2200-\u23ff\u25a0-\u27bf\u2b00-\u2bff]\]"
@@ -108,6 +172,132 @@ def _running_lines(source: SourceText) -> set[int]:
     return found
 
 
+def _masked(raw: str) -> str:
+    """A line folded for comparison with its numbers masked: page "118" and page "120"
+    of one running head read alike."""
+    return re.sub(r"\d+", "#", normalize_for_match(raw))
+
+
+def _furniture_like(raw: str) -> bool:
+    """A short line that may be page furniture: 2 to 15 words with some letters, no
+    tab (a table row), no list mark or Markdown heading, not ending a sentence or a
+    clause ("Ibid." is a note, not furniture), not a label such as "Table 2"."""
+    t = raw.strip()
+    return (
+        "\t" not in t
+        and 2 <= len(t.split()) <= 15
+        and not t.startswith("#")
+        and not FIGURE_LABEL.match(t)
+        and sum(c.isalpha() for c in t) >= 3
+        and not re.search(r"[.,;:!?…]$", t)
+        and not re.match(r"^[-*•]\s", t)
+    )
+
+
+def _title_like(raw: str) -> bool:
+    """Every word of four letters or more capitalised, as in a running head
+    ("2023] A TEST ARTICLE 119", "118 Journal of Eurasian Studies")."""
+    long_words = [w for w in re.findall(r"[^\W\d_]+", raw) if len(w) >= 4]
+    return bool(long_words) and all(w[0].isupper() for w in long_words)
+
+
+# "Table 2", "Figure 3": a label whose number is its own, not a page's
+FIGURE_LABEL = re.compile(
+    r"^\W*(?:table|figure|fig\.|chart|map|box|chapter|part|section|article|appendix)\s+\d",
+    re.I,
+)
+PAGE_HEAD = re.compile(r"^(?:\d{1,4}\s+\S.*|.*\S\s+\d{1,4})$")  # "118 JOURNAL ...", "... 119"
+
+
+# A law review's running heads, in the Bluebook manner: "2023] SHORT TITLE 119" on odd
+# pages, "118 JOURNAL ABBREV. [Vol. 5:117" on even ones (known by their form alone).
+LAW_REVIEW_HEAD = re.compile(
+    r"^(?:(?:19|20)\d\d\]\s+\S.*\s\d{1,4}|\d{1,4}\s+\S.*\[Vol\.\s*\d+:\d+)$"
+)
+
+
+def _page_heads(lines: tuple[str, ...]) -> set[int]:
+    """Line numbers of running heads that carry the page number (and volume data), so
+    that they differ from page to page: "118 EURASIAN SEC. REV. [Vol. 5:117" and
+    "120 EURASIAN SEC. REV. [Vol. 5:117", "2023] A TEST ARTICLE 119": a title-like
+    short line with a number at one end, found twice or more with other numbers."""
+    groups: dict[str, list[int]] = {}
+    for i, raw in enumerate(lines):
+        t = raw.strip()
+        if PAGE_HEAD.match(t) and _furniture_like(t) and _title_like(t):
+            groups.setdefault(_masked(t), []).append(i)
+    found = {i + 1 for i, raw in enumerate(lines) if LAW_REVIEW_HEAD.match(raw.strip())}
+    for idx in groups.values():
+        numbers = {tuple(re.findall(r"\d+", lines[i])) for i in idx}
+        if len(idx) >= 2 and len(numbers) >= 2:
+            found.update(i + 1 for i in idx)
+    return found
+
+
+def _repeated_lines(lines: tuple[str, ...], venue: str = "") -> set[int]:
+    """Line numbers of a footer or header repeated on every page, e.g. "Electronic copy
+    available at: https://ssrn.com/abstract=1234567": a short line (``_furniture_like``)
+    found three times or more, its numbers aside.  A capitalised line with no number or
+    address could be a heading used in several sections ("Policy implications"): it
+    must be found four times, unless it is the journal's name (``venue``, folded, or
+    the start of the file's first line, its masthead)."""
+    groups: dict[str, list[int]] = {}
+    for i, raw in enumerate(lines):
+        if _furniture_like(raw):
+            groups.setdefault(_masked(raw), []).append(i)
+    masthead = next((normalize_for_match(t) for t in lines if not is_blank(t)), "")
+    found: set[int] = set()
+    for idx in groups.values():
+        raw = lines[idx[0]]
+        heading_like = raw.strip()[:1].isupper() and not re.search(r"\d|https?://|www\.", raw)
+        folded = normalize_for_match(raw)
+        if heading_like and (folded == venue or masthead.startswith(folded)):
+            heading_like = False  # the journal's name, as a running head
+        if len(idx) >= (4 if heading_like else 3):
+            found.update(i + 1 for i in idx)
+    return found
+
+
+def _block_at(lines: tuple[str, ...], i: int) -> list[int]:
+    """The indexes of the lines of the block (non-blank lines) starting at ``i``."""
+    out = []
+    while i < len(lines) and not is_blank(lines[i]):
+        out.append(i)
+        i += 1
+    return out
+
+
+def _box_part(lines: tuple[str, ...], block: list[int]) -> bool:
+    """A block that goes on a box of web chrome: one or two short lines (post titles,
+    form fields, buttons) that do not open with a number (a numbered heading) or a
+    copyright notice (the page's licence, which the segmenter keeps)."""
+    return (
+        0 < len(block) <= 2
+        and all(len(lines[i].split()) <= 12 for i in block)
+        and not any(re.match(r"\s*(?:\d|©|\(c\)|copyright\b)", lines[i], re.I) for i in block)
+    )
+
+
+def _box_lines(lines: tuple[str, ...]) -> set[int]:
+    """Line numbers of boxes of web chrome: a label opening a block ("Subscribe to our
+    newsletter", "Leave a Reply", "Related posts"), the rest of its block, and up to
+    ``BOX_PARTS`` short blocks after it (``_box_part``)."""
+    found: set[int] = set()
+    for i, raw in enumerate(lines):
+        if normalize_for_match(raw) not in BOX_LABELS or (i and not is_blank(lines[i - 1])):
+            continue
+        block = _block_at(lines, i)
+        for _ in range(BOX_PARTS + 1):
+            found.update(j + 1 for j in block)
+            nxt = block[-1] + 1
+            while nxt < len(lines) and is_blank(lines[nxt]):
+                nxt += 1
+            block = _block_at(lines, nxt)
+            if not _box_part(lines, block):
+                break
+    return found
+
+
 def _stands_alone(lines: tuple[str, ...], i: int) -> bool:
     """Whether line ``i`` is a block of its own (blank or no line before and after): a
     button label is; the word "share" wrapped onto a line of a paragraph is not."""
@@ -124,6 +314,8 @@ class _LineAt:
     raw: str
     lines: tuple[str, ...]  # the whole file, for rules that look at neighbours
     running: frozenset[int]  # line numbers of running heads and footers
+    repeated: frozenset[int] = frozenset()  # lines repeated on every page
+    boxes: frozenset[int] = frozenset()  # lines of boxes of web chrome
 
 
 def _page_break_rule(at: _LineAt) -> str | None:
@@ -140,8 +332,60 @@ def _web_chrome(at: _LineAt) -> str | None:
     return None
 
 
+def _share_row(at: _LineAt) -> str | None:
+    """share-row: a row of share buttons or footer links anywhere, e.g. "Share this:
+    Twitter Facebook LinkedIn", "Twitter | Facebook | Print", "Privacy Policy | Terms of
+    Use | Contact" (not "to share intelligence" in a sentence)."""
+    low = normalize_for_match(at.raw)
+    parts = [p for p in ROW_SEPARATOR.split(low) if p]
+    words = [w.strip(":,") for p in parts for w in p.split()]
+    if not 2 <= len(words) <= 16:
+        return None
+
+    def chrome(part: str) -> bool:
+        return part in FOOTER_LINKS or all(w.strip(":,") in SHARE_WORDS for w in part.split())
+
+    buttons = set(words) - {"share", "this", "on", "via", "more", "x", "copy", "link"}
+    if all(chrome(p) for p in parts) and (buttons or len(parts) >= 2):
+        return "row of share buttons or links of a web page"
+    return None
+
+
+def _web_byline(at: _LineAt) -> str | None:
+    """web-byline: a web page's byline with its date or reading time, e.g. "By Anna
+    Ivanova | 12 January 2022", "January 12, 2022 · 7 min read" (the header shows the
+    authors; the date is in meta.yml)."""
+    t = at.raw.strip()
+    if len(t.split()) > 16 or t.endswith("."):
+        return None
+    if READING_TIME.search(t) or (BY_DATE.match(t) and _stands_alone(at.lines, at.number - 1)):
+        return "byline and date of a web page"
+    return None
+
+
+def _tags_line(at: _LineAt) -> str | None:
+    """tags-line: a web post's tags or categories, e.g. "Tags: CSTO, Kazakhstan"."""
+    if TAGS_LINE.match(at.raw.strip()) and len(at.raw.split()) <= 25:
+        return "tags or categories of a web page"
+    return None
+
+
+def _web_box(at: _LineAt) -> str | None:
+    """web-box: a box of web chrome, its label and its short lines: "Subscribe to our
+    newsletter" / "Enter your email address", "Leave a Reply" / ... / "Post Comment",
+    "Related posts" / the titles of other posts (see ``_box_lines``)."""
+    return "newsletter box, comment form or related posts" if at.number in at.boxes else None
+
+
+def _repeated_footer(at: _LineAt) -> str | None:
+    """repeated-footer: a short line repeated on every page, e.g. "Electronic copy
+    available at: https://ssrn.com/abstract=1234567" (see ``_repeated_lines``)."""
+    return "footer or header repeated on every page" if at.number in at.repeated else None
+
+
 def _page_number(at: _LineAt) -> str | None:
-    """page-number: a line holding only a number, e.g. "117"."""
+    """page-number: a line holding only a page number, e.g. "117", "— 2 —", "- 3 -" or
+    "Page 4 of 12"."""
     return "bare page number" if PAGE_NUMBER.match(at.raw) else None
 
 
@@ -153,8 +397,9 @@ def _issn_line(at: _LineAt) -> str | None:
 
 
 def _running_head(at: _LineAt) -> str | None:
-    """running-head: a running head or footer (see ``_running_lines``), e.g. "CSTO
-    STUDIES" repeating a rubric, or "Ivanova A. The Treaty ... 2023. 5(1): 117-130"."""
+    """running-head: a running head or footer (see ``_running_lines`` and
+    ``_page_heads``), e.g. "CSTO STUDIES" repeating a rubric, "Ivanova A. The Treaty ...
+    2023. 5(1): 117-130", or "118 JOURNAL ABBREV. [Vol. 5:117" with its page number."""
     if at.number in at.running:
         return "running head or footer repeated on each page"
     return None
@@ -164,9 +409,14 @@ def _running_head(at: _LineAt) -> str | None:
 LINE_RULES = (
     ("page-break-rule", _page_break_rule),
     ("web-chrome", _web_chrome),
+    ("share-row", _share_row),
+    ("web-byline", _web_byline),
+    ("tags-line", _tags_line),
     ("page-number", _page_number),
     ("issn-line", _issn_line),
     ("running-head", _running_head),
+    ("repeated-footer", _repeated_footer),
+    ("web-box", _web_box),
 )
 
 
@@ -220,6 +470,14 @@ def _space_before_mark(text: str, language: str) -> list[_Change]:
     ]
 
 
+def _stray_bom(text: str, language: str) -> list[_Change]:
+    """byte-order-mark: a byte-order mark (U+FEFF) left inside the text, where files
+    saved by a word processor were joined or a BOM was read as a character (the one
+    opening a file is dropped when the file is read); it is invisible, and a word with
+    it inside matches nothing."""
+    return [_Change(m.start(), m.end(), "") for m in re.finditer("\ufeff", text)]
+
+
 def _markdown_link(text: str, language: str) -> list[_Change]:
     """markdown-link: a link in Markdown syntax from a web page's conversion,
     "[label](https://...)", is shown as a link with its label (the render stage makes
@@ -233,6 +491,7 @@ def _markdown_link(text: str, language: str) -> list[_Change]:
 # Text rules in the order they run on each kept line, and whether the line's text takes
 # their changes (``markdown-link`` only records what the page will show).
 TEXT_RULES = (
+    ("byte-order-mark", _stray_bom, True),
     ("markdown-link", _markdown_link, False),
     ("space-run", _space_run, True),
     ("space-before-punctuation", _space_before_mark, True),
@@ -260,7 +519,10 @@ def clean(source: SourceText) -> Cleaned:
     the first rule of ``LINE_RULES`` that removes it; a line that stays loses its icon
     glyphs (rule ``icon``) and its exporter escapes, then goes through ``TEXT_RULES``
     (each change recorded)."""
-    running = frozenset(_running_lines(source))
+    running = frozenset(_running_lines(source) | _page_heads(source.lines))
+    venue = normalize_for_match(source.meta.venue or "")
+    repeated = frozenset(_repeated_lines(source.lines, venue))
+    boxes = frozenset(_box_lines(source.lines))
     lines: list[Line] = []
     removals: list[Removal] = []
     rules: list[int] = []
@@ -269,7 +531,7 @@ def clean(source: SourceText) -> Cleaned:
         if is_blank(raw):
             lines.append(Line(number, ""))
             continue
-        at = _LineAt(number, raw, source.lines, running)
+        at = _LineAt(number, raw, source.lines, running, repeated, boxes)
         removed = next(((n, why) for n, rule in LINE_RULES if (why := rule(at))), None)
         if removed:
             if removed[0] == "page-break-rule":

@@ -46,13 +46,18 @@ TEXT_LOST = "text-lost"  # words of a source line reach the page nowhere, undecl
 CODES = codes_of("ingest.completeness")  # meanings: the registry (codes.py)
 
 # Removal rules whose words still count as the article's text for ``check_body``.
-GUESSED_RULES = frozenset({"masthead"})
+# (the masthead, and the furniture found by repetition or as a box of web chrome, whose
+# extent is a guess: if the page keeps too little, the guess is checked)
+GUESSED_RULES = frozenset({"masthead", "repeated-footer", "web-box"})
 MIN_SHARE = 0.5  # the least share of the text's words the page must keep
 MAX_REPORTED = 10  # lines named one by one by ``check_nothing_lost``
 
 EXTENSIONS = ["attr_list", "md_in_html", "toc", "tables", "abbr", "footnotes"]
 HTML_TAG = re.compile(r"</?(?:sup|sub|ul|ol|li|p|br|span|div|b|i|em|strong)\b[^>]*>", re.I)
 ORDERED = re.compile(r"^\s*(?:[-*]\s+)?\d{1,3}[.)]\s")
+# The mark of a sub-item a word processor saves as text, "\t\to\tof 2,000" or "a)\t..."
+# (segment's tab-list makes it a nested list item, whose mark the page draws).
+TAB_ITEM_MARK = re.compile(r"^[ \t]*(?:o|[a-z][.)])\t")
 SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 
 
@@ -80,12 +85,13 @@ def page_words(markdown: str) -> Counter[str]:
 
 def line_words(line: str) -> list[str]:
     """The words of one source line as they should appear on the page: list numbers
-    (made by ``<ol>``), ``mailto:``, the inline tags conversions leave and the address
-    of a Markdown-style link (the page shows its label: clean's ``markdown-link``) do
-    not count."""
+    (made by ``<ol>``) and sub-item marks (``TAB_ITEM_MARK``), ``mailto:``, the inline
+    tags conversions leave and the address of a Markdown-style link (the page shows its
+    label: clean's ``markdown-link``) do not count."""
     for m, label, _ in reversed(markdown_links(line)):
         line = line[: m.start()] + f" {label} " + line[m.end() :]
     line = ORDERED.sub(" ", line)
+    line = TAB_ITEM_MARK.sub(" ", line)
     line = html.unescape(line.replace("mailto:", " "))
     line = HTML_TAG.sub(" ", line)
     line = re.sub(r"([⁰¹²³⁴⁵⁶⁷⁸⁹]+)", r" \1 ", line)

@@ -50,6 +50,13 @@ SUP_OTHER = re.compile(r"<sup>([^<]*)</sup>")
 UNICODE_MARK = re.compile(rf"(?<=\S)([{UNICODE_SUP}]+)")
 BRACKET_MARK = re.compile(r"(?<=\S)\[(\d{1,3})\]")  # endnote markers "text.[1]"
 ASTERISK_MARK = re.compile(r"(?<=[\w\"”’)])\*(\d*)(?!\*)")
+# A bare-digit marker: digits glued to a word, a closing bracket or quotation mark, or
+# any stop ("Kazakhstan.2", "(RK)1", "turning point?3", "so!4", "“collective”5"),
+# followed by a space, a comma, a semicolon, a colon or the end ("2.5" is no marker).
+BARE_BEFORE = r"A-Za-z)\].,;:!?…”\"’»"
+BARE_MARK = re.compile(rf"(?<=[{BARE_BEFORE}])(\d{{1,3}})(?![\d.,]\d)(?=[\s,;:]|$)")
+# How many markers in a row the conversion may have lost: a later marker still pairs.
+MAX_LOST = 3
 
 
 @dataclass
@@ -73,8 +80,9 @@ class _Scanner:
         # it is a numeric citation and stays text.
         self.brackets = any(b.bracket for b in bodies)
         self.bare_mode = False
-        self.next_bare = 1
         self.max_number = max((b.number or 0 for b in bodies), default=0)
+        self.bare_plan: list[list[int]] = []  # per text scanned: its bare markers, in order
+        self.bare_text = 0  # the index of the next text scanned
 
     def _add(self, number: int | None, asterisk: bool, span: Span, original: str) -> str:
         self.markers.append(Marker(number, asterisk, span, original))
@@ -103,20 +111,35 @@ class _Scanner:
             text = self._scan_bare(text, span)
         return _superscript(text)
 
+    def plan_bare(self, texts: list[str]) -> None:
+        """Decide which bare digits of ``texts`` (every text ``scan`` will see, in its
+        order) are markers: the run 1, 2, 3, ... in reading order.  A number the text
+        lacks (the conversion lost that marker) is skipped when a later number, at most
+        ``MAX_LOST`` ahead, comes before any other candidate for it: its body is then
+        reported unplaced, and the markers after it still pair."""
+        found = [(ti, int(m.group(1))) for ti, t in enumerate(texts) for m in BARE_MARK.finditer(t)]
+        self.bare_plan = [[] for _ in texts]
+        expected = 1
+        for i, (ti, k) in enumerate(found):
+            if not expected <= k <= min(self.max_number, expected + MAX_LOST):
+                continue
+            if k > expected and any(expected <= n < k for _, n in found[i + 1 :]):
+                continue  # the lost number may still come: wait for it
+            self.bare_plan[ti].append(k)
+            expected = k + 1
+
     def _scan_bare(self, text: str, span: Span) -> str:
+        numbers = self.bare_plan[self.bare_text] if self.bare_text < len(self.bare_plan) else []
+        self.bare_text += 1
         pos = 0
         out = []
-        while self.next_bare <= self.max_number:
-            pat = re.compile(
-                rf"(?<=[A-Za-z)\].,;:”\"’»])(?<!\d){self.next_bare}(?![\d.,]\d)(?=[\s,;:]|$)"
-            )
-            m = pat.search(text, pos)
+        for k in numbers:
+            m = re.compile(rf"(?<=[{BARE_BEFORE}]){k}(?![\d.,]\d)(?=[\s,;:]|$)").search(text, pos)
             if not m:
                 break
             out.append(text[pos : m.start()])
-            out.append(self._add(self.next_bare, False, span, m.group(0)))
+            out.append(self._add(k, False, span, m.group(0)))
             pos = m.end()
-            self.next_bare += 1
         out.append(text[pos:])
         return "".join(out)
 
@@ -134,13 +157,18 @@ def pair_footnotes(
     ``accept:`` lists the code; the sink then makes it a note.  It stays on the page."""
     scanner = _Scanner(bodies)
     all_text = " ".join(byline) + " ".join(_texts(blocks))
-    # Bare digits are markers only when no other marker encoding is used in the text.
-    scanner.bare_mode = bool(bodies) and not (
+    # Bare digits are markers only when no other marker encoding is used in the text
+    # (endnotes numbered "1." or "[1]" may be called by "[1]" or by bare digits).  An
+    # author's asterisk ("Anna Ivanova*" / "* Lecturer, ...") beside bare-digit notes
+    # is no other encoding; numbered asterisk calls ("grew*9") are.
+    scanner.bare_mode = any(b.number is not None for b in bodies) and not (
         SUP_NUMBER.search(all_text)
         or UNICODE_MARK.search(all_text)
-        or scanner.brackets
-        or (scanner.asterisks and ASTERISK_MARK.search(all_text))
+        or (scanner.brackets and BRACKET_MARK.search(all_text))
+        or (scanner.asterisks and re.search(r"(?<=[\w\"”’)])\*\d", all_text))
     )
+    if scanner.bare_mode:
+        scanner.plan_bare(_scanned_texts(byline, blocks))
     new_byline = tuple(scanner.scan(b, Span(path, 1)) for b in byline)
     new_blocks = tuple(_map_block(b, scanner.scan) for b in blocks)
     # The scanner finds one encoding after another; pairing and the notes list go by
@@ -329,6 +357,20 @@ def _report_duplicates(
 # The texts of a block (``model.texts_of``) scanned for markers: the prose (whose markers
 # tell which encoding the article uses) and a table's note.
 _SCANNED = PROSE_KINDS | {"table-note"}
+
+
+def _scanned_texts(byline: tuple[str, ...], blocks: tuple[Block, ...]) -> list[str]:
+    """Every text the scanner sees, in the order it sees them (the byline, then each
+    block's texts as ``_map_block`` walks them)."""
+    seen = list(byline)
+
+    def keep(text: str, span: Span) -> str:
+        seen.append(text)
+        return text
+
+    for b in blocks:
+        _map_block(b, keep)
+    return seen
 
 
 def _texts(blocks: Iterable[Block]) -> list[str]:

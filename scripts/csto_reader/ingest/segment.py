@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from ..diagnostics import Reporter
@@ -136,16 +137,30 @@ IMRAD_CONTAINERS = {"results", "discussion", "results and discussion"}
 
 MARKED_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*$")
 EMPHASIS_LINE = re.compile(r"^(\*{2,3})([^*]+)\1$")
-# "Abstract." / "**Key words:**" / a line "Abstract" alone; not "Abstract ideas of ..."
+# "Abstract." / "**Key words:**" / "Key words — CSTO" / a line "ABSTRACT" alone; not
+# "Abstract ideas of ..." (read on a chunk's first line: the text may follow on the next)
 LABEL = re.compile(
-    r"^\W*(abstract|key\s*words|keywords|for citation)(?:\W*[:.]\W*|\W*$)(.*)$", re.I | re.S
+    r"^\W*(abstract|key\s*words|keywords|for citation)"
+    r"(?:\W*[:.\u2013\u2014]\W*|\s+-\s+\W*|\W*$)(.*)$",
+    re.I | re.S,
 )
+# An author note under the byline, marked with the byline's asterisks: "* Anna Ivanova
+# is a lecturer at ..." (a note, not a one-item bullet list).
+# (not "**Igepri** Institute", a line in bold).
+AUTHOR_NOTE = re.compile(r"^(\*{1,3})\s*([A-Z\u00c0-\u024f][^*\n]*(?:\n.*)?)$", re.S)
+BYLINE_STAR = re.compile(r"(?<=[\w.)])\*{1,3}(?=\W|$)")
+EMPHASIS = re.compile(r"(\*{1,3})([^*]+)\1")  # "*Sheng Zhang*": italics, no note mark
 ORDERED_ITEM = re.compile(r"^(?:[-*•]\s+)?(\d{1,3})[.)]\s+(.*)$")
 BULLET_ITEM = re.compile(r"^[-*•]\s+(.*)$")
 REFERENCE_START = re.compile(
     r"^[^\W\d][^\s,.(]*,(?:\s+[A-Z][\w.-]*\.?)+[^()]{0,80}\(\d{4}[a-z]?[,)]"
 )
 TABLE_CAPTION = re.compile(r"^\W*(Table\s+\d+)\.?\W*$", re.I)
+# The note under a table, APA's "Note." or a "Source:" line.
+TABLE_NOTE = re.compile(r"^\W*(?:notes?|sources?)\W*[.:]\s*\S", re.I)
+# An item of a list as a word processor saves it as text: a bullet glyph or a number
+# (or letter) then a tab, perhaps after tabs: "\t•\tto send", "\t\to\tof 2,000", "1.\tto".
+TAB_ITEM = re.compile(r"^[ \t]*([•◦▪▫■□●○◆◇§o*\-–]|\d{1,3}[.)]|[a-z][.)])\t+(\S.*)$")
 URL = re.compile(r"(?:https?://|www\.)\S+")
 
 # Footnote bodies as conversions write them.
@@ -159,6 +174,7 @@ TRAILING_MARKS = re.compile(
     rf"(\s*(<sup>\d+</sup>|[{UNICODE_SUP}]+|\*\d*|\[\d+(?::\s*[\d–-]+)?\]))+$"
 )
 
+BARE_MARK_END = re.compile(r"(?<=[.,;:!?”\"’)])\d{1,3}$")  # "... in 1994.3"
 
 # A block that text can run on into (``_Walk.text_block``).
 TextBlock = Paragraph | Quote | ListBlock
@@ -182,6 +198,12 @@ class Chunk:
 
     lines: list[Line]
     kind: str = "prose"
+    # words broken by a line-end hyphen that keep it when joined ("non-interference")
+    compounds: frozenset[str] = frozenset()
+
+    def part(self, lines: list[Line]) -> Chunk:
+        """A chunk of some of these lines (which join as these do)."""
+        return Chunk(lines, compounds=self.compounds)
 
     @property
     def first(self) -> int:
@@ -193,35 +215,81 @@ class Chunk:
 
     @property
     def text(self) -> str:
-        return join_wrapped([ln.text for ln in self.lines])
+        return join_wrapped([ln.text for ln in self.lines], self.compounds)
 
 
-def join_wrapped(lines: list[str]) -> str:
+LINE_END_HYPHEN = re.compile(r"([^\W\d_]+)-$")
+FIRST_WORD = re.compile(r"[^\W\d_]+")
+
+
+def join_wrapped(lines: list[str], compounds: frozenset[str] = frozenset()) -> str:
     """Join hard-wrapped lines into one.  A word broken at the line end by a hyphen
-    ("inter-" / "nal") is mended; every other line break becomes a space."""
+    ("inter-" / "nal") is mended, unless it is one of ``compounds``, words written with
+    their hyphen ("non-" / "interference": see ``line_end_compounds``); a hyphen before
+    a capital or a number is the word's own ("anti-" / "Western"); every other line
+    break becomes a space."""
     out = ""
     for raw in lines:
         t = raw.strip()
         if not t:
             continue
-        if re.search(r"[a-z]-$", out) and t[:1].islower():
-            out = out[:-1] + t
+        broken = LINE_END_HYPHEN.search(out)
+        first = FIRST_WORD.match(t)
+        if broken and first and t[:1].islower():
+            keep = f"{broken.group(1)}-{first.group(0)}".lower() in compounds
+            out = (out if keep else out[:-1]) + t
+        elif broken and (t[:1].isupper() or t[:1].isdigit()):
+            out += t
         else:
             out = f"{out} {t}" if out else t
     return out
 
 
-def chunks_of(lines: tuple[Line, ...]) -> list[Chunk]:
+# Prefixes that English writes with a hyphen before a word ("self-defence",
+# "non-interference", "ex-president", "quasi-alliance", "cross-border", "well-known").
+HYPHEN_PREFIXES = frozenset({"non", "self", "ex", "quasi", "cross", "well", "all", "half"})
+WORDS = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+
+
+def line_end_compounds(lines: tuple[Line, ...], path: str, reporter: Reporter) -> frozenset[str]:
+    """The words broken by a line-end hyphen ("non-" / "interference") that keep their
+    hyphen when the lines are joined, decided from the document's own vocabulary: the
+    text writes the word with its hyphen elsewhere ("non-interference" inside a line), or
+    not solid ("noninterference") and its first part is a prefix English hyphenates
+    (``HYPHEN_PREFIXES``).  A word the text writes neither way, with no such prefix, is
+    joined solid, as most such breaks are, and reported (``hyphen-doubtful``)."""
+    vocabulary = {w.lower() for ln in lines for w in WORDS.findall(ln.text)}
+    keep: set[str] = set()
+    texts = [(ln.number, ln.text.strip()) for ln in lines]
+    for (n, a), (_, b) in zip(texts, texts[1:], strict=False):
+        broken, first = LINE_END_HYPHEN.search(a), FIRST_WORD.match(b)
+        if not (broken and first and b[:1].islower()):
+            continue
+        head, tail = broken.group(1), first.group(0)
+        word, solid = f"{head}-{tail}".lower(), f"{head}{tail}".lower()
+        if word in vocabulary or (solid not in vocabulary and head.lower() in HYPHEN_PREFIXES):
+            keep.add(word)
+        elif solid not in vocabulary:
+            reporter.note(
+                Span(path, n),
+                f"'{head}-' / '{tail}' at a line end joined as '{head}{tail}'; the text "
+                f"writes it nowhere else, with or without the hyphen",
+                "hyphen-doubtful",
+            )
+    return frozenset(keep)
+
+
+def chunks_of(lines: tuple[Line, ...], compounds: frozenset[str] = frozenset()) -> list[Chunk]:
     out: list[Chunk] = []
     cur: list[Line] = []
     for ln in lines:
         if ln.text.strip():
             cur.append(ln)
         elif cur:
-            out.append(Chunk(cur))
+            out.append(Chunk(cur, compounds=compounds))
             cur = []
     if cur:
-        out.append(Chunk(cur))
+        out.append(Chunk(cur, compounds=compounds))
     return out
 
 
@@ -247,14 +315,19 @@ def footnote_body(text: str) -> tuple[int | None, bool, str] | None:
     return None
 
 
-NUMBERED_HEADING = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*)\.?\s+([A-Z][^.!?:;,]*)$")
+# "2. Two Requests", "4. A SECURITY COMMUNITY?", "2.1 The Charter: aims and means"
+NUMBERED_HEADING = re.compile(
+    r"^(\d{1,2}(?:\.\d{1,2})*)\.?\s+([A-Z][^.!?:;,]*(:\s*[^.!?:;,\s][^.!?:;,]*)?\??)$"
+)
 
 
 def numbered_heading(text: str) -> tuple[str, int] | None:
     """ "2. Two Requests" or "2.1 The Treaty": a short numbered title with no closing
-    punctuation.  Returns the text and its depth (1 for "2.", 2 for "2.1")."""
+    punctuation but a question mark ("4. A SECURITY COMMUNITY?"), perhaps with a
+    subtitle after a colon ("2.1 The Charter: aims and means").  Returns the text and
+    its depth (1 for "2.", 2 for "2.1")."""
     m = NUMBERED_HEADING.match(text.strip())
-    if not m or words(m.group(2)) > 10:
+    if not m or words(m.group(2)) > (16 if m.group(3) else 10):
         return None
     return text.strip(), m.group(1).count(".") + 1
 
@@ -288,7 +361,9 @@ def looks_unmarked_heading(text: str) -> bool:
     t = text.strip()
     if not t or words(t) > 20 or len(t) > 160:
         return False
-    if t[-1] in ".,;:" or URL.search(t) or "\t" in t:
+    # a sentence ending with a note marker, "... in 1994.3" or "... in 1994.³", ended
+    unmarked = BARE_MARK_END.sub("", TRAILING_MARKS.sub("", t)) or t
+    if unmarked[-1] in ".,;:" or URL.search(t) or "\t" in t:
         return False
     if not (t[0].isupper() or t[0].isdigit()) or t.isdigit():
         return False
@@ -306,7 +381,7 @@ def ends_sentence(text: str) -> bool:
     Author-date writers often put the citation after the full stop:
     "... is prevalent. (Schmidt, 2014)" also ends a sentence.
     """
-    t = TRAILING_MARKS.sub("", text.rstrip()).rstrip()
+    t = BARE_MARK_END.sub("", TRAILING_MARKS.sub("", text.rstrip()).rstrip())
     t = re.sub(r"</?[a-z]+>$", "", t)
     if re.search(r"[.?!…][\"”’)\]*]*$", t):
         return True
@@ -397,7 +472,7 @@ def segment(cleaned: Cleaned, meta: ArticleMeta, reporter: Reporter) -> Segmente
     Three passes: the header (``FRONT_RULES``), the run of bare-number note bodies, and
     the walk of the body, where each chunk goes to the first rule of ``BODY_RULES``
     that takes it."""
-    chunks = chunks_of(cleaned.lines)
+    chunks = chunks_of(cleaned.lines, line_end_compounds(cleaned.lines, cleaned.path, reporter))
     walk = _Walk(cleaned.path, meta)
     front, body_start = _read_front(chunks, walk)
     if (
@@ -410,7 +485,7 @@ def segment(cleaned: Cleaned, meta: ArticleMeta, reporter: Reporter) -> Segmente
             "the abstract in meta.yml differs from the text's abstract",
             "abstract-mismatch",
         )
-    walk.body = chunks[body_start:]
+    walk.body = _split_labels(chunks[body_start:])
     walk.bare_run = _bare_note_run(walk.body)
     _walk_body(walk, {r.span.line for r in cleaned.removals})
     levels = assign_levels(walk.headings)
@@ -455,6 +530,8 @@ class _Walk:
     region: str = "body"  # body | notes | references | back
     interrupted: bool = False  # removed furniture or a note stands since the last block
     pending_caption: Chunk | None = None  # a "Table 1" line waiting for its table
+    pending_title: Chunk | None = None  # the title line after it (APA: "Table 1" / title)
+    author_marks: int = 0  # asterisks on the byline ("Anna Ivanova*") not yet given a note
     trace: list[tuple[int, str]] = field(default_factory=list)  # (first line, rule)
 
     def drop(self, chunk: Chunk, rule: str, reason: str) -> None:
@@ -503,38 +580,79 @@ class _Front:
     keywords: str | None = None
     title_lines: list[int] = field(default_factory=list)
     byline: list[str] = field(default_factory=list)
-    expect_abstract: bool = False  # a bare "Abstract" line: the next chunk is the text
+    # a label standing alone ("ABSTRACT", "Keywords"): the next chunk is its text
+    expect: str | None = None
+
+
+def _label_text(walk: _Walk, front: _Front, ch: Chunk, name: str) -> bool:
+    """Take ``ch`` as the text of the ``name`` label standing alone before it."""
+    if front.expect != name:
+        return False
+    setattr(front, name, ch.text)
+    front.expect = None
+    walk.drop(ch, "header", f"the {name}, shown in the article header")
+    return True
 
 
 def _abstract_text(walk: _Walk, front: _Front, ch: Chunk) -> bool:
     """abstract-text: the paragraph after an "Abstract" label standing alone, e.g.
     "ABSTRACT" / "This article examines ..."."""
-    if not front.expect_abstract:
-        return False
-    front.abstract, front.expect_abstract = ch.text, False
-    walk.drop(ch, "header", "the abstract, shown in the article header")
-    return True
+    return _label_text(walk, front, ch, "abstract")
+
+
+def _keywords_text(walk: _Walk, front: _Front, ch: Chunk) -> bool:
+    """keywords-text: the line after a "Keywords" label standing alone, e.g.
+    "KEYWORDS" / "CSTO; Kazakhstan"."""
+    return _label_text(walk, front, ch, "keywords")
+
+
+def _label_of(ch: Chunk) -> tuple[str, str] | None:
+    """(label, its text) when the chunk opens with a header label: the text after the
+    label on its line and on the chunk's next lines ("Abstract" / "This article ...")."""
+    m = LABEL.match(ch.lines[0].text.strip())
+    if not m:
+        return None
+    rest = join_wrapped([m.group(2)] + [ln.text for ln in ch.lines[1:]])
+    return re.sub(r"\s+", "", m.group(1).lower()), rest.strip()
 
 
 def _header_label(walk: _Walk, front: _Front, ch: Chunk) -> bool:
     """header-label: a labelled header line, e.g. "Abstract: This article ...",
-    "**Key words:** CSTO; Russia" or "For citation: Zhang, W. (2023) ..."."""
-    label = LABEL.match(ch.text)
+    "ABSTRACT" with the text on the next line, "**Key words:** CSTO; Russia", "Key
+    words — CSTO", "KEYWORDS" alone, or "For citation: Zhang, W. (2023) ..."."""
+    label = _label_of(ch)
     if not label:
         return False
-    name = label.group(1).lower().replace(" ", "")
-    if name in ("abstract", "keywords"):
-        walk.drop(ch, "header", f"the {name}, shown in the article header")
-    if name == "abstract":
-        if label.group(2).strip():
-            front.abstract = label.group(2).strip()
-        else:
-            front.expect_abstract = True
-    elif name == "keywords":
-        front.keywords = label.group(2).strip()
-    else:
+    name, rest = label
+    if name not in ("abstract", "keywords"):
         walk.drop(ch, "front-matter", "citation line; the header and 'Cite this' replace it")
+        return True
+    walk.drop(ch, "header", f"the {name}, shown in the article header")
+    if rest:
+        setattr(front, name, rest)
+    else:
+        front.expect = name
     return True
+
+
+def _byline_notes(walk: _Walk, front: _Front, ch: Chunk) -> bool:
+    """byline-notes: in the header, the notes on the byline's markers, e.g. "Boris
+    Petrov¹ and Anna Ivanova²" / "¹ University of Tartu" / "² Eurasian Research
+    Institute" (one a line or one a chunk): note bodies, paired with the byline's
+    markers, not masthead."""
+    if not front.byline or footnote_body(ch.lines[0].text.strip()) is None:
+        return False
+    for part in _note_parts(ch, _explicit_number):
+        found = footnote_body(part.text)
+        if found is not None:
+            walk.bodies.append(FootnoteBody(*found, walk.span(part)))
+    return True
+
+
+def _front_author_note(walk: _Walk, front: _Front, ch: Chunk) -> bool:
+    """author-note: in the header, a note on the byline's asterisk (see
+    ``_author_note``)."""
+    return _take_author_note(walk, ch)
 
 
 def _header_field(walk: _Walk, front: _Front, ch: Chunk) -> bool:
@@ -549,6 +667,7 @@ def _header_field(walk: _Walk, front: _Front, ch: Chunk) -> bool:
         front.title_lines.extend(ln.number for ln in ch.lines)
     elif field_name == "byline":
         front.byline.append(ch.text)
+        walk.author_marks += len(BYLINE_STAR.findall(EMPHASIS.sub(r"\2", ch.text)))
     else:
         walk.drop(ch, "front-matter", f"author {field_name}; shown in the article header")
     return True
@@ -557,8 +676,11 @@ def _header_field(walk: _Walk, front: _Front, ch: Chunk) -> bool:
 # Header rules in the order they are tried; each takes a chunk or passes it on.
 FRONT_RULES = (
     ("abstract-text", _abstract_text),
+    ("keywords-text", _keywords_text),
     ("header-label", _header_label),
     ("header-field", _header_field),
+    ("author-note", _front_author_note),
+    ("byline-notes", _byline_notes),
 )
 
 
@@ -587,17 +709,84 @@ def _read_front(chunks: list[Chunk], walk: _Walk) -> tuple[_Front, int]:
 # ---------------------------------------------------------------- 2. bare-number notes
 
 
+def _bare_number(text: str) -> int | None:
+    """The number of a line opening like a bare-number note body, "3 See ..."."""
+    m = BARE_BODY.match(text.strip())
+    return int(m.group(1)) if m and not ORDERED_ITEM.match(text.strip()) else None
+
+
+def _endnote_number(text: str) -> int | None:
+    """The number of a line opening like an endnote, "[3] ...", "3. ..." or "3 ..."."""
+    t = text.strip()
+    m = BRACKET_BODY.match(t) or ORDERED_ITEM.match(t) or BARE_BODY.match(t)
+    return int(m.group(1)) if m else None
+
+
+def _explicit_number(text: str) -> int | None:
+    """The number of a line opening like a marked note body ("³ ...", "<sup>3</sup>
+    ..."); 0 for a body with no number ("^{*} ...")."""
+    fb = footnote_body(text.strip())
+    return None if fb is None else (fb[0] or 0)
+
+
+def _note_parts(ch: Chunk, number_of: Callable[[str], int | None]) -> list[Chunk]:
+    """A chunk of note bodies split where the next note opens: at each line whose
+    number (``number_of``) follows the last one's, or any marked body when the numbers
+    are written as superscripts (``_explicit_number``).  Notes at a page foot often
+    stand on consecutive lines with no blank line between them, and a long note wraps
+    onto lines of its own: "¹ See the text of the" / "treaty." / "² Ibid."."""
+    parts = [[ch.lines[0]]]
+    last = number_of(ch.lines[0].text)
+    for ln in ch.lines[1:]:
+        k = number_of(ln.text)
+        if last is not None and k is not None and (k == last + 1 or number_of is _explicit_number):
+            parts.append([ln])
+            last = k
+        else:
+            parts[-1].append(ln)
+    return [ch.part(part) for part in parts]
+
+
 def _bare_note_run(body: list[Chunk]) -> set[int]:
     """Footnote bodies written as bare numbers ("3 See ..."): the chunks that continue
-    the run 1, 2, 3, ... (two at least; one alone is likely a number in the text)."""
+    the run 1, 2, 3, ... (two at least; one alone is likely a number in the text).  A
+    chunk may hold several, one a line ("1 See ..." / "2 Ibid.")."""
     run: set[int] = set()
     expected = 1
     for i, ch in enumerate(body):
-        m = BARE_BODY.match(ch.text)
-        if m and int(m.group(1)) == expected and not ORDERED_ITEM.match(ch.text):
+        parts = _note_parts(ch, _bare_number)
+        if _bare_number(parts[0].text) == expected:
             run.add(i)
-            expected += 1
-    return run if len(run) >= 2 else set()
+            expected += len(parts)
+    return run if expected > 2 else set()
+
+
+def _split_labels(body: list[Chunk]) -> list[Chunk]:
+    """A section label on the first line of a chunk, with the section's first lines
+    under it and no blank line between ("Notes" / "1. See ...", "References" /
+    "Allison, R. (2004) ...", "Funding" / "This work ..."): the label becomes a chunk of
+    its own, so that the rules see the label and the section apart.  So does an author
+    note with the page's first notes under it ("* Lecturer, ..." / "1 Statement ...")."""
+    out: list[Chunk] = []
+    for ch in body:
+        first = ch.part(ch.lines[:1])
+        at = _at(0, first)
+        label = at.is_label and (
+            at.name in NOTES_LABELS or at.name in REFERENCE_LABELS or is_back_label(at.name)
+        )
+        if len(ch.lines) > 1 and label:
+            out += [first, ch.part(ch.lines[1:])]
+            continue
+        notes = [
+            i
+            for i, ln in enumerate(ch.lines)
+            if i and (BARE_BODY.match(ln.text.strip()) or footnote_body(ln.text.strip()))
+        ]
+        if notes and AUTHOR_NOTE.match(ch.lines[0].text.strip()):
+            out += [ch.part(ch.lines[: notes[0]]), ch.part(ch.lines[notes[0] :])]
+        else:
+            out.append(ch)
+    return out
 
 
 # ---------------------------------------------------------------- 3. the body walk
@@ -644,12 +833,12 @@ def _walk_body(walk: _Walk, removed_lines: set[int]) -> None:
 
 
 def _flush_caption(walk: _Walk) -> None:
-    """A "Table 1" line with no table after it stays text."""
-    cap = walk.pending_caption
-    if cap is not None:
-        walk.blocks.append(Paragraph(cap.text, Span(walk.path, cap.first)))
-        walk.trace.append((cap.first, "caption-without-table"))
-        walk.pending_caption = None
+    """A "Table 1" line (and the title under it) with no table after it stays text."""
+    for ch in (walk.pending_caption, walk.pending_title):
+        if ch is not None:
+            walk.blocks.append(Paragraph(ch.text, walk.span(ch)))
+            walk.trace.append((ch.first, "caption-without-table"))
+    walk.pending_caption = walk.pending_title = None
 
 
 # -- section labels and the regions they open
@@ -698,15 +887,16 @@ def _back_after_notes(walk: _Walk, at: _At) -> bool:
 
 def _numbered_endnote(walk: _Walk, at: _At) -> bool:
     """numbered-endnote: a note in a notes section, e.g. "[3] Ibid.", "3. Ibid." or
-    "3 Ibid."."""
-    if walk.region != "notes":
+    "3 Ibid."; notes on consecutive lines are split (``_note_parts``)."""
+    if walk.region != "notes" or _endnote_number(at.text) is None:
         return False
-    m = BRACKET_BODY.match(at.text) or ORDERED_ITEM.match(at.text) or BARE_BODY.match(at.text)
-    if not m:
-        return False
-    walk.bodies.append(
-        FootnoteBody(int(m.group(1)), False, m.groups()[-1], walk.span(at.chunk), bracket=True)
-    )
+    for part in _note_parts(at.chunk, _endnote_number):
+        t = part.text
+        m = _matched(BRACKET_BODY, t) if BRACKET_BODY.match(t) else None
+        m = m or ORDERED_ITEM.match(t) or _matched(BARE_BODY, t)
+        walk.bodies.append(
+            FootnoteBody(int(m.group(1)), False, m.groups()[-1], walk.span(part), bracket=True)
+        )
     return True
 
 
@@ -745,6 +935,27 @@ def _copyright(walk: _Walk, at: _At) -> bool:
     return True
 
 
+# An article's history, printed after its references: "Manuscript received 1 March
+# 2023", "Received: ... Accepted: ...", "Published online ...".
+HISTORY = re.compile(
+    r"^\W*(?:manuscript received|received|accepted|revised|published online|first published)\b"
+    r"[^.]{0,40}\b(?:19|20)\d\d\b",
+    re.I,
+)
+
+
+def _article_history(walk: _Walk, at: _At) -> bool:
+    """article-history: after the references or notes, the dates of the article's
+    history, e.g. "Manuscript received 1 March 2023." (back matter, not a reference
+    entry or a note; under a back-matter heading it is that section's text)."""
+    if walk.region not in ("references", "notes") or not HISTORY.match(at.text):
+        return False
+    walk.region = "back"
+    walk.back.append(("Article history", [], Span(walk.path, at.chunk.first)))
+    walk.add_back_text(at.chunk)
+    return True
+
+
 def _reference_entries(walk: _Walk, at: _At) -> bool:
     """reference-entries: the entries of the reference list, one per list line or per
     paragraph, e.g. "Allison, R. (2004). Regionalism ..."."""
@@ -768,16 +979,18 @@ def _back_text(walk: _Walk, at: _At) -> bool:
 
 def _footnote_body(walk: _Walk, at: _At) -> bool:
     """footnote-body: a note body where a page break left it, written "<sup>3</sup>
-    See ...", "³ See ...", "^{3} See ..." or, in a run 1, 2, 3, ..., "3 See ..."."""
+    See ...", "³ See ...", "^{3} See ..." or, in a run 1, 2, 3, ..., "3 See ...";
+    bodies on consecutive lines are split (``_note_parts``)."""
     fb = footnote_body(at.text)
     if not fb and at.index not in walk.bare_run:
         return False
-    if fb:
-        number, asterisk, body_text = fb
-    else:
-        m = _matched(BARE_BODY, at.text)  # at.index is in the bare run: it matched
-        number, asterisk, body_text = int(m.group(1)), False, m.group(2)
-    walk.bodies.append(FootnoteBody(number, asterisk, body_text, walk.span(at.chunk)))
+    for part in _note_parts(at.chunk, _explicit_number if fb else _bare_number):
+        found = footnote_body(part.text)
+        if found is None:  # at.index is in the bare run: its parts open with a number
+            m = _matched(BARE_BODY, part.text)
+            found = int(m.group(1)), False, m.group(2)
+        number, asterisk, body_text = found
+        walk.bodies.append(FootnoteBody(number, asterisk, body_text, walk.span(part)))
     walk.interrupted = True
     return True
 
@@ -789,6 +1002,27 @@ def _unnumbered_note(walk: _Walk, at: _At) -> bool:
     if not _is_unnumbered_note(at.chunk, walk.blocks):
         return False
     walk.bodies.append(FootnoteBody(None, False, at.text, walk.span(at.chunk)))
+    walk.interrupted = True
+    return True
+
+
+def _take_author_note(walk: _Walk, ch: Chunk) -> bool:
+    """A chunk "* Anna Ivanova is ..." while the byline has an asterisk with no note."""
+    m = AUTHOR_NOTE.match("\n".join(ln.text.strip() for ln in ch.lines))
+    if walk.author_marks <= 0 or not m:
+        return False
+    text = join_wrapped(m.group(2).split("\n"))
+    walk.bodies.append(FootnoteBody(None, True, text, walk.span(ch)))
+    walk.author_marks -= 1
+    return True
+
+
+def _author_note(walk: _Walk, at: _At) -> bool:
+    """author-note: the note on an author's name marked with an asterisk in the byline
+    ("Anna Ivanova*"), written "* Anna Ivanova is a lecturer at ..." under the byline or
+    at the foot of the first page: a footnote of the byline, not a bullet list."""
+    if walk.region != "body" or not _take_author_note(walk, at.chunk):
+        return False
     walk.interrupted = True
     return True
 
@@ -822,24 +1056,70 @@ def _heading(walk: _Walk, at: _At) -> bool:
 
 
 def _table_caption(walk: _Walk, at: _At) -> bool:
-    """table-caption: a line "Table 1" kept for the table that follows it."""
-    if not (TABLE_CAPTION.match(at.text) and len(at.chunk.lines) == 1):
+    """table-caption: a line "Table 1" kept for the table that follows it, with the
+    title on the line under it if there is one (APA: "Table 1" / "Deployments ...")."""
+    lines = at.chunk.lines
+    if not (TABLE_CAPTION.match(lines[0].text) and len(lines) <= 2):
         return False
-    walk.pending_caption = at.chunk
+    if any("\t" in ln.text for ln in lines):
+        return False
+    walk.pending_caption = Chunk(lines[:1])
+    walk.pending_title = Chunk(lines[1:]) if len(lines) == 2 else None
+    return True
+
+
+def _table_title(walk: _Walk, at: _At) -> bool:
+    """table-title: the one line between a "Table 1" line and its table, its title
+    (APA: "Table 1" / "Deployments of the Collective Peacekeeping Forces" / rows)."""
+    nxt = walk.body[at.index + 1] if at.index + 1 < len(walk.body) else None
+    if not (
+        walk.pending_caption
+        and walk.pending_title is None
+        and len(at.chunk.lines) == 1
+        and "\t" not in at.text
+        and nxt is not None
+        and "\t" in nxt.lines[0].text
+    ):
+        return False
+    walk.pending_title = at.chunk
     return True
 
 
 def _table(walk: _Walk, at: _At) -> bool:
     """table: two lines or more holding tabs, e.g. "Year\\tMembers" / "2002\\t6"; the
-    first row is the header."""
-    if sum("\t" in ln.text for ln in at.chunk.lines) < 2:
+    first row is the header.  Lines with no tab before the rows are its caption and
+    title ("Table 2" / "Members"), and after them its note ("Note. ...")."""
+    lines = at.chunk.lines
+    if sum("\t" in ln.text for ln in lines) < 2:
         return False
-    header, rows = parse_table(at.chunk)
-    cap = walk.pending_caption
-    caption = _matched(TABLE_CAPTION, cap.text).group(1) if cap else ""
-    walk.blocks.append(Table(caption, header, rows, walk.span(at.chunk)))
-    walk.pending_caption = None
+    tabbed = [i for i, ln in enumerate(lines) if "\t" in ln.text]
+    head, rows, tail = (
+        lines[: tabbed[0]],
+        lines[tabbed[0] : tabbed[-1] + 1],
+        lines[tabbed[-1] + 1 :],
+    )
+    if head and (walk.pending_caption or not TABLE_CAPTION.match(head[0].text) or len(head) > 2):
+        return False
+    if tail and not TABLE_NOTE.match(tail[0].text):
+        return False
+    if head:
+        walk.pending_caption = Chunk(head[:1])
+        walk.pending_title = Chunk(head[1:]) if len(head) == 2 else None
+    header, body = parse_table(Chunk(rows))
+    note = join_wrapped([ln.text for ln in tail]) or None
+    first = walk.pending_caption.first if walk.pending_caption else at.chunk.first
+    span = Span(walk.path, first, at.chunk.last)
+    walk.blocks.append(Table(_caption(walk), header, body, span, note))
+    walk.pending_caption = walk.pending_title = None
     return True
+
+
+def _caption(walk: _Walk) -> str:
+    """The caption of the table that follows "Table 1" (and its title): "Table 1" or
+    "Table 1. Deployments of ..."."""
+    cap, title = walk.pending_caption, walk.pending_title
+    label = _matched(TABLE_CAPTION, cap.text).group(1) if cap else ""
+    return f"{label}. {title.text}" if label and title else label
 
 
 def _caption_without_table(walk: _Walk, at: _At) -> bool:
@@ -850,12 +1130,17 @@ def _caption_without_table(walk: _Walk, at: _At) -> bool:
 
 
 def _table_note(walk: _Walk, at: _At) -> bool:
-    """table-note: the paragraph after a table that opens with its caption, e.g.
-    "Table 1. Source: CSTO statistics."."""
+    """table-note: the paragraph after a table that opens with its caption or with a
+    note label, e.g. "Table 1. Source: CSTO statistics." or APA's "Note. Data from
+    ..."."""
     last = walk.blocks[-1] if walk.blocks and isinstance(walk.blocks[-1], Table) else None
-    if not (last and last.caption and at.text.startswith(last.caption)):
+    if not last or last.note:
         return False
-    walk.blocks[-1] = replace(last, note=at.text)
+    label = last.caption.split(".")[0]
+    if not ((label and at.text.startswith(label)) or TABLE_NOTE.match(at.text)):
+        return False
+    span = Span(walk.path, last.span.line, at.chunk.last)  # the note is part of the table
+    walk.blocks[-1] = replace(last, note=at.text, span=span)
     return True
 
 
@@ -870,23 +1155,69 @@ def _list(walk: _Walk, at: _At) -> bool:
     ordered = bool(ORDERED_ITEM.match(first))
     if not ordered and not (BULLET_ITEM.match(first) and not first.startswith("**")):
         return False
-    items = _list_items(ch, walk.path)
+    start = int(_matched(ORDERED_ITEM, first).group(1)) if ordered else 1
+    _add_list(walk, ch, ordered, _list_items(ch, walk.path), start)
+    return True
+
+
+def _add_list(
+    walk: _Walk, ch: Chunk, ordered: bool, items: tuple[ListItem, ...], start: int
+) -> None:
+    """Add a list, or continue the list of the same kind just before it."""
     prev = walk.text_block()
     if isinstance(prev, ListBlock) and prev.ordered == ordered:
         walk.blocks[-1] = replace(
             prev, items=prev.items + items, span=Span(walk.path, prev.span.line, ch.last)
         )
     else:
-        start = int(_matched(ORDERED_ITEM, first).group(1)) if ordered else 1
         walk.blocks.append(ListBlock(ordered, items, walk.span(ch), start))
     walk.interrupted = False
+
+
+def _tab_list(walk: _Walk, at: _At) -> bool:
+    """tab-list: a list as a word processor saves it as text, each item a bullet glyph or
+    a number then a tab, sub-items indented with another glyph: "\\t•\\tto send ..." /
+    "\\t\\to\\tof 2,000 troops" (a nested list, not a table); "1.\\tto guard ...".  A
+    line with no item mark continues the item before it."""
+    lines = at.chunk.lines
+    marks = [TAB_ITEM.match(ln.text) for ln in lines]
+    if marks[0] is None or any(
+        m is None and "\t" in ln.text.strip() for m, ln in zip(marks, lines, strict=True)
+    ):
+        return False
+    kinds: list[str] = []  # the kinds of mark in order of first use: their depth
+    items: list[ListItem] = []
+    for m, ln in zip(marks, lines, strict=True):
+        if m is None:
+            items[-1] = replace(items[-1], text=join_wrapped([items[-1].text, ln.text]))
+            items[-1] = replace(items[-1], span=Span(walk.path, items[-1].span.line, ln.number))
+            continue
+        mark = m.group(1)
+        kind = (
+            "number"
+            if mark[0].isdigit()
+            else "letter"
+            if mark[0].isalpha() and len(mark) > 1
+            else mark
+        )
+        kinds += [kind] if kind not in kinds else []
+        number = int(mark[:-1]) if kind == "number" else None
+        items.append(
+            ListItem(
+                m.group(2).strip(), Span(walk.path, ln.number), number, depth=kinds.index(kind)
+            )
+        )
+    ordered = kinds[0] == "number"
+    _add_list(walk, at.chunk, ordered, tuple(items), items[0].number or 1)
     return True
 
 
 def _heading_cut_paragraph(walk: _Walk, at: _At) -> bool:
     """heading-cut-paragraph: a page break cut a paragraph after a short first line,
     which looked like a heading: "The treaty" / notes / "was signed ..." is one
-    paragraph."""
+    paragraph, and so is a first line that reads as a sentence (``_reads_as_sentence``)
+    before a capitalised word: "... six states of the former" / page furniture /
+    "Soviet Union, ..."."""
     last = walk.blocks[-1] if walk.blocks else None
     if not (
         isinstance(last, Heading)
@@ -894,7 +1225,7 @@ def _heading_cut_paragraph(walk: _Walk, at: _At) -> bool:
         and walk.headings[-1][0] == len(walk.blocks) - 1
         and walk.headings[-1][2] == "plain"
         and walk.interrupted
-        and at.text[:1].islower()
+        and (at.text[:1].islower() or _reads_as_sentence(last.text))
     ):
         return False
     walk.headings.pop()
@@ -903,6 +1234,17 @@ def _heading_cut_paragraph(walk: _Walk, at: _At) -> bool:
     )
     walk.interrupted = False
     return True
+
+
+AUXILIARIES = frozenset({"is", "are", "was", "were", "has", "have", "had"})
+
+
+def _reads_as_sentence(text: str) -> bool:
+    """A line that looked like a heading but reads as the start of a sentence: eight
+    words or more, one of them a verb such as "was" in lower case ("The Organization
+    was founded in 2002 by six states of the former"), which a title does not have."""
+    ws = text.split()
+    return len(ws) >= 8 and any(w in AUXILIARIES for w in ws)
 
 
 def _embedded_quote(walk: _Walk, at: _At) -> bool:
@@ -941,9 +1283,27 @@ def _paragraph_continued(walk: _Walk, at: _At) -> bool:
     text = at.text
     if not (text[:1].islower() or prev_text.endswith("-") or walk.interrupted):
         return False
-    joiner = "" if prev_text.endswith("-") and text[:1].islower() else " "
+    joiner = "" if LINE_END_HYPHEN.search(prev_text) else " "
     walk.blocks[-1] = _extend(prev, joiner + text, at.chunk.last)
     walk.interrupted = False
+    return True
+
+
+def _sentence_continued(walk: _Walk, at: _At) -> bool:
+    """sentence-continued: a paragraph a column or page break cut before a capitalised
+    word, with nothing between: the text before is a paragraph of some length that has
+    not ended its sentence ("... by the leaders of" / "Russia, Belarus ..."), and does
+    not lead in to what follows with a colon or end with an address.  Decided by the
+    sentence, not by the case of the next word."""
+    open_text = walk.open_text()
+    if open_text is None or not isinstance(open_text[0], Paragraph):
+        return False
+    prev, prev_text = open_text
+    if words(prev_text) < 8 or prev_text.endswith(":") or URL.search(prev_text.split()[-1]):
+        return False
+    if not (at.text[:1].isupper() or at.text[:1].isdigit()):
+        return False
+    walk.blocks[-1] = _extend(prev, " " + at.text, at.chunk.last)
     return True
 
 
@@ -967,13 +1327,17 @@ BODY_RULES = (
     ("endnote-continued", _endnote_continued),
     ("back-heading", _back_heading),
     ("copyright", _copyright),
+    ("article-history", _article_history),
     ("reference-entries", _reference_entries),
     ("back-text", _back_text),
     ("footnote-body", _footnote_body),
+    ("author-note", _author_note),
     ("unnumbered-note", _unnumbered_note),
     ("author-bio", _author_bio),
+    ("table-title", _table_title),
     ("heading", _heading),
     ("table-caption", _table_caption),
+    ("tab-list", _tab_list),
     ("table", _table),
     ("caption-without-table", _caption_without_table),
     ("table-note", _table_note),
@@ -981,6 +1345,7 @@ BODY_RULES = (
     ("heading-cut-paragraph", _heading_cut_paragraph),
     ("quote", _embedded_quote),
     ("paragraph-continued", _paragraph_continued),
+    ("sentence-continued", _sentence_continued),
     ("paragraph", _paragraph),
 )
 

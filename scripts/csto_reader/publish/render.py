@@ -482,17 +482,21 @@ def _block(
 def _list(b: ListBlock, mark: TermMarker, related: RelatedPassages) -> str:
     lines = []
     for n, it in enumerate(b.items, start=1):
-        marker = f"{it.number or n}." if b.ordered else "-"
+        # a sub-item (depth 1, 2, ...) is a bullet of a list nested in the item before it
+        marker = f"{it.number or n}." if b.ordered and not it.depth else "-"
+        pad = "    " * it.depth
         anchor = _anchor(it.anchor)
         after = related.mark(anchor)
         lines.append(
-            f"{marker} {pnum(anchor)}{mark(inline(it.text))}{after}\n    {{: #{anchor} .para }}\n"
+            f"{pad}{marker} {pnum(anchor)}{mark(inline(it.text))}{after}"
+            f"\n{pad}    {{: #{anchor} .para }}\n"
         )
         if it.quote:
             qa = _anchor(it.quote_anchor)
+            indent = pad + "    "
             lines.append(
                 "\n"
-                + _para(it.quote, qa, indent="    ", quote=True, mark=mark, after=related.mark(qa))
+                + _para(it.quote, qa, indent=indent, quote=True, mark=mark, after=related.mark(qa))
             )
     return "\n".join(lines)
 
