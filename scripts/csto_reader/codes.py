@@ -89,6 +89,7 @@ _TABLE: dict[str, tuple[_Row, ...]] = {
         ("ref-two-in-one", W, "one reference item seems to hold two references", A),
         ("ref-url", W, "a reference item gives more than one URL; the first is kept", A),
         ("ref-duplicate", N, "a work listed twice in one reference list"),
+        ("ref-not-entry", W, "a line of the reference list is no entry (an article history)", A),
     ),
     "scholarly.citations": (
         ("citation-unresolved", N, "an in-text citation matches no reference entry"),
