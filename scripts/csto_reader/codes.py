@@ -97,6 +97,8 @@ _TABLE: dict[str, tuple[_Row, ...]] = {
         ("citation-spelling", N, "a citation spells a name or word unlike its entry"),
         ("citation-authors", N, "a citation names other authors than its entry"),
         ("reference-uncited", N, "a reference entry no citation points to"),
+        ("citation-secondary", N, "a work cited 'as cited in' another, not in the list itself"),
+        ("note-citation-unresolved", N, "a note cites a work (or Ibid.) no entry is found for"),
         (
             "citation-style-detected",
             N,

@@ -98,6 +98,8 @@ SPELLING = "citation-spelling"
 AUTHORS = "citation-authors"
 UNCITED = "reference-uncited"
 STYLE_DETECTED = "citation-style-detected"
+SECONDARY = "citation-secondary"
+NOTE_UNRESOLVED = "note-citation-unresolved"
 
 # ------------------------------------------------------------- tokens
 
@@ -223,7 +225,7 @@ _PAGE_LABEL = (
 )
 # A locator: "p. 585", "pp. 23—24, 30", or bare pages after a year "465", "45–47".
 _LOCATOR = re.compile(
-    rf"\s*,\s*(?P<loc>(?:{_PAGE_LABEL})[\dIVXLCDMivxlcdm][^,]*(?:,\s*\d[^,]*)*"
+    rf"\s*(?P<sep>[,:])\s*(?P<loc>(?:{_PAGE_LABEL})[\dIVXLCDMivxlcdm][^,]*(?:,\s*\d[^,]*)*"
     r"|\d{1,5}(?:\s*[-–—]\s*\d{1,5})?(?:\s*,\s*\d{1,5}(?:\s*[-–—]\s*\d{1,5})?)*)"
 )
 
@@ -240,7 +242,9 @@ class _YearLoc:
     locator: str | None
 
 
-def _year_list(text: str, pos: int) -> tuple[list[_YearLoc], int] | None:
+def _year_list(
+    text: str, pos: int, trace: list[str] | None = None
+) -> tuple[list[_YearLoc], int] | None:
     """Read ``YEAR[, LOCATOR](, YEAR[, LOCATOR])*`` at ``pos``: the years with their
     spans, and where reading stopped; None if no year stands at ``pos``."""
     out: list[_YearLoc] = []
@@ -263,6 +267,8 @@ def _year_list(text: str, pos: int) -> tuple[list[_YearLoc], int] | None:
                 loc = re.sub(r"[\s,]+\Z", "", loc)
                 locator = _tidy(loc) or None
                 pos = lm.start("loc") + len(loc)
+                if trace is not None and lm.group("sep") == ":":
+                    trace.append("colon-locator")
         out.append(_YearLoc(start, pos, ym.group(1) + (ym.group(2) or ""), locator))
         nxt = _NEXT_YEAR.match(text, pos)
         if not nxt:
@@ -276,7 +282,9 @@ _PAREN = re.compile(r"\(([^()]*)\)")
 _PREFIX = re.compile(r"(?:see also|see|e\.\s?g\.,?|cf\.|i\.\s?e\.,?|as cited in)\s+", re.I)
 
 
-def _parse_group(text: str, start: int, end: int) -> list[CiteItem] | None:
+def _parse_group(
+    text: str, start: int, end: int, trace: list[str] | None = None
+) -> list[CiteItem] | None:
     """Read the inside ``text[start:end]`` of a parenthesis as ``;``-separated
     author-date parts; None unless at least one part is a citation and none is
     something else."""
@@ -285,14 +293,32 @@ def _parse_group(text: str, start: int, end: int) -> list[CiteItem] | None:
     for piece in text[start:end].split(";"):
         a, b = pos, pos + len(piece)
         pos = b + 1
-        part = _group_part(text, a, b, items[-1] if items else None)
+        via = _AS_CITED_IN.search(text, a, b)
+        if via and text[a : via.start()].strip():
+            # "Deutsch 1957, as cited in Allison 2004": the work, then its secondary source
+            primary = _group_part(text, a, via.start(), items[-1] if items else None, trace)
+            secondary = _group_part(text, via.end(), b, None, trace)
+            if primary is None or secondary is None:
+                return None
+            through = secondary[0].text
+            items += [replace(i, via=through) for i in primary] + secondary
+            if trace is not None:
+                trace.append("as-cited-in")
+            continue
+        part = _group_part(text, a, b, items[-1] if items else None, trace)
         if part is None:
             return None
         items += part
     return items or None
 
 
-def _group_part(text: str, a: int, b: int, prev: CiteItem | None) -> list[CiteItem] | None:
+# "as cited in" / "as quoted in" / "cited in" between a work and the source it is read in
+_AS_CITED_IN = re.compile(r"\s*[,;]?\s*\b(?:as\s+)?(?:cited|quoted)\s+in\s+", re.I)
+
+
+def _group_part(
+    text: str, a: int, b: int, prev: CiteItem | None, trace: list[str] | None = None
+) -> list[CiteItem] | None:
     """One ``;``-separated part ``text[a:b]`` of a parenthetical group: an optional
     ``see``/``cf.`` prefix, an author phrase (or none, continuing ``prev``'s author),
     then years with locators; None when the part is not a citation."""
@@ -312,7 +338,7 @@ def _group_part(text: str, a: int, b: int, prev: CiteItem | None) -> list[CiteIt
     if authors is None:
         return None
     sub = text[:b]
-    read = _year_list(sub, ym.start())
+    read = _year_list(sub, ym.start(), trace)
     if read is None:
         return None
     years, stop = read
@@ -399,10 +425,13 @@ def _narrative_start(text: str, lo: int, paren: int) -> int | None:
     return keep[0].start()
 
 
-def _parse_narrative(text: str, lo: int, m: re.Match[str]) -> list[CiteItem] | None:
-    """``Name (YEAR[, LOCATOR][, YEAR...])`` ending at the parenthesis ``m``."""
+def _parse_narrative(
+    text: str, lo: int, m: re.Match[str], trace: list[str] | None = None
+) -> list[CiteItem] | None:
+    """``Name (YEAR[, LOCATOR][, YEAR...])`` ending at the parenthesis ``m``; a
+    possessive name (``Nikitina’s (2012)``) names its author without the ``’s``."""
     a, b = m.start(1), m.end(1)
-    read = _year_list(text[:b], a)
+    read = _year_list(text[:b], a, trace)
     if read is None:
         return None
     years, stop = read
@@ -414,6 +443,11 @@ def _parse_narrative(text: str, lo: int, m: re.Match[str]) -> list[CiteItem] | N
     phrase = text[start : m.start()].rstrip()
     if phrase in _MONTHS:
         return None
+    possessive = _POSSESSIVE.search(phrase)
+    if possessive:
+        phrase = phrase[: possessive.start()]
+        if trace is not None:
+            trace.append("possessive")
     authors = _parse_authors(phrase, given_first=True)
     if authors is None:
         return None
@@ -438,6 +472,8 @@ def _parse_narrative(text: str, lo: int, m: re.Match[str]) -> list[CiteItem] | N
     return items
 
 
+_POSSESSIVE = re.compile(r"(?<=\w)['’]s?\Z")
+
 # ----------------------------------------------------------------- numeric
 
 _BRACKET = re.compile(r"\[([^\[\]]{1,80})\]")
@@ -448,7 +484,32 @@ _BRACKET_LOCATOR = re.compile(
 )
 
 
-def _parse_numeric(text: str, a: int, b: int) -> list[CiteItem] | None:
+_RANGE = re.compile(r"\s*(\d{1,3})\s*([-–—])\s*(\d{1,3})\s*")
+MAX_RANGE = 30  # a bracket range wider than this is no list of works ("[1990–2020]")
+
+
+def _numeric_range(text: str, q0: int, q1: int) -> list[CiteItem] | None:
+    """``4–6`` in a bracket: works 4, 5 and 6.  The first and last numbers link their
+    works; the dash links the works between (the first of them; any others are
+    linked at no text, so that they are counted and listed as cited)."""
+    rm = _RANGE.fullmatch(text, q0, q1)
+    if not rm:
+        return None
+    first, last = int(rm.group(1)), int(rm.group(3))
+    if not 0 < first < last or last - first > MAX_RANGE:
+        return None
+    out = [CiteItem(rm.start(1), rm.end(1), rm.group(1), number=first)]
+    dash = rm.start(2), rm.end(2)
+    for n in range(first + 1, last):
+        s, e = dash if n == first + 1 else (dash[1], dash[1])
+        out.append(CiteItem(s, e, text[s:e], number=n))
+    out.append(CiteItem(rm.start(3), rm.end(3), rm.group(3), number=last))
+    return out
+
+
+def _parse_numeric(
+    text: str, a: int, b: int, trace: list[str] | None = None
+) -> list[CiteItem] | None:
     """``[2]``, ``[5:68]``, ``[6: 339–340]``, ``[1, 4]``, ``[2; 7:226]``, ``[5, p. 68]``."""
     items: list[CiteItem] = []
     pos = a
@@ -475,7 +536,15 @@ def _parse_numeric(text: str, a: int, b: int) -> list[CiteItem] | None:
                 s, e = nm.start(1), nm.end(1)
                 items.append(CiteItem(s, e, text[s:e], number=int(nm.group(1))))
                 continue
+            spread = _numeric_range(text, q0, q1)
+            if spread:
+                items += spread
+                if trace is not None:
+                    trace.append("numeric-range")
+                continue
             if items and items[-1].locator is None and _BRACKET_LOCATOR.fullmatch(text, q0, q1):
+                if trace is not None:
+                    trace.append("numeric-locator")
                 prev = items[-1]
                 e = q0 + len(piece.rstrip())
                 items[-1] = CiteItem(
@@ -493,38 +562,50 @@ def _parse_numeric(text: str, a: int, b: int) -> list[CiteItem] | None:
 # -------------------------------------------------------------------- scan
 
 
-def scan_citations(text: str, style: str) -> list[Citation]:
+def scan_citations(text: str, style: str, trace: list[str] | None = None) -> list[Citation]:
     """Find the in-text citations of one block's text, in order.
 
     ``style`` is the article's ``citation_style``: ``"author-date"`` finds parenthetical
     and narrative citations, ``"numeric"`` bracketed numbers; any other style finds
     nothing.  Never raises; citations never overlap each other or a footnote token.
+    With ``trace``, the names of the rules that read each citation are appended to it.
     """
     found: list[Citation] = []
     for lo, hi in _gaps(text):
+        seg = text[:hi]
         if style == AUTHOR_DATE:
-            seg = text[:hi]
             for m in _PAREN.finditer(seg, lo):
-                items = _parse_group(seg, m.start(1), m.end(1))
-                kind = PARENTHETICAL
-                start = m.start()
-                if items is None:
-                    items = _parse_narrative(seg, lo, m)
-                    kind = NARRATIVE
-                    if items:
-                        start = items[0].start
-                if not items:
-                    continue
-                if found and start < found[-1].end:
-                    continue
-                found.append(Citation(start, m.end(), kind, text[start : m.end()], tuple(items)))
+                _author_date_at(seg, lo, m, found, trace)
         elif style == NUMERIC:
-            seg = text[:hi]
             for m in _BRACKET.finditer(seg, lo):
-                items = _parse_numeric(seg, m.start(1), m.end(1))
+                used: list[str] = []
+                items = _parse_numeric(seg, m.start(1), m.end(1), used)
                 if items:
                     found.append(Citation(m.start(), m.end(), BRACKETED, m.group(), tuple(items)))
+                    if trace is not None:
+                        trace += ["numeric-bracket", *used]
     return found
+
+
+def _author_date_at(
+    seg: str, lo: int, m: re.Match[str], found: list[Citation], trace: list[str] | None
+) -> None:
+    """The parenthesis ``m``: a parenthetical group, else the year of a narrative
+    citation (rules ``parenthetical``, ``narrative``), added to ``found``."""
+    used: list[str] = []
+    items = _parse_group(seg, m.start(1), m.end(1), used)
+    kind, start = PARENTHETICAL, m.start()
+    if items is None:
+        used = []
+        items = _parse_narrative(seg, lo, m, used)
+        kind = NARRATIVE
+        if items:
+            start = items[0].start
+    if not items or (found and start < found[-1].end):
+        return
+    found.append(Citation(start, m.end(), kind, seg[start : m.end()], tuple(items)))
+    if trace is not None:
+        trace += [kind, *used]
 
 
 # ----------------------------------------------------------------- resolve
@@ -825,6 +906,8 @@ def resolve(
                 work, notes = _resolve_numeric(item, works)
             else:
                 work, notes = _resolve_author_date(item, works)
+            if work is None and item.via:
+                notes = [(SECONDARY, f"Cited as read in {item.via}; the list need not hold it.")]
             where = _line_of(span, item, lines)
             key = work.canonical if work else None
             note = " ".join(text for _, text in notes) or None
@@ -961,6 +1044,9 @@ def apply_links(
     def mark(text: str, resolved: Sequence[ResolvedItem]) -> str:
         for r in sorted(resolved, key=lambda r: r.item.start, reverse=True):
             i = r.item
+            if i.start == i.end:  # a work inside a range ("[4–7]"): counted, no text
+                token(r, "")
+                continue
             text = text[: i.start] + token(r, text[i.start : i.end]) + text[i.end :]
         return text
 
