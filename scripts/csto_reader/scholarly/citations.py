@@ -79,7 +79,7 @@ from .names import (
     is_initials,
     is_name_word,
 )
-from .references import name_parts, split_names
+from .references import name_parts, normalize_doi, normalize_title, split_names, titles_match
 
 # ``initials`` is the old name of ``names.abbreviation`` (tests import it from here).
 initials = abbreviation
@@ -948,6 +948,179 @@ def audit(
     return out
 
 
+# ------------------------------------------------------- notes-bibliography
+
+NOTE_FULL = "note"  # kinds of the citations found in notes (Chicago notes-bibliography)
+
+# A note's citation parts: "See Roy Allison, ...; Ibid., 12." is split at ";" and loses
+# its "See"/"See also"/"Cf." lead.
+_NOTE_LEAD = re.compile(r"\s*(?:(?:see\s+also|see|cf\.|compare)\s+)?", re.I)
+# "Roy Allison, "Regionalism ...," ..." / "Allison, *Regionalism*, 470" / "Collective
+# Security Treaty Organization, "Charter," ...": an author phrase, then a title quoted,
+# in italics, or (in a full note) running to " (".
+_NOTE_HEAD = re.compile(
+    r"(?P<who>[^\W\d_][^,;:()\"“”*]{0,80}?),\s+"
+    r"(?:[\"“](?P<quoted>[^\"“”]{2,300}?)[,.]?[\"”]|\*(?P<italic>[^*]{2,300})\*"
+    r"|(?P<plain>[A-Z][^()\"“”]{2,200}?)(?=\s\())"
+)
+_IBID = re.compile(r"ibid(?:em)?\b\.?", re.I)
+_NOTE_ADDRESS = re.compile(r"(?:https?://|doi:\s?|\b10\.\d{4,9}/)[^\s<>]+", re.I)
+_NOTE_YEAR = re.compile(r"\((?:[^()]*\D)?(?:1[6-9]\d\d|20\d\d)\)|,\s*(?:1[6-9]\d\d|20\d\d)\b")
+
+
+def _note_parts(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each ``;``-separated part of a note, its lead word skipped."""
+    pos = 0
+    for piece in text.split(";"):
+        a = pos + _NOTE_LEAD.match(piece).end()  # type: ignore[union-attr]
+        yield a, pos + len(piece.rstrip())
+        pos += len(piece) + 1
+
+
+def _same_author(who: str, work: Work) -> bool:
+    """The note's author phrase names the work's first author (the family name is the
+    phrase's last word, or its first before "and"; a corporate author its whole name)."""
+    if work.corporate is not None:
+        return _corporate_norm(who) == _corporate_norm(work.corporate)
+    first = re.split(r"\s+(?:and|&)\s+|,\s*", who.strip())[0].split()
+    if not first or not work.families:
+        return False
+    return fold_family(first[-1]) == work.folded[0]
+
+
+def _title_fits(title: str, work: Work, short: bool) -> bool:
+    """A full note's title matches the entry's; a shortened note's title is the first
+    words of it ("Regionalism" for "Regionalism, Regional Structures and ...")."""
+    listed = work.reference.get("title") if work.reference else ""
+    if not listed:
+        return False
+    if titles_match(title, listed):
+        return True
+    a, b = normalize_title(title), normalize_title(listed)
+    return short and bool(a) and (b == a or b.startswith(a + " "))
+
+
+def _by_address(url: str, works: Sequence[Work]) -> Work | None:
+    """The work whose DOI or URL a note gives (its trailing punctuation stripped)."""
+    doi = normalize_doi(url)
+    for w in works:
+        ref = w.reference
+        if ref is None:
+            continue
+        if doi and ref.get("doi").lower() == doi.lower():
+            return w
+        if not doi and ref.get("url") and _address_key(ref.get("url")) == _address_key(url):
+            return w
+    return None
+
+
+NoteHit = tuple[str, int, int, Work | None, str | None]  # rule, start, end, work, note
+
+
+def _note_ibid(
+    text: str, a: int, b: int, works: Sequence[Work], prev: Work | None
+) -> NoteHit | None:
+    """ibid: "Ibid." (or "Ibid., 12.") cites the work of the note before."""
+    m = _IBID.match(text, a, b)
+    if not m:
+        return None
+    why = None if prev else "“Ibid.” follows no note that cites a listed work."
+    return "ibid", m.start(), m.end(), prev, why
+
+
+def _note_address(
+    text: str, a: int, b: int, works: Sequence[Work], prev: Work | None
+) -> NoteHit | None:
+    """note-address: a note citing a work by its URL or DOI."""
+    for m in _NOTE_ADDRESS.finditer(text, a, b):
+        url = m.group().rstrip(".,;:)]>’”\"'")
+        work = _by_address(url, works)
+        if work is not None:
+            return "note-address", m.start(), m.start() + len(url), work, None
+    return None
+
+
+def _note_author_title(
+    text: str, a: int, b: int, works: Sequence[Work], prev: Work | None
+) -> NoteHit | None:
+    """full-note / short-note: ``Roy Allison, "Title," Journal 80, no. 3 (2004): 470``
+    names the author and the whole title and gives the publication; ``Allison,
+    "Regionalism," 470`` the family name and the first words of the title."""
+    m = _NOTE_HEAD.match(text, a, b)
+    if not m:
+        return None
+    title = m.group("quoted") or m.group("italic") or m.group("plain") or ""
+    short = not _NOTE_YEAR.search(text, m.end(), b)
+    rule = "short-note" if short else "full-note"
+    fits = _distinct(
+        w for w in works if _same_author(m.group("who"), w) and _title_fits(title, w, short)
+    )
+    if len(fits) == 1:
+        return rule, m.start(), m.end(), fits[0], None
+    why = (
+        f"{len(fits)} entries of the list fit it."
+        if fits
+        else "No entry of the list has this author and title."
+    )
+    return rule, m.start(), m.end(), None, why
+
+
+NoteRule = Callable[[str, int, int, Sequence[Work], "Work | None"], "NoteHit | None"]
+
+# The rules that read a part of a note, in order; the first that reads it decides.
+NOTE_RULES: tuple[tuple[str, NoteRule], ...] = (
+    ("ibid", _note_ibid),
+    ("note-address", _note_address),
+    ("full-note", _note_author_title),  # also "short-note" (no year after the title)
+)
+
+
+def cite_notes(
+    article: Article,
+    works: Sequence[Work],
+    reporter: Reporter,
+    lines: Sequence[str] | None = None,
+    trace: list[str] | None = None,
+) -> list[CitedText]:
+    """Chicago notes-bibliography: each note's citations linked to the works of the
+    reference list (rules ``NOTE_RULES``); ``Ibid.`` to the work of the note before."""
+    slug, prev, out = article.meta.slug, None, []
+    for note in article.footnotes:
+        cits, res = [], []
+        for a, b in _note_parts(note.text):
+            hit = next(
+                (h for _, rule in NOTE_RULES if (h := rule(note.text, a, b, works, prev))), None
+            )
+            if hit is None:
+                continue
+            rule, s, e, work, why = hit
+            if trace is not None:
+                trace.append(rule)
+            item = CiteItem(s, e, note.text[s:e])
+            cit = Citation(s, e, NOTE_FULL, item.text, (item,))
+            where = _line_of(note.span, item, lines)
+            if why:
+                reporter.note(
+                    where, f"{slug}: note {note.key}: “{_tidy(item.text)}”: {why}", NOTE_UNRESOLVED
+                )
+            key = work.canonical if work else None
+            cits.append(cit)
+            res.append(ResolvedItem(item, cit, key, why, (NOTE_UNRESOLVED,) if why else (), where))
+            prev = work or prev
+        if cits:
+            out.append(
+                CitedText(
+                    "footnote", note.text, note.span, None, tuple(cits), tuple(res), note.key, None
+                )
+            )
+    return out
+
+
+def note_form_count(texts: Iterable[str]) -> int:
+    """How many notes open with a note-form citation (a full or shortened note, or Ibid.)."""
+    return sum(1 for t in texts if _IBID.match(t.strip()) or _NOTE_HEAD.match(t.strip()))
+
+
 # ----------------------------------------------------------- whole article
 
 
@@ -1000,6 +1173,12 @@ def detect_style(article: Article) -> tuple[str, str]:
     """The citation style an article's own text uses, and why (for a meta.yml that
     names none): its prose and notes are scanned in both in-text forms."""
     counts = style_counts(text for _, text, *_ in _prose(article))
+    note_forms = note_form_count(f.text for f in article.footnotes)
+    if note_forms >= 2 and note_forms * 2 >= len(article.footnotes):
+        # most notes open as a full or shortened note or Ibid.: notes-bibliography
+        # (their publication data can look like author-date citations)
+        seen = f"{note_forms} of {len(article.footnotes)} notes open with a note citation"
+        return NOTES, f"the text holds {seen} (Chicago notes-bibliography)"
     return choose_style(counts, len(article.footnotes))
 
 
@@ -1021,7 +1200,7 @@ def cite_article(
             STYLE_DETECTED,
         )
     works = [work_of(r) for r in references]
-    texts = []
+    texts = cite_notes(article, works, reporter, lines) if style == NOTES else []
     for where, text, span, anchor, fn_key, cell in _prose(article):
         cits = scan_citations(text, style)
         if not cits:

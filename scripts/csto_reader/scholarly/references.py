@@ -526,13 +526,7 @@ def parse_reference(
     rest, accessed = _accessed(rest)
     if accessed:
         fields["urldate"] = accessed
-    entry_type, parsed = None, {}
-    for name, rule in ENTRY_RULES:
-        entry_type, parsed = rule(rest, item, slug, reporter, bool(urls))
-        if entry_type is not None:
-            if trace is not None:
-                trace.append(name)
-            break
+    entry_type, parsed = _apply_entry_rules(rest, item, slug, reporter, bool(urls), trace)
     if entry_type is None:
         reporter.warning(
             item.span,
@@ -554,6 +548,24 @@ def parse_reference(
 
 
 Parsed = tuple[str | None, dict[str, str]]  # (entry type or None, fields)
+
+
+def _apply_entry_rules(
+    rest: str,
+    item: ReferenceItem,
+    slug: str,
+    reporter: Reporter,
+    linked: bool,
+    trace: list[str] | None,
+) -> Parsed:
+    """The first of ``ENTRY_RULES`` that reads ``rest`` (its name added to ``trace``)."""
+    for name, rule in ENTRY_RULES:
+        entry_type, parsed = rule(rest, item, slug, reporter, linked)
+        if entry_type is not None:
+            if trace is not None:
+                trace.append(name)
+            return entry_type, parsed
+    return None, {}
 
 
 def _parse_apa(rest: str, item: ReferenceItem, slug: str, reporter: Reporter) -> Parsed:
