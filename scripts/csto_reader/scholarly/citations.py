@@ -948,6 +948,20 @@ def audit(
     return out
 
 
+# The rules that read in-text citations, by name (each has a fixture case in
+# tests/fixtures/stages/citations/): a parenthesis is read as a group, else as the year
+# of a narrative citation; a bracket as numbers.
+CITATION_RULES: tuple[tuple[str, str], ...] = (
+    ("parenthetical", "(Thakur, 1993; Kobayashi, 2017), (Allison 2004, 465)"),
+    ("narrative", "Nocetti (2015) argues, Karl Deutsch (1957)"),
+    ("possessive", "Nikitina’s (2012): the author without the ’s"),
+    ("as-cited-in", "(Deutsch 1957, as cited in Allison 2004): the work and its source"),
+    ("colon-locator", "(Allison 2004: 470), (Kornilenko 2020: 710–711)"),
+    ("numeric-bracket", "[2], [1, 4], [5:68], [2; 7:226]"),
+    ("numeric-range", "[4–6]: works 4, 5 and 6"),
+    ("numeric-locator", "[3, p. 712]"),
+)
+
 # ------------------------------------------------------- notes-bibliography
 
 NOTE_FULL = "note"  # kinds of the citations found in notes (Chicago notes-bibliography)
@@ -1187,9 +1201,11 @@ def cite_article(
     references: Sequence[Reference],
     reporter: Reporter,
     lines: Sequence[str] | None = None,
+    trace: list[str] | None = None,
 ) -> ArticleCitations:
     """Scan, resolve and audit one article.  ``references`` are its parsed, keyed
-    entries; ``lines`` its source lines (for exact diagnostic lines)."""
+    entries; ``lines`` its source lines (for exact diagnostic lines); ``trace`` gathers
+    the names of the rules that read the citations (for the fixtures)."""
     slug = article.meta.slug
     style = article.meta.citation_style
     if style is None:
@@ -1200,9 +1216,9 @@ def cite_article(
             STYLE_DETECTED,
         )
     works = [work_of(r) for r in references]
-    texts = cite_notes(article, works, reporter, lines) if style == NOTES else []
+    texts = cite_notes(article, works, reporter, lines, trace) if style == NOTES else []
     for where, text, span, anchor, fn_key, cell in _prose(article):
-        cits = scan_citations(text, style)
+        cits = scan_citations(text, style, trace)
         if not cits:
             continue
         res = resolve(cits, works, slug, reporter, span, lines)
