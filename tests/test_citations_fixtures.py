@@ -15,6 +15,7 @@ from csto_reader.scholarly.citations import CITATION_RULES, NOTE_RULES
 from stage_fixtures import cases, check, ids, read_case
 
 CASES = cases("citations")
+FIXTURES_DIR = CASES[0].parent
 RULES = (
     {name for name, _ in CITATION_RULES}
     | {name for name, _ in NOTE_RULES}
@@ -52,3 +53,22 @@ def test_every_unresolved_work_is_reported_at_its_line():
                 assert f"article.txt:{n}: note:" in case.sections["diagnostics"], line
                 seen += 1
     assert seen >= 2  # the as-cited-in and the notes cases hold one each
+
+
+def test_notes_with_no_reference_list_are_reported_not_guessed():
+    """Chicago notes with no bibliography: nothing can be linked, and the reader says so."""
+    from csto_reader.diagnostics import Reporter
+    from csto_reader.ingest.article import prepare_article
+    from csto_reader.model import BibliographyBuild
+    from csto_reader.scholarly.citations import link_citations
+    from stage_fixtures import Case, source_of
+
+    text = read_case(FIXTURES_DIR / "chicago-notes.txt").sections["input"]
+    text = text.split("\nBibliography\n")[0]
+    article = prepare_article(source_of(Case(FIXTURES_DIR, "x", (), {"input": text})), Reporter())
+    reporter = Reporter()
+    bib = BibliographyBuild({}, (), {}, (), "")
+    out = link_citations([article.article], bib, reporter)
+    assert out.citations == {}
+    (d,) = [d for d in reporter.diagnostics if d.code == "notes-without-list"]
+    assert d.span.line == 5 and "4 note(s) cite works" in d.message  # notes 1, 2, 4 and 6

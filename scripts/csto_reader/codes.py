@@ -99,6 +99,7 @@ _TABLE: dict[str, tuple[_Row, ...]] = {
         ("reference-uncited", N, "a reference entry no citation points to"),
         ("citation-secondary", N, "a work cited 'as cited in' another, not in the list itself"),
         ("note-citation-unresolved", N, "a note cites a work (or Ibid.) no entry is found for"),
+        ("notes-without-list", N, "notes cite works but the text has no reference list"),
         (
             "citation-style-detected",
             N,

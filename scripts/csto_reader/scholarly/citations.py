@@ -1191,8 +1191,12 @@ def detect_style(article: Article) -> tuple[str, str]:
     if note_forms >= 2 and note_forms * 2 >= len(article.footnotes):
         # most notes open as a full or shortened note or Ibid.: notes-bibliography
         # (their publication data can look like author-date citations)
-        seen = f"{note_forms} of {len(article.footnotes)} notes open with a note citation"
-        return NOTES, f"the text holds {seen} (Chicago notes-bibliography)"
+        seen = (
+            f"{counts[AUTHOR_DATE]} author-date citation(s), {counts[NUMERIC]} bracketed"
+            f" number(s), {len(article.footnotes)} note(s), {note_forms} of them opening"
+            " with a note citation (Chicago notes-bibliography)"
+        )
+        return NOTES, f"the text holds {seen}"
     return choose_style(counts, len(article.footnotes))
 
 
@@ -1278,6 +1282,7 @@ def link_citations(
         slug = article.meta.slug
         refs = bib.per_article.get(slug, ())
         if not refs:
+            _notes_without_list(article, reporter)
             continue
         cited = cite_article(article, refs, reporter, article.source_lines)
         where = {
@@ -1302,6 +1307,21 @@ def link_citations(
         linked[slug] = apply_links(article, cited, token)
     cite_documents_by_address(articles, bib.merged, cited_at)
     return CitationsBuild(linked, citations, {k: tuple(v) for k, v in cited_at.items()})
+
+
+def _notes_without_list(article: Article, reporter: Reporter) -> None:
+    """A notes-bibliography text with no reference list: its notes cite works no entry
+    stands for, so nothing is linked; said, not guessed (the notes as the list is a
+    later rule)."""
+    style = article.meta.citation_style or detect_style(article)[0]
+    forms = note_form_count(f.text for f in article.footnotes)
+    if style == NOTES and forms:
+        reporter.note(
+            Span(article.source_path, article.footnotes[0].span.line),
+            f"{article.meta.slug}: {forms} note(s) cite works, but the text has no reference"
+            " list: the notes' works are not linked to the bibliography",
+            "notes-without-list",
+        )
 
 
 def _address_key(url: str) -> str:
