@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from csto_reader.ingest.reference_lines import ENTRY_START_RULES, WRAP_RULES
+from csto_reader.ingest.reference_lines import ENTRY_START_RULES, WRAP_RULES, join_entry_line
 from csto_reader.scholarly.references import ENTRY_RULES
 from stage_fixtures import cases, check, ids, read_case
 
@@ -49,3 +49,39 @@ def test_case_shows_the_rules_it_names(path):
 def test_every_rule_has_a_fixture():
     named = {r for p in CASES for r in read_case(p).rules}
     assert RULES - named == set(), f"rules without a fixture case: {sorted(RULES - named)}"
+
+
+@pytest.mark.parametrize(
+    ("before", "line", "joined", "rule"),
+    [
+        (
+            "https://doi.org/10.1111/",
+            "j.1468-2346.2004.00393.x",
+            "https://doi.org/10.1111/j.1468-2346.2004.00393.x",
+            "address-wrap",
+        ),
+        (
+            "https://doi.org/10.1111/j.1468-",
+            "2346.x",
+            "https://doi.org/10.1111/j.1468-2346.x",
+            "address-wrap",
+        ),
+        (
+            "See https://example.org/page.",
+            "Accessed 5 May 2023.",
+            "See https://example.org/page. Accessed 5 May 2023.",
+            None,
+        ),
+        (
+            "See https://example.org/",
+            "Accessed: 5 May 2023.",
+            "See https://example.org/ Accessed: 5 May 2023.",
+            None,
+        ),
+        ("the Eura-", "sianet site", "the Eurasianet site", "word-hyphen-wrap"),
+        ("the Post-", "Soviet space", "the Post-Soviet space", "word-hyphen-wrap"),
+        ("1992 and", "after", "1992 and after", None),
+    ],
+)
+def test_wrapped_lines_join_only_where_a_word_or_address_was_cut(before, line, joined, rule):
+    assert join_entry_line(before, line) == (joined, rule)

@@ -79,8 +79,10 @@ def _wrapped_address(before: str, line: str) -> str | None:
     if not m or not rest:
         return None
     url = m.group()
-    cut_inside = url.endswith(("/", ".", "-", "_", "=", "?", "&")) or bool(
-        re.search(r"[./_-]", rest.group()) and not re.match(r"[A-Z][a-z]+\b", line)
+    if re.match(r"[A-Z][a-z]+(?:[\s:,.;]|$)", line):
+        return None  # a word opening what follows ("Accessed: ..."), not an address's rest
+    cut_inside = url.endswith(("/", "-", "_", "=", "?", "&")) or bool(
+        re.search(r"[./_-]", rest.group())
     )
     if not cut_inside or url.endswith(").") or len(url) < 10:
         return None
