@@ -51,6 +51,7 @@ REFERENCE_LABELS = {
     "literature",
     "works cited",
     "list of references",
+    "reference list",
     "sources and literature",
 }
 NOTES_LABELS = {"notes", "endnotes", "note"}
