@@ -1099,7 +1099,11 @@ def _parse_harvard(rest: str, item: ReferenceItem, slug: str, reporter: Reporter
     return "online", f
 
 
-_ACCESSED = re.compile(r"\(?\s*Accessed:?\s*(?P<date>[^()]+?)\s*\)?\s*\.?\s*$", re.I)
+_ACCESSED = re.compile(
+    r"\(?\s*Accessed:?\s*(?P<date>[^()]+?)\s*\)?\s*\.?\s*$"
+    r"|\[\s*(?:cited|accessed)\s+(?P<cited>[^\]]+)\]\.?",
+    re.I,
+)
 
 
 def _accessed(rest: str) -> tuple[str, str | None]:
@@ -1108,6 +1112,17 @@ def _accessed(rest: str) -> tuple[str, str | None]:
     m = _ACCESSED.search(rest)
     if not m:
         return rest, None
+    if m.group("cited"):  # Vancouver "[cited 2023 May 5]"
+        cm = re.fullmatch(
+            r"(\d{4})\s+([A-Z][a-z]{2})[a-z]*\.?\s+(\d{1,2})", m.group("cited").strip()
+        )
+        month = _MONTHS_SHORT.get(cm.group(2).lower()) if cm else None
+        date = (
+            f"{cm.group(1)}-{month:02d}-{int(cm.group(3)):02d}"
+            if cm and month
+            else m.group("cited")
+        )
+        return _tidy(rest[: m.start()] + " " + rest[m.end() :]), date
     date = m.group("date").strip(" .")
     dm = re.fullmatch(r"(\d{1,2})\s+([A-Z][a-z]+)\.?,?\s+(\d{4})", date)
     month = _MONTHS.get(dm.group(2).lower()) if dm else None
@@ -1133,6 +1148,15 @@ _VANCOUVER_ISSUE = re.compile(
 _VANCOUVER_BOOK = re.compile(r"^(?P<pub>[^;]+?);\s*(?P<year>\d{4})\s*\.?(?:\s*(?P<more>.+))?$")
 
 
+# "The Diplomat [Internet]. 2022 Jan 13" (a web page; its "[cited ...]" date and
+# "Available from:" link are taken out before)
+_VANCOUVER_WEB = re.compile(
+    r"^(?P<site>[^;]+?)\s*\[Internet\]\.?\s*(?P<year>\d{4})"
+    r"(?:\s+(?P<month>[A-Z][a-z]{2})[a-z]*\.?(?:\s+(?P<day>\d{1,2}))?)?\s*\.?$"
+)
+_MONTHS_SHORT = {m[:3].lower(): i for m, i in ((m, n) for n, m in enumerate(MONTHS, start=1))}
+
+
 def _parse_vancouver(rest: str) -> Parsed:
     """Vancouver: ``Kornilenko AV, Ivanov II. Title. Journal. 2020;20(4):707–20.``
     or a book ``Family AB. Title. City: Publisher; 2019.``."""
@@ -1156,6 +1180,16 @@ def _parse_vancouver(rest: str) -> Parsed:
         f["volume"], f["number"] = im.group("volume") or "", im.group("number") or ""
         f["pages"] = _pages(im.group("pages") or "")
         return "article", f
+    wm = _VANCOUVER_WEB.match(after)
+    month = _MONTHS_SHORT.get((wm.group("month") or "").lower()) if wm else None
+    if wm:
+        f["organization"] = _clean_value(wm.group("site"))
+        f["year"] = wm.group("year")
+        if month:
+            f["date"] = f"{wm.group('year')}-{month:02d}"
+            if wm.group("day"):
+                f["date"] += f"-{int(wm.group('day')):02d}"
+        return "online", f
     bm = _VANCOUVER_BOOK.match(after)
     if bm and not (bm.group("more") or "").strip(" ."):
         f["year"] = bm.group("year")
