@@ -973,7 +973,8 @@ _NOTE_LEAD = re.compile(r"\s*(?:(?:see\s+also|see|cf\.|compare)\s+)?", re.I)
 # Security Treaty Organization, "Charter," ...": an author phrase, then a title quoted,
 # in italics, or (in a full note) running to " (".
 _NOTE_HEAD = re.compile(
-    r"(?P<who>[^\W\d_][^,;:()\"“”*]{0,80}?),\s+"
+    r"(?P<who>[A-ZÀ-Þ][\w.'’-]*"
+    r"(?:\s+(?:[A-ZÀ-Þ][\w.'’-]*|and|&|de|da|dos|van|von|der|of|the|for|on))*),\s+"
     r"(?:[\"“](?P<quoted>[^\"“”]{2,300}?)[,.]?[\"”]|\*(?P<italic>[^*]{2,300})\*"
     r"|(?P<plain>[A-Z][^()\"“”]{2,200}?)(?=\s\())"
 )
