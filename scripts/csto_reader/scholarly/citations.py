@@ -1356,7 +1356,8 @@ def cite_documents_by_address(
     for a in articles:
         for f in a.footnotes:
             for url in re.findall(r"https?://[^\s)\]>]+(?: [a-z_/]+/)?", f.text):
-                key = by_address.get(_address_key(url))
+                # the note's own punctuation after the address is no part of it
+                key = by_address.get(_address_key(url.rstrip(".,;:’”\"'")))
                 if key:
                     _add_cite(cited_at, key, (a.meta.slug, note_anchor(f.key), None))
                     if name := document_name(f.text):
