@@ -24,7 +24,20 @@ Citation forms (author-date):
 * narrative citations ``Nocetti (2015) argues``, given names included
   (``Karl Deutsch (1957)``, ``A, B, and C (2021)``), ``Deutsch (1957, 5-7)``.
 
-Numeric: ``[2]``, ``[5:68]``, ``[6: 339–340]``, ``[1, 4]``, ``[2; 7:226]``.
+Also: colon locators ``(Allison 2004: 470)``, ``as cited in`` (``(Deutsch 1957, as
+cited in Allison 2004)``: both works, the first marked ``via`` the second, and a note
+``citation-secondary`` when the list does not hold it), possessives ``Nikitina’s
+(2012)``.
+
+Numeric: ``[2]``, ``[5:68]``, ``[6: 339–340]``, ``[1, 4]``, ``[2; 7:226]``, ranges
+``[4–6]`` (works 4, 5 and 6), ``[3, p. 712]``.
+
+Notes (Chicago notes-bibliography, style ``notes``): each note's parts are read by
+``NOTE_RULES``: ``Ibid.`` cites the previous note's work, a URL or DOI the entry with
+that address, a full note (``Roy Allison, "Title," Journal 80, no. 3 (2004): 470.``)
+or a shortened one (``Allison, "Regionalism," 470.``) the entry with that author and
+title.  The rule names are ``CITATION_RULES`` and ``NOTE_RULES``; each has a fixture case
+in ``tests/fixtures/stages/citations/``.
 
 What is *not* a citation: a year in prose ("in 2010", "(in 1989)"), a date
 ("(2021, August 31)", "(January 5, 2022)"), a range ("2020-2030"), a parenthesis with

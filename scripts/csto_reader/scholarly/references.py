@@ -13,6 +13,17 @@ tried in this order:
   ``, ed.`` after the names also fit)
 * Russian bibliographic style: ``Family I.I., Family I.I. Title // Journal. 2007.
   Tom 3, № 10 (19):77–79 [In Russian].``
+* Harvard / Cite Them Right (tried first: a quoted title after the year):
+  ``Family, I. (2004) 'Title', Journal, 80(3), pp. 463–483.``, chapters ``in Editor,
+  I. (ed.) Book. City: Publisher, pp. 1–2.`` and pages ``Available at: URL
+  (Accessed: 5 May 2023).`` (the access date becomes ``urldate``);
+* Vancouver: ``Family AB, Family CD. Title. Journal. 2020;20(4):707–20.``, books
+  ``City: Publisher; 2019.`` and pages ``Site [Internet]. 2022 Jan 13 [cited ...].``
+
+The rules are the ordered table ``ENTRY_RULES``; each has a fixture case in
+``tests/fixtures/stages/references/``.  A line that is no entry (``NOT_ENTRY``: the
+article's history, "Manuscript received ...") is reported (``ref-not-entry``) and left
+out of the bibliography; the page still prints it with the list.
 
 After the header, the rest of the item is read by shape (an italic or quoted title, a
 ``City: Publisher`` tail, a ``volume(issue), pages`` or ``vol (issue): pages`` tail, an
