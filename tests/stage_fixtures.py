@@ -56,7 +56,7 @@ from csto_reader.model import (
 )
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "stages"
-STAGES = ("clean", "segment", "footnotes", "anchors", "render")
+STAGES = ("clean", "segment", "footnotes", "anchors", "render", "references", "citations")
 HAND_SECTIONS = ("input", "meta")
 SLUG = "case"
 PATH = f"sources/{SLUG}/article.txt"
@@ -295,7 +295,21 @@ def run_render(case: Case) -> dict[str, str]:
     return {"markdown": build.markdown.rstrip("\n"), "diagnostics": _diagnostics(reporter)}
 
 
+def run_references(case: Case) -> dict[str, str]:
+    from scholarly_fixtures import run_references as run
+
+    return run(case)
+
+
+def run_citations(case: Case) -> dict[str, str]:
+    from scholarly_fixtures import run_citations as run
+
+    return run(case)
+
+
 RUNNERS = {
+    "references": run_references,
+    "citations": run_citations,
     "clean": run_clean,
     "segment": run_segment,
     "footnotes": run_footnotes,

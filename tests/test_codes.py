@@ -34,6 +34,7 @@ DYNAMIC: dict[tuple[str, str], set[str]] = {
         "citation-year-mismatch",
         "citation-spelling",
         "citation-authors",
+        "citation-secondary",
     },
     # the chronology's loader prefixes its codes with "timeline" or "related"
     ("scholarly/timeline.py", "f'{kind}-schema'"): {"timeline-schema", "related-schema"},

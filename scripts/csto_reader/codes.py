@@ -94,6 +94,7 @@ _TABLE: dict[str, tuple[_Row, ...]] = {
         ("ref-two-in-one", W, "one reference item seems to hold two references", A),
         ("ref-url", W, "a reference item gives more than one URL; the first is kept", A),
         ("ref-duplicate", N, "a work listed twice in one reference list"),
+        ("ref-not-entry", W, "a line of the reference list is no entry (an article history)", A),
     ),
     "scholarly.citations": (
         ("citation-unresolved", N, "an in-text citation matches no reference entry"),
@@ -101,6 +102,9 @@ _TABLE: dict[str, tuple[_Row, ...]] = {
         ("citation-spelling", N, "a citation spells a name or word unlike its entry"),
         ("citation-authors", N, "a citation names other authors than its entry"),
         ("reference-uncited", N, "a reference entry no citation points to"),
+        ("citation-secondary", N, "a work cited 'as cited in' another, not in the list itself"),
+        ("note-citation-unresolved", N, "a note cites a work (or Ibid.) no entry is found for"),
+        ("notes-without-list", N, "notes cite works but the text has no reference list"),
         (
             "citation-style-detected",
             N,

@@ -550,6 +550,7 @@ class CiteItem:
     author: str = ""
     abbreviation: str | None = None
     corporate: bool = False
+    via: str = ""  # "as cited in ...": the secondary source this work is cited through
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,7 @@ from ..model import (
     texts_of,
 )
 from .clean import normalize_for_match
+from .reference_lines import entry_start, join_entry_line
 
 # Section names that open the reference list, and labelled back matter.
 REFERENCE_LABELS = {
@@ -51,6 +52,7 @@ REFERENCE_LABELS = {
     "literature",
     "works cited",
     "list of references",
+    "reference list",
     "sources and literature",
 }
 NOTES_LABELS = {"notes", "endnotes", "note"}
@@ -1413,18 +1415,18 @@ def _add_references(ch: Chunk, refs: list[ReferenceItem], path: str) -> None:
         m = ORDERED_ITEM.match(t)
         b = BULLET_ITEM.match(t)
         url_only = bool(re.fullmatch(r"<?\[?(https?://|www\.)\S+", t))
-        # a line that opens like an author-date entry starts a new item even without a
-        # list marker: "Kissinger, H. (2014). World order." after a hard line break
-        opens_entry = bool(REFERENCE_START.match(t))
+        # a line that opens like an entry of a common style starts a new item even
+        # without a list marker: "Kissinger, H. (2014). World order." after a hard line
+        # break (rules in reference_lines.ENTRY_START_RULES)
+        opens_entry = entry_start(t) is not None
         if m:
             refs.append(ReferenceItem(m.group(2), Span(path, ln.number), int(m.group(1))))
         elif b and not url_only:
             refs.append(ReferenceItem(b.group(1), Span(path, ln.number)))
         elif refs and (url_only or (ln is not ch.lines[0] and not opens_entry)):
             last = refs[-1]
-            refs[-1] = replace(
-                last, text=last.text + " " + t, span=Span(path, last.span.line, ln.number)
-            )
+            text, _ = join_entry_line(last.text, t)
+            refs[-1] = replace(last, text=text, span=Span(path, last.span.line, ln.number))
         else:
             refs.append(ReferenceItem(t, Span(path, ln.number)))
 

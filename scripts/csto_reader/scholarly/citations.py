@@ -24,7 +24,20 @@ Citation forms (author-date):
 * narrative citations ``Nocetti (2015) argues``, given names included
   (``Karl Deutsch (1957)``, ``A, B, and C (2021)``), ``Deutsch (1957, 5-7)``.
 
-Numeric: ``[2]``, ``[5:68]``, ``[6: 339–340]``, ``[1, 4]``, ``[2; 7:226]``.
+Also: colon locators ``(Allison 2004: 470)``, ``as cited in`` (``(Deutsch 1957, as
+cited in Allison 2004)``: both works, the first marked ``via`` the second, and a note
+``citation-secondary`` when the list does not hold it), possessives ``Nikitina’s
+(2012)``.
+
+Numeric: ``[2]``, ``[5:68]``, ``[6: 339–340]``, ``[1, 4]``, ``[2; 7:226]``, ranges
+``[4–6]`` (works 4, 5 and 6), ``[3, p. 712]``.
+
+Notes (Chicago notes-bibliography, style ``notes``): each note's parts are read by
+``NOTE_RULES``: ``Ibid.`` cites the previous note's work, a URL or DOI the entry with
+that address, a full note (``Roy Allison, "Title," Journal 80, no. 3 (2004): 470.``)
+or a shortened one (``Allison, "Regionalism," 470.``) the entry with that author and
+title.  The rule names are ``CITATION_RULES`` and ``NOTE_RULES``; each has a fixture case
+in ``tests/fixtures/stages/citations/``.
 
 What is *not* a citation: a year in prose ("in 2010", "(in 1989)"), a date
 ("(2021, August 31)", "(January 5, 2022)"), a range ("2020-2030"), a parenthesis with
@@ -79,7 +92,7 @@ from .names import (
     is_initials,
     is_name_word,
 )
-from .references import name_parts, split_names
+from .references import name_parts, normalize_doi, normalize_title, split_names, titles_match
 
 # ``initials`` is the old name of ``names.abbreviation`` (tests import it from here).
 initials = abbreviation
@@ -98,6 +111,8 @@ SPELLING = "citation-spelling"
 AUTHORS = "citation-authors"
 UNCITED = "reference-uncited"
 STYLE_DETECTED = "citation-style-detected"
+SECONDARY = "citation-secondary"
+NOTE_UNRESOLVED = "note-citation-unresolved"
 
 # ------------------------------------------------------------- tokens
 
@@ -223,7 +238,7 @@ _PAGE_LABEL = (
 )
 # A locator: "p. 585", "pp. 23—24, 30", or bare pages after a year "465", "45–47".
 _LOCATOR = re.compile(
-    rf"\s*,\s*(?P<loc>(?:{_PAGE_LABEL})[\dIVXLCDMivxlcdm][^,]*(?:,\s*\d[^,]*)*"
+    rf"\s*(?P<sep>[,:])\s*(?P<loc>(?:{_PAGE_LABEL})[\dIVXLCDMivxlcdm][^,]*(?:,\s*\d[^,]*)*"
     r"|\d{1,5}(?:\s*[-–—]\s*\d{1,5})?(?:\s*,\s*\d{1,5}(?:\s*[-–—]\s*\d{1,5})?)*)"
 )
 
@@ -240,7 +255,9 @@ class _YearLoc:
     locator: str | None
 
 
-def _year_list(text: str, pos: int) -> tuple[list[_YearLoc], int] | None:
+def _year_list(
+    text: str, pos: int, trace: list[str] | None = None
+) -> tuple[list[_YearLoc], int] | None:
     """Read ``YEAR[, LOCATOR](, YEAR[, LOCATOR])*`` at ``pos``: the years with their
     spans, and where reading stopped; None if no year stands at ``pos``."""
     out: list[_YearLoc] = []
@@ -263,6 +280,8 @@ def _year_list(text: str, pos: int) -> tuple[list[_YearLoc], int] | None:
                 loc = re.sub(r"[\s,]+\Z", "", loc)
                 locator = _tidy(loc) or None
                 pos = lm.start("loc") + len(loc)
+                if trace is not None and lm.group("sep") == ":":
+                    trace.append("colon-locator")
         out.append(_YearLoc(start, pos, ym.group(1) + (ym.group(2) or ""), locator))
         nxt = _NEXT_YEAR.match(text, pos)
         if not nxt:
@@ -276,7 +295,9 @@ _PAREN = re.compile(r"\(([^()]*)\)")
 _PREFIX = re.compile(r"(?:see also|see|e\.\s?g\.,?|cf\.|i\.\s?e\.,?|as cited in)\s+", re.I)
 
 
-def _parse_group(text: str, start: int, end: int) -> list[CiteItem] | None:
+def _parse_group(
+    text: str, start: int, end: int, trace: list[str] | None = None
+) -> list[CiteItem] | None:
     """Read the inside ``text[start:end]`` of a parenthesis as ``;``-separated
     author-date parts; None unless at least one part is a citation and none is
     something else."""
@@ -285,14 +306,32 @@ def _parse_group(text: str, start: int, end: int) -> list[CiteItem] | None:
     for piece in text[start:end].split(";"):
         a, b = pos, pos + len(piece)
         pos = b + 1
-        part = _group_part(text, a, b, items[-1] if items else None)
+        via = _AS_CITED_IN.search(text, a, b)
+        if via and text[a : via.start()].strip():
+            # "Deutsch 1957, as cited in Allison 2004": the work, then its secondary source
+            primary = _group_part(text, a, via.start(), items[-1] if items else None, trace)
+            secondary = _group_part(text, via.end(), b, None, trace)
+            if primary is None or secondary is None:
+                return None
+            through = secondary[0].text
+            items += [replace(i, via=through) for i in primary] + secondary
+            if trace is not None:
+                trace.append("as-cited-in")
+            continue
+        part = _group_part(text, a, b, items[-1] if items else None, trace)
         if part is None:
             return None
         items += part
     return items or None
 
 
-def _group_part(text: str, a: int, b: int, prev: CiteItem | None) -> list[CiteItem] | None:
+# "as cited in" / "as quoted in" / "cited in" between a work and the source it is read in
+_AS_CITED_IN = re.compile(r"\s*[,;]?\s*\b(?:as\s+)?(?:cited|quoted)\s+in\s+", re.I)
+
+
+def _group_part(
+    text: str, a: int, b: int, prev: CiteItem | None, trace: list[str] | None = None
+) -> list[CiteItem] | None:
     """One ``;``-separated part ``text[a:b]`` of a parenthetical group: an optional
     ``see``/``cf.`` prefix, an author phrase (or none, continuing ``prev``'s author),
     then years with locators; None when the part is not a citation."""
@@ -312,7 +351,7 @@ def _group_part(text: str, a: int, b: int, prev: CiteItem | None) -> list[CiteIt
     if authors is None:
         return None
     sub = text[:b]
-    read = _year_list(sub, ym.start())
+    read = _year_list(sub, ym.start(), trace)
     if read is None:
         return None
     years, stop = read
@@ -399,10 +438,13 @@ def _narrative_start(text: str, lo: int, paren: int) -> int | None:
     return keep[0].start()
 
 
-def _parse_narrative(text: str, lo: int, m: re.Match[str]) -> list[CiteItem] | None:
-    """``Name (YEAR[, LOCATOR][, YEAR...])`` ending at the parenthesis ``m``."""
+def _parse_narrative(
+    text: str, lo: int, m: re.Match[str], trace: list[str] | None = None
+) -> list[CiteItem] | None:
+    """``Name (YEAR[, LOCATOR][, YEAR...])`` ending at the parenthesis ``m``; a
+    possessive name (``Nikitina’s (2012)``) names its author without the ``’s``."""
     a, b = m.start(1), m.end(1)
-    read = _year_list(text[:b], a)
+    read = _year_list(text[:b], a, trace)
     if read is None:
         return None
     years, stop = read
@@ -414,6 +456,11 @@ def _parse_narrative(text: str, lo: int, m: re.Match[str]) -> list[CiteItem] | N
     phrase = text[start : m.start()].rstrip()
     if phrase in _MONTHS:
         return None
+    possessive = _POSSESSIVE.search(phrase)
+    if possessive:
+        phrase = phrase[: possessive.start()]
+        if trace is not None:
+            trace.append("possessive")
     authors = _parse_authors(phrase, given_first=True)
     if authors is None:
         return None
@@ -438,6 +485,8 @@ def _parse_narrative(text: str, lo: int, m: re.Match[str]) -> list[CiteItem] | N
     return items
 
 
+_POSSESSIVE = re.compile(r"(?<=\w)['’]s?\Z")
+
 # ----------------------------------------------------------------- numeric
 
 _BRACKET = re.compile(r"\[([^\[\]]{1,80})\]")
@@ -448,7 +497,32 @@ _BRACKET_LOCATOR = re.compile(
 )
 
 
-def _parse_numeric(text: str, a: int, b: int) -> list[CiteItem] | None:
+_RANGE = re.compile(r"\s*(\d{1,3})\s*([-–—])\s*(\d{1,3})\s*")
+MAX_RANGE = 30  # a bracket range wider than this is no list of works ("[1990–2020]")
+
+
+def _numeric_range(text: str, q0: int, q1: int) -> list[CiteItem] | None:
+    """``4–6`` in a bracket: works 4, 5 and 6.  The first and last numbers link their
+    works; the dash links the works between (the first of them; any others are
+    linked at no text, so that they are counted and listed as cited)."""
+    rm = _RANGE.fullmatch(text, q0, q1)
+    if not rm:
+        return None
+    first, last = int(rm.group(1)), int(rm.group(3))
+    if not 0 < first < last or last - first > MAX_RANGE:
+        return None
+    out = [CiteItem(rm.start(1), rm.end(1), rm.group(1), number=first)]
+    dash = rm.start(2), rm.end(2)
+    for n in range(first + 1, last):
+        s, e = dash if n == first + 1 else (dash[1], dash[1])
+        out.append(CiteItem(s, e, text[s:e], number=n))
+    out.append(CiteItem(rm.start(3), rm.end(3), rm.group(3), number=last))
+    return out
+
+
+def _parse_numeric(
+    text: str, a: int, b: int, trace: list[str] | None = None
+) -> list[CiteItem] | None:
     """``[2]``, ``[5:68]``, ``[6: 339–340]``, ``[1, 4]``, ``[2; 7:226]``, ``[5, p. 68]``."""
     items: list[CiteItem] = []
     pos = a
@@ -475,7 +549,15 @@ def _parse_numeric(text: str, a: int, b: int) -> list[CiteItem] | None:
                 s, e = nm.start(1), nm.end(1)
                 items.append(CiteItem(s, e, text[s:e], number=int(nm.group(1))))
                 continue
+            spread = _numeric_range(text, q0, q1)
+            if spread:
+                items += spread
+                if trace is not None:
+                    trace.append("numeric-range")
+                continue
             if items and items[-1].locator is None and _BRACKET_LOCATOR.fullmatch(text, q0, q1):
+                if trace is not None:
+                    trace.append("numeric-locator")
                 prev = items[-1]
                 e = q0 + len(piece.rstrip())
                 items[-1] = CiteItem(
@@ -493,38 +575,50 @@ def _parse_numeric(text: str, a: int, b: int) -> list[CiteItem] | None:
 # -------------------------------------------------------------------- scan
 
 
-def scan_citations(text: str, style: str) -> list[Citation]:
+def scan_citations(text: str, style: str, trace: list[str] | None = None) -> list[Citation]:
     """Find the in-text citations of one block's text, in order.
 
     ``style`` is the article's ``citation_style``: ``"author-date"`` finds parenthetical
     and narrative citations, ``"numeric"`` bracketed numbers; any other style finds
     nothing.  Never raises; citations never overlap each other or a footnote token.
+    With ``trace``, the names of the rules that read each citation are appended to it.
     """
     found: list[Citation] = []
     for lo, hi in _gaps(text):
+        seg = text[:hi]
         if style == AUTHOR_DATE:
-            seg = text[:hi]
             for m in _PAREN.finditer(seg, lo):
-                items = _parse_group(seg, m.start(1), m.end(1))
-                kind = PARENTHETICAL
-                start = m.start()
-                if items is None:
-                    items = _parse_narrative(seg, lo, m)
-                    kind = NARRATIVE
-                    if items:
-                        start = items[0].start
-                if not items:
-                    continue
-                if found and start < found[-1].end:
-                    continue
-                found.append(Citation(start, m.end(), kind, text[start : m.end()], tuple(items)))
+                _author_date_at(seg, lo, m, found, trace)
         elif style == NUMERIC:
-            seg = text[:hi]
             for m in _BRACKET.finditer(seg, lo):
-                items = _parse_numeric(seg, m.start(1), m.end(1))
+                used: list[str] = []
+                items = _parse_numeric(seg, m.start(1), m.end(1), used)
                 if items:
                     found.append(Citation(m.start(), m.end(), BRACKETED, m.group(), tuple(items)))
+                    if trace is not None:
+                        trace += ["numeric-bracket", *used]
     return found
+
+
+def _author_date_at(
+    seg: str, lo: int, m: re.Match[str], found: list[Citation], trace: list[str] | None
+) -> None:
+    """The parenthesis ``m``: a parenthetical group, else the year of a narrative
+    citation (rules ``parenthetical``, ``narrative``), added to ``found``."""
+    used: list[str] = []
+    items = _parse_group(seg, m.start(1), m.end(1), used)
+    kind, start = PARENTHETICAL, m.start()
+    if items is None:
+        used = []
+        items = _parse_narrative(seg, lo, m, used)
+        kind = NARRATIVE
+        if items:
+            start = items[0].start
+    if not items or (found and start < found[-1].end):
+        return
+    found.append(Citation(start, m.end(), kind, seg[start : m.end()], tuple(items)))
+    if trace is not None:
+        trace += [kind, *used]
 
 
 # ----------------------------------------------------------------- resolve
@@ -825,6 +919,8 @@ def resolve(
                 work, notes = _resolve_numeric(item, works)
             else:
                 work, notes = _resolve_author_date(item, works)
+            if work is None and item.via:
+                notes = [(SECONDARY, f"Cited as read in {item.via}; the list need not hold it.")]
             where = _line_of(span, item, lines)
             key = work.canonical if work else None
             note = " ".join(text for _, text in notes) or None
@@ -863,6 +959,194 @@ def audit(
                 UNCITED,
             )
     return out
+
+
+# The rules that read in-text citations, by name (each has a fixture case in
+# tests/fixtures/stages/citations/): a parenthesis is read as a group, else as the year
+# of a narrative citation; a bracket as numbers.
+CITATION_RULES: tuple[tuple[str, str], ...] = (
+    ("parenthetical", "(Thakur, 1993; Kobayashi, 2017), (Allison 2004, 465)"),
+    ("narrative", "Nocetti (2015) argues, Karl Deutsch (1957)"),
+    ("possessive", "Nikitina’s (2012): the author without the ’s"),
+    ("as-cited-in", "(Deutsch 1957, as cited in Allison 2004): the work and its source"),
+    ("colon-locator", "(Allison 2004: 470), (Kornilenko 2020: 710–711)"),
+    ("numeric-bracket", "[2], [1, 4], [5:68], [2; 7:226]"),
+    ("numeric-range", "[4–6]: works 4, 5 and 6"),
+    ("numeric-locator", "[3, p. 712]"),
+)
+
+# ------------------------------------------------------- notes-bibliography
+
+NOTE_FULL = "note"  # kinds of the citations found in notes (Chicago notes-bibliography)
+
+# A note's citation parts: "See Roy Allison, ...; Ibid., 12." is split at ";" and loses
+# its "See"/"See also"/"Cf." lead.
+_NOTE_LEAD = re.compile(r"\s*(?:(?:see\s+also|see|cf\.|compare)\s+)?", re.I)
+# "Roy Allison, "Regionalism ...," ..." / "Allison, *Regionalism*, 470" / "Collective
+# Security Treaty Organization, "Charter," ...": an author phrase, then a title quoted,
+# in italics, or (in a full note) running to " (".
+_NOTE_HEAD = re.compile(
+    r"(?P<who>[A-ZÀ-Þ][\w.'’-]*"
+    r"(?:\s+(?:[A-ZÀ-Þ][\w.'’-]*|and|&|de|da|dos|van|von|der|of|the|for|on))*),\s+"
+    r"(?:[\"“](?P<quoted>[^\"“”]{2,300}?)[,.]?[\"”]|\*(?P<italic>[^*]{2,300})\*"
+    r"|(?P<plain>[A-Z][^()\"“”]{2,200}?)(?=\s\())"
+)
+_IBID = re.compile(r"ibid(?:em)?\b\.?", re.I)
+_NOTE_ADDRESS = re.compile(r"(?:https?://|doi:\s?|\b10\.\d{4,9}/)[^\s<>]+", re.I)
+_NOTE_YEAR = re.compile(r"\((?:[^()]*\D)?(?:1[6-9]\d\d|20\d\d)\)|,\s*(?:1[6-9]\d\d|20\d\d)\b")
+
+
+def _note_parts(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each ``;``-separated part of a note, its lead word skipped."""
+    pos = 0
+    for piece in text.split(";"):
+        a = pos + _NOTE_LEAD.match(piece).end()  # type: ignore[union-attr]
+        yield a, pos + len(piece.rstrip())
+        pos += len(piece) + 1
+
+
+def _same_author(who: str, work: Work) -> bool:
+    """The note's author phrase names the work's first author (the family name is the
+    phrase's last word, or its first before "and"; a corporate author its whole name)."""
+    if work.corporate is not None:
+        return _corporate_norm(who) == _corporate_norm(work.corporate)
+    first = re.split(r"\s+(?:and|&)\s+|,\s*", who.strip())[0].split()
+    if not first or not work.families:
+        return False
+    return fold_family(first[-1]) == work.folded[0]
+
+
+def _title_fits(title: str, work: Work, short: bool) -> bool:
+    """A full note's title matches the entry's; a shortened note's title is the first
+    words of it ("Regionalism" for "Regionalism, Regional Structures and ...")."""
+    listed = work.reference.get("title") if work.reference else ""
+    if not listed:
+        return False
+    if titles_match(title, listed):
+        return True
+    a, b = normalize_title(title), normalize_title(listed)
+    return short and bool(a) and (b == a or b.startswith(a + " "))
+
+
+def _by_address(url: str, works: Sequence[Work]) -> Work | None:
+    """The work whose DOI or URL a note gives (its trailing punctuation stripped)."""
+    doi = normalize_doi(url)
+    for w in works:
+        ref = w.reference
+        if ref is None:
+            continue
+        if doi and ref.get("doi").lower() == doi.lower():
+            return w
+        if not doi and ref.get("url") and _address_key(ref.get("url")) == _address_key(url):
+            return w
+    return None
+
+
+NoteHit = tuple[str, int, int, Work | None, str | None]  # rule, start, end, work, note
+
+
+def _note_ibid(
+    text: str, a: int, b: int, works: Sequence[Work], prev: Work | None
+) -> NoteHit | None:
+    """ibid: "Ibid." (or "Ibid., 12.") cites the work of the note before."""
+    m = _IBID.match(text, a, b)
+    if not m:
+        return None
+    why = None if prev else "“Ibid.” follows no note that cites a listed work."
+    return "ibid", m.start(), m.end(), prev, why
+
+
+def _note_address(
+    text: str, a: int, b: int, works: Sequence[Work], prev: Work | None
+) -> NoteHit | None:
+    """note-address: a note citing a work by its URL or DOI."""
+    for m in _NOTE_ADDRESS.finditer(text, a, b):
+        url = m.group().rstrip(".,;:)]>’”\"'")
+        work = _by_address(url, works)
+        if work is not None:
+            return "note-address", m.start(), m.start() + len(url), work, None
+    return None
+
+
+def _note_author_title(
+    text: str, a: int, b: int, works: Sequence[Work], prev: Work | None
+) -> NoteHit | None:
+    """full-note / short-note: ``Roy Allison, "Title," Journal 80, no. 3 (2004): 470``
+    names the author and the whole title and gives the publication; ``Allison,
+    "Regionalism," 470`` the family name and the first words of the title."""
+    m = _NOTE_HEAD.match(text, a, b)
+    if not m:
+        return None
+    title = m.group("quoted") or m.group("italic") or m.group("plain") or ""
+    short = not _NOTE_YEAR.search(text, m.end(), b)
+    rule = "short-note" if short else "full-note"
+    fits = _distinct(
+        w for w in works if _same_author(m.group("who"), w) and _title_fits(title, w, short)
+    )
+    if len(fits) == 1:
+        return rule, m.start(), m.end(), fits[0], None
+    why = (
+        f"{len(fits)} entries of the list fit it."
+        if fits
+        else "No entry of the list has this author and title."
+    )
+    return rule, m.start(), m.end(), None, why
+
+
+NoteRule = Callable[[str, int, int, Sequence[Work], "Work | None"], "NoteHit | None"]
+
+# The rules that read a part of a note, in order; the first that reads it decides.
+NOTE_RULES: tuple[tuple[str, NoteRule], ...] = (
+    ("ibid", _note_ibid),
+    ("note-address", _note_address),
+    ("full-note", _note_author_title),  # also "short-note" (no year after the title)
+)
+
+
+def cite_notes(
+    article: Article,
+    works: Sequence[Work],
+    reporter: Reporter,
+    lines: Sequence[str] | None = None,
+    trace: list[str] | None = None,
+) -> list[CitedText]:
+    """Chicago notes-bibliography: each note's citations linked to the works of the
+    reference list (rules ``NOTE_RULES``); ``Ibid.`` to the work of the note before."""
+    slug, prev, out = article.meta.slug, None, []
+    for note in article.footnotes:
+        cits, res = [], []
+        for a, b in _note_parts(note.text):
+            hit = next(
+                (h for _, rule in NOTE_RULES if (h := rule(note.text, a, b, works, prev))), None
+            )
+            if hit is None:
+                continue
+            rule, s, e, work, why = hit
+            if trace is not None:
+                trace.append(rule)
+            item = CiteItem(s, e, note.text[s:e])
+            cit = Citation(s, e, NOTE_FULL, item.text, (item,))
+            where = _line_of(note.span, item, lines)
+            if why:
+                reporter.note(
+                    where, f"{slug}: note {note.key}: “{_tidy(item.text)}”: {why}", NOTE_UNRESOLVED
+                )
+            key = work.canonical if work else None
+            cits.append(cit)
+            res.append(ResolvedItem(item, cit, key, why, (NOTE_UNRESOLVED,) if why else (), where))
+            prev = work or prev
+        if cits:
+            out.append(
+                CitedText(
+                    "footnote", note.text, note.span, None, tuple(cits), tuple(res), note.key, None
+                )
+            )
+    return out
+
+
+def note_form_count(texts: Iterable[str]) -> int:
+    """How many notes open with a note-form citation (a full or shortened note, or Ibid.)."""
+    return sum(1 for t in texts if _IBID.match(t.strip()) or _NOTE_HEAD.match(t.strip()))
 
 
 # ----------------------------------------------------------- whole article
@@ -917,6 +1201,16 @@ def detect_style(article: Article) -> tuple[str, str]:
     """The citation style an article's own text uses, and why (for a meta.yml that
     names none): its prose and notes are scanned in both in-text forms."""
     counts = style_counts(text for _, text, *_ in _prose(article))
+    note_forms = note_form_count(f.text for f in article.footnotes)
+    if note_forms >= 2 and note_forms * 2 >= len(article.footnotes):
+        # most notes open as a full or shortened note or Ibid.: notes-bibliography
+        # (their publication data can look like author-date citations)
+        seen = (
+            f"{counts[AUTHOR_DATE]} author-date citation(s), {counts[NUMERIC]} bracketed"
+            f" number(s), {len(article.footnotes)} note(s), {note_forms} of them opening"
+            " with a note citation (Chicago notes-bibliography)"
+        )
+        return NOTES, f"the text holds {seen}"
     return choose_style(counts, len(article.footnotes))
 
 
@@ -925,9 +1219,11 @@ def cite_article(
     references: Sequence[Reference],
     reporter: Reporter,
     lines: Sequence[str] | None = None,
+    trace: list[str] | None = None,
 ) -> ArticleCitations:
     """Scan, resolve and audit one article.  ``references`` are its parsed, keyed
-    entries; ``lines`` its source lines (for exact diagnostic lines)."""
+    entries; ``lines`` its source lines (for exact diagnostic lines); ``trace`` gathers
+    the names of the rules that read the citations (for the fixtures)."""
     slug = article.meta.slug
     style = article.meta.citation_style
     if style is None:
@@ -938,9 +1234,9 @@ def cite_article(
             STYLE_DETECTED,
         )
     works = [work_of(r) for r in references]
-    texts = []
+    texts = cite_notes(article, works, reporter, lines, trace) if style == NOTES else []
     for where, text, span, anchor, fn_key, cell in _prose(article):
-        cits = scan_citations(text, style)
+        cits = scan_citations(text, style, trace)
         if not cits:
             continue
         res = resolve(cits, works, slug, reporter, span, lines)
@@ -961,6 +1257,9 @@ def apply_links(
     def mark(text: str, resolved: Sequence[ResolvedItem]) -> str:
         for r in sorted(resolved, key=lambda r: r.item.start, reverse=True):
             i = r.item
+            if i.start == i.end:  # a work inside a range ("[4–7]"): counted, no text
+                token(r, "")
+                continue
             text = text[: i.start] + token(r, text[i.start : i.end]) + text[i.end :]
         return text
 
@@ -997,6 +1296,7 @@ def link_citations(
         slug = article.meta.slug
         refs = bib.per_article.get(slug, ())
         if not refs:
+            _notes_without_list(article, reporter)
             continue
         cited = cite_article(article, refs, reporter, article.source_lines)
         where = {
@@ -1021,6 +1321,21 @@ def link_citations(
         linked[slug] = apply_links(article, cited, token)
     cite_documents_by_address(articles, bib.merged, cited_at)
     return CitationsBuild(linked, citations, {k: tuple(v) for k, v in cited_at.items()})
+
+
+def _notes_without_list(article: Article, reporter: Reporter) -> None:
+    """A notes-bibliography text with no reference list: its notes cite works no entry
+    stands for, so nothing is linked; said, not guessed (the notes as the list is a
+    later rule)."""
+    style = article.meta.citation_style or detect_style(article)[0]
+    forms = note_form_count(f.text for f in article.footnotes)
+    if style == NOTES and forms:
+        reporter.note(
+            Span(article.source_path, article.footnotes[0].span.line),
+            f"{article.meta.slug}: {forms} note(s) cite works, but the text has no reference"
+            " list: the notes' works are not linked to the bibliography",
+            "notes-without-list",
+        )
 
 
 def _address_key(url: str) -> str:
@@ -1054,7 +1369,8 @@ def cite_documents_by_address(
     for a in articles:
         for f in a.footnotes:
             for url in re.findall(r"https?://[^\s)\]>]+(?: [a-z_/]+/)?", f.text):
-                key = by_address.get(_address_key(url))
+                # the note's own punctuation after the address is no part of it
+                key = by_address.get(_address_key(url.rstrip(".,;:’”\"'")))
                 if key:
                     _add_cite(cited_at, key, (a.meta.slug, note_anchor(f.key), None))
                     if name := document_name(f.text):

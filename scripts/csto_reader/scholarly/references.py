@@ -13,6 +13,17 @@ tried in this order:
   ``, ed.`` after the names also fit)
 * Russian bibliographic style: ``Family I.I., Family I.I. Title // Journal. 2007.
   Tom 3, № 10 (19):77–79 [In Russian].``
+* Harvard / Cite Them Right (tried first: a quoted title after the year):
+  ``Family, I. (2004) 'Title', Journal, 80(3), pp. 463–483.``, chapters ``in Editor,
+  I. (ed.) Book. City: Publisher, pp. 1–2.`` and pages ``Available at: URL
+  (Accessed: 5 May 2023).`` (the access date becomes ``urldate``);
+* Vancouver: ``Family AB, Family CD. Title. Journal. 2020;20(4):707–20.``, books
+  ``City: Publisher; 2019.`` and pages ``Site [Internet]. 2022 Jan 13 [cited ...].``
+
+The rules are the ordered table ``ENTRY_RULES``; each has a fixture case in
+``tests/fixtures/stages/references/``.  A line that is no entry (``NOT_ENTRY``: the
+article's history, "Manuscript received ...") is reported (``ref-not-entry``) and left
+out of the bibliography; the page still prints it with the list.
 
 After the header, the rest of the item is read by shape (an italic or quoted title, a
 ``City: Publisher`` tail, a ``volume(issue), pages`` or ``vol (issue): pages`` tail, an
@@ -40,7 +51,7 @@ the same work (Zhang lists Sipri 2015 twice) keeps an entry of its own, keyed
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 
 from rapidfuzz import fuzz
@@ -148,7 +159,7 @@ def unescape_url(url: str) -> str:
 # file extension the conversion split off after the link ("...kyrgystan](...). Html.")
 # is put back onto the URL.
 _LINK = re.compile(
-    r"(?:(?:Retrieved|Available)\s+from:?\s*)?"
+    r"(?:(?:Retrieved\s+from|Available\s+(?:from|at)):?\s*)?"
     r"(?:\[[^\]]*\]\((?P<md>[^)\s]+)\)|<(?P<angle>(?:https?://|doi:)[^>\s]+)>"
     r"|(?P<bare>(?:https?://|doi:\s?10\.)[^\s<>]+))"
     r"(?P<ext>\.\s*(?:Html?|Pdf|Php|Aspx?)\b)?",
@@ -283,6 +294,14 @@ def _publisher_fields(text: str) -> dict[str, str]:
     if m and not re.search(r"\d", m.group("addr")):
         return {"address": m.group("addr").strip(), "publisher": m.group("pub").strip()}
     return {"publisher": ", ".join(_split_sentences(text))}
+
+
+# A book publisher's name, for a book listed with no place (APA 7): "Routledge",
+# "Princeton University Press", "Palgrave Macmillan".
+_PUBLISHER = re.compile(
+    r"\b(?:Press|Publishers?|Publishing|Verlag|Books|Routledge|Springer|Palgrave|Macmillan"
+    r"|Wiley|Sage|SAGE|Elsevier|Brill|Polity|Penguin|Bloomsbury|Edward Elgar)\b"
+)
 
 
 def _is_institution(name: str) -> bool:
@@ -477,7 +496,9 @@ _SECOND_HEAD = re.compile(
 )
 
 
-def parse_reference(item: ReferenceItem, slug: str, reporter: Reporter) -> Reference:
+def parse_reference(
+    item: ReferenceItem, slug: str, reporter: Reporter, trace: list[str] | None = None
+) -> Reference:
     """Parse one reference list item into a ``Reference`` (key not yet assigned).
 
     ``slug`` names the article in messages.  Problems are reported and the item is kept:
@@ -513,11 +534,10 @@ def parse_reference(item: ReferenceItem, slug: str, reporter: Reporter) -> Refer
         rest = _LANG_NOTE.sub(" ", rest)
     rest = _tidy(rest)
 
-    entry_type, parsed = _parse_apa(rest, item, slug, reporter)
-    if entry_type is None:
-        entry_type, parsed = _parse_chicago(rest, bool(urls))
-    if entry_type is None:
-        entry_type, parsed = _parse_russian(rest)
+    rest, accessed = _accessed(rest)
+    if accessed:
+        fields["urldate"] = accessed
+    entry_type, parsed = _apply_entry_rules(rest, item, slug, reporter, bool(urls), trace)
     if entry_type is None:
         reporter.warning(
             item.span,
@@ -539,6 +559,24 @@ def parse_reference(item: ReferenceItem, slug: str, reporter: Reporter) -> Refer
 
 
 Parsed = tuple[str | None, dict[str, str]]  # (entry type or None, fields)
+
+
+def _apply_entry_rules(
+    rest: str,
+    item: ReferenceItem,
+    slug: str,
+    reporter: Reporter,
+    linked: bool,
+    trace: list[str] | None,
+) -> Parsed:
+    """The first of ``ENTRY_RULES`` that reads ``rest`` (its name added to ``trace``)."""
+    for name, rule in ENTRY_RULES:
+        entry_type, parsed = rule(rest, item, slug, reporter, linked)
+        if entry_type is not None:
+            if trace is not None:
+                trace.append(name)
+            return entry_type, parsed
+    return None, {}
 
 
 def _parse_apa(rest: str, item: ReferenceItem, slug: str, reporter: Reporter) -> Parsed:
@@ -668,7 +706,7 @@ def _apa_titled(body: str, f: dict[str, str], dated: bool) -> Parsed:
     if dated:
         return _apa_issued_online(after, f, periodical)
     pub = _publisher_fields(after)
-    if italic_title or ("address" in pub):
+    if italic_title or ("address" in pub) or _PUBLISHER.search(pub.get("publisher", "")):
         if pub and _is_institution(pub.get("publisher", "")) and "address" not in pub:
             f["institution"] = pub["publisher"]
             return "report", f
@@ -1014,6 +1052,186 @@ def _parse_russian(rest: str) -> tuple[str | None, dict[str, str]]:
     return "book", f
 
 
+# ------------------------------------------------------------ Harvard (CTR)
+
+# What follows a Harvard quoted title: "Journal, 80(3), pp. 463–483" / "Journal, 12, p. 4"
+_HARVARD_JOURNAL = re.compile(
+    r"^(?P<journal>[^,]+?),\s*(?P<volume>\d+)(?:\s*\((?P<number>[^()]+)\))?"
+    r"(?:,\s*(?:pp?\.\s*)?(?P<pages>[A-Za-z]?\d+(?:\s*[-–—]\s*[A-Za-z]?\d+)?))?\s*\.?$"
+)
+# "in Family, I. (ed.) Book. City: Publisher, pp. 45–67."
+_HARVARD_IN = re.compile(r"^[Ii]n:?\s+(?P<editors>.+?)\s*\((?P<role>eds?)\.?\)\s*(?P<after>.+)$")
+_HARVARD_TITLE = re.compile(r"^['‘](?P<title>.+?)[’']\s*,?\s*(?P<after>.*)$")
+
+
+def _parse_harvard(rest: str, item: ReferenceItem, slug: str, reporter: Reporter) -> Parsed:
+    """Harvard / Cite Them Right: ``Family, I. (2004) 'Title', Journal, 80(3), pp.
+    463–483.``, a chapter ``'Title', in Editor, I. (ed.) Book. City: Publisher, pp.
+    1–2.`` or a page ``'Title', Site, 5 January.`` (its ``Available at:`` link and
+    ``(Accessed: ...)`` date are taken out before)."""
+    m = _APA_HEAD.match(rest)
+    qm = _HARVARD_TITLE.match(m.group("rest").strip()) if m else None
+    if not m or not qm:
+        return None, {}
+    f = _apa_header_fields(m, item, slug, reporter)
+    f["title"] = _clean_title(qm.group("title"))
+    after = qm.group("after").strip()
+    jm = _HARVARD_JOURNAL.match(_strip_emphasis(after))
+    if jm:
+        f["journal"] = _clean_value(jm.group("journal"))
+        f["volume"], f["number"] = jm.group("volume"), jm.group("number") or ""
+        f["pages"] = _pages(jm.group("pages") or "")
+        return "article", f
+    im = _HARVARD_IN.match(after)
+    if im:
+        editors, _ = parse_names_apa(im.group("editors"))
+        f["editor"] = " and ".join(editors)
+        book = im.group("after")
+        pm = re.search(r",\s*pp?\.\s*(?P<pages>[\w–—-]+)\s*\.?$", book)
+        if pm:
+            f["pages"] = _pages(pm.group("pages"))
+            book = book[: pm.start()]
+        book = book.strip(" ,")
+        em = re.match(r"\*(?P<book>[^*]+)\*(?P<after>.*)$", book)
+        booktitle, pub = (
+            (em.group("book"), em.group("after")) if em else _split_title_container(book)
+        )
+        f["booktitle"] = _clean_title(booktitle)
+        f.update(_publisher_fields(pub))
+        return "incollection", f
+    dm = re.fullmatch(r"(?P<site>.+?),\s*(?P<day>\d{1,2})\s+(?P<month>[A-Z][a-z]+)\.?", after)
+    month = _MONTHS.get(dm.group("month").lower()) if dm else None
+    if dm and month:
+        f["organization"] = _clean_value(dm.group("site"))
+        f["date"] = f"{f['year']}-{month:02d}-{int(dm.group('day')):02d}"
+        return "online", f
+    if after.strip(" ."):
+        f["organization"] = ", ".join(_split_sentences(_clean_value(after)))
+    return "online", f
+
+
+_ACCESSED = re.compile(
+    r"\(?\s*Accessed:?\s*(?P<date>[^()]+?)\s*\)?\s*\.?\s*$"
+    r"|\[\s*(?:cited|accessed)\s+(?P<cited>[^\]]+)\]\.?",
+    re.I,
+)
+
+
+def _accessed(rest: str) -> tuple[str, str | None]:
+    """Take out a Harvard ``(Accessed: 5 January 2022)``; its date as ISO (or as
+    written when it is in no form the rules read)."""
+    m = _ACCESSED.search(rest)
+    if not m:
+        return rest, None
+    if m.group("cited"):  # Vancouver "[cited 2023 May 5]"
+        cm = re.fullmatch(
+            r"(\d{4})\s+([A-Z][a-z]{2})[a-z]*\.?\s+(\d{1,2})", m.group("cited").strip()
+        )
+        month = _MONTHS_SHORT.get(cm.group(2).lower()) if cm else None
+        date = (
+            f"{cm.group(1)}-{month:02d}-{int(cm.group(3)):02d}"
+            if cm and month
+            else m.group("cited")
+        )
+        return _tidy(rest[: m.start()] + " " + rest[m.end() :]), date
+    date = m.group("date").strip(" .")
+    dm = re.fullmatch(r"(\d{1,2})\s+([A-Z][a-z]+)\.?,?\s+(\d{4})", date)
+    month = _MONTHS.get(dm.group(2).lower()) if dm else None
+    if dm and month:
+        date = f"{dm.group(3)}-{month:02d}-{int(dm.group(1)):02d}"
+    return _tidy(rest[: m.start()]), date
+
+
+# -------------------------------------------------------------- Vancouver
+
+_VANCOUVER_NAME = r"[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)?\s[A-Z]{1,3}"
+_VANCOUVER_HEAD = re.compile(
+    rf"^(?P<names>{_VANCOUVER_NAME}(?:,\s*{_VANCOUVER_NAME})*)"
+    r"(?P<etal>,\s*et al)?\.\s+(?P<rest>.+)$"
+)
+# "Journal. 2020;20(4):707–20" / "Journal. 2020 Mar 3;20:707" / "Journal. 2020;(4):7"
+_VANCOUVER_ISSUE = re.compile(
+    r"^(?P<journal>.+?)\.\s*(?P<year>\d{4})(?:\s+[A-Z][a-z]{2}(?:\s+\d{1,2})?)?\s*;\s*"
+    r"(?P<volume>\d+)?(?:\s*\((?P<number>[^()]+)\))?"
+    r"(?::\s*(?P<pages>[A-Za-z]?\d+(?:\s*[-–—]\s*[A-Za-z]?\d+)?))?\s*\.?$"
+)
+# "City: Publisher; 2019." / "Publisher; 2019" (a book)
+_VANCOUVER_BOOK = re.compile(r"^(?P<pub>[^;]+?);\s*(?P<year>\d{4})\s*\.?(?:\s*(?P<more>.+))?$")
+
+
+# "The Diplomat [Internet]. 2022 Jan 13" (a web page; its "[cited ...]" date and
+# "Available from:" link are taken out before)
+_VANCOUVER_WEB = re.compile(
+    r"^(?P<site>[^;]+?)\s*\[Internet\]\.?\s*(?P<year>\d{4})"
+    r"(?:\s+(?P<month>[A-Z][a-z]{2})[a-z]*\.?(?:\s+(?P<day>\d{1,2}))?)?\s*\.?$"
+)
+_MONTHS_SHORT = {m[:3].lower(): i for m, i in ((m, n) for n, m in enumerate(MONTHS, start=1))}
+
+
+def _parse_vancouver(rest: str) -> Parsed:
+    """Vancouver: ``Kornilenko AV, Ivanov II. Title. Journal. 2020;20(4):707–20.``
+    or a book ``Family AB. Title. City: Publisher; 2019.``."""
+    m = _VANCOUVER_HEAD.match(rest)
+    if not m:
+        return None, {}
+    names = []
+    for part in re.split(r",\s*", m.group("names")):
+        family, _, given = part.rpartition(" ")
+        names.append(_family_given(family, ". ".join(given) + "."))
+    f: dict[str, str] = {"author": " and ".join(names)}
+    breaks = sentence_breaks(m.group("rest"), ".?!")
+    if not breaks:
+        return None, {}
+    title, after = m.group("rest")[: breaks[0]], m.group("rest")[breaks[0] :].strip()
+    f["title"] = _clean_title(title)
+    im = _VANCOUVER_ISSUE.match(after)
+    if im:
+        f["journal"] = _clean_value(im.group("journal"))
+        f["year"] = im.group("year")
+        f["volume"], f["number"] = im.group("volume") or "", im.group("number") or ""
+        f["pages"] = _pages(im.group("pages") or "")
+        return "article", f
+    wm = _VANCOUVER_WEB.match(after)
+    month = _MONTHS_SHORT.get((wm.group("month") or "").lower()) if wm else None
+    if wm:
+        f["organization"] = _clean_value(wm.group("site"))
+        f["year"] = wm.group("year")
+        if month:
+            f["date"] = f"{wm.group('year')}-{month:02d}"
+            if wm.group("day"):
+                f["date"] += f"-{int(wm.group('day')):02d}"
+        return "online", f
+    bm = _VANCOUVER_BOOK.match(after)
+    if bm and not (bm.group("more") or "").strip(" ."):
+        f["year"] = bm.group("year")
+        f.update(_publisher_fields(bm.group("pub")))
+        return "book", f
+    return None, {}
+
+
+# Lines a reference list may hold that are no entry: the article's history, a
+# received/accepted line ("Manuscript received 3 May 2023; accepted ...").
+NOT_ENTRY = re.compile(
+    r"^(?:(?:manuscript|article|paper)\s+(?:received|submitted|accepted)\b"
+    r"|(?:received|submitted|accepted|revised|published(?:\s+online)?)\s*:?\s+\d"
+    r"|received\b.*\b(?:accepted|revised)\b)",
+    re.I,
+)
+
+
+EntryRule = Callable[[str, ReferenceItem, str, Reporter, bool], Parsed]
+
+# The entry rules, tried in order on an item's text (links, language note and access
+# date taken out): the first that reads the item gives its type and fields.
+ENTRY_RULES: tuple[tuple[str, EntryRule], ...] = (
+    ("harvard", lambda r, i, s, rep, linked: _parse_harvard(r, i, s, rep)),
+    ("apa", lambda r, i, s, rep, linked: _parse_apa(r, i, s, rep)),
+    ("chicago-author-date", lambda r, i, s, rep, linked: _parse_chicago(r, linked)),
+    ("vancouver", lambda r, i, s, rep, linked: _parse_vancouver(r)),
+    ("russian", lambda r, i, s, rep, linked: _parse_russian(r)),
+)
+
+
 # --------------------------------------------------------------- sameness
 
 
@@ -1162,7 +1380,17 @@ def parse_reference_list(
     items: Sequence[ReferenceItem], slug: str, reporter: Reporter
 ) -> list[Reference]:
     """Parse a whole list and assign keys; note repeated listings of one work."""
-    refs = assign_keys([parse_reference(item, slug, reporter) for item in items])
+    entries = []
+    for item in items:
+        if NOT_ENTRY.match(item.text.strip()):
+            reporter.warning(
+                item.span,
+                f"{slug}: not a reference entry, left out of the bibliography: {item.text[:60]}",
+                "ref-not-entry",
+            )
+            continue
+        entries.append(item)
+    refs = assign_keys([parse_reference(item, slug, reporter) for item in entries])
     by_key = {r.key: r for r in refs}
     for ref in refs:
         dup = ref.get("x-duplicate-of")
