@@ -769,11 +769,17 @@ def _print_apparatus(
     notes = _work_notes(site)
     for page in articles:
         apparatus.print_reference_lists(page.content, page.key, notes, labels)
+    dates: dict[str, str] = {}
+    for page in appendices:
+        if page.key == "timeline/":
+            dates = apparatus.chronology_dates(page.content)
     for page in appendices:
         if page.key == "glossary/":
             apparatus.print_glossary(page.content, labels)
         elif page.key == "timeline/":
             apparatus.print_chronology(page.content, labels)
+        elif page.key == "index/":
+            apparatus.print_index(page.content, dates)
     return notes
 
 

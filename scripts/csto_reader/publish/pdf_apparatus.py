@@ -380,9 +380,92 @@ def print_glossary(content: HtmlElement, labels: Mapping[str, str]) -> None:
         following.getparent().remove(following)
     for paragraph in content.iter("p"):
         said = text_of(paragraph)
-        if said.startswith(("Related:", "Written in the articles as:")) and len(paragraph):
+        if said.startswith(GLOSSARY_KEPT_LINES) and len(paragraph):
             paragraph.set("class", f"{paragraph.get('class') or ''} gl-related".strip())
+    _keep_definitions_only(content)
     join_pilcrows(content)
+
+
+# The lines of a glossary entry that print keeps besides the definition and the ¶ lists.
+GLOSSARY_KEPT_LINES = ("Related:", "Written in the articles as:")
+
+# What the printed glossary leaves to the web edition, said at its head.
+GLOSSARY_PRINT_NOTE = (
+    "In print each entry gives the term's definition, the ways the articles write it, its "
+    "sources and the passages that use it, by ¶ or note number. The editors' discussion of "
+    "each term (what each article says of it and where they differ), and the quotations "
+    "at every use, are on the web edition's Glossary page, at the term's own address "
+    "(/glossary/#crrf for the CRRF)."
+)
+
+
+def _is_definition(paragraph: HtmlElement) -> bool:
+    """A paragraph that is only bold text: a term's one-line definition."""
+    strong = paragraph.find("strong")
+    return (
+        paragraph.tag == "p"
+        and strong is not None
+        and len(paragraph) == 1
+        and not (paragraph.text or "").strip()
+        and not (strong.tail or "").strip()
+    )
+
+
+def _keep_definitions_only(content: HtmlElement) -> None:
+    """Leave out the editors' discussion of each term (the plain paragraphs between the
+    definition and the entry's labelled lines) and say at the head where it is."""
+    first = content.find("h2")
+    if first is None:
+        return
+    first.addprevious(element("p", {"class": "appendix-note"}, GLOSSARY_PRINT_NOTE))
+    children = list(content)
+    for child in children[children.index(first) :]:
+        if child.tag != "p" or child.get("class"):
+            continue
+        if _is_definition(child):
+            child.set("class", "gl-definition")
+        elif not text_of(child).startswith(GLOSSARY_KEPT_LINES):
+            drop_keep_tail(child)
+
+
+def print_index(content: HtmlElement, event_dates: Mapping[str, str]) -> None:
+    """The index of names in print, set as a book's index: after each article's label one
+    "¶" (and one "n.") for all its numbers ("Zhang ¶ 5, 25, 26, n. 10"), and the events of
+    the chronology by their dates (``event_dates``: the web id of each event's date line)
+    rather than by their long labels, which the chronology prints at those dates."""
+    for item in content.iter("li"):
+        links = [link for link in item.iter("a") if link.get("href")]
+        said: set[str] = set()
+        for link in links:
+            text = link.text or ""
+            where = resolve_link("index/", link.get("href", ""))
+            if where is not None and where[0] == "timeline/" and event_dates.get(where[1]):
+                for child in list(link):
+                    link.remove(child)
+                link.text = event_dates[where[1]]
+                continue
+            for sign in ("¶\u00a0", "¶ ", "n.\u00a0", "n. "):
+                if text.startswith(sign) and len(link) == 0:
+                    if sign[0] in said:
+                        link.text = text[len(sign) :]
+                    said.add(sign[0])
+    join_pilcrows(content)
+
+
+def chronology_dates(content: HtmlElement) -> dict[str, str]:
+    """The date of each event of the built ``/timeline/`` page, by the event's id."""
+    dates: dict[str, str] = {}
+    for event in by_class(content, "div", "tl-event"):
+        date = next(iter(by_class(event, "span", "tl-date")), None)
+        if date is None:
+            continue
+        clone = copy.deepcopy(date)
+        for separator in by_class(clone, "span", "tl-sep"):
+            drop_keep_tail(separator)
+        for node in [event, *event.iter()]:
+            if isinstance(node.tag, str) and node.get("id"):
+                dates.setdefault(node.get("data-web-id") or node.get("id"), text_of(clone))
+    return dates
 
 
 def _references_line(
