@@ -570,11 +570,6 @@ def _benchmark() -> object:
     return module
 
 
-# A known, measured shortfall, not a passing test: since the index of names (issue 16)
-# and the editors' checked sources (issue 13's fidelity part) were added, the apparatus
-# is about 41 % of reader.pdf (benchmarks/RESULTS.md); meeting a third needs an editorial
-# decision on what the printed glossary and index carry.  strict: it fails once met.
-@pytest.mark.xfail(strict=True, reason="apparatus share 40.6 % > 1/3 (issue 13, open)")
 def test_apparatus_is_at_most_a_third_of_the_reader(
     built_pdfs: Built, reader_html: lxml.html.HtmlElement
 ) -> None:

@@ -775,7 +775,8 @@ def _print_apparatus(
             dates = apparatus.chronology_dates(page.content)
     for page in appendices:
         if page.key == "glossary/":
-            apparatus.print_glossary(page.content, labels)
+            shorts = {key: work.short for key, work in notes.items() if work.short}
+            apparatus.print_glossary(page.content, labels, shorts)
         elif page.key == "timeline/":
             apparatus.print_chronology(page.content, labels)
         elif page.key == "index/":
@@ -854,6 +855,11 @@ def assemble_article(site: Site, slug: str, build_date: datetime.date) -> HtmlEl
     """
     (article,) = _load_articles(site, [slug])
     glossary = [page for page in _load_appendices(site) if page.prefix == "glossary"]
+    for page in glossary:
+        # The links to the index of names (hidden in print) would stand where the brief
+        # entry takes the definition from (the first block after the heading).
+        for see in _by_class(page.content, "p", "index-see"):
+            _drop_keep_tail(see)
     info = article_info(article)
     notes = _print_apparatus(site, [article], [])
     _point_bibliography_links([article, *glossary], notes)
@@ -866,8 +872,9 @@ def assemble_article(site: Site, slug: str, build_date: datetime.date) -> HtmlEl
         wanted = {t for t in targets[article.prefix] if t.startswith(f"{page.prefix}--")}
         note = (
             "The terms of the reader's glossary that this article uses, with their short "
-            "definitions; the full entries, with sources and every use, are in the reader's "
-            "PDF and on the web site."
+            "definitions; their sources and every use are in the reader's PDF, and the "
+            "editors' discussion of each term on the web edition's Glossary page "
+            "(/glossary/)."
         )
         section = _appendix_section(page, "A", wanted, note, brief=True) if wanted else None
         if section is not None:

@@ -340,24 +340,33 @@ def _group_by_page(places: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
     return groups
 
 
-def locator_text(fragment: str) -> str:
-    """How a passage's anchor is printed: "p12" -> "¶\u00a012", "fn:3" -> "note 3"."""
+def locator_text(fragment: str, shorts: Mapping[str, str] | None = None) -> str:
+    """How a passage's anchor is printed: "p12" -> "¶\u00a012", "fn:3" -> "note 3", an
+    entry of the reference list ("ref-csto2012") by its work's author and year (from
+    ``shorts``, by key) after "list:", never by its key."""
     if re.fullmatch(r"p\d+", fragment):
         return f"¶\u00a0{fragment[1:]}"
     if fragment.startswith("fn:"):
         return f"note\u00a0{fragment[3:]}"
+    if fragment.startswith("ref-"):
+        short = (shorts or {}).get(fragment.removeprefix("ref-"))
+        return f"list: {short}" if short else "reference list"
     return fragment
 
 
-def locator_link(path: str, fragment: str) -> HtmlElement:
+def locator_link(path: str, fragment: str, shorts: Mapping[str, str] | None = None) -> HtmlElement:
     """A link to a passage of an article (an absolute site path, resolved later)."""
-    return element("a", {"class": "locator", "href": f"/{path}#{fragment}"}, locator_text(fragment))
+    return element(
+        "a", {"class": "locator", "href": f"/{path}#{fragment}"}, locator_text(fragment, shorts)
+    )
 
 
 # ---------------------------------------------------------------------------- glossary
 
 
-def print_glossary(content: HtmlElement, labels: Mapping[str, str]) -> None:
+def print_glossary(
+    content: HtmlElement, labels: Mapping[str, str], shorts: Mapping[str, str] | None = None
+) -> None:
     """Turn each labelled list of the glossary (a paragraph that is only a bold label,
     then a list: "Sources", "Where the articles use it") into one paragraph of ¶
     references grouped by article; everything else stays as it is."""
@@ -375,7 +384,7 @@ def print_glossary(content: HtmlElement, labels: Mapping[str, str]) -> None:
             continue
         line = element("p", {"class": "gl-refs"})
         line.append(element("strong", None, text_of(strong).rstrip(":") + ": "))
-        _references_line(following, "glossary/", labels, line)
+        _references_line(following, "glossary/", labels, line, shorts)
         label.getparent().replace(label, line)
         following.getparent().remove(following)
     for paragraph in content.iter("p"):
@@ -469,7 +478,11 @@ def chronology_dates(content: HtmlElement) -> dict[str, str]:
 
 
 def _references_line(
-    items: HtmlElement, page_key: str, labels: Mapping[str, str], line: HtmlElement
+    items: HtmlElement,
+    page_key: str,
+    labels: Mapping[str, str],
+    line: HtmlElement,
+    shorts: Mapping[str, str] | None = None,
 ) -> None:
     """Fill ``line`` with the links of a (nested) list: links to article passages grouped
     by article ("Beloglazov ¶ 40, ¶ 44"), any other item as it is, all separated by "; "."""
@@ -496,7 +509,7 @@ def _references_line(
         for index, fragment in enumerate(fragments):
             if index:
                 append_text(group, ", ")
-            group.append(locator_link(path, fragment))
+            group.append(locator_link(path, fragment, shorts))
         parts.append(group)
     for item in others:
         other = element("span", {"class": "gl-other"})
