@@ -727,3 +727,70 @@ def _find(root: object, kind: str) -> object | None:
             return element
         stack.extend(_struct_kids(element))
     return None
+
+
+# ---------------------------------------------------------------- the printed apparatus
+
+
+def _appendix(document: lxml.html.HtmlElement, name: str) -> lxml.html.HtmlElement:
+    found = document.xpath(f"//section[contains(@class, 'appendix-{name}')]")
+    assert found, f"no {name} appendix"
+    return found[0]
+
+
+def test_glossary_prints_definitions_and_says_where_the_discussion_is(
+    reader_html: lxml.html.HtmlElement, built_pdfs: Built
+) -> None:
+    """Each printed term has its definition and ¶ lines, not the editors' discussion
+    (which stays on /glossary/, and the appendix says so); no reference-list key
+    ("ref-csto2012") is printed as a locator."""
+    glossary = _appendix(reader_html, "glossary")
+    web = lxml.html.parse(str(built_pdfs.site / "glossary" / "index.html")).getroot()
+    terms = glossary.findall("h2")
+    assert len(terms) == len(web.xpath("//article//h2"))
+    for term in terms:
+        following = term.getnext()
+        while following is not None and "index-see" in (following.get("class") or ""):
+            following = following.getnext()
+        assert following is not None and "gl-definition" in (following.get("class") or ""), (
+            " ".join(term.text_content().split())
+        )
+    notes = [
+        " ".join(p.text_content().split()) for p in glossary.xpath(".//p[@class='appendix-note']")
+    ]
+    assert any("/glossary/" in note and "discussion" in note for note in notes)
+    # The discussion of a term (plain paragraphs after its definition) is not printed.
+    plain = [p for p in glossary.findall("p") if not p.get("class")]
+    assert len(plain) <= 1 + len(glossary.xpath("./p[starts-with(normalize-space(.), 'Written')]"))
+    assert not re.search(r"\bref-[a-z]", glossary.text_content())
+
+
+def test_index_prints_paragraph_numbers_once_per_article_and_events_by_date(
+    reader_html: lxml.html.HtmlElement,
+) -> None:
+    """The printed index: one "¶" per article's run of numbers, no page counters (which
+    cost WeasyPrint a layout again), and chronology events named by their dates."""
+    index = _appendix(reader_html, "index")
+    items = index.xpath(".//li")
+    assert len(items) > 100
+    for item in items:
+        signs = [a for a in item.iter("a") if (a.text or "").startswith("¶")]
+        assert len(signs) <= 1, " ".join(item.text_content().split())
+    dated = [a.text or "" for a in index.iter("a") if a.get("href", "").startswith("#chronology--")]
+    assert dated and all(re.search(r"\b\d{4}\b", text) for text in dated), dated[:5]
+    assert "target-counter" not in "".join(
+        line for line in pdf.STYLESHEET.read_text().splitlines() if "appendix-index" in line
+    )
+
+
+def test_article_glossary_gives_each_term_its_definition(site_info: pdf.Site) -> None:
+    """The glossary of an article's PDF: each term with its short definition (the first
+    block after the heading, not the hidden links to the index of names)."""
+    document = pdf.assemble_article(site_info, ARTICLE, datetime.date.today())
+    glossary = _appendix(document, "glossary")
+    terms = glossary.findall("h2")
+    assert terms
+    for term in terms:
+        definition = term.getnext()
+        assert definition is not None and definition.find("strong") is not None
+        assert "index-see" not in (definition.get("class") or "")
