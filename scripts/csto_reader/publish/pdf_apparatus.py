@@ -10,12 +10,21 @@ the pages (lxml trees) into what a printed book holds, and nothing here imports 
   work, and, only when the reader's formatted entry (APA 7) says something the printed one
   does not (a corrected field, another listing's value), that entry as a short note; the
   web-only parts go ("In the reader's bibliography", the disclosure);
-* the glossary keeps each term's definition and description, and turns its lists of
-  sources and uses (a line per passage, with a snippet) into ¶ references grouped by
-  article (``Beloglazov ¶40, ¶44; Zhang ¶7``);
+* the glossary keeps each term's definition, the ways the articles write it and its
+  related terms, and turns its lists of sources and uses (a line per passage, with a
+  snippet) into ¶ references grouped by article (``Beloglazov ¶40, ¶44; Zhang ¶7``); the
+  editors' discussion of each term stays on ``/glossary/``, and the appendix says so at
+  its head (``GLOSSARY_PRINT_NOTE``);
 * the chronology (``/timeline/``) becomes a two-column list, the date on the left and the
   event on the right, with its sources as ¶ references and the articles' differing
-  wordings side by side in a table, as on the web page.
+  wordings side by side in a table, as on the web page;
+* the index of names prints one "¶" before each article's run of numbers
+  (``Zhang ¶ 5, 25, 26``) and names the chronology's events by their dates.
+
+Nothing here is set in CSS columns: WeasyPrint (70) lays a multi-column box out again for
+each column of each page and balances it step by step, which cost more time than all the
+rest of the reader (``benchmarks/RESULTS.md``); the appendices use a wider text block and
+small type instead.
 
 A "¶" and its number are joined by a no-break space wherever they meet in the apparatus,
 so a line never starts with a number torn from its "¶".
