@@ -794,3 +794,22 @@ def test_article_glossary_gives_each_term_its_definition(site_info: pdf.Site) ->
         definition = term.getnext()
         assert definition is not None and definition.find("strong") is not None
         assert "index-see" not in (definition.get("class") or "")
+
+
+def test_footnote_fixes_carry_from_a_document_to_another() -> None:
+    """What keep_notes_with_calls set on a block (by its id) is set on the block of the
+    same id in another document; other ids and attributes are left alone."""
+    made = lxml.html.document_fromstring(
+        "<html><body><p id='a--p1' data-orphans='1'>x</p><p id='a--p2'>y</p>"
+        "<p data-break-before='page'>no id</p></body></html>"
+    )
+    fixes = pdf.footnote_fixes(made)
+    assert fixes == (("a--p1", "data-orphans", "1"),)
+    other = lxml.html.document_fromstring(
+        "<html><body><p id='a--p2'>y</p><p id='a--p1'>x</p></body></html>"
+    )
+    pdf.apply_footnote_fixes(
+        other, [*fixes, ("a--p9", "data-orphans", "1"), ("a--p2", "style", "x")]
+    )
+    assert other.get_element_by_id("a--p1").get("data-orphans") == "1"
+    assert other.get_element_by_id("a--p2").get("style") is None
