@@ -43,9 +43,12 @@ def build_site(out: Path) -> None:
 
 
 def measure(site: Path, out: Path, paper: str, *, tagged: bool = True) -> list[pdf.PdfResult]:
-    """Typeset every PDF of ``site`` into ``out``, one after the other."""
-    jobs = [replace(job, tagged=tagged) for job in pdf.plan_jobs(site, out, paper)]
-    return [pdf.run_job(job) for job in jobs]
+    """Typeset every PDF of ``site`` into ``out``, one after the other: the articles first,
+    then the reader with the footnote fixes they found (as ``build_pdfs`` does)."""
+    reader, *articles = [replace(job, tagged=tagged) for job in pdf.plan_jobs(site, out, paper)]
+    done = [pdf.run_job(job) for job in articles]
+    fixes = tuple(fix for result in done for fix in result.footnote_fixes)
+    return [pdf.run_job(replace(reader, fixes=fixes)), *done]
 
 
 # The bookmarks of apparatus: an appendix (top level), or an article's reference list.

@@ -29,6 +29,10 @@ The HTML is rewritten on the way:
 * web-only parts go: permalink anchors, back-links of notes, the downloads line, the
   BibTeX to copy, instructions for the web page ("copied when you click its number").
 
+``build_pdfs`` typesets the articles' PDFs first, side by side, then the reader with the
+footnote fixes they needed (``PdfJob.fixes``): an article is set alike in both (it starts
+on a right-hand page), so the reader is laid out once instead of twice.
+
 The PDFs are tagged (PDF/UA-1: structure tree, document language, title shown as the
 window title, headings, lists, tables; footnotes tagged ``Note``), see ``render_pdf``.
 
@@ -50,7 +54,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import lxml.html
@@ -780,11 +784,18 @@ def _print_apparatus(
     notes = _work_notes(site)
     for page in articles:
         apparatus.print_reference_lists(page.content, page.key, notes, labels)
+    dates: dict[str, str] = {}
+    for page in appendices:
+        if page.key == "timeline/":
+            dates = apparatus.chronology_dates(page.content)
     for page in appendices:
         if page.key == "glossary/":
-            apparatus.print_glossary(page.content, labels)
+            shorts = {key: work.short for key, work in notes.items() if work.short}
+            apparatus.print_glossary(page.content, labels, shorts)
         elif page.key == "timeline/":
             apparatus.print_chronology(page.content, labels)
+        elif page.key == "index/":
+            apparatus.print_index(page.content, dates)
     return notes
 
 
@@ -859,6 +870,11 @@ def assemble_article(site: Site, slug: str, build_date: datetime.date) -> HtmlEl
     """
     (article,) = _load_articles(site, [slug])
     glossary = [page for page in _load_appendices(site) if page.prefix == "glossary"]
+    for page in glossary:
+        # The links to the index of names (hidden in print) would stand where the brief
+        # entry takes the definition from (the first block after the heading).
+        for see in _by_class(page.content, "p", "index-see"):
+            _drop_keep_tail(see)
     info = article_info(article)
     notes = _print_apparatus(site, [article], [])
     _point_bibliography_links([article, *glossary], notes)
@@ -871,8 +887,9 @@ def assemble_article(site: Site, slug: str, build_date: datetime.date) -> HtmlEl
         wanted = {t for t in targets[article.prefix] if t.startswith(f"{page.prefix}--")}
         note = (
             "The terms of the reader's glossary that this article uses, with their short "
-            "definitions; the full entries, with sources and every use, are in the reader's "
-            "PDF and on the web site."
+            "definitions; their sources and every use are in the reader's PDF, and the "
+            "editors' discussion of each term on the web edition's Glossary page "
+            "(/glossary/)."
         )
         section = _appendix_section(page, "A", wanted, note, brief=True) if wanted else None
         if section is not None:
@@ -924,6 +941,8 @@ class PdfResult:
     size: int
     warnings: tuple[str, ...]
     diagnostics: tuple[Diagnostic, ...] = ()  # the warnings, each with its code
+    # What keep_notes_with_calls changed, as (id of the block, attribute, value).
+    footnote_fixes: tuple[tuple[str, str, str], ...] = ()
 
 
 class _ProgressHandler(logging.Handler):
@@ -1040,6 +1059,7 @@ def render_pdf(
         size=target.stat().st_size,
         warnings=tuple(d.message for d in problems),
         diagnostics=problems,
+        footnote_fixes=footnote_fixes(document),
     )
     report(f"{label}: {result.pages} pages, {result.size / 1024:.0f} KB, {seconds:.1f} s")
     return result
@@ -1248,6 +1268,10 @@ class PdfJob:
     paper: str
     build_date: datetime.date
     tagged: bool = True
+    # Footnote fixes found when an article's own PDF was laid out (PdfResult), applied
+    # before the first layout: an article is set alike in the reader (it starts on a
+    # right-hand page in both), so the reader need not be laid out a second time.
+    fixes: tuple[tuple[str, str, str], ...] = ()
 
 
 def run_job(job: PdfJob) -> PdfResult:
@@ -1257,6 +1281,7 @@ def run_job(job: PdfJob) -> PdfResult:
         document = assemble_reader(site, job.build_date)
     else:
         document = assemble_article(site, job.slug, job.build_date)
+    apply_footnote_fixes(document, job.fixes)
     return render_pdf(
         document,
         job.out,
@@ -1329,9 +1354,43 @@ def build_pdfs(
 
 
 def _typeset(site_dir: Path, out: Path, paper: str, jobs: int) -> list[PdfResult]:
-    planned = plan_jobs(site_dir, out, paper)
-    workers = jobs or min(4, os.cpu_count() or 1, len(planned))
+    """The articles' PDFs first (side by side), then the reader with the footnote fixes
+    they found (see ``PdfJob.fixes``); the results in the order of ``plan_jobs``."""
+    reader, *articles = plan_jobs(site_dir, out, paper)
+    workers = jobs or min(4, os.cpu_count() or 1, len(articles) + 1)
     if workers <= 1:
-        return [run_job(job) for job in planned]
+        done = [run_job(job) for job in articles]
+        fixes = tuple(fix for result in done for fix in result.footnote_fixes)
+        return [run_job(replace(reader, fixes=fixes)), *done]
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(run_job, planned))
+        done = list(pool.map(run_job, articles))
+        fixes = tuple(fix for result in done for fix in result.footnote_fixes)
+        return [pool.submit(run_job, replace(reader, fixes=fixes)).result(), *done]
+
+
+# The attributes that keep_notes_with_calls sets on a block.
+_FIX_ATTRIBUTES = ("data-orphans", "data-break-before")
+
+
+def footnote_fixes(document: HtmlElement) -> tuple[tuple[str, str, str], ...]:
+    """The blocks of ``document`` that ``keep_notes_with_calls`` changed, by their ids."""
+    return tuple(
+        (element.get("id"), name, element.get(name))
+        for element in document.iter()
+        if isinstance(element.tag, str) and element.get("id")
+        for name in _FIX_ATTRIBUTES
+        if element.get(name)
+    )
+
+
+def apply_footnote_fixes(document: HtmlElement, fixes: Iterable[tuple[str, str, str]]) -> None:
+    """Set the attributes of ``fixes`` on the blocks of ``document`` that have those ids
+    (a fix whose block is not there is left out)."""
+    by_id = {
+        element.get("id"): element
+        for element in document.iter()
+        if isinstance(element.tag, str) and element.get("id")
+    }
+    for block_id, name, value in fixes:
+        if name in _FIX_ATTRIBUTES and block_id in by_id:
+            by_id[block_id].set(name, value)

@@ -10,12 +10,21 @@ the pages (lxml trees) into what a printed book holds, and nothing here imports 
   work, and, only when the reader's formatted entry (APA 7) says something the printed one
   does not (a corrected field, another listing's value), that entry as a short note; the
   web-only parts go ("In the reader's bibliography", the disclosure);
-* the glossary keeps each term's definition and description, and turns its lists of
-  sources and uses (a line per passage, with a snippet) into ¶ references grouped by
-  article (``Beloglazov ¶40, ¶44; Zhang ¶7``);
+* the glossary keeps each term's definition, the ways the articles write it and its
+  related terms, and turns its lists of sources and uses (a line per passage, with a
+  snippet) into ¶ references grouped by article (``Beloglazov ¶40, ¶44; Zhang ¶7``); the
+  editors' discussion of each term stays on ``/glossary/``, and the appendix says so at
+  its head (``GLOSSARY_PRINT_NOTE``);
 * the chronology (``/timeline/``) becomes a two-column list, the date on the left and the
   event on the right, with its sources as ¶ references and the articles' differing
-  wordings side by side in a table, as on the web page.
+  wordings side by side in a table, as on the web page;
+* the index of names prints one "¶" before each article's run of numbers
+  (``Zhang ¶ 5, 25, 26``) and names the chronology's events by their dates.
+
+Nothing here is set in CSS columns: WeasyPrint (70) lays a multi-column box out again for
+each column of each page and balances it step by step, which cost more time than all the
+rest of the reader (``benchmarks/RESULTS.md``); the appendices use a wider text block and
+small type instead.
 
 A "¶" and its number are joined by a no-break space wherever they meet in the apparatus,
 so a line never starts with a number torn from its "¶".
@@ -340,24 +349,33 @@ def _group_by_page(places: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
     return groups
 
 
-def locator_text(fragment: str) -> str:
-    """How a passage's anchor is printed: "p12" -> "¶\u00a012", "fn:3" -> "note 3"."""
+def locator_text(fragment: str, shorts: Mapping[str, str] | None = None) -> str:
+    """How a passage's anchor is printed: "p12" -> "¶\u00a012", "fn:3" -> "note 3", an
+    entry of the reference list ("ref-csto2012") by its work's author and year (from
+    ``shorts``, by key) after "list:", never by its key."""
     if re.fullmatch(r"p\d+", fragment):
         return f"¶\u00a0{fragment[1:]}"
     if fragment.startswith("fn:"):
         return f"note\u00a0{fragment[3:]}"
+    if fragment.startswith("ref-"):
+        short = (shorts or {}).get(fragment.removeprefix("ref-"))
+        return f"list: {short}" if short else "reference list"
     return fragment
 
 
-def locator_link(path: str, fragment: str) -> HtmlElement:
+def locator_link(path: str, fragment: str, shorts: Mapping[str, str] | None = None) -> HtmlElement:
     """A link to a passage of an article (an absolute site path, resolved later)."""
-    return element("a", {"class": "locator", "href": f"/{path}#{fragment}"}, locator_text(fragment))
+    return element(
+        "a", {"class": "locator", "href": f"/{path}#{fragment}"}, locator_text(fragment, shorts)
+    )
 
 
 # ---------------------------------------------------------------------------- glossary
 
 
-def print_glossary(content: HtmlElement, labels: Mapping[str, str]) -> None:
+def print_glossary(
+    content: HtmlElement, labels: Mapping[str, str], shorts: Mapping[str, str] | None = None
+) -> None:
     """Turn each labelled list of the glossary (a paragraph that is only a bold label,
     then a list: "Sources", "Where the articles use it") into one paragraph of ¶
     references grouped by article; everything else stays as it is."""
@@ -375,18 +393,105 @@ def print_glossary(content: HtmlElement, labels: Mapping[str, str]) -> None:
             continue
         line = element("p", {"class": "gl-refs"})
         line.append(element("strong", None, text_of(strong).rstrip(":") + ": "))
-        _references_line(following, "glossary/", labels, line)
+        _references_line(following, "glossary/", labels, line, shorts)
         label.getparent().replace(label, line)
         following.getparent().remove(following)
     for paragraph in content.iter("p"):
         said = text_of(paragraph)
-        if said.startswith(("Related:", "Written in the articles as:")) and len(paragraph):
+        if said.startswith(GLOSSARY_KEPT_LINES) and len(paragraph):
             paragraph.set("class", f"{paragraph.get('class') or ''} gl-related".strip())
+    _keep_definitions_only(content)
     join_pilcrows(content)
 
 
+# The lines of a glossary entry that print keeps besides the definition and the ¶ lists.
+GLOSSARY_KEPT_LINES = ("Related:", "Written in the articles as:")
+
+# What the printed glossary leaves to the web edition, said at its head.
+GLOSSARY_PRINT_NOTE = (
+    "In print each entry gives the term's definition, the ways the articles write it, its "
+    "sources and the passages that use it, by ¶ or note number. The editors' discussion of "
+    "each term (what each article says of it and where they differ), and the quotations "
+    "at every use, are on the web edition's Glossary page, at the term's own address "
+    "(/glossary/#crrf for the CRRF)."
+)
+
+
+def _is_definition(paragraph: HtmlElement) -> bool:
+    """A paragraph that is only bold text: a term's one-line definition."""
+    strong = paragraph.find("strong")
+    return (
+        paragraph.tag == "p"
+        and strong is not None
+        and len(paragraph) == 1
+        and not (paragraph.text or "").strip()
+        and not (strong.tail or "").strip()
+    )
+
+
+def _keep_definitions_only(content: HtmlElement) -> None:
+    """Leave out the editors' discussion of each term (the plain paragraphs between the
+    definition and the entry's labelled lines) and say at the head where it is."""
+    first = content.find("h2")
+    if first is None:
+        return
+    first.addprevious(element("p", {"class": "appendix-note"}, GLOSSARY_PRINT_NOTE))
+    children = list(content)
+    for child in children[children.index(first) :]:
+        if child.tag != "p" or child.get("class"):
+            continue
+        if _is_definition(child):
+            child.set("class", "gl-definition")
+        elif not text_of(child).startswith(GLOSSARY_KEPT_LINES):
+            drop_keep_tail(child)
+
+
+def print_index(content: HtmlElement, event_dates: Mapping[str, str]) -> None:
+    """The index of names in print, set as a book's index: after each article's label one
+    "¶" (and one "n.") for all its numbers ("Zhang ¶ 5, 25, 26, n. 10"), and the events of
+    the chronology by their dates (``event_dates``: the web id of each event's date line)
+    rather than by their long labels, which the chronology prints at those dates."""
+    for item in content.iter("li"):
+        links = [link for link in item.iter("a") if link.get("href")]
+        said: set[str] = set()
+        for link in links:
+            text = link.text or ""
+            where = resolve_link("index/", link.get("href", ""))
+            if where is not None and where[0] == "timeline/" and event_dates.get(where[1]):
+                for child in list(link):
+                    link.remove(child)
+                link.text = event_dates[where[1]]
+                continue
+            for sign in ("¶\u00a0", "¶ ", "n.\u00a0", "n. "):
+                if text.startswith(sign) and len(link) == 0:
+                    if sign[0] in said:
+                        link.text = text[len(sign) :]
+                    said.add(sign[0])
+    join_pilcrows(content)
+
+
+def chronology_dates(content: HtmlElement) -> dict[str, str]:
+    """The date of each event of the built ``/timeline/`` page, by the event's id."""
+    dates: dict[str, str] = {}
+    for event in by_class(content, "div", "tl-event"):
+        date = next(iter(by_class(event, "span", "tl-date")), None)
+        if date is None:
+            continue
+        clone = copy.deepcopy(date)
+        for separator in by_class(clone, "span", "tl-sep"):
+            drop_keep_tail(separator)
+        for node in [event, *event.iter()]:
+            if isinstance(node.tag, str) and node.get("id"):
+                dates.setdefault(node.get("data-web-id") or node.get("id"), text_of(clone))
+    return dates
+
+
 def _references_line(
-    items: HtmlElement, page_key: str, labels: Mapping[str, str], line: HtmlElement
+    items: HtmlElement,
+    page_key: str,
+    labels: Mapping[str, str],
+    line: HtmlElement,
+    shorts: Mapping[str, str] | None = None,
 ) -> None:
     """Fill ``line`` with the links of a (nested) list: links to article passages grouped
     by article ("Beloglazov ¶ 40, ¶ 44"), any other item as it is, all separated by "; "."""
@@ -413,7 +518,7 @@ def _references_line(
         for index, fragment in enumerate(fragments):
             if index:
                 append_text(group, ", ")
-            group.append(locator_link(path, fragment))
+            group.append(locator_link(path, fragment, shorts))
         parts.append(group)
     for item in others:
         other = element("span", {"class": "gl-other"})
