@@ -64,7 +64,7 @@ def _build(args: argparse.Namespace, *, partial: bool = False) -> BuildOutput | 
 
 def cmd_build(args: argparse.Namespace) -> int:
     """Run the pipeline and write the generated tree (build/docs/, build/mkdocs.yml)."""
-    from .publish.tree import TREE, write_tree
+    from .publish.tree import CONFIG, TREE, write_tree
 
     try:
         out = build(args.root)
@@ -73,7 +73,9 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(f"build failed: {len(e.diagnostics)} error(s)", file=sys.stderr)
         return 1
     _print_diagnostics(out.diagnostics)
-    if not args.no_tree:
+    if args.no_tree or not (args.root / CONFIG).is_file():  # a bare root: the pipeline only
+        print(f"{TREE}/ not written", file=sys.stderr)
+    else:
         reporter = Reporter()
         config = write_tree(args.root, out.pages, out.files, out.article_order, reporter)
         _print_diagnostics(reporter.diagnostics)
