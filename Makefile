@@ -6,17 +6,24 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 SETUP  := $(VENV)/.installed
+# ProperDocs (a fork of MkDocs 1.x) in a virtualenv of its own: tests/test_engines.py and
+# `make site ENGINE=properdocs`.
+PROPERDOCS_VENV := .venv-properdocs
+PROPERDOCS_PY   := $(PROPERDOCS_VENV)/bin/python
 
 .DEFAULT_GOAL := site
 .PHONY: site test fuzz serve golden fixtures bib check setup clean distclean
 
 # Set-up, redone when the pins or the Debian package list change.
-$(SETUP): requirements.txt pyproject.toml scripts/debian-packages.txt scripts/setup-system.sh \
+$(SETUP): requirements.txt requirements-properdocs.txt pyproject.toml scripts/debian-packages.txt scripts/setup-system.sh \
 		package.json package-lock.json
 	scripts/setup-system.sh
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	test -x $(PROPERDOCS_PY) || $(PYTHON) -m venv $(PROPERDOCS_VENV)
+	$(PROPERDOCS_PY) -m pip install --quiet --disable-pip-version-check \
+		-r requirements-properdocs.txt
 # axe-core for the accessibility tests and DAISY Ace for the EPUBs (package.json).  npm
 # comes with NodeSource's nodejs; Debian's own nodejs needs the separate npm package.
 # Ace drives Debian's Chromium: Puppeteer downloads no browser of its own.
@@ -87,4 +94,4 @@ clean:
 	find scripts tests -name __pycache__ -type d -prune -exec rm -rf {} +
 
 distclean: clean
-	rm -rf $(VENV) scripts/*.egg-info
+	rm -rf $(VENV) $(PROPERDOCS_VENV) scripts/*.egg-info
