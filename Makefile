@@ -67,9 +67,10 @@ fuzz: $(SETUP)
 
 # Live preview; rebuilds when docs/, sources/, bib/ or the pipeline change (the hook in
 # build/mkdocs-serve.yml reruns the build step; the preview carries no policy).
+SERVE_ADDR ?= 127.0.0.1:8000
 serve: $(SETUP)
 	$(PY) -m csto_reader build
-	$(PY) -m mkdocs serve -f build/mkdocs-serve.yml -a 127.0.0.1:8000
+	$(PY) -m mkdocs serve -f build/mkdocs-serve.yml -a $(SERVE_ADDR)
 
 # Regenerate the reviewed golden files under tests/ (review the diff before committing).
 golden: $(SETUP)
