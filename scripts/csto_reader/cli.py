@@ -34,6 +34,7 @@ reports an error exits with status 1.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -73,6 +74,11 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(f"build failed: {len(e.diagnostics)} error(s)", file=sys.stderr)
         return 1
     _print_diagnostics(out.diagnostics)
+    if os.environ.get("CSTO_STRICT") == "1" and any(
+        d.severity == "warning" for d in out.diagnostics
+    ):  # as a strict MkDocs build did when the pipeline ran inside it
+        print("build failed: warnings, and CSTO_STRICT=1", file=sys.stderr)
+        return 1
     if args.no_tree or not (args.root / CONFIG).is_file():  # a bare root: the pipeline only
         print(f"{TREE}/ not written", file=sys.stderr)
     else:
