@@ -6,17 +6,24 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 SETUP  := $(VENV)/.installed
+# ProperDocs (a fork of MkDocs 1.x) in a virtualenv of its own: tests/test_engines.py and
+# `make site ENGINE=properdocs`.
+PROPERDOCS_VENV := .venv-properdocs
+PROPERDOCS_PY   := $(PROPERDOCS_VENV)/bin/python
 
 .DEFAULT_GOAL := site
 .PHONY: site test fuzz serve golden fixtures bib check setup clean distclean
 
 # Set-up, redone when the pins or the Debian package list change.
-$(SETUP): requirements.txt pyproject.toml scripts/debian-packages.txt scripts/setup-system.sh \
+$(SETUP): requirements.txt requirements-properdocs.txt pyproject.toml scripts/debian-packages.txt scripts/setup-system.sh \
 		package.json package-lock.json
 	scripts/setup-system.sh
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	test -x $(PROPERDOCS_PY) || $(PYTHON) -m venv $(PROPERDOCS_VENV)
+	$(PROPERDOCS_PY) -m pip install --quiet --disable-pip-version-check \
+		-r requirements-properdocs.txt
 # axe-core for the accessibility tests and DAISY Ace for the EPUBs (package.json).  npm
 # comes with NodeSource's nodejs; Debian's own nodejs needs the separate npm package.
 # Ace drives Debian's Chromium: Puppeteer downloads no browser of its own.
@@ -27,12 +34,18 @@ $(SETUP): requirements.txt pyproject.toml scripts/debian-packages.txt scripts/se
 setup: $(SETUP)
 
 # Build into site.tmp and replace site/ only on success: a failed build keeps the last good site.
-# The pipeline runs inside the build (scripts/mkdocs_hooks.py); then the PDFs and the offline
-# copy go into site.tmp/downloads/, the EPUBs after the PDFs (PAPER=letter: US Letter PDFs).
+# The chain: the pipeline writes the generated tree (build/docs/, build/mkdocs.yml); MkDocs
+# renders it with no hook; finish gives every page its Content-Security-Policy; then the
+# PDFs, the EPUBs (after the PDFs) and the offline copy go into site.tmp/downloads/
+# (PAPER=letter: US Letter PDFs).  ENGINE=properdocs renders with ProperDocs instead.
 PAPER ?= a4
+ENGINE ?= mkdocs
+ENGINE_PY = $(if $(filter properdocs,$(ENGINE)),$(PROPERDOCS_PY),$(PY))
 site: $(SETUP)
 	rm -rf site.tmp
-	if $(PY) -m mkdocs build --strict -d site.tmp \
+	if $(PY) -m csto_reader build \
+		&& $(ENGINE_PY) -m $(ENGINE) build --strict -f build/mkdocs.yml -d "$(CURDIR)/site.tmp" \
+		&& $(PY) -m csto_reader finish --site site.tmp \
 		&& $(PY) -m csto_reader pdf --site site.tmp --paper $(PAPER) \
 		&& $(PY) -m csto_reader epub --site site.tmp \
 		&& $(PY) -m csto_reader offline --site site.tmp; then \
@@ -52,9 +65,12 @@ fuzz: $(SETUP)
 	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest -q --hypothesis-show-statistics \
 		tests/test_fuzz_pipeline.py
 
-# Live preview; rebuilds when docs/, sources/, bib/ or the pipeline change.
+# Live preview; rebuilds when docs/, sources/, bib/ or the pipeline change (the hook in
+# build/mkdocs-serve.yml reruns the build step; the preview carries no policy).
+SERVE_ADDR ?= 127.0.0.1:8000
 serve: $(SETUP)
-	$(PY) -m mkdocs serve -a 127.0.0.1:8000
+	$(PY) -m csto_reader build
+	$(PY) -m mkdocs serve -f build/mkdocs-serve.yml -a $(SERVE_ADDR)
 
 # Regenerate the reviewed golden files under tests/ (review the diff before committing).
 golden: $(SETUP)
@@ -75,8 +91,8 @@ check: $(SETUP)
 	$(PY) -m csto_reader check sources/$(SLUG)
 
 clean:
-	rm -rf site site.tmp .pytest_cache .hypothesis .ruff_cache
+	rm -rf site site.tmp build .pytest_cache .hypothesis .ruff_cache
 	find scripts tests -name __pycache__ -type d -prune -exec rm -rf {} +
 
 distclean: clean
-	rm -rf $(VENV) scripts/*.egg-info
+	rm -rf $(VENV) $(PROPERDOCS_VENV) scripts/*.egg-info

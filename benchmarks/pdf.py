@@ -33,13 +33,15 @@ SECTION = "PDF"
 
 
 def build_site(out: Path) -> None:
-    """`mkdocs build --strict` of this tree into ``out``."""
-    subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-d", str(out)],
-        cwd=ROOT,
-        check=True,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-    )
+    """The site of this tree in ``out``, as `make site` builds it up to the PDFs."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(ROOT / "scripts")}
+    for command in (
+        [sys.executable, "-m", "csto_reader", "build"],
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-f",
+         "build/mkdocs.yml", "-d", str(out.resolve())],
+        [sys.executable, "-m", "csto_reader", "finish", "--site", str(out.resolve())],
+    ):  # fmt: skip
+        subprocess.run(command, cwd=ROOT, check=True, env=env)
 
 
 def measure(site: Path, out: Path, paper: str, *, tagged: bool = True) -> list[pdf.PdfResult]:

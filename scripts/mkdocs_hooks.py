@@ -1,204 +1,114 @@
-"""MkDocs hooks that run the CSTO Reader pipeline inside every MkDocs build.
+"""The one MkDocs hook left, for ``make serve`` only: rerun the build step on a change.
 
-Listed under ``hooks:`` in ``mkdocs.yml`` (a hooks file, not a third-party plugin).
+A complete site needs no hook: ``python -m csto_reader build`` writes the generated tree
+(``build/docs/``, ``build/mkdocs.yml``; ``publish/tree.py``), any MkDocs-compatible
+engine renders it, and ``python -m csto_reader finish`` gives the pages their policy.
+``make serve`` runs ``mkdocs serve -f build/mkdocs-serve.yml``, the tree's configuration
+plus this file, so that the preview follows the sources:
 
-* ``on_files`` runs ``csto_reader.pipeline.build(root)`` once per build (``mkdocs build``
-  and every rebuild of ``mkdocs serve``) and adds each page it returns as an in-memory
-  file, so no generated Markdown is ever written into ``docs/``.  The explicit ``nav`` in
-  ``mkdocs.yml`` can name these pages: MkDocs computes the navigation after ``on_files``,
-  and a nav entry naming a page the pipeline did not generate fails the strict build.
-  Its ``Articles:`` section is filled here with every article (``_insert_articles``), so
-  a new article needs no line in ``mkdocs.yml``.
-* ``on_post_build`` writes the pipeline's extra files (``report.json`` ...) into the site.
-* ``on_post_page`` and ``on_post_template`` give every HTML page (404.html included) its
-  Content-Security-Policy (``csto_reader.publish.csp.apply_csp``); a page with an inline script that
-  is not one of Material's own fails the build (``csp-inline-script``).
-* A pipeline error ends the build with the diagnostics as the message, without a traceback.
-* ``on_serve`` watches the pipeline's inputs and code, so ``mkdocs serve`` rebuilds when a
-  source text, a BibTeX file or a stage changes.
+* ``on_serve`` watches the pipeline's inputs and code (``WATCHED_PATHS``) and the
+  hand-written ``docs/``; MkDocs itself watches the tree and the templates.
+* ``on_config``, at the start of every (re)build, reruns the build step into the tree
+  when a watched file changed since the last run, with the pipeline's code as it is now,
+  and hands MkDocs the nav just written (the configuration was read before it).  Files
+  whose bytes did not change are not rewritten, so the tree's own watch does not loop.
+* A pipeline error is shown with its diagnostics and leaves the tree (and the preview)
+  as they were.
+
+The preview is not finished: its pages carry no Content-Security-Policy (``make site``
+adds it).
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import get_plugin_logger
-from mkdocs.structure.files import File, Files
 
-# The directory holding the csto_reader package.  `make` installs the package editable;
-# _run_pipeline also puts this on sys.path, so the hook works without that install.
+# The directory holding the csto_reader package (put on sys.path when the hook runs).
 _SCRIPTS = Path(__file__).resolve().parent
 
 log = get_plugin_logger("csto_reader")
 
-# What the pipeline reads, relative to the directory of mkdocs.yml.  Watched here rather than
-# under `watch:` in mkdocs.yml, because MkDocs rejects a `watch:` path that does not exist
-# (bib/ is empty, hence absent, in a fresh clone until the bibliography stage writes to it).
-WATCHED_PATHS = ("sources", "bib", "index", "scripts/csto_reader")
+# What the pipeline reads, relative to the project root.  Watched here rather than under
+# `watch:`, because MkDocs rejects a `watch:` path that does not exist (bib/ is absent in a
+# fresh clone until the bibliography stage writes to it).
+WATCHED_PATHS = ("sources", "bib", "index", "glossary", "timeline", "teaching", "docs",
+                 "mkdocs.yml", "scripts/csto_reader")  # fmt: skip
 
-# Extra site files from the latest pipeline run, written by on_post_build.
-_extra_files: dict[str, bytes] = {}
-
-
-def on_files(files: Files, *, config: MkDocsConfig) -> Files:
-    """Run the pipeline and add its pages to the build as in-memory files."""
-    root = Path(config.config_file_path).parent
-    output = _run_pipeline(root)
-    _log_diagnostics(output.diagnostics)
-    docs_dir = os.path.relpath(config.docs_dir, root)
-
-    for src_uri, markdown in sorted(output.pages.items()):
-        _check_relative_path(src_uri)
-        if files.get_file_from_path(src_uri) is not None:
-            raise PluginError(
-                _diagnostic(
-                    f"{docs_dir}/{src_uri}",
-                    "this hand-written page has the path of a page the pipeline "
-                    "generates; remove or rename it",
-                    "page-collision",
-                )
-            )
-        files.append(File.generated(config, src_uri, content=markdown))
-
-    _insert_articles(config, output.article_order)
-    _extra_files.clear()
-    _extra_files.update(output.files)
-    return files
+# The fingerprint of the watched files at the last build step.
+_last: list[tuple[str, int, int]] = []
 
 
-# The section of the nav in mkdocs.yml that the article pages are put into.
-ARTICLES_SECTION = "Articles"
+def _fingerprint(root: Path) -> list[tuple[str, int, int]]:
+    """(path, size, mtime) of every watched file, pycache left out."""
+    found = []
+    for rel in WATCHED_PATHS:
+        base = root / rel
+        paths = [base] if base.is_file() else sorted(base.rglob("*")) if base.is_dir() else []
+        for path in paths:
+            if path.is_file() and "__pycache__" not in path.parts:
+                stat = path.stat()
+                found.append((path.as_posix(), stat.st_size, stat.st_mtime_ns))
+    return found
 
 
-def _insert_articles(config: MkDocsConfig, order: list[str]) -> None:
-    """Fill the ``Articles`` section of the nav with every article page, in the order of
-    ``pipeline.BuildOutput.article_order`` (the course's reading order, then year and
-    title), so adding an article needs only its folder under ``sources/``."""
-    if config.nav is None:  # no nav in mkdocs.yml: MkDocs lists every page itself
-        return
-    for item in config.nav:
-        if isinstance(item, dict) and ARTICLES_SECTION in item:
-            item[ARTICLES_SECTION] = [f"articles/{slug}.md" for slug in order]
-            return
-    raise PluginError(
-        _diagnostic(
-            "mkdocs.yml",
-            f"the nav has no '{ARTICLES_SECTION}:' section for the article pages",
-            "nav-articles",
-        )
-    )
+def _root(config: MkDocsConfig) -> Path:
+    """The project root: the parent of the tree holding build/mkdocs-serve.yml."""
+    return Path(config.config_file_path).resolve().parent.parent
 
 
-def on_post_build(*, config: MkDocsConfig) -> None:
-    """Write the pipeline's extra files (paths relative to the site root) into the site;
-    an HTML one (a redirect page) gets the policy too."""
-    site_dir = Path(config.site_dir)
-    for rel_path, data in sorted(_extra_files.items()):
-        target = site_dir / _check_relative_path(rel_path)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if rel_path.endswith(".html"):
-            data = _with_policy(data.decode("utf-8"), rel_path, config).encode("utf-8")
-        target.write_bytes(data)
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    """Rerun the build step into the tree if a watched file changed; use its nav."""
+    root = _root(config)
+    now = _fingerprint(root)
+    if now == _last:
+        return config
+    nav = _build_step(root)
+    _last[:] = now
+    if nav is not None:
+        config.nav = nav
+    return config
 
 
-def on_post_page(output: str, *, page: Any, config: MkDocsConfig) -> str:
-    """Give a rendered page its Content-Security-Policy."""
-    return _with_policy(output, page.file.dest_uri, config)
-
-
-def on_post_template(output: str, *, template_name: str, config: MkDocsConfig) -> str:
-    """Give a page rendered from a theme template (404.html) its policy."""
-    if not template_name.endswith(".html"):
-        return output
-    return _with_policy(output, template_name, config)
-
-
-def _with_policy(output: str, dest: str, config: MkDocsConfig) -> str:
-    """``output`` with its policy; fail on an inline script the policy would block."""
-    from csto_reader.publish import csp
-
-    offline_plugin = config.plugins.get("material/offline")
-    offline = bool(offline_plugin and offline_plugin.config.enabled)
-    blocked = csp.untrusted_inline_scripts(output)
-    if blocked:
-        first = " ".join(blocked[0].split())[:80]
-        raise PluginError(
-            _diagnostic(
-                dest,
-                f"{len(blocked)} inline script(s) that are not Material's own "
-                f"(a source string reached the page unescaped?), first: {first!r}; the "
-                "Content-Security-Policy would block them",
-                "csp-inline-script",
-            )
-        )
-    return csp.apply_csp(output, offline=offline)
-
-
-def on_serve(server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
-    """Rebuild on changes to the source texts, the BibTeX files and the pipeline code."""
-    root = Path(config.config_file_path).parent
-    for rel_path in WATCHED_PATHS:
-        path = root / rel_path
-        if path.exists():
-            server.watch(str(path))
-    return server
-
-
-def _run_pipeline(root: Path) -> Any:
-    """Return ``pipeline.build(root)``; turn a ``BuildError`` into a ``PluginError``."""
-    # Forget the previously imported pipeline so that a rebuild under `mkdocs serve` runs
-    # the code as it is now, after an edit under scripts/csto_reader/.
+def _build_step(root: Path) -> list[Any] | None:
+    """Run the pipeline and write the tree, with the code as it is now; return the nav."""
+    # Forget the previously imported pipeline so that a rebuild runs the code as edited.
     for name in [n for n in sys.modules if n == "csto_reader" or n.startswith("csto_reader.")]:
         del sys.modules[name]
-    # Not at module level: MkDocs restores sys.path after loading a hooks file.
     if str(_SCRIPTS) not in sys.path:
         sys.path.insert(0, str(_SCRIPTS))
     from csto_reader import pipeline
-    from csto_reader.diagnostics import BuildError
+    from csto_reader.diagnostics import BuildError, Reporter
+    from csto_reader.publish import tree
 
+    log.info("csto_reader build: running the pipeline")
     try:
-        return pipeline.build(root)
+        out = pipeline.build(root)
     except BuildError as error:
         lines = [d.format() for d in error.diagnostics] or [str(error)]
-        count = len(error.diagnostics)
-        header = f"the pipeline stopped the build ({count} error{'s' if count != 1 else ''}):"
-        raise PluginError("\n".join([header, *lines])) from None
-
-
-def _diagnostic(file: str, message: str, code: str) -> str:
-    """``file:1: error: message [code]``, made by the one sink (which checks the code)."""
-    from csto_reader.diagnostics import Reporter
-    from csto_reader.model import Span
-
-    reporter = Reporter()
-    reporter.error(Span(file, 1), message, code)
-    return reporter.diagnostics[0].format()
-
-
-def _log_diagnostics(diagnostics: list[Any]) -> None:
-    """Log the non-error diagnostics of a successful pipeline run.
-
-    `mkdocs build --strict` fails on any logged warning, so pipeline warnings are logged at
-    INFO (the formatted line already says "warning:") unless ``CSTO_STRICT=1`` asks for them
-    to fail a strict build.  Notes are logged at DEBUG (shown by ``mkdocs build -v``).
-    """
+        raise PluginError("\n".join(["the pipeline stopped the build:", *lines])) from None
     strict = os.environ.get("CSTO_STRICT") == "1"
-    for diagnostic in diagnostics:
+    for diagnostic in out.diagnostics:
         if diagnostic.severity == "warning":
             (log.warning if strict else log.info)(diagnostic.format())
-        elif diagnostic.severity != "error":
-            log.debug(diagnostic.format())
+    reporter = Reporter()
+    config_text = (root / tree.CONFIG).read_text(encoding="utf-8")
+    if tree.write_tree(root, out.pages, out.files, out.article_order, reporter) is None:
+        raise PluginError("\n".join(d.format() for d in reporter.diagnostics))
+    return tree.nav_with_articles(config_text, out.article_order, Reporter())
 
 
-def _check_relative_path(path: str) -> PurePosixPath:
-    """Return ``path`` if it is a plain relative POSIX path inside the tree; else fail."""
-    pure = PurePosixPath(path)
-    if not path or "\\" in path or pure.is_absolute() or ".." in pure.parts:
-        raise PluginError(f"the pipeline returned an unsafe output path: {path!r}")
-    return pure
+def on_serve(server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
+    """Rebuild on changes to the pipeline's inputs, the hand-written pages and its code."""
+    for rel_path in WATCHED_PATHS:
+        path = _root(config) / rel_path
+        if path.exists():
+            server.watch(str(path))
+    return server

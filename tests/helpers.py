@@ -32,15 +32,39 @@ def words(text: str) -> list[str]:
     return re.findall(r"[^\W_]+", text)
 
 
+def site_steps(out: Path, *, offline: bool = False) -> list[list[str]]:
+    """The commands of `make site` up to ``finish``, run from the project root: the
+    pipeline writes the generated tree, MkDocs renders it with no hook, ``finish`` checks
+    the pages and gives them their policy."""
+    return [
+        [sys.executable, "-m", "csto_reader", "build"],
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", "build/mkdocs.yml",
+         "-d", str(out.resolve())],
+        [sys.executable, "-m", "csto_reader", "finish", "--site", str(out.resolve()),
+         *(["--offline"] if offline else [])],
+    ]  # fmt: skip
+
+
 def mkdocs_build(
     project: Path, out: Path, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """``mkdocs build --strict`` of ``project`` into ``out``, as `make site` runs it."""
-    return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(out)],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        env=env or {**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-        timeout=600,
+    """Build the site of ``project`` into ``out`` as `make site` does up to ``finish``
+    (``site_steps``); stop at the first step that fails.  The result holds every step's
+    output and the first failing status."""
+    env = env or {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    scripts = str(Path(__file__).resolve().parents[1] / "scripts")
+    env = {**env, "PYTHONPATH": os.pathsep.join(filter(None, [scripts, env.get("PYTHONPATH")]))}
+    stdout, stderr = [], []
+    result = subprocess.CompletedProcess(args=[], returncode=0)
+    for command in site_steps(out):
+        step = subprocess.run(
+            command, cwd=project, capture_output=True, text=True, env=env, timeout=600
+        )
+        stdout.append(step.stdout)
+        stderr.append(step.stderr)
+        result = step
+        if step.returncode != 0:
+            break
+    return subprocess.CompletedProcess(
+        result.args, result.returncode, "".join(stdout), "".join(stderr)
     )

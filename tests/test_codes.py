@@ -50,8 +50,8 @@ DYNAMIC: dict[tuple[str, str], set[str]] = {
     },
     ("scholarly/timeline.py", "f'{kind}-anchor'"): {"timeline-anchor", "related-anchor"},
 }
-# Codes a stage finds but another module reports (the hooks stop MkDocs with them).
-REPORTED_ELSEWHERE = {"csp-inline-script": "mkdocs_hooks"}
+# Codes a stage finds but another module reports (the step after the engine).
+REPORTED_ELSEWHERE = {"csp-inline-script": "publish.finish"}
 CODE = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)+")
 
 

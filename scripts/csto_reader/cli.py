@@ -1,6 +1,11 @@
 """The one command-line entry point: ``python -m csto_reader <command>``.
 
-build [--out DIR]   run the pipeline; print diagnostics; optionally write the pages
+build [--no-tree]   run the pipeline; print diagnostics; write the generated tree
+                    build/docs/ and build/mkdocs.yml (publish/tree.py), which
+                    `mkdocs build --strict -f build/mkdocs.yml` renders with no hook
+finish --site DIR [--offline]
+                    check every HTML file of the rendered site for inline scripts
+                    and give it its Content-Security-Policy (publish/finish.py)
 golden              regenerate tests/golden/ (generated Markdown + diagnostics)
 bib                 regenerate bib/*.bib from the articles' reference lists
 addresses [--format md|html|csv] [--update [--remove ADDRESS]...]
@@ -29,6 +34,7 @@ reports an error exits with status 1.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -36,7 +42,6 @@ from pathlib import Path
 from .codes import markdown_table
 from .diagnostics import BuildError, Diagnostic, Reporter
 from .ingest.anchors import anchor_index
-from .model import Span
 from .pipeline import BuildOutput, build, linked_articles
 from .scholarly.entities import ENTITIES_FILE, article_texts, index_candidates, load_entities
 
@@ -59,6 +64,9 @@ def _build(args: argparse.Namespace, *, partial: bool = False) -> BuildOutput | 
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    """Run the pipeline and write the generated tree (build/docs/, build/mkdocs.yml)."""
+    from .publish.tree import CONFIG, TREE, write_tree
+
     try:
         out = build(args.root)
     except BuildError as e:
@@ -66,31 +74,37 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(f"build failed: {len(e.diagnostics)} error(s)", file=sys.stderr)
         return 1
     _print_diagnostics(out.diagnostics)
-    if args.out:
-        files = {**{rel: text.encode("utf-8") for rel, text in out.pages.items()}, **out.files}
-        outside = [rel for rel in files if not _inside(Path(args.out), rel)]
-        if outside:  # the pipeline checks every path it makes; this is a last guard
-            reporter = Reporter()
-            for rel in outside:
-                message = f"refusing to write {rel!r}: it leaves {args.out}"
-                reporter.error(Span(args.out, 1), message, "output-outside")
-            _print_diagnostics(reporter.diagnostics)
+    if os.environ.get("CSTO_STRICT") == "1" and any(
+        d.severity == "warning" for d in out.diagnostics
+    ):  # as a strict MkDocs build did when the pipeline ran inside it
+        print("build failed: warnings, and CSTO_STRICT=1", file=sys.stderr)
+        return 1
+    if args.no_tree or not (args.root / CONFIG).is_file():  # a bare root: the pipeline only
+        print(f"{TREE}/ not written", file=sys.stderr)
+    else:
+        reporter = Reporter()
+        config = write_tree(args.root, out.pages, out.files, out.article_order, reporter)
+        _print_diagnostics(reporter.diagnostics)
+        if config is None:
+            print(f"build failed: {TREE}/ not changed", file=sys.stderr)
             return 1
-        for rel, data in files.items():
-            p = Path(args.out) / rel
-            p.parent.mkdir(parents=True, exist_ok=True)
-            p.write_bytes(data)
     print(f"built {len(out.articles)} articles, {len(out.pages)} pages", file=sys.stderr)
     return 0
 
 
-def _inside(folder: Path, rel: str) -> bool:
-    """Whether ``folder/rel`` is a plain relative path that stays inside ``folder``."""
-    pure = Path(rel)
-    if not rel or "\\" in rel or pure.is_absolute() or ".." in pure.parts:
-        return False
-    base = folder.resolve()
-    return (base / pure).resolve().is_relative_to(base)
+def cmd_finish(args: argparse.Namespace) -> int:
+    """Check every HTML file of a rendered site and give it its policy (finish.py)."""
+    from .publish.finish import finish_site
+    from .publish.tree import EXTRA, TREE
+
+    reporter = Reporter()
+    extra = args.root / TREE / EXTRA
+    count = finish_site(Path(args.site), reporter, offline=args.offline, extra=extra)
+    _print_diagnostics(reporter.diagnostics)
+    if reporter.has_errors():
+        return 1
+    print(f"finished {count} HTML files in {args.site}", file=sys.stderr)
+    return 0
 
 
 def cmd_golden(args: argparse.Namespace) -> int:
@@ -283,6 +297,17 @@ def _add_article_commands(sub: argparse._SubParsersAction[argparse.ArgumentParse
     c.set_defaults(func=cmd_index_candidates)
 
 
+def _add_site_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """The steps before and after the engine: build (the tree), finish (the policy)."""
+    b = sub.add_parser("build", help="run the pipeline; write build/docs/ and build/mkdocs.yml")
+    b.add_argument("--no-tree", action="store_true", help="only print the diagnostics")
+    b.set_defaults(func=cmd_build)
+    f = sub.add_parser("finish", help="check a rendered site's HTML and give it its policy")
+    f.add_argument("--site", required=True, help="the site the engine rendered")
+    f.add_argument("--offline", action="store_true", help="the policy of the offline copy")
+    f.set_defaults(func=cmd_finish)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="csto-reader",
@@ -293,9 +318,7 @@ def main(argv: list[str] | None = None) -> int:
         "--root", type=Path, default=ROOT, help="project root (default: the current folder)"
     )
     sub = parser.add_subparsers(dest="command", required=True)
-    b = sub.add_parser("build", help="run the pipeline")
-    b.add_argument("--out", help="write generated pages under this directory")
-    b.set_defaults(func=cmd_build)
+    _add_site_commands(sub)
     sub.add_parser("golden", help="regenerate tests/golden/").set_defaults(func=cmd_golden)
     sub.add_parser("bib", help="regenerate bib/*.bib").set_defaults(func=cmd_bib)
     a = sub.add_parser("addresses", help="print every stable address (or --update the manifest)")

@@ -210,10 +210,10 @@ _TABLE: dict[str, tuple[_Row, ...]] = {
         ("epub-write", E, "an EPUB written is not a readable zip file"),
     ),
     "publish.offline": (("offline-build", E, "the offline variant of the site did not build"),),
-    "cli": (("output-outside", E, "`build --out` was given a page path leaving the folder"),),
-    "mkdocs_hooks": (
-        ("page-collision", E, "a hand-written page of docs/ has a generated page's path"),
-        ("nav-articles", E, "the nav of mkdocs.yml has no Articles: section to fill"),
+    "publish.tree": (
+        ("output-outside", E, "the pipeline gave a path leaving the generated tree"),
+        ("page-collision", E, "a hand-written file of docs/ has a generated page's path"),
+        ("nav-articles", E, "the nav of mkdocs.yml is unreadable or has no Articles: section"),
     ),
 }
 

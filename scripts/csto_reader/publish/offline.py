@@ -1,7 +1,9 @@
 """The offline copy of the site: ``downloads/reader-offline.zip``, which opens from disk.
 
-``build_offline_zip`` builds the site a second time with Material's ``offline`` plugin
-enabled (``CSTO_OFFLINE=true``, see ``mkdocs.yml``): page links then name files
+``build_offline_zip`` renders the generated tree (``build/mkdocs.yml``, written by
+``python -m csto_reader build``: ``tree.py``) a second time with Material's ``offline``
+plugin enabled (``CSTO_OFFLINE=true``, see ``mkdocs.yml``), and finishes it with the
+offline policy (``finish.py``): page links then name files
 (``articles/zhang-2023.html``), the search index is inlined as a script, and the vendored
 iframe-worker shim lets search run from ``file://``.  The site itself stays a normal site.
 
@@ -34,6 +36,8 @@ from urllib.parse import unquote, urlsplit
 from ..diagnostics import BuildError, Reporter
 from ..model import Span
 from .csp import apply_csp
+from .finish import finish_site
+from .tree import CONFIG, EXTRA, TREE
 
 # The folder the zip unpacks to.
 ZIP_FOLDER = "csto-reader"
@@ -175,6 +179,21 @@ def _failure(output: str, limit: int = 600) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
+def _render_offline(root: Path, out: Path) -> str | None:
+    """Render the generated tree of ``root`` into ``out`` with the offline plugin; return
+    what failed, or None."""
+    config = root / TREE / CONFIG
+    if not config.is_file():
+        return f"{TREE}/{CONFIG} is missing: run `python -m csto_reader build` first"
+    env = {**os.environ, "CSTO_OFFLINE": "true", "NO_MKDOCS_2_WARNING": "1"}
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-f", str(config),
+         "-d", str(out)],
+        cwd=root, env=env, capture_output=True, text=True,
+    )  # fmt: skip
+    return None if result.returncode == 0 else _failure(result.stdout + result.stderr)
+
+
 def build_offline_zip(root: Path, site_dir: Path, reporter: Reporter | None = None) -> Path | None:
     """Build the offline variant of the site and write ``site_dir/downloads/reader-offline.zip``.
 
@@ -184,23 +203,19 @@ def build_offline_zip(root: Path, site_dir: Path, reporter: Reporter | None = No
     ``None`` returned; without a reporter it raises ``BuildError``.
     """
     target = site_dir / "downloads" / ZIP_NAME
+    sink = reporter if reporter is not None else Reporter()
     with tempfile.TemporaryDirectory(prefix="csto-offline-") as temp:
         out = Path(temp) / ZIP_FOLDER
         print(f"{ZIP_NAME}: building the offline variant of the site", file=sys.stderr)
-        env = {**os.environ, "CSTO_OFFLINE": "true", "NO_MKDOCS_2_WARNING": "1"}
-        result = subprocess.run(
-            [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-d", str(out)],
-            cwd=root,
-            env=env,
-            capture_output=True,
-            text=True,
-        )
-        if result.returncode != 0:
-            sink = reporter if reporter is not None else Reporter()
+        failure = _render_offline(root, out)
+        if failure is None:
+            finished = Reporter()
+            finish_site(out, finished, offline=True, extra=root / TREE / EXTRA)
+            failure = "; ".join(d.format() for d in finished.errors) or None
+        if failure is not None:
             sink.error(
                 Span("mkdocs.yml", 1),
-                "the offline build (mkdocs build --strict, CSTO_OFFLINE=true) failed: "
-                + _failure(result.stdout + result.stderr),
+                "the offline build (mkdocs build --strict, CSTO_OFFLINE=true) failed: " + failure,
                 "offline-build",
             )
             if reporter is None:
