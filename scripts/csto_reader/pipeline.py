@@ -76,11 +76,7 @@ def build(root: Path, cache: bool = True) -> BuildOutput:
     With ``cache``, each article's ingest stages are taken from ``ingest.cache`` when
     their inputs are unchanged (the output is the same either way)."""
     reporter = Reporter()
-    sources = discover(root, reporter)
-    if cache:
-        builds = tuple(prepare_cached(root, s, reporter) for s in sources)
-    else:
-        builds = tuple(prepare_article(s, reporter) for s in sources)
+    builds = _prepare(root, reporter, cache)
     articles = [b.article for b in builds]
     bib = build_bibliography(root, {a.meta.slug: a.references for a in articles}, reporter)
     cites = link_citations(articles, bib, reporter) if bib else CitationsBuild({}, {}, {})
@@ -133,6 +129,14 @@ def build(root: Path, cache: bool = True) -> BuildOutput:
     if reporter.has_errors():
         raise BuildError(reporter.errors, out)
     return out
+
+
+def _prepare(root: Path, reporter: Reporter, cache: bool) -> tuple[ArticleBuild, ...]:
+    """Every article the sources stage accepts, through the ingest stages."""
+    sources = discover(root, reporter)
+    if cache:
+        return tuple(prepare_cached(root, s, reporter) for s in sources)
+    return tuple(prepare_article(s, reporter) for s in sources)
 
 
 def _apparatus_pages(
