@@ -4,6 +4,7 @@ the code of the stages it stands for."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -128,3 +129,27 @@ def test_a_damaged_entry_is_a_miss(tmp_path):
     again, _ = prepare_all(root)
     assert again == first
     assert all(not v.startswith(b"not") for v in entries(root).values())
+
+
+def test_formatting_on_several_cores_is_formatting_on_one(monkeypatch):
+    """citeproc's share split over worker processes gives each entry the same HTML."""
+    from conftest import ROOT as REAL_ROOT
+    from csto_reader.scholarly import cite_format
+
+    merged = build(REAL_ROOT).bibliography.merged
+    one = cite_format.format_bibliography(merged, {})
+    monkeypatch.setattr(cite_format, "PARALLEL_FROM", 4)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    import concurrent.futures
+
+    pools: list[int] = []
+
+    class Counted(concurrent.futures.ProcessPoolExecutor):
+        def __init__(self, workers: int) -> None:
+            pools.append(workers)
+            super().__init__(workers)
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Counted)
+    several = cite_format.format_bibliography(merged, {})
+    assert pools == [2]  # the work went to two workers
+    assert several == one
