@@ -617,11 +617,11 @@ class _Matcher:
 
     def matches(self, text: str, blocked: Sequence[tuple[int, int]] = ()) -> list[_Match]:
         """Non-overlapping matches in text order, none touching a ``blocked`` range."""
-        taken = [False] * (len(text) + 1)
+        taken = bytearray(len(text) + 1)  # 1 where a blocked range or a match lies
         for start, end in blocked:
             lo, hi = max(start, 0), min(end, len(text))
             if hi > lo:
-                taken[lo:hi] = [True] * (hi - lo)
+                taken[lo:hi] = b"\x01" * (hi - lo)
         starts = _token_starts(text, _unblocked(len(text), blocked), self.keys)
         found: list[_Match] = []
         for pattern, tid, key in self.patterns:
@@ -633,12 +633,12 @@ class _Matcher:
                 continue
             for m in candidates:
                 start, end = m.start(), m.end()
-                if any(taken[start:end]):
+                if taken.find(1, start, end) != -1:
                     continue
                 paren = self.paren_patterns[tid].match(text, end)
-                if paren and not any(taken[end : paren.end()]):
+                if paren and taken.find(1, end, paren.end()) == -1:
                     end = paren.end()
-                taken[start:end] = [True] * (end - start)
+                taken[start:end] = b"\x01" * (end - start)
                 found.append(_Match(start, end, tid))
         found.sort(key=lambda m: m.start)
         return found
