@@ -158,19 +158,22 @@ def corpus(root: Path, n: int, families: dict[str, set[str]]) -> Path:
 
 
 def large(root: Path, paragraphs: int = 20_000) -> Path:
-    """One article (Zhang's) whose body is its own paragraphs repeated to ``paragraphs``."""
+    """The four articles, Zhang's body made of its own paragraphs repeated to ``paragraphs``."""
     root.mkdir(parents=True)
     for name in ("glossary", "timeline", "teaching", "index"):
         if (ROOT / name).is_dir():
             shutil.copytree(ROOT / name, root / name)
+    shutil.copytree(ROOT / "sources", root / "sources")  # the data files name all four
     src = ROOT / "sources" / "zhang-2023"
     dst = root / "sources" / "zhang-2023"
-    shutil.copytree(src, dst)
     text = (src / "article.txt").read_text(encoding="utf-8")
-    paras = [p for p in text.split("\n\n") if len(p.split()) > 30 and not p.startswith("#")]
-    head, sep, tail = text.partition(paras[-1])
+    cut = re.search(r"^#+ Reference", text, re.M)  # the body's paragraphs only
+    head, tail = (text[: cut.start()], text[cut.start() :]) if cut else (text, "")
+    paras = [
+        p for p in head.split("\n") if len(p.split()) > 30 and not re.search(r"[#\d⁰-⁹¹²³\[]", p)
+    ]
     body = "\n\n".join(paras[i % len(paras)] for i in range(paragraphs))
-    (dst / "article.txt").write_text(head + body + sep + tail, encoding="utf-8")
+    (dst / "article.txt").write_text(f"{head}\n{body}\n\n{tail}", encoding="utf-8")
     return root
 
 
@@ -200,6 +203,7 @@ def main() -> int:
     parser.add_argument("--sizes", default="100,300")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--large", action="store_true")
+    parser.add_argument("--paragraphs", type=int, default=20_000, help="of the large article")
     args = parser.parse_args()
     if args.child:
         child(Path(args.child), args.cache)
@@ -209,7 +213,7 @@ def main() -> int:
              "| ---: | ---: | --- | ---: | ---: |"]  # fmt: skip
     points, details = [], []
     with tempfile.TemporaryDirectory(prefix="csto-growth-") as tmp:
-        for n in [int(s) for s in args.sizes.split(",")]:
+        for n in [int(s) for s in args.sizes.split(",") if s]:
             root = corpus(Path(tmp) / f"c{n}", n, families)
             results = []
             for _ in range(args.runs):
@@ -227,8 +231,9 @@ def main() -> int:
                 f"Exponent from {n1} to {n2}: n^{math.log(t2 / t1) / math.log(n2 / n1):.2f}",
             ]
         if args.large:
-            result = run_child(large(Path(tmp) / "large"))
-            details += stage_table(f"one article of 20,000 paragraphs, {result['total']:.1f} s, "
+            result = run_child(large(Path(tmp) / "large", args.paragraphs))
+            details += stage_table(f"one article of {args.paragraphs:,} paragraphs, "
+                                   f"{result['total']:.1f} s, "
                                    f"{result['peak_mb']:.0f} MB", result)  # fmt: skip
     print("\n".join(lines + [""] + details))
     return 0
