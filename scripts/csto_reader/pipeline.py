@@ -20,6 +20,7 @@ from pathlib import Path
 
 from .diagnostics import BuildError, Diagnostic, Reporter
 from .ingest.article import prepare_article
+from .ingest.cache import prepare_cached
 from .ingest.completeness import check_nothing_lost
 from .ingest.sources import discover
 from .model import (
@@ -70,10 +71,12 @@ class BuildOutput:
     article_order: list[str]  # slugs, as the navigation lists them (teaching.article_order)
 
 
-def build(root: Path) -> BuildOutput:
-    """Build every page from ``root/sources``; raise ``BuildError`` if any stage erred."""
+def build(root: Path, cache: bool = True) -> BuildOutput:
+    """Build every page from ``root/sources``; raise ``BuildError`` if any stage erred.
+    With ``cache``, each article's ingest stages are taken from ``ingest.cache`` when
+    their inputs are unchanged (the output is the same either way)."""
     reporter = Reporter()
-    builds = tuple(prepare_article(s, reporter) for s in discover(root, reporter))
+    builds = _prepare(root, reporter, cache)
     articles = [b.article for b in builds]
     bib = build_bibliography(root, {a.meta.slug: a.references for a in articles}, reporter)
     cites = link_citations(articles, bib, reporter) if bib else CitationsBuild({}, {}, {})
@@ -126,6 +129,14 @@ def build(root: Path) -> BuildOutput:
     if reporter.has_errors():
         raise BuildError(reporter.errors, out)
     return out
+
+
+def _prepare(root: Path, reporter: Reporter, cache: bool) -> tuple[ArticleBuild, ...]:
+    """Every article the sources stage accepts, through the ingest stages."""
+    sources = discover(root, reporter)
+    if cache:
+        return tuple(prepare_cached(root, s, reporter) for s in sources)
+    return tuple(prepare_article(s, reporter) for s in sources)
 
 
 def _apparatus_pages(

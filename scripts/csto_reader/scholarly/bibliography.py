@@ -80,6 +80,9 @@ _ESCAPES = {
     "^": "\\textasciicircum{}",
 }
 _UNESCAPES = {v: k for k, v in _ESCAPES.items()}
+# encode_value's tables: every escape, and every escape but the braces (name fields)
+_ESCAPE_TABLE = str.maketrans(_ESCAPES)
+_NAME_ESCAPE_TABLE = str.maketrans({k: v for k, v in _ESCAPES.items() if k not in "{}"})
 _ESCAPED = re.compile(r"\\textbackslash\{\}|\\textasciitilde\{\}|\\textasciicircum\{\}|\\[{}&%$#_]")
 
 
@@ -88,8 +91,7 @@ def encode_value(name: str, value: str) -> str:
     if name in VERBATIM_FIELDS:
         # braces and backslashes cannot stand in a verbatim value: percent-encode them
         return value.replace("\\", "%5C").replace("{", "%7B").replace("}", "%7D")
-    keep = "{}" if name in NAME_FIELDS else ""
-    return "".join(c if c in keep else _ESCAPES.get(c, c) for c in value)
+    return value.translate(_NAME_ESCAPE_TABLE if name in NAME_FIELDS else _ESCAPE_TABLE)
 
 
 def decode_value(name: str, value: str) -> str:

@@ -16,9 +16,11 @@ in another language or case ("Revue internationale et stratégique", not "... Et
 
 from __future__ import annotations
 
+import concurrent.futures
 import hashlib
 import html
 import json
+import os
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
@@ -327,19 +329,46 @@ def format_bibliography(
         for k, item in items.items()
     }
     todo = [e for e in entries if digest[e.key] not in cache]
-    if todo:
-        source = CiteProcJSON([items[e.key] for e in todo])
-        bib = CitationStylesBibliography(_style(), source, formatter.html)
-        for e in todo:
-            bib.register(Citation([CitationItem(e.key.lower())]))
-        rendered = bib.bibliography()
-        entry_of = {e.key: e for e in todo}
-        for key, text in zip(bib.keys, rendered, strict=True):
-            k = by_lower[key]
-            entry = entry_of[k]
-            cache[digest[k]] = _mark_mended_link(_link(_fix_citeproc(str(text), entry)), entry)
+    for e, text in zip(todo, _render_all([(items[e.key], e) for e in todo]), strict=True):
+        cache[digest[e.key]] = text
     out = [FormattedEntry(e.key, cache[digest[e.key]]) for e in entries]
     return sorted(out, key=lambda f: (_sort_text(f.html), f.key))
+
+
+# Below this many entries to format, one process does it: starting a worker costs more.
+PARALLEL_FROM = 300
+
+
+def _render_all(todo: Sequence[tuple[dict[str, Any], Citable]]) -> list[str]:
+    """The HTML of each (CSL item, entry), in order; on every core when there are many
+    (an entry's HTML depends on that entry alone, so the split changes nothing)."""
+    workers = min(os.cpu_count() or 1, len(todo) // (PARALLEL_FROM // 2))
+    if workers < 2:
+        return _render_chunk(todo)
+    size = -(-len(todo) // workers)
+    chunks = [list(todo[i : i + size]) for i in range(0, len(todo), size)]
+    try:
+        with concurrent.futures.ProcessPoolExecutor(workers) as pool:
+            return [text for part in pool.map(_render_chunk, chunks) for text in part]
+    except (OSError, concurrent.futures.process.BrokenProcessPool):
+        return _render_chunk(todo)
+
+
+def _render_chunk(todo: Sequence[tuple[dict[str, Any], Citable]]) -> list[str]:
+    """citeproc-py's APA HTML of each (CSL item, entry), mended, in order."""
+    if not todo:
+        return []
+    source = CiteProcJSON([item for item, _ in todo])
+    bib = CitationStylesBibliography(_style(), source, formatter.html)
+    for _, e in todo:
+        bib.register(Citation([CitationItem(e.key.lower())]))
+    rendered = bib.bibliography()
+    entry_of = {e.key.lower(): e for _, e in todo}
+    html_of = {}
+    for key, text in zip(bib.keys, rendered, strict=True):
+        entry = entry_of[key]
+        html_of[key] = _mark_mended_link(_link(_fix_citeproc(str(text), entry)), entry)
+    return [html_of[e.key.lower()] for _, e in todo]
 
 
 def format_entries(entries: Sequence[Citable]) -> dict[str, str]:

@@ -51,11 +51,18 @@ _VOID_ELEMENTS = frozenset(
 _TAG_RE = re.compile(r"<(/?)([A-Za-z][\w-]*)\b[^<>]*?(/?)>")
 
 
+# What the bracket scanners stop at (everything else is skipped in one search).
+_STOPS = {"[": re.compile(r"[\\\[\]]"), "(": re.compile(r"[\\()]")}
+_BRACKET_OR_ESCAPE = re.compile(r"[\\\[]")
+
+
 def _closing(text: str, start: int, open_ch: str, close_ch: str) -> int | None:
     """Index of the bracket closing the one at ``start`` (nesting and escapes respected)."""
+    stops = _STOPS[open_ch]
     depth = 0
     i = start
-    while i < len(text):
+    while (m := stops.search(text, i)) is not None:
+        i = m.start()
         ch = text[i]
         if ch == "\\":
             i += 2
@@ -74,13 +81,10 @@ def _bracket_ranges(text: str) -> list[tuple[int, int]]:
     """Links, images, reference links and any other ``[...]`` (footnote refs ``[^n]``)."""
     ranges: list[tuple[int, int]] = []
     i = 0
-    while i < len(text):
-        ch = text[i]
-        if ch == "\\":
+    while (m := _BRACKET_OR_ESCAPE.search(text, i)) is not None:
+        i = m.start()
+        if text[i] == "\\":
             i += 2
-            continue
-        if ch != "[":
-            i += 1
             continue
         close = _closing(text, i, "[", "]")
         if close is None:

@@ -33,6 +33,7 @@ because merging would change what the reader shows:
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -115,11 +116,13 @@ def ascii_fold(text: str) -> str:
     return decomposed.encode("ascii", "ignore").decode("ascii")
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a pure function of names met again and again
 def fold(text: str) -> str:
     """ASCII, lowercase, letters and digits only: ``Perrewé`` -> ``perrewe``."""
     return re.sub(r"[^a-z0-9]", "", ascii_fold(text).lower())
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def fold_family(name: str) -> str:
     """A family name without leading particles, folded: ``dos Santos`` -> ``santos``."""
     words = name.split()

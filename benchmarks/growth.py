@@ -1,0 +1,243 @@
+"""How the pipeline's time grows with the corpus, stage by stage, and what the cache saves.
+
+    .venv/bin/python benchmarks/growth.py [--sizes 100,300,1000] [--runs 3] [--large]
+
+Each measure runs in a fresh process (``--child``) that times every stage ``pipeline.build``
+calls (by wrapping the stage functions in the pipeline module's namespace) and reports its
+peak memory (``resource.getrusage``).  The synthetic corpora are made from the four real
+articles with realistic sharing of works between reference lists: copy ``i`` of an
+article renames the family names of its reference list (in the list and in the
+citations alike, so every citation still resolves) with a tag shared by the copies in
+its group of eight (so a work is listed by a handful of articles, as in a department's
+catalogue, not by a quarter of them all), and half of them with a tag of its own.
+``--large`` adds one article of 20,000 paragraphs (the real texts' paragraphs repeated).
+
+Prints a Markdown section; the numbers are copied into benchmarks/RESULTS.md by hand.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import math
+import re
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+PY = sys.executable
+GROUP = 8
+STAGES = (
+    "discover",
+    "prepare_article",
+    "_prepare",
+    "build_bibliography",
+    "link_citations",
+    "build_glossary",
+    "build_timeline",
+    "_index",
+    "render_one",
+    "render_bibliography",
+    "render_index_page",
+    "render_teaching",
+    "render_home",
+    "render_editorial",
+    "report_json",
+    "collect_addresses",
+    "_check_addresses",
+    "download_files",
+)
+
+
+def child(root: Path, cache: bool) -> None:
+    """One timed build in this process; prints JSON: total, per stage, peak MB."""
+    start = time.perf_counter()
+    from csto_reader import pipeline
+
+    imported = time.perf_counter()
+    spent: dict[str, float] = {}
+
+    def wrap(name: str, fn):  # type: ignore[no-untyped-def]
+        def timed(*args, **kwargs):  # type: ignore[no-untyped-def]
+            t = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                spent[name] = spent.get(name, 0.0) + time.perf_counter() - t
+
+        return timed
+
+    for name in STAGES:
+        if hasattr(pipeline, name):
+            setattr(pipeline, name, wrap(name, getattr(pipeline, name)))
+    t = time.perf_counter()
+    out = pipeline.build(root, cache=cache)
+    total = time.perf_counter() - t
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"import": imported - start, "total": total, "stages": spent,
+                      "peak_mb": peak, "articles": len(out.articles)}))  # fmt: skip
+
+
+def run_child(root: Path, cache: bool = False) -> dict:
+    cmd = [PY, __file__, "--child", str(root)] + (["--cache"] if cache else [])
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise RuntimeError(f"build of {root} failed:\n{proc.stderr[-3000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+# ---------------------------------------------------------------- the corpora
+
+
+def families_by_slug() -> dict[str, set[str]]:
+    """The one-word family names of each real article's reference list."""
+    from csto_reader.diagnostics import Reporter
+    from csto_reader.ingest.sources import discover
+    from csto_reader.pipeline import prepare_article
+    from csto_reader.scholarly.references import name_parts, parse_reference, split_names
+
+    # names the glossary, chronology, index or course data use (a bibliography key
+    # "freedman1998", a person of the index) keep their spelling
+    data = " ".join(
+        path.read_text(encoding="utf-8").lower()
+        for name in ("glossary", "timeline", "index", "teaching")
+        for path in sorted((ROOT / name).rglob("*.yml"))
+    )
+    reporter = Reporter()
+    out: dict[str, set[str]] = {}
+    for source in discover(ROOT, reporter):
+        names: set[str] = set()
+        for item in prepare_article(source, reporter).article.references:
+            ref = parse_reference(item, source.slug, Reporter())
+            for name in split_names(ref.get("author") or ref.get("editor")):
+                family = name_parts(name).get("family", "")
+                if re.fullmatch(r"[A-Z][a-z]{3,}", family) and family.lower() not in data:
+                    names.add(family)
+        out[source.slug] = names
+    return out
+
+
+def tag(*parts: object) -> str:
+    digest = hashlib.sha256("/".join(map(str, parts)).encode()).digest()
+    return "".join("bcdfghjklmnpqrstvwxz"[b % 20] for b in digest[:6])
+
+
+def renamed(text: str, families: set[str], i: int) -> str:
+    for family in sorted(families):
+        own = int(hashlib.sha256(f"{family}{i}".encode()).hexdigest(), 16) % 2 == 0
+        new = family + tag(family, i if own else f"group{i // GROUP}")
+        text = re.sub(rf"\b{family}\b", new, text)
+    return text
+
+
+def corpus(root: Path, n: int, families: dict[str, set[str]]) -> Path:
+    """``n`` articles: the real four, then renamed copies under new slugs, with the real
+    glossary, chronology, index and course data (which name the real articles)."""
+    root.mkdir(parents=True)
+    for name in ("glossary", "timeline", "teaching", "index"):
+        if (ROOT / name).is_dir():
+            shutil.copytree(ROOT / name, root / name)
+    slugs = sorted(families)
+    for i in range(n):
+        slug = slugs[i % len(slugs)]
+        new = slug if i < len(slugs) else f"{slug}-copy{i:04d}"
+        shutil.copytree(ROOT / "sources" / slug, root / "sources" / new)
+        if i >= len(slugs):
+            path = root / "sources" / new / "article.txt"
+            path.write_text(renamed(path.read_text(encoding="utf-8"), families[slug], i),
+                            encoding="utf-8")  # fmt: skip
+    return root
+
+
+def large(root: Path, paragraphs: int = 20_000) -> Path:
+    """The four articles, Zhang's body made of its own paragraphs repeated to ``paragraphs``."""
+    root.mkdir(parents=True)
+    for name in ("glossary", "timeline", "teaching", "index"):
+        if (ROOT / name).is_dir():
+            shutil.copytree(ROOT / name, root / name)
+    shutil.copytree(ROOT / "sources", root / "sources")  # the data files name all four
+    src = ROOT / "sources" / "zhang-2023"
+    dst = root / "sources" / "zhang-2023"
+    text = (src / "article.txt").read_text(encoding="utf-8")
+    cut = re.search(r"^#+ Reference", text, re.M)  # the body's paragraphs only
+    head, tail = (text[: cut.start()], text[cut.start() :]) if cut else (text, "")
+    paras = [
+        p for p in head.split("\n") if len(p.split()) > 30 and not re.search(r"[#\d⁰-⁹¹²³\[]", p)
+    ]
+    body = "\n\n".join(paras[i % len(paras)] for i in range(paragraphs))
+    (dst / "article.txt").write_text(f"{head}\n{body}\n\n{tail}", encoding="utf-8")
+    return root
+
+
+# ---------------------------------------------------------------- the report
+
+
+def row(n: int, results: list[dict]) -> str:
+    totals = [r["total"] for r in results]
+    peak = max(r["peak_mb"] for r in results)
+    return (f"| {n} | {statistics.median(totals):.2f} | "
+            f"{', '.join(f'{t:.2f}' for t in totals)} | "
+            f"{statistics.median(totals) / n * 1000:.0f} | {peak:.0f} |")  # fmt: skip
+
+
+def stage_table(label: str, result: dict) -> list[str]:
+    lines = [f"Stages, {label} (seconds, one run):", "", "| stage | seconds | share |",
+             "| --- | ---: | ---: |"]  # fmt: skip
+    for name, seconds in sorted(result["stages"].items(), key=lambda kv: -kv[1]):
+        lines.append(f"| `{name}` | {seconds:.2f} | {seconds / result['total']:.0%} |")
+    return lines + [""]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--child")
+    parser.add_argument("--cache", action="store_true")
+    parser.add_argument("--sizes", default="100,300")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--large", action="store_true")
+    parser.add_argument("--paragraphs", type=int, default=20_000, help="of the large article")
+    args = parser.parse_args()
+    if args.child:
+        child(Path(args.child), args.cache)
+        return 0
+    families = families_by_slug()
+    lines = ["| articles | median s | runs | ms per article | peak MB |",
+             "| ---: | ---: | --- | ---: | ---: |"]  # fmt: skip
+    points, details = [], []
+    with tempfile.TemporaryDirectory(prefix="csto-growth-") as tmp:
+        for n in [int(s) for s in args.sizes.split(",") if s]:
+            root = corpus(Path(tmp) / f"c{n}", n, families)
+            results = []
+            for _ in range(args.runs):
+                results.append(run_child(root))
+                print(f"{n}: {results[-1]['total']:.2f} s", file=sys.stderr, flush=True)
+                if results[-1]["total"] > 300:
+                    break
+            points.append((n, statistics.median(r["total"] for r in results)))
+            lines.append(row(n, results))
+            details += stage_table(f"{n} articles", results[-1])
+        if len(points) >= 2:
+            (n1, t1), (n2, t2) = points[-2], points[-1]
+            lines += [
+                "",
+                f"Exponent from {n1} to {n2}: n^{math.log(t2 / t1) / math.log(n2 / n1):.2f}",
+            ]
+        if args.large:
+            result = run_child(large(Path(tmp) / "large", args.paragraphs))
+            details += stage_table(f"one article of {args.paragraphs:,} paragraphs, "
+                                   f"{result['total']:.1f} s, "
+                                   f"{result['peak_mb']:.0f} MB", result)  # fmt: skip
+    print("\n".join(lines + [""] + details))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
