@@ -99,7 +99,7 @@ def spaced(text: str) -> str:
 
 
 def pages_norm(value: str) -> str:
-    """"101–19" -> "101-119" (an abbreviated end page completed)."""
+    """ "101–19" -> "101-119" (an abbreviated end page completed)."""
     parts = [p for p in re.split(r"\s*[-–—]+\s*", value.strip()) if p]
     if len(parts) == 2 and parts[0].isdigit() and parts[1].isdigit():
         start, end = parts
@@ -229,6 +229,9 @@ def run_article(folder: Path) -> Run:
         raise RuntimeError("; ".join(d.format() for d in reporter.diagnostics))
     stages = run_stages(ROOT, source, reporter)
     slug = source.slug
+    # the article's own diagnostics (Stages.diagnostics keeps only those of files under
+    # sources/, and this folder is not there)
+    own = tuple(d for d in reporter.diagnostics if d.span.file == source.path)
     refs = stages.after.per_article.get(slug, ()) if stages.after else ()
     cites = stages.cites.citations.get(slug)
     page = render_one(stages.build, stages.after, stages.cites, None, None, Reporter())
@@ -238,7 +241,7 @@ def run_article(folder: Path) -> Run:
         tuple(refs),
         tuple(cites.resolved) if cites else (),
         page,
-        stages.diagnostics,
+        own,
     )
 
 
@@ -247,7 +250,9 @@ def heading_key(text: str) -> str:
 
 
 def score_headings(score: Score, expected: Sequence[Mapping[str, Any]], run: Run) -> None:
-    got = [(b.level, heading_key(b.text), b.text) for b in run.article.blocks if isinstance(b, Heading)]
+    got = [
+        (b.level, heading_key(b.text), b.text) for b in run.article.blocks if isinstance(b, Heading)
+    ]
     want = [(int(h["level"]), heading_key(h["text"]), h["text"]) for h in expected]
     score.headings = [0, len(want), len(got)]
     for level, key, text in want:
@@ -275,7 +280,9 @@ def score_notes(score: Score, expected: Sequence[Mapping[str, Any]], run: Run) -
             score.fail("note unpaired", f"note {note['marker']}: body found, marker not paired")
         else:
             score.fail("note missed", f"note {note['marker']} ({note['starts'][:40]}…) not a note")
-    extra = [n for n in notes if not any(fold(n.text).startswith(fold(e["starts"])) for e in expected)]
+    extra = [
+        n for n in notes if not any(fold(n.text).startswith(fold(e["starts"])) for e in expected)
+    ]
     for n in extra:
         score.fail("note spurious", f"a note {n.key!r} from line {n.span.line}: {n.text[:50]!r}")
 
@@ -291,7 +298,11 @@ def align(expected: Sequence[Mapping[str, Any]], refs: Sequence[Reference]) -> d
             if j in used:
                 continue
             text = fold(ref.get("x-source-text") or ref.text)
-            r = 1.0 if title and title in text else SequenceMatcher(None, title, fold(ref.get("title"))).ratio()
+            r = (
+                1.0
+                if title and title in text
+                else SequenceMatcher(None, title, fold(ref.get("title"))).ratio()
+            )
             if r > ratio:
                 best, ratio = j, r
         if best is not None and ratio >= 0.6:
@@ -300,14 +311,18 @@ def align(expected: Sequence[Mapping[str, Any]], refs: Sequence[Reference]) -> d
     return out
 
 
-def score_references(score: Score, expected: Sequence[Mapping[str, Any]], run: Run) -> dict[int, int]:
+def score_references(
+    score: Score, expected: Sequence[Mapping[str, Any]], run: Run
+) -> dict[int, int]:
     pairs = align(expected, run.references)
     tp = predicted = wanted = 0
     for i, entry in enumerate(expected):
         want = {k: field_value(k, v) for k, v in entry.items() if k in FIELDS}
         wanted += len(want)
         if i not in pairs:
-            score.fail("reference missed", f"entry {i + 1} ({entry.get('title', '')[:50]}…) not found")
+            score.fail(
+                "reference missed", f"entry {i + 1} ({entry.get('title', '')[:50]}…) not found"
+            )
             continue
         got = predicted_fields(run.references[pairs[i]])
         predicted += len(got)
@@ -322,7 +337,9 @@ def score_references(score: Score, expected: Sequence[Mapping[str, Any]], run: R
     for j, ref in enumerate(run.references):
         if j not in pairs.values():
             predicted += len(predicted_fields(ref))
-            score.fail("reference spurious", f"line {ref.span.line}: {ref.text[:60]!r} read as an entry")
+            score.fail(
+                "reference spurious", f"line {ref.span.line}: {ref.text[:60]!r} read as an entry"
+            )
     score.fields = [tp, predicted, wanted]
     return pairs
 
@@ -346,7 +363,14 @@ def score_citations(
     used: set[int] = set()
     tp = 0
     for line, target, text in want:
-        hit = next((k for k, g in enumerate(got) if k not in used and g[1] == target and abs(g[0] - line) <= 1), None)
+        hit = next(
+            (
+                k
+                for k, g in enumerate(got)
+                if k not in used and g[1] == target and abs(g[0] - line) <= 1
+            ),
+            None,
+        )
         if hit is None:
             score.fail("citation not linked", f"line {line}: {text} -> entry {target}")
         else:
@@ -574,7 +598,12 @@ def report(scores: Sequence[Score], real: Sequence[Mapping[str, Any]], limit: in
     ff, cf = prf(tp[0], pred[0], exp[0])[2], prf(tp[1], pred[1], exp[1])[2]
     junk = sum(s.junk[0] for s in scores)
     lost = sum(s.sentences[0] for s in scores)
-    lines = [SECTION, "", f"Run {datetime.date.today().isoformat()}, {len(scores)} corpus articles.", ""]
+    lines = [
+        SECTION,
+        "",
+        f"Run {datetime.date.today().isoformat()}, {len(scores)} corpus articles.",
+        "",
+    ]
     lines += table(scores)
     lines += ["", "Targets (issue 10): citation-link F1 >= 0.97, reference-field F1 >= 0.95, "
               "0 junk lines, 0 sentences lost.", ""]  # fmt: skip
