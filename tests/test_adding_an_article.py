@@ -40,17 +40,11 @@ NOT_BUILDING: dict[str, str] = {
     "brennan-2024": "Unicode superscript notes: bodies under 'Notes' written '³ text' are "
     "not paired with their markers, and the affiliation superscripts of the byline "
     "(Brennan¹) are read as note markers [footnote-missing-body]",
-    "halvorsen-2022": "Chicago notes: markers as bare digits after punctuation ('rarely "
-    "acted.1') and bodies '1. text' under a 'Notes' heading on consecutive lines are not "
-    "paired [footnote-unplaced]",
     "lindqvist-2022": "numbered headings without a period ('1 Introduction', '2.1 Title') "
     "are read as footnote bodies [footnote-unplaced]",
     "marenko-2023": "an author note marked '*' after the byline name, at the foot of a page "
     "that cuts a paragraph, is not paired [footnote-unplaced]; a line-end hyphen in "
     "'invita-/tion' is kept and the completeness check loses the word [text-lost]",
-    "ostrowski-2023": "endnotes gathered after the reference list ('1 See ...', bare "
-    "numbers, no blank line between them) are not paired with bare-digit markers "
-    "('Russia.1') [footnote-unplaced]",
 }
 # Works the corpus lists that the reader already publishes (same details): the key of the
 # published entry -> the corpus articles whose list holds it.
@@ -280,15 +274,47 @@ def test_adding_a_corpus_article_moves_nothing(slug: str, before, tmp_path: Path
     assert_nothing_moved(before, after, (slug,))
 
 
-def test_adding_the_whole_corpus_at_once_moves_nothing(before, tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def whole_corpus(tmp_path_factory: pytest.TempPathFactory):
+    """The project with the fifth article and every corpus article that builds, added at
+    once (built once for the tests below)."""
     building = [s for s in CORPUS_SLUGS if s not in NOT_BUILDING]
     assert len(building) >= 8 - len(NOT_BUILDING)
-    root = copy_project(tmp_path, FIXTURE, *(CORPUS / s for s in building))
-    after = build(root)
+    root = copy_project(tmp_path_factory.mktemp("corpus"), FIXTURE, *(CORPUS / s for s in building))
+    return building, build(root)
+
+
+def test_adding_the_whole_corpus_at_once_moves_nothing(before, whole_corpus) -> None:
+    building, after = whole_corpus
     assert_nothing_moved(before, after, (NEW, *building))
-    # the shared works merge into their published entries under their published keys
+
+
+# Shared works that a corpus article lists in a form whose fields are not read yet, so its
+# listing does not merge into the published entry (strict: the mark must go when it does).
+_CHICAGO_BIB = (
+    'Chicago notes-bibliography entries (\'Allison, Roy. "Title." Journal 80, no. 3 '
+    "(2004): 463–83.') are not read into fields, so they merge into no published entry"
+)
+NOT_MERGING: dict[tuple[str, str], str] = {
+    (key, "halvorsen-2022"): _CHICAGO_BIB for key in ("allison2004", "nikitina2012", "kucera2022")
+}
+
+
+def _shared_case(key: str, slug: str):  # noqa: ANN202 (a pytest.param)
+    reason = NOT_MERGING.get((key, slug)) or NOT_BUILDING.get(slug)
+    marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+    return pytest.param(key, slug, marks=marks, id=f"{key}-{slug}")
+
+
+@pytest.mark.parametrize(
+    ("key", "slug"),
+    [_shared_case(k, s) for k, slugs in SHARED.items() for s in sorted(slugs)],
+)
+def test_a_shared_work_merges_into_its_published_entry(
+    key: str, slug: str, before, whole_corpus
+) -> None:
+    _, after = whole_corpus
     merged = {m.key: set(m.slugs) for m in after.bibliography.merged}
     published = {m.key: set(m.slugs) for m in before.bibliography.merged}
-    for key, listers in SHARED.items():
-        new_listers = listers & set(building) | ({NEW} if key != "kucera2022" else set())
-        assert merged[key] == published[key] | new_listers, key
+    assert slug in merged[key], (key, sorted(merged[key]))
+    assert published[key] <= merged[key]
