@@ -44,6 +44,8 @@ from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any
 
+import results_file  # benchmarks/results_file.py (this script's folder is on sys.path)
+
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "tests" / "fixtures" / "corpus"
 RESULTS = ROOT / "benchmarks" / "RESULTS.md"
@@ -630,14 +632,8 @@ def report(scores: Sequence[Score], real: Sequence[Mapping[str, Any]], limit: in
 
 
 def record(text: str) -> None:
-    old = RESULTS.read_text(encoding="utf-8")
-    start = old.find(SECTION)
-    if start < 0:
-        new = old.rstrip("\n") + "\n\n" + text
-    else:
-        nxt = old.find("\n## ", start + len(SECTION))
-        new = old[:start] + text + (old[nxt:] if nxt >= 0 else "")
-    RESULTS.write_text(new, encoding="utf-8")
+    """Replace (or add) this script's section of RESULTS.md."""
+    results_file.record(SECTION.removeprefix("## "), text)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

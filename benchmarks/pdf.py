@@ -14,7 +14,6 @@ import argparse
 import datetime
 import os
 import platform
-import re
 import resource
 import subprocess
 import sys
@@ -22,6 +21,8 @@ import tempfile
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
+
+import results_file  # benchmarks/results_file.py (this script's folder is on sys.path)
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -160,15 +161,8 @@ def section_text(
 
 
 def record(text: str) -> None:
-    """Replace (or add) the "PDF" section of RESULTS.md."""
-    old = RESULTS.read_text(encoding="utf-8") if RESULTS.is_file() else "# Benchmarks\n\n"
-    pattern = re.compile(rf"^## {SECTION}\n.*?(?=^## |\Z)", re.S | re.M)
-    new = (
-        pattern.sub(lambda _: text + "\n", old)
-        if pattern.search(old)
-        else (old.rstrip("\n") + "\n\n" + text + "\n")
-    )
-    RESULTS.write_text(new.rstrip("\n") + "\n", encoding="utf-8")
+    """Replace (or add) this script's section of RESULTS.md."""
+    results_file.record(SECTION, text)
 
 
 def main(argv: list[str] | None = None) -> int:

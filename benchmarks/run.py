@@ -49,6 +49,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import results_file  # benchmarks/results_file.py (this script's folder is on sys.path)
+
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "RESULTS.md"
 SECTION = "Site and pipeline (benchmarks/run.py)"
@@ -627,15 +629,8 @@ def targets_section(m: dict) -> list[str]:
 
 
 def record(text: str) -> None:
-    """Replace (or add) this script's section of RESULTS.md; keep every other section."""
-    old = RESULTS.read_text(encoding="utf-8") if RESULTS.is_file() else "# Benchmarks\n\n"
-    pattern = re.compile(rf"^## {re.escape(SECTION)}\n.*?(?=^## |\Z)", re.S | re.M)
-    if pattern.search(old):
-        new = pattern.sub(lambda _: text + "\n", old)
-    else:  # first: right after the title, before the other sections
-        head, _, rest = old.partition("\n\n")
-        new = head + "\n\n" + text + "\n" + (("\n" + rest) if rest.strip() else "")
-    RESULTS.write_text(new.rstrip("\n") + "\n", encoding="utf-8")
+    """Replace (or add) this script's section of RESULTS.md."""
+    results_file.record(SECTION, text)
 
 
 def main(argv: list[str] | None = None) -> int:

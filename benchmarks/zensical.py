@@ -31,6 +31,8 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+import results_file  # benchmarks/results_file.py (this script's folder is on sys.path)
+
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "RESULTS.md"
 SECTION = "Zensical (benchmarks/zensical.py)"
@@ -144,14 +146,7 @@ def section(version: str, findings: list[tuple[str, str, str]]) -> str:
 
 def record(text: str) -> None:
     """Replace (or add) this script's section of RESULTS.md."""
-    old = RESULTS.read_text(encoding="utf-8") if RESULTS.is_file() else "# Benchmarks\n\n"
-    pattern = re.compile(rf"^## {re.escape(SECTION)}\n.*?(?=^## |\Z)", re.S | re.M)
-    new = (
-        pattern.sub(lambda _: text + "\n\n", old)
-        if pattern.search(old)
-        else (old.rstrip("\n") + "\n\n" + text + "\n")
-    )
-    RESULTS.write_text(new.rstrip("\n") + "\n", encoding="utf-8")
+    results_file.record(SECTION, text)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -563,6 +563,8 @@ def _reference_headings(document: lxml.html.HtmlElement) -> tuple[str, ...]:
 def _benchmark() -> object:
     import importlib.util
 
+    if str(ROOT / "benchmarks") not in sys.path:  # its sibling results_file.py
+        sys.path.insert(0, str(ROOT / "benchmarks"))
     spec = importlib.util.spec_from_file_location("pdf_benchmark", ROOT / "benchmarks" / "pdf.py")
     module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
     sys.modules["pdf_benchmark"] = module  # its dataclasses look their module up
