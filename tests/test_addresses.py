@@ -119,30 +119,32 @@ def test_every_listed_address_resolves_in_the_built_site(built, site_dir):
 BAD_INPUTS = ROOT / "tests" / "bad-inputs"
 
 
-def test_an_alias_leaving_the_site_writes_nothing_outside_out(tmp_path):
-    """`build --out` with a `../` alias: the alias is an error at its line, exit 1, and
-    nothing is written, least of all beside the --out folder."""
+def test_an_alias_leaving_the_site_writes_nothing(tmp_path):
+    """`build` with a `../` alias in a project that has a mkdocs.yml (so the build step
+    would write the generated tree): the alias is an error at its line, exit 1, and
+    nothing is written: no build/ tree, least of all a redirect beside it."""
     import shutil
 
     case = tmp_path / "case"
     shutil.copytree(BAD_INPUTS / "alias-leaves-the-site", case)
-    out = tmp_path / "work" / "out"
+    shutil.copy(ROOT / "mkdocs.yml", case / "mkdocs.yml")
+    before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
     proc = subprocess.run(
-        [sys.executable, "-m", "csto_reader", "--root", str(case), "build", "--out", str(out)],
+        [sys.executable, "-m", "csto_reader", "--root", str(case), "build"],
         capture_output=True, text=True, cwd=case,
         env={"PYTHONPATH": str(ROOT / "scripts")},
     )  # fmt: skip
     assert proc.returncode == 1, proc.stderr
-    assert proc.stderr.startswith("sources/aliases.yml:2: error: ")
-    assert not out.exists() and not (tmp_path / "work" / "outside").exists()
+    assert proc.stderr.startswith("sources/aliases.yml:2: error: "), proc.stderr
+    assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == before
 
 
-def test_build_out_refuses_any_path_outside_its_folder(tmp_path):
-    from csto_reader.cli import _inside
+def test_the_tree_refuses_any_path_outside_its_folder():
+    from csto_reader.publish.tree import is_safe_path
 
-    assert _inside(tmp_path, "articles/x.md") and _inside(tmp_path, "old/index.html")
+    assert is_safe_path("articles/x.md") and is_safe_path("old/index.html")
     for rel in ("../x/index.html", "a/../../x", "/etc/x", "", "a\\..\\x"):
-        assert not _inside(tmp_path, rel), rel
+        assert not is_safe_path(rel), rel
 
 
 @pytest.mark.parametrize(
