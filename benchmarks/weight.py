@@ -140,7 +140,7 @@ def weigh(site: Path, paths: list[str], compress: bool = True) -> dict[str, dict
             context = browser.new_context()
             page = context.new_page()
             responses: list = []
-            context.on("response", lambda response: responses.append(response))
+            context.on("response", lambda response, seen=responses: seen.append(response))
             page.goto(base + path, wait_until="networkidle")
             page.wait_for_timeout(500)  # anything started late by a script
             load = [_row(r, base, compress) for r in responses if r.url.startswith("http")]
