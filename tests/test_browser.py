@@ -304,7 +304,7 @@ def wait_preview(v: Visit, expected: str) -> None:
 
 def decoded_preview(link) -> str:
     """The text a citation's or term's preview shows: its title, as reader.js keeps it."""
-    return " ".join((link.get_attribute("data-preview") or "").split())
+    return " ".join((link.get_attribute("data-reader-preview") or "").split())
 
 
 def test_glossary_term_shows_its_definition_on_hover_and_focus(

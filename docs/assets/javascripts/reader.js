@@ -128,12 +128,15 @@
     return href.charAt(0) === "#" ? document.getElementById(href.slice(1)) : null;
   }
 
-  /* Move each trigger's title (a native tooltip would double ours) to data-preview. */
+  /* Move each trigger's title (a native tooltip would double ours) to data-reader-preview
+   * (not Material's data-preview: on a link with that attribute Material sets up its own
+   * instant preview, hundreds of them on a long page, each forcing a style recalculation
+   * at load, and on hover it downloads the linked page). */
   function prepare() {
     document.querySelectorAll(".md-content " + TRIGGERS).forEach(function (trigger) {
       var title = trigger.getAttribute("title");
       if (title !== null) {
-        trigger.setAttribute("data-preview", decode(title));
+        trigger.setAttribute("data-reader-preview", decode(title));
         trigger.removeAttribute("title");
       }
     });
@@ -143,7 +146,7 @@
     if (!trigger || (box && box.contains(trigger))) { return false; }
     return kind(trigger) === "note"
       ? noteOf(trigger) !== null
-      : (trigger.getAttribute("data-preview") || "").trim() !== "";
+      : (trigger.getAttribute("data-reader-preview") || "").trim() !== "";
   }
 
   function make() {
@@ -188,7 +191,7 @@
     if (what === "note") {
       body.appendChild(noteContent(noteOf(trigger)));
     } else {
-      body.textContent = trigger.getAttribute("data-preview");
+      body.textContent = trigger.getAttribute("data-reader-preview");
     }
     var link = document.createElement("a");
     link.href = trigger.href;
