@@ -405,6 +405,24 @@ def _running_head(at: _LineAt) -> str | None:
     return None
 
 
+# A copyright line: "© 2022 ...", "(c) 2022 ...", "Copyright 2022 ...".
+COPYRIGHT_LEAD = re.compile(r"^\s*(?:©|\(c\)|copyright\b)", re.I)
+FOOTER_PARTS = re.compile(r"\.\s+|\s*[|·•]\s*|\s{2,}")
+
+
+def _site_footer(at: _LineAt) -> str | None:
+    """site-footer: a web site's copyright line that carries the site's footer links,
+    e.g. "© 2022 Example Institute. All rights reserved. Privacy Policy" (an article's
+    licence line, "© 2023 The Author. Published under CC BY 4.0.", holds no such link
+    and stays for the segmenter's copyright section)."""
+    if not COPYRIGHT_LEAD.match(at.raw) or len(at.raw.split()) > 40:
+        return None
+    parts = [p.strip(" .,;:") for p in FOOTER_PARTS.split(normalize_for_match(at.raw))]
+    if any(p in FOOTER_LINKS for p in parts[1:]):
+        return "copyright footer of a web site, with its links"
+    return None
+
+
 # Line rules in the order they are tried; the first that gives a reason removes the line.
 LINE_RULES = (
     ("page-break-rule", _page_break_rule),
@@ -417,6 +435,7 @@ LINE_RULES = (
     ("running-head", _running_head),
     ("repeated-footer", _repeated_footer),
     ("web-box", _web_box),
+    ("site-footer", _site_footer),
 )
 
 

@@ -1017,15 +1017,16 @@ def _same_author(who: str, work: Work) -> bool:
 
 
 def _title_fits(title: str, work: Work, short: bool) -> bool:
-    """A full note's title matches the entry's; a shortened note's title is the first
-    words of it ("Regionalism" for "Regionalism, Regional Structures and ...")."""
+    """A full note's title matches the entry's; a shortened note's title is a run of its
+    key words, an initial article left out ("Regionalism" for "Regionalism, Regional
+    Structures and ...", "Expanding Mandate" for "The CSTO's Expanding Mandate")."""
     listed = work.reference.get("title") if work.reference else ""
     if not listed:
         return False
     if titles_match(title, listed):
         return True
     a, b = normalize_title(title), normalize_title(listed)
-    return short and bool(a) and (b == a or b.startswith(a + " "))
+    return short and bool(a) and f" {a} " in f" {b} "
 
 
 def _by_address(url: str, works: Sequence[Work]) -> Work | None:

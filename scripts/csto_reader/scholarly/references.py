@@ -997,6 +997,115 @@ def _chicago_book(body: str, f: dict[str, str], linked: bool) -> tuple[str, dict
     return ("online" if linked else "misc"), f
 
 
+# ------------------------------------------------ Chicago notes-bibliography
+
+# Where a notes-bibliography entry gives its date: at the end of the publication facts,
+# after a comma or a period ("Almaty: Example Press, 2019" / "Eurasianet, January 5,
+# 2022" / "Site, 5 January 2022" / "Report. 2002" / "Site, n.d.").
+_CHICAGO_BIB_DATE = re.compile(
+    r"(?:^|[,.]\s*)"
+    r"(?:(?P<month>[A-Z][a-z]+)\.?\s+(?:(?P<day>\d{1,2}),\s*)?"
+    r"|(?P<day2>\d{1,2})\s+(?P<month2>[A-Z][a-z]+)\s+)?"
+    r"(?:(?P<year>\d{4})(?P<suffix>[a-z])?|n\.\s?d)\s*\.?$"
+)
+# The words a web page puts before its date ("Last modified May 5, 2020").
+_CHICAGO_BIB_DATED_BY = re.compile(
+    r"[,.]?\s*(?:Last\s+modified|Modified|Last\s+updated|Updated|Published(?:\s+online)?)\s*$",
+    re.I,
+)
+
+
+def _chicago_bibliography_head(rest: str) -> tuple[list[str], bool, str] | None:
+    """The names of a notes-bibliography entry (``Family, Given[, and Given Family].``),
+    whether they are editors, and the body after them: the first period after which
+    the names read as names and a title (quoted, in italics or capitalised, never a
+    year or an initial) follows.  None when no such period comes before a digit, a
+    parenthesis or a quote."""
+    if _VANCOUVER_HEAD.match(rest):
+        return None
+    for m in re.finditer(r"\.\s+", rest):
+        names = rest[: m.start()]
+        if len(names) > 200 or re.search(r"[\d()\"“”*\[]", names):
+            return None
+        body = rest[m.end() :]
+        if not re.match(r"[\"“*]|[^\W\d_][\w'’-]*(?:[\s:,;?!]|\.\s|\.?$)", body) or re.match(
+            r"[^\W\d_]\.", body
+        ):
+            continue
+        parsed = parse_names_chicago(names)
+        # a family name is a word, not an initial whose period ended the names
+        if parsed is not None and all(len(n.split(",")[0].strip("{} ")) > 1 for n in parsed[0]):
+            return parsed[0], parsed[1], body
+    return None
+
+
+def _chicago_bibliography_date(text: str, f: dict[str, str]) -> str | None:
+    """Take the date off the end of ``text`` into ``f`` (``year``, a letter the list
+    gives, ``date`` when a month is named); the text before it, or None if it ends in no
+    date."""
+    m = _CHICAGO_BIB_DATE.search(text)
+    if not m:
+        return None
+    if m.group("year"):
+        f["year"] = m.group("year")
+    if m.group("suffix"):
+        f["x-year-suffix"] = m.group("suffix")
+    month = _MONTHS.get((m.group("month") or m.group("month2") or "").lower())
+    day = m.group("day") or m.group("day2")
+    if month and "year" in f:
+        f["date"] = f"{f['year']}-{month:02d}" + (f"-{int(day):02d}" if day else "")
+    return _CHICAGO_BIB_DATED_BY.sub("", text[: m.start()]).strip()
+
+
+def _parse_chicago_bibliography(rest: str, linked: bool) -> Parsed:
+    """Chicago notes-bibliography: ``Allison, Roy. "Title." International Affairs 80, no.
+    3 (2004): 463–83.``; books ``Family, Given. Title. City: Publisher, 2019.``;
+    chapters ``"Title." In Book, edited by ..., 45–67. City: Publisher, 2019.``; pages
+    and periodicals ``"Title." Site, January 5, 2022.`` (their URL, DOI and access
+    date taken out before).  The year closes the publication facts (or stands in the
+    parenthesis after a journal's volume); the rest is read as the author-date rule
+    reads what follows its year."""
+    head = _chicago_bibliography_head(rest)
+    if head is None:
+        return None, {}
+    names, editors, body = head
+    f: dict[str, str] = {"editor" if editors else "author": " and ".join(names)}
+    qm = _QUOTED_TITLE.match(body)
+    if qm:
+        after = qm.group("after").strip()
+        am = _CHICAGO_ARTICLE.match(after)
+        number = (am.group("number") or am.group("number2") or am.group("number3")) if am else ""
+        when = am.group("when") if am else ""
+        if am and not when and re.fullmatch(r"\d{4}[a-z]?", am.group("number") or ""):
+            when, number = number, ""  # "Brief 31 (2021): 1–6": the parenthesis is the date
+        ym = re.search(r"\b(\d{4})([a-z])?\b", when or "")
+        if am and ym:
+            f["year"] = ym.group(1)
+            if ym.group(2):
+                f["x-year-suffix"] = ym.group(2)
+            f["title"] = _clean_title(qm.group("title"))
+            journal = {
+                "journal": _clean_value(am.group("journal")),
+                "volume": am.group("volume") or "",
+                "number": number or "",
+                "pages": _pages(am.group("pages") or ""),
+            }
+            return "article", {**f, **journal}
+    undated = _chicago_bibliography_date(body, f)
+    if undated is None:
+        return None, {}
+    qm = _QUOTED_TITLE.match(undated)
+    if not qm:
+        return _chicago_book(undated, f, linked)
+    f["title"] = _clean_title(qm.group("title"))
+    after = qm.group("after").strip()
+    if "date" in f and after and not re.search(r"[.:]", after.rstrip(".")):
+        # a page or an article of a periodical, dated to the month or day
+        key = "organization" if linked else "journal"
+        return ("online" if linked else "article"), {**f, key: _clean_value(after)}
+    return _chicago_part(after + "." if after else "", f, linked)
+
+
 def _parse_russian(rest: str) -> tuple[str | None, dict[str, str]]:
     """``Family I.I. Title // Journal. 2007. Tom 3, № 10 (19):77–79``, or a book
     ``Family I.I. Title. City: Publisher. 2014:256``."""
@@ -1139,6 +1248,11 @@ def _accessed(rest: str) -> tuple[str, str | None]:
     month = _MONTHS.get(dm.group(2).lower()) if dm else None
     if dm and month:
         date = f"{dm.group(3)}-{month:02d}-{int(dm.group(1)):02d}"
+    # Chicago's "Accessed May 5, 2023"
+    cm = re.fullmatch(r"([A-Z][a-z]+)\.?\s+(\d{1,2}),\s*(\d{4})", date)
+    month = _MONTHS.get(cm.group(1).lower()) if cm else None
+    if cm and month:
+        date = f"{cm.group(3)}-{month:02d}-{int(cm.group(2)):02d}"
     return _tidy(rest[: m.start()]), date
 
 
@@ -1225,6 +1339,7 @@ EntryRule = Callable[[str, ReferenceItem, str, Reporter, bool], Parsed]
 # date taken out): the first that reads the item gives its type and fields.
 ENTRY_RULES: tuple[tuple[str, EntryRule], ...] = (
     ("harvard", lambda r, i, s, rep, linked: _parse_harvard(r, i, s, rep)),
+    ("chicago-bibliography", lambda r, i, s, rep, linked: _parse_chicago_bibliography(r, linked)),
     ("apa", lambda r, i, s, rep, linked: _parse_apa(r, i, s, rep)),
     ("chicago-author-date", lambda r, i, s, rep, linked: _parse_chicago(r, linked)),
     ("vancouver", lambda r, i, s, rep, linked: _parse_vancouver(r)),
