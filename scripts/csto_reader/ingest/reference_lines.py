@@ -52,9 +52,20 @@ _CHICAGO_BIB_TITLE = re.compile(
 )
 
 
+# "Collective Security Treaty Organization. "Charter ..."" (a corporate author, then a
+# title in quotes or italics: a wrapped line ending a title, 'Asia." Journal', is not one)
+_CORPORATE_TITLED = re.compile(
+    r"^[A-Z][\w'’&-]*(?:\s+(?:[A-Z][\w'’&-]*|of|the|for|and|on|in|de|des|du|la|le|&)){1,9}"
+    r"\.\s+[\"“*]"
+)
+
+
 def _chicago_bibliography_start(text: str) -> bool:
-    """chicago-bibliography-start: ``Family, Given[, and Given Family]. Title``, no year
-    and no parenthesis straight after the names."""
+    """chicago-bibliography-start: ``Family, Given[, and Given Family]. Title`` (no year
+    and no parenthesis straight after the names), or a corporate author and a quoted or
+    italic title."""
+    if _CORPORATE_TITLED.match(text):
+        return True
     m = re.match(rf"^{_FAMILY},\s+", text)
     if not m or _VANCOUVER.match(text):
         return False

@@ -1001,9 +1001,10 @@ def _chicago_book(body: str, f: dict[str, str], linked: bool) -> tuple[str, dict
 
 # Where a notes-bibliography entry gives its date: at the end of the publication facts,
 # after a comma or a period ("Almaty: Example Press, 2019" / "Eurasianet, January 5,
-# 2022" / "Site, 5 January 2022" / "Report. 2002" / "Site, n.d.").
+# 2022" / "Site, 5 January 2022" / "Report. 2002" / "Site, n.d.", or a month, day and
+# year after a word: "Last modified May 5, 2020").
 _CHICAGO_BIB_DATE = re.compile(
-    r"(?:^|[,.]\s*)"
+    r"(?:^|[,.]\s*|(?<=\s)(?=[A-Z][a-z]+\.?\s+\d{1,2},\s*\d{4}))"
     r"(?:(?P<month>[A-Z][a-z]+)\.?\s+(?:(?P<day>\d{1,2}),\s*)?"
     r"|(?P<day2>\d{1,2})\s+(?P<month2>[A-Z][a-z]+)\s+)?"
     r"(?:(?P<year>\d{4})(?P<suffix>[a-z])?|n\.\s?d)\s*\.?$"
