@@ -15,6 +15,7 @@ from .anchors import number_blocks
 from .clean import clean
 from .completeness import check_body
 from .footnotes import pair_footnotes
+from .notes_list import NOTES_LIST_TITLE, works_in_notes
 from .segment import segment
 
 
@@ -26,14 +27,18 @@ def prepare_article(source: SourceText, reporter: Reporter) -> ArticleBuild:
     check_body(source.path, source.lines, seg, reporter)
     paired = pair_footnotes(seg.blocks, seg.byline, seg.bodies, source.path, reporter)
     blocks, heading_ids = number_blocks(paired.blocks)
+    references, references_title = seg.references, seg.references_title
+    if not references:  # a notes-bibliography text without a bibliography: the notes are
+        references = works_in_notes(paired.footnotes, source.meta.citation_style)
+        references_title = NOTES_LIST_TITLE if references else references_title
     article = Article(
         meta=source.meta,
         source_path=source.path,
         author_notes=paired.byline,
         blocks=blocks,
         footnotes=paired.footnotes,
-        references=seg.references,
-        references_title=seg.references_title,
+        references=references,
+        references_title=references_title,
         back_matter=seg.back_matter,
         removals=seg.removals,
         source_lines=source.lines,

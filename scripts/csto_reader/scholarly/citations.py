@@ -35,9 +35,11 @@ Numeric: ``[2]``, ``[5:68]``, ``[6: 339–340]``, ``[1, 4]``, ``[2; 7:226]``, ra
 Notes (Chicago notes-bibliography, style ``notes``): each note's parts are read by
 ``NOTE_RULES``: ``Ibid.`` cites the previous note's work, a URL or DOI the entry with
 that address, a full note (``Roy Allison, "Title," Journal 80, no. 3 (2004): 470.``)
-or a shortened one (``Allison, "Regionalism," 470.``) the entry with that author and
-title.  The rule names are ``CITATION_RULES`` and ``NOTE_RULES``; each has a fixture case
-in ``tests/fixtures/stages/citations/``.
+or a shortened one (``Allison, "Regionalism," 470.``; its short title a run of the
+title's key words) the entry with that author and title.  With no bibliography, the
+first full note of each work is its entry (``ingest.notes_list``).  The rule names
+are ``CITATION_RULES`` and ``NOTE_RULES``; each has a fixture case in
+``tests/fixtures/stages/citations/``.
 
 What is *not* a citation: a year in prose ("in 2010", "(in 1989)"), a date
 ("(2021, August 31)", "(January 5, 2022)"), a range ("2020-2030"), a parenthesis with
@@ -984,12 +986,14 @@ NOTE_FULL = "note"  # kinds of the citations found in notes (Chicago notes-bibli
 _NOTE_LEAD = re.compile(r"\s*(?:(?:see\s+also|see|cf\.|compare)\s+)?", re.I)
 # "Roy Allison, "Regionalism ...," ..." / "Allison, *Regionalism*, 470" / "Collective
 # Security Treaty Organization, "Charter," ...": an author phrase, then a title quoted,
-# in italics, or (in a full note) running to " (".
+# in italics, or (in a full note) running to " (", or (a shortened note whose italics
+# the conversion lost: "Kulbayeva, Neighbours and Partners, 60") running to ", <page>".
 _NOTE_HEAD = re.compile(
     r"(?P<who>[A-ZÀ-Þ][\w.'’-]*"
     r"(?:\s+(?:[A-ZÀ-Þ][\w.'’-]*|and|&|de|da|dos|van|von|der|of|the|for|on))*),\s+"
     r"(?:[\"“](?P<quoted>[^\"“”]{2,300}?)[,.]?[\"”]|\*(?P<italic>[^*]{2,300})\*"
-    r"|(?P<plain>[A-Z][^()\"“”]{2,200}?)(?=\s\())"
+    r"|(?P<plain>[A-Z][^()\"“”]{2,200}?)(?=\s\()"
+    r"|(?P<short>[A-Z][^()\"“”,;]{2,120}?)(?=,\s*(?:pp?\.\s*)?\d))"
 )
 _IBID = re.compile(r"ibid(?:em)?\b\.?", re.I)
 _NOTE_ADDRESS = re.compile(r"(?:https?://|doi:\s?|\b10\.\d{4,9}/)[^\s<>]+", re.I)
@@ -1078,7 +1082,7 @@ def _note_author_title(
     m = _NOTE_HEAD.match(text, a, b)
     if not m:
         return None
-    title = m.group("quoted") or m.group("italic") or m.group("plain") or ""
+    title = m.group("quoted") or m.group("italic") or m.group("plain") or m.group("short") or ""
     short = not _NOTE_YEAR.search(text, m.end(), b)
     rule = "short-note" if short else "full-note"
     fits = _distinct(
@@ -1325,9 +1329,9 @@ def link_citations(
 
 
 def _notes_without_list(article: Article, reporter: Reporter) -> None:
-    """A notes-bibliography text with no reference list: its notes cite works no entry
-    stands for, so nothing is linked; said, not guessed (the notes as the list is a
-    later rule)."""
+    """A notes-bibliography text with no reference list whose full notes gave no entry
+    either (``ingest.notes_list`` makes the full notes the list when it can): its notes
+    cite works no entry stands for, so nothing is linked; said, not guessed."""
     style = article.meta.citation_style or detect_style(article)[0]
     forms = note_form_count(f.text for f in article.footnotes)
     if style == NOTES and forms:

@@ -4,8 +4,7 @@ Input: ``ReferenceItem``s from the segmenter (one reference per item, joined ont
 line, list markers stripped, conversion escapes undone, Markdown emphasis and links
 left in place).  Output: ``Reference``s whose ``fields`` are ready for BibTeX.
 
-Three styles occur in the lists; each item's style is told by the shape of its header,
-tried in this order:
+The styles the lists use; each item's style is told by the shape of its header:
 
 * author-date (APA-like): ``Family, I., & Family, I. (2009[, Month Day]). Title. ...``
 * Chicago author-date: ``Family, Given, and Given Family. 2004. "Title." Journal 80
@@ -19,6 +18,15 @@ tried in this order:
   (Accessed: 5 May 2023).`` (the access date becomes ``urldate``);
 * Vancouver: ``Family AB, Family CD. Title. Journal. 2020;20(4):707–20.``, books
   ``City: Publisher; 2019.`` and pages ``Site [Internet]. 2022 Jan 13 [cited ...].``
+* Chicago notes-bibliography (tried before APA, whose header would take the names and
+  title for names when a ``(2004)`` follows a journal's volume): ``Family, Given.
+  "Title." Journal 80, no. 3 (2004): 463–83.``, books ``Family, Given. Title. City:
+  Publisher, 2019.``, chapters, theses, pages and newspapers dated ``Site, January 5,
+  2022.`` (the year closes the publication facts);
+* Chicago full notes as entries (``chicago-note``: a list written in note form, or the
+  notes of a text with no bibliography, ``ingest.notes_list``): ``Roy Allison, "Title,"
+  Journal 80, no. 3 (2004): 470.``, ``Dana Kulbayeva, Title (Almaty: Example Press,
+  2019), 54–58.``; the page a note cites is not kept as the work's pages.
 
 The rules are the ordered table ``ENTRY_RULES``; each has a fixture case in
 ``tests/fixtures/stages/references/``.  A line that is no entry (``NOT_ENTRY``: the
@@ -1004,7 +1012,7 @@ def _chicago_book(body: str, f: dict[str, str], linked: bool) -> tuple[str, dict
 # 2022" / "Site, 5 January 2022" / "Report. 2002" / "Site, n.d.", or a month, day and
 # year after a word: "Last modified May 5, 2020").
 _CHICAGO_BIB_DATE = re.compile(
-    r"(?:^|[,.]\s*|(?<=\s)(?=[A-Z][a-z]+\.?\s+\d{1,2},\s*\d{4}))"
+    r"(?:^|[,.]\s*|(?<=[,.][\"”])\s+|(?<=\s)(?=[A-Z][a-z]+\.?\s+\d{1,2},\s*\d{4}))"
     r"(?:(?P<month>[A-Z][a-z]+)\.?\s+(?:(?P<day>\d{1,2}),\s*)?"
     r"|(?P<day2>\d{1,2})\s+(?P<month2>[A-Z][a-z]+)\s+)?"
     r"(?:(?P<year>\d{4})(?P<suffix>[a-z])?|n\.\s?d)\s*\.?$"
@@ -1105,6 +1113,109 @@ def _parse_chicago_bibliography(rest: str, linked: bool) -> Parsed:
         key = "organization" if linked else "journal"
         return ("online" if linked else "article"), {**f, key: _clean_value(after)}
     return _chicago_part(after + "." if after else "", f, linked)
+
+
+# A full note's publication facts in parentheses after a book's title or a chapter's
+# book: "(Almaty: Example Press, 2019)" / "(PhD diss., Example University, 2020)".
+_NOTE_FACTS = re.compile(r"^(?P<before>.*?)\s*\((?P<facts>[^()]*\d{4}[a-z]?)\)(?P<after>.*)$")
+# "in Book, ed. Given Family" / "in Book, edited by Given Family"
+_NOTE_IN = re.compile(r"^[Ii]n\s+(?P<book>.+?)(?:,\s*(?:eds?\.|edited\s+by)\s+(?P<editors>.+))?$")
+
+
+# Words that make a name given first a corporate author ("Collective Security Treaty
+# Organization", "World Bank", "Ministry of Foreign Affairs").
+_BODY_WORDS = re.compile(
+    r"\b(?:Organi[sz]ation|Bank|Ministry|Agency|Office|Union|Nations|Committee|Secretariat"
+    r"|Forum|Group|Association|Fund|Service|Court|Parliament|Government|News|Institute"
+    r"|Institution|Centre|Center|Council|Department|Foundation|Bureau|University|Commission"
+    r"|of|for|the|on)\b"
+)
+
+
+def _note_names(rest: str) -> tuple[list[str], str] | None:
+    """The given-first authors of a full note (``Roy Allison``, ``Robert O. Keohane and
+    Joseph S. Nye``, a corporate author) and the text after their comma: the first
+    ``, `` before a quoted or italic title, else before a capitalised plain one."""
+    for quoted_only in (True, False):
+        for m in re.finditer(r",\s+", rest):
+            names, after = rest[: m.start()], rest[m.end() :]
+            if len(names) > 200 or re.search(r"[\d()\"“”*]", names):
+                break
+            if not re.match(r"[\"“*]" if quoted_only else r"[A-Z]", after):
+                continue
+            parsed = parse_given_first(names)
+            if parsed is not None and not all(", " in n for n in parsed):
+                parsed = None  # a note names a person in full: "Roy Allison", not "Allison"
+            if len(names.split()) > 1 and _corporate_ok(names) and _BODY_WORDS.search(names):
+                parsed = [_corporate(names)]
+            if parsed:
+                return parsed, after
+    return None
+
+
+def _parse_chicago_note(rest: str, linked: bool) -> Parsed:
+    """A full note as the list (a notes-bibliography text with no bibliography):
+    ``Roy Allison, "Title," International Affairs 80, no. 3 (2004): 470.``, ``Dana
+    Kulbayeva, Title (Almaty: Example Press, 2019), 54–58.``, ``Joshua Kucera, "Title,"
+    Eurasianet, January 5, 2022.``, ``..., "Title," in Book, ed. Anna Green (London:
+    Routledge, 2018), 50.``  Its names are given first and its parts end in commas; read
+    as the bibliography entry it stands for (``chicago-bibliography``).  The page after
+    the colon or the last comma is the page the note cites, not the work's range: no
+    ``pages`` field."""
+    head = _note_names(rest)
+    if head is None:
+        return None, {}
+    names, after = head
+    qm = re.match(r"^[\"“](?P<title>[^\"“”]+?)[,.]?[\"”]\s*,?\s*(?P<after>.*)$", after)
+    if qm:
+        title, after = f'"{qm.group("title")}."', qm.group("after")
+    else:
+        fm = _NOTE_FACTS.match(after)
+        if not fm:
+            return None, {}
+        title, after = fm.group("before").strip(" ,") + ".", f"({fm.group('facts')})"
+    after = _without_locator(after)
+    fm = _NOTE_FACTS.match(after)
+    if fm and not re.search(r"\w", fm.group("after")):
+        before = fm.group("before").strip(" ,")
+        im = _NOTE_IN.match(before)
+        if im:
+            before = f"In {im.group('book')}"
+            if im.group("editors"):
+                before += f", edited by {im.group('editors')}"
+        facts = fm.group("facts")
+        # "Journal 80, no. 3 (2004)" keeps its parenthesis; a book's facts lose theirs
+        journal = not im and re.search(r"\d\s*$|no\.\s*\w+$", before)
+        after = f"{before} ({facts})" if journal else f"{before}. {facts}".lstrip(". ")
+    inverted = names[0]
+    more = ", ".join(_given_first(n) for n in names[1:])
+    who = inverted.strip("{}") + (
+        f", and {more}" if len(names) == 2 else f", {more}" if more else ""
+    )
+    entry_type, fields = _parse_chicago_bibliography(f"{who}. {title} {after.strip()}.", linked)
+    if entry_type is None:
+        return None, {}
+    fields.pop("pages", None)
+    return entry_type, {**fields, "author": " and ".join(names)}
+
+
+_LOCATOR_END = re.compile(r"\s*[,:]\s*(?:pp?\.\s*)?[\dixvlc]+(?:\s*[-–—]\s*\d+)?\.?\s*$")
+
+
+def _without_locator(text: str) -> str:
+    """A full note's publication facts without the page it cites at the end (``(2004):
+    470``, ``(London: Routledge, 2018), 50``); a year is not a page (``Eurasianet,
+    January 5, 2022`` keeps it)."""
+    m = _LOCATOR_END.search(text)
+    if m and re.search(r"\b\d{4}[a-z]?\b", text[: m.start()]):
+        return text[: m.start()]
+    return text.rstrip(" .,")
+
+
+def _given_first(name: str) -> str:
+    """``Lee, Anna`` -> ``Anna Lee`` (a BibTeX name written given first)."""
+    family, _, given = name.partition(",")
+    return f"{given.strip()} {family.strip()}".strip()
 
 
 def _parse_russian(rest: str) -> tuple[str | None, dict[str, str]]:
@@ -1341,6 +1452,7 @@ EntryRule = Callable[[str, ReferenceItem, str, Reporter, bool], Parsed]
 ENTRY_RULES: tuple[tuple[str, EntryRule], ...] = (
     ("harvard", lambda r, i, s, rep, linked: _parse_harvard(r, i, s, rep)),
     ("chicago-bibliography", lambda r, i, s, rep, linked: _parse_chicago_bibliography(r, linked)),
+    ("chicago-note", lambda r, i, s, rep, linked: _parse_chicago_note(r, linked)),
     ("apa", lambda r, i, s, rep, linked: _parse_apa(r, i, s, rep)),
     ("chicago-author-date", lambda r, i, s, rep, linked: _parse_chicago(r, linked)),
     ("vancouver", lambda r, i, s, rep, linked: _parse_vancouver(r)),
