@@ -1030,7 +1030,10 @@ def _title_fits(title: str, work: Work, short: bool) -> bool:
     if titles_match(title, listed):
         return True
     a, b = normalize_title(title), normalize_title(listed)
-    return short and bool(a) and f" {a} " in f" {b} "
+    if not short or not a:
+        return False
+    key_word = any(len(w) > 3 for w in a.split())  # inside the title: not "the" alone
+    return b == a or b.startswith(a + " ") or (key_word and f" {a} " in f" {b} ")
 
 
 def _by_address(url: str, works: Sequence[Work]) -> Work | None:
