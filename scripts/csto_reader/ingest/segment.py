@@ -42,6 +42,7 @@ from ..model import (
     texts_of,
 )
 from .clean import normalize_for_match
+from .footnotes import BARE_MARK
 from .reference_lines import entry_start, join_entry_line
 
 # Section names that open the reference list, and labelled back matter.
@@ -488,7 +489,8 @@ def segment(cleaned: Cleaned, meta: ArticleMeta, reporter: Reporter) -> Segmente
             "abstract-mismatch",
         )
     walk.body = _split_labels(chunks[body_start:])
-    walk.bare_run = _bare_note_run(walk.body)
+    walk.bare_headings = _bare_numbered_headings(walk.body)
+    walk.bare_run = _bare_note_run(walk.body, walk.bare_headings)
     _walk_body(walk, {r.span.line for r in cleaned.removals})
     levels = assign_levels(walk.headings)
     blocks = [
@@ -511,6 +513,7 @@ def segment(cleaned: Cleaned, meta: ArticleMeta, reporter: Reporter) -> Segmente
         front.abstract,
         front.keywords,
         tuple(walk.trace),
+        affiliations=front.affiliations,
     )
 
 
@@ -522,6 +525,8 @@ class _Walk:
     meta: ArticleMeta
     body: list[Chunk] = field(default_factory=list)
     bare_run: set[int] = field(default_factory=set)  # indexes of bare-number note bodies
+    # indexes of numbered headings written like bare-number notes ("1 Introduction")
+    bare_headings: frozenset[int] = frozenset()
     removals: list[Removal] = field(default_factory=list)
     blocks: list[Block] = field(default_factory=list)
     bodies: list[FootnoteBody] = field(default_factory=list)
@@ -584,6 +589,8 @@ class _Front:
     byline: list[str] = field(default_factory=list)
     # a label standing alone ("ABSTRACT", "Keywords"): the next chunk is its text
     expect: str | None = None
+    # (author's name, affiliation) the text states under the byline
+    affiliations: tuple[tuple[str, str], ...] = ()
 
 
 def _label_text(walk: _Walk, front: _Front, ch: Chunk, name: str) -> bool:
@@ -651,6 +658,89 @@ def _byline_notes(walk: _Walk, front: _Front, ch: Chunk) -> bool:
     return True
 
 
+# An institution's name, the kind of line an author's affiliation is: "Example
+# University, Dublin", "Institute of Strategic Studies, Astana", "Faculty of Law".
+INSTITUTION = re.compile(
+    r"\b(?:universit\w*|institut\w*|academy|akadem\w*|acad[eé]mi\w*|college|school"
+    r"|cent(?:re|er)|department|faculty|ministry|laboratory|foundation|observatory"
+    r"|hochschule|[eé]cole|polytechnic)\b",
+    re.I,
+)
+# Note markers after a name in the byline: "Brennan¹", "Abenov²˒³", "Petrov<sup>1</sup>".
+BYLINE_MARKS = re.compile(
+    rf"(?:[{UNICODE_SUP}]+|<sup>[\d,\s]+</sup>)(?:[,˒]\s*(?:[{UNICODE_SUP}]+|<sup>[\d,\s]+</sup>))*"
+)
+
+
+def _mark_numbers(marks: str) -> list[int]:
+    """The numbers of a run of byline markers: "²˒³" -> [2, 3], "<sup>1,2</sup>" -> [1, 2]."""
+    out: list[int] = []
+    for piece in re.findall(rf"[{UNICODE_SUP}]+|\d+", marks):
+        out.append(sup_to_int(piece) if piece[0] in UNICODE_SUP else int(piece))
+    return out
+
+
+def _is_affiliation(text: str, meta: ArticleMeta) -> bool:
+    """A line naming an author's affiliation: the affiliation meta.yml gives, or a short
+    line naming an institution that does not end a sentence ("Example University,
+    Dublin"), not a note ("Corresponding author: ...", "The views expressed ...")."""
+    name = normalize_for_match(text)
+    if any(a.affiliation and name == normalize_for_match(a.affiliation) for a in meta.authors):
+        return True
+    return words(text) <= 15 and not ends_sentence(text) and bool(INSTITUTION.search(text))
+
+
+def _byline_authors(byline: str, meta: ArticleMeta) -> dict[int, list[str]]:
+    """Marker number -> the authors of meta.yml whose name in the byline it follows
+    ("Siobhan Brennan¹ and Nurlan Abenov²": {1: [Siobhan Brennan], 2: [Nurlan Abenov]})."""
+    out: dict[int, list[str]] = {}
+    for m in BYLINE_MARKS.finditer(byline):
+        before = normalize_for_match(EMPHASIS.sub(r"\2", byline[: m.start()]))
+        for a in meta.authors:
+            family = normalize_for_match(a.name).split()
+            if family and before.endswith(family[-1]):
+                for k in _mark_numbers(m.group()):
+                    out.setdefault(k, []).append(a.name)
+    return out
+
+
+def _byline_affiliations(walk: _Walk, front: _Front, ch: Chunk) -> bool:
+    """byline-affiliations: in the header, the affiliations of the authors the byline
+    marks with superscript numbers, e.g. "Boris Petrov¹ and Anna Ivanova²" / "¹
+    University of Tartu" / "² Eurasian Research Institute, Almaty": each marked line
+    names an institution (``_is_affiliation``) and its number follows an author's name.
+    Front matter, shown in the header's list of affiliations (``Segmented.affiliations``
+    fills what meta.yml leaves out), not notes: the byline's markers go."""
+    if not front.byline or footnote_body(ch.lines[0].text.strip()) is None:
+        return False
+    authors: dict[int, list[str]] = {}
+    for line in front.byline:
+        authors.update(_byline_authors(line, walk.meta))
+    found = [footnote_body(p.text) for p in _note_parts(ch, _explicit_number)]
+    if not all(
+        f is not None and f[0] in authors and _is_affiliation(f[2], walk.meta) for f in found
+    ):
+        return False
+    for f in found:
+        if f is not None and f[0] is not None:
+            front.affiliations += tuple((name, f[2].strip()) for name in authors[f[0]])
+    numbers = {f[0] for f in found if f is not None}
+    front.byline = [
+        BYLINE_MARKS.sub(lambda m: _unmarked(m.group(), numbers), line) for line in front.byline
+    ]
+    walk.drop(ch, "front-matter", "author affiliations; shown in the article header")
+    return True
+
+
+def _unmarked(marks: str, numbers: set[int | None]) -> str:
+    """A run of byline markers without those of ``numbers`` (affiliations)."""
+    every = _mark_numbers(marks)
+    kept = [k for k in every if k not in numbers]
+    if len(kept) == len(every):
+        return marks
+    return "".join("".join(UNICODE_SUP[int(d)] for d in str(k)) for k in kept)
+
+
 def _front_author_note(walk: _Walk, front: _Front, ch: Chunk) -> bool:
     """author-note: in the header, a note on the byline's asterisk (see
     ``_author_note``)."""
@@ -682,6 +772,7 @@ FRONT_RULES = (
     ("header-label", _header_label),
     ("header-field", _header_field),
     ("author-note", _front_author_note),
+    ("byline-affiliations", _byline_affiliations),
     ("byline-notes", _byline_notes),
 )
 
@@ -749,18 +840,57 @@ def _note_parts(ch: Chunk, number_of: Callable[[str], int | None]) -> list[Chunk
     return [ch.part(part) for part in parts]
 
 
-def _bare_note_run(body: list[Chunk]) -> set[int]:
+def _bare_note_run(body: list[Chunk], headings: frozenset[int] = frozenset()) -> set[int]:
     """Footnote bodies written as bare numbers ("3 See ..."): the chunks that continue
     the run 1, 2, 3, ... (two at least; one alone is likely a number in the text).  A
-    chunk may hold several, one a line ("1 See ..." / "2 Ibid.")."""
+    chunk may hold several, one a line ("1 See ..." / "2 Ibid.").  The chunks of
+    ``headings`` (``_bare_numbered_headings``) are not in the run."""
     run: set[int] = set()
     expected = 1
     for i, ch in enumerate(body):
+        if i in headings:
+            continue
         parts = _note_parts(ch, _bare_number)
         if _bare_number(parts[0].text) == expected:
             run.add(i)
             expected += len(parts)
     return run if expected > 2 else set()
+
+
+def _bare_title_number(ch: Chunk) -> int | None:
+    """The number of a one-line chunk written "N Title" with no period after the number:
+    a short, title-like line with no closing punctuation but a question mark
+    (``numbered_heading`` at depth 1), e.g. "1 Introduction", "4 A precedent?"."""
+    if len(ch.lines) != 1 or ORDERED_ITEM.match(ch.text.strip()):
+        return None
+    found = numbered_heading(ch.text)
+    if found is None or found[1] != 1 or _bare_number(ch.text) is None:
+        return None
+    return _bare_number(ch.text)
+
+
+def _bare_numbered_headings(body: list[Chunk]) -> frozenset[int]:
+    """The chunks "1 Introduction", "2 The rules on paper", ... that are numbered
+    headings, not bare-number note bodies: one-line titles (``_bare_title_number``)
+    whose numbers follow the document's heading sequence 1, 2, 3, ... (with its
+    subsections "2.1 ..." after their section), where the text before holds no
+    bare-digit note marker with that number ("... in 1994.3" before "3 See ...").  Two
+    such sections at least, or one with a subsection: a lone "1 ..." line proves no
+    sequence."""
+    found: list[int] = []
+    expected, subsections = 1, 0
+    marks: set[int] = set()  # the bare-digit marker numbers of the prose so far
+    for i, ch in enumerate(body):
+        k = _bare_title_number(ch)
+        title = numbered_heading(ch.text) if len(ch.lines) == 1 else None
+        if k is not None and k == expected and k not in marks:
+            found.append(i)
+            expected += 1
+        elif title and title[1] == 2 and title[0].startswith(f"{expected - 1}."):
+            subsections += 1
+        elif title is None:
+            marks.update(int(m.group(1)) for m in BARE_MARK.finditer(ch.text))
+    return frozenset(found) if len(found) >= 2 or (found and subsections) else frozenset()
 
 
 def _split_labels(body: list[Chunk]) -> list[Chunk]:
@@ -902,6 +1032,15 @@ def _numbered_endnote(walk: _Walk, at: _At) -> bool:
     return True
 
 
+def _marked_endnote(walk: _Walk, at: _At) -> bool:
+    """marked-endnote: a note in a notes section written with a marked number, e.g.
+    "Notes" / "³ The request was made ..." / "⁴ Exercise reports ..." (Unicode
+    superscripts, "<sup>3</sup>" or "^{3}"); notes on consecutive lines are split."""
+    if walk.region != "notes" or footnote_body(at.text) is None:
+        return False
+    return _footnote_body(walk, at)
+
+
 def _endnote_continued(walk: _Walk, at: _At) -> bool:
     """endnote-continued: an unnumbered paragraph in a notes section, the second
     paragraph of the note before it."""
@@ -977,6 +1116,16 @@ def _back_text(walk: _Walk, at: _At) -> bool:
 
 
 # -- notes standing in the body
+
+
+def _bare_numbered_heading(walk: _Walk, at: _At) -> bool:
+    """bare-numbered-heading: a numbered heading with no period after its number, which
+    opens like a bare-number note body: "1 Introduction" / ... / "2 The rules on paper"
+    (``_bare_numbered_headings``: the numbers follow the headings, not the note
+    markers)."""
+    if at.index not in walk.bare_headings or at.head is None:
+        return False
+    return _heading(walk, at)
 
 
 def _footnote_body(walk: _Walk, at: _At) -> bool:
@@ -1326,12 +1475,14 @@ BODY_RULES = (
     ("notes-heading", _notes_heading),
     ("back-after-notes", _back_after_notes),
     ("numbered-endnote", _numbered_endnote),
+    ("marked-endnote", _marked_endnote),
     ("endnote-continued", _endnote_continued),
     ("back-heading", _back_heading),
     ("copyright", _copyright),
     ("article-history", _article_history),
     ("reference-entries", _reference_entries),
     ("back-text", _back_text),
+    ("bare-numbered-heading", _bare_numbered_heading),
     ("footnote-body", _footnote_body),
     ("author-note", _author_note),
     ("unnumbered-note", _unnumbered_note),
