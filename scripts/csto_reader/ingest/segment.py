@@ -873,23 +873,29 @@ def _bare_numbered_headings(body: list[Chunk]) -> frozenset[int]:
     """The chunks "1 Introduction", "2 The rules on paper", ... that are numbered
     headings, not bare-number note bodies: one-line titles (``_bare_title_number``)
     whose numbers follow the document's heading sequence 1, 2, 3, ... (with its
-    subsections "2.1 ..." after their section), where the text before holds no
-    bare-digit note marker with that number ("... in 1994.3" before "3 See ...").  Two
-    such sections at least, or one with a subsection: a lone "1 ..." line proves no
+    subsections "2.1 ..." after their section) rather than its note markers: a title
+    line whose number is a marker of the text before it still waiting for its body
+    ("... in 1994.3" before "3 Interview with an official") is that note.  Two such
+    sections at least, or one with a subsection: a lone "1 ..." line proves no
     sequence."""
     found: list[int] = []
     expected, subsections = 1, 0
-    marks: set[int] = set()  # the bare-digit marker numbers of the prose so far
+    waiting: set[int] = set()  # bare-digit markers of the prose whose body has not come
     for i, ch in enumerate(body):
         k = _bare_title_number(ch)
         title = numbered_heading(ch.text) if len(ch.lines) == 1 else None
-        if k is not None and k == expected and k not in marks:
-            found.append(i)
-            expected += 1
-        elif title and title[1] == 2 and title[0].startswith(f"{expected - 1}."):
-            subsections += 1
-        elif title is None:
-            marks.update(int(m.group(1)) for m in BARE_MARK.finditer(ch.text))
+        if k is not None and k not in waiting:
+            if k == expected:
+                found.append(i)
+                expected += 1
+        elif k is not None:
+            waiting.discard(k)
+        elif title is not None:
+            subsections += title[1] == 2 and title[0].startswith(f"{expected - 1}.")
+        elif _bare_number(ch.lines[0].text) is not None:
+            waiting.difference_update(_bare_number(p.text) for p in _note_parts(ch, _bare_number))
+        else:
+            waiting.update(int(m.group(1)) for m in BARE_MARK.finditer(ch.text))
     return frozenset(found) if len(found) >= 2 or (found and subsections) else frozenset()
 
 
