@@ -698,7 +698,7 @@ def _byline_authors(byline: str, meta: ArticleMeta) -> dict[int, list[str]]:
         before = normalize_for_match(EMPHASIS.sub(r"\2", byline[: m.start()]))
         for a in meta.authors:
             family = normalize_for_match(a.name).split()
-            if family and before.endswith(family[-1]):
+            if family and re.search(rf"(?:^|\W){re.escape(family[-1])}\W*$", before):
                 for k in _mark_numbers(m.group()):
                     out.setdefault(k, []).append(a.name)
     return out
@@ -715,7 +715,8 @@ def _byline_affiliations(walk: _Walk, front: _Front, ch: Chunk) -> bool:
         return False
     authors: dict[int, list[str]] = {}
     for line in front.byline:
-        authors.update(_byline_authors(line, walk.meta))
+        for k, names in _byline_authors(line, walk.meta).items():
+            authors.setdefault(k, []).extend(names)
     found = [footnote_body(p.text) for p in _note_parts(ch, _explicit_number)]
     if not all(
         f is not None and f[0] in authors and _is_affiliation(f[2], walk.meta) for f in found
