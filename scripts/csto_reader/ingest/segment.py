@@ -296,6 +296,98 @@ def chunks_of(lines: tuple[Line, ...], compounds: frozenset[str] = frozenset()) 
     return out
 
 
+# ---------------------------------------------------------------- paragraph indents
+#
+# A PDF conversion of a typeset page marks each paragraph by indenting its first line,
+# with no blank line between paragraphs (pdftotext keeps the indent as spaces).  Whether
+# a text does is read from the text itself (``paragraph_indent``); then a chunk is split
+# where a line is indented further than the line before (``SPLIT_RULES``).
+
+INDENT_MAX = 8  # spaces: a first-line indent; a line further in is centred or a table
+INDENT_EVIDENCE = 3  # paragraph openings needed before a text is read as indent-marked
+
+
+def indent_of(text: str) -> int:
+    """The spaces before a line's text (a line with a tab counts as not indented)."""
+    stripped = text.lstrip(" ")
+    return 0 if stripped.startswith("\t") else len(text) - len(stripped)
+
+
+def _opens_indented(prev: str, cur: str, nxt: str) -> int:
+    """The indent of ``cur`` when it reads as an indented paragraph opening: a flush
+    line that ends a sentence (or a numbered heading) before it, ``cur`` indented up to
+    ``INDENT_MAX`` spaces, opening with a capital and running on (its sentence does not
+    end on it), then a flush line; 0 otherwise.  A hanging indent (a reference list's
+    wrapped entries) has its indented lines after an unended line, or ending there."""
+    k = indent_of(cur)
+    if not (1 <= k <= INDENT_MAX and indent_of(prev) == 0 and indent_of(nxt) == 0):
+        return 0
+    if not (prev.strip() and nxt.strip()) or "\t" in cur or not cur.strip()[:1].isupper():
+        return 0
+    if ends_sentence(cur) or not (ends_sentence(prev) or numbered_heading(prev)):
+        return 0
+    return k
+
+
+def paragraph_indent(lines: tuple[Line, ...]) -> int | None:
+    """The first-line indent that marks the text's paragraphs, if it uses one: the most
+    common indent of paragraph openings (``_opens_indented``), found at least
+    ``INDENT_EVIDENCE`` times; None for a text whose paragraphs are not so marked."""
+    counts: dict[int, int] = {}
+    texts = [ln.text for ln in lines]
+    for prev, cur, nxt in zip(texts, texts[1:], texts[2:], strict=False):
+        k = _opens_indented(prev, cur, nxt)
+        if k:
+            counts[k] = counts.get(k, 0) + 1
+    if not counts:
+        return None
+    k = max(counts, key=lambda i: (counts[i], -i))
+    return k if counts[k] >= INDENT_EVIDENCE else None
+
+
+def _indent_split(prev: Line, line: Line, indent: int) -> bool:
+    """paragraph-indent: in a text whose paragraphs are marked by a first-line indent
+    (``paragraph_indent``), a line indented about as far, after a line less indented,
+    opens a new chunk: "1. INTRODUCTION" / "   The request made ..." is a heading and a
+    paragraph, and "... in 2010 [4–6]." / "   This note reads ..." two paragraphs.  A
+    line opening in lower case runs on."""
+    k = indent_of(line.text)
+    return (
+        abs(k - indent) <= 2
+        and indent_of(prev.text) < k
+        and not line.text.strip()[:1].islower()
+    )
+
+
+# Chunk split rules: each says whether a chunk breaks before a line (given the line
+# before it and the text's paragraph indent); the walk records the rule that split it.
+SPLIT_RULES: tuple[tuple[str, Callable[[Line, Line, int], bool]], ...] = (
+    ("paragraph-indent", _indent_split),
+)
+
+
+def split_indented(
+    chunks: list[Chunk], indent: int | None, trace: list[tuple[int, str]]
+) -> list[Chunk]:
+    """``chunks`` split by ``SPLIT_RULES`` in a text with a paragraph indent (else as
+    they are); each split is recorded in ``trace`` as (line, rule)."""
+    if indent is None:
+        return chunks
+    out: list[Chunk] = []
+    for ch in chunks:
+        start = 0
+        for i in range(1, len(ch.lines)):
+            rule = next(
+                (n for n, r in SPLIT_RULES if r(ch.lines[i - 1], ch.lines[i], indent)), None
+            )
+            if rule:
+                out.append(ch.part(ch.lines[start:i]))
+                trace.append((ch.lines[i].number, rule))
+                start = i
+        out.append(ch.part(ch.lines[start:]))
+    return out
+
+
 def strip_emphasis(text: str) -> str:
     return re.sub(r"^\*+|\*+$", "", text.strip()).strip()
 
@@ -476,7 +568,8 @@ def segment(cleaned: Cleaned, meta: ArticleMeta, reporter: Reporter) -> Segmente
     the walk of the body, where each chunk goes to the first rule of ``BODY_RULES``
     that takes it."""
     chunks = chunks_of(cleaned.lines, line_end_compounds(cleaned.lines, cleaned.path, reporter))
-    walk = _Walk(cleaned.path, meta)
+    walk = _Walk(cleaned.path, meta, indent=paragraph_indent(cleaned.lines))
+    chunks = split_indented(chunks, walk.indent, walk.trace)
     front, body_start = _read_front(chunks, walk)
     if (
         front.abstract
@@ -539,6 +632,7 @@ class _Walk:
     pending_caption: Chunk | None = None  # a "Table 1" line waiting for its table
     pending_title: Chunk | None = None  # the title line after it (APA: "Table 1" / title)
     author_marks: int = 0  # asterisks on the byline ("Anna Ivanova*") not yet given a note
+    indent: int | None = None  # the first-line indent marking paragraphs, if the text has one
     trace: list[tuple[int, str]] = field(default_factory=list)  # (first line, rule)
 
     def drop(self, chunk: Chunk, rule: str, reason: str) -> None:
@@ -766,12 +860,28 @@ def _header_field(walk: _Walk, front: _Front, ch: Chunk) -> bool:
     return True
 
 
+def _title_and_byline(walk: _Walk, front: _Front, ch: Chunk) -> bool:
+    """title-and-byline: the title and the byline in one chunk, with no blank line
+    between them, as a PDF conversion leaves a title page: "CONSENT, COLLECTIVE
+    SECURITY ..." / "THE CSTO DEPLOYMENT ..." / "Irina S. Marenko*" (the title's lines,
+    then lines naming the authors; each part is a header field of its own)."""
+    for j in range(1, len(ch.lines)):
+        title, byline = ch.part(ch.lines[:j]), ch.part(ch.lines[j:])
+        if _front_field(title.text, walk.meta) != "title":
+            continue
+        if _front_field(byline.text, walk.meta) != "byline":
+            return False
+        return _header_field(walk, front, title) and _header_field(walk, front, byline)
+    return False
+
+
 # Header rules in the order they are tried; each takes a chunk or passes it on.
 FRONT_RULES = (
     ("abstract-text", _abstract_text),
     ("keywords-text", _keywords_text),
     ("header-label", _header_label),
     ("header-field", _header_field),
+    ("title-and-byline", _title_and_byline),
     ("author-note", _front_author_note),
     ("byline-affiliations", _byline_affiliations),
     ("byline-notes", _byline_notes),
@@ -1465,6 +1575,21 @@ def _sentence_continued(walk: _Walk, at: _At) -> bool:
     return True
 
 
+def _indent_continued(walk: _Walk, at: _At) -> bool:
+    """indent-continued: in a text whose paragraphs open with an indent, a chunk after
+    a page break (furniture or notes between) whose first line is not indented is the
+    rest of the paragraph before, even where a sentence ended at the break: "... of the
+    amended Treaty [8]." / running head, author note, footer / "Whether that ..."."""
+    prev = walk.blocks[-1] if walk.blocks else None
+    if walk.indent is None or not walk.interrupted or not isinstance(prev, Paragraph):
+        return False
+    if indent_of(at.chunk.lines[0].text) or not at.text[:1].isalnum():
+        return False
+    walk.blocks[-1] = _extend(prev, " " + at.text, at.chunk.last)
+    walk.interrupted = False
+    return True
+
+
 def _paragraph(walk: _Walk, at: _At) -> bool:
     """paragraph: anything else is a paragraph of its own."""
     walk.blocks.append(Paragraph(at.text, walk.span(at.chunk)))
@@ -1502,6 +1627,7 @@ BODY_RULES = (
     ("caption-without-table", _caption_without_table),
     ("table-note", _table_note),
     ("list", _list),
+    ("indent-continued", _indent_continued),
     ("heading-cut-paragraph", _heading_cut_paragraph),
     ("quote", _embedded_quote),
     ("paragraph-continued", _paragraph_continued),
@@ -1567,7 +1693,11 @@ def _list_items(ch: Chunk, path: str) -> tuple[ListItem, ...]:
 
 def _add_references(ch: Chunk, refs: list[ReferenceItem], path: str) -> None:
     """Reference items: one per list line or per paragraph; a line holding only a URL
-    (or continuing without a list marker inside a list) belongs to the item before it."""
+    (or continuing without a list marker inside a list) belongs to the item before it.
+    In a numbered list (the chunk opens "1. ...") a line without a number never opens
+    an entry, however it starts: "1. Sadykova AB. ... Cent Eurasian" / "Law J.
+    2022;14(2):101–19." is one entry, though "Law J." reads like a Vancouver name."""
+    numbered = ORDERED_ITEM.match(ch.lines[0].text.strip()) is not None
     for ln in ch.lines:
         t = ln.text.strip()
         m = ORDERED_ITEM.match(t)
@@ -1576,7 +1706,7 @@ def _add_references(ch: Chunk, refs: list[ReferenceItem], path: str) -> None:
         # a line that opens like an entry of a common style starts a new item even
         # without a list marker: "Kissinger, H. (2014). World order." after a hard line
         # break (rules in reference_lines.ENTRY_START_RULES)
-        opens_entry = entry_start(t) is not None
+        opens_entry = entry_start(t) is not None and not numbered
         if m:
             refs.append(ReferenceItem(m.group(2), Span(path, ln.number), int(m.group(1))))
         elif b and not url_only:
