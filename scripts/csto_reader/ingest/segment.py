@@ -347,15 +347,18 @@ def paragraph_indent(lines: tuple[Line, ...]) -> int | None:
 
 def _indent_split(prev: Line, line: Line, indent: int) -> bool:
     """paragraph-indent: in a text whose paragraphs are marked by a first-line indent
-    (``paragraph_indent``), a line indented about as far, after a line less indented,
-    opens a new chunk: "1. INTRODUCTION" / "   The request made ..." is a heading and a
-    paragraph, and "... in 2010 [4–6]." / "   This note reads ..." two paragraphs.  A
-    line opening in lower case runs on."""
-    k = indent_of(line.text)
+    (``paragraph_indent``), a line indented about as far, after a flush line that ends
+    a sentence or is a numbered heading, opens a new chunk: "1. INTRODUCTION" / "   The
+    request made ..." is a heading and a paragraph, and "... in 2010 [4–6]." / "   This
+    note reads ..." two paragraphs.  A line opening in lower case runs on, and so does
+    one that ends its sentence where it starts (a hanging indent's second line)."""
+    k, text = indent_of(line.text), line.text.strip()
     return (
         abs(k - indent) <= 2
-        and indent_of(prev.text) < k
-        and not line.text.strip()[:1].islower()
+        and indent_of(prev.text) == 0
+        and not text[:1].islower()
+        and not ends_sentence(text)
+        and (ends_sentence(prev.text) or numbered_heading(prev.text) is not None)
     )
 
 
@@ -370,11 +373,14 @@ def split_indented(
     chunks: list[Chunk], indent: int | None, trace: list[tuple[int, str]]
 ) -> list[Chunk]:
     """``chunks`` split by ``SPLIT_RULES`` in a text with a paragraph indent (else as
-    they are); each split is recorded in ``trace`` as (line, rule)."""
+    they are), up to the reference list's label (a list may hang its entries' second
+    lines); each split is recorded in ``trace`` as (line, rule)."""
     if indent is None:
         return chunks
     out: list[Chunk] = []
-    for ch in chunks:
+    for n, ch in enumerate(chunks):
+        if normalize_for_match(ch.lines[0].text) in REFERENCE_LABELS:
+            return out + chunks[n:]
         start = 0
         for i in range(1, len(ch.lines)):
             rule = next(
@@ -1635,8 +1641,13 @@ BODY_RULES = (
     ("paragraph", _paragraph),
 )
 
-# Every rule name, in order (header, masthead, body), for the fixture tests.
-RULE_NAMES = tuple(n for n, _ in FRONT_RULES) + ("masthead",) + tuple(n for n, _ in BODY_RULES)
+# Every rule name, in order (chunk splits, header, masthead, body), for the fixture tests.
+RULE_NAMES = (
+    tuple(n for n, _ in SPLIT_RULES)
+    + tuple(n for n, _ in FRONT_RULES)
+    + ("masthead",)
+    + tuple(n for n, _ in BODY_RULES)
+)
 
 
 def _ends_notes(ch: Chunk, head: tuple[str, str] | None, name: str) -> bool:

@@ -878,9 +878,7 @@ def _resolve_numeric(item: CiteItem, works: Sequence[Work]) -> tuple[Work | None
     return match[0], []
 
 
-def _line_of(
-    span: Span, item: CiteItem, lines: Sequence[str] | None, group: str = ""
-) -> Span:
+def _line_of(span: Span, item: CiteItem, lines: Sequence[str] | None, group: str = "") -> Span:
     """The source line holding ``item`` within the block at ``span``: the line holding
     the whole citation ``group`` it stands in when one line does ("[2,3]": the item
     "2" alone would be found in "2022" a line before), else the item's."""
