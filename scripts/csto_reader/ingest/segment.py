@@ -252,6 +252,13 @@ def join_wrapped(lines: list[str], compounds: frozenset[str] = frozenset()) -> s
 # "non-interference", "ex-president", "quasi-alliance", "cross-border", "well-known").
 HYPHEN_PREFIXES = frozenset({"non", "self", "ex", "quasi", "cross", "well", "all", "half"})
 WORDS = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+# Endings that English adds to a word and never hyphenates: a line-end break before one
+# ("deploy-" / "ment", "invita-" / "tion") is a syllable break, not a compound.
+WORD_ENDINGS = frozenset(
+    "ment ments tion tions sion sions ation ations ness ity ities ing ings ed ly al ally"
+    " ance ances ence ences able ably ible ibly ful less ous ive ives ize izes ized ise"
+    " ises ised ism isms ist ists ure ures ary ory ical ship ships".split()
+)
 
 
 def line_end_compounds(lines: tuple[Line, ...], path: str, reporter: Reporter) -> frozenset[str]:
@@ -260,7 +267,9 @@ def line_end_compounds(lines: tuple[Line, ...], path: str, reporter: Reporter) -
     text writes the word with its hyphen elsewhere ("non-interference" inside a line), or
     not solid ("noninterference") and its first part is a prefix English hyphenates
     (``HYPHEN_PREFIXES``).  A word the text writes neither way, with no such prefix, is
-    joined solid, as most such breaks are, and reported (``hyphen-doubtful``)."""
+    joined solid, as most such breaks are; it is reported (``hyphen-doubtful``) unless
+    what follows the break is an ending English never hyphenates (``WORD_ENDINGS``:
+    "deploy-" / "ment")."""
     vocabulary = {w.lower() for ln in lines for w in WORDS.findall(ln.text)}
     keep: set[str] = set()
     texts = [(ln.number, ln.text.strip()) for ln in lines]
@@ -272,7 +281,7 @@ def line_end_compounds(lines: tuple[Line, ...], path: str, reporter: Reporter) -
         word, solid = f"{head}-{tail}".lower(), f"{head}{tail}".lower()
         if word in vocabulary or (solid not in vocabulary and head.lower() in HYPHEN_PREFIXES):
             keep.add(word)
-        elif solid not in vocabulary:
+        elif solid not in vocabulary and tail.lower() not in WORD_ENDINGS:
             reporter.note(
                 Span(path, n),
                 f"'{head}-' / '{tail}' at a line end joined as '{head}{tail}'; the text "
