@@ -172,6 +172,8 @@ def page_text(markdown: str) -> str:
         markdown = markdown[end + 5 :] if end > 0 else markdown
     # the reader's own editorial notes inside a sentence are not the author's words
     text = re.sub(r'<span class="ednote".*?\]</span>', "", markdown, flags=re.S)
+    # an inline tag shows no space ("\\[<a ...>8</a>\\]" reads "[8]"); a block tag does
+    text = re.sub(r"</?(?:a|span|sup|sub|em|strong|i|b|abbr|cite|mark)\b[^>]*>", "", text)
     text = re.sub(r"<[^>]*>", " ", text)
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)(\{[^}]*\})?", r"\1", text)
     text = re.sub(r"\{:[^}]*\}", " ", text)  # attribute lists: {: #p1 .para }

@@ -36,16 +36,7 @@ CORPUS_SLUGS = sorted(p.name for p in CORPUS.iterdir() if (p / "article.txt").is
 # Corpus articles that do not build today (their build stops on an error): slug -> the
 # rule that is missing.  Remove an entry when its rule lands (the case then passes; until
 # then strict xfail turns an unexpected pass into a failure).
-NOT_BUILDING: dict[str, str] = {
-    "brennan-2024": "Unicode superscript notes: bodies under 'Notes' written '³ text' are "
-    "not paired with their markers, and the affiliation superscripts of the byline "
-    "(Brennan¹) are read as note markers [footnote-missing-body]",
-    "lindqvist-2022": "numbered headings without a period ('1 Introduction', '2.1 Title') "
-    "are read as footnote bodies [footnote-unplaced]",
-    "marenko-2023": "an author note marked '*' after the byline name, at the foot of a page "
-    "that cuts a paragraph, is not paired [footnote-unplaced]; a line-end hyphen in "
-    "'invita-/tion' is kept and the completeness check loses the word [text-lost]",
-}
+NOT_BUILDING: dict[str, str] = {}
 # Works the corpus lists that the reader already publishes (same details): the key of the
 # published entry -> the corpus articles whose list holds it.
 SHARED = {

@@ -76,6 +76,8 @@ def test_the_benchmark_normalises_what_it_compares() -> None:
         "No entry.]</span> study \\[8\\].\n{: #p1 .para }"
     )
     assert " ".join(generality.page_text(page).split()) == "Reyes (2018) study [8]."
+    linked = 'Treaty \\[<a class="cite" href="#b" title="T">8</a>\\]. Whether'
+    assert generality.page_text(linked) == "Treaty [8]. Whether"
     assert generality.prf(0, 0, 0) == (1.0, 1.0, 1.0)
     assert generality.prf(3, 4, 6)[2] == pytest.approx(2 * 0.75 * 0.5 / 1.25)
 

@@ -8,9 +8,18 @@ count) and reports every problem through the reporter.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
 from ..diagnostics import Reporter
-from ..model import PROSE_KINDS, Article, ArticleBuild, Block, SourceText, texts_of
+from ..model import (
+    PROSE_KINDS,
+    Article,
+    ArticleBuild,
+    ArticleMeta,
+    Block,
+    SourceText,
+    texts_of,
+)
 from .anchors import number_blocks
 from .clean import clean
 from .completeness import check_body
@@ -32,7 +41,7 @@ def prepare_article(source: SourceText, reporter: Reporter) -> ArticleBuild:
         references = works_in_notes(paired.footnotes, source.meta.citation_style)
         references_title = NOTES_LIST_TITLE if references else references_title
     article = Article(
-        meta=source.meta,
+        meta=with_affiliations(source.meta, seg.affiliations),
         source_path=source.path,
         author_notes=paired.byline,
         blocks=blocks,
@@ -45,6 +54,24 @@ def prepare_article(source: SourceText, reporter: Reporter) -> ArticleBuild:
         normalisations=cleaned.normalisations,
     )
     return ArticleBuild(article, heading_ids, word_count(blocks))
+
+
+def with_affiliations(meta: ArticleMeta, stated: tuple[tuple[str, str], ...]) -> ArticleMeta:
+    """``meta`` with the affiliations the text states under its byline
+    (``Segmented.affiliations``) given to the authors meta.yml gives none; an
+    affiliation meta.yml states is kept."""
+    found: dict[str, list[str]] = {}
+    for name, affiliation in stated:
+        found.setdefault(name, []).append(affiliation)
+    if not any(a.name in found and not a.affiliation for a in meta.authors):
+        return meta
+    authors = tuple(
+        replace(a, affiliation="; ".join(found[a.name]))
+        if a.name in found and not a.affiliation
+        else a
+        for a in meta.authors
+    )
+    return replace(meta, authors=authors)
 
 
 # The texts of a block (``model.texts_of``) whose words are counted.

@@ -99,6 +99,16 @@ BOX_LABELS = frozenset(
 )
 BOX_PARTS = 10  # at most this many short blocks after a box's label go with it
 
+# The line a repository or database stamps on every page of a paper it serves: "Electronic
+# copy available at: https://ssrn.com/abstract=1234567", "Downloaded from https://... on
+# 3 May 2023", "This content downloaded from 192.0.2.1 on ...": the stamp's wording,
+# then an address.  Known by its form, since a three-page paper may show it once.
+REPOSITORY_STAMP = re.compile(
+    r"^\W*(?:electronic copy (?:of this paper )?(?:is )?available at"
+    r"|(?:this content )?downloaded from)\b"
+    r"\s*:?\s*(?:https?://|www\.|\d{1,3}(?:\.\d{1,3}){3}\b|[\w-]+(?:\.[\w-]+)+/)",
+    re.I,
+)
 ISSN = re.compile(r"\bISSN:?\s*\d{4}-\d{3}[\dXx]\b")
 # "117", "— 2 —", "- 3 -", "Page 4 of 12", "p. 5"
 PAGE_NUMBER = re.compile(
@@ -383,6 +393,18 @@ def _repeated_footer(at: _LineAt) -> str | None:
     return "footer or header repeated on every page" if at.number in at.repeated else None
 
 
+def _repository_stamp(at: _LineAt) -> str | None:
+    """repository-stamp: the line a repository or database stamps on each page it
+    serves, e.g. "Electronic copy available at: https://ssrn.com/abstract=1234567" or
+    "Downloaded from https://... on 3 May 2023", a short line standing alone (known by
+    its form: a short paper may show it once, so ``repeated-footer`` cannot count it)."""
+    t = at.raw.strip()
+    alone = _stands_alone(at.lines, at.number - 1)
+    if REPOSITORY_STAMP.match(t) and len(t.split()) <= 16 and alone:
+        return "a repository's download stamp, printed on every page"
+    return None
+
+
 def _page_number(at: _LineAt) -> str | None:
     """page-number: a line holding only a page number, e.g. "117", "— 2 —", "- 3 -" or
     "Page 4 of 12"."""
@@ -434,6 +456,7 @@ LINE_RULES = (
     ("issn-line", _issn_line),
     ("running-head", _running_head),
     ("repeated-footer", _repeated_footer),
+    ("repository-stamp", _repository_stamp),
     ("web-box", _web_box),
     ("site-footer", _site_footer),
 )

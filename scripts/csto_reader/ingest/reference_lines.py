@@ -104,6 +104,11 @@ def _given_names(text: str) -> bool:
     return True
 
 
+# "Charter. 2002. Charter of ..." / "NATO. 2020. Strategic Concept." (Chicago author-date:
+# an author of one word, a corporate name or a short title standing for it, its full
+# stop, then the year and a full stop; the one-word name needs both stops)
+_ONE_WORD_AUTHOR = re.compile(rf"^[{_CAPITAL}][\w'’&-]+\.\s+{_YEAR}\.\s+\S")
+
 EntryStart = Callable[[str], bool]
 
 ENTRY_START_RULES: tuple[tuple[str, EntryStart], ...] = (
@@ -113,6 +118,7 @@ ENTRY_START_RULES: tuple[tuple[str, EntryStart], ...] = (
     ("vancouver-start", lambda t: bool(_VANCOUVER.match(t))),
     ("russian-start", lambda t: bool(_RUSSIAN.match(t))),
     ("corporate-start", lambda t: bool(_CORPORATE.match(t))),
+    ("one-word-author-start", lambda t: bool(_ONE_WORD_AUTHOR.match(t))),
 )
 
 

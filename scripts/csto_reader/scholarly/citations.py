@@ -880,14 +880,16 @@ def _resolve_numeric(item: CiteItem, works: Sequence[Work]) -> tuple[Work | None
     return match[0], []
 
 
-def _line_of(span: Span, item: CiteItem, lines: Sequence[str] | None) -> Span:
-    """The source line holding ``item`` within the block at ``span``."""
+def _line_of(span: Span, item: CiteItem, lines: Sequence[str] | None, group: str = "") -> Span:
+    """The source line holding ``item`` within the block at ``span``: the line holding
+    the whole citation ``group`` it stands in when one line does ("[2,3]": the item
+    "2" alone would be found in "2022" a line before), else the item's."""
     if not lines:
         return Span(span.file, span.line)
     last = span.end_line or span.line
     # the whole item, else its first or last words (an item wrapped over two lines)
     whole = _tidy(item.text)
-    probes = [whole, whole[:12], whole[-12:]]
+    probes = [_tidy(group), whole, whole[:12], whole[-12:]]
     for probe in probes:
         if not probe:
             continue
@@ -923,7 +925,7 @@ def resolve(
                 work, notes = _resolve_author_date(item, works)
             if work is None and item.via:
                 notes = [(SECONDARY, f"Cited as read in {item.via}; the list need not hold it.")]
-            where = _line_of(span, item, lines)
+            where = _line_of(span, item, lines, citation.text)
             key = work.canonical if work else None
             note = " ".join(text for _, text in notes) or None
             codes = tuple(dict.fromkeys(code for code, _ in notes))

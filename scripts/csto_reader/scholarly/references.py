@@ -1404,12 +1404,31 @@ def _parse_vancouver(rest: str) -> Parsed:
     for part in re.split(r",\s*", m.group("names")):
         family, _, given = part.rpartition(" ")
         names.append(_family_given(family, ". ".join(given) + "."))
-    f: dict[str, str] = {"author": " and ".join(names)}
-    breaks = sentence_breaks(m.group("rest"), ".?!")
+    return _vancouver_work(m.group("rest"), {"author": " and ".join(names)})
+
+
+# "2nd ed." / "3rd edn." / "Rev. ed." after a book's title (Vancouver, AMA)
+_EDITION = re.compile(r"^(?P<ed>\d+)(?:st|nd|rd|th)\s+edn?\.\s*(?P<rest>.*)$", re.S)
+# "Title [Internet]": the medium written after the title of a web page or online book
+_INTERNET = re.compile(r"\s*\[(?:Internet|online)\]\s*$", re.I)
+
+
+def _vancouver_work(rest: str, f: dict[str, str]) -> Parsed:
+    """What follows the names of a Vancouver entry: the title, then a journal's
+    "Journal. 2020;20(4):707–20", a web page's "Site [Internet]. 2022 Jan 13" or
+    "Title [Internet]. Place: Publisher; 2022", or a book's "2nd ed. City: Publisher;
+    2019" (the edition read into ``edition``)."""
+    breaks = sentence_breaks(rest, ".?!")
     if not breaks:
         return None, {}
-    title, after = m.group("rest")[: breaks[0]], m.group("rest")[breaks[0] :].strip()
+    title, after = rest[: breaks[0]], rest[breaks[0] :].strip()
+    online = _INTERNET.search(title.rstrip(" ."))
+    if online:
+        title = title.rstrip(" .")[: online.start()]
     f["title"] = _clean_title(title)
+    em = _EDITION.match(after)
+    if em:
+        f["edition"], after = em.group("ed"), em.group("rest")
     im = _VANCOUVER_ISSUE.match(after)
     if im:
         f["journal"] = _clean_value(im.group("journal"))
@@ -1431,8 +1450,27 @@ def _parse_vancouver(rest: str) -> Parsed:
     if bm and not (bm.group("more") or "").strip(" ."):
         f["year"] = bm.group("year")
         f.update(_publisher_fields(bm.group("pub")))
-        return "book", f
+        return ("online" if online else "book"), f
     return None, {}
+
+
+# A corporate author opening a Vancouver entry: capitalised words, small connecting
+# words between, then a full stop ("Collective Security Treaty Organization. Title").
+_VANCOUVER_CORPORATE = re.compile(
+    r"^(?P<org>[A-Z][\w'’&-]*(?:\s+(?:[A-Z][\w'’&-]*|of|the|for|and|on|in|&)){1,9})\.\s+"
+    r"(?P<rest>[A-Z].+)$"
+)
+
+
+def _parse_vancouver_corporate(rest: str) -> Parsed:
+    """vancouver-corporate: a Vancouver entry whose author is an organization, e.g.
+    "Collective Security Treaty Organization. Statement of the Council ... [Internet].
+    Moscow: CSTO Secretariat; 2022" (the name kept whole, in braces, as BibTeX keeps a
+    corporate name); the rest must read as Vancouver does (journal, web page or book)."""
+    m = _VANCOUVER_CORPORATE.match(rest)
+    if not m:
+        return None, {}
+    return _vancouver_work(m.group("rest"), {"author": _corporate(m.group("org"))})
 
 
 # Lines a reference list may hold that are no entry: the article's history, a
@@ -1456,6 +1494,7 @@ ENTRY_RULES: tuple[tuple[str, EntryRule], ...] = (
     ("apa", lambda r, i, s, rep, linked: _parse_apa(r, i, s, rep)),
     ("chicago-author-date", lambda r, i, s, rep, linked: _parse_chicago(r, linked)),
     ("vancouver", lambda r, i, s, rep, linked: _parse_vancouver(r)),
+    ("vancouver-corporate", lambda r, i, s, rep, linked: _parse_vancouver_corporate(r)),
     ("russian", lambda r, i, s, rep, linked: _parse_russian(r)),
 )
 
