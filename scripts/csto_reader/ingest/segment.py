@@ -585,6 +585,7 @@ def segment(cleaned: Cleaned, meta: ArticleMeta, reporter: Reporter) -> Segmente
     chunks = chunks_of(cleaned.lines, line_end_compounds(cleaned.lines, cleaned.path, reporter))
     walk = _Walk(cleaned.path, meta, indent=paragraph_indent(cleaned.lines))
     chunks = split_indented(chunks, walk.indent, walk.trace)
+    chunks = _split_line_paragraphs(chunks, walk)
     front, body_start = _read_front(chunks, walk)
     if (
         front.abstract
@@ -1048,6 +1049,100 @@ def _split_labels(body: list[Chunk]) -> list[Chunk]:
         ]
         if notes and AUTHOR_NOTE.match(ch.lines[0].text.strip()):
             out += [ch.part(ch.lines[: notes[0]]), ch.part(ch.lines[notes[0] :])]
+        else:
+            out.append(ch)
+    return out
+
+
+# ---------------------------------------------------------------- 2b. one paragraph a line
+#
+# A word processor's "save as text" writes each paragraph on one long line, often with
+# no blank line between paragraphs, so one chunk of the text holds a whole section:
+# its headings, paragraphs, lists and table.  Whether a text is written so is decided
+# from its own lines (``writes_line_paragraphs``); when it is, each line becomes a chunk
+# of its own (``LINE_PARAGRAPH_RULES``) before the header and body rules run.
+
+PARAGRAPH_LINE_WORDS = 12  # a line this long that ends a sentence may be a paragraph
+WRAPPED_LINE_WORDS = 6  # a line this long that does not end one is a hard wrap
+
+
+def _opens_entry_or_item(text: str) -> bool:
+    """A line that opens a list item, a note body or a reference entry, or holds a tab
+    (a table row or a tab-list item): such runs of lines say nothing of how the text
+    writes its paragraphs."""
+    return bool(
+        "\t" in text
+        or ORDERED_ITEM.match(text)
+        or BULLET_ITEM.match(text)
+        or footnote_body(text)
+        or BARE_BODY.match(text)
+        or entry_start(text)
+    )
+
+
+def writes_line_paragraphs(chunks: list[Chunk]) -> bool:
+    """Whether the text writes one paragraph per line with no blank line between them,
+    decided from its own lines: of the lines with another line under them in the same
+    chunk (lists, notes, reference entries and tabbed rows left out), those that read
+    as a whole paragraph (twelve words or more, ending a sentence) outnumber the hard
+    wraps (six words or more, the sentence not ended) more than two to one, and there
+    are two at least.  A hard-wrapped text ends most of its lines mid-sentence."""
+    paragraphs = wraps = 0
+    for ch in chunks:
+        for a, b in zip(ch.lines, ch.lines[1:], strict=False):
+            upper, lower = a.text.strip(), b.text.strip()
+            if _opens_entry_or_item(upper) or _opens_entry_or_item(lower):
+                continue
+            if words(upper) >= PARAGRAPH_LINE_WORDS and ends_sentence(upper):
+                paragraphs += 1
+            elif words(upper) >= WRAPPED_LINE_WORDS and not ends_sentence(upper):
+                wraps += 1
+    return paragraphs >= 2 and paragraphs > 2 * wraps
+
+
+def _continues_line(upper: str, lower: str) -> bool:
+    """In a text written one paragraph per line, the lines that still go together: the
+    rows of a table or the items of a tab list (both lines hold a tab), and a line
+    opening in lower case under one that has not ended its sentence (a wrap after
+    all)."""
+    if "\t" in upper and "\t" in lower:
+        return True
+    return lower[:1].islower() and not ends_sentence(upper)
+
+
+def _line_paragraphs(chunk: Chunk) -> list[Chunk] | None:
+    """line-paragraphs: in a text written one paragraph per line (``writes_line_
+    paragraphs``), each line is a block of its own: "Method" / "Participants" / "We
+    surveyed 412 adults ..." / "Measures" are two headings, a paragraph and a heading,
+    and "References" on its own line opens the list.  A table's rows and a tab list's
+    items stay together (``_continues_line``).  None when the chunk stays whole."""
+    parts = [[chunk.lines[0]]]
+    for ln in chunk.lines[1:]:
+        if _continues_line(parts[-1][-1].text.strip(), ln.text.strip()):
+            parts[-1].append(ln)
+        else:
+            parts.append([ln])
+    return [chunk.part(p) for p in parts] if len(parts) > 1 else None
+
+
+# Rules that split the text's chunks before the header and body rules see them, tried
+# in order on each chunk of a text that writes one paragraph per line.
+LINE_PARAGRAPH_RULES = (("line-paragraphs", _line_paragraphs),)
+
+
+def _split_line_paragraphs(chunks: list[Chunk], walk: _Walk) -> list[Chunk]:
+    """The chunks as the rules see them: when the text writes one paragraph per line,
+    each chunk goes to the first of ``LINE_PARAGRAPH_RULES`` that splits it."""
+    if not writes_line_paragraphs(chunks):
+        return chunks
+    out: list[Chunk] = []
+    for ch in chunks:
+        for name, rule in LINE_PARAGRAPH_RULES:
+            parts = rule(ch)
+            if parts is not None:
+                walk.trace.append((ch.first, name))
+                out += parts
+                break
         else:
             out.append(ch)
     return out
@@ -1653,6 +1748,7 @@ BODY_RULES = (
 # Every rule name, in order (chunk splits, header, masthead, body), for the fixture tests.
 RULE_NAMES = (
     tuple(n for n, _ in SPLIT_RULES)
+    + tuple(n for n, _ in LINE_PARAGRAPH_RULES)
     + tuple(n for n, _ in FRONT_RULES)
     + ("masthead",)
     + tuple(n for n, _ in BODY_RULES)

@@ -1273,6 +1273,74 @@ def _parse_russian(rest: str) -> tuple[str | None, dict[str, str]]:
     return "book", f
 
 
+# ------------------------------------------------------------ GOST (Russian)
+
+# The elements that close a GOST-style entry (ГОСТ Р 7.0.5, transliterated or not),
+# peeled off from its end: "P. 5–19" / "С. 5–19" pages, "240 p." / "240 с." a book's
+# length, "No. 2" / "№ 2" the issue, "Vol. 8" / "Т. 8" the volume.
+_GOST_TAIL = (
+    ("pages", re.compile(r"(?:^|[.,]\s*)(?:P|pp?|С|S)\.\s*(?P<v>\d+(?:\s*[-–—]\s*\d+)?)\.?$")),
+    ("pagetotal", re.compile(r"(?:^|[.,]\s*)(?P<v>\d+)\s*(?:p|pp|с|S)\.$")),
+    ("number", re.compile(r"(?:^|[.,]\s*)(?:No|№|Iss|Вып)\.?\s*(?P<v>\d+(?:\s*\(\d+\))?)\.?$")),
+    ("volume", re.compile(r"(?:^|[.,]\s*)(?:Vol|Volume|Tom|Т)\.?\s*(?P<v>[0-9IVXLC]+)\.?$")),
+)
+# The year before them, after a period or, in a book's imprint, after its publisher:
+# "... Review. 2023." / "Moscow: Example Press, 2021."
+_GOST_YEAR = re.compile(r"(?:^|(?P<sep>[.,])\s*)(?P<year>\d{4})\.?$")
+# The imprint before a comma and the year: "Moscow: Example Legal Press"
+_GOST_IMPRINT = re.compile(r"(?:^|\.\s+)(?P<addr>[^\W\d][^.:]{1,40}?):\s*(?P<pub>[^:]+?)$")
+# A link's label left at the end once the link is taken out: "... P. 33–41. URL:"
+_GOST_LABEL = re.compile(r"\s*\b(?:URL|DOI|EDN)\s*:?\s*$")
+
+
+def _gost_tail(body: str) -> tuple[str, dict[str, str]]:
+    """Peel the closing elements (``_GOST_TAIL``) off ``body``: the text before them and
+    the fields they give."""
+    f: dict[str, str] = {}
+    peeled = True
+    while peeled:
+        peeled = False
+        for name, pattern in _GOST_TAIL:
+            m = pattern.search(body)
+            if m and name not in f:
+                f[name] = _pages(m.group("v")) if name == "pages" else m.group("v")
+                body, peeled = body[: m.start()].rstrip(), True
+                break
+    return body, f
+
+
+def _parse_gost(rest: str) -> Parsed:
+    """GOST style: ``Family I.I. Title // Journal. 2022. Vol. 8. No. 1. P. 112–128.``, a
+    book ``Family I.I. Title. Moscow: Publisher, 2021. 240 p.``, a chapter ``Title //
+    Book / ed. by ... City: Publisher, 2020. P. 5–9.``.  Only an entry that shows a
+    GOST element (``P.`` pages, a book's ``240 p.``, ``City: Publisher, 2021``) is
+    read here; others go on to the rule ``russian``."""
+    m = _RU_HEAD.match(rest)
+    if not m:
+        return None, {}
+    body, f = _gost_tail(_GOST_LABEL.sub("", m.group("rest").strip()))
+    ym = _GOST_YEAR.search(body)
+    if not ym:
+        return None, {}
+    head = body[: ym.start()].strip()
+    imprint = _GOST_IMPRINT.search(head) if ym.group("sep") == "," else None
+    if not (imprint or "pages" in f or "pagetotal" in f):
+        return None, {}
+    f = {"author": " and ".join(parse_names_ru(m.group("names"))), "year": ym.group("year"), **f}
+    if imprint:
+        f.update(address=imprint.group("addr").strip(), publisher=imprint.group("pub").strip())
+        head = head[: imprint.start()].strip()
+    title, _, container = head.partition(" // ")
+    f["title"] = _clean_title(re.split(r"\s/\s", title)[0])
+    if container and imprint:
+        f["booktitle"] = _clean_value(re.split(r"\s/\s", container)[0])
+        return "incollection", f
+    if container:
+        f["journal"] = _clean_value(container)
+        return "article", f
+    return "book", f
+
+
 # ------------------------------------------------------------ Harvard (CTR)
 
 # What follows a Harvard quoted title: "Journal, 80(3), pp. 463–483" / "Journal, 12, p. 4"
@@ -1495,6 +1563,7 @@ ENTRY_RULES: tuple[tuple[str, EntryRule], ...] = (
     ("chicago-author-date", lambda r, i, s, rep, linked: _parse_chicago(r, linked)),
     ("vancouver", lambda r, i, s, rep, linked: _parse_vancouver(r)),
     ("vancouver-corporate", lambda r, i, s, rep, linked: _parse_vancouver_corporate(r)),
+    ("gost", lambda r, i, s, rep, linked: _parse_gost(r)),
     ("russian", lambda r, i, s, rep, linked: _parse_russian(r)),
 )
 
