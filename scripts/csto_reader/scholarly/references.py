@@ -11,7 +11,8 @@ The styles the lists use; each item's style is told by the shape of its header:
   (3): 463–83.`` (names, then the year between periods; a corporate author or an
   ``, ed.`` after the names also fit)
 * Russian bibliographic style: ``Family I.I., Family I.I. Title // Journal. 2007.
-  Tom 3, № 10 (19):77–79 [In Russian].``
+  Tom 3, № 10 (19):77–79 [In Russian].``; its GOST form (tried first) closes with
+  ``2022. Vol. 8. No. 1. P. 112–128.`` or, for a book, ``Moscow: Publisher, 2021. 240 p.``
 * Harvard / Cite Them Right (tried first: a quoted title after the year):
   ``Family, I. (2004) 'Title', Journal, 80(3), pp. 463–483.``, chapters ``in Editor,
   I. (ed.) Book. City: Publisher, pp. 1–2.`` and pages ``Available at: URL
@@ -1275,20 +1276,21 @@ def _parse_russian(rest: str) -> tuple[str | None, dict[str, str]]:
 
 # ------------------------------------------------------------ GOST (Russian)
 
-# The elements that close a GOST-style entry (ГОСТ Р 7.0.5, transliterated or not),
-# peeled off from its end: "P. 5–19" / "С. 5–19" pages, "240 p." / "240 с." a book's
-# length, "No. 2" / "№ 2" the issue, "Vol. 8" / "Т. 8" the volume.
+# The elements that close a GOST-style entry (ГОСТ Р 7.0.5 transliterated, as lists in
+# English write it), peeled off from its end: "P. 5–19" pages, "240 p." a book's
+# length, "No. 2" / "№ 2" the issue, "Vol. 8" / "Tom 8" the volume.
 _GOST_TAIL = (
-    ("pages", re.compile(r"(?:^|[.,]\s*)(?:P|pp?|С|S)\.\s*(?P<v>\d+(?:\s*[-–—]\s*\d+)?)\.?$")),
-    ("pagetotal", re.compile(r"(?:^|[.,]\s*)(?P<v>\d+)\s*(?:p|pp|с|S)\.$")),
-    ("number", re.compile(r"(?:^|[.,]\s*)(?:No|№|Iss|Вып)\.?\s*(?P<v>\d+(?:\s*\(\d+\))?)\.?$")),
-    ("volume", re.compile(r"(?:^|[.,]\s*)(?:Vol|Volume|Tom|Т)\.?\s*(?P<v>[0-9IVXLC]+)\.?$")),
+    ("pages", re.compile(r"(?:^|[.,]\s*)(?:P|pp?|S)\.\s*(?P<v>\d+(?:\s*[-–—]\s*\d+)?)\.?$")),
+    ("pagetotal", re.compile(r"(?:^|[.,]\s*)(?P<v>\d+)\s*(?:p|pp|S)\.$")),
+    ("number", re.compile(r"(?:^|[.,]\s*)(?:No|№|Iss)\.?\s*(?P<v>\d+(?:\s*\(\d+\))?)\.?$")),
+    ("volume", re.compile(r"(?:^|[.,]\s*)(?:Vol|Volume|Tom)\.?\s*(?P<v>[0-9IVXLC]+)\.?$")),
 )
 # The year before them, after a period or, in a book's imprint, after its publisher:
 # "... Review. 2023." / "Moscow: Example Press, 2021."
 _GOST_YEAR = re.compile(r"(?:^|(?P<sep>[.,])\s*)(?P<year>\d{4})\.?$")
-# The imprint before a comma and the year: "Moscow: Example Legal Press"
-_GOST_IMPRINT = re.compile(r"(?:^|\.\s+)(?P<addr>[^\W\d][^.:]{1,40}?):\s*(?P<pub>[^:]+?)$")
+# The imprint before a comma and the year, a sentence of its own: "Moscow: Example
+# Legal Press", "St. Petersburg: Nauka"
+_GOST_IMPRINT = re.compile(r"\s*(?P<addr>[^\W\d][^:]{1,40}?):\s*(?P<pub>[^:]+?)")
 # A link's label left at the end once the link is taken out: "... P. 33–41. URL:"
 _GOST_LABEL = re.compile(r"\s*\b(?:URL|DOI|EDN)\s*:?\s*$")
 
@@ -1309,6 +1311,16 @@ def _gost_tail(body: str) -> tuple[str, dict[str, str]]:
     return body, f
 
 
+def _gost_imprint(head: str) -> tuple[str, dict[str, str]] | None:
+    """``Title. City: Publisher`` -> (``Title``, address and publisher): the imprint is
+    the last sentence of ``head`` (``sentence_breaks`` skips "St." and initials)."""
+    start = ([0, *sentence_breaks(head)])[-1]
+    m = _GOST_IMPRINT.fullmatch(head[start:])
+    if not m:
+        return None
+    return head[:start].strip(), {"address": m.group("addr"), "publisher": m.group("pub")}
+
+
 def _parse_gost(rest: str) -> Parsed:
     """GOST style: ``Family I.I. Title // Journal. 2022. Vol. 8. No. 1. P. 112–128.``, a
     book ``Family I.I. Title. Moscow: Publisher, 2021. 240 p.``, a chapter ``Title //
@@ -1318,27 +1330,31 @@ def _parse_gost(rest: str) -> Parsed:
     m = _RU_HEAD.match(rest)
     if not m:
         return None, {}
-    body, f = _gost_tail(_GOST_LABEL.sub("", m.group("rest").strip()))
+    body, tail = _gost_tail(_GOST_LABEL.sub("", m.group("rest").strip()))
     ym = _GOST_YEAR.search(body)
     if not ym:
         return None, {}
     head = body[: ym.start()].strip()
-    imprint = _GOST_IMPRINT.search(head) if ym.group("sep") == "," else None
-    if not (imprint or "pages" in f or "pagetotal" in f):
+    imprint = _gost_imprint(head) if ym.group("sep") == "," else None
+    if not (imprint or "pages" in tail or "pagetotal" in tail):
         return None, {}
-    f = {"author": " and ".join(parse_names_ru(m.group("names"))), "year": ym.group("year"), **f}
-    if imprint:
-        f.update(address=imprint.group("addr").strip(), publisher=imprint.group("pub").strip())
-        head = head[: imprint.start()].strip()
+    head, place = imprint or (head, {})
     title, _, container = head.partition(" // ")
-    f["title"] = _clean_title(re.split(r"\s/\s", title)[0])
-    if container and imprint:
-        f["booktitle"] = _clean_value(re.split(r"\s/\s", container)[0])
-        return "incollection", f
+    f = {
+        "author": " and ".join(parse_names_ru(m.group("names"))),
+        "title": _clean_title(re.split(r"\s/\s", title)[0]),
+    }
+    kind = "book"
     if container:
-        f["journal"] = _clean_value(container)
-        return "article", f
-    return "book", f
+        kind = "incollection" if place else "article"
+        within = _clean_value(re.split(r"\s/\s", container)[0])
+        f["booktitle" if place else "journal"] = within
+    f.update(place)
+    f["year"] = ym.group("year")
+    for name in ("volume", "number", "pages", "pagetotal"):
+        if name in tail:
+            f[name] = tail[name]
+    return kind, f
 
 
 # ------------------------------------------------------------ Harvard (CTR)
