@@ -891,6 +891,33 @@ def _title_and_byline(walk: _Walk, front: _Front, ch: Chunk) -> bool:
     return False
 
 
+# APA's title-page label over the author note (correspondence, disclosures), alone on
+# its line: "Author Note", "AUTHOR NOTE", "Author's note".
+AUTHOR_NOTE_LABEL = re.compile(r"^\W*authors?(?:['’]s)?\s+notes?\W*$", re.I)
+
+
+def _author_note_label(walk: _Walk, front: _Front, ch: Chunk) -> bool:
+    """author-note-label: APA's "Author Note" label alone on its line, over the note's
+    text ("Correspondence concerning this article should be addressed to ..."), on the
+    label's next lines or in the next chunk: the note is kept as back matter "Author
+    note", not dropped with the masthead."""
+    if not AUTHOR_NOTE_LABEL.match(ch.lines[0].text.strip()):
+        return False
+    text = join_wrapped([ln.text for ln in ch.lines[1:]])
+    walk.back.append(("Author note", [text] if text else [], Span(walk.path, ch.first)))
+    front.expect = None if text else "author note"
+    return True
+
+
+def _author_note_text(walk: _Walk, front: _Front, ch: Chunk) -> bool:
+    """author-note-text: the paragraph under an "Author Note" label standing alone."""
+    if front.expect != "author note" or not walk.back:
+        return False
+    walk.back[-1][1].append(ch.text)
+    front.expect = None
+    return True
+
+
 # Header rules in the order they are tried; each takes a chunk or passes it on.
 FRONT_RULES = (
     ("abstract-text", _abstract_text),
@@ -901,6 +928,8 @@ FRONT_RULES = (
     ("author-note", _front_author_note),
     ("byline-affiliations", _byline_affiliations),
     ("byline-notes", _byline_notes),
+    ("author-note-label", _author_note_label),
+    ("author-note-text", _author_note_text),
 )
 
 
