@@ -899,12 +899,13 @@ AUTHOR_NOTE_LABEL = re.compile(r"^\W*authors?(?:['’]s)?\s+notes?\W*$", re.I)
 def _author_note_label(walk: _Walk, front: _Front, ch: Chunk) -> bool:
     """author-note-label: APA's "Author Note" label alone on its line, over the note's
     text ("Correspondence concerning this article should be addressed to ..."), on the
-    label's next lines or in the next chunk: the note is kept as back matter "Author
-    note", not dropped with the masthead."""
+    label's next lines or in the next chunk: the note is kept as back matter under its
+    label, not dropped with the masthead."""
     if not AUTHOR_NOTE_LABEL.match(ch.lines[0].text.strip()):
         return False
+    label = ch.lines[0].text.strip().strip(":.* ")
     text = join_wrapped([ln.text for ln in ch.lines[1:]])
-    walk.back.append(("Author note", [text] if text else [], Span(walk.path, ch.first)))
+    walk.back.append((label, [text] if text else [], Span(walk.path, ch.first)))
     front.expect = None if text else "author note"
     return True
 
