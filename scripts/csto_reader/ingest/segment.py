@@ -1115,8 +1115,10 @@ def writes_line_paragraphs(chunks: list[Chunk]) -> bool:
     decided from its own lines: of the lines with another line under them in the same
     chunk (lists, notes, reference entries and tabbed rows left out), those that read
     as a whole paragraph (twelve words or more, ending a sentence) outnumber the hard
-    wraps (six words or more, the sentence not ended) more than two to one, and there
-    are two at least.  A hard-wrapped text ends most of its lines mid-sentence."""
+    wraps more than two to one, and there are two at least.  A hard wrap is a line of
+    six words or more that has not ended its sentence and goes on in lower case on the
+    next line (or ends with a hyphen); a hard-wrapped text has many, while a heading or
+    a lead-in to a quotation over the next block does not count as one."""
     paragraphs = wraps = 0
     for ch in chunks:
         for a, b in zip(ch.lines, ch.lines[1:], strict=False):
@@ -1126,18 +1128,27 @@ def writes_line_paragraphs(chunks: list[Chunk]) -> bool:
             if words(upper) >= PARAGRAPH_LINE_WORDS and ends_sentence(upper):
                 paragraphs += 1
             elif words(upper) >= WRAPPED_LINE_WORDS and not ends_sentence(upper):
-                wraps += 1
+                wraps += lower[:1].islower() or upper.endswith("-")
     return paragraphs >= 2 and paragraphs > 2 * wraps
 
 
 def _continues_line(upper: str, lower: str) -> bool:
     """In a text written one paragraph per line, the lines that still go together: the
     rows of a table or the items of a tab list (both lines hold a tab), and a line
-    opening in lower case under one that has not ended its sentence (a wrap after
-    all)."""
+    opening in lower case under a line of text that has not ended its sentence (a
+    title or a paragraph wrapped after all).  Under a note body, a list item or a
+    reference entry, and for a quotation (under a lead-in such as "... stated that",
+    or ending with a note marker), the body rules decide (paragraph-continued,
+    quote): they see what stands between."""
     if "\t" in upper and "\t" in lower:
         return True
-    return lower[:1].islower() and not ends_sentence(upper)
+    return (
+        lower[:1].islower()
+        and not ends_sentence(upper)
+        and not leads_in(upper)
+        and not ends_with_note(lower)
+        and not _opens_entry_or_item(upper)
+    )
 
 
 def _line_paragraphs(chunk: Chunk) -> list[Chunk] | None:
