@@ -98,10 +98,12 @@ def is_back_label(name: str) -> bool:
     return name in BACK_LABELS or bool(BACK_LABEL.match(name.rstrip(" :.")))
 
 
-# Top-level sections of the IMRaD plan; "results" and "discussion" hold subsections.
+# Top-level sections of the IMRaD plan; "results" and "discussion" hold subsections, and
+# so does APA's "Method" (Participants, Measures, Procedure).
 IMRAD = {
     "introduction",
     "materials and methods",
+    "method",
     "methods",
     "methodology",
     "results",
@@ -136,7 +138,7 @@ FUNCTION_WORDS = {
     "was",
     "were",
 }
-IMRAD_CONTAINERS = {"results", "discussion", "results and discussion"}
+IMRAD_CONTAINERS = {"results", "discussion", "results and discussion", "method", "methods"}
 
 MARKED_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*$")
 EMPHASIS_LINE = re.compile(r"^(\*{2,3})([^*]+)\1$")
