@@ -10,7 +10,9 @@ Every rule here is written for a kind of layout, not for one article's wording. 
 rules are small named functions in two ordered tables: ``FRONT_RULES`` for the header
 and ``BODY_RULES`` for the body, where each chunk (consecutive non-blank lines) goes to
 the first rule that takes it.  Each rule's docstring names its kind of artefact with
-an example, and each has a fixture case under tests/fixtures/stages/segment/.
+an example, and each has a fixture case under tests/fixtures/stages/segment/.  A text
+that writes one paragraph per line with no blank line between (``writes_line_paragraphs``)
+has its chunks split into lines first (``LINE_PARAGRAPH_RULES``).
 """
 
 from __future__ import annotations
