@@ -20,7 +20,7 @@ from pathlib import Path
 
 from .diagnostics import BuildError, Diagnostic, Reporter
 from .ingest.article import prepare_article
-from .ingest.cache import prepare_cached
+from .ingest.cache import inputs_digest, load_build, prepare_cached, store_build
 from .ingest.completeness import check_nothing_lost
 from .ingest.sources import discover
 from .model import (
@@ -73,8 +73,23 @@ class BuildOutput:
 
 def build(root: Path, cache: bool = True) -> BuildOutput:
     """Build every page from ``root/sources``; raise ``BuildError`` if any stage erred.
-    With ``cache``, each article's ingest stages are taken from ``ingest.cache`` when
-    their inputs are unchanged (the output is the same either way)."""
+    With ``cache``, the whole build is taken from ``ingest.cache`` when none of its
+    inputs changed, and else each article's ingest stages when that article's did (the
+    output is the same either way)."""
+    if not cache:
+        return _build_stages(root, cache)
+    digest = inputs_digest(root)
+    stored = load_build(root, digest)
+    if isinstance(stored, BuildOutput):
+        return stored
+    out = _build_stages(root, cache)  # an error raises: a failed build is not stored
+    if inputs_digest(root) == digest:  # stored only if nothing changed while it ran
+        store_build(root, digest, out)
+    return out
+
+
+def _build_stages(root: Path, cache: bool) -> BuildOutput:
+    """Every stage, in order."""
     reporter = Reporter()
     builds = _prepare(root, reporter, cache)
     articles = [b.article for b in builds]
