@@ -29,11 +29,20 @@ import pickle
 import re
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..diagnostics import Diagnostic, Reporter
-from ..model import ArticleBuild, SourceText
+from ..model import (
+    Address,
+    ArticleBuild,
+    BibliographyBuild,
+    BuiltArticle,
+    Event,
+    SourceText,
+    Term,
+)
 from .article import prepare_article
 
 CACHE_DIR = Path(".cache") / "csto_reader" / "articles"
@@ -110,6 +119,26 @@ def prepare_cached(root: Path, source: SourceText, reporter: Reporter) -> Articl
 
 # ---------------------------------------------------------------- the whole build
 
+
+@dataclass(frozen=True)
+class BuildOutput:
+    """What ``pipeline.build`` returns, gathered at the end from the stages' results
+    (``pipeline`` exports it).  The one result type outside ``model.py``: it holds the
+    build's ``Diagnostic`` values, and ``diagnostics`` imports ``model``.  Defined here,
+    with the cache that stores it, so that a build taken from the cache
+    (``stored_build``) imports none of the stages."""
+
+    pages: dict[str, str]  # "articles/zhang-2023.md" -> Markdown
+    files: dict[str, bytes]  # "report.json" -> bytes
+    diagnostics: list[Diagnostic]
+    articles: tuple[BuiltArticle, ...]
+    addresses: list[Address]
+    bibliography: BibliographyBuild | None
+    glossary_terms: tuple[Term, ...]
+    timeline_events: tuple[Event, ...]
+    article_order: list[str]  # slugs, as the navigation lists them (teaching.article_order)
+
+
 # The folders of the project root the pipeline reads (every file in them is an input of
 # a build; ``tests/test_cache.py`` checks with an audit hook that a build opens no other
 # file of the root, caches aside), and the one entry of the whole build.
@@ -152,8 +181,13 @@ def inputs_digest(root: Path) -> str:
     return digest.hexdigest()
 
 
-def load_build(root: Path, digest: str) -> object | None:
-    """The build stored under ``digest``, or ``None`` (the caller checks its type)."""
+def stored_build(root: Path) -> BuildOutput | None:
+    """The stored build of ``root`` if none of its inputs changed since, else ``None``."""
+    return load_build(root, inputs_digest(root))
+
+
+def load_build(root: Path, digest: str) -> BuildOutput | None:
+    """The build stored under ``digest``, or ``None``."""
     try:
         with (root / BUILD_ENTRY).open("rb") as handle:
             stored = pickle.load(handle)
@@ -161,9 +195,8 @@ def load_build(root: Path, digest: str) -> object | None:
         return None
     if not (isinstance(stored, tuple) and len(stored) == 2 and stored[0] == digest):
         return None
-    value: object = stored[1]
-    return value
+    return stored[1] if isinstance(stored[1], BuildOutput) else None
 
 
-def store_build(root: Path, digest: str, value: object) -> None:
+def store_build(root: Path, digest: str, value: BuildOutput) -> None:
     _store(root / BUILD_ENTRY, (digest, value))
