@@ -246,14 +246,27 @@ def serve_child(root: Path) -> None:
     print(json.dumps(out))
 
 
-def run_code(code: Path, args: list[str], cwd: Path = ROOT) -> tuple[float, str]:
-    """Run ``args`` with the package of checkout ``code`` first on the path; wall time."""
+def run_code(code: Path, args: list[str], cwd: Path = ROOT) -> tuple[float, float, str]:
+    """Run ``args`` with the package of checkout ``code`` first on the path: wall time,
+    the process's CPU time (user + system: less disturbed by the other sessions' load
+    than wall time) and its output."""
     env = {**os.environ, "PYTHONPATH": str(code / "scripts")}
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    now = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode != 0:
         raise RuntimeError(f"{args} failed:\n{proc.stderr[-3000:]}")
-    return time.perf_counter() - start, proc.stdout
+    cpu = now.ru_utime + now.ru_stime - used.ru_utime - used.ru_stime
+    return wall, cpu, proc.stdout
+
+
+def timed_child(code: Path, root: Path) -> dict:
+    """One build by checkout ``code``'s ``--child`` (caches on), with its process CPU."""
+    script = str(code / "benchmarks" / "growth.py")
+    _, cpu, out = run_code(code, [PY, script, "--child", str(root), "--cache"])
+    return {**json.loads(out.strip().splitlines()[-1]), "cpu": cpu}
 
 
 def pipeline_rounds(before: Path, root_b: Path, root_a: Path, runs: int) -> dict[str, list]:
@@ -262,18 +275,18 @@ def pipeline_rounds(before: Path, root_b: Path, root_a: Path, runs: int) -> dict
     got: dict[str, list] = {k: [] for k in ("before", "cold", "unchanged", "edited", "serve")}
     text = sorted((root_a / "sources").glob("*/article.txt"))[0]
     original = text.read_text(encoding="utf-8")
+    for code, root in ((before, root_b), (ROOT, root_a)):
+        timed_child(code, root)  # the APA cache warm, as in a working tree
     for _ in range(runs):
         for key, code, root in (("before", before, root_b), ("cold", ROOT, root_a)):
             forget_cache(root)
-            script = str(code / "benchmarks" / "growth.py")
-            out = run_code(code, [PY, script, "--child", str(root), "--cache"])[1]
-            got[key].append(json.loads(out.strip().splitlines()[-1]))
-        got["unchanged"].append(run_child(root_a, cache=True))
+            got[key].append(timed_child(code, root))
+        got["unchanged"].append(timed_child(ROOT, root_a))
         text.write_text(original + "\nOne more sentence for the bench.\n", encoding="utf-8")
-        got["edited"].append(run_child(root_a, cache=True))
+        got["edited"].append(timed_child(ROOT, root_a))
         text.write_text(original, encoding="utf-8")
         run_child(root_a, cache=True)  # the entry of the unedited tree again
-        out = run_code(ROOT, [PY, __file__, "--serve-child", str(root_a)])[1]
+        out = run_code(ROOT, [PY, __file__, "--serve-child", str(root_a)])[2]
         got["serve"].append(json.loads(out.strip().splitlines()[-1]))
     return got
 
@@ -283,17 +296,18 @@ def chain_rounds(before: Path, root_b: Path, root_a: Path, runs: int) -> dict[st
     that `mkdocs build`, finish) of ``before`` and of this tree (nothing changed)."""
     got: dict[str, list] = {"plain": [], "chain before": [], "chain": [], "chain cold": []}
 
-    def chain(code: Path, root: Path) -> float:
-        total = 0.0
+    def chain(code: Path, root: Path) -> tuple[float, float]:
+        wall = cpu = 0.0
         finish = [PY, "-m", "csto_reader", "finish", "--site", str(root / "site")]
         for args in ([PY, "-m", "csto_reader", "build"], mkdocs(root), finish):
-            total += run_code(code, args, root)[0]
-        return total
+            w, c, _ = run_code(code, args, root)
+            wall, cpu = wall + w, cpu + c
+        return wall, cpu
 
     for root, code in ((root_b, before), (root_a, ROOT)):
         chain(code, root)  # the generated tree and the caches, as a second `make site` finds them
     for _ in range(runs):
-        got["plain"].append(run_code(ROOT, mkdocs(root_a), root_a)[0])
+        got["plain"].append(run_code(ROOT, mkdocs(root_a), root_a)[:2])
         got["chain before"].append(chain(before, root_b))
         got["chain"].append(chain(ROOT, root_a))
         forget_cache(root_a)
@@ -313,54 +327,75 @@ def med(values: list) -> float:
 def cache_report(before_rev: str, runs: int, p: dict[str, list], c: dict[str, list]) -> str:
     import platform
 
-    total = {k: [r["total"] for r in v] for k, v in p.items() if k != "serve"}
-    imports = {k: [r["import"] for r in v] for k, v in p.items() if k != "serve"}
-    serve = {k: [r[k]["build"] for r in p["serve"]] for k in ("unchanged", "edited")}
-    reimport = [r["edited"]["import"] for r in p["serve"]]
     load = os.getloadavg()
     cpu = platform.processor() or platform.machine()
     lines = [f"## {CACHE_SECTION}", "",
              f"- Date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; before = `main` at "
              f"{before_rev}.",
              f"- Machine: {cpu}, {os.cpu_count()} CPUs, Python {platform.python_version()}; "
-             f"shared with other sessions (load average {load[0]:.1f} at the end): absolute "
-             "times are noisy, every measure below ran alternated in one loop, so read the "
-             "ratios.",
+             f"shared with other sessions (load average {load[0]:.1f} at the end): wall times "
+             "are noisy, every measure below ran alternated in one loop, so read the ratios, "
+             "and the CPU times (user + system of the processes), which the load disturbs less.",
              f"- {runs} rounds, fresh processes, a copy of this tree's inputs per side; medians.",
              "- Cold: `.cache/` removed (no per-article or whole-build entry); the APA cache "
              "(`build/cache/apa.json`) warm on both sides, as in the earlier sections.",
-             "", "### The pipeline on the four articles (`pipeline.build`, imports aside)", "",
-             "| build | median s | runs (s) | imports s | vs. before |",
-             "| --- | ---: | --- | ---: | ---: |"]  # fmt: skip
+             ""]  # fmt: skip
+    return "\n".join(lines + pipeline_lines(p) + chain_lines(c)) + "\n"
+
+
+def pipeline_lines(p: dict[str, list]) -> list[str]:
+    total = {k: [r["total"] for r in v] for k, v in p.items() if k != "serve"}
+    cpu = {k: [r["cpu"] for r in v] for k, v in p.items() if k != "serve"}
+    imports = {k: [r["import"] for r in v] for k, v in p.items() if k != "serve"}
+    serve = {k: [r[k]["build"] for r in p["serve"]] for k in ("unchanged", "edited")}
+    reimport = [r["edited"]["import"] for r in p["serve"]]
+    lines = ["### The pipeline on the four articles", "",
+             "`pipeline.build` wall time (imports aside), and the CPU time of the whole process "
+             "(interpreter start, imports, build).", "",
+             "| build | median s | runs (s) | imports s | vs. before | process CPU s | CPU vs. "
+             "before |",
+             "| --- | ---: | --- | ---: | ---: | ---: | ---: |"]  # fmt: skip
     names = {"before": "before, cold", "cold": "after, cold (no cache entries)",
              "unchanged": "after, nothing changed",
              "edited": "after, one article edited"}  # fmt: skip
     for key, label in names.items():
         runs_s = ", ".join(f"{t:.2f}" for t in total[key])
         ratio = med(total[key]) / med(total["before"])
-        lines.append(f"| {label} | {med(total[key]):.2f} | {runs_s} | "
-                     f"{med(imports[key]):.2f} | {ratio:.2f}× |")  # fmt: skip
-    lines += ["", f"Nothing changed: **{med(total['unchanged']) / med(total['cold']):.1%}** of "
-              "a cold build (target < 10 %).", "",
-              "In one process as `make serve`'s hook runs it (the package imported again, then "
-              f"the build): nothing changed {med(serve['unchanged']):.2f} s, one article edited "
-              f"**{med(serve['edited']):.2f} s** (target < 1 s), import again "
-              f"{med(reimport):.2f} s.", "",
-              "Stages, after, cold (median s of each): " + stage_medians(p["cold"]), "",
-              "### The chain against plain `mkdocs build` (second `make site`, nothing changed)",
-              "", "| build | median s | runs (s) |", "| --- | ---: | --- |"]  # fmt: skip
+        cpu_ratio = med(cpu[key]) / med(cpu["before"])
+        lines.append(f"| {label} | {med(total[key]):.2f} | {runs_s} | {med(imports[key]):.2f} | "
+                     f"{ratio:.2f}× | {med(cpu[key]):.2f} | {cpu_ratio:.2f}× |")  # fmt: skip
+    return lines + ["", f"Nothing changed: **{med(total['unchanged']) / med(total['cold']):.1%}** "
+                    "of a cold build in the pipeline (target < 10 %).", "",
+                    "In one process as `make serve`'s hook runs it (the package imported again, "
+                    f"then the build): nothing changed {med(serve['unchanged']):.2f} s, one "
+                    f"article edited **{med(serve['edited']):.2f} s** (target < 1 s), import "
+                    f"again {med(reimport):.2f} s.", "",
+                    "Stages, after, cold (median s of each): " + stage_medians(p["cold"]),
+                    ""]  # fmt: skip
+
+
+def chain_lines(c: dict[str, list]) -> list[str]:
+    lines = ["### The chain against plain `mkdocs build` (second `make site`, nothing changed)",
+             "", "| build | median s | runs (s) | CPU s |",
+             "| --- | ---: | --- | ---: |"]  # fmt: skip
     chain_names = {"plain": "`mkdocs build --strict -f build/mkdocs.yml` alone",
                    "chain before": "before: build step + that `mkdocs build` + `finish`",
                    "chain": "after: build step + that `mkdocs build` + `finish`",
                    "chain cold": "after, no cache entries: the same chain"}  # fmt: skip
+    wall = {k: [w for w, _ in v] for k, v in c.items()}
+    cpu = {k: [u for _, u in v] for k, v in c.items()}
     for key, label in chain_names.items():
-        shown = ", ".join(f"{t:.2f}" for t in c[key])
-        lines.append(f"| {label} | {med(c[key]):.2f} | {shown} |")
-    was, now = med(c["chain before"]) / med(c["plain"]), med(c["chain"]) / med(c["plain"])
-    cold = med(c["chain cold"]) / med(c["plain"])
-    lines += ["", f"Ratio to the plain build: before **{was:.2f}×**, after **{now:.2f}×** "
-              f"(target 1.2×); after with no cache entry {cold:.2f}×."]  # fmt: skip
-    return "\n".join(lines) + "\n"
+        shown = ", ".join(f"{t:.2f}" for t in wall[key])
+        lines.append(f"| {label} | {med(wall[key]):.2f} | {shown} | {med(cpu[key]):.2f} |")
+
+    def ratios(key: str) -> str:
+        return (f"{med(wall[key]) / med(wall['plain']):.2f}× wall, "
+                f"{med(cpu[key]) / med(cpu['plain']):.2f}× CPU")  # fmt: skip
+
+    return lines + ["", "Ratio to the plain build (target 1.2×): before "
+                    f"{ratios('chain before')}; **after {ratios('chain')}**; after with no cache "
+                    "entry "
+                    f"{ratios('chain cold')}."]  # fmt: skip
 
 
 def stage_medians(results: list[dict]) -> str:
