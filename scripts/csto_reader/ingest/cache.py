@@ -43,7 +43,6 @@ from ..model import (
     SourceText,
     Term,
 )
-from .article import prepare_article
 
 CACHE_DIR = Path(".cache") / "csto_reader" / "articles"
 PACKAGE = Path(__file__).resolve().parents[1]
@@ -98,6 +97,14 @@ def _store(path: Path, value: tuple[object, ...]) -> None:
         os.replace(tmp, path)
     except OSError:  # a read-only tree builds as well, only without the cache
         return
+
+
+def prepare_article(source: SourceText, reporter: Reporter) -> ArticleBuild:
+    """``article.prepare_article``, imported on first use: a build taken whole from the
+    cache (``stored_build``) imports none of the ingest stages."""
+    from .article import prepare_article as prepare
+
+    return prepare(source, reporter)
 
 
 def prepare_cached(root: Path, source: SourceText, reporter: Reporter) -> ArticleBuild:
