@@ -290,12 +290,39 @@ def _split_sentences(text: str) -> list[str]:
     return [p.strip().rstrip(".").strip() for p in parts if p.strip().rstrip(".").strip()]
 
 
+# A place and a date where a publisher would stand, the imprint of a treaty or a
+# statement signed somewhere: "Chisinau, 7 October 2002", "Washington, DC, May 5, 2021".
+_MONTH_NAME = "|".join(MONTHS)
+_PLACE_DATE = re.compile(
+    rf"(?P<place>[^\W\d][^\d:;()]{{0,40}}?),\s*(?:(?P<day>\d{{1,2}})\s+(?P<month>{_MONTH_NAME})"
+    rf"|(?P<month2>{_MONTH_NAME})\s+(?P<day2>\d{{1,2}}),?)\s+(?P<year>\d{{4}})"
+)
+
+
+def _place_date(text: str) -> dict[str, str] | None:
+    """``Chisinau, 7 October 2002`` -> address and date (no publisher): a place of at
+    most four words, none a publisher's or an institution's, then a day, month and year."""
+    m = _PLACE_DATE.fullmatch(text)
+    if not m:
+        return None
+    place = m.group("place").strip()
+    if len(place.split()) > 4 or _PUBLISHER.search(place) or _INSTITUTION_WORDS.search(place):
+        return None
+    month = _MONTHS[(m.group("month") or m.group("month2")).lower()]
+    day = int(m.group("day") or m.group("day2"))
+    return {"address": place, "date": f"{m.group('year')}-{month:02d}-{day:02d}"}
+
+
 def _publisher_fields(text: str) -> dict[str, str]:
     """``Baltimore, MD: Johns Hopkins University Press`` -> address + publisher;
-    ``Berlin/Heidelberg (Springer 2003)`` -> address + publisher; else publisher."""
+    ``Berlin/Heidelberg (Springer 2003)`` -> address + publisher; a place and a date
+    (``_place_date``) -> address + date; else publisher."""
     text = _clean_value(text)
     if not text:
         return {}
+    placed = _place_date(text)
+    if placed:
+        return placed
     m = re.fullmatch(r"(?P<addr>[^()]+?)\s*\((?P<pub>[^()]+?)\s+\d{4}\)", text)
     if m:
         return {"address": m.group("addr").strip(), "publisher": m.group("pub").strip()}
