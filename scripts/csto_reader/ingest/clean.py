@@ -249,6 +249,9 @@ def _page_heads(lines: tuple[str, ...]) -> set[int]:
 AUTHOR_HEAD = re.compile(r"^(?:(?P<lead>\d{1,4})\s+(?P<a>\D+?)|(?P<b>\D+?)\s+(?P<end>\d{1,4}))$")
 YEAR = re.compile(r"^(?:1[89]|20)\d\d$")
 NAME_JOINERS = frozenset({"and", "et", "al"})
+PROSE_LINE = re.compile(
+    r"^(?:\S+\s+){9,}.*[.!?][\"”’)]?\s*$"
+)  # ten words or more, ending a sentence
 
 
 def _author_heads(source: SourceText) -> set[int]:
@@ -256,14 +259,19 @@ def _author_heads(source: SourceText) -> set[int]:
     number, e.g. "24 H. WHITCOMBE" (a short paper may print its even-page head once, so
     ``_page_heads`` cannot count it): a line of a number that is not a year and words
     that are all words of the authors' names in meta.yml, their initials, "and" or "et
-    al.", the first author's family name among them."""
+    al.", the first author's family name among them.  Not in the front matter, before
+    the first sentence of prose, where a byline may end in an affiliation's number
+    ("Anna Ivanova 1"); not a table row (a tab)."""
     names = [re.findall(r"[^\W\d_]+", normalize_for_match(a.name)) for a in source.meta.authors]
     if not names or not names[0]:
         return set()
     vocab = {w for name in names for w in name} | NAME_JOINERS
     initials = {w[0] for name in names for w in name}
+    prose = next((i for i, t in enumerate(source.lines) if PROSE_LINE.search(t)), None)
     found: set[int] = set()
     for i, raw in enumerate(source.lines):
+        if prose is None or i <= prose or "\t" in raw:
+            continue
         m = AUTHOR_HEAD.match(raw.strip())
         if not m or YEAR.match(m.group("lead") or m.group("end")):
             continue
