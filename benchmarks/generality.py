@@ -234,9 +234,6 @@ def run_article(folder: Path) -> Run:
         raise RuntimeError("; ".join(d.format() for d in reporter.diagnostics))
     stages = run_stages(ROOT, source, reporter)
     slug = source.slug
-    # the article's own diagnostics (Stages.diagnostics keeps only those of files under
-    # sources/, and this folder is not there)
-    own = tuple(d for d in reporter.diagnostics if d.span.file == source.path)
     refs = stages.after.per_article.get(slug, ()) if stages.after else ()
     cites = stages.cites.citations.get(slug)
     page = render_one(stages.build, stages.after, stages.cites, None, None, Reporter())
@@ -246,7 +243,7 @@ def run_article(folder: Path) -> Run:
         tuple(refs),
         tuple(cites.resolved) if cites else (),
         page,
-        own,
+        stages.diagnostics,  # those of the files of the article's own folder
     )
 
 

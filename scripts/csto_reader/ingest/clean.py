@@ -244,6 +244,48 @@ def _page_heads(lines: tuple[str, ...]) -> set[int]:
     return found
 
 
+# A running head naming the authors with the page number at one end: "24 H. WHITCOMBE",
+# "A. IVANOVA AND B. PETROV 119", "Ivanova et al. 7" (the number not a year).
+AUTHOR_HEAD = re.compile(r"^(?:(?P<lead>\d{1,4})\s+(?P<a>\D+?)|(?P<b>\D+?)\s+(?P<end>\d{1,4}))$")
+YEAR = re.compile(r"^(?:1[89]|20)\d\d$")
+NAME_JOINERS = frozenset({"and", "et", "al"})
+PROSE_LINE = re.compile(
+    r"^(?:\S+\s+){9,}.*[.!?][\"”’)]?\s*$"
+)  # ten words or more, ending a sentence
+
+
+def _author_heads(source: SourceText) -> set[int]:
+    """Line numbers of running heads that name the article's authors beside the page
+    number, e.g. "24 H. WHITCOMBE" (a short paper may print its even-page head once, so
+    ``_page_heads`` cannot count it): a line of a number that is not a year and words
+    that are all words of the authors' names in meta.yml, their initials, "and" or "et
+    al.", the first author's family name among them.  Not in the front matter, before
+    the first sentence of prose, where a byline may end in an affiliation's number
+    ("Anna Ivanova 1"); not a table row (a tab)."""
+    names = [re.findall(r"[^\W\d_]+", normalize_for_match(a.name)) for a in source.meta.authors]
+    if not names or not names[0]:
+        return set()
+    vocab = {w for name in names for w in name} | NAME_JOINERS
+    initials = {w[0] for name in names for w in name}
+    prose = next((i for i, t in enumerate(source.lines) if PROSE_LINE.search(t)), None)
+    found: set[int] = set()
+    for i, raw in enumerate(source.lines):
+        if prose is None or i <= prose or "\t" in raw:
+            continue
+        m = AUTHOR_HEAD.match(raw.strip())
+        if not m or YEAR.match(m.group("lead") or m.group("end")):
+            continue
+        rest = normalize_for_match(m.group("a") or m.group("b"))
+        if re.search(r"[^\w\s.,&-]", rest) or len(rest.split()) > 12:
+            continue
+        words = re.findall(r"[^\W\d_]+", rest)
+        if names[0][-1] in words and all(
+            w in vocab or (len(w) == 1 and w in initials) for w in words
+        ):
+            found.add(i + 1)
+    return found
+
+
 def _repeated_lines(lines: tuple[str, ...], venue: str = "") -> set[int]:
     """Line numbers of a footer or header repeated on every page, e.g. "Electronic copy
     available at: https://ssrn.com/abstract=1234567": a short line (``_furniture_like``)
@@ -420,8 +462,9 @@ def _issn_line(at: _LineAt) -> str | None:
 
 def _running_head(at: _LineAt) -> str | None:
     """running-head: a running head or footer (see ``_running_lines`` and
-    ``_page_heads``), e.g. "CSTO STUDIES" repeating a rubric, "Ivanova A. The Treaty ...
-    2023. 5(1): 117-130", or "118 JOURNAL ABBREV. [Vol. 5:117" with its page number."""
+    ``_page_heads``, ``_author_heads``), e.g. "CSTO STUDIES" repeating a rubric, "Ivanova
+    A. The Treaty ... 2023. 5(1): 117-130", "118 JOURNAL ABBREV. [Vol. 5:117" with its page
+    number, or "24 H. WHITCOMBE", the author's name beside the page number."""
     if at.number in at.running:
         return "running head or footer repeated on each page"
     return None
@@ -561,7 +604,7 @@ def clean(source: SourceText) -> Cleaned:
     the first rule of ``LINE_RULES`` that removes it; a line that stays loses its icon
     glyphs (rule ``icon``) and its exporter escapes, then goes through ``TEXT_RULES``
     (each change recorded)."""
-    running = frozenset(_running_lines(source) | _page_heads(source.lines))
+    running = frozenset(_running_lines(source) | _page_heads(source.lines) | _author_heads(source))
     venue = normalize_for_match(source.meta.venue or "")
     repeated = frozenset(_repeated_lines(source.lines, venue))
     boxes = frozenset(_box_lines(source.lines))

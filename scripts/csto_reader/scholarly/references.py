@@ -290,12 +290,39 @@ def _split_sentences(text: str) -> list[str]:
     return [p.strip().rstrip(".").strip() for p in parts if p.strip().rstrip(".").strip()]
 
 
+# A place and a date where a publisher would stand, the imprint of a treaty or a
+# statement signed somewhere: "Chisinau, 7 October 2002", "Washington, DC, May 5, 2021".
+_MONTH_NAME = "|".join(MONTHS)
+_PLACE_DATE = re.compile(
+    rf"(?P<place>[^\W\d][^\d:;()]{{0,40}}?),\s*(?:(?P<day>\d{{1,2}})\s+(?P<month>{_MONTH_NAME})"
+    rf"|(?P<month2>{_MONTH_NAME})\s+(?P<day2>\d{{1,2}}),?)\s+(?P<year>\d{{4}})"
+)
+
+
+def _place_date(text: str) -> dict[str, str] | None:
+    """``Chisinau, 7 October 2002`` -> address and date (no publisher): a place of at
+    most four words, none a publisher's or an institution's, then a day, month and year."""
+    m = _PLACE_DATE.fullmatch(text)
+    if not m:
+        return None
+    place = m.group("place").strip()
+    if len(place.split()) > 4 or _PUBLISHER.search(place) or _INSTITUTION_WORDS.search(place):
+        return None
+    month = _MONTHS[(m.group("month") or m.group("month2")).lower()]
+    day = int(m.group("day") or m.group("day2"))
+    return {"address": place, "date": f"{m.group('year')}-{month:02d}-{day:02d}"}
+
+
 def _publisher_fields(text: str) -> dict[str, str]:
     """``Baltimore, MD: Johns Hopkins University Press`` -> address + publisher;
-    ``Berlin/Heidelberg (Springer 2003)`` -> address + publisher; else publisher."""
+    ``Berlin/Heidelberg (Springer 2003)`` -> address + publisher; a place and a date
+    (``_place_date``) -> address + date; else publisher."""
     text = _clean_value(text)
     if not text:
         return {}
+    placed = _place_date(text)
+    if placed:
+        return placed
     m = re.fullmatch(r"(?P<addr>[^()]+?)\s*\((?P<pub>[^()]+?)\s+\d{4}\)", text)
     if m:
         return {"address": m.group("addr").strip(), "publisher": m.group("pub").strip()}
@@ -464,6 +491,17 @@ _THESIS = re.compile(
     re.IGNORECASE,
 )
 
+# A label naming the kind of document where a container would stand, "Press release,
+# January 13." (Chicago) or "[Press release]." after the title (APA 7): the work's genre
+# (BibTeX ``type``), not a periodical or a site.
+_GENRE_WORDS = (
+    r"(?:press|news|media)\s+release|(?:policy|issue|research)\s+brief|briefing(?:\s+paper|\s+note)?"
+    r"|fact\s*sheet|(?:joint\s+|official\s+)?statement|speech|transcript|interview|blog\s+post"
+    r"|op-ed|memorandum|communiqu[eé]|unpublished\s+manuscript|data\s*set|video|podcast|tweet"
+)
+_GENRE = re.compile(rf"(?:{_GENRE_WORDS})", re.IGNORECASE)
+_GENRE_BRACKET = re.compile(rf"\s*\[(?P<kind>{_GENRE_WORDS})\]", re.IGNORECASE)
+
 _IN_BOOK = re.compile(
     r"^(?P<title>.+)[.,]?\s+[Ii]n:?\s+(?P<editors>[^()]+?)\s*\((?P<role>[Ee]ds?)\.?\)\s*,?\s*"
     r"(?P<after>.+)$"
@@ -598,6 +636,10 @@ def _parse_apa(rest: str, item: ReferenceItem, slug: str, reporter: Reporter) ->
         return None, {}
     f = _apa_header_fields(m, item, slug, reporter)
     body = m.group("rest").strip()
+    gm = _GENRE_BRACKET.search(body)
+    if gm:  # "Title [Press release]. Publisher.": the genre, then the title as without it
+        f["type"] = gm.group("kind")
+        body = body[: gm.start()] + body[gm.end() :]
     dated = "date" in f
     readers = [_apa_thesis, _apa_in_book]
     if not dated:  # a month-day date makes a page or a report, never a journal article
@@ -715,7 +757,8 @@ def _apa_titled(body: str, f: dict[str, str], dated: bool) -> Parsed:
     if dated:
         return _apa_issued_online(after, f, periodical)
     pub = _publisher_fields(after)
-    if italic_title or ("address" in pub) or _PUBLISHER.search(pub.get("publisher", "")):
+    described = "type" in f  # a genre in brackets: a document its publisher issued
+    if italic_title or described or "address" in pub or _PUBLISHER.search(pub.get("publisher", "")):
         if pub and _is_institution(pub.get("publisher", "")) and "address" not in pub:
             f["institution"] = pub["publisher"]
             return "report", f
@@ -938,10 +981,12 @@ def _chicago_part(after: str, f: dict[str, str], linked: bool) -> tuple[str, dic
     dm = _CHICAGO_DATED.match(after)
     month = _MONTHS.get(dm.group("month").lower()) if dm else None
     if dm and month:
-        f["journal"] = _clean_value(dm.group("container"))
+        container = _clean_value(dm.group("container"))
+        genre = _GENRE.fullmatch(container)
+        f["type" if genre else "journal"] = container
         if "year" in f:
             f["date"] = f"{f['year']}-{month:02d}-{int(dm.group('day')):02d}"
-        return "article", f
+        return ("misc" if genre else "article"), f
     after = _clean_value(after)
     if after:
         # a site or an outlet the rules do not know: kept as the organization
