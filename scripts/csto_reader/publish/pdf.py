@@ -44,6 +44,7 @@ This is the only module that imports WeasyPrint.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import datetime
 import logging
@@ -52,7 +53,7 @@ import re
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -1073,10 +1074,40 @@ def write_pdf(rendered: weasyprint.Document, target: Path, *, tagged: bool = Tru
     h1-h6, paragraphs, lists, tables, links, ``alt`` of images; ``tag_footnotes`` adds the
     notes.
     """
-    if tagged:
-        rendered.write_pdf(str(target), pdf_variant=PDF_VARIANT, finisher=tag_footnotes)
-    else:
-        rendered.write_pdf(str(target))
+    with _page_references_kept():
+        if tagged:
+            rendered.write_pdf(str(target), pdf_variant=PDF_VARIANT, finisher=tag_footnotes)
+        else:
+            rendered.write_pdf(str(target))
+
+
+@contextlib.contextmanager
+def _page_references_kept() -> Iterator[None]:
+    """While writing, ``pydyf.PDF.page_references`` is made once per page count.
+
+    pydyf (0.13) builds the tuple of every page's reference anew at each read, and
+    WeasyPrint's tagging reads it once per tagged box (about 20,000 times for the
+    reader's 69 pages): a quarter of the writing time.  Pages are only ever added
+    (``add_page`` extends ``Kids``), so the tuple is the same while the page count is;
+    the PDF written is byte-identical.
+    """
+    import pydyf  # WeasyPrint's PDF writer
+
+    original = pydyf.PDF.page_references
+
+    def page_references(pdf: pydyf.PDF) -> object:
+        kids = pdf.pages["Kids"]
+        kept = pdf.__dict__.get("_kept_page_references")
+        if kept is None or kept[0] != len(kids):
+            kept = (len(kids), tuple(f"{number} 0 R".encode("ascii") for number in kids[::3]))
+            pdf.__dict__["_kept_page_references"] = kept
+        return kept[1]
+
+    pydyf.PDF.page_references = property(page_references)
+    try:
+        yield
+    finally:
+        pydyf.PDF.page_references = original
 
 
 def tag_footnotes(document: weasyprint.Document, pdf: object) -> None:
