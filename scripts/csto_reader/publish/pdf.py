@@ -48,6 +48,8 @@ import contextlib
 import copy
 import datetime
 import functools
+import hashlib
+import json
 import logging
 import multiprocessing
 import multiprocessing.queues
@@ -55,6 +57,7 @@ import os
 import queue
 import re
 import sys
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -117,6 +120,10 @@ _BLOCK_TAGS = (
     "section",
     "figcaption",
 )
+
+# Where build_pdfs keeps the footnote fixes of the last build (relative to the current
+# folder, the project root as `make` runs; beside the ingest cache, git-ignored).
+FIXES_CACHE = Path(".cache") / "csto_reader" / "pdf-fixes.json"
 
 # How many times a document is laid out again to bring footnotes to their calls' pages.
 FOOTNOTE_PASSES = 4
@@ -1429,11 +1436,14 @@ def build_pdfs(
     jobs: int = 0,
     out_dir: Path | None = None,
     reporter: Reporter | None = None,
+    cache: Path | None = FIXES_CACHE,
 ) -> list[PdfResult]:
     """Write ``downloads/reader.pdf`` and ``downloads/<slug>.pdf`` into a built site.
 
     ``jobs`` worker processes typeset the PDFs side by side (0: one per CPU, at most 4).
-    A site without its pages is reported (no PDF is made) and each PDF's warnings are
+    The footnote fixes found are kept in the file ``cache`` (None: none kept) for the
+    next build, whose reader then starts at once if nothing they depend on changed.  A
+    site without its pages is reported (no PDF is made) and each PDF's warnings are
     reported to ``reporter``; without one, an error raises ``BuildError``.
     """
     sink = reporter if reporter is not None else Reporter()
@@ -1441,44 +1451,119 @@ def build_pdfs(
         if reporter is None:
             raise BuildError(sink.errors)
         return []
-    results = _typeset(site_dir, out_dir or site_dir / "downloads", paper, jobs)
+    results = _typeset(site_dir, out_dir or site_dir / "downloads", paper, jobs, cache)
     for result in results:
         for diagnostic in result.diagnostics:
             sink.add(diagnostic)
     return results
 
 
-def _typeset(site_dir: Path, out: Path, paper: str, jobs: int) -> list[PdfResult]:
+def _typeset(
+    site_dir: Path, out: Path, paper: str, jobs: int, cache: Path | None
+) -> list[PdfResult]:
     """Every PDF, the reader with the footnote fixes the articles' layouts found (see
     ``PdfJob.fixes``); the results in the order of ``plan_jobs``.
 
-    One after the other with one worker.  Else the reader's job starts at once in a
-    process of its own, reads the site and assembles its document while ``workers``
-    processes lay the articles out, and starts its layout when each article has sent its
-    fixes (before writing its PDF: a quarter of an article's time).
+    One after the other with one worker; else in a pool (``_typeset_in_pool``).  The
+    fixes found are kept in ``cache`` (a file) under the digest of what the PDFs are
+    made from (``fixes_key``), for the next build.
     """
     reader, *articles = plan_jobs(site_dir, out, paper)
     workers = jobs or min(4, os.cpu_count() or 1, len(articles) + 1)
+    key = fixes_key(site_dir, reader)
     if workers <= 1 or not articles:
         done = [run_job(job) for job in articles]
         fixes = tuple(fix for result in done for fix in result.footnote_fixes)
-        return [run_job(replace(reader, fixes=fixes)), *done]
+        results = [run_job(replace(reader, fixes=fixes)), *done]
+    else:
+        cached = read_cached_fixes(cache, key) if cache is not None else None
+        results = _typeset_in_pool(reader, articles, workers, cached)
+    if cache is not None:
+        found = tuple(fix for result in results[1:] for fix in result.footnote_fixes)
+        write_cached_fixes(cache, key, found)
+    return results
+
+
+def _typeset_in_pool(
+    reader: PdfJob, articles: Sequence[PdfJob], workers: int, cached: Fixes | None
+) -> list[PdfResult]:
+    """The PDFs in worker processes, the reader's job in one of its own from the start.
+
+    With the fixes of the last build (``cached``), the reader is laid out with them at
+    once while ``workers - 1`` processes typeset the articles; if the articles find other
+    fixes (the cache misled), the reader is typeset again with theirs.  Without them, the
+    reader's job reads the site and assembles its document while ``workers`` processes
+    lay the articles out, and starts its layout when each article has sent its fixes
+    (before writing its PDF: a quarter of an article's time).
+    """
     context = multiprocessing.get_context()
     channel: multiprocessing.queues.Queue[tuple[str, Fixes]] = context.Queue()
-    awaits = tuple(job.slug for job in articles if job.slug is not None)
+    if cached is not None:
+        first_job = replace(reader, fixes=cached)
+        size = workers
+    else:
+        first_job = replace(reader, awaits=tuple(job.slug or "" for job in articles))
+        size = min(workers, len(articles)) + 1  # the reader's waits, then lays out
     with ProcessPoolExecutor(
-        max_workers=min(workers, len(articles)) + 1,
-        mp_context=context,
-        initializer=_join_channel,
-        initargs=(channel,),
+        max_workers=size, mp_context=context, initializer=_join_channel, initargs=(channel,)
     ) as pool:
-        first = pool.submit(run_job, replace(reader, awaits=awaits))
+        first = pool.submit(run_job, first_job)
         pending = []
         for job in articles:
-            future = pool.submit(run_job, replace(job, announces=True))
+            future = pool.submit(run_job, replace(job, announces=cached is None))
             future.add_done_callback(functools.partial(_unless_failed, channel, job.slug or ""))
             pending.append(future)
-        return [first.result(), *(future.result() for future in pending)]
+        done = [future.result() for future in pending]
+        found = tuple(fix for result in done for fix in result.footnote_fixes)
+        if cached is not None and sorted(cached) != sorted(found):
+            first = pool.submit(run_job, replace(reader, fixes=found))
+        return [first.result(), *done]
+
+
+# The code the PDFs' layout depends on (with WeasyPrint's version): a change to any of
+# them invalidates the cached fixes.
+_CODE_FILES = (Path(__file__), Path(apparatus.__file__), STYLESHEET)
+
+
+def fixes_key(site_dir: Path, job: PdfJob) -> str:
+    """The digest of what the articles' PDFs are made from: every page of the site that
+    the PDFs read (home, articles, appendices, bibliography), the code and stylesheet
+    of this stage, WeasyPrint's version, the paper and the build date."""
+    site = read_site(site_dir)
+    keys = ["", *(f"articles/{slug}/" for slug in site.slugs), BIBLIOGRAPHY_PAGE]
+    keys += [key for key, _prefix in APPENDIX_PAGES]
+    digest = hashlib.sha256()
+    for part in (weasyprint.__version__, job.paper, job.build_date.isoformat(), *site.slugs):
+        digest.update(part.encode() + b"\0")
+    for path in (*_CODE_FILES, *(site_dir / key / "index.html" for key in keys)):
+        digest.update(path.read_bytes() if path.is_file() else b"(none)")
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def read_cached_fixes(cache: Path, key: str) -> Fixes | None:
+    """The fixes kept in ``cache`` under ``key``; None when absent, unreadable or stale."""
+    try:
+        kept = json.loads(cache.read_text(encoding="utf-8"))
+        if kept.get("key") != key:
+            return None
+        return tuple((str(a), str(b), str(c)) for a, b, c in kept["fixes"])
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return None
+
+
+def write_cached_fixes(cache: Path, key: str, fixes: Fixes) -> None:
+    """Keep ``fixes`` under ``key`` in ``cache`` (through a temporary file, so that a
+    build running beside this one never reads half of it)."""
+    text = json.dumps({"key": key, "fixes": [list(fix) for fix in fixes]}, indent=1)
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(dir=cache.parent, prefix=".pdf-fixes-")
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text + "\n")
+        os.replace(name, cache)
+    except OSError:
+        return  # no cache: the next build finds the fixes again
 
 
 # The attributes that keep_notes_with_calls sets on a block.
