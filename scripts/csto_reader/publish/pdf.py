@@ -48,6 +48,7 @@ import contextlib
 import copy
 import datetime
 import functools
+import gc
 import hashlib
 import json
 import logging
@@ -1061,11 +1062,12 @@ def render_pdf(
             weasyprint.CSS(filename=str(STYLESHEET), url_fetcher=fetcher),
             weasyprint.CSS(string=f"@page {{ size: {PAPER_SIZES[paper]}; }}", url_fetcher=fetcher),
         ]
-        rendered, misplaced = _lay_out(document, stylesheets, base_url, fetcher, label, report)
-        if laid_out is not None:
-            laid_out(footnote_fixes(document))
-        target.parent.mkdir(parents=True, exist_ok=True)
-        write_pdf(rendered, target, tagged=tagged)
+        with _no_cycle_collection():
+            rendered, misplaced = _lay_out(document, stylesheets, base_url, fetcher, label, report)
+            if laid_out is not None:
+                laid_out(footnote_fixes(document))
+            target.parent.mkdir(parents=True, exist_ok=True)
+            write_pdf(rendered, target, tagged=tagged)
     finally:
         progress.removeHandler(progress_handler)
         main_logger.removeHandler(warnings)
@@ -1099,6 +1101,25 @@ def write_pdf(rendered: weasyprint.Document, target: Path, *, tagged: bool = Tru
             rendered.write_pdf(str(target), pdf_variant=PDF_VARIANT, finisher=tag_footnotes)
         else:
             rendered.write_pdf(str(target))
+
+
+@contextlib.contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Python's cycle collector off while a document is laid out and written.
+
+    A layout makes hundreds of thousands of boxes that live until the PDF is written, and
+    each full collection walks them all: with it on, the reader's job spent a sixth of its
+    CPU time collecting (9.1-10.5 s against 7.6 s with it off, for 36 MB more at the
+    peak).  The garbage is reference-counted away as usual; the cycles among it are
+    collected when the collector is on again.
+    """
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
 
 
 @contextlib.contextmanager
