@@ -1002,11 +1002,19 @@ def _lay_out(
     fetcher: LocalOnlyFetcher,
     label: str,
     report: Callable[[str], None],
+    before: Callable[[], Fixes] | None = None,
 ) -> tuple[weasyprint.Document, list[MisplacedNote]]:
     """Lay ``document`` out, again (up to ``FOOTNOTE_PASSES`` times) while a footnote lands
-    on another page than its call; the last layout and the notes still misplaced."""
+    on another page than its call; the last layout and the notes still misplaced.
+
+    ``before`` gives fixes to set once the document is parsed, before its first layout.
+    """
     for attempt in range(1, FOOTNOTE_PASSES + 1):
         html = weasyprint.HTML(string=to_html(document), base_url=base_url, url_fetcher=fetcher)
+        if before is not None and attempt == 1:
+            fixes = before()
+            apply_footnote_fixes(document, fixes)
+            apply_footnote_fixes(html.etree_element, fixes)  # the tree WeasyPrint parsed
         rendered = html.render(stylesheets=stylesheets)
         misplaced = misplaced_footnotes(rendered)
         if not misplaced or attempt == FOOTNOTE_PASSES:
@@ -1030,6 +1038,7 @@ def render_pdf(
     report: Callable[[str], None] | None = None,
     tagged: bool = True,
     laid_out: Callable[[Fixes], None] | None = None,
+    awaited: Callable[[], Fixes] | None = None,
 ) -> PdfResult:
     """Typeset an assembled ``document`` with ``pdf.css`` into ``target``.
 
@@ -1039,40 +1048,29 @@ def render_pdf(
     allowed to break sooner (see ``keep_notes_with_calls``); ``document`` is changed then.
     The PDF is tagged (``PDF_VARIANT``) unless ``tagged`` is False (for measuring the cost).
     ``laid_out`` is told the footnote fixes as soon as the layout is done, before the
-    writing (so that the reader's job can start on them, see ``_typeset``).
+    writing, and ``awaited`` gives fixes to set before the first layout, once the document
+    is parsed (so that the reader's job parses while the articles' jobs find theirs, see
+    ``_typeset_in_pool``).
     """
     if paper not in PAPER_SIZES:
         raise ValueError(f"unknown paper size {paper!r}; choose one of {sorted(PAPER_SIZES)}")
     report = report or (lambda line: print(line, file=sys.stderr, flush=True))
     label = label or target.name
     fetcher = LocalOnlyFetcher()
-    progress = logging.getLogger("weasyprint.progress")
-    main_logger = logging.getLogger("weasyprint")
-    progress_handler = _ProgressHandler(label, report)
-    warnings = _WarningCollector()
-    old_levels = (progress.level, main_logger.level)
-    progress.setLevel(logging.INFO)
-    main_logger.setLevel(logging.WARNING)
-    progress.addHandler(progress_handler)
-    main_logger.addHandler(warnings)
     start = time.monotonic()
-    try:
+    with _weasyprint_logs(label, report) as warnings, _no_cycle_collection():
         base_url = (base_dir or STYLESHEET.parent).resolve().as_uri() + "/"
         stylesheets = [
             weasyprint.CSS(filename=str(STYLESHEET), url_fetcher=fetcher),
             weasyprint.CSS(string=f"@page {{ size: {PAPER_SIZES[paper]}; }}", url_fetcher=fetcher),
         ]
-        with _no_cycle_collection():
-            rendered, misplaced = _lay_out(document, stylesheets, base_url, fetcher, label, report)
-            if laid_out is not None:
-                laid_out(footnote_fixes(document))
-            target.parent.mkdir(parents=True, exist_ok=True)
-            write_pdf(rendered, target, tagged=tagged)
-    finally:
-        progress.removeHandler(progress_handler)
-        main_logger.removeHandler(warnings)
-        progress.setLevel(old_levels[0])
-        main_logger.setLevel(old_levels[1])
+        rendered, misplaced = _lay_out(
+            document, stylesheets, base_url, fetcher, label, report, awaited
+        )
+        if laid_out is not None:
+            laid_out(footnote_fixes(document))
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_pdf(rendered, target, tagged=tagged)
     seconds = time.monotonic() - start
     problems = _problems(target, warnings.messages, fetcher.refused, misplaced)
     result = PdfResult(
@@ -1101,6 +1099,27 @@ def write_pdf(rendered: weasyprint.Document, target: Path, *, tagged: bool = Tru
             rendered.write_pdf(str(target), pdf_variant=PDF_VARIANT, finisher=tag_footnotes)
         else:
             rendered.write_pdf(str(target))
+
+
+@contextlib.contextmanager
+def _weasyprint_logs(label: str, report: Callable[[str], None]) -> Iterator[_WarningCollector]:
+    """WeasyPrint's progress told to ``report`` and its warnings collected, meanwhile."""
+    progress = logging.getLogger("weasyprint.progress")
+    main_logger = logging.getLogger("weasyprint")
+    progress_handler = _ProgressHandler(label, report)
+    warnings = _WarningCollector()
+    old_levels = (progress.level, main_logger.level)
+    progress.setLevel(logging.INFO)
+    main_logger.setLevel(logging.WARNING)
+    progress.addHandler(progress_handler)
+    main_logger.addHandler(warnings)
+    try:
+        yield warnings
+    finally:
+        progress.removeHandler(progress_handler)
+        main_logger.removeHandler(warnings)
+        progress.setLevel(old_levels[0])
+        main_logger.setLevel(old_levels[1])
 
 
 @contextlib.contextmanager
@@ -1358,7 +1377,7 @@ def run_job(job: PdfJob) -> PdfResult:
         document = assemble_reader(site, job.build_date)
     else:
         document = assemble_article(site, job.slug, job.build_date)
-    apply_footnote_fixes(document, (*job.fixes, *_awaited_fixes(job.awaits)))
+    apply_footnote_fixes(document, job.fixes)
     slug = job.slug or ""
     return render_pdf(
         document,
@@ -1368,6 +1387,7 @@ def run_job(job: PdfJob) -> PdfResult:
         base_dir=job.site_dir,
         tagged=job.tagged,
         laid_out=(lambda fixes: _announce(slug, fixes)) if job.announces else None,
+        awaited=(lambda: _awaited_fixes(job.awaits)) if job.awaits else None,
     )
 
 
@@ -1604,7 +1624,11 @@ def footnote_fixes(document: HtmlElement) -> tuple[tuple[str, str, str], ...]:
 
 def apply_footnote_fixes(document: HtmlElement, fixes: Iterable[tuple[str, str, str]]) -> None:
     """Set the attributes of ``fixes`` on the blocks of ``document`` that have those ids
-    (a fix whose block is not there is left out)."""
+    (a fix whose block is not there is left out).  ``document`` may also be the
+    ElementTree tree that WeasyPrint parsed (``HTML.etree_element``)."""
+    fixes = tuple(fixes)
+    if not fixes:
+        return
     by_id = {
         element.get("id"): element
         for element in document.iter()
