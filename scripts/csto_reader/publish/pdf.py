@@ -29,9 +29,13 @@ The HTML is rewritten on the way:
 * web-only parts go: permalink anchors, back-links of notes, the downloads line, the
   BibTeX to copy, instructions for the web page ("copied when you click its number").
 
-``build_pdfs`` typesets the articles' PDFs first, side by side, then the reader with the
-footnote fixes they needed (``PdfJob.fixes``): an article is set alike in both (it starts
-on a right-hand page), so the reader is laid out once instead of twice.
+``build_pdfs`` gives the reader the footnote fixes the articles' PDFs needed
+(``PdfJob.fixes``): an article is set alike in both (it starts on a right-hand page), so
+the reader is laid out once instead of twice.  The reader's job, the longest, starts at
+once beside the articles' jobs: with the fixes kept from the last build when nothing they
+depend on changed (``FIXES_CACHE``, checked against the fixes the articles find), else it
+parses its document while the articles are laid out and starts its layout as soon as each
+article has sent its fixes, before the articles write their PDFs.
 
 The PDFs are tagged (PDF/UA-1: structure tree, document language, title shown as the
 window title, headings, lists, tables; footnotes tagged ``Note``), see ``render_pdf``.
