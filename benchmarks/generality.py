@@ -172,9 +172,12 @@ def page_text(markdown: str) -> str:
         markdown = markdown[end + 5 :] if end > 0 else markdown
     # the reader's own editorial notes inside a sentence are not the author's words
     text = re.sub(r'<span class="ednote".*?\]</span>', "", markdown, flags=re.S)
+    # an inline tag shows no space ("\\[<a ...>8</a>\\]" reads "[8]"); a block tag does
+    text = re.sub(r"</?(?:a|span|sup|sub|em|strong|i|b|abbr|cite|mark)\b[^>]*>", "", text)
     text = re.sub(r"<[^>]*>", " ", text)
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)(\{[^}]*\})?", r"\1", text)
-    text = re.sub(r"\{:[^}]*\}", " ", text)  # attribute lists: {: #p1 .para }
+    # attribute lists: "{: #p1 .para }", a heading's "{ #method }"
+    text = re.sub(r"\{:?\s+[#.][^}]*\}", " ", text)
     text = re.sub(r"\\([\\`*_{}\[\]()#+\-.!|<>~])", r"\1", text)
     return html.unescape(text)
 
@@ -425,6 +428,9 @@ def score_junk(score: Score, expected: Sequence[str], run: Run, shown: str) -> N
                 score.fail("junk left", f"line {n}: {text[:70]!r}")
 
 
+# A word processor's list mark before a tab ("\t\to\tstate television"): the page
+# shows it as the list's bullet, not as a word of the item.
+TAB_MARK = re.compile(r"^[ \t]*(?:[•◦▪o*\-–]|[a-z][.)])\t+")
 SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[A-Z“\"(‘'])")
 
 
@@ -432,7 +438,11 @@ def body_sentences(expected: Mapping[str, Any], lines: Sequence[str]) -> list[tu
     body = expected["body"]
     first, last = line_of(lines, body["first"]), line_of(lines, body["last"])
     junk = {j.strip() for j in expected.get("removals") or ()}
-    kept = [(n, lines[n - 1]) for n in range(first, last + 1) if lines[n - 1].strip() not in junk]
+    kept = [
+        (n, TAB_MARK.sub("", lines[n - 1]))
+        for n in range(first, last + 1)
+        if lines[n - 1].strip() not in junk
+    ]
     out: list[tuple[int, str]] = []
     for para in _paragraphs(kept):
         n, text = para

@@ -21,6 +21,7 @@ import argparse
 import hashlib
 import json
 import math
+import os
 import re
 import resource
 import shutil
@@ -196,6 +197,236 @@ def stage_table(label: str, result: dict) -> list[str]:
     return lines + [""]
 
 
+# ---------------------------------------------------------------- cache and chain (--cache-bench)
+
+CACHE_SECTION = "Pipeline cache and build chain (issue 15, `benchmarks/growth.py --cache-bench`)"
+PROJECT_PARTS = ("sources", "bib", "glossary", "index", "timeline", "teaching", "docs",
+                 "overrides", "mkdocs.yml")  # fmt: skip
+
+
+def project(tmp: Path, name: str) -> Path:
+    """A copy of this tree's inputs and MkDocs configuration (its own caches)."""
+    root = tmp / name
+    root.mkdir()
+    for part in PROJECT_PARTS:
+        src = ROOT / part
+        if src.is_dir():
+            shutil.copytree(src, root / part)
+        elif src.is_file():
+            shutil.copy(src, root / part)
+    return root
+
+
+def forget_cache(root: Path) -> None:
+    """Remove the per-article and whole-build caches (the APA cache of citeproc's output,
+    ``build/cache/apa.json``, older than both, stays warm)."""
+    shutil.rmtree(root / ".cache", ignore_errors=True)
+
+
+def serve_child(root: Path) -> None:
+    """What `make serve`'s hook does after an edit of one article, in this process: drop
+    the imported package, import it again, build (per-article and APA caches warm)."""
+    from csto_reader import pipeline
+
+    pipeline.build(root)
+    text = sorted((root / "sources").glob("*/article.txt"))[0]
+    before = text.read_text(encoding="utf-8")
+    out = {}
+    for label, edit in (("unchanged", ""), ("edited", "\nOne more sentence for the bench.\n")):
+        text.write_text(before + edit, encoding="utf-8")
+        start = time.perf_counter()
+        for name in [n for n in sys.modules if n.split(".")[0] == "csto_reader"]:
+            del sys.modules[name]
+        from csto_reader import pipeline as again
+
+        imported = time.perf_counter()
+        again.build(root)
+        out[label] = {"import": imported - start, "build": time.perf_counter() - imported}
+    text.write_text(before, encoding="utf-8")
+    print(json.dumps(out))
+
+
+def run_code(code: Path, args: list[str], cwd: Path = ROOT) -> tuple[float, float, str]:
+    """Run ``args`` with the package of checkout ``code`` first on the path: wall time,
+    the process's CPU time (user + system: less disturbed by the other sessions' load
+    than wall time) and its output."""
+    env = {**os.environ, "PYTHONPATH": str(code / "scripts")}
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    proc = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    now = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{args} failed:\n{proc.stderr[-3000:]}")
+    cpu = now.ru_utime + now.ru_stime - used.ru_utime - used.ru_stime
+    return wall, cpu, proc.stdout
+
+
+def timed_child(code: Path, root: Path) -> dict:
+    """One build by checkout ``code``'s ``--child`` (caches on), with its process CPU."""
+    script = str(code / "benchmarks" / "growth.py")
+    _, cpu, out = run_code(code, [PY, script, "--child", str(root), "--cache"])
+    return {**json.loads(out.strip().splitlines()[-1]), "cpu": cpu}
+
+
+def pipeline_rounds(before: Path, root_b: Path, root_a: Path, runs: int) -> dict[str, list]:
+    """Alternated in one loop: the pipeline of ``before`` and of this tree, cold (caches
+    removed), then this tree with nothing changed and with one article edited."""
+    got: dict[str, list] = {k: [] for k in ("before", "cold", "unchanged", "edited", "serve")}
+    text = sorted((root_a / "sources").glob("*/article.txt"))[0]
+    original = text.read_text(encoding="utf-8")
+    for code, root in ((before, root_b), (ROOT, root_a)):
+        timed_child(code, root)  # the APA cache warm, as in a working tree
+    for _ in range(runs):
+        for key, code, root in (("before", before, root_b), ("cold", ROOT, root_a)):
+            forget_cache(root)
+            got[key].append(timed_child(code, root))
+        got["unchanged"].append(timed_child(ROOT, root_a))
+        text.write_text(original + "\nOne more sentence for the bench.\n", encoding="utf-8")
+        got["edited"].append(timed_child(ROOT, root_a))
+        text.write_text(original, encoding="utf-8")
+        run_child(root_a, cache=True)  # the entry of the unedited tree again
+        out = run_code(ROOT, [PY, __file__, "--serve-child", str(root_a)])[2]
+        got["serve"].append(json.loads(out.strip().splitlines()[-1]))
+    return got
+
+
+def chain_rounds(before: Path, root_b: Path, root_a: Path, runs: int) -> dict[str, list]:
+    """Alternated: plain `mkdocs build` of the generated tree; the chain (build step,
+    that `mkdocs build`, finish) of ``before`` and of this tree (nothing changed)."""
+    got: dict[str, list] = {"plain": [], "chain before": [], "chain": [], "chain cold": []}
+
+    def chain(code: Path, root: Path) -> tuple[float, float]:
+        wall = cpu = 0.0
+        finish = [PY, "-m", "csto_reader", "finish", "--site", str(root / "site")]
+        for args in ([PY, "-m", "csto_reader", "build"], mkdocs(root), finish):
+            w, c, _ = run_code(code, args, root)
+            wall, cpu = wall + w, cpu + c
+        return wall, cpu
+
+    for root, code in ((root_b, before), (root_a, ROOT)):
+        chain(code, root)  # the generated tree and the caches, as a second `make site` finds them
+    for _ in range(runs):
+        got["plain"].append(run_code(ROOT, mkdocs(root_a), root_a)[:2])
+        got["chain before"].append(chain(before, root_b))
+        got["chain"].append(chain(ROOT, root_a))
+        forget_cache(root_a)
+        got["chain cold"].append(chain(ROOT, root_a))
+    return got
+
+
+def mkdocs(root: Path) -> list[str]:
+    return [PY, "-m", "mkdocs", "build", "--strict", "-q", "-f", "build/mkdocs.yml",
+            "-d", str(root / "site")]  # fmt: skip
+
+
+def med(values: list) -> float:
+    return statistics.median(values)
+
+
+def cache_report(before_rev: str, runs: int, p: dict[str, list], c: dict[str, list]) -> str:
+    import platform
+
+    load = os.getloadavg()
+    cpu = platform.processor() or platform.machine()
+    lines = [f"## {CACHE_SECTION}", "",
+             f"- Date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; before = `main` at "
+             f"{before_rev}.",
+             f"- Machine: {cpu}, {os.cpu_count()} CPUs, Python {platform.python_version()}; "
+             f"shared with other sessions (load average {load[0]:.1f} at the end): wall times "
+             "are noisy, every measure below ran alternated in one loop, so read the ratios, "
+             "and the CPU times (user + system of the processes), which the load disturbs less.",
+             f"- {runs} rounds, fresh processes, a copy of this tree's inputs per side; medians.",
+             "- Cold: `.cache/` removed (no per-article or whole-build entry); the APA cache "
+             "(`build/cache/apa.json`) warm on both sides, as in the earlier sections.",
+             ""]  # fmt: skip
+    return "\n".join(lines + pipeline_lines(p) + chain_lines(c)) + "\n"
+
+
+def pipeline_lines(p: dict[str, list]) -> list[str]:
+    total = {k: [r["total"] for r in v] for k, v in p.items() if k != "serve"}
+    cpu = {k: [r["cpu"] for r in v] for k, v in p.items() if k != "serve"}
+    imports = {k: [r["import"] for r in v] for k, v in p.items() if k != "serve"}
+    serve = {k: [r[k]["build"] for r in p["serve"]] for k in ("unchanged", "edited")}
+    reimport = [r["edited"]["import"] for r in p["serve"]]
+    lines = ["### The pipeline on the four articles", "",
+             "`pipeline.build` wall time (imports aside), and the CPU time of the whole process "
+             "(interpreter start, imports, build).", "",
+             "| build | median s | runs (s) | imports s | vs. before | process CPU s | CPU vs. "
+             "before |",
+             "| --- | ---: | --- | ---: | ---: | ---: | ---: |"]  # fmt: skip
+    names = {"before": "before, cold", "cold": "after, cold (no cache entries)",
+             "unchanged": "after, nothing changed",
+             "edited": "after, one article edited"}  # fmt: skip
+    for key, label in names.items():
+        runs_s = ", ".join(f"{t:.2f}" for t in total[key])
+        ratio = med(total[key]) / med(total["before"])
+        cpu_ratio = med(cpu[key]) / med(cpu["before"])
+        lines.append(f"| {label} | {med(total[key]):.2f} | {runs_s} | {med(imports[key]):.2f} | "
+                     f"{ratio:.2f}× | {med(cpu[key]):.2f} | {cpu_ratio:.2f}× |")  # fmt: skip
+    return lines + ["", f"Nothing changed: **{med(total['unchanged']) / med(total['cold']):.1%}** "
+                    "of a cold build in the pipeline (target < 10 %).", "",
+                    "In one process as `make serve`'s hook runs it (the package imported again, "
+                    f"then the build): nothing changed {med(serve['unchanged']):.2f} s, one "
+                    f"article edited **{med(serve['edited']):.2f} s** (target < 1 s), import "
+                    f"again {med(reimport):.2f} s.", "",
+                    "Stages, after, cold (median s of each): " + stage_medians(p["cold"]),
+                    ""]  # fmt: skip
+
+
+def chain_lines(c: dict[str, list]) -> list[str]:
+    lines = ["### The chain against plain `mkdocs build` (second `make site`, nothing changed)",
+             "", "| build | median s | runs (s) | CPU s |",
+             "| --- | ---: | --- | ---: |"]  # fmt: skip
+    chain_names = {"plain": "`mkdocs build --strict -f build/mkdocs.yml` alone",
+                   "chain before": "before: build step + that `mkdocs build` + `finish`",
+                   "chain": "after: build step + that `mkdocs build` + `finish`",
+                   "chain cold": "after, no cache entries: the same chain"}  # fmt: skip
+    wall = {k: [w for w, _ in v] for k, v in c.items()}
+    cpu = {k: [u for _, u in v] for k, v in c.items()}
+    for key, label in chain_names.items():
+        shown = ", ".join(f"{t:.2f}" for t in wall[key])
+        lines.append(f"| {label} | {med(wall[key]):.2f} | {shown} | {med(cpu[key]):.2f} |")
+
+    def ratios(key: str) -> str:
+        return (f"{med(wall[key]) / med(wall['plain']):.2f}× wall, "
+                f"{med(cpu[key]) / med(cpu['plain']):.2f}× CPU")  # fmt: skip
+
+    return lines + ["", "Ratio to the plain build (target 1.2×): before "
+                    f"{ratios('chain before')}; **after {ratios('chain')}**; after with no cache "
+                    "entry "
+                    f"{ratios('chain cold')}."]  # fmt: skip
+
+
+def stage_medians(results: list[dict]) -> str:
+    names = sorted({n for r in results for n in r["stages"]})
+    values = {n: med([r["stages"].get(n, 0.0) for r in results]) for n in names}
+    top = sorted(values.items(), key=lambda kv: -kv[1])[:8]
+    return ", ".join(f"`{n}` {v:.2f}" for n, v in top)
+
+
+def cache_bench(before_rev: str, runs: int, record: bool) -> None:
+    with tempfile.TemporaryDirectory(prefix="csto-cache-bench-") as tmp_name:
+        tmp = Path(tmp_name)
+        before = tmp / "before"
+        before.mkdir()
+        archive = subprocess.run(["git", "archive", before_rev, "scripts", "benchmarks", "docs"],
+                                 cwd=ROOT, capture_output=True, check=True).stdout  # fmt: skip
+        subprocess.run(["tar", "-x", "-C", str(before)], input=archive, check=True)
+        rev = subprocess.run(["git", "rev-parse", "--short", before_rev], cwd=ROOT,
+                             capture_output=True, text=True, check=True).stdout.strip()  # fmt: skip
+        root_b, root_a = project(tmp, "project-before"), project(tmp, "project-after")
+        p = pipeline_rounds(before, root_b, root_a, runs)
+        c = chain_rounds(before, root_b, root_a, runs)
+    text = cache_report(rev, runs, p, c)
+    print(text)
+    if record:
+        sys.path.insert(0, str(ROOT / "benchmarks"))
+        import results_file
+
+        results_file.record(CACHE_SECTION, text)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--child")
@@ -204,9 +435,18 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--large", action="store_true")
     parser.add_argument("--paragraphs", type=int, default=20_000, help="of the large article")
+    parser.add_argument("--serve-child")
+    parser.add_argument("--cache-bench", metavar="REV", help="the cache and chain against REV")
+    parser.add_argument("--record", action="store_true", help="--cache-bench: write RESULTS.md")
     args = parser.parse_args()
     if args.child:
         child(Path(args.child), args.cache)
+        return 0
+    if args.serve_child:
+        serve_child(Path(args.serve_child))
+        return 0
+    if args.cache_bench:
+        cache_bench(args.cache_bench, args.runs, args.record)
         return 0
     families = families_by_slug()
     lines = ["| articles | median s | runs | ms per article | peak MB |",

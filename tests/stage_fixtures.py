@@ -227,6 +227,7 @@ def run_segment(case: Case) -> dict[str, str]:
     seg = segment(clean(source_of(case)), source_of(case).meta, reporter)
     header = [f"title lines: {', '.join(map(str, seg.title_lines)) or '-'}"]
     header += [f"byline: {readable(b)}" for b in seg.byline]
+    header += [f"affiliation: {name}: {text}" for name, text in seg.affiliations]
     header += [f"abstract: {seg.abstract}"] if seg.abstract is not None else []
     header += [f"keywords: {seg.keywords}"] if seg.keywords is not None else []
     if seg.references_title is not None:

@@ -165,6 +165,25 @@ def test_check_on_a_doubtful_article_exits_1_naming_each_doubt(tmp_path: Path, c
     )
 
 
+def test_check_of_a_folder_outside_sources_keeps_the_articles_diagnostics(
+    tmp_path: Path, capsys
+) -> None:
+    """An instructor may check a folder before moving it under sources/: the article's
+    doubts are those of the files in its folder, wherever it is."""
+    root = project(tmp_path)
+    folder = tmp_path / "incoming" / "adeyemi-2024"
+    shutil.copytree(FIXTURES / "doubtful-article" / "sources" / "adeyemi-2024", folder)
+    code = main(["--root", str(root), "check", str(folder)])
+    out = capsys.readouterr().out
+    assert code == 1
+    decisions = section(out, "Decisions needed")
+    where = folder.as_posix()
+    assert f"{where}/article.txt:17: error: footnote body 2 has no marker" in decisions
+    assert f"{where}/article.txt:11: unresolved: Mirzoyev 2019" in decisions
+    assert "none: the article builds as it is" not in out
+    assert re.search(r"Every diagnostic \([1-9]", out)
+
+
 def test_check_help_lists_what_needs_a_decision(capsys) -> None:
     with pytest.raises(SystemExit):
         main(["check", "--help"])

@@ -76,6 +76,10 @@ def test_the_benchmark_normalises_what_it_compares() -> None:
         "No entry.]</span> study \\[8\\].\n{: #p1 .para }"
     )
     assert " ".join(generality.page_text(page).split()) == "Reyes (2018) study [8]."
+    linked = 'Treaty \\[<a class="cite" href="#b" title="T">8</a>\\]. Whether'
+    assert generality.page_text(linked) == "Treaty [8]. Whether"
+    heading = "## Method { #method }\n\n## Participants { #participants }\n"
+    assert generality.page_text(heading).split() == ["##", "Method", "##", "Participants"]
     assert generality.prf(0, 0, 0) == (1.0, 1.0, 1.0)
     assert generality.prf(3, 4, 6)[2] == pytest.approx(2 * 0.75 * 0.5 / 1.25)
 
@@ -88,3 +92,12 @@ def test_body_sentences_leave_out_junk_lines() -> None:
     }
     got = [s for _, s in generality.body_sentences(expected, lines)]
     assert got == ["First sentence here is long.", "Second one ends."]
+
+
+def test_body_sentences_leave_out_tab_list_marks() -> None:
+    """A word processor's sub-item mark ("\t\to\tstate television") is the list's
+    bullet on the page, not a word of the sentence."""
+    lines = ["Asked about:", "\t•\tnews sources", "\t\to\tstate television"]
+    expected = {"body": {"first": "Asked about", "last": "state television"}}
+    got = [s for _, s in generality.body_sentences(expected, lines)]
+    assert got == ["Asked about: news sources state television"]

@@ -49,3 +49,30 @@ def test_tab_list_marks_are_not_lost_words():
     built = build_article(source_of(case), reporter)
     assert check_nothing_lost(built.article, built.markdown, reporter)
     assert reporter.diagnostics == []
+
+
+def test_byline_affiliations_reach_the_header():
+    """The affiliations the byline's superscripts point to are shown in the header's list
+    of affiliations (filling what meta.yml leaves out, keeping what it states); the
+    byline keeps no marker and the article no note."""
+    from pathlib import Path
+
+    from csto_reader.diagnostics import Reporter
+    from csto_reader.ingest.article import prepare_article
+    from csto_reader.publish.render import render_header
+    from stage_fixtures import source_of
+
+    case = read_case(
+        Path(__file__).parent / "fixtures/stages/footnotes/notes-section-unicode-bodies.txt"
+    )
+    reporter = Reporter()
+    article = prepare_article(source_of(case), reporter).article
+    assert reporter.diagnostics == []
+    assert [(a.name, a.affiliation) for a in article.meta.authors] == [
+        ("Anna Ivanova", "Example University, Dublin"),
+        ("Boris Petrov", "Example Institute of Strategic Studies, Astana"),
+    ]
+    header = render_header(article)
+    assert "<li>Anna Ivanova: Example University, Dublin</li>" in header
+    assert '<p class="byline">Anna Ivanova, Boris Petrov</p>' in header
+    assert [f.key for f in article.footnotes] == ["3", "4"]

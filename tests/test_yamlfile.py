@@ -326,3 +326,94 @@ def test_never_raises_on_arbitrary_text(text: str) -> None:
     document, messages = parse(text)
     assert (document is None) == bool(messages)
     assert all(m.startswith("f.yml:") and m.endswith("[x-yaml]") for m in messages), messages
+
+
+# ---------------------------------------------------------------- libyaml's parser agrees
+
+REPO = Path(__file__).resolve().parents[1]
+DATA_FILES = sorted(
+    p
+    for folder in ("sources", "bib", "glossary", "index", "timeline", "teaching", "tests")
+    for p in (REPO / folder).rglob("*.y*ml")
+)
+
+
+def _lines(node: yaml.Node | None) -> object:
+    """A node tree as kinds, tags, values and start lines (what the stages read)."""
+    if node is None:
+        return None
+    head = (type(node).__name__, node.tag, yamlfile.line_of(node))
+    if isinstance(node, yaml.ScalarNode):
+        return (*head, node.value)
+    if isinstance(node, yaml.SequenceNode):
+        return (*head, [_lines(n) for n in node.value])
+    return (*head, [(_lines(k), _lines(v)) for k, v in node.value])
+
+
+def _both(text: str, monkeypatch: pytest.MonkeyPatch) -> tuple[object, object]:
+    def read() -> object:
+        document, messages = parse(text)
+        if document is None:
+            return None, messages
+        return _lines(document.root), repr(document.value), messages
+
+    fast = read()
+    with monkeypatch.context() as m:
+        m.setattr(yamlfile, "_parse_fast", lambda _text, _file: None)
+        slow = read()
+    return fast, slow
+
+
+def test_the_real_data_files_take_the_fast_path() -> None:
+    for rel in ("glossary/terms.yml", "timeline/events.yml", "index/entities.yml"):
+        text = (REPO / rel).read_text(encoding="utf-8")
+        assert yamlfile._parse_fast(text, rel) is not None, rel
+
+
+def test_libyaml_and_pyyaml_give_the_same_answers_on_every_data_file(monkeypatch) -> None:
+    assert len(DATA_FILES) > 20
+    for path in DATA_FILES:
+        text = path.read_bytes().decode("utf-8", errors="replace")
+        fast, slow = _both(text, monkeypatch)
+        assert fast == slow, path
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: >-#x\n  b\n",  # a block scalar header PyYAML refuses and libyaml takes
+        "a: |# c\n  b\n",
+        "- authors: [A. ?thor]\n",  # PyYAML ends a plain scalar in brackets at "?"
+        "a: {b: }\n",
+        "a: 1\n?",  # no line end at the end: libyaml puts the empty key a line lower
+        "a:\tb\n",
+        "a: 1\n\ufeffb: 2\n",  # libyaml skips a byte-order mark at a line start
+        "a: 1\u2028b: 2\n",
+        "a: 'x\ny'\r\nb: 2\r\n",
+        "a: &x [1, *x]\n",
+    ],
+)
+def test_texts_the_parsers_read_differently_get_pyyamls_answer(monkeypatch, text) -> None:
+    fast, slow = _both(text, monkeypatch)
+    assert fast == slow
+
+
+def test_mutated_data_files_get_the_same_answers(monkeypatch) -> None:
+    """Edits as a hurried hand makes them: a YAML indicator inserted, a character
+    deleted or replaced, in the real data files."""
+    import random
+
+    rnd = random.Random(15)
+    texts = [p.read_text(encoding="utf-8") for p in DATA_FILES[:40]]
+    alphabet = list(" :-?[]{},#&*!|>'\"%@`\n\r ab1.")
+    for _ in range(300):
+        chars = list(rnd.choice(texts)[:2000])
+        for _ in range(rnd.randrange(1, 5)):
+            at = rnd.randrange(len(chars) + 1)
+            if rnd.random() < 0.5 or not chars:
+                chars.insert(at, rnd.choice(alphabet))
+            else:
+                chars[min(at, len(chars) - 1)] = rnd.choice(alphabet)
+        text = "".join(chars)
+        fast, slow = _both(text, monkeypatch)
+        assert fast == slow, text

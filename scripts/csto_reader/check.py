@@ -19,6 +19,7 @@ states, each field under a comment naming its source line (``init`` in cli.py).
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -108,7 +109,9 @@ def run_stages(root: Path, source: SourceText, reporter: Reporter) -> Stages:
     after = build_bibliography(root, {**refs, source.slug: b.article.references}, reporter)
     cites = link_citations([b.article], after, reporter) if after else CitationsBuild({}, {}, {})
     render_one(b, after, cites, None, None, reporter)
-    own = f"sources/{source.slug}/"
+    # the article's own: those of the files in its folder, wherever the folder is
+    # (sources/<slug>/, or a folder elsewhere that the instructor checks first)
+    own = posixpath.dirname(source.path) + "/"
     diags = tuple(d for d in reporter.diagnostics if d.span.file.startswith(own))
     return Stages(b, before, after, cites, diags)
 

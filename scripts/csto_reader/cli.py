@@ -38,12 +38,16 @@ import os
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .codes import markdown_table
 from .diagnostics import BuildError, Diagnostic, Reporter
-from .ingest.anchors import anchor_index
-from .pipeline import BuildOutput, build, linked_articles
-from .scholarly.entities import ENTITIES_FILE, article_texts, index_candidates, load_entities
+
+if TYPE_CHECKING:
+    from .ingest.cache import BuildOutput
+
+# The pipeline and the stages are imported by the commands that run them, so that
+# `finish` (a step of every `make site`) does not pay for importing them.
 
 ROOT = Path.cwd()  # `make` runs from the project root
 
@@ -56,6 +60,9 @@ def _print_diagnostics(diags: Iterable[Diagnostic]) -> None:
 def _build(args: argparse.Namespace, *, partial: bool = False) -> BuildOutput | None:
     """Run the pipeline.  On errors print them and return None, or with ``partial`` the
     output built before the failure (for commands that repair what failed)."""
+    from .ingest.cache import BuildOutput
+    from .pipeline import build
+
     try:
         return build(args.root)
     except BuildError as e:
@@ -65,10 +72,15 @@ def _build(args: argparse.Namespace, *, partial: bool = False) -> BuildOutput | 
 
 def cmd_build(args: argparse.Namespace) -> int:
     """Run the pipeline and write the generated tree (build/docs/, build/mkdocs.yml)."""
+    from .ingest.cache import stored_build
     from .publish.tree import CONFIG, TREE, write_tree
 
     try:
-        out = build(args.root)
+        out = stored_build(args.root)  # nothing changed: no stage is even imported
+        if out is None:
+            from .pipeline import build
+
+            out = build(args.root)
     except BuildError as e:
         _print_diagnostics(e.diagnostics)
         print(f"build failed: {len(e.diagnostics)} error(s)", file=sys.stderr)
@@ -109,6 +121,8 @@ def cmd_finish(args: argparse.Namespace) -> int:
 
 def cmd_golden(args: argparse.Namespace) -> int:
     """Write each article's generated Markdown and diagnostics to tests/golden/."""
+    from .ingest.anchors import anchor_index
+
     out = _build(args)
     if out is None:
         return 1
@@ -227,6 +241,9 @@ def cmd_codes(args: argparse.Namespace) -> int:
 
 
 def cmd_index_candidates(args: argparse.Namespace) -> int:
+    from .pipeline import linked_articles
+    from .scholarly.entities import ENTITIES_FILE, article_texts, index_candidates, load_entities
+
     reporter = Reporter()
     articles = linked_articles(args.root, reporter)
     path = args.root / ENTITIES_FILE
@@ -278,12 +295,16 @@ def _check_help() -> str:
     return f"exit status 1 when something needs a decision:\n{listed}"
 
 
-def _add_article_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """The commands for an instructor adding an article: check, init, index-candidates."""
+def _add_article_commands(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], argv: list[str]
+) -> None:
+    """The commands for an instructor adding an article: check, init, index-candidates.
+    (The check's epilog imports the stages: only made for ``check --help``.)"""
+    helping = "check" in argv and bool({"-h", "--help"} & set(argv))
     k = sub.add_parser(
         "check",
         help="build one article alone and print what each stage found",
-        epilog=_check_help(),
+        epilog=_check_help() if helping else None,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     k.add_argument("folder", help="the article's folder, sources/<slug>")
@@ -350,7 +371,7 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("codes", help="print the diagnostic codes (Markdown)").set_defaults(
         func=cmd_codes
     )
-    _add_article_commands(sub)
+    _add_article_commands(sub, sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(argv)
     command: Callable[[argparse.Namespace], int] = args.func
     return command(args)

@@ -407,6 +407,9 @@ class Segmented:
     # (first source line of a chunk, name of the rule that took it), in walk order: for
     # the stage's fixture tests and for finding out why a chunk became what it became
     rules: tuple[tuple[int, str], ...] = ()
+    # (author's name, affiliation) as the text states them under the byline ("Brennan¹" /
+    # "¹ Example University, Dublin"), in the order stated
+    affiliations: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

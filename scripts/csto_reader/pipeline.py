@@ -15,12 +15,12 @@ no half-written site.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
-from .diagnostics import BuildError, Diagnostic, Reporter
+from .diagnostics import BuildError, Reporter
 from .ingest.article import prepare_article
-from .ingest.cache import prepare_cached
+from .ingest.cache import BuildOutput as BuildOutput  # defined with its cache, exported here
+from .ingest.cache import inputs_digest, load_build, prepare_cached, store_build
 from .ingest.completeness import check_nothing_lost
 from .ingest.sources import discover
 from .model import (
@@ -54,27 +54,25 @@ from .scholarly.glossary import build_glossary
 from .scholarly.timeline import build_timeline
 
 
-@dataclass(frozen=True)
-class BuildOutput:
-    """What ``build`` returns, gathered at the end from the stages' results.  (The one
-    result type outside ``model.py``: it holds the build's ``Diagnostic`` values, and
-    ``diagnostics`` imports ``model``.)"""
-
-    pages: dict[str, str]  # "articles/zhang-2023.md" -> Markdown
-    files: dict[str, bytes]  # "report.json" -> bytes
-    diagnostics: list[Diagnostic]
-    articles: tuple[BuiltArticle, ...]
-    addresses: list[Address]
-    bibliography: BibliographyBuild | None
-    glossary_terms: tuple[Term, ...]
-    timeline_events: tuple[Event, ...]
-    article_order: list[str]  # slugs, as the navigation lists them (teaching.article_order)
-
-
 def build(root: Path, cache: bool = True) -> BuildOutput:
     """Build every page from ``root/sources``; raise ``BuildError`` if any stage erred.
-    With ``cache``, each article's ingest stages are taken from ``ingest.cache`` when
-    their inputs are unchanged (the output is the same either way)."""
+    With ``cache``, the whole build is taken from ``ingest.cache`` when none of its
+    inputs changed, and else each article's ingest stages when that article's did (the
+    output is the same either way)."""
+    if not cache:
+        return _build_stages(root, cache)
+    digest = inputs_digest(root)
+    stored = load_build(root, digest)
+    if stored is not None:
+        return stored
+    out = _build_stages(root, cache)  # an error raises: a failed build is not stored
+    if inputs_digest(root) == digest:  # stored only if nothing changed while it ran
+        store_build(root, digest, out)
+    return out
+
+
+def _build_stages(root: Path, cache: bool) -> BuildOutput:
+    """Every stage, in order."""
     reporter = Reporter()
     builds = _prepare(root, reporter, cache)
     articles = [b.article for b in builds]

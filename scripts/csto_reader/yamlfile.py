@@ -3,9 +3,16 @@
 Every data file (``meta.yml``, ``bib/corrections.yml``, ``glossary/terms.yml``,
 ``timeline/*.yml``, ``teaching/course.yml``, ``sources/aliases.yml``) goes through
 ``load`` (a file) or ``parse`` (text already read).  Both compose the document with the
-pure-Python ``yaml.SafeLoader`` (never the C loader, which crashes on deep nesting) and
-return a ``Document``: the node tree, whose marks give every value its line, and the
-constructed Python value.  Nothing in a data file is ever run.
+composer below (PyYAML's, with limits) and return a ``Document``: the node tree, whose
+marks give every value its line, and the constructed Python value.  Nothing in a data
+file is ever run.  The events come from libyaml's C parser when PyYAML has it (never its
+C composer, which recurses without a limit and crashes on deep nesting); a document the C
+parser refuses, or one the composer finds a problem in, is read again with the
+pure-Python parser, whose messages and lines are the ones reported.  So is a text holding
+what the two parsers are known to read differently (a tab, a byte-order mark inside it, a
+character PyYAML refuses, no line end at the end, an unusual block scalar header, an
+indicator in a plain scalar inside brackets): the C path serves only documents both read
+alike, to the line of every value (``tests/test_yamlfile.py`` compares the two).
 
 A document is refused, with ``file:line: error: ... [code]`` and ``None``, when:
 
@@ -26,12 +33,23 @@ type check per field, each wrong value reported at its own line.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import yaml
+from yaml.composer import Composer
+from yaml.constructor import SafeConstructor
+from yaml.resolver import Resolver
+
+try:
+    from yaml._yaml import CParser
+
+    HAVE_LIBYAML = True
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    HAVE_LIBYAML = False
 
 from .diagnostics import Reporter
 from .model import Span
@@ -63,7 +81,7 @@ class Document:
 class _Refused(Exception):
     """A limit was hit while composing: stop at once."""
 
-    def __init__(self, mark: yaml.Mark | None, message: str) -> None:
+    def __init__(self, mark: Any, message: str) -> None:  # a Mark of PyYAML or libyaml
         super().__init__(message)
         self.line = mark.line + 1 if mark is not None else 1
         self.message = message
@@ -128,6 +146,9 @@ def parse(
     if size > MAX_BYTES:
         reporter.error(Span(file, 1), _too_big(size), code)
         return None
+    fast = _parse_fast(text, file)
+    if fast is not None:
+        return fast
     loader: _Loader | None = None
     value: Any = _FAILED
     try:
@@ -162,6 +183,39 @@ def parse(
         )
     if problems or value is _FAILED:
         return None
+    return Document(file, root, value)
+
+
+# What the pure-Python reader refuses (PyYAML's own test), and what libyaml is known to
+# read otherwise or might count lines of otherwise: a tab (libyaml allows it in more
+# places), a byte-order mark inside the text (libyaml skips one at the start of any
+# line), and the Unicode line ends beyond LF and CR.
+_SLOW_TEXT = re.compile(yaml.reader.Reader.NON_PRINTABLE.pattern + "|[\t\ufeff\x85\u2028\u2029]")
+_FLOW_INDICATOR = re.compile(r"[,?\[\]{}:#]")
+# A block scalar's header line from its tag or anchor on: ``|``, ``>-``, ``|2 # note``.
+_BLOCK_HEADER = re.compile(
+    r"(?:[!&][^ \r\n]*[ ]+)*[|>](?:[1-9][+-]?|[+-][1-9]?)?(?:[ ]+(?:#.*)?)?\r?"
+)
+
+
+def _parse_fast(text: str, file: str) -> Document | None:
+    """The document read through libyaml's parser, or ``None`` when that path has no
+    answer: no libyaml, a text it may read differently, or any problem at all (then the
+    pure-Python path reads it again and reports)."""
+    if not HAVE_LIBYAML or _SLOW_TEXT.search(text) or not text.endswith("\n"):
+        return None
+    loader = None
+    try:
+        loader = _FastLoader(text)
+        root = loader.get_single_node()
+        if loader.problems:
+            return None
+        value = loader.construct_document(root) if root is not None else None
+    except Exception:  # noqa: BLE001 - any refusal is the slow path's to report
+        return None
+    finally:
+        if loader is not None:
+            loader.dispose()
     return Document(file, root, value)
 
 
@@ -244,12 +298,17 @@ def _syntax_message(exc: yaml.MarkedYAMLError) -> str:
 # ---------------------------------------------------------------- composing with limits
 
 
-class _Loader(yaml.SafeLoader):
-    """``SafeLoader`` whose composer counts depth and expanded size as it goes, refuses
-    recursive aliases, and records bad tags, bad characters and repeated keys."""
+class _Limits(Composer):
+    """PyYAML's composer, counting depth and expanded size as it goes, refusing
+    recursive aliases, and recording bad tags, bad characters and repeated keys.  Mixed
+    into a loader before its parser (the pure-Python one or libyaml's)."""
 
-    def __init__(self, text: str) -> None:
-        super().__init__(text)
+    if TYPE_CHECKING:
+
+        def peek_event(self) -> Any: ...
+
+    def _start(self, text: str) -> None:
+        self.text = text
         self.depth = 0
         self.open_anchors: set[str] = set()
         self.sizes: dict[int, int] = {}  # id(node) -> values with aliases expanded
@@ -262,7 +321,7 @@ class _Loader(yaml.SafeLoader):
                 raise _Refused(
                     event.start_mark, f"alias *{event.anchor} refers to a node that contains it"
                 )
-            return super().compose_node(parent, index)
+            return cast(yaml.Node, super().compose_node(parent, index))
         if self.depth >= MAX_DEPTH:
             raise _Refused(
                 event.start_mark,
@@ -273,7 +332,7 @@ class _Loader(yaml.SafeLoader):
         if anchor is not None:
             self.open_anchors.add(anchor)
         try:
-            node = super().compose_node(parent, index)
+            node = cast(yaml.Node, super().compose_node(parent, index))
         finally:
             self.depth -= 1
             self.open_anchors.discard(anchor or "")
@@ -320,7 +379,7 @@ class _Loader(yaml.SafeLoader):
 
     def _char_line(self, node: yaml.ScalarNode, char: str) -> int:
         """The line of a raw bad character in the source, else the value's first line."""
-        source = str(self.buffer[node.start_mark.index : node.end_mark.index])
+        source = self.text[node.start_mark.index : node.end_mark.index]
         at = source.find(char)
         return line_of(node) + (source[:at].count("\n") if at >= 0 else 0)
 
@@ -340,6 +399,55 @@ class _Loader(yaml.SafeLoader):
                 )
             else:
                 first[key] = line_of(key_node)
+
+
+class _Loader(_Limits, yaml.SafeLoader):
+    """The pure-Python loader: its messages and lines are the ones reported."""
+
+    def __init__(self, text: str) -> None:
+        yaml.SafeLoader.__init__(self, text)
+        self._start(text)
+
+
+if HAVE_LIBYAML:
+
+    class _FastLoader(_Limits, CParser, SafeConstructor, Resolver):
+        """The same composer on libyaml's events (its marks count characters too)."""
+
+        def __init__(self, text: str) -> None:
+            CParser.__init__(self, text)
+            SafeConstructor.__init__(self)
+            Resolver.__init__(self)
+            Composer.__init__(self)
+            self._start(text)
+            self.flow = 0
+
+        def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
+            """Refuse (to the slow path) a plain scalar inside a flow collection holding
+            an indicator: PyYAML ends such a scalar at ``?`` and libyaml does not."""
+            event = self.peek_event()
+            flow = isinstance(event, yaml.CollectionStartEvent) and bool(event.flow_style)
+            self.flow += flow
+            try:
+                node = super().compose_node(parent, index)
+            finally:
+                self.flow -= flow
+            if isinstance(node, yaml.ScalarNode) and self._differs(node):
+                raise _Refused(node.start_mark, "read again by the pure-Python parser")
+            return node
+
+        def _differs(self, node: yaml.ScalarNode) -> bool:
+            """Whether PyYAML may read this scalar otherwise: a plain one in a flow
+            collection holding an indicator (PyYAML ends it at ``?``, libyaml does
+            not), or a block scalar whose header is not the plain form (libyaml takes
+            ``|#`` and ``>-x``, PyYAML refuses them)."""
+            if not node.style:  # plain: None from PyYAML, "" from libyaml
+                return bool(self.flow and _FLOW_INDICATOR.search(node.value))
+            if node.style in "|>":
+                start = node.start_mark.index
+                end = self.text.find("\n", start)
+                return not _BLOCK_HEADER.fullmatch(self.text[start : end if end >= 0 else None])
+            return False
 
 
 # ---------------------------------------------------------------- typed access

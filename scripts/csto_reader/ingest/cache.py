@@ -1,4 +1,5 @@
-"""A cache of the ingest stages' result for each article, on disk between builds.
+"""Caches on disk between builds: the ingest stages' result for each article, and the
+whole build.
 
 ``prepare_article`` is a pure function of the article's ``SourceText`` (its lines, path,
 slug and parsed ``meta.yml``) and of the code of the ingest stages, which (by the layer
@@ -9,6 +10,14 @@ digest, the ``ArticleBuild`` and the diagnostics.  An edited text or ``meta.yml`
 changes that article's digest only; an edited core or ingest module changes every
 digest.  A missing, unreadable or stale entry is a miss: the stages run and the entry
 is rewritten (through a temporary file, so a concurrent build never reads half of one).
+
+The later stages read the whole reader: every article, ``bib/``, the glossary, the
+chronology, the index of names, the course.  Their result, the whole ``BuildOutput``,
+is stored in ``.cache/csto_reader/build.pickle`` under ``inputs_digest``: the digest of
+every file in the folders the pipeline reads (``INPUT_DIRS``) and of the package's
+files, the Python version and the installed libraries.  Any change to any of them is a
+miss for the whole build; the per-article entries still serve its ingest stages.  A
+build that ends in errors is not stored.
 """
 
 from __future__ import annotations
@@ -18,12 +27,22 @@ import hashlib
 import os
 import pickle
 import re
+import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..diagnostics import Diagnostic, Reporter
-from ..model import ArticleBuild, SourceText
-from .article import prepare_article
+from ..model import (
+    Address,
+    ArticleBuild,
+    BibliographyBuild,
+    BuiltArticle,
+    Event,
+    SourceText,
+    Term,
+)
 
 CACHE_DIR = Path(".cache") / "csto_reader" / "articles"
 PACKAGE = Path(__file__).resolve().parents[1]
@@ -69,7 +88,7 @@ def _load(path: Path, digest: str) -> tuple[ArticleBuild, list[Diagnostic]] | No
     return build, diagnostics
 
 
-def _store(path: Path, value: tuple[str, ArticleBuild, list[Diagnostic]]) -> None:
+def _store(path: Path, value: tuple[object, ...]) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
@@ -78,6 +97,14 @@ def _store(path: Path, value: tuple[str, ArticleBuild, list[Diagnostic]]) -> Non
         os.replace(tmp, path)
     except OSError:  # a read-only tree builds as well, only without the cache
         return
+
+
+def prepare_article(source: SourceText, reporter: Reporter) -> ArticleBuild:
+    """``article.prepare_article``, imported on first use: a build taken whole from the
+    cache (``stored_build``) imports none of the ingest stages."""
+    from .article import prepare_article as prepare
+
+    return prepare(source, reporter)
 
 
 def prepare_cached(root: Path, source: SourceText, reporter: Reporter) -> ArticleBuild:
@@ -95,3 +122,88 @@ def prepare_cached(root: Path, source: SourceText, reporter: Reporter) -> Articl
     for diagnostic in hit[1]:
         reporter.add(diagnostic)
     return hit[0]
+
+
+# ---------------------------------------------------------------- the whole build
+
+
+@dataclass(frozen=True)
+class BuildOutput:
+    """What ``pipeline.build`` returns, gathered at the end from the stages' results
+    (``pipeline`` exports it).  The one result type outside ``model.py``: it holds the
+    build's ``Diagnostic`` values, and ``diagnostics`` imports ``model``.  Defined here,
+    with the cache that stores it, so that a build taken from the cache
+    (``stored_build``) imports none of the stages."""
+
+    pages: dict[str, str]  # "articles/zhang-2023.md" -> Markdown
+    files: dict[str, bytes]  # "report.json" -> bytes
+    diagnostics: list[Diagnostic]
+    articles: tuple[BuiltArticle, ...]
+    addresses: list[Address]
+    bibliography: BibliographyBuild | None
+    glossary_terms: tuple[Term, ...]
+    timeline_events: tuple[Event, ...]
+    article_order: list[str]  # slugs, as the navigation lists them (teaching.article_order)
+
+
+# The folders of the project root the pipeline reads (every file in them is an input of
+# a build; ``tests/test_cache.py`` checks with an audit hook that a build opens no other
+# file of the root, caches aside), and the one entry of the whole build.
+INPUT_DIRS = ("sources", "bib", "glossary", "index", "timeline", "teaching", "docs")
+BUILD_ENTRY = Path(".cache") / "csto_reader" / "build.pickle"
+
+
+def package_version() -> str:
+    """The digest of every file of the package (code and data), of the Python version
+    and of the installed distributions' names and versions (the libraries' code)."""
+    digest = hashlib.sha256(sys.version.encode() + b"\0")
+    for folder in sorted({p for p in map(Path, sys.path) if p.name == "site-packages"}):
+        if folder.is_dir():
+            names = sorted(n for n in os.listdir(folder) if n.endswith((".dist-info", ".egg-link")))
+            digest.update("\n".join(names).encode() + b"\0")
+    _digest_tree(digest, PACKAGE, "csto_reader")
+    return digest.hexdigest()
+
+
+def _digest_tree(digest: Any, base: Path, label: str) -> None:
+    """Add every file under ``base`` (its path, size and bytes; pycache aside)."""
+    if not base.is_dir():
+        digest.update(f"{label}: none\0".encode())
+        return
+    for path in sorted(base.rglob("*")):
+        if "__pycache__" in path.parts or not path.is_file():
+            continue
+        data = path.read_bytes()
+        digest.update(f"{label}/{path.relative_to(base).as_posix()}\0{len(data)}\0".encode())
+        digest.update(data)
+
+
+def inputs_digest(root: Path) -> str:
+    """The digest of everything a build of ``root`` reads: the files of ``INPUT_DIRS``
+    and the package version."""
+    digest = hashlib.sha256(package_version().encode() + b"\0")
+    digest.update(str(root.resolve()).encode() + b"\0")
+    for rel in INPUT_DIRS:
+        _digest_tree(digest, root / rel, rel)
+    return digest.hexdigest()
+
+
+def stored_build(root: Path) -> BuildOutput | None:
+    """The stored build of ``root`` if none of its inputs changed since, else ``None``."""
+    return load_build(root, inputs_digest(root))
+
+
+def load_build(root: Path, digest: str) -> BuildOutput | None:
+    """The build stored under ``digest``, or ``None``."""
+    try:
+        with (root / BUILD_ENTRY).open("rb") as handle:
+            stored = pickle.load(handle)
+    except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError):
+        return None
+    if not (isinstance(stored, tuple) and len(stored) == 2 and stored[0] == digest):
+        return None
+    return stored[1] if isinstance(stored[1], BuildOutput) else None
+
+
+def store_build(root: Path, digest: str, value: BuildOutput) -> None:
+    _store(root / BUILD_ENTRY, (digest, value))

@@ -99,6 +99,16 @@ BOX_LABELS = frozenset(
 )
 BOX_PARTS = 10  # at most this many short blocks after a box's label go with it
 
+# The line a repository or database stamps on every page of a paper it serves: "Electronic
+# copy available at: https://ssrn.com/abstract=1234567", "Downloaded from https://... on
+# 3 May 2023", "This content downloaded from 192.0.2.1 on ...": the stamp's wording,
+# then an address.  Known by its form, since a three-page paper may show it once.
+REPOSITORY_STAMP = re.compile(
+    r"^\W*(?:electronic copy (?:of this paper )?(?:is )?available at"
+    r"|(?:this content )?downloaded from)\b"
+    r"\s*:?\s*(?:https?://|www\.|\d{1,3}(?:\.\d{1,3}){3}\b|[\w-]+(?:\.[\w-]+)+/)",
+    re.I,
+)
 ISSN = re.compile(r"\bISSN:?\s*\d{4}-\d{3}[\dXx]\b")
 # "117", "— 2 —", "- 3 -", "Page 4 of 12", "p. 5"
 PAGE_NUMBER = re.compile(
@@ -383,6 +393,18 @@ def _repeated_footer(at: _LineAt) -> str | None:
     return "footer or header repeated on every page" if at.number in at.repeated else None
 
 
+def _repository_stamp(at: _LineAt) -> str | None:
+    """repository-stamp: the line a repository or database stamps on each page it
+    serves, e.g. "Electronic copy available at: https://ssrn.com/abstract=1234567" or
+    "Downloaded from https://... on 3 May 2023", a short line standing alone (known by
+    its form: a short paper may show it once, so ``repeated-footer`` cannot count it)."""
+    t = at.raw.strip()
+    alone = _stands_alone(at.lines, at.number - 1)
+    if REPOSITORY_STAMP.match(t) and len(t.split()) <= 16 and alone:
+        return "a repository's download stamp, printed on every page"
+    return None
+
+
 def _page_number(at: _LineAt) -> str | None:
     """page-number: a line holding only a page number, e.g. "117", "— 2 —", "- 3 -" or
     "Page 4 of 12"."""
@@ -405,6 +427,24 @@ def _running_head(at: _LineAt) -> str | None:
     return None
 
 
+# A copyright line: "© 2022 ...", "(c) 2022 ...", "Copyright 2022 ...".
+COPYRIGHT_LEAD = re.compile(r"^\s*(?:©|\(c\)|copyright\b)", re.I)
+FOOTER_PARTS = re.compile(r"\.\s+|\s*[|·•]\s*|\s{2,}")
+
+
+def _site_footer(at: _LineAt) -> str | None:
+    """site-footer: a web site's copyright line that carries the site's footer links,
+    e.g. "© 2022 Example Institute. All rights reserved. Privacy Policy" (an article's
+    licence line, "© 2023 The Author. Published under CC BY 4.0.", holds no such link
+    and stays for the segmenter's copyright section)."""
+    if not COPYRIGHT_LEAD.match(at.raw) or len(at.raw.split()) > 40:
+        return None
+    parts = [p.strip(" .,;:") for p in FOOTER_PARTS.split(normalize_for_match(at.raw))]
+    if any(p in FOOTER_LINKS for p in parts[1:]):
+        return "copyright footer of a web site, with its links"
+    return None
+
+
 # Line rules in the order they are tried; the first that gives a reason removes the line.
 LINE_RULES = (
     ("page-break-rule", _page_break_rule),
@@ -416,7 +456,9 @@ LINE_RULES = (
     ("issn-line", _issn_line),
     ("running-head", _running_head),
     ("repeated-footer", _repeated_footer),
+    ("repository-stamp", _repository_stamp),
     ("web-box", _web_box),
+    ("site-footer", _site_footer),
 )
 
 

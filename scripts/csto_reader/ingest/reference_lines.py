@@ -42,14 +42,83 @@ _CORPORATE = re.compile(
     rf"\.?\s+\(?{_YEAR}\)?[.,]?(?:\s|$)"
 )
 
+# "Allison, Roy. "Regionalism ..."" / "Kulbayeva, Dana. Neighbours and Partners." /
+# "Keohane, Robert O., and Joseph S. Nye. *Power*" (Chicago notes-bibliography: the
+# inverted names, a period, then the title, quoted, in italics or capitalised; the year
+# comes at the end).  Given names are full words or initials; an initial after the
+# period ("Deutsch, K. W. (1957)") is still the names, not a title.
+_CHICAGO_BIB_TITLE = re.compile(
+    rf"[\"“*]|[{_CAPITAL}][\w'’-]*(?=[\s:,;?!])|[{_CAPITAL}][\w'’-]{{2,}}\."
+)
+
+
+# "Collective Security Treaty Organization. "Charter ..."" (a corporate author, then a
+# title in quotes or italics: a wrapped line ending a title, 'Asia." Journal', is not one)
+_CORPORATE_TITLED = re.compile(
+    r"^[A-Z][\w'’&-]*(?:\s+(?:[A-Z][\w'’&-]*|of|the|for|and|on|in|de|des|du|la|le|&)){1,9}"
+    r"\.\s+[\"“*]"
+)
+
+
+def _chicago_bibliography_start(text: str) -> bool:
+    """chicago-bibliography-start: ``Family, Given[, and Given Family]. Title`` (no year
+    and no parenthesis straight after the names), or a corporate author and a quoted or
+    italic title."""
+    if _CORPORATE_TITLED.match(text):
+        return True
+    m = re.match(rf"^{_FAMILY},\s+", text)
+    if not m or _VANCOUVER.match(text):
+        return False
+    for end in re.finditer(r"\.\s+", text[m.end() :]):
+        names = text[m.end() : m.end() + end.start()]
+        after = text[m.end() + end.end() :]
+        if not _given_names(names):
+            if re.search(r"[\d()\"“”]", names):
+                return False
+            continue
+        if _CHICAGO_BIB_TITLE.match(after):
+            return True
+    return False
+
+
+# The given names after the inverted first name, and the further names given first:
+# "Roy", "Karl W", "Robert O., and Joseph S. Nye", "J.-P".
+_GIVEN_WORD = re.compile(
+    rf"(?:[{_CAPITAL}][\w'’-]*|[{_CAPITAL}]\.-?[{_CAPITAL}]?|(?:[a-z]{{1,3}}))\.?\Z"
+)
+_NAMES_SPLIT = re.compile(r"\s*,\s*(?:and|&)\s+|\s+(?:and|&)\s+|\s*,\s*")
+
+
+def _given_names(text: str) -> bool:
+    """``text`` (what follows ``Family, ``) is given names, then names given first
+    whose family name is a word, not an initial (``Robert O., and Joseph S. Nye``)."""
+    names = _NAMES_SPLIT.split(text.strip())
+    if not names[0][:1].isupper() or len(names) > 6:
+        return False
+    for i, name in enumerate(names):
+        words = name.split()
+        if not words or len(words) > 5 or not all(_GIVEN_WORD.match(w) for w in words):
+            return False
+        if i and not re.fullmatch(rf"[{_CAPITAL}][\w'’-]+", words[-1]):
+            return False
+    return True
+
+
+# "Charter. 2002. Charter of ..." / "NATO. 2020. Strategic Concept." (Chicago author-date:
+# an author of one word, a corporate name or a short title standing for it, its full
+# stop, then the year and a full stop; the one-word name needs both stops)
+_ONE_WORD_AUTHOR = re.compile(rf"^[{_CAPITAL}][\w'’&-]+\.\s+{_YEAR}\.\s+\S")
+
 EntryStart = Callable[[str], bool]
 
 ENTRY_START_RULES: tuple[tuple[str, EntryStart], ...] = (
+    ("chicago-bibliography-start", _chicago_bibliography_start),
     ("author-date-start", lambda t: bool(_AUTHOR_DATE.match(t))),
     ("chicago-start", lambda t: bool(_CHICAGO.match(t))),
     ("vancouver-start", lambda t: bool(_VANCOUVER.match(t))),
     ("russian-start", lambda t: bool(_RUSSIAN.match(t))),
     ("corporate-start", lambda t: bool(_CORPORATE.match(t))),
+    ("one-word-author-start", lambda t: bool(_ONE_WORD_AUTHOR.match(t))),
 )
 
 

@@ -10,7 +10,9 @@ Every rule here is written for a kind of layout, not for one article's wording. 
 rules are small named functions in two ordered tables: ``FRONT_RULES`` for the header
 and ``BODY_RULES`` for the body, where each chunk (consecutive non-blank lines) goes to
 the first rule that takes it.  Each rule's docstring names its kind of artefact with
-an example, and each has a fixture case under tests/fixtures/stages/segment/.
+an example, and each has a fixture case under tests/fixtures/stages/segment/.  A text
+that writes one paragraph per line with no blank line between (``writes_line_paragraphs``)
+has its chunks split into lines first (``LINE_PARAGRAPH_RULES``).
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ from ..model import (
     texts_of,
 )
 from .clean import normalize_for_match
+from .footnotes import BARE_MARK
 from .reference_lines import entry_start, join_entry_line
 
 # Section names that open the reference list, and labelled back matter.
@@ -97,10 +100,12 @@ def is_back_label(name: str) -> bool:
     return name in BACK_LABELS or bool(BACK_LABEL.match(name.rstrip(" :.")))
 
 
-# Top-level sections of the IMRaD plan; "results" and "discussion" hold subsections.
+# Top-level sections of the IMRaD plan; "results" and "discussion" hold subsections, and
+# so does APA's "Method" (Participants, Measures, Procedure).
 IMRAD = {
     "introduction",
     "materials and methods",
+    "method",
     "methods",
     "methodology",
     "results",
@@ -135,7 +140,7 @@ FUNCTION_WORDS = {
     "was",
     "were",
 }
-IMRAD_CONTAINERS = {"results", "discussion", "results and discussion"}
+IMRAD_CONTAINERS = {"results", "discussion", "results and discussion", "method", "methods"}
 
 MARKED_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*$")
 EMPHASIS_LINE = re.compile(r"^(\*{2,3})([^*]+)\1$")
@@ -251,6 +256,13 @@ def join_wrapped(lines: list[str], compounds: frozenset[str] = frozenset()) -> s
 # "non-interference", "ex-president", "quasi-alliance", "cross-border", "well-known").
 HYPHEN_PREFIXES = frozenset({"non", "self", "ex", "quasi", "cross", "well", "all", "half"})
 WORDS = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+# Endings that English adds to a word and never hyphenates: a line-end break before one
+# ("deploy-" / "ment", "invita-" / "tion") is a syllable break, not a compound.
+WORD_ENDINGS = frozenset(
+    "ment ments tion tions sion sions ation ations ness ity ities ing ings ed ly al ally"
+    " ance ances ence ences able ably ible ibly ful less ous ive ives ize izes ized ise"
+    " ises ised ism isms ist ists ure ures ary ory ical ship ships".split()
+)
 
 
 def line_end_compounds(lines: tuple[Line, ...], path: str, reporter: Reporter) -> frozenset[str]:
@@ -259,7 +271,9 @@ def line_end_compounds(lines: tuple[Line, ...], path: str, reporter: Reporter) -
     text writes the word with its hyphen elsewhere ("non-interference" inside a line), or
     not solid ("noninterference") and its first part is a prefix English hyphenates
     (``HYPHEN_PREFIXES``).  A word the text writes neither way, with no such prefix, is
-    joined solid, as most such breaks are, and reported (``hyphen-doubtful``)."""
+    joined solid, as most such breaks are; it is reported (``hyphen-doubtful``) unless
+    what follows the break is an ending English never hyphenates (``WORD_ENDINGS``:
+    "deploy-" / "ment")."""
     vocabulary = {w.lower() for ln in lines for w in WORDS.findall(ln.text)}
     keep: set[str] = set()
     texts = [(ln.number, ln.text.strip()) for ln in lines]
@@ -271,7 +285,7 @@ def line_end_compounds(lines: tuple[Line, ...], path: str, reporter: Reporter) -
         word, solid = f"{head}-{tail}".lower(), f"{head}{tail}".lower()
         if word in vocabulary or (solid not in vocabulary and head.lower() in HYPHEN_PREFIXES):
             keep.add(word)
-        elif solid not in vocabulary:
+        elif solid not in vocabulary and tail.lower() not in WORD_ENDINGS:
             reporter.note(
                 Span(path, n),
                 f"'{head}-' / '{tail}' at a line end joined as '{head}{tail}'; the text "
@@ -292,6 +306,104 @@ def chunks_of(lines: tuple[Line, ...], compounds: frozenset[str] = frozenset()) 
             cur = []
     if cur:
         out.append(Chunk(cur, compounds=compounds))
+    return out
+
+
+# ---------------------------------------------------------------- paragraph indents
+#
+# A PDF conversion of a typeset page marks each paragraph by indenting its first line,
+# with no blank line between paragraphs (pdftotext keeps the indent as spaces).  Whether
+# a text does is read from the text itself (``paragraph_indent``); then a chunk is split
+# where a line is indented further than the line before (``SPLIT_RULES``).
+
+INDENT_MAX = 8  # spaces: a first-line indent; a line further in is centred or a table
+INDENT_EVIDENCE = 3  # paragraph openings needed before a text is read as indent-marked
+
+
+def indent_of(text: str) -> int:
+    """The spaces before a line's text (a line with a tab counts as not indented)."""
+    stripped = text.lstrip(" ")
+    return 0 if stripped.startswith("\t") else len(text) - len(stripped)
+
+
+def _opens_indented(prev: str, cur: str, nxt: str) -> int:
+    """The indent of ``cur`` when it reads as an indented paragraph opening: a flush
+    line that ends a sentence (or a numbered heading) before it, ``cur`` indented up to
+    ``INDENT_MAX`` spaces, opening with a capital and running on (its sentence does not
+    end on it), then a flush line; 0 otherwise.  A hanging indent (a reference list's
+    wrapped entries) has its indented lines after an unended line, or ending there."""
+    k = indent_of(cur)
+    if not (1 <= k <= INDENT_MAX and indent_of(prev) == 0 and indent_of(nxt) == 0):
+        return 0
+    if not (prev.strip() and nxt.strip()) or "\t" in cur or not cur.strip()[:1].isupper():
+        return 0
+    if ends_sentence(cur) or not (ends_sentence(prev) or numbered_heading(prev)):
+        return 0
+    return k
+
+
+def paragraph_indent(lines: tuple[Line, ...]) -> int | None:
+    """The first-line indent that marks the text's paragraphs, if it uses one: the most
+    common indent of paragraph openings (``_opens_indented``), found at least
+    ``INDENT_EVIDENCE`` times; None for a text whose paragraphs are not so marked."""
+    counts: dict[int, int] = {}
+    texts = [ln.text for ln in lines]
+    for prev, cur, nxt in zip(texts, texts[1:], texts[2:], strict=False):
+        k = _opens_indented(prev, cur, nxt)
+        if k:
+            counts[k] = counts.get(k, 0) + 1
+    if not counts:
+        return None
+    k = max(counts, key=lambda i: (counts[i], -i))
+    return k if counts[k] >= INDENT_EVIDENCE else None
+
+
+def _indent_split(prev: Line, line: Line, indent: int) -> bool:
+    """paragraph-indent: in a text whose paragraphs are marked by a first-line indent
+    (``paragraph_indent``), a line indented about as far, after a flush line that ends
+    a sentence or is a numbered heading, opens a new chunk: "1. INTRODUCTION" / "   The
+    request made ..." is a heading and a paragraph, and "... in 2010 [4–6]." / "   This
+    note reads ..." two paragraphs.  A line opening in lower case runs on, and so does
+    one that ends its sentence where it starts (a hanging indent's second line)."""
+    k, text = indent_of(line.text), line.text.strip()
+    return (
+        abs(k - indent) <= 2
+        and indent_of(prev.text) == 0
+        and not text[:1].islower()
+        and not ends_sentence(text)
+        and (ends_sentence(prev.text) or numbered_heading(prev.text) is not None)
+    )
+
+
+# Chunk split rules: each says whether a chunk breaks before a line (given the line
+# before it and the text's paragraph indent); the walk records the rule that split it.
+SPLIT_RULES: tuple[tuple[str, Callable[[Line, Line, int], bool]], ...] = (
+    ("paragraph-indent", _indent_split),
+)
+
+
+def split_indented(
+    chunks: list[Chunk], indent: int | None, trace: list[tuple[int, str]]
+) -> list[Chunk]:
+    """``chunks`` split by ``SPLIT_RULES`` in a text with a paragraph indent (else as
+    they are), up to the reference list's label (a list may hang its entries' second
+    lines); each split is recorded in ``trace`` as (line, rule)."""
+    if indent is None:
+        return chunks
+    out: list[Chunk] = []
+    for n, ch in enumerate(chunks):
+        if normalize_for_match(ch.lines[0].text) in REFERENCE_LABELS:
+            return out + chunks[n:]
+        start = 0
+        for i in range(1, len(ch.lines)):
+            rule = next(
+                (n for n, r in SPLIT_RULES if r(ch.lines[i - 1], ch.lines[i], indent)), None
+            )
+            if rule:
+                out.append(ch.part(ch.lines[start:i]))
+                trace.append((ch.lines[i].number, rule))
+                start = i
+        out.append(ch.part(ch.lines[start:]))
     return out
 
 
@@ -475,7 +587,9 @@ def segment(cleaned: Cleaned, meta: ArticleMeta, reporter: Reporter) -> Segmente
     the walk of the body, where each chunk goes to the first rule of ``BODY_RULES``
     that takes it."""
     chunks = chunks_of(cleaned.lines, line_end_compounds(cleaned.lines, cleaned.path, reporter))
-    walk = _Walk(cleaned.path, meta)
+    walk = _Walk(cleaned.path, meta, indent=paragraph_indent(cleaned.lines))
+    chunks = split_indented(chunks, walk.indent, walk.trace)
+    chunks = _split_line_paragraphs(chunks, walk)
     front, body_start = _read_front(chunks, walk)
     if (
         front.abstract
@@ -488,7 +602,8 @@ def segment(cleaned: Cleaned, meta: ArticleMeta, reporter: Reporter) -> Segmente
             "abstract-mismatch",
         )
     walk.body = _split_labels(chunks[body_start:])
-    walk.bare_run = _bare_note_run(walk.body)
+    walk.bare_headings = _bare_numbered_headings(walk.body)
+    walk.bare_run = _bare_note_run(walk.body, walk.bare_headings)
     _walk_body(walk, {r.span.line for r in cleaned.removals})
     levels = assign_levels(walk.headings)
     blocks = [
@@ -511,6 +626,7 @@ def segment(cleaned: Cleaned, meta: ArticleMeta, reporter: Reporter) -> Segmente
         front.abstract,
         front.keywords,
         tuple(walk.trace),
+        affiliations=front.affiliations,
     )
 
 
@@ -522,6 +638,8 @@ class _Walk:
     meta: ArticleMeta
     body: list[Chunk] = field(default_factory=list)
     bare_run: set[int] = field(default_factory=set)  # indexes of bare-number note bodies
+    # indexes of numbered headings written like bare-number notes ("1 Introduction")
+    bare_headings: frozenset[int] = frozenset()
     removals: list[Removal] = field(default_factory=list)
     blocks: list[Block] = field(default_factory=list)
     bodies: list[FootnoteBody] = field(default_factory=list)
@@ -534,6 +652,7 @@ class _Walk:
     pending_caption: Chunk | None = None  # a "Table 1" line waiting for its table
     pending_title: Chunk | None = None  # the title line after it (APA: "Table 1" / title)
     author_marks: int = 0  # asterisks on the byline ("Anna Ivanova*") not yet given a note
+    indent: int | None = None  # the first-line indent marking paragraphs, if the text has one
     trace: list[tuple[int, str]] = field(default_factory=list)  # (first line, rule)
 
     def drop(self, chunk: Chunk, rule: str, reason: str) -> None:
@@ -584,6 +703,8 @@ class _Front:
     byline: list[str] = field(default_factory=list)
     # a label standing alone ("ABSTRACT", "Keywords"): the next chunk is its text
     expect: str | None = None
+    # (author's name, affiliation) the text states under the byline
+    affiliations: tuple[tuple[str, str], ...] = ()
 
 
 def _label_text(walk: _Walk, front: _Front, ch: Chunk, name: str) -> bool:
@@ -651,6 +772,90 @@ def _byline_notes(walk: _Walk, front: _Front, ch: Chunk) -> bool:
     return True
 
 
+# An institution's name, the kind of line an author's affiliation is: "Example
+# University, Dublin", "Institute of Strategic Studies, Astana", "Faculty of Law".
+INSTITUTION = re.compile(
+    r"\b(?:universit\w*|institut\w*|academy|akadem\w*|acad[eé]mi\w*|college|school"
+    r"|cent(?:re|er)|department|faculty|ministry|laboratory|foundation|observatory"
+    r"|hochschule|[eé]cole|polytechnic)\b",
+    re.I,
+)
+# Note markers after a name in the byline: "Brennan¹", "Abenov²˒³", "Petrov<sup>1</sup>".
+BYLINE_MARKS = re.compile(
+    rf"(?:[{UNICODE_SUP}]+|<sup>[\d,\s]+</sup>)(?:[,˒]\s*(?:[{UNICODE_SUP}]+|<sup>[\d,\s]+</sup>))*"
+)
+
+
+def _mark_numbers(marks: str) -> list[int]:
+    """The numbers of a run of byline markers: "²˒³" -> [2, 3], "<sup>1,2</sup>" -> [1, 2]."""
+    out: list[int] = []
+    for piece in re.findall(rf"[{UNICODE_SUP}]+|\d+", marks):
+        out.append(sup_to_int(piece) if piece[0] in UNICODE_SUP else int(piece))
+    return out
+
+
+def _is_affiliation(text: str, meta: ArticleMeta) -> bool:
+    """A line naming an author's affiliation: the affiliation meta.yml gives, or a short
+    line naming an institution that does not end a sentence ("Example University,
+    Dublin"), not a note ("Corresponding author: ...", "The views expressed ...")."""
+    name = normalize_for_match(text)
+    if any(a.affiliation and name == normalize_for_match(a.affiliation) for a in meta.authors):
+        return True
+    return words(text) <= 15 and not ends_sentence(text) and bool(INSTITUTION.search(text))
+
+
+def _byline_authors(byline: str, meta: ArticleMeta) -> dict[int, list[str]]:
+    """Marker number -> the authors of meta.yml whose name in the byline it follows
+    ("Siobhan Brennan¹ and Nurlan Abenov²": {1: [Siobhan Brennan], 2: [Nurlan Abenov]})."""
+    out: dict[int, list[str]] = {}
+    for m in BYLINE_MARKS.finditer(byline):
+        before = normalize_for_match(EMPHASIS.sub(r"\2", byline[: m.start()]))
+        for a in meta.authors:
+            family = normalize_for_match(a.name).split()
+            if family and re.search(rf"(?:^|\W){re.escape(family[-1])}\W*$", before):
+                for k in _mark_numbers(m.group()):
+                    out.setdefault(k, []).append(a.name)
+    return out
+
+
+def _byline_affiliations(walk: _Walk, front: _Front, ch: Chunk) -> bool:
+    """byline-affiliations: in the header, the affiliations of the authors the byline
+    marks with superscript numbers, e.g. "Boris Petrov¹ and Anna Ivanova²" / "¹
+    University of Tartu" / "² Eurasian Research Institute, Almaty": each marked line
+    names an institution (``_is_affiliation``) and its number follows an author's name.
+    Front matter, shown in the header's list of affiliations (``Segmented.affiliations``
+    fills what meta.yml leaves out), not notes: the byline's markers go."""
+    if not front.byline or footnote_body(ch.lines[0].text.strip()) is None:
+        return False
+    authors: dict[int, list[str]] = {}
+    for line in front.byline:
+        for k, names in _byline_authors(line, walk.meta).items():
+            authors.setdefault(k, []).extend(names)
+    found = [footnote_body(p.text) for p in _note_parts(ch, _explicit_number)]
+    if not all(
+        f is not None and f[0] in authors and _is_affiliation(f[2], walk.meta) for f in found
+    ):
+        return False
+    for f in found:
+        if f is not None and f[0] is not None:
+            front.affiliations += tuple((name, f[2].strip()) for name in authors[f[0]])
+    numbers = {f[0] for f in found if f is not None}
+    front.byline = [
+        BYLINE_MARKS.sub(lambda m: _unmarked(m.group(), numbers), line) for line in front.byline
+    ]
+    walk.drop(ch, "front-matter", "author affiliations; shown in the article header")
+    return True
+
+
+def _unmarked(marks: str, numbers: set[int | None]) -> str:
+    """A run of byline markers without those of ``numbers`` (affiliations)."""
+    every = _mark_numbers(marks)
+    kept = [k for k in every if k not in numbers]
+    if len(kept) == len(every):
+        return marks
+    return "".join("".join(UNICODE_SUP[int(d)] for d in str(k)) for k in kept)
+
+
 def _front_author_note(walk: _Walk, front: _Front, ch: Chunk) -> bool:
     """author-note: in the header, a note on the byline's asterisk (see
     ``_author_note``)."""
@@ -675,14 +880,61 @@ def _header_field(walk: _Walk, front: _Front, ch: Chunk) -> bool:
     return True
 
 
+def _title_and_byline(walk: _Walk, front: _Front, ch: Chunk) -> bool:
+    """title-and-byline: the title and the byline in one chunk, with no blank line
+    between them, as a PDF conversion leaves a title page: "CONSENT, COLLECTIVE
+    SECURITY ..." / "THE CSTO DEPLOYMENT ..." / "Irina S. Marenko*" (the title's lines,
+    then lines naming the authors; each part is a header field of its own)."""
+    for j in range(1, len(ch.lines)):
+        title, byline = ch.part(ch.lines[:j]), ch.part(ch.lines[j:])
+        if _front_field(title.text, walk.meta) != "title":
+            continue
+        if _front_field(byline.text, walk.meta) != "byline":
+            return False
+        return _header_field(walk, front, title) and _header_field(walk, front, byline)
+    return False
+
+
+# APA's title-page label over the author note (correspondence, disclosures), alone on
+# its line: "Author Note", "AUTHOR NOTE", "Author's note".
+AUTHOR_NOTE_LABEL = re.compile(r"^\W*authors?(?:['’]s)?\s+notes?\W*$", re.I)
+
+
+def _author_note_label(walk: _Walk, front: _Front, ch: Chunk) -> bool:
+    """author-note-label: APA's "Author Note" label alone on its line, over the note's
+    text ("Correspondence concerning this article should be addressed to ..."), on the
+    label's next lines or in the next chunk: the note is kept as back matter under its
+    label, not dropped with the masthead."""
+    if not AUTHOR_NOTE_LABEL.match(ch.lines[0].text.strip()):
+        return False
+    label = ch.lines[0].text.strip().strip(":.* ")
+    text = join_wrapped([ln.text for ln in ch.lines[1:]])
+    walk.back.append((label, [text] if text else [], Span(walk.path, ch.first)))
+    front.expect = None if text else "author note"
+    return True
+
+
+def _author_note_text(walk: _Walk, front: _Front, ch: Chunk) -> bool:
+    """author-note-text: the paragraph under an "Author Note" label standing alone."""
+    if front.expect != "author note" or not walk.back:
+        return False
+    walk.back[-1][1].append(ch.text)
+    front.expect = None
+    return True
+
+
 # Header rules in the order they are tried; each takes a chunk or passes it on.
 FRONT_RULES = (
     ("abstract-text", _abstract_text),
     ("keywords-text", _keywords_text),
     ("header-label", _header_label),
     ("header-field", _header_field),
+    ("title-and-byline", _title_and_byline),
     ("author-note", _front_author_note),
+    ("byline-affiliations", _byline_affiliations),
     ("byline-notes", _byline_notes),
+    ("author-note-label", _author_note_label),
+    ("author-note-text", _author_note_text),
 )
 
 
@@ -749,18 +1001,63 @@ def _note_parts(ch: Chunk, number_of: Callable[[str], int | None]) -> list[Chunk
     return [ch.part(part) for part in parts]
 
 
-def _bare_note_run(body: list[Chunk]) -> set[int]:
+def _bare_note_run(body: list[Chunk], headings: frozenset[int] = frozenset()) -> set[int]:
     """Footnote bodies written as bare numbers ("3 See ..."): the chunks that continue
     the run 1, 2, 3, ... (two at least; one alone is likely a number in the text).  A
-    chunk may hold several, one a line ("1 See ..." / "2 Ibid.")."""
+    chunk may hold several, one a line ("1 See ..." / "2 Ibid.").  The chunks of
+    ``headings`` (``_bare_numbered_headings``) are not in the run."""
     run: set[int] = set()
     expected = 1
     for i, ch in enumerate(body):
+        if i in headings:
+            continue
         parts = _note_parts(ch, _bare_number)
         if _bare_number(parts[0].text) == expected:
             run.add(i)
             expected += len(parts)
     return run if expected > 2 else set()
+
+
+def _bare_title_number(ch: Chunk) -> int | None:
+    """The number of a one-line chunk written "N Title" with no period after the number:
+    a short, title-like line with no closing punctuation but a question mark
+    (``numbered_heading`` at depth 1), e.g. "1 Introduction", "4 A precedent?"."""
+    if len(ch.lines) != 1 or ORDERED_ITEM.match(ch.text.strip()):
+        return None
+    found = numbered_heading(ch.text)
+    if found is None or found[1] != 1 or _bare_number(ch.text) is None:
+        return None
+    return _bare_number(ch.text)
+
+
+def _bare_numbered_headings(body: list[Chunk]) -> frozenset[int]:
+    """The chunks "1 Introduction", "2 The rules on paper", ... that are numbered
+    headings, not bare-number note bodies: one-line titles (``_bare_title_number``)
+    whose numbers follow the document's heading sequence 1, 2, 3, ... (with its
+    subsections "2.1 ..." after their section) rather than its note markers: a title
+    line whose number is a marker of the text before it still waiting for its body
+    ("... in 1994.3" before "3 Interview with an official") is that note.  Two such
+    sections at least, or one with a subsection: a lone "1 ..." line proves no
+    sequence."""
+    found: list[int] = []
+    expected, subsections = 1, 0
+    waiting: set[int] = set()  # bare-digit markers of the prose whose body has not come
+    for i, ch in enumerate(body):
+        k = _bare_title_number(ch)
+        title = numbered_heading(ch.text) if len(ch.lines) == 1 else None
+        if k is not None and k not in waiting:
+            if k == expected:
+                found.append(i)
+                expected += 1
+        elif k is not None:
+            waiting.discard(k)
+        elif title is not None:
+            subsections += title[1] == 2 and title[0].startswith(f"{expected - 1}.")
+        elif _bare_number(ch.lines[0].text) is not None:
+            waiting.difference_update(_bare_number(p.text) for p in _note_parts(ch, _bare_number))
+        else:
+            waiting.update(int(m.group(1)) for m in BARE_MARK.finditer(ch.text))
+    return frozenset(found) if len(found) >= 2 or (found and subsections) else frozenset()
 
 
 def _split_labels(body: list[Chunk]) -> list[Chunk]:
@@ -786,6 +1083,111 @@ def _split_labels(body: list[Chunk]) -> list[Chunk]:
         ]
         if notes and AUTHOR_NOTE.match(ch.lines[0].text.strip()):
             out += [ch.part(ch.lines[: notes[0]]), ch.part(ch.lines[notes[0] :])]
+        else:
+            out.append(ch)
+    return out
+
+
+# ---------------------------------------------------------------- 2b. one paragraph a line
+#
+# A word processor's "save as text" writes each paragraph on one long line, often with
+# no blank line between paragraphs, so one chunk of the text holds a whole section:
+# its headings, paragraphs, lists and table.  Whether a text is written so is decided
+# from its own lines (``writes_line_paragraphs``); when it is, each line becomes a chunk
+# of its own (``LINE_PARAGRAPH_RULES``) before the header and body rules run.
+
+PARAGRAPH_LINE_WORDS = 12  # a line this long that ends a sentence may be a paragraph
+WRAPPED_LINE_WORDS = 6  # a line this long that does not end one is a hard wrap
+
+
+def _opens_entry_or_item(text: str) -> bool:
+    """A line that opens a list item, a note body or a reference entry, or holds a tab
+    (a table row or a tab-list item): such runs of lines say nothing of how the text
+    writes its paragraphs."""
+    return bool(
+        "\t" in text
+        or ORDERED_ITEM.match(text)
+        or BULLET_ITEM.match(text)
+        or footnote_body(text)
+        or BARE_BODY.match(text)
+        or entry_start(text)
+    )
+
+
+def writes_line_paragraphs(chunks: list[Chunk]) -> bool:
+    """Whether the text writes one paragraph per line with no blank line between them,
+    decided from its own lines: of the lines with another line under them in the same
+    chunk (lists, notes, reference entries and tabbed rows left out), those that read
+    as a whole paragraph (twelve words or more, ending a sentence) outnumber the hard
+    wraps more than two to one, and there are two at least.  A hard wrap is a line of
+    six words or more that has not ended its sentence and goes on in lower case on the
+    next line (or ends with a hyphen); a hard-wrapped text has many, while a heading or
+    a lead-in to a quotation over the next block does not count as one."""
+    paragraphs = wraps = 0
+    for ch in chunks:
+        for a, b in zip(ch.lines, ch.lines[1:], strict=False):
+            upper, lower = a.text.strip(), b.text.strip()
+            if _opens_entry_or_item(upper) or _opens_entry_or_item(lower):
+                continue
+            if words(upper) >= PARAGRAPH_LINE_WORDS and ends_sentence(upper):
+                paragraphs += 1
+            elif words(upper) >= WRAPPED_LINE_WORDS and not ends_sentence(upper):
+                wraps += lower[:1].islower() or upper.endswith("-")
+    return paragraphs >= 2 and paragraphs > 2 * wraps
+
+
+def _continues_line(upper: str, lower: str) -> bool:
+    """In a text written one paragraph per line, the lines that still go together: the
+    rows of a table or the items of a tab list (both lines hold a tab), and a line
+    opening in lower case under a line of text that has not ended its sentence (a
+    title or a paragraph wrapped after all).  Under a note body, a list item or a
+    reference entry, and for a quotation (under a lead-in such as "... stated that",
+    or ending with a note marker), the body rules decide (paragraph-continued,
+    quote): they see what stands between."""
+    if "\t" in upper and "\t" in lower:
+        return True
+    return (
+        lower[:1].islower()
+        and not ends_sentence(upper)
+        and not leads_in(upper)
+        and not ends_with_note(lower)
+        and not _opens_entry_or_item(upper)
+    )
+
+
+def _line_paragraphs(chunk: Chunk) -> list[Chunk] | None:
+    """line-paragraphs: in a text written one paragraph per line (``writes_line_
+    paragraphs``), each line is a block of its own: "Method" / "Participants" / "We
+    surveyed 412 adults ..." / "Measures" are two headings, a paragraph and a heading,
+    and "References" on its own line opens the list.  A table's rows and a tab list's
+    items stay together (``_continues_line``).  None when the chunk stays whole."""
+    parts = [[chunk.lines[0]]]
+    for ln in chunk.lines[1:]:
+        if _continues_line(parts[-1][-1].text.strip(), ln.text.strip()):
+            parts[-1].append(ln)
+        else:
+            parts.append([ln])
+    return [chunk.part(p) for p in parts] if len(parts) > 1 else None
+
+
+# Rules that split the text's chunks before the header and body rules see them, tried
+# in order on each chunk of a text that writes one paragraph per line.
+LINE_PARAGRAPH_RULES = (("line-paragraphs", _line_paragraphs),)
+
+
+def _split_line_paragraphs(chunks: list[Chunk], walk: _Walk) -> list[Chunk]:
+    """The chunks as the rules see them: when the text writes one paragraph per line,
+    each chunk goes to the first of ``LINE_PARAGRAPH_RULES`` that splits it."""
+    if not writes_line_paragraphs(chunks):
+        return chunks
+    out: list[Chunk] = []
+    for ch in chunks:
+        for name, rule in LINE_PARAGRAPH_RULES:
+            parts = rule(ch)
+            if parts is not None:
+                walk.trace.append((ch.first, name))
+                out += parts
+                break
         else:
             out.append(ch)
     return out
@@ -902,6 +1304,15 @@ def _numbered_endnote(walk: _Walk, at: _At) -> bool:
     return True
 
 
+def _marked_endnote(walk: _Walk, at: _At) -> bool:
+    """marked-endnote: a note in a notes section written with a marked number, e.g.
+    "Notes" / "³ The request was made ..." / "⁴ Exercise reports ..." (Unicode
+    superscripts, "<sup>3</sup>" or "^{3}"); notes on consecutive lines are split."""
+    if walk.region != "notes" or footnote_body(at.text) is None:
+        return False
+    return _footnote_body(walk, at)
+
+
 def _endnote_continued(walk: _Walk, at: _At) -> bool:
     """endnote-continued: an unnumbered paragraph in a notes section, the second
     paragraph of the note before it."""
@@ -977,6 +1388,16 @@ def _back_text(walk: _Walk, at: _At) -> bool:
 
 
 # -- notes standing in the body
+
+
+def _bare_numbered_heading(walk: _Walk, at: _At) -> bool:
+    """bare-numbered-heading: a numbered heading with no period after its number, which
+    opens like a bare-number note body: "1 Introduction" / ... / "2 The rules on paper"
+    (``_bare_numbered_headings``: the numbers follow the headings, not the note
+    markers)."""
+    if at.index not in walk.bare_headings or at.head is None:
+        return False
+    return _heading(walk, at)
 
 
 def _footnote_body(walk: _Walk, at: _At) -> bool:
@@ -1309,6 +1730,21 @@ def _sentence_continued(walk: _Walk, at: _At) -> bool:
     return True
 
 
+def _indent_continued(walk: _Walk, at: _At) -> bool:
+    """indent-continued: in a text whose paragraphs open with an indent, a chunk after
+    a page break (furniture or notes between) whose first line is not indented is the
+    rest of the paragraph before, even where a sentence ended at the break: "... of the
+    amended Treaty [8]." / running head, author note, footer / "Whether that ..."."""
+    prev = walk.blocks[-1] if walk.blocks else None
+    if walk.indent is None or not walk.interrupted or not isinstance(prev, Paragraph):
+        return False
+    if indent_of(at.chunk.lines[0].text) or not at.text[:1].isalnum():
+        return False
+    walk.blocks[-1] = _extend(prev, " " + at.text, at.chunk.last)
+    walk.interrupted = False
+    return True
+
+
 def _paragraph(walk: _Walk, at: _At) -> bool:
     """paragraph: anything else is a paragraph of its own."""
     walk.blocks.append(Paragraph(at.text, walk.span(at.chunk)))
@@ -1326,12 +1762,14 @@ BODY_RULES = (
     ("notes-heading", _notes_heading),
     ("back-after-notes", _back_after_notes),
     ("numbered-endnote", _numbered_endnote),
+    ("marked-endnote", _marked_endnote),
     ("endnote-continued", _endnote_continued),
     ("back-heading", _back_heading),
     ("copyright", _copyright),
     ("article-history", _article_history),
     ("reference-entries", _reference_entries),
     ("back-text", _back_text),
+    ("bare-numbered-heading", _bare_numbered_heading),
     ("footnote-body", _footnote_body),
     ("author-note", _author_note),
     ("unnumbered-note", _unnumbered_note),
@@ -1344,6 +1782,7 @@ BODY_RULES = (
     ("caption-without-table", _caption_without_table),
     ("table-note", _table_note),
     ("list", _list),
+    ("indent-continued", _indent_continued),
     ("heading-cut-paragraph", _heading_cut_paragraph),
     ("quote", _embedded_quote),
     ("paragraph-continued", _paragraph_continued),
@@ -1351,8 +1790,14 @@ BODY_RULES = (
     ("paragraph", _paragraph),
 )
 
-# Every rule name, in order (header, masthead, body), for the fixture tests.
-RULE_NAMES = tuple(n for n, _ in FRONT_RULES) + ("masthead",) + tuple(n for n, _ in BODY_RULES)
+# Every rule name, in order (chunk splits, header, masthead, body), for the fixture tests.
+RULE_NAMES = (
+    tuple(n for n, _ in SPLIT_RULES)
+    + tuple(n for n, _ in LINE_PARAGRAPH_RULES)
+    + tuple(n for n, _ in FRONT_RULES)
+    + ("masthead",)
+    + tuple(n for n, _ in BODY_RULES)
+)
 
 
 def _ends_notes(ch: Chunk, head: tuple[str, str] | None, name: str) -> bool:
@@ -1409,7 +1854,11 @@ def _list_items(ch: Chunk, path: str) -> tuple[ListItem, ...]:
 
 def _add_references(ch: Chunk, refs: list[ReferenceItem], path: str) -> None:
     """Reference items: one per list line or per paragraph; a line holding only a URL
-    (or continuing without a list marker inside a list) belongs to the item before it."""
+    (or continuing without a list marker inside a list) belongs to the item before it.
+    In a numbered list (the chunk opens "1. ...") a line without a number never opens
+    an entry, however it starts: "1. Sadykova AB. ... Cent Eurasian" / "Law J.
+    2022;14(2):101–19." is one entry, though "Law J." reads like a Vancouver name."""
+    numbered = ORDERED_ITEM.match(ch.lines[0].text.strip()) is not None
     for ln in ch.lines:
         t = ln.text.strip()
         m = ORDERED_ITEM.match(t)
@@ -1418,7 +1867,7 @@ def _add_references(ch: Chunk, refs: list[ReferenceItem], path: str) -> None:
         # a line that opens like an entry of a common style starts a new item even
         # without a list marker: "Kissinger, H. (2014). World order." after a hard line
         # break (rules in reference_lines.ENTRY_START_RULES)
-        opens_entry = entry_start(t) is not None
+        opens_entry = entry_start(t) is not None and not numbered
         if m:
             refs.append(ReferenceItem(m.group(2), Span(path, ln.number), int(m.group(1))))
         elif b and not url_only:

@@ -35,9 +35,11 @@ Numeric: ``[2]``, ``[5:68]``, ``[6: 339–340]``, ``[1, 4]``, ``[2; 7:226]``, ra
 Notes (Chicago notes-bibliography, style ``notes``): each note's parts are read by
 ``NOTE_RULES``: ``Ibid.`` cites the previous note's work, a URL or DOI the entry with
 that address, a full note (``Roy Allison, "Title," Journal 80, no. 3 (2004): 470.``)
-or a shortened one (``Allison, "Regionalism," 470.``) the entry with that author and
-title.  The rule names are ``CITATION_RULES`` and ``NOTE_RULES``; each has a fixture case
-in ``tests/fixtures/stages/citations/``.
+or a shortened one (``Allison, "Regionalism," 470.``; its short title a run of the
+title's key words) the entry with that author and title.  With no bibliography, the
+first full note of each work is its entry (``ingest.notes_list``).  The rule names
+are ``CITATION_RULES`` and ``NOTE_RULES``; each has a fixture case in
+``tests/fixtures/stages/citations/``.
 
 What is *not* a citation: a year in prose ("in 2010", "(in 1989)"), a date
 ("(2021, August 31)", "(January 5, 2022)"), a range ("2020-2030"), a parenthesis with
@@ -878,14 +880,16 @@ def _resolve_numeric(item: CiteItem, works: Sequence[Work]) -> tuple[Work | None
     return match[0], []
 
 
-def _line_of(span: Span, item: CiteItem, lines: Sequence[str] | None) -> Span:
-    """The source line holding ``item`` within the block at ``span``."""
+def _line_of(span: Span, item: CiteItem, lines: Sequence[str] | None, group: str = "") -> Span:
+    """The source line holding ``item`` within the block at ``span``: the line holding
+    the whole citation ``group`` it stands in when one line does ("[2,3]": the item
+    "2" alone would be found in "2022" a line before), else the item's."""
     if not lines:
         return Span(span.file, span.line)
     last = span.end_line or span.line
     # the whole item, else its first or last words (an item wrapped over two lines)
     whole = _tidy(item.text)
-    probes = [whole, whole[:12], whole[-12:]]
+    probes = [_tidy(group), whole, whole[:12], whole[-12:]]
     for probe in probes:
         if not probe:
             continue
@@ -921,7 +925,7 @@ def resolve(
                 work, notes = _resolve_author_date(item, works)
             if work is None and item.via:
                 notes = [(SECONDARY, f"Cited as read in {item.via}; the list need not hold it.")]
-            where = _line_of(span, item, lines)
+            where = _line_of(span, item, lines, citation.text)
             key = work.canonical if work else None
             note = " ".join(text for _, text in notes) or None
             codes = tuple(dict.fromkeys(code for code, _ in notes))
@@ -984,12 +988,14 @@ NOTE_FULL = "note"  # kinds of the citations found in notes (Chicago notes-bibli
 _NOTE_LEAD = re.compile(r"\s*(?:(?:see\s+also|see|cf\.|compare)\s+)?", re.I)
 # "Roy Allison, "Regionalism ...," ..." / "Allison, *Regionalism*, 470" / "Collective
 # Security Treaty Organization, "Charter," ...": an author phrase, then a title quoted,
-# in italics, or (in a full note) running to " (".
+# in italics, or (in a full note) running to " (", or (a shortened note whose italics
+# the conversion lost: "Kulbayeva, Neighbours and Partners, 60") running to ", <page>".
 _NOTE_HEAD = re.compile(
     r"(?P<who>[A-ZÀ-Þ][\w.'’-]*"
     r"(?:\s+(?:[A-ZÀ-Þ][\w.'’-]*|and|&|de|da|dos|van|von|der|of|the|for|on))*),\s+"
     r"(?:[\"“](?P<quoted>[^\"“”]{2,300}?)[,.]?[\"”]|\*(?P<italic>[^*]{2,300})\*"
-    r"|(?P<plain>[A-Z][^()\"“”]{2,200}?)(?=\s\())"
+    r"|(?P<plain>[A-Z][^()\"“”]{2,200}?)(?=\s\()"
+    r"|(?P<short>[A-Z][^()\"“”,;]{2,120}?)(?=,\s*(?:pp?\.\s*)?\d))"
 )
 _IBID = re.compile(r"ibid(?:em)?\b\.?", re.I)
 _NOTE_ADDRESS = re.compile(r"(?:https?://|doi:\s?|\b10\.\d{4,9}/)[^\s<>]+", re.I)
@@ -1017,15 +1023,19 @@ def _same_author(who: str, work: Work) -> bool:
 
 
 def _title_fits(title: str, work: Work, short: bool) -> bool:
-    """A full note's title matches the entry's; a shortened note's title is the first
-    words of it ("Regionalism" for "Regionalism, Regional Structures and ...")."""
+    """A full note's title matches the entry's; a shortened note's title is a run of its
+    key words, an initial article left out ("Regionalism" for "Regionalism, Regional
+    Structures and ...", "Expanding Mandate" for "The CSTO's Expanding Mandate")."""
     listed = work.reference.get("title") if work.reference else ""
     if not listed:
         return False
     if titles_match(title, listed):
         return True
     a, b = normalize_title(title), normalize_title(listed)
-    return short and bool(a) and (b == a or b.startswith(a + " "))
+    if not short or not a:
+        return False
+    key_word = any(len(w) > 3 for w in a.split())  # inside the title: not "the" alone
+    return b == a or b.startswith(a + " ") or (key_word and f" {a} " in f" {b} ")
 
 
 def _by_address(url: str, works: Sequence[Work]) -> Work | None:
@@ -1077,7 +1087,7 @@ def _note_author_title(
     m = _NOTE_HEAD.match(text, a, b)
     if not m:
         return None
-    title = m.group("quoted") or m.group("italic") or m.group("plain") or ""
+    title = m.group("quoted") or m.group("italic") or m.group("plain") or m.group("short") or ""
     short = not _NOTE_YEAR.search(text, m.end(), b)
     rule = "short-note" if short else "full-note"
     fits = _distinct(
@@ -1324,9 +1334,9 @@ def link_citations(
 
 
 def _notes_without_list(article: Article, reporter: Reporter) -> None:
-    """A notes-bibliography text with no reference list: its notes cite works no entry
-    stands for, so nothing is linked; said, not guessed (the notes as the list is a
-    later rule)."""
+    """A notes-bibliography text with no reference list whose full notes gave no entry
+    either (``ingest.notes_list`` makes the full notes the list when it can): its notes
+    cite works no entry stands for, so nothing is linked; said, not guessed."""
     style = article.meta.citation_style or detect_style(article)[0]
     forms = note_form_count(f.text for f in article.footnotes)
     if style == NOTES and forms:

@@ -4,21 +4,30 @@ Input: ``ReferenceItem``s from the segmenter (one reference per item, joined ont
 line, list markers stripped, conversion escapes undone, Markdown emphasis and links
 left in place).  Output: ``Reference``s whose ``fields`` are ready for BibTeX.
 
-Three styles occur in the lists; each item's style is told by the shape of its header,
-tried in this order:
+The styles the lists use; each item's style is told by the shape of its header:
 
 * author-date (APA-like): ``Family, I., & Family, I. (2009[, Month Day]). Title. ...``
 * Chicago author-date: ``Family, Given, and Given Family. 2004. "Title." Journal 80
   (3): 463–83.`` (names, then the year between periods; a corporate author or an
   ``, ed.`` after the names also fit)
 * Russian bibliographic style: ``Family I.I., Family I.I. Title // Journal. 2007.
-  Tom 3, № 10 (19):77–79 [In Russian].``
+  Tom 3, № 10 (19):77–79 [In Russian].``; its GOST form (tried first) closes with
+  ``2022. Vol. 8. No. 1. P. 112–128.`` or, for a book, ``Moscow: Publisher, 2021. 240 p.``
 * Harvard / Cite Them Right (tried first: a quoted title after the year):
   ``Family, I. (2004) 'Title', Journal, 80(3), pp. 463–483.``, chapters ``in Editor,
   I. (ed.) Book. City: Publisher, pp. 1–2.`` and pages ``Available at: URL
   (Accessed: 5 May 2023).`` (the access date becomes ``urldate``);
 * Vancouver: ``Family AB, Family CD. Title. Journal. 2020;20(4):707–20.``, books
   ``City: Publisher; 2019.`` and pages ``Site [Internet]. 2022 Jan 13 [cited ...].``
+* Chicago notes-bibliography (tried before APA, whose header would take the names and
+  title for names when a ``(2004)`` follows a journal's volume): ``Family, Given.
+  "Title." Journal 80, no. 3 (2004): 463–83.``, books ``Family, Given. Title. City:
+  Publisher, 2019.``, chapters, theses, pages and newspapers dated ``Site, January 5,
+  2022.`` (the year closes the publication facts);
+* Chicago full notes as entries (``chicago-note``: a list written in note form, or the
+  notes of a text with no bibliography, ``ingest.notes_list``): ``Roy Allison, "Title,"
+  Journal 80, no. 3 (2004): 470.``, ``Dana Kulbayeva, Title (Almaty: Example Press,
+  2019), 54–58.``; the page a note cites is not kept as the work's pages.
 
 The rules are the ordered table ``ENTRY_RULES``; each has a fixture case in
 ``tests/fixtures/stages/references/``.  A line that is no entry (``NOT_ENTRY``: the
@@ -997,6 +1006,219 @@ def _chicago_book(body: str, f: dict[str, str], linked: bool) -> tuple[str, dict
     return ("online" if linked else "misc"), f
 
 
+# ------------------------------------------------ Chicago notes-bibliography
+
+# Where a notes-bibliography entry gives its date: at the end of the publication facts,
+# after a comma or a period ("Almaty: Example Press, 2019" / "Eurasianet, January 5,
+# 2022" / "Site, 5 January 2022" / "Report. 2002" / "Site, n.d.", or a month, day and
+# year after a word: "Last modified May 5, 2020").
+_CHICAGO_BIB_DATE = re.compile(
+    r"(?:^|[,.]\s*|(?<=[,.][\"”])\s+|(?<=\s)(?=[A-Z][a-z]+\.?\s+\d{1,2},\s*\d{4}))"
+    r"(?:(?P<month>[A-Z][a-z]+)\.?\s+(?:(?P<day>\d{1,2}),\s*)?"
+    r"|(?P<day2>\d{1,2})\s+(?P<month2>[A-Z][a-z]+)\s+)?"
+    r"(?:(?P<year>\d{4})(?P<suffix>[a-z])?|n\.\s?d)\s*\.?$"
+)
+# The words a web page puts before its date ("Last modified May 5, 2020").
+_CHICAGO_BIB_DATED_BY = re.compile(
+    r"[,.]?\s*(?:Last\s+modified|Modified|Last\s+updated|Updated|Published(?:\s+online)?)\s*$",
+    re.I,
+)
+
+
+def _chicago_bibliography_head(rest: str) -> tuple[list[str], bool, str] | None:
+    """The names of a notes-bibliography entry (``Family, Given[, and Given Family].``),
+    whether they are editors, and the body after them: the first period after which
+    the names read as names and a title (quoted, in italics or capitalised, never a
+    year or an initial) follows.  None when no such period comes before a digit, a
+    parenthesis or a quote."""
+    if _VANCOUVER_HEAD.match(rest):
+        return None
+    for m in re.finditer(r"\.\s+", rest):
+        names = rest[: m.start()]
+        if len(names) > 200 or re.search(r"[\d()\"“”*\[]", names):
+            return None
+        body = rest[m.end() :]
+        if not re.match(r"[\"“*]|[^\W\d_][\w'’-]*(?:[\s:,;?!]|\.\s|\.?$)", body) or re.match(
+            r"[^\W\d_]\.", body
+        ):
+            continue
+        parsed = parse_names_chicago(names)
+        # a family name is a word, not an initial whose period ended the names
+        if parsed is not None and all(len(n.split(",")[0].strip("{} ")) > 1 for n in parsed[0]):
+            return parsed[0], parsed[1], body
+    return None
+
+
+def _chicago_bibliography_date(text: str, f: dict[str, str]) -> str | None:
+    """Take the date off the end of ``text`` into ``f`` (``year``, a letter the list
+    gives, ``date`` when a month is named); the text before it, or None if it ends in no
+    date."""
+    m = _CHICAGO_BIB_DATE.search(text)
+    if not m:
+        return None
+    if m.group("year"):
+        f["year"] = m.group("year")
+    if m.group("suffix"):
+        f["x-year-suffix"] = m.group("suffix")
+    month = _MONTHS.get((m.group("month") or m.group("month2") or "").lower())
+    day = m.group("day") or m.group("day2")
+    if month and "year" in f:
+        f["date"] = f"{f['year']}-{month:02d}" + (f"-{int(day):02d}" if day else "")
+    return _CHICAGO_BIB_DATED_BY.sub("", text[: m.start()]).strip()
+
+
+def _parse_chicago_bibliography(rest: str, linked: bool) -> Parsed:
+    """Chicago notes-bibliography: ``Allison, Roy. "Title." International Affairs 80, no.
+    3 (2004): 463–83.``; books ``Family, Given. Title. City: Publisher, 2019.``;
+    chapters ``"Title." In Book, edited by ..., 45–67. City: Publisher, 2019.``; pages
+    and periodicals ``"Title." Site, January 5, 2022.`` (their URL, DOI and access
+    date taken out before).  The year closes the publication facts (or stands in the
+    parenthesis after a journal's volume); the rest is read as the author-date rule
+    reads what follows its year."""
+    head = _chicago_bibliography_head(rest)
+    if head is None:
+        return None, {}
+    names, editors, body = head
+    f: dict[str, str] = {"editor" if editors else "author": " and ".join(names)}
+    qm = _QUOTED_TITLE.match(body)
+    if qm:
+        after = qm.group("after").strip()
+        am = _CHICAGO_ARTICLE.match(after)
+        number = (am.group("number") or am.group("number2") or am.group("number3")) if am else ""
+        when = am.group("when") if am else ""
+        if am and not when and re.fullmatch(r"\d{4}[a-z]?", am.group("number") or ""):
+            when, number = number, ""  # "Brief 31 (2021): 1–6": the parenthesis is the date
+        ym = re.search(r"\b(\d{4})([a-z])?\b", when or "")
+        if am and ym:
+            f["year"] = ym.group(1)
+            if ym.group(2):
+                f["x-year-suffix"] = ym.group(2)
+            f["title"] = _clean_title(qm.group("title"))
+            journal = {
+                "journal": _clean_value(am.group("journal")),
+                "volume": am.group("volume") or "",
+                "number": number or "",
+                "pages": _pages(am.group("pages") or ""),
+            }
+            return "article", {**f, **journal}
+    undated = _chicago_bibliography_date(body, f)
+    if undated is None:
+        return None, {}
+    qm = _QUOTED_TITLE.match(undated)
+    if not qm:
+        return _chicago_book(undated, f, linked)
+    f["title"] = _clean_title(qm.group("title"))
+    after = qm.group("after").strip()
+    if "date" in f and after and not re.search(r"[.:]", after.rstrip(".")):
+        # a page or an article of a periodical, dated to the month or day
+        key = "organization" if linked else "journal"
+        return ("online" if linked else "article"), {**f, key: _clean_value(after)}
+    return _chicago_part(after + "." if after else "", f, linked)
+
+
+# A full note's publication facts in parentheses after a book's title or a chapter's
+# book: "(Almaty: Example Press, 2019)" / "(PhD diss., Example University, 2020)".
+_NOTE_FACTS = re.compile(r"^(?P<before>.*?)\s*\((?P<facts>[^()]*\d{4}[a-z]?)\)(?P<after>.*)$")
+# "in Book, ed. Given Family" / "in Book, edited by Given Family"
+_NOTE_IN = re.compile(r"^[Ii]n\s+(?P<book>.+?)(?:,\s*(?:eds?\.|edited\s+by)\s+(?P<editors>.+))?$")
+
+
+# Words that make a name given first a corporate author ("Collective Security Treaty
+# Organization", "World Bank", "Ministry of Foreign Affairs").
+_BODY_WORDS = re.compile(
+    r"\b(?:Organi[sz]ation|Bank|Ministry|Agency|Office|Union|Nations|Committee|Secretariat"
+    r"|Forum|Group|Association|Fund|Service|Court|Parliament|Government|News|Institute"
+    r"|Institution|Centre|Center|Council|Department|Foundation|Bureau|University|Commission"
+    r"|of|for|the|on)\b"
+)
+
+
+def _note_names(rest: str) -> tuple[list[str], str] | None:
+    """The given-first authors of a full note (``Roy Allison``, ``Robert O. Keohane and
+    Joseph S. Nye``, a corporate author) and the text after their comma: the first
+    ``, `` before a quoted or italic title, else before a capitalised plain one."""
+    for quoted_only in (True, False):
+        for m in re.finditer(r",\s+", rest):
+            names, after = rest[: m.start()], rest[m.end() :]
+            if len(names) > 200 or re.search(r"[\d()\"“”*]", names):
+                break
+            if not re.match(r"[\"“*]" if quoted_only else r"[A-Z]", after):
+                continue
+            parsed = parse_given_first(names)
+            if parsed is not None and not all(", " in n for n in parsed):
+                parsed = None  # a note names a person in full: "Roy Allison", not "Allison"
+            if len(names.split()) > 1 and _corporate_ok(names) and _BODY_WORDS.search(names):
+                parsed = [_corporate(names)]
+            if parsed:
+                return parsed, after
+    return None
+
+
+def _parse_chicago_note(rest: str, linked: bool) -> Parsed:
+    """A full note as the list (a notes-bibliography text with no bibliography):
+    ``Roy Allison, "Title," International Affairs 80, no. 3 (2004): 470.``, ``Dana
+    Kulbayeva, Title (Almaty: Example Press, 2019), 54–58.``, ``Joshua Kucera, "Title,"
+    Eurasianet, January 5, 2022.``, ``..., "Title," in Book, ed. Anna Green (London:
+    Routledge, 2018), 50.``  Its names are given first and its parts end in commas; read
+    as the bibliography entry it stands for (``chicago-bibliography``).  The page after
+    the colon or the last comma is the page the note cites, not the work's range: no
+    ``pages`` field."""
+    head = _note_names(rest)
+    if head is None:
+        return None, {}
+    names, after = head
+    qm = re.match(r"^[\"“](?P<title>[^\"“”]+?)[,.]?[\"”]\s*,?\s*(?P<after>.*)$", after)
+    if qm:
+        title, after = f'"{qm.group("title")}."', qm.group("after")
+    else:
+        fm = _NOTE_FACTS.match(after)
+        if not fm:
+            return None, {}
+        title, after = fm.group("before").strip(" ,") + ".", f"({fm.group('facts')})"
+    after = _without_locator(after)
+    fm = _NOTE_FACTS.match(after)
+    if fm and not re.search(r"\w", fm.group("after")):
+        before = fm.group("before").strip(" ,")
+        im = _NOTE_IN.match(before)
+        if im:
+            before = f"In {im.group('book')}"
+            if im.group("editors"):
+                before += f", edited by {im.group('editors')}"
+        facts = fm.group("facts")
+        # "Journal 80, no. 3 (2004)" keeps its parenthesis; a book's facts lose theirs
+        journal = not im and re.search(r"\d\s*$|no\.\s*\w+$", before)
+        after = f"{before} ({facts})" if journal else f"{before}. {facts}".lstrip(". ")
+    inverted = names[0]
+    more = ", ".join(_given_first(n) for n in names[1:])
+    who = inverted.strip("{}") + (
+        f", and {more}" if len(names) == 2 else f", {more}" if more else ""
+    )
+    entry_type, fields = _parse_chicago_bibliography(f"{who}. {title} {after.strip()}.", linked)
+    if entry_type is None:
+        return None, {}
+    fields.pop("pages", None)
+    return entry_type, {**fields, "author": " and ".join(names)}
+
+
+_LOCATOR_END = re.compile(r"\s*[,:]\s*(?:pp?\.\s*)?[\dixvlc]+(?:\s*[-–—]\s*\d+)?\.?\s*$")
+
+
+def _without_locator(text: str) -> str:
+    """A full note's publication facts without the page it cites at the end (``(2004):
+    470``, ``(London: Routledge, 2018), 50``); a year is not a page (``Eurasianet,
+    January 5, 2022`` keeps it)."""
+    m = _LOCATOR_END.search(text)
+    if m and re.search(r"\b\d{4}[a-z]?\b", text[: m.start()]):
+        return text[: m.start()]
+    return text.rstrip(" .,")
+
+
+def _given_first(name: str) -> str:
+    """``Lee, Anna`` -> ``Anna Lee`` (a BibTeX name written given first)."""
+    family, _, given = name.partition(",")
+    return f"{given.strip()} {family.strip()}".strip()
+
+
 def _parse_russian(rest: str) -> tuple[str | None, dict[str, str]]:
     """``Family I.I. Title // Journal. 2007. Tom 3, № 10 (19):77–79``, or a book
     ``Family I.I. Title. City: Publisher. 2014:256``."""
@@ -1050,6 +1272,89 @@ def _parse_russian(rest: str) -> tuple[str | None, dict[str, str]]:
     else:
         f["title"] = _clean_title(head)
     return "book", f
+
+
+# ------------------------------------------------------------ GOST (Russian)
+
+# The elements that close a GOST-style entry (ГОСТ Р 7.0.5 transliterated, as lists in
+# English write it), peeled off from its end: "P. 5–19" pages, "240 p." a book's
+# length, "No. 2" / "№ 2" the issue, "Vol. 8" / "Tom 8" the volume.
+_GOST_TAIL = (
+    ("pages", re.compile(r"(?:^|[.,]\s*)(?:P|pp?|S)\.\s*(?P<v>\d+(?:\s*[-–—]\s*\d+)?)\.?$")),
+    ("pagetotal", re.compile(r"(?:^|[.,]\s*)(?P<v>\d+)\s*(?:p|pp|S)\.$")),
+    ("number", re.compile(r"(?:^|[.,]\s*)(?:No|№|Iss)\.?\s*(?P<v>\d+(?:\s*\(\d+\))?)\.?$")),
+    ("volume", re.compile(r"(?:^|[.,]\s*)(?:Vol|Volume|Tom)\.?\s*(?P<v>[0-9IVXLC]+)\.?$")),
+)
+# The year before them, after a period or, in a book's imprint, after its publisher:
+# "... Review. 2023." / "Moscow: Example Press, 2021."
+_GOST_YEAR = re.compile(r"(?:^|(?P<sep>[.,])\s*)(?P<year>\d{4})\.?$")
+# The imprint before a comma and the year, a sentence of its own: "Moscow: Example
+# Legal Press", "St. Petersburg: Nauka"
+_GOST_IMPRINT = re.compile(r"\s*(?P<addr>[^\W\d][^:]{1,40}?):\s*(?P<pub>[^:]+?)")
+# A link's label left at the end once the link is taken out: "... P. 33–41. URL:"
+_GOST_LABEL = re.compile(r"\s*\b(?:URL|DOI|EDN)\s*:?\s*$")
+
+
+def _gost_tail(body: str) -> tuple[str, dict[str, str]]:
+    """Peel the closing elements (``_GOST_TAIL``) off ``body``: the text before them and
+    the fields they give."""
+    f: dict[str, str] = {}
+    peeled = True
+    while peeled:
+        peeled = False
+        for name, pattern in _GOST_TAIL:
+            m = pattern.search(body)
+            if m and name not in f:
+                f[name] = _pages(m.group("v")) if name == "pages" else m.group("v")
+                body, peeled = body[: m.start()].rstrip(), True
+                break
+    return body, f
+
+
+def _gost_imprint(head: str) -> tuple[str, dict[str, str]] | None:
+    """``Title. City: Publisher`` -> (``Title``, address and publisher): the imprint is
+    the last sentence of ``head`` (``sentence_breaks`` skips "St." and initials)."""
+    start = ([0, *sentence_breaks(head)])[-1]
+    m = _GOST_IMPRINT.fullmatch(head[start:])
+    if not m:
+        return None
+    return head[:start].strip(), {"address": m.group("addr"), "publisher": m.group("pub")}
+
+
+def _parse_gost(rest: str) -> Parsed:
+    """GOST style: ``Family I.I. Title // Journal. 2022. Vol. 8. No. 1. P. 112–128.``, a
+    book ``Family I.I. Title. Moscow: Publisher, 2021. 240 p.``, a chapter ``Title //
+    Book / ed. by ... City: Publisher, 2020. P. 5–9.``.  Only an entry that shows a
+    GOST element (``P.`` pages, a book's ``240 p.``, ``City: Publisher, 2021``) is
+    read here; others go on to the rule ``russian``."""
+    m = _RU_HEAD.match(rest)
+    if not m:
+        return None, {}
+    body, tail = _gost_tail(_GOST_LABEL.sub("", m.group("rest").strip()))
+    ym = _GOST_YEAR.search(body)
+    if not ym:
+        return None, {}
+    head = body[: ym.start()].strip()
+    imprint = _gost_imprint(head) if ym.group("sep") == "," else None
+    if not (imprint or "pages" in tail or "pagetotal" in tail):
+        return None, {}
+    head, place = imprint or (head, {})
+    title, _, container = head.partition(" // ")
+    f = {
+        "author": " and ".join(parse_names_ru(m.group("names"))),
+        "title": _clean_title(re.split(r"\s/\s", title)[0]),
+    }
+    kind = "book"
+    if container:
+        kind = "incollection" if place else "article"
+        within = _clean_value(re.split(r"\s/\s", container)[0])
+        f["booktitle" if place else "journal"] = within
+    f.update(place)
+    f["year"] = ym.group("year")
+    for name in ("volume", "number", "pages", "pagetotal"):
+        if name in tail:
+            f[name] = tail[name]
+    return kind, f
 
 
 # ------------------------------------------------------------ Harvard (CTR)
@@ -1139,6 +1444,11 @@ def _accessed(rest: str) -> tuple[str, str | None]:
     month = _MONTHS.get(dm.group(2).lower()) if dm else None
     if dm and month:
         date = f"{dm.group(3)}-{month:02d}-{int(dm.group(1)):02d}"
+    # Chicago's "Accessed May 5, 2023"
+    cm = re.fullmatch(r"([A-Z][a-z]+)\.?\s+(\d{1,2}),\s*(\d{4})", date)
+    month = _MONTHS.get(cm.group(1).lower()) if cm else None
+    if cm and month:
+        date = f"{cm.group(3)}-{month:02d}-{int(cm.group(2)):02d}"
     return _tidy(rest[: m.start()]), date
 
 
@@ -1178,12 +1488,31 @@ def _parse_vancouver(rest: str) -> Parsed:
     for part in re.split(r",\s*", m.group("names")):
         family, _, given = part.rpartition(" ")
         names.append(_family_given(family, ". ".join(given) + "."))
-    f: dict[str, str] = {"author": " and ".join(names)}
-    breaks = sentence_breaks(m.group("rest"), ".?!")
+    return _vancouver_work(m.group("rest"), {"author": " and ".join(names)})
+
+
+# "2nd ed." / "3rd edn." / "Rev. ed." after a book's title (Vancouver, AMA)
+_EDITION = re.compile(r"^(?P<ed>\d+)(?:st|nd|rd|th)\s+edn?\.\s*(?P<rest>.*)$", re.S)
+# "Title [Internet]": the medium written after the title of a web page or online book
+_INTERNET = re.compile(r"\s*\[(?:Internet|online)\]\s*$", re.I)
+
+
+def _vancouver_work(rest: str, f: dict[str, str]) -> Parsed:
+    """What follows the names of a Vancouver entry: the title, then a journal's
+    "Journal. 2020;20(4):707–20", a web page's "Site [Internet]. 2022 Jan 13" or
+    "Title [Internet]. Place: Publisher; 2022", or a book's "2nd ed. City: Publisher;
+    2019" (the edition read into ``edition``)."""
+    breaks = sentence_breaks(rest, ".?!")
     if not breaks:
         return None, {}
-    title, after = m.group("rest")[: breaks[0]], m.group("rest")[breaks[0] :].strip()
+    title, after = rest[: breaks[0]], rest[breaks[0] :].strip()
+    online = _INTERNET.search(title.rstrip(" ."))
+    if online:
+        title = title.rstrip(" .")[: online.start()]
     f["title"] = _clean_title(title)
+    em = _EDITION.match(after)
+    if em:
+        f["edition"], after = em.group("ed"), em.group("rest")
     im = _VANCOUVER_ISSUE.match(after)
     if im:
         f["journal"] = _clean_value(im.group("journal"))
@@ -1205,8 +1534,27 @@ def _parse_vancouver(rest: str) -> Parsed:
     if bm and not (bm.group("more") or "").strip(" ."):
         f["year"] = bm.group("year")
         f.update(_publisher_fields(bm.group("pub")))
-        return "book", f
+        return ("online" if online else "book"), f
     return None, {}
+
+
+# A corporate author opening a Vancouver entry: capitalised words, small connecting
+# words between, then a full stop ("Collective Security Treaty Organization. Title").
+_VANCOUVER_CORPORATE = re.compile(
+    r"^(?P<org>[A-Z][\w'’&-]*(?:\s+(?:[A-Z][\w'’&-]*|of|the|for|and|on|in|&)){1,9})\.\s+"
+    r"(?P<rest>[A-Z].+)$"
+)
+
+
+def _parse_vancouver_corporate(rest: str) -> Parsed:
+    """vancouver-corporate: a Vancouver entry whose author is an organization, e.g.
+    "Collective Security Treaty Organization. Statement of the Council ... [Internet].
+    Moscow: CSTO Secretariat; 2022" (the name kept whole, in braces, as BibTeX keeps a
+    corporate name); the rest must read as Vancouver does (journal, web page or book)."""
+    m = _VANCOUVER_CORPORATE.match(rest)
+    if not m:
+        return None, {}
+    return _vancouver_work(m.group("rest"), {"author": _corporate(m.group("org"))})
 
 
 # Lines a reference list may hold that are no entry: the article's history, a
@@ -1225,9 +1573,13 @@ EntryRule = Callable[[str, ReferenceItem, str, Reporter, bool], Parsed]
 # date taken out): the first that reads the item gives its type and fields.
 ENTRY_RULES: tuple[tuple[str, EntryRule], ...] = (
     ("harvard", lambda r, i, s, rep, linked: _parse_harvard(r, i, s, rep)),
+    ("chicago-bibliography", lambda r, i, s, rep, linked: _parse_chicago_bibliography(r, linked)),
+    ("chicago-note", lambda r, i, s, rep, linked: _parse_chicago_note(r, linked)),
     ("apa", lambda r, i, s, rep, linked: _parse_apa(r, i, s, rep)),
     ("chicago-author-date", lambda r, i, s, rep, linked: _parse_chicago(r, linked)),
     ("vancouver", lambda r, i, s, rep, linked: _parse_vancouver(r)),
+    ("vancouver-corporate", lambda r, i, s, rep, linked: _parse_vancouver_corporate(r)),
+    ("gost", lambda r, i, s, rep, linked: _parse_gost(r)),
     ("russian", lambda r, i, s, rep, linked: _parse_russian(r)),
 )
 
