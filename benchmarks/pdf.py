@@ -1,11 +1,18 @@
 """Time the PDFs: typeset each one alone and record pages, size and seconds.
 
     .venv/bin/python benchmarks/pdf.py [SITE_DIR] [--paper a4|letter] [--no-record]
+    .venv/bin/python benchmarks/pdf.py SITE_DIR --parallel [--against ROOT] [--rounds N]
 
 SITE_DIR is a built site (default: build one with `mkdocs build` into a temporary folder;
 site/ also works after `make site`).  Each PDF is typeset in turn in one process, so the
 times do not compete for the CPU (`make site` runs them side by side).  The results go to
 the "PDF" section of benchmarks/RESULTS.md (replaced on each run) and to the terminal.
+
+With ``--parallel``, `python -m csto_reader pdf --site SITE_DIR` is timed as `make site`
+runs it (worker processes), wall and CPU time (user + sys of all its processes), cold
+(no footnote fixes kept from a last build) and warm (kept), in rounds that alternate
+with the same command of another checkout (``--against ROOT``: its ``scripts/``) so that
+both meet the same load; recorded in the section "PDF build in parallel".
 """
 
 from __future__ import annotations
@@ -31,6 +38,7 @@ from csto_reader.publish import pdf  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "RESULTS.md"
 SECTION = "PDF"
+PARALLEL_SECTION = "PDF build in parallel (benchmarks/pdf.py --parallel)"
 
 
 def build_site(out: Path) -> None:
@@ -160,9 +168,100 @@ def section_text(
     return "\n".join(lines)
 
 
-def record(text: str) -> None:
+def record(text: str, section: str = SECTION) -> None:
     """Replace (or add) this script's section of RESULTS.md."""
-    results_file.record(SECTION, text)
+    results_file.record(section, text)
+
+
+@dataclass(frozen=True)
+class Run:
+    """One timed `csto_reader pdf` command."""
+
+    tree: str  # "this tree" or the --against root
+    cache: str  # "cold" or "warm"
+    load: float  # 1-minute load average just before
+    wall: float
+    cpu: float  # user + sys of the command and its workers
+    reader: float  # the reader's job, from its start (its own line on stderr)
+    digest: str  # of the PDFs written, to see that every run made the same
+
+
+def time_command(site: Path, scripts: Path, workdir: Path, tree: str, cache: str) -> Run:
+    """Run `python -m csto_reader pdf --site SITE` from ``scripts`` in ``workdir`` (where
+    its cache of footnote fixes lives: emptied first for a cold run)."""
+    import hashlib
+    import re
+    import shutil
+
+    if cache == "cold":
+        shutil.rmtree(workdir / ".cache", ignore_errors=True)
+    workdir.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "PYTHONPATH": str(scripts)}
+    load = os.getloadavg()[0]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.monotonic()
+    proc = subprocess.run(
+        [sys.executable, "-m", "csto_reader", "pdf", "--site", str(site.resolve())],
+        cwd=workdir, env=env, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    wall = time.monotonic() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+    found = re.search(r"^reader\.pdf: \d+ pages, .*?([\d.]+) s$", proc.stderr, re.M)
+    digest = hashlib.sha256()
+    for path in sorted((site / "downloads").glob("*.pdf")):
+        digest.update(path.read_bytes())
+    reader = float(found.group(1)) if found else float("nan")
+    return Run(tree, cache, load, wall, cpu, reader, digest.hexdigest()[:12])
+
+
+def measure_parallel(site: Path, against: Path | None, rounds: int, work: Path) -> list[Run]:
+    """``rounds`` rounds, each: this tree cold, the other tree, this tree warm."""
+    trees = [("this tree", ROOT / "scripts")]
+    if against is not None:
+        trees.append((str(against), against.resolve() / "scripts"))
+    runs: list[Run] = []
+    mine = work / "this"
+    time_command(site, trees[0][1], mine, trees[0][0], "cold")  # warms the file cache
+    for _ in range(rounds):
+        runs.append(time_command(site, trees[0][1], mine, trees[0][0], "cold"))
+        for name, scripts in trees[1:]:
+            runs.append(time_command(site, scripts, work / "other", name, "cold"))
+        runs.append(time_command(site, trees[0][1], mine, trees[0][0], "warm"))
+    return runs
+
+
+def parallel_text(runs: list[Run]) -> str:
+    """The Markdown of the "PDF build in parallel" section."""
+    import statistics
+
+    lines = [
+        f"## {PARALLEL_SECTION}",
+        "",
+        f"{datetime.date.today().isoformat()}, `python -m csto_reader pdf --site SITE` as "
+        f"`make site` runs it, {os.cpu_count()} CPUs shared with other work (the load "
+        "average before each run is given), WeasyPrint "
+        f"{__import__('weasyprint').__version__}; cold: no footnote fixes kept from a last "
+        "build, warm: kept; CPU is user + sys of all its processes; reader: its job's "
+        "seconds from its start.",
+        "",
+        "| tree | cache | load | wall | CPU | reader | PDFs (digest) |",
+        "| --- | --- | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for run in runs:
+        lines.append(
+            f"| {run.tree} | {run.cache} | {run.load:.1f} | {run.wall:.1f} s | "
+            f"{run.cpu:.1f} s | {run.reader:.1f} s | {run.digest} |"
+        )
+    lines += ["", "Medians:", ""]
+    for tree, cache in dict.fromkeys((r.tree, r.cache) for r in runs):
+        chosen = [r for r in runs if (r.tree, r.cache) == (tree, cache)]
+        wall = statistics.median(r.wall for r in chosen)
+        cpu = statistics.median(r.cpu for r in chosen)
+        lines.append(f"- {tree}, {cache}: wall {wall:.1f} s, CPU {cpu:.1f} s ({len(chosen)} runs)")
+    same = len({r.digest for r in runs}) == 1
+    lines += ["", f"Every run wrote the same PDFs: {'yes' if same else 'no'}.", ""]
+    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -172,7 +271,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--paper", choices=sorted(pdf.PAPER_SIZES), default="a4")
     parser.add_argument("--no-record", action="store_true", help="do not update RESULTS.md")
     parser.add_argument("--untagged", action="store_true", help="write untagged PDFs")
+    parser.add_argument("--parallel", action="store_true", help="time `csto_reader pdf`")
+    parser.add_argument("--against", type=Path, help="with --parallel: another checkout")
+    parser.add_argument("--rounds", type=int, default=3, help="with --parallel: rounds")
     args = parser.parse_args(argv)
+    if args.parallel:
+        return _main_parallel(args)
     with tempfile.TemporaryDirectory(prefix="csto-bench-") as temp:
         site = args.site
         if site is None:
@@ -186,6 +290,19 @@ def main(argv: list[str] | None = None) -> int:
     print(text)
     if not args.no_record:
         record(text)
+        print(f"recorded in {RESULTS.relative_to(ROOT)}", file=sys.stderr)
+    return 0
+
+
+def _main_parallel(args: argparse.Namespace) -> int:
+    if args.site is None:
+        raise SystemExit("--parallel needs a built site (SITE_DIR)")
+    with tempfile.TemporaryDirectory(prefix="csto-bench-") as temp:
+        runs = measure_parallel(args.site, args.against, args.rounds, Path(temp))
+    text = parallel_text(runs)
+    print(text)
+    if not args.no_record:
+        record(text, PARALLEL_SECTION)
         print(f"recorded in {RESULTS.relative_to(ROOT)}", file=sys.stderr)
     return 0
 

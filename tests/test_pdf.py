@@ -8,12 +8,13 @@ directory (``site_dir``, conftest) and the reader and one article are typeset th
 from __future__ import annotations
 
 import copy
+import dataclasses
 import datetime
+import json
 import re
 import sys
 from collections import Counter
-from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -76,8 +77,9 @@ def built_pdfs(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPath
     site = request.getfixturevalue("site_dir")
     out = tmp_path_factory.mktemp("pdf")
     jobs = pdf.plan_jobs(site, out)
-    with ProcessPoolExecutor(max_workers=2) as pool:
-        results = list(pool.map(pdf.run_job, jobs))
+    # As `make site` typesets them (two workers, the reader started at once), cold.
+    cache = tmp_path_factory.mktemp("cache") / "pdf-fixes.json"
+    results = pdf.build_pdfs(site, jobs=2, out_dir=out, cache=cache)
     for result in results:
         assert not result.warnings, f"{result.path.name}: {result.warnings}"
     articles = {job.slug: job.out for job in jobs if job.slug is not None}
@@ -815,3 +817,77 @@ def test_footnote_fixes_carry_from_a_document_to_another() -> None:
     )
     assert other.get_element_by_id("a--p1").get("data-orphans") == "1"
     assert other.get_element_by_id("a--p2").get("style") is None
+
+
+# ------------------------------------------------------------------ scheduling and cache
+
+
+def _tiny_site(root: Path, slugs: Sequence[str]) -> Path:
+    """A built site as small as the PDF stage accepts: a home page with a card per
+    article, and each article's page with a heading and two paragraphs."""
+    root.mkdir()
+    cards = "".join(f'<a href="articles/{slug}/">{slug}</a>' for slug in slugs)
+    (root / "index.html").write_text(
+        f"<html><head><title>Home - Tiny Reader</title></head><body>{cards}</body></html>",
+        encoding="utf-8",
+    )
+    for slug in slugs:
+        page = root / "articles" / slug / "index.html"
+        page.parent.mkdir(parents=True)
+        page.write_text(
+            "<html><head><title>T</title></head><body><article class='md-content__inner'>"
+            f"<h1 id='{slug}'>Article {slug}</h1><p id='p1'>First paragraph.</p>"
+            "<p id='p2'>Second paragraph.</p></article></body></html>",
+            encoding="utf-8",
+        )
+    return root
+
+
+def test_the_cached_fixes_are_keyed_by_what_the_pdfs_are_made_from(tmp_path: Path) -> None:
+    """The key changes with an article's page, the paper, the date; the fixes kept under
+    a key are read back under it only."""
+    site = _tiny_site(tmp_path / "site", ["a-2020", "b-2021"])
+    date = datetime.date(2026, 1, 2)
+    (job,) = pdf.plan_jobs(site, tmp_path / "out", "a4", date, slugs=[])
+    key = pdf.fixes_key(site, job)
+    assert pdf.fixes_key(site, job) == key
+    assert pdf.fixes_key(site, dataclasses.replace(job, paper="letter")) != key
+    assert pdf.fixes_key(site, dataclasses.replace(job, build_date=date.replace(day=3))) != key
+    page = site / "articles" / "b-2021" / "index.html"
+    page.write_text(page.read_text(encoding="utf-8").replace("Second", "2nd"), encoding="utf-8")
+    changed = pdf.fixes_key(site, job)
+    assert changed != key
+    cache = tmp_path / "cache" / "fixes.json"
+    assert pdf.read_cached_fixes(cache, changed) is None  # no file yet
+    fixes = (("b-2021--p2", "data-orphans", "1"),)
+    pdf.write_cached_fixes(cache, changed, fixes)
+    assert pdf.read_cached_fixes(cache, changed) == fixes
+    assert pdf.read_cached_fixes(cache, key) is None  # stale
+    cache.write_text("{not json", encoding="utf-8")
+    assert pdf.read_cached_fixes(cache, changed) is None
+
+
+def test_the_reader_is_typeset_with_the_fixes_the_articles_find(tmp_path: Path) -> None:
+    """In a pool: cold (the reader waits for the articles' fixes), with the cache of the
+    last build, and with a cache that misleads (the reader is typeset again with the
+    fixes found); every time the reader carries exactly the articles' fixes and the PDFs
+    are the same."""
+    site = _tiny_site(tmp_path / "site", ["a-2020", "b-2021", "c-2022"])
+    cache = tmp_path / "fixes.json"
+    made = []
+    for attempt in ("cold", "cached", "misled"):
+        if attempt == "misled":
+            kept = json.loads(cache.read_text(encoding="utf-8"))
+            kept["fixes"] = [["a-2020--p2", "data-break-before", "page"]]
+            cache.write_text(json.dumps(kept), encoding="utf-8")
+        results = pdf.build_pdfs(site, jobs=2, out_dir=tmp_path / attempt, cache=cache)
+        assert [r.path.name for r in results] == [
+            "reader.pdf", "a-2020.pdf", "b-2021.pdf", "c-2022.pdf"
+        ]  # fmt: skip
+        found = sorted(fix for r in results[1:] for fix in r.footnote_fixes)
+        assert sorted(results[0].footnote_fixes) == found, attempt
+        assert json.loads(cache.read_text(encoding="utf-8"))["fixes"] == [list(f) for f in found]
+        key = pdf.fixes_key(site, pdf.plan_jobs(site, tmp_path / attempt)[0])
+        assert pdf.read_cached_fixes(cache, key) == tuple(found)  # what the next build reads
+        made.append([r.pages for r in results])
+    assert made[0] == made[1] == made[2]
