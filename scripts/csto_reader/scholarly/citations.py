@@ -595,11 +595,42 @@ def scan_citations(text: str, style: str, trace: list[str] | None = None) -> lis
             for m in _BRACKET.finditer(seg, lo):
                 used: list[str] = []
                 items = _parse_numeric(seg, m.start(1), m.end(1), used)
-                if items:
+                if items and _bracket_range(seg, found, m, items):
+                    used.append("bracket-range")
+                elif items:
                     found.append(Citation(m.start(), m.end(), BRACKETED, m.group(), tuple(items)))
-                    if trace is not None:
-                        trace += ["numeric-bracket", *used]
+                if items and trace is not None:
+                    trace += ["numeric-bracket", *used]
     return found
+
+
+_BRACKET_DASH = re.compile(r"\s*[-–—]\s*")
+
+
+def _bracket_range(
+    seg: str, found: list[Citation], m: re.Match[str], items: list[CiteItem]
+) -> bool:
+    """bracket-range: ``[4]–[6]`` (IEEE writes a range as two brackets and a dash) cites
+    works 4, 5 and 6: the bracket before the dash becomes one citation with this one,
+    the dash linking the works between (as ``_numeric_range`` does inside a bracket)."""
+    prev = found[-1] if found else None
+    if prev is None or prev.kind != BRACKETED or len(prev.items) != 1 or len(items) != 1:
+        return False
+    dash = _BRACKET_DASH.fullmatch(seg, prev.end, m.start())
+    first, last = prev.items[0].number, items[0].number
+    if not dash or first is None or last is None:
+        return False
+    if not 0 < first < last or last - first > MAX_RANGE:
+        return False
+    between = [
+        CiteItem(dash.start(), dash.end(), seg[dash.start() : dash.end()], number=n)
+        if n == first + 1
+        else CiteItem(dash.end(), dash.end(), "", number=n)
+        for n in range(first + 1, last)
+    ]
+    whole = (*prev.items, *between, *items)
+    found[-1] = Citation(prev.start, m.end(), BRACKETED, seg[prev.start : m.end()], whole)
+    return True
 
 
 def _author_date_at(
@@ -976,6 +1007,7 @@ CITATION_RULES: tuple[tuple[str, str], ...] = (
     ("colon-locator", "(Allison 2004: 470), (Kornilenko 2020: 710–711)"),
     ("numeric-bracket", "[2], [1, 4], [5:68], [2; 7:226]"),
     ("numeric-range", "[4–6]: works 4, 5 and 6"),
+    ("bracket-range", "[4]–[6]: works 4, 5 and 6 (IEEE)"),
     ("numeric-locator", "[3, p. 712]"),
 )
 
