@@ -403,6 +403,18 @@ def _run_in_label_split(prev: Line, line: Line, indent: int | None) -> bool:
     return bool(RUN_IN_LABEL.match(line.text.strip())) and ends_sentence(prev.text)
 
 
+def _block_quote_split(prev: Line, line: Line, indent: int | None) -> bool:
+    """block-quote-indent: a block quotation set in further than a paragraph indent
+    (``INDENT_MAX``), with no blank line around it, as a PDF of an essay leaves it: the
+    chunk breaks before it after a lead-in ("... puts the point more sharply:") and
+    after it when the quotation has ended its sentence ("... invitations. (Omarova
+    88)") and a line at the margin follows."""
+    k, before = indent_of(line.text), indent_of(prev.text)
+    if k > INDENT_MAX >= before:
+        return leads_in(prev.text.rstrip())
+    return before > INDENT_MAX >= k and ends_sentence(prev.text) and bool(line.text.strip())
+
+
 # Chunk split rules: each says whether a chunk breaks before a line (given the line
 # before it and the text's paragraph indent, None when it has none); the walk records
 # the rule that split it.
@@ -414,6 +426,7 @@ SPLIT_RULES: tuple[tuple[str, Callable[[Line, Line, int | None], bool]], ...] = 
 LINE_SPLIT_RULES: tuple[tuple[str, Callable[[Line, Line, int | None], bool]], ...] = (
     ("lettered-heading-line", _lettered_heading_split),
     ("run-in-label-line", _run_in_label_split),
+    ("block-quote-indent", _block_quote_split),
 )
 
 
@@ -637,6 +650,40 @@ def _front_field(text: str, meta: ArticleMeta) -> str | None:
     return None
 
 
+def _title_line_split(chunk: Chunk, meta: ArticleMeta) -> list[Chunk] | None:
+    """title-line: a line that is the article's title (meta.yml), inside a chunk of
+    other lines, stands alone: an MLA essay's heading block ("Camille Duval" /
+    "Professor ..." / course / date) runs into the title line and the title into the
+    first paragraph, with no blank line between (a title of one line only)."""
+    for i, ln in enumerate(chunk.lines):
+        if len(chunk.lines) > 1 and _front_field(ln.text, meta) == "title":
+            parts = [chunk.lines[:i], chunk.lines[i : i + 1], chunk.lines[i + 1 :]]
+            return [chunk.part(p) for p in parts if p]
+    return None
+
+
+# Rules that split a chunk of the header, given the article's meta.yml.
+FRONT_SPLIT_RULES: tuple[tuple[str, Callable[[Chunk, ArticleMeta], list[Chunk] | None]], ...] = (
+    ("title-line", _title_line_split),
+)
+
+
+def split_front(chunks: list[Chunk], walk: _Walk) -> list[Chunk]:
+    """The chunks before the first prose paragraph (30 words or more in a chunk that
+    does not start with the title) split by ``FRONT_SPLIT_RULES``, each split traced."""
+    out: list[Chunk] = []
+    for n, ch in enumerate(chunks):
+        parts = next(((name, p) for name, r in FRONT_SPLIT_RULES if (p := r(ch, walk.meta))), None)
+        if parts is None:
+            out.append(ch)
+            if words(ch.text) >= 30:
+                return out + chunks[n + 1 :]
+            continue
+        out += parts[1]
+        walk.trace.append((ch.first, parts[0]))
+    return out
+
+
 def segment(cleaned: Cleaned, meta: ArticleMeta, reporter: Reporter) -> Segmented:
     """Split a cleaned text into header, body blocks, footnote bodies, references and
     back matter.  Text that no rule understands stays in the body as a paragraph.
@@ -649,6 +696,7 @@ def segment(cleaned: Cleaned, meta: ArticleMeta, reporter: Reporter) -> Segmente
     chunks = split_indented(chunks, walk.indent, walk.trace)
     chunks = _split_line_paragraphs(chunks, walk)
     chunks = split_indented(chunks, walk.indent, walk.trace, LINE_SPLIT_RULES)
+    chunks = split_front(chunks, walk)
     front, body_start = _read_front(chunks, walk)
     if (
         front.abstract
@@ -1730,6 +1778,22 @@ def _reads_as_sentence(text: str) -> bool:
     return len(ws) >= 8 and any(w in AUXILIARIES for w in ws)
 
 
+def _indented_quote(walk: _Walk, at: _At) -> bool:
+    """block-quote: two or more lines all set in further than a paragraph indent
+    (``INDENT_MAX``) after a paragraph that leads in to them ("... more sharply:") are
+    a block quotation (split off by the block-quote-indent rule)."""
+    prev = walk.text_block()
+    prev_text = _last_text(prev) if isinstance(prev, Paragraph) else None
+    lines = at.chunk.lines
+    if prev_text is None or len(lines) < 2 or not leads_in(prev_text):
+        return False
+    if not all(indent_of(ln.text) > INDENT_MAX for ln in lines):
+        return False
+    walk.blocks.append(Quote(at.text, walk.span(at.chunk)))
+    walk.interrupted = False
+    return True
+
+
 def _embedded_quote(walk: _Walk, at: _At) -> bool:
     """quote: a passage ending with a note marker after text that has not ended its
     sentence, e.g. "... stated that" / "the Organization is ...¹." (inside a list
@@ -1844,6 +1908,7 @@ BODY_RULES = (
     ("list", _list),
     ("indent-continued", _indent_continued),
     ("heading-cut-paragraph", _heading_cut_paragraph),
+    ("block-quote", _indented_quote),
     ("quote", _embedded_quote),
     ("paragraph-continued", _paragraph_continued),
     ("sentence-continued", _sentence_continued),
@@ -1855,6 +1920,7 @@ RULE_NAMES = (
     tuple(n for n, _ in SPLIT_RULES)
     + tuple(n for n, _ in LINE_PARAGRAPH_RULES)
     + tuple(n for n, _ in LINE_SPLIT_RULES)
+    + tuple(n for n, _ in FRONT_SPLIT_RULES)
     + tuple(n for n, _ in FRONT_RULES)
     + ("masthead",)
     + tuple(n for n, _ in BODY_RULES)
