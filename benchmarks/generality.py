@@ -248,7 +248,7 @@ def run_article(folder: Path) -> Run:
 
 
 def heading_key(text: str) -> str:
-    return fold(re.sub(r"^\s*(\d+(\.\d+)*\.?|[IVX]+\.)\s+", "", text))
+    return fold(re.sub(r"^\s*(\d+(\.\d+)*\.?|[IVX]+\.|[A-H]\.)\s+", "", text))
 
 
 def score_headings(score: Score, expected: Sequence[Mapping[str, Any]], run: Run) -> None:

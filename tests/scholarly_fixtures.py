@@ -24,7 +24,11 @@ from csto_reader.ingest.reference_lines import entry_start, join_entry_line
 from csto_reader.ingest.segment import segment
 from csto_reader.model import Reference
 from csto_reader.scholarly.citations import STYLE_DETECTED, cite_article
-from csto_reader.scholarly.references import parse_reference, parse_reference_list
+from csto_reader.scholarly.references import (
+    parse_reference,
+    parse_reference_list,
+    repeat_authors,
+)
 
 SHOWN_OUT = {"x-source", "x-source-text"}
 
@@ -72,7 +76,9 @@ def run_references(case) -> dict[str, str]:
     reporter = Reporter()
     refs = parse_reference_list(seg.references, SLUG, reporter)
     rules = {}
-    for item in seg.references:  # the entry rule of each item (a silent second parse)
+    # the entry rule of each item (a silent second parse, of the item as the list
+    # parser reads it: "---." given the names above)
+    for item in repeat_authors(seg.references):
         trace: list[str] = []
         parse_reference(item, SLUG, Reporter(), trace)
         rules[item.span.line] = trace[0] if trace else "unparsed"

@@ -110,6 +110,13 @@ REPOSITORY_STAMP = re.compile(
     re.I,
 )
 ISSN = re.compile(r"\bISSN:?\s*\d{4}-\d{3}[\dXx]\b")
+# A publisher's cost code on a paper's first page: an ISBN or ISSN, the year and the
+# per-copy fee, perhaps with the copyright holder: "978-1-5555-0000-0/23/$31.00 ©2023
+# IEEE", "0001-0782/22/01 $15.00", "0022-1996/$ - see front matter © 2004 Elsevier".
+COST_CODE = re.compile(
+    r"^\s*(?:ISBN\s*)?\d[\dXx-]{7,16}(?:/\d{2}){0,2}(?:/|\s+)\s*\$\s*(?:\d+(?:\.\d{2})?|-)"
+    r"(?:\s.*)?$"
+)
 # "117", "— 2 —", "- 3 -", "Page 4 of 12", "p. 5"
 PAGE_NUMBER = re.compile(
     r"^\s*(?:[-–—]\s*\d{1,4}\s*[-–—]|\d{1,4}|(?:page|p\.)\s*\d{1,4}(?:\s+of\s+\d{1,4})?)\s*$",
@@ -460,6 +467,14 @@ def _issn_line(at: _LineAt) -> str | None:
     return None
 
 
+def _cost_code(at: _LineAt) -> str | None:
+    """cost-code: a publisher's cost-code line at the foot of a paper's first page
+    (``COST_CODE``), e.g. "978-1-5555-0000-0/23/$31.00 ©2023 IEEE", a short line."""
+    if COST_CODE.match(at.raw) and len(at.raw.split()) <= 12:
+        return "publisher's cost code and copyright line of the first page"
+    return None
+
+
 def _running_head(at: _LineAt) -> str | None:
     """running-head: a running head or footer (see ``_running_lines`` and
     ``_page_heads``, ``_author_heads``), e.g. "CSTO STUDIES" repeating a rubric, "Ivanova
@@ -497,6 +512,7 @@ LINE_RULES = (
     ("tags-line", _tags_line),
     ("page-number", _page_number),
     ("issn-line", _issn_line),
+    ("cost-code", _cost_code),
     ("running-head", _running_head),
     ("repeated-footer", _repeated_footer),
     ("repository-stamp", _repository_stamp),

@@ -109,6 +109,10 @@ def _given_names(text: str) -> bool:
 # stop, then the year and a full stop; the one-word name needs both stops)
 _ONE_WORD_AUTHOR = re.compile(rf"^[{_CAPITAL}][\w'’&-]+\.\s+{_YEAR}\.\s+\S")
 
+# "---. "Title."" / "———. Title." (MLA and Chicago: the author of the entry above,
+# repeated as three hyphens or dashes)
+REPEATED_AUTHOR = re.compile(r"^(?:-{2,3}|[—–]{1,3}|_{3,})\s*[.,]\s*")
+
 EntryStart = Callable[[str], bool]
 
 ENTRY_START_RULES: tuple[tuple[str, EntryStart], ...] = (
@@ -119,6 +123,7 @@ ENTRY_START_RULES: tuple[tuple[str, EntryStart], ...] = (
     ("russian-start", lambda t: bool(_RUSSIAN.match(t))),
     ("corporate-start", lambda t: bool(_CORPORATE.match(t))),
     ("one-word-author-start", lambda t: bool(_ONE_WORD_AUTHOR.match(t))),
+    ("repeated-author-start", lambda t: bool(REPEATED_AUTHOR.match(t))),
 )
 
 
@@ -170,9 +175,18 @@ def _hyphenated_word(before: str, line: str) -> str | None:
     return before + line
 
 
+def _wrapped_after_scheme(before: str, line: str) -> str | None:
+    """scheme-wrap: an address cut straight after its scheme, ``Available: https://`` +
+    ``eurasianet.org/csto-...``, continues with the host on the next line."""
+    if not re.search(r"\bhttps?://$", before):
+        return None
+    return before + line if re.match(r"[\w-]+(?:\.[\w-]+)+(?:[/.]|$)", line) else None
+
+
 WrapRule = Callable[[str, str], str | None]
 
 WRAP_RULES: tuple[tuple[str, WrapRule], ...] = (
+    ("scheme-wrap", _wrapped_after_scheme),
     ("address-wrap", _wrapped_address),
     ("word-hyphen-wrap", _hyphenated_word),
 )

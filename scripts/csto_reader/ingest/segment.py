@@ -147,7 +147,7 @@ EMPHASIS_LINE = re.compile(r"^(\*{2,3})([^*]+)\1$")
 # "Abstract." / "**Key words:**" / "Key words — CSTO" / a line "ABSTRACT" alone; not
 # "Abstract ideas of ..." (read on a chunk's first line: the text may follow on the next)
 LABEL = re.compile(
-    r"^\W*(abstract|key\s*words|keywords|for citation)"
+    r"^\W*(abstract|key\s*words|keywords|index\s+terms|for citation)"
     r"(?:\W*[:.\u2013\u2014]\W*|\s+-\s+\W*|\W*$)(.*)$",
     re.I | re.S,
 )
@@ -159,6 +159,8 @@ BYLINE_STAR = re.compile(r"(?<=[\w.)])\*{1,3}(?=\W|$)")
 EMPHASIS = re.compile(r"(\*{1,3})([^*]+)\1")  # "*Sheng Zhang*": italics, no note mark
 ORDERED_ITEM = re.compile(r"^(?:[-*•]\s+)?(\d{1,3})[.)]\s+(.*)$")
 BULLET_ITEM = re.compile(r"^[-*•]\s+(.*)$")
+# an IEEE reference list's entry number: "[1] R. Allison, ..."
+BRACKET_ITEM = re.compile(r"^\[(\d{1,3})\]\s+(\S.*)$")
 REFERENCE_START = re.compile(
     r"^[^\W\d][^\s,.(]*,(?:\s+[A-Z][\w.-]*\.?)+[^()]{0,80}\(\d{4}[a-z]?[,)]"
 )
@@ -358,7 +360,7 @@ def paragraph_indent(lines: tuple[Line, ...]) -> int | None:
     return k if counts[k] >= INDENT_EVIDENCE else None
 
 
-def _indent_split(prev: Line, line: Line, indent: int) -> bool:
+def _indent_split(prev: Line, line: Line, indent: int | None) -> bool:
     """paragraph-indent: in a text whose paragraphs are marked by a first-line indent
     (``paragraph_indent``), a line indented about as far, after a flush line that ends
     a sentence or is a numbered heading, opens a new chunk: "1. INTRODUCTION" / "   The
@@ -367,7 +369,8 @@ def _indent_split(prev: Line, line: Line, indent: int) -> bool:
     one that ends its sentence where it starts (a hanging indent's second line)."""
     k, text = indent_of(line.text), line.text.strip()
     return (
-        abs(k - indent) <= 2
+        indent is not None
+        and abs(k - indent) <= 2
         and indent_of(prev.text) == 0
         and not text[:1].islower()
         and not ends_sentence(text)
@@ -375,30 +378,74 @@ def _indent_split(prev: Line, line: Line, indent: int) -> bool:
     )
 
 
+def _lettered_heading_split(prev: Line, line: Line, indent: int | None) -> bool:
+    """lettered-heading-line: an IEEE section or subsection heading ("II. BACKGROUND",
+    "A. Treaty Basis", ``lettered_heading``) stands on its own line, with or without
+    a blank line around it: the chunk breaks after it, and before it when the line
+    above ends a sentence or is such a heading."""
+    if lettered_heading(prev.text):
+        return True
+    return lettered_heading(line.text) is not None and ends_sentence(prev.text)
+
+
+# "Index Terms—CSTO, ..." / "Keywords: ..." opening a line inside a chunk (IEEE runs
+# its abstract and index terms on with no blank line between)
+RUN_IN_LABEL = re.compile(
+    r"^(?:Abstract|ABSTRACT|Index\s+Terms|INDEX\s+TERMS|Keywords|KEYWORDS)"
+    r"\s*[:\u2013\u2014]\s*\S"
+)
+
+
+def _run_in_label_split(prev: Line, line: Line, indent: int | None) -> bool:
+    """run-in-label-line: a header label run in with its text ("Index Terms—CSTO,
+    Kazakhstan", "Keywords: CSTO"), at the start of a line after one that ends a
+    sentence, opens a chunk of its own: the abstract above it ends there."""
+    return bool(RUN_IN_LABEL.match(line.text.strip())) and ends_sentence(prev.text)
+
+
+def _block_quote_split(prev: Line, line: Line, indent: int | None) -> bool:
+    """block-quote-indent: a block quotation set in further than a paragraph indent
+    (``INDENT_MAX``), with no blank line around it, as a PDF of an essay leaves it: the
+    chunk breaks before it after a lead-in ("... puts the point more sharply:") and
+    after it when the quotation has ended its sentence ("... invitations. (Omarova
+    88)") and a line at the margin follows."""
+    k, before = indent_of(line.text), indent_of(prev.text)
+    if k > INDENT_MAX >= before:
+        return leads_in(prev.text.rstrip())
+    return before > INDENT_MAX >= k and ends_sentence(prev.text) and bool(line.text.strip())
+
+
 # Chunk split rules: each says whether a chunk breaks before a line (given the line
-# before it and the text's paragraph indent); the walk records the rule that split it.
-SPLIT_RULES: tuple[tuple[str, Callable[[Line, Line, int], bool]], ...] = (
+# before it and the text's paragraph indent, None when it has none); the walk records
+# the rule that split it.
+SPLIT_RULES: tuple[tuple[str, Callable[[Line, Line, int | None], bool]], ...] = (
     ("paragraph-indent", _indent_split),
+)
+# Split rules that do not depend on a paragraph indent, applied after a text written
+# one paragraph a line has been split into its lines (``LINE_PARAGRAPH_RULES``).
+LINE_SPLIT_RULES: tuple[tuple[str, Callable[[Line, Line, int | None], bool]], ...] = (
+    ("lettered-heading-line", _lettered_heading_split),
+    ("run-in-label-line", _run_in_label_split),
+    ("block-quote-indent", _block_quote_split),
 )
 
 
 def split_indented(
-    chunks: list[Chunk], indent: int | None, trace: list[tuple[int, str]]
+    chunks: list[Chunk],
+    indent: int | None,
+    trace: list[tuple[int, str]],
+    rules: tuple[tuple[str, Callable[[Line, Line, int | None], bool]], ...] = SPLIT_RULES,
 ) -> list[Chunk]:
-    """``chunks`` split by ``SPLIT_RULES`` in a text with a paragraph indent (else as
-    they are), up to the reference list's label (a list may hang its entries' second
-    lines); each split is recorded in ``trace`` as (line, rule)."""
-    if indent is None:
-        return chunks
+    """``chunks`` split by ``rules`` (the paragraph-indent rule only in a text with a
+    paragraph indent), up to the reference list's label (a list may hang its
+    entries' second lines); each split is recorded in ``trace`` as (line, rule)."""
     out: list[Chunk] = []
     for n, ch in enumerate(chunks):
         if normalize_for_match(ch.lines[0].text) in REFERENCE_LABELS:
             return out + chunks[n:]
         start = 0
         for i in range(1, len(ch.lines)):
-            rule = next(
-                (n for n, r in SPLIT_RULES if r(ch.lines[i - 1], ch.lines[i], indent)), None
-            )
+            rule = next((n for n, r in rules if r(ch.lines[i - 1], ch.lines[i], indent)), None)
             if rule:
                 out.append(ch.part(ch.lines[start:i]))
                 trace.append((ch.lines[i].number, rule))
@@ -446,13 +493,37 @@ def numbered_heading(text: str) -> tuple[str, int] | None:
     return text.strip(), m.group(1).count(".") + 1
 
 
+# IEEE sections: "I. INTRODUCTION", "IV. RESULTS AND DISCUSSION" (capitals, as the
+# small capitals of the PDF come out), and their lettered subsections "A. Treaty Basis"
+# (title case: every word capitalised but the short function words).
+ROMAN_HEADING = re.compile(r"^([IVX]{1,5})\.\s+([A-Z][A-Z0-9’'&,:\- ]*[A-Z0-9?])$")
+LETTER_HEADING = re.compile(r"^([A-H])\.\s+([A-Z][\w’'-]*(?:\s+[\w’'-]+:?){0,9}\??)$")
+
+
+def lettered_heading(text: str) -> tuple[str, int] | None:
+    """ "II. BACKGROUND" (depth 1) or "A. Treaty Basis" (depth 2): a section numbered
+    with a roman numeral, in capitals, or a subsection lettered A to H, in title case;
+    at most 10 words, no closing punctuation but a question mark."""
+    t = text.strip()
+    m = ROMAN_HEADING.match(t)
+    if m and words(m.group(2)) <= 10:
+        return t, 1
+    m = LETTER_HEADING.match(t)
+    if not m or words(m.group(2)) > 10:
+        return None
+    rest = m.group(2).split()[1:]
+    if all(w[:1].isupper() or w.lower() in FUNCTION_WORDS for w in rest):
+        return t, 2
+    return None
+
+
 def heading_of(chunk: Chunk) -> tuple[str, str] | None:
     """(text, style) if the chunk is a heading; style is roman, italic, plain or
     numbered-N (N the depth of its section number)."""
     if len(chunk.lines) != 1:
         return None
     raw = chunk.lines[0].text.strip()
-    num = numbered_heading(raw)
+    num = numbered_heading(raw) or lettered_heading(raw)
     if num:
         return num[0], f"numbered-{num[1]}"
     m = MARKED_HEADING.match(raw)
@@ -579,6 +650,40 @@ def _front_field(text: str, meta: ArticleMeta) -> str | None:
     return None
 
 
+def _title_line_split(chunk: Chunk, meta: ArticleMeta) -> list[Chunk] | None:
+    """title-line: a line that is the article's title (meta.yml), inside a chunk of
+    other lines, stands alone: an MLA essay's heading block ("Camille Duval" /
+    "Professor ..." / course / date) runs into the title line and the title into the
+    first paragraph, with no blank line between (a title of one line only)."""
+    for i, ln in enumerate(chunk.lines):
+        if len(chunk.lines) > 1 and _front_field(ln.text, meta) == "title":
+            parts = [chunk.lines[:i], chunk.lines[i : i + 1], chunk.lines[i + 1 :]]
+            return [chunk.part(p) for p in parts if p]
+    return None
+
+
+# Rules that split a chunk of the header, given the article's meta.yml.
+FRONT_SPLIT_RULES: tuple[tuple[str, Callable[[Chunk, ArticleMeta], list[Chunk] | None]], ...] = (
+    ("title-line", _title_line_split),
+)
+
+
+def split_front(chunks: list[Chunk], walk: _Walk) -> list[Chunk]:
+    """The chunks before the first prose paragraph (30 words or more in a chunk that
+    does not start with the title) split by ``FRONT_SPLIT_RULES``, each split traced."""
+    out: list[Chunk] = []
+    for n, ch in enumerate(chunks):
+        parts = next(((name, p) for name, r in FRONT_SPLIT_RULES if (p := r(ch, walk.meta))), None)
+        if parts is None:
+            out.append(ch)
+            if words(ch.text) >= 30:
+                return out + chunks[n + 1 :]
+            continue
+        out += parts[1]
+        walk.trace.append((ch.first, parts[0]))
+    return out
+
+
 def segment(cleaned: Cleaned, meta: ArticleMeta, reporter: Reporter) -> Segmented:
     """Split a cleaned text into header, body blocks, footnote bodies, references and
     back matter.  Text that no rule understands stays in the body as a paragraph.
@@ -590,6 +695,8 @@ def segment(cleaned: Cleaned, meta: ArticleMeta, reporter: Reporter) -> Segmente
     walk = _Walk(cleaned.path, meta, indent=paragraph_indent(cleaned.lines))
     chunks = split_indented(chunks, walk.indent, walk.trace)
     chunks = _split_line_paragraphs(chunks, walk)
+    chunks = split_indented(chunks, walk.indent, walk.trace, LINE_SPLIT_RULES)
+    chunks = split_front(chunks, walk)
     front, body_start = _read_front(chunks, walk)
     if (
         front.abstract
@@ -736,7 +843,8 @@ def _label_of(ch: Chunk) -> tuple[str, str] | None:
     if not m:
         return None
     rest = join_wrapped([m.group(2)] + [ln.text for ln in ch.lines[1:]])
-    return re.sub(r"\s+", "", m.group(1).lower()), rest.strip()
+    name = re.sub(r"\s+", "", m.group(1).lower())
+    return ("keywords" if name == "indexterms" else name), rest.strip()  # IEEE's name
 
 
 def _header_label(walk: _Walk, front: _Front, ch: Chunk) -> bool:
@@ -1670,6 +1778,22 @@ def _reads_as_sentence(text: str) -> bool:
     return len(ws) >= 8 and any(w in AUXILIARIES for w in ws)
 
 
+def _indented_quote(walk: _Walk, at: _At) -> bool:
+    """block-quote: two or more lines all set in further than a paragraph indent
+    (``INDENT_MAX``) after a paragraph that leads in to them ("... more sharply:") are
+    a block quotation (split off by the block-quote-indent rule)."""
+    prev = walk.text_block()
+    prev_text = _last_text(prev) if isinstance(prev, Paragraph) else None
+    lines = at.chunk.lines
+    if prev_text is None or len(lines) < 2 or not leads_in(prev_text):
+        return False
+    if not all(indent_of(ln.text) > INDENT_MAX for ln in lines):
+        return False
+    walk.blocks.append(Quote(at.text, walk.span(at.chunk)))
+    walk.interrupted = False
+    return True
+
+
 def _embedded_quote(walk: _Walk, at: _At) -> bool:
     """quote: a passage ending with a note marker after text that has not ended its
     sentence, e.g. "... stated that" / "the Organization is ...¹." (inside a list
@@ -1784,6 +1908,7 @@ BODY_RULES = (
     ("list", _list),
     ("indent-continued", _indent_continued),
     ("heading-cut-paragraph", _heading_cut_paragraph),
+    ("block-quote", _indented_quote),
     ("quote", _embedded_quote),
     ("paragraph-continued", _paragraph_continued),
     ("sentence-continued", _sentence_continued),
@@ -1794,6 +1919,8 @@ BODY_RULES = (
 RULE_NAMES = (
     tuple(n for n, _ in SPLIT_RULES)
     + tuple(n for n, _ in LINE_PARAGRAPH_RULES)
+    + tuple(n for n, _ in LINE_SPLIT_RULES)
+    + tuple(n for n, _ in FRONT_SPLIT_RULES)
     + tuple(n for n, _ in FRONT_RULES)
     + ("masthead",)
     + tuple(n for n, _ in BODY_RULES)
@@ -1855,13 +1982,15 @@ def _list_items(ch: Chunk, path: str) -> tuple[ListItem, ...]:
 def _add_references(ch: Chunk, refs: list[ReferenceItem], path: str) -> None:
     """Reference items: one per list line or per paragraph; a line holding only a URL
     (or continuing without a list marker inside a list) belongs to the item before it.
-    In a numbered list (the chunk opens "1. ...") a line without a number never opens
+    A list may number its entries "1." or, IEEE style, "[1]" (``BRACKET_ITEM``).
+    In a numbered list (the chunk opens "1. ..." or "[1] ...") a line without a number never opens
     an entry, however it starts: "1. Sadykova AB. ... Cent Eurasian" / "Law J.
     2022;14(2):101–19." is one entry, though "Law J." reads like a Vancouver name."""
-    numbered = ORDERED_ITEM.match(ch.lines[0].text.strip()) is not None
+    first = ch.lines[0].text.strip()
+    numbered = (ORDERED_ITEM.match(first) or BRACKET_ITEM.match(first)) is not None
     for ln in ch.lines:
         t = ln.text.strip()
-        m = ORDERED_ITEM.match(t)
+        m = ORDERED_ITEM.match(t) or BRACKET_ITEM.match(t)
         b = BULLET_ITEM.match(t)
         url_only = bool(re.fullmatch(r"<?\[?(https?://|www\.)\S+", t))
         # a line that opens like an entry of a common style starts a new item even

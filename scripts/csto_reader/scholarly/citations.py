@@ -595,11 +595,42 @@ def scan_citations(text: str, style: str, trace: list[str] | None = None) -> lis
             for m in _BRACKET.finditer(seg, lo):
                 used: list[str] = []
                 items = _parse_numeric(seg, m.start(1), m.end(1), used)
-                if items:
+                if items and _bracket_range(seg, found, m, items):
+                    used.append("bracket-range")
+                elif items:
                     found.append(Citation(m.start(), m.end(), BRACKETED, m.group(), tuple(items)))
-                    if trace is not None:
-                        trace += ["numeric-bracket", *used]
+                if items and trace is not None:
+                    trace += ["numeric-bracket", *used]
     return found
+
+
+_BRACKET_DASH = re.compile(r"\s*[-–—]\s*")
+
+
+def _bracket_range(
+    seg: str, found: list[Citation], m: re.Match[str], items: list[CiteItem]
+) -> bool:
+    """bracket-range: ``[4]–[6]`` (IEEE writes a range as two brackets and a dash) cites
+    works 4, 5 and 6: the bracket before the dash becomes one citation with this one,
+    the dash linking the works between (as ``_numeric_range`` does inside a bracket)."""
+    prev = found[-1] if found else None
+    if prev is None or prev.kind != BRACKETED or len(prev.items) != 1 or len(items) != 1:
+        return False
+    dash = _BRACKET_DASH.fullmatch(seg, prev.end, m.start())
+    first, last = prev.items[0].number, items[0].number
+    if not dash or first is None or last is None:
+        return False
+    if not 0 < first < last or last - first > MAX_RANGE:
+        return False
+    between = [
+        CiteItem(dash.start(), dash.end(), seg[dash.start() : dash.end()], number=n)
+        if n == first + 1
+        else CiteItem(dash.end(), dash.end(), "", number=n)
+        for n in range(first + 1, last)
+    ]
+    whole = (*prev.items, *between, *items)
+    found[-1] = Citation(prev.start, m.end(), BRACKETED, seg[prev.start : m.end()], whole)
+    return True
 
 
 def _author_date_at(
@@ -621,6 +652,115 @@ def _author_date_at(
     found.append(Citation(start, m.end(), kind, seg[start : m.end()], tuple(items)))
     if trace is not None:
         trace += [kind, *used]
+
+
+# ----------------------------------------------------------- author-page (MLA)
+#
+# MLA cites by author and page, with no year: "(Allison 470)", "(Petit and Nurova 80)",
+# "(Kucera, "New Wave")" (a short title tells one author's works apart), "(Collective
+# Security Treaty Organization)" (a work without pages), and "(465-66)" after a sentence
+# that names the author.  Without a year such a parenthesis cannot be told from other
+# text by its form alone, so it is read only when its names are those of an entry of
+# the article's own list, and only when they point to one entry.
+
+_MLA_PAREN = re.compile(r"\(([^()]{1,160})\)")
+_MLA_PAGES = re.compile(
+    r"(?:pp?\.\s*)?\d{1,4}(?:\s*[-–—]\s*\d{1,4})?(?:,\s*\d{1,4}(?:\s*[-–—]\s*\d{1,4})?)*"
+)
+_MLA_PART = re.compile(
+    r"(?P<who>[^\W\d][^,\"“”]*?)?"
+    r"(?:,?\s*[\"“](?P<short>[^\"“”]+)[\"”])?"
+    r"(?:,?\s*(?P<pages>" + _MLA_PAGES.pattern + r"))?"
+)
+_YEARISH = re.compile(r"\b(?:1[6-9]\d\d|20\d\d)\b")
+
+
+def _mla_author(work: Work) -> str:
+    """The author phrase MLA writes for ``work``: one name, two joined by "and", or
+    the first and "et al."."""
+    fam = work.families
+    if len(fam) > 2:
+        return f"{fam[0]} et al."
+    return " and ".join(fam)
+
+
+def _mla_works(who: str, short: str | None, works: Sequence[Work]) -> list[Work]:
+    """The entries whose author phrase is ``who`` (and, with a short title, whose title
+    holds its words)."""
+    found = [w for w in works if w.families and fold_family(_mla_author(w)) == fold_family(who)]
+    if short and found:
+        words = normalize_title(short).split()
+        found = [
+            w
+            for w in found
+            if w.reference is not None
+            and all(x in normalize_title(w.reference.get("title")).split() for x in words)
+        ]
+    return _distinct(found)
+
+
+def _named_before(text: str, at: int, works: Sequence[Work]) -> Work | None:
+    """The one entry whose (first) author the sentence before ``at`` names."""
+    start = max((m.end() for m in re.finditer(r"[.?!][\"”’)]*\s+(?=[A-Z])", text[:at])), default=0)
+    sentence = text[start:at]
+    named = _distinct(
+        w for w in works if w.families and re.search(rf"\b{re.escape(w.families[0])}\b", sentence)
+    )
+    return named[0] if len(named) == 1 else None
+
+
+def _mla_item(text: str, a: int, b: int, works: Sequence[Work]) -> CiteItem | None:
+    """One ";"-separated part ``text[a:b]`` of a parenthesis read as MLA, or None."""
+    part = text[a:b]
+    a += len(part) - len(part.lstrip())
+    b = a + len(part.strip())
+    m = _MLA_PART.fullmatch(text, a, b)
+    if not m or a >= b or _YEARISH.search(text, a, b):
+        return None
+    who, short, pages = m.group("who"), m.group("short"), m.group("pages")
+    if who and who.strip():
+        found = _mla_works(who.strip(), short, works)
+        work = found[0] if len(found) == 1 else None
+    else:
+        work = _named_before(text, a, works) if pages and not short else None
+    if work is None:
+        return None
+    return CiteItem(
+        start=a,
+        end=b,
+        text=text[a:b],
+        names=work.families,
+        year=f"{work.year}{work.suffix}",
+        locator=_tidy(pages) if pages else None,
+        author=_tidy(who or ""),
+        corporate=work.corporate is not None,
+    )
+
+
+def scan_author_page(
+    text: str, works: Sequence[Work], found: Sequence[Citation], trace: list[str] | None = None
+) -> list[Citation]:
+    """author-page: the MLA citations of one block's text (see above) that no other
+    rule read, each part of the parenthesis matched to one entry of ``works``."""
+    out: list[Citation] = []
+    taken = [(c.start, c.end) for c in found]
+    for m in _MLA_PAREN.finditer(text):
+        if any(s < m.end() and m.start() < e for s, e in taken):
+            continue
+        items: list[CiteItem] = []
+        pos = m.start(1)
+        for piece in m.group(1).split(";"):
+            item = _mla_item(text, pos, pos + len(piece), works)
+            pos += len(piece) + 1
+            if item is None:
+                items = []
+                break
+            items.append(item)
+        if items:
+            out.append(Citation(m.start(), m.end(), PARENTHETICAL, m.group(), tuple(items)))
+            if trace is not None:
+                trace.append("author-page")
+    return out
 
 
 # ----------------------------------------------------------------- resolve
@@ -889,7 +1029,15 @@ def _line_of(span: Span, item: CiteItem, lines: Sequence[str] | None, group: str
     last = span.end_line or span.line
     # the whole item, else its first or last words (an item wrapped over two lines)
     whole = _tidy(item.text)
-    probes = [_tidy(group), whole, whole[:12], whole[-12:]]
+    # last, its first word alone (an item of two words, "Omarova 112", cut between them)
+    first_word = whole.split()[0] if len(whole.split()) > 1 else ""
+    probes = [
+        _tidy(group),
+        whole,
+        whole[:12],
+        whole[-12:],
+        first_word if len(first_word) > 3 else "",
+    ]
     for probe in probes:
         if not probe:
             continue
@@ -976,6 +1124,8 @@ CITATION_RULES: tuple[tuple[str, str], ...] = (
     ("colon-locator", "(Allison 2004: 470), (Kornilenko 2020: 710–711)"),
     ("numeric-bracket", "[2], [1, 4], [5:68], [2; 7:226]"),
     ("numeric-range", "[4–6]: works 4, 5 and 6"),
+    ("bracket-range", "[4]–[6]: works 4, 5 and 6 (IEEE)"),
+    ("author-page", '(Allison 470), (Kucera, "New Wave"), (465-66) after the author\'s name (MLA)'),
     ("numeric-locator", "[3, p. 712]"),
 )
 
@@ -1247,6 +1397,9 @@ def cite_article(
     texts = cite_notes(article, works, reporter, lines, trace) if style == NOTES else []
     for where, text, span, anchor, fn_key, cell in _prose(article):
         cits = scan_citations(text, style, trace)
+        if style == AUTHOR_DATE and works:
+            extra = scan_author_page(text, works, cits, trace)
+            cits = sorted([*cits, *extra], key=lambda c: c.start)
         if not cits:
             continue
         res = resolve(cits, works, slug, reporter, span, lines)

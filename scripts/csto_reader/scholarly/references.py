@@ -1602,6 +1602,193 @@ def _parse_vancouver_corporate(rest: str) -> Parsed:
     return _vancouver_work(m.group("rest"), {"author": _corporate(m.group("org"))})
 
 
+# ------------------------------------------------------------------ MLA
+
+_MLA_QUOTED = re.compile(r"^[\"“](?P<title>[^\"“”]+?)[.?!,]?[\"”]\s*(?P<after>.*)$")
+_MLA_DATE = re.compile(
+    r"^(?:(?P<day>\d{1,2})\s+)?(?:(?P<month>[A-Z][a-z]{2,8})\.?\s+)?(?P<year>\d{4})$"
+)
+_MLA_ADDRESS = re.compile(r"^(?:https?://)?[\w-]+(?:\.[\w-]+)+/\S*$")
+
+
+def _mla_part(part: str, f: dict[str, str]) -> bool:
+    """One of MLA's comma-separated facts after the container ("vol. 80", "no. 3",
+    "2004", "6 Jan. 2022", "pp. 463-83", an address) put into ``f``; False if it is
+    none of them."""
+    m = re.fullmatch(r"(?P<key>vol|no|pp?)\.\s*(?P<value>\S+)", part)
+    dm = _MLA_DATE.match(part)
+    if m:
+        key = {"vol": "volume", "no": "number"}.get(m.group("key"), "pages")
+        f[key] = _pages(m.group("value")) if key == "pages" else m.group("value")
+    elif dm and (not dm.group("month") or dm.group("month")[:3].lower() in _MONTHS_SHORT):
+        f["year"] = dm.group("year")
+        month = _MONTHS_SHORT.get((dm.group("month") or "")[:3].lower())
+        if month:
+            day = f"-{int(dm.group('day')):02d}" if dm.group("day") else ""
+            f["date"] = f"{dm.group('year')}-{month:02d}{day}"
+    elif _MLA_ADDRESS.match(part):
+        f["url"] = part if part.startswith("http") else "https://" + part
+    else:
+        return False
+    return True
+
+
+def _parse_mla(rest: str) -> Parsed:
+    """mla: an MLA 9 works-cited entry with a quoted title: ``Allison, Roy. "Title."
+    International Affairs, vol. 80, no. 3, 2004, pp. 463-83.`` or a web page ``Kucera,
+    Joshua. "Title." Eurasianet, 5 Jan. 2022, eurasianet.org/...`` (MLA leaves out the
+    address's "https://").  After the container every fact must be one MLA writes
+    (``_mla_part``); a Chicago entry (``Journal 80, no. 3 (2004): 463–83``) is not."""
+    head = _chicago_bibliography_head(rest)
+    qm = _MLA_QUOTED.match(head[2]) if head else None
+    if not head or not qm:
+        return None, {}
+    f = {"author": " and ".join(head[0]), "title": _clean_title(qm.group("title"))}
+    parts = [p.strip() for p in qm.group("after").rstrip(" .").split(", ") if p.strip()]
+    container = parts.pop(0) if parts and not _mla_part(parts[0], {}) else None
+    if not parts or not all(_mla_part(p, f) for p in parts) or "year" not in f:
+        return None, {}
+    if container and ("volume" in f or "pages" in f):
+        f["journal"] = _clean_value(container)
+        return "article", f
+    if container:
+        f["organization"] = _clean_value(container)
+    return ("online" if "url" in f else "misc"), f
+
+
+# "---." / "———." opening an entry: the author of the entry above (as
+# ``reference_lines.REPEATED_AUTHOR`` reads it when the list is split into entries)
+_REPEATED_AUTHOR = re.compile(r"^(?:-{2,3}|[—–]{1,3}|_{3,})\s*[.,]\s*")
+
+
+def repeat_authors(items: Sequence[ReferenceItem]) -> list[ReferenceItem]:
+    """repeated-author: an entry opening "---." (MLA, Chicago) has the author of the
+    entry above it: the dashes are replaced by that entry's names, as the list's
+    reader would read them."""
+    out: list[ReferenceItem] = []
+    for item in items:
+        m = _REPEATED_AUTHOR.match(item.text.strip())
+        head = _chicago_bibliography_head(out[-1].text.strip()) if out and m else None
+        if m and head:
+            prev = out[-1].text.strip()
+            names = prev[: len(prev) - len(head[2])]
+            item = replace(item, text=names + item.text.strip()[m.end() :])
+        out.append(item)
+    return out
+
+
+# ------------------------------------------------------------------ IEEE
+
+# A name as IEEE writes it, initials first: "R. Allison", "K. W. Deutsch", "J.-P. Roy",
+# "A. van Dijk".
+_IEEE_NAME = r"(?:[A-Z][a-z]?\.(?:\s?-?[A-Z][a-z]?\.)*\s+)(?:[a-z]{1,3}\s+)?[A-Z][\w'’-]+"
+_IEEE_HEAD = re.compile(
+    rf"^(?P<names>{_IEEE_NAME}(?:,\s+{_IEEE_NAME})*(?:,?\s+and\s+{_IEEE_NAME})?"
+    r"(?:,?\s+et\s+al\.)?),\s+(?P<rest>.+)$"
+)
+# an organization as author, then the quoted title: 'Org Name, "Title," 2022.'
+_IEEE_ORG_HEAD = re.compile(r"^(?P<org>[A-Z][^,\"“”]{2,80}?),\s+(?P<rest>[\"“].+)$")
+# '"Title," after' (IEEE sets the comma inside the quotes)
+_IEEE_QUOTED = re.compile(r"^[\"“](?P<title>[^\"“”]+?),?[\"”]\s*,?\s*(?P<after>.*)$")
+# 'Title[, 2nd ed]. City[, ST], Country: Publisher, 1957.'
+_IEEE_BOOK = re.compile(
+    r"^(?P<title>[^.]+?)(?:,\s*(?P<ed>\d+(?:st|nd|rd|th))\s+ed)?\.\s+(?P<place>[^:]+?):\s*"
+    r"(?P<pub>.+?),\s*(?P<year>\d{4})\.?$"
+)
+_IEEE_ONLINE = re.compile(r"\s*\[Online\]\.?(?:\s*Available:?)?\s*$", re.I)
+_IEEE_DATE = re.compile(
+    r"^(?P<month>[A-Z][a-z]{2,8})\.?\s+(?:(?P<day>\d{1,2}),\s+)?(?P<year>\d{4})$"
+)
+
+
+def _ieee_names(text: str) -> str:
+    names = re.split(r",?\s+and\s+|,\s+", re.sub(r",?\s+et\s+al\.$", "", text))
+    out = []
+    for name in names:
+        m = re.fullmatch(r"(?P<given>(?:[A-Z][a-z]?\.\s?-?)+)\s*(?P<family>.+)", name.strip())
+        out.append(_family_given(m.group("family"), m.group("given")) if m else name.strip())
+    return " and ".join(out)
+
+
+def _ieee_parts(after: str, f: dict[str, str]) -> str | None:
+    """The comma-separated facts after a quoted title: container, "vol. 80", "no. 3",
+    "pp. 463–483", a year or date, "doi: ..."; the container's name is returned."""
+    container = None
+    for i, part in enumerate(p.strip() for p in after.rstrip(" .,").split(", ")):
+        m = re.fullmatch(r"(?P<key>vol|no|pp?)\.\s*(?P<value>\S+)", part)
+        dm = _IEEE_DATE.match(part)
+        if m:
+            key = {"vol": "volume", "no": "number"}.get(m.group("key"), "pages")
+            f[key] = _pages(m.group("value")) if key == "pages" else m.group("value")
+        elif re.fullmatch(r"\d{4}", part):
+            f["year"] = part
+        elif dm and _MONTHS_SHORT.get(dm.group("month")[:3].lower()):
+            f["year"] = dm.group("year")
+        elif i == 0:
+            container = _clean_value(part)
+    return container
+
+
+def _parse_ieee(rest: str, linked: bool) -> Parsed:
+    """ieee: an IEEE entry (its "[n]" number taken off): names initials first, then a
+    quoted title and the facts separated by commas, ``R. Allison, "Title," Journal, vol.
+    80, no. 3, pp. 463–483, 2004.``; a paper ``"Title," in Proc. Conf., City, 2021, pp.
+    88–95.``; a web page ``"Title," Site, Jan. 5, 2022. [Online]. Available: URL``; or a
+    book ``Title, 2nd ed. City, Country: Publisher, 2019.``  An organization may stand
+    for the names before a quoted title."""
+    m = _IEEE_HEAD.match(rest)
+    om = None if m else _IEEE_ORG_HEAD.match(rest)
+    if not m and not om:
+        return None, {}
+    head = m or om
+    assert head is not None
+    f = {"author": _ieee_names(head.group("names")) if m else _corporate(head.group("org"))}
+    body = _IEEE_ONLINE.sub("", head.group("rest")).strip()
+    online = body != head.group("rest").strip()
+    qm = _IEEE_QUOTED.match(body)
+    if qm:
+        f["title"] = _clean_title(qm.group("title"))
+        entry_type, f = _ieee_quoted(qm.group("after"), f, linked)
+        # IEEE's own marks, which a Chicago note with the same opening lacks
+        ieee = online or any(k in f for k in ("volume", "pages"))
+        return (entry_type, f) if ieee else (None, {})
+    bm = _IEEE_BOOK.match(body) if m else None
+    if not bm:
+        return None, {}
+    f.update(title=_clean_title(bm.group("title")), address=bm.group("place").strip())
+    f.update(publisher=_clean_value(bm.group("pub")), year=bm.group("year"))
+    if bm.group("ed"):
+        f["edition"] = re.sub(r"\D", "", bm.group("ed"))
+    return "book", f
+
+
+def _ieee_quoted(after: str, f: dict[str, str], linked: bool) -> Parsed:
+    im = re.match(r"^in\s+(?P<book>[^,]+),\s*(?P<more>.*)$", after)
+    if im:
+        f["booktitle"] = _clean_value(im.group("book"))
+        more = im.group("more")
+        pm = re.search(r",?\s*pp?\.\s*(?P<pages>\d+\s*[-–—]\s*\d+|\d+)", more)
+        if pm:
+            f["pages"] = _pages(pm.group("pages"))
+            more = more[: pm.start()] + more[pm.end() :]
+        ym = re.search(r",?\s*(?P<year>\d{4})\b", more)
+        if not ym:
+            return None, {}
+        f["year"] = ym.group("year")
+        if more[: ym.start()].strip(" ,."):
+            f["address"] = more[: ym.start()].strip(" ,.")
+        return "inproceedings", f
+    container = _ieee_parts(after, f)
+    if "year" not in f:
+        return None, {}
+    if "volume" in f or "pages" in f:
+        f["journal"] = container or ""
+        return "article", f
+    if container:
+        f["organization"] = container
+    return ("online" if linked else "misc"), f
+
+
 # Lines a reference list may hold that are no entry: the article's history, a
 # received/accepted line ("Manuscript received 3 May 2023; accepted ...").
 NOT_ENTRY = re.compile(
@@ -1619,6 +1806,8 @@ EntryRule = Callable[[str, ReferenceItem, str, Reporter, bool], Parsed]
 ENTRY_RULES: tuple[tuple[str, EntryRule], ...] = (
     ("harvard", lambda r, i, s, rep, linked: _parse_harvard(r, i, s, rep)),
     ("chicago-bibliography", lambda r, i, s, rep, linked: _parse_chicago_bibliography(r, linked)),
+    ("mla", lambda r, i, s, rep, linked: _parse_mla(r)),
+    ("ieee", lambda r, i, s, rep, linked: _parse_ieee(r, linked)),
     ("chicago-note", lambda r, i, s, rep, linked: _parse_chicago_note(r, linked)),
     ("apa", lambda r, i, s, rep, linked: _parse_apa(r, i, s, rep)),
     ("chicago-author-date", lambda r, i, s, rep, linked: _parse_chicago(r, linked)),
@@ -1787,6 +1976,7 @@ def parse_reference_list(
             )
             continue
         entries.append(item)
+    entries = repeat_authors(entries)
     refs = assign_keys([parse_reference(item, slug, reporter) for item in entries])
     by_key = {r.key: r for r in refs}
     for ref in refs:
