@@ -414,3 +414,21 @@
     link.replaceWith(text);
   });
 })();
+
+/* The CSTO Reader: the reading settings, applied on every page.  annotations.js (on the
+ * article pages and /my-notes/ only) keeps them and applies them there too; here the
+ * page's root gets the same classes on the pages it is not loaded on (the key and class
+ * names are annotations.js's SETTINGS_KEY and SETTINGS: the two change together). */
+(function () {
+  "use strict";
+  var CLASSES = { pnum: "csto-hide-pnum", terms: "csto-hide-terms", related: "csto-hide-related" };
+  var saved = {};
+  try {
+    saved = JSON.parse(window.localStorage.getItem("csto-reader:settings:v1") || "{}") || {};
+  } catch (e) {
+    saved = {};
+  }
+  Object.keys(CLASSES).forEach(function (name) {
+    document.documentElement.classList.toggle(CLASSES[name], saved[name] === false);
+  });
+})();
