@@ -200,7 +200,7 @@ def pnum(anchor: str) -> str:
 
 class TermMarker:
     """Marks glossary terms in the paragraph Markdown of one article: the first use of a
-    term becomes a link to its entry with the short definition as tooltip, and a later
+    term becomes a link to its entry (its preview: ``previews.py``), and a later
     use again only where the term's previous mark is at least ``gap`` words back
     (``glossary.REMARK_AFTER_WORDS``).  Words are counted over the marked blocks in page
     order, so one marker serves one page."""
