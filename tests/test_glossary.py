@@ -195,9 +195,7 @@ def test_every_term_has_an_entry_even_without_matches() -> None:
 # ---------------------------------------------------------------- marking
 
 URL = "https://glossary.invalid/g/"
-_MARK_RE = re.compile(
-    r"\[([^\[\]]*)\]\(" + re.escape(URL) + r"#[a-z0-9-]+\)\{ \.term \}"
-)
+_MARK_RE = re.compile(r"\[([^\[\]]*)\]\(" + re.escape(URL) + r"#[a-z0-9-]+\)\{ \.term \}")
 
 
 def _unmark(text: str) -> str:
@@ -260,10 +258,7 @@ def test_heading_line_is_skipped_but_the_next_line_is_marked() -> None:
 
 def test_marks_next_to_a_link_and_a_footnote_ref() -> None:
     out = g.mark_terms("[NATO](https://n.example) and NATO.[^1]", TERMS, set(), URL)
-    assert (
-        out
-        == f"[NATO](https://n.example) and [NATO]({URL}#nato){{ .term }}.[^1]"
-    )
+    assert out == f"[NATO](https://n.example) and [NATO]({URL}#nato){{ .term }}.[^1]"
 
 
 def test_a_definition_never_reaches_the_marked_text() -> None:
