@@ -2,7 +2,8 @@
 
     .venv/bin/python benchmarks/weight.py [--site DIR] [--no-record]
 
-Without ``--site`` it builds the site (``mkdocs build --strict``) into a temporary folder.
+Without ``--site`` it builds the site into a temporary folder (the build step, ``mkdocs
+build --strict`` of the generated tree and ``finish``: ``build_site``).
 Each page is loaded in Debian's Chromium (Playwright) with an empty cache from a local
 static server that sends text files gzipped (level 6, as GitHub Pages and most web
 servers do), and every request is counted until the network is idle: the HTML and every
@@ -129,6 +130,21 @@ def _total(rows: list[dict]) -> dict:
     }
 
 
+def _first_preview(page) -> bool:  # type: ignore[no-untyped-def]
+    """Hover the first citation (else glossary term) of an article page until its preview
+    shows: what that downloads is what the page left out of its first visit."""
+    links = page.locator("p.para a.cite, p.para a.term")
+    if not links.count():
+        return False
+    links.first.scroll_into_view_if_needed()
+    links.first.hover()
+    page.wait_for_selector("#reader-preview", state="visible", timeout=5000)
+    page.wait_for_load_state("networkidle")
+    page.keyboard.press("Escape")
+    page.mouse.move(0, 0)
+    return True
+
+
 def weigh(site: Path, paths: list[str], compress: bool = True) -> dict[str, dict]:
     """Per page: the first visit (``load``) and what opening the search adds (``search``)."""
     from playwright.sync_api import sync_playwright
@@ -145,11 +161,16 @@ def weigh(site: Path, paths: list[str], compress: bool = True) -> dict[str, dict
             page.wait_for_timeout(500)  # anything started late by a script
             load = [_row(r, base, compress) for r in responses if r.url.startswith("http")]
             responses.clear()
+            previewed = _first_preview(page)
+            preview = [_row(r, base, compress) for r in responses if r.url.startswith("http")]
+            responses.clear()
             page.keyboard.press("/")
             page.wait_for_load_state("networkidle")
             page.wait_for_timeout(500)
             opened = [_row(r, base, compress) for r in responses if r.url.startswith("http")]
             results[path] = {"load": _total(load), "search": _total(opened)}
+            if previewed:
+                results[path]["preview"] = _total(preview)
             context.close()
         browser.close()
     return results
@@ -180,17 +201,25 @@ def report(results: dict[str, dict]) -> str:
         f"- Machine: {machine()}",
         "",
         "First visit (empty cache), served with gzip -6, counted until the network is idle; "
-        "then what opening the search (`/`) adds.  Bytes over the wire, headers included.",
+        "then what the first preview of a citation or term adds (hovering it: the page's "
+        "previews file), then what opening the search (`/`) adds.  Bytes over the wire, "
+        "headers included.",
         "",
-        "| page | requests | first visit, gzip | uncompressed bodies | opening search adds |",
-        "| --- | ---: | ---: | ---: | ---: |",
+        "| page | requests | first visit, gzip | uncompressed bodies | first preview adds "
+        "| opening search adds |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
     ]
     for path, r in results.items():
         load, opened = r["load"], r["search"]
         added = ", ".join(x["url"] for x in opened["rows"]) or "nothing"
+        shown = r.get("preview")
+        preview = "no preview"
+        if shown:
+            urls = ", ".join(x["url"] for x in shown["rows"]) or "nothing"
+            preview = f"{kb(shown['transferred'])} ({urls})"
         lines.append(
             f"| /{path} | {load['requests']} | {kb(load['transferred'])} | "
-            f"{kb(load['bytes'])} | {kb(opened['transferred'])} ({added}) |"
+            f"{kb(load['bytes'])} | {preview} | {kb(opened['transferred'])} ({added}) |"
         )
     articles = [p for p in results if p]
     heaviest = max(articles, key=lambda p: results[p]["load"]["transferred"])
@@ -223,9 +252,19 @@ def record(text: str) -> None:
 
 
 def build_site(target: Path) -> None:
+    """Build the site into ``target`` as `make site` does up to ``finish`` (no PDFs): the
+    build step writes the generated tree (build/), MkDocs renders it, ``finish`` gives
+    the pages their policy.  (A bare ``mkdocs build`` of the root has no content.)"""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(ROOT / "scripts")}
-    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(target)]
-    subprocess.run(command, cwd=ROOT, check=True, env=env)
+    out = str(target.resolve())
+    steps = [
+        [sys.executable, "-m", "csto_reader", "build"],
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", "build/mkdocs.yml",
+         "-d", out],
+        [sys.executable, "-m", "csto_reader", "finish", "--site", out],
+    ]  # fmt: skip
+    for command in steps:
+        subprocess.run(command, cwd=ROOT, check=True, env=env)
 
 
 def main(argv: list[str] | None = None) -> int:

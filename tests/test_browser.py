@@ -302,19 +302,31 @@ def wait_preview(v: Visit, expected: str) -> None:
     assert preview_text(v) == expected
 
 
-def decoded_preview(link) -> str:
-    """The text a citation's or term's preview shows: its title, as reader.js keeps it."""
-    return " ".join((link.get_attribute("data-reader-preview") or "").split())
+def previews_file(site_dir: Path, slug: str) -> dict[str, dict[str, str]]:
+    """The previews file the pipeline wrote for an article page (publish/previews.py)."""
+    text = (site_dir / "assets" / "previews" / f"{slug}.js").read_text(encoding="utf-8")
+    found = re.search(r"window\.cstoPreviews\((\{.*\})\);\s*$", text, re.S)
+    assert found, f"{slug}: the previews file does not call window.cstoPreviews"
+    return json.loads(found.group(1))
+
+
+def decoded_preview(link, site_dir: Path) -> str:
+    """The text a citation's or term's preview shows: the page's previews file's entry
+    for its kind and the target of its link."""
+    slug = link.evaluate("a => document.querySelector('[data-article]').dataset.article")
+    kind = "cite" if "cite" in (link.get_attribute("class") or "").split() else "term"
+    key = (link.get_attribute("href") or "").split("#", 1)[1]
+    return " ".join(previews_file(site_dir, slug)[kind].get(key, "").split())
 
 
 def test_glossary_term_shows_its_definition_on_hover_and_focus(
-    visit, article_pages: list[str]
+    visit, article_pages: list[str], site_dir: Path
 ) -> None:
     v = visit()
     v.open(article_pages[0], wait="load")
     term = v.page.locator("p.para a.term").first
     assert term.count(), "no glossary term is marked"
-    definition = decoded_preview(term)
+    definition = decoded_preview(term, site_dir)
     assert definition and "&amp;" not in definition
     term.scroll_into_view_if_needed()
     term.hover()
@@ -326,7 +338,7 @@ def test_glossary_term_shows_its_definition_on_hover_and_focus(
 
 
 def test_citation_previews_reaches_its_entry_and_comes_back(
-    visit, article_pages: list[str]
+    visit, article_pages: list[str], site_dir: Path
 ) -> None:
     """A citation in a paragraph: a preview on hover and on focus; its link opens the
     bibliography at its entry, and the entry's "Cited at" link returns to the paragraph."""
@@ -339,7 +351,7 @@ def test_citation_previews_reaches_its_entry_and_comes_back(
     else:
         pytest.fail("no citation is linked to the bibliography")
     cite = cites.first
-    preview = decoded_preview(cite)
+    preview = decoded_preview(cite, site_dir)
     paragraph = cite.evaluate("a => a.closest('p.para').id")
     key = (cite.get_attribute("href") or "").split("#", 1)[1]
 
@@ -398,7 +410,7 @@ def test_every_note_preview_shows_its_note_on_hover_and_focus(
 
 
 def test_a_preview_stays_while_hovered_and_escape_closes_it(
-    visit, article_pages: list[str]
+    visit, article_pages: list[str], site_dir: Path
 ) -> None:
     """WCAG 1.4.13: the preview can be hovered, does not time out, and Escape dismisses it
     without moving the pointer or the focus."""
@@ -407,7 +419,7 @@ def test_a_preview_stays_while_hovered_and_escape_closes_it(
     term = v.page.locator("p.para a.term").first
     term.scroll_into_view_if_needed()
     term.hover()
-    wait_preview(v, decoded_preview(term))
+    wait_preview(v, decoded_preview(term, site_dir))
     box = v.page.locator(PREVIEW).bounding_box()
     assert box
     v.page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, steps=8)
@@ -418,7 +430,7 @@ def test_a_preview_stays_while_hovered_and_escape_closes_it(
     assert not v.page.locator(PREVIEW).is_visible()
 
     term.hover()
-    wait_preview(v, decoded_preview(term))
+    wait_preview(v, decoded_preview(term, site_dir))
     v.page.keyboard.press("Escape")
     assert not v.page.locator(PREVIEW).is_visible()
     at = term.bounding_box()
@@ -429,7 +441,7 @@ def test_a_preview_stays_while_hovered_and_escape_closes_it(
 
 
 def test_tapping_a_term_on_a_phone_opens_its_preview_before_following_it(
-    visit, article_pages: list[str]
+    visit, article_pages: list[str], site_dir: Path
 ) -> None:
     v = visit(viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2)
     v.open(article_pages[0], wait="load")
@@ -448,7 +460,7 @@ def test_tapping_a_term_on_a_phone_opens_its_preview_before_following_it(
     term = v.page.locator("p.para a.term").first
     target = term.get_attribute("href") or ""
     term.tap()
-    wait_preview(v, decoded_preview(term))
+    wait_preview(v, decoded_preview(term, site_dir))
     term.tap()  # the second tap follows
     v.page.wait_for_url(re.compile(r"/glossary/#" + re.escape(target.split("#")[1]) + "$"))
 

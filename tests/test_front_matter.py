@@ -12,7 +12,7 @@ import re
 import yaml
 
 from conftest import ROOT
-from csto_reader.markup import front_matter, tooltip_attr
+from csto_reader.markup import front_matter
 
 
 def split_front_matter(page: str) -> dict:
@@ -49,10 +49,6 @@ def test_markup_and_yaml_breakouts_stay_text() -> None:
 def test_extra_fields_are_kept() -> None:
     data = split_front_matter(front_matter("Home", hide=["navigation"]))
     assert data == {"title": "Home", "hide": ["navigation"]}
-
-
-def test_tooltips_are_escaped_twice() -> None:
-    assert tooltip_attr('A <b> & "C"') == "A &amp;lt;b&amp;gt; &amp;amp; &quot;C&quot;"
 
 
 def test_no_stage_writes_front_matter_by_hand() -> None:

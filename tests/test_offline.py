@@ -170,3 +170,40 @@ def test_the_404_page_opens_from_disk_with_its_styles_and_links(
         assert (unpacked / home).resolve() == (unpacked / "index.html").resolve()
     finally:
         context.close()
+
+
+def test_previews_of_citations_and_terms_work_from_disk(
+    unpacked: Path, request: pytest.FixtureRequest
+) -> None:
+    """reader.js loads the page's previews file (publish/previews.py) as a script, which
+    a page opened from file:// may do (fetch() of a file it may not): a citation and a
+    term each show their preview on hover, with nothing failed or blocked."""
+    browser = request.getfixturevalue("browser")
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        failed: list[str] = []
+        errors: list[str] = []
+        page.on("requestfailed", lambda r: failed.append(r.url))
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        shown = []
+        for article in sorted((unpacked / "articles").glob("*.html")):
+            page.goto(article.as_uri(), wait_until="load")
+            for selector in ("p.para a.cite", "p.para a.term"):
+                link = page.locator(selector).first
+                if not link.count():
+                    continue
+                link.scroll_into_view_if_needed()
+                link.hover()
+                page.wait_for_selector("#reader-preview", state="visible", timeout=5000)
+                body = page.locator("#reader-preview .reader-preview__body").inner_text()
+                assert body.strip(), f"{article.name} {selector}: an empty preview"
+                shown.append(selector)
+                page.keyboard.press("Escape")
+                page.mouse.move(0, 0)
+        assert set(shown) == {"p.para a.cite", "p.para a.term"}, shown
+        assert not failed, failed
+        assert not errors, errors
+    finally:
+        context.close()

@@ -36,7 +36,7 @@ BOXES_BEFORE = 44
 LINKS_BEFORE = 324
 RELATIONS_BEFORE = 318
 
-CSS = ROOT / "docs" / "assets" / "stylesheets" / "timeline.css"
+CSS = ROOT / "docs" / "assets" / "stylesheets" / "reader.css"
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 
 

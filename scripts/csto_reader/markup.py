@@ -56,18 +56,6 @@ def html_text(text: str) -> str:
     return html.escape(text, quote=False).replace('"', "&quot;")
 
 
-def tooltip_attr(text: str) -> str:
-    """Text for a ``title`` attribute that a preview shows (citations, terms).
-
-    The attribute's value is itself escaped HTML, so the text is escaped twice, once for
-    the preview and once for the attribute: "A <b> & C" -> ``A &amp;lt;b&amp;gt; &amp;amp;
-    C``.  Material's tooltips (``content.tooltips``) put the value into the page as HTML
-    (``innerHTML``), which is why; our own previews (``docs/assets/javascripts/reader.js``)
-    decode that one level and set the text with ``textContent``.  The two change together.
-    """
-    return html_text(html.escape(text, quote=False))
-
-
 def front_matter(title: str, description: str | None = None, **fields: object) -> str:
     """A page's YAML front matter, written by the YAML serializer (never by formatting).
 

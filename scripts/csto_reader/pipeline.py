@@ -44,6 +44,7 @@ from .publish.index_page import PAGE as INDEX_PAGE
 from .publish.index_page import link_mentions, render_index_page
 from .publish.metadata import article_references, download_files, page_head
 from .publish.pages import render_editorial, render_home
+from .publish.previews import article_previews, previews_path
 from .publish.render import TermMarker, render_article
 from .publish.report import report_json
 from .publish.teaching import article_order, load_course, render_teaching
@@ -87,7 +88,7 @@ def _build_stages(root: Path, cache: bool) -> BuildOutput:
         b.article.meta.slug: render_one(b, bib, cites, glossary, timeline, reporter) for b in builds
     }
     pages = {f"articles/{slug}.md": md for slug, md in markdown.items()}
-    files: dict[str, bytes] = {}
+    files = _previews(builds, cites, markdown, terms)
     if bib:
         pages["bibliography.md"] = render_bibliography(
             bib.merged, bib.ordered, _titles(articles), cites.cited_at
@@ -127,6 +128,21 @@ def _build_stages(root: Path, cache: bool) -> BuildOutput:
     if reporter.has_errors():
         raise BuildError(reporter.errors, out)
     return out
+
+
+def _previews(
+    builds: Sequence[ArticleBuild],
+    cites: CitationsBuild,
+    markdown: Mapping[str, str],
+    terms: Sequence[Term],
+) -> dict[str, bytes]:
+    """Each article page's previews file (citations and glossary terms: ``previews.py``)."""
+    files: dict[str, bytes] = {}
+    for b in builds:
+        slug = b.article.meta.slug
+        linked = cites.linked.get(slug, b.article)
+        files[previews_path(slug)] = article_previews(linked, markdown[slug], terms)
+    return files
 
 
 def _prepare(root: Path, reporter: Reporter, cache: bool) -> tuple[ArticleBuild, ...]:

@@ -28,7 +28,7 @@
   "use strict";
 
   var KEY = "csto-reader:annotations:v1";
-  var SETTINGS_KEY = "csto-reader:settings:v1";
+  var SETTINGS_KEY = "csto-reader:settings:v1"; // reader.js reads it too (every page)
   var CONTEXT = 32;
   var MAX_TEXT = 20000;
   var COLOURS = [

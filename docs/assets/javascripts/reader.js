@@ -85,9 +85,15 @@
  *
  * The preview is built from text: a note's preview is a copy of the note's own list item
  * (already escaped markup of the page) without its number and back-link; a citation's or
- * a term's is the text of its title attribute, put in with textContent, never as HTML.
- * The pipeline escapes those titles twice (for Material's tooltips, which read them as
- * HTML: publish/render.py tooltip_attr), so one level of entities is decoded here. */
+ * a term's is a plain text, put in with textContent, never as HTML.  Those texts are not
+ * in the page (one per occurrence, they were a sixth of the heaviest page): the pipeline
+ * writes them once per work and per term into assets/previews/<slug>.js
+ * (publish/previews.py), a script that hands them to window.cstoPreviews.  It is loaded
+ * when the reader first moves the pointer over the page, touches it or moves the focus
+ * (not at load, and not for the search box alone); a preview asked for before it has
+ * arrived opens when it does.  A script element, not fetch(), so that the offline copy
+ * opened from file:// has its previews too.  Without it (or without JavaScript) a
+ * citation or a term is still a link to its entry in the bibliography or the glossary. */
 (function () {
   "use strict";
 
@@ -100,23 +106,10 @@
     term: "Open in the glossary"
   };
   var box = null;
-  var state = { current: null, by: null, dismissed: null, timer: 0 };
+  var state = { current: null, by: null, dismissed: null, timer: 0, pending: null };
   var pointer = { type: "mouse", at: 0, tapWasOpen: false };
-
-  var ENTITIES = { amp: "&", lt: "<", gt: ">", quot: "\"", apos: "'" };
-
-  /* One level of HTML character references, decoded as text (no HTML is parsed). */
-  function decode(text) {
-    return text.replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, function (whole, name) {
-      if (name.charAt(0) === "#") {
-        var code = name.charAt(1).toLowerCase() === "x"
-          ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
-        return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
-      }
-      var known = ENTITIES[name.toLowerCase()];
-      return known === undefined ? whole : known;
-    });
-  }
+  // The previews file: "none" (not asked for), "loading", "ready" or "failed".
+  var texts = { status: "none", cite: {}, term: {}, waiting: [] };
 
   function kind(trigger) {
     if (trigger.classList.contains("footnote-ref")) { return "note"; }
@@ -128,25 +121,67 @@
     return href.charAt(0) === "#" ? document.getElementById(href.slice(1)) : null;
   }
 
-  /* Move each trigger's title (a native tooltip would double ours) to data-reader-preview
-   * (not Material's data-preview: on a link with that attribute Material sets up its own
-   * instant preview, hundreds of them on a long page, each forcing a style recalculation
-   * at load, and on hover it downloads the linked page). */
-  function prepare() {
-    document.querySelectorAll(".md-content " + TRIGGERS).forEach(function (trigger) {
-      var title = trigger.getAttribute("title");
-      if (title !== null) {
-        trigger.setAttribute("data-reader-preview", decode(title));
-        trigger.removeAttribute("title");
-      }
-    });
+  /* The previews file of this page, from the site's base (as Material's configuration
+     gives it, the same online and in the offline copy) and the article's slug. */
+  function previewsAddress() {
+    var header = document.querySelector(".md-content .article-header[data-article]");
+    var config = document.getElementById("__config");
+    if (!header || !config) { return null; }
+    var slug = header.getAttribute("data-article");
+    if (!/^[a-z0-9][a-z0-9-]*$/.test(slug || "")) { return null; }
+    try {
+      var base = (JSON.parse(config.textContent).base || ".").replace(/\/?$/, "/");
+      return new URL(base + "assets/previews/" + slug + ".js", window.location.href).href;
+    } catch (e) {
+      return null;
+    }
   }
 
+  function settle(status) {
+    texts.status = status;
+    var run = texts.waiting;
+    texts.waiting = [];
+    run.forEach(function (go) { go(); });
+  }
+
+  /* Load the previews file once; ``then`` runs when it has arrived (or failed). */
+  function loadTexts(then) {
+    if (texts.status === "ready" || texts.status === "failed") {
+      if (then) { then(); }
+      return;
+    }
+    if (then) { texts.waiting.push(then); }
+    if (texts.status === "loading") { return; }
+    var address = previewsAddress();
+    if (!address) { settle("failed"); return; }
+    texts.status = "loading";
+    window.cstoPreviews = function (data) {
+      texts.cite = (data && data.cite) || {};
+      texts.term = (data && data.term) || {};
+    };
+    var script = document.createElement("script");
+    script.src = address;
+    script.onload = function () { settle("ready"); };
+    script.onerror = function () { settle("failed"); };
+    document.head.appendChild(script);
+  }
+
+  function textOf(trigger) {
+    var href = trigger.getAttribute("href") || "";
+    var at = href.indexOf("#");
+    var table = texts[kind(trigger)];
+    var key = at < 0 ? "" : href.slice(at + 1);
+    return key && Object.prototype.hasOwnProperty.call(table, key) ? String(table[key]) : "";
+  }
+
+  /* Before the previews file has arrived, a citation or term with an address is taken
+     to have a preview (the pipeline writes one for each); after, only if it has. */
   function previewable(trigger) {
     if (!trigger || (box && box.contains(trigger))) { return false; }
-    return kind(trigger) === "note"
-      ? noteOf(trigger) !== null
-      : (trigger.getAttribute("data-reader-preview") || "").trim() !== "";
+    if (kind(trigger) === "note") { return noteOf(trigger) !== null; }
+    if ((trigger.getAttribute("href") || "").indexOf("#") < 0) { return false; }
+    if (texts.status === "failed") { return false; }
+    return texts.status !== "ready" || textOf(trigger).trim() !== "";
   }
 
   function make() {
@@ -191,7 +226,7 @@
     if (what === "note") {
       body.appendChild(noteContent(noteOf(trigger)));
     } else {
-      body.textContent = trigger.getAttribute("data-reader-preview");
+      body.textContent = textOf(trigger);
     }
     var link = document.createElement("a");
     link.href = trigger.href;
@@ -232,6 +267,16 @@
 
   function show(trigger, by) {
     window.clearTimeout(state.timer);
+    if (kind(trigger) !== "note" && texts.status !== "ready") {
+      state.pending = trigger; // opened when the previews file arrives, if still wanted
+      loadTexts(function () {
+        if (state.pending !== trigger) { return; }
+        state.pending = null;
+        if (previewable(trigger)) { show(trigger, by); }
+      });
+      return;
+    }
+    state.pending = null;
     if (state.current === trigger && !box.hidden) {
       if (by !== "hover") { state.by = by; }
       return;
@@ -247,6 +292,7 @@
 
   function hide() {
     window.clearTimeout(state.timer);
+    state.pending = null;
     if (state.current) { state.current.removeAttribute("aria-describedby"); }
     state.current = null;
     state.by = null;
@@ -269,6 +315,7 @@
       window.clearTimeout(state.timer);
     } else {
       state.dismissed = null;
+      state.pending = null;
       if (state.current && state.by === "hover") { later(hide, CLOSE_DELAY); }
       else if (!state.current) { window.clearTimeout(state.timer); }
     }
@@ -309,6 +356,7 @@
 
   function onFocusOut(event) {
     var next = event.relatedTarget;
+    if (state.pending === event.target) { state.pending = null; }
     if (state.by !== "focus" || (next && (box.contains(next) || next === state.current))) {
       return;
     }
@@ -327,7 +375,20 @@
     if (state.current && !box.hidden) { place(state.current); }
   }
 
-  prepare();
+  /* The first sign of a reader at work on the page asks for the previews file, so that
+     it is there by the time a preview opens (for a screen reader, with the focus). */
+  var WARM = ["pointerover", "pointerdown", "focusin"];
+  function warm(event) {
+    var t = event.target;
+    if (event.type === "focusin" && t && t.matches &&
+        t.matches("[data-md-component=search-query], .md-search__input")) { return; }
+    WARM.forEach(function (type) { document.removeEventListener(type, warm, true); });
+    loadTexts(null);
+  }
+  if (previewsAddress()) {
+    WARM.forEach(function (type) { document.addEventListener(type, warm, true); });
+  }
+
   make();
   document.addEventListener("pointerover", onPointerOver);
   document.addEventListener("pointerdown", onPointerDown, true);
@@ -351,5 +412,23 @@
     text.className = "offline-zip";
     text.textContent = link.textContent + " (the copy you are reading now)";
     link.replaceWith(text);
+  });
+})();
+
+/* The CSTO Reader: the reading settings, applied on every page.  annotations.js (on the
+ * article pages and /my-notes/ only) keeps them and applies them there too; here the
+ * page's root gets the same classes on the pages it is not loaded on (the key and class
+ * names are annotations.js's SETTINGS_KEY and SETTINGS: the two change together). */
+(function () {
+  "use strict";
+  var CLASSES = { pnum: "csto-hide-pnum", terms: "csto-hide-terms", related: "csto-hide-related" };
+  var saved = {};
+  try {
+    saved = JSON.parse(window.localStorage.getItem("csto-reader:settings:v1") || "{}") || {};
+  } catch (e) {
+    saved = {};
+  }
+  Object.keys(CLASSES).forEach(function (name) {
+    document.documentElement.classList.toggle(CLASSES[name], saved[name] === false);
   });
 })();

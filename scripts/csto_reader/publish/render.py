@@ -25,7 +25,6 @@ from ..markup import (
     html_text,
     note_anchor,
     note_ref_anchor,
-    tooltip_attr,
 )
 from ..model import (
     CITE_MID,
@@ -165,16 +164,14 @@ def raw_html_safe(fragment: str) -> str:
 
 
 def render_cite(value: str) -> str:
-    """A cited work: a link to its bibliography entry with a preview, and the editorial
-    note when the citation differs from the reference list (or has no entry)."""
+    """A cited work: a link to its bibliography entry, and the editorial note when the
+    citation differs from the reference list (or has no entry).  Its preview is not in
+    the page: ``previews.py`` writes it, once per work, into the page's previews file."""
     payload, text = value.split(CITE_MID, 1)
-    key, preview, note = (payload.split(CITE_SEP) + ["", ""])[:3]
+    key, _preview, note = (payload.split(CITE_SEP) + ["", ""])[:3]
     shown = inline_text(text)
     if key:
-        link = (
-            f'<a class="cite" href="../../bibliography/#{html.escape(key)}" '
-            f'title="{tooltip_attr(preview)}">{shown}</a>'
-        )
+        link = f'<a class="cite" href="../../bibliography/#{html.escape(key)}">{shown}</a>'
     else:
         link = f'<span class="cite cite--unresolved">{shown}</span>'
     if note:
@@ -203,7 +200,7 @@ def pnum(anchor: str) -> str:
 
 class TermMarker:
     """Marks glossary terms in the paragraph Markdown of one article: the first use of a
-    term becomes a link to its entry with the short definition as tooltip, and a later
+    term becomes a link to its entry (its preview: ``previews.py``), and a later
     use again only where the term's previous mark is at least ``gap`` words back
     (``glossary.REMARK_AFTER_WORDS``).  Words are counted over the marked blocks in page
     order, so one marker serves one page."""

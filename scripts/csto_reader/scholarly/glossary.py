@@ -27,7 +27,6 @@ article texts.  ``find_occurrences`` and ``mark_terms`` find the terms in prose;
 from __future__ import annotations
 
 import functools
-import html
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -709,32 +708,20 @@ def find_occurrences(
 # ---------------------------------------------------------------- marking
 
 
-def _title_attr(text: str) -> str:
-    """The short definition made safe inside a Markdown link title in double quotes.
-
-    Material's tooltips put the title's value into the page as HTML, so the text is
-    HTML-escaped first (as ``render.tooltip_attr`` does), then escaped for Markdown."""
-    replacements = {
-        "&": "&amp;",
-        '"': "&quot;",
-        "(": "&#40;",
-        ")": "&#41;",
-        "[": "&#91;",
-        "]": "&#93;",
-        "<": "&lt;",
-        ">": "&gt;",
-        "\\": "&#92;",
-        "*": "&#42;",
-        "_": "&#95;",
-        "`": "&#96;",
-    }
-    text = html.escape(" ".join(text.split()), quote=False)
-    return "".join(replacements.get(ch, ch) for ch in text)
-
-
 def term_link(text: str, term: Term, glossary_url: str) -> str:
-    """The Markdown for one marked term: link to its entry, tooltip from its short text."""
-    return f'[{text}]({glossary_url}#{term.id} "{_title_attr(term.short)}"){{ .term }}'
+    """The Markdown for one marked term: a link to its entry.  Its preview (the short
+    definition) is not in the page: ``publish/previews.py`` writes it, once per term,
+    into the page's previews file, finding the marked terms with ``marked_term_ids``."""
+    return f"[{text}]({glossary_url}#{term.id}){{ .term }}"
+
+
+_TERM_LINK_RE = re.compile(r"\]\([^()\s]*#([^()\s]+)\)\{ \.term \}")
+
+
+def marked_term_ids(markdown_text: str) -> list[str]:
+    """The ids of the terms ``term_link`` marked in ``markdown_text`` (whatever the
+    glossary's address), in page order, each once: the two change together."""
+    return list(dict.fromkeys(_TERM_LINK_RE.findall(markdown_text)))
 
 
 def mark_terms(
