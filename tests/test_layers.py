@@ -15,7 +15,7 @@ from conftest import ROOT
 PACKAGE = ROOT / "scripts" / "csto_reader"
 CORE = {"model", "codes", "diagnostics", "yamlfile", "textcheck", "markup"}
 LAYERS = {"ingest": 1, "scholarly": 2, "publish": 3}
-TOP = {"pipeline", "cli", "__main__", "check"}
+TOP = {"pipeline", "cli", "__main__", "check", "workers"}
 
 
 def module_name(path: Path) -> str:

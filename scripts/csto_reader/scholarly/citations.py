@@ -1311,9 +1311,9 @@ def link_citations(
             key = bib.key_index.get((slug, r.key)) if r.key else None
             preview = previews.get(key, "") if key else ""
             if key:
-                others = [short_title(s, titles) for s in merged[key].slugs if s != slug]
-                if others:
-                    preview += " Also in the reference list of " + ", ".join(others) + "."
+                preview += _also_listed(
+                    [short_title(s, titles) for s in merged[key].slugs if s != slug]
+                )
                 cited_at.setdefault(key, []).append((slug, where[id(r)], r.note))
             return cite_token(text, key, preview, r.note)
 
@@ -1321,6 +1321,22 @@ def link_citations(
         linked[slug] = apply_links(article, cited, token)
     cite_documents_by_address(articles, bib.merged, cited_at)
     return CitationsBuild(linked, citations, {k: tuple(v) for k, v in cited_at.items()})
+
+
+# A preview names the other articles that list the work up to this many; beyond, it
+# says how many (its bibliography entry names them all): a work that a large reader's
+# every fourth article lists would otherwise fill each preview, and each page, with
+# hundreds of titles.
+ALSO_NAMED = 5
+
+
+def _also_listed(others: Sequence[str]) -> str:
+    """The preview's closing sentence on the other articles that list the work."""
+    if not others:
+        return ""
+    if len(others) > ALSO_NAMED:
+        return f" Also in the reference lists of {len(others)} other articles."
+    return " Also in the reference list of " + ", ".join(others) + "."
 
 
 def _notes_without_list(article: Article, reporter: Reporter) -> None:

@@ -42,6 +42,10 @@ from ..diagnostics import Reporter
 from ..ingest.anchors import slugify
 from ..markup import note_anchor
 from ..model import (
+    CITE_CLOSE,
+    CITE_MID,
+    CITE_OPEN,
+    CITE_SEP,
     ApparatusMention,
     Article,
     Entity,
@@ -246,18 +250,28 @@ def _claims_taken_variant(entity: Entity, owners: dict[str, Entity], reporter: R
 # ---------------------------------------------------------------- matching
 
 
+# A citation token's preview (its work's entry, and the other articles that list it):
+# no name is taken from a citation, so the index matches its texts without them, which
+# keeps a text's length that of its own words however many articles share its works.
+_CITE_PREVIEW = re.compile(
+    f"({CITE_OPEN}[^{CITE_SEP}{CITE_MID}{CITE_CLOSE}]*{CITE_SEP})"
+    f"[^{CITE_SEP}{CITE_MID}{CITE_CLOSE}]*(?={CITE_SEP})"
+)
+
+
 def article_texts(articles: Iterable[Article]) -> Iterator[tuple[str, str, str]]:
     """(slug, anchor, text) of every numbered text of the articles that is not a
-    heading (paragraphs, quotations, list items, tables), then of every placed note."""
+    heading (paragraphs, quotations, list items, tables), then of every placed note;
+    citation tokens without their previews."""
     for article in articles:
         slug = article.meta.slug
         for block in article.blocks:
             for piece in texts_of(block):
                 if piece.kind != "heading" and piece.anchor:
-                    yield slug, piece.anchor, piece.text
+                    yield slug, piece.anchor, _CITE_PREVIEW.sub(r"\1", piece.text)
         for note in article.footnotes:
             if note.placed:
-                yield slug, note_anchor(note.key), note.text
+                yield slug, note_anchor(note.key), _CITE_PREVIEW.sub(r"\1", note.text)
 
 
 def find_entity_occurrences(
