@@ -77,6 +77,7 @@ from ..model import (
     map_texts,
     texts_of,
 )
+from ..workers import map_reported
 from .names import (
     CORPORATE_CONNECTORS,
     MONTH_ABBREVIATIONS,
@@ -1292,13 +1293,19 @@ def link_citations(
     cited_at: dict[str, list[CitedAt]] = {}
     linked: dict[str, Article] = {}
     citations: dict[str, ArticleCitations] = {}
-    for article in articles:
-        slug = article.meta.slug
-        refs = bib.per_article.get(slug, ())
+
+    def cite(article: Article, reporter: Reporter) -> ArticleCitations | None:
+        refs = bib.per_article.get(article.meta.slug, ())
         if not refs:
             _notes_without_list(article, reporter)
+            return None
+        return cite_article(article, refs, reporter, article.source_lines)
+
+    # Scanning and resolving depend on one article and its list: on every core.
+    for article, cited in zip(articles, map_reported(cite, articles, reporter), strict=True):
+        slug = article.meta.slug
+        if cited is None:
             continue
-        cited = cite_article(article, refs, reporter, article.source_lines)
         where = {
             id(r): t.anchor or note_anchor(t.footnote or "")
             for t in cited.texts
