@@ -47,6 +47,7 @@ from ..model import (
     ReferenceItem,
     Span,
 )
+from ..workers import map_reported
 from ..yamlfile import Typed, load, read_text
 from .cite_format import format_bibliography
 from .references import (
@@ -754,12 +755,18 @@ def regenerate_bibs(
     write = write and (keys_read is not None or not keys_path.exists())  # keep unread keys
     merged = merge(per_article, records)
     files: dict[str, str] = {KEYS_FILE: write_keys(records, merged)}
-    for slug, refs in per_article.items():
-        display = f"bib/{slug}.bib"
-        files[display] = write_article_bib(slug, refs)
-        _check_written(
-            files[display], display, [(r.key, r.entry_type, r.fields) for r in refs], reporter
-        )
+
+    def article_bib(slug: str, reporter: Reporter) -> str:
+        refs = per_article[slug]
+        text = write_article_bib(slug, refs)
+        expected = [(r.key, r.entry_type, r.fields) for r in refs]
+        _check_written(text, f"bib/{slug}.bib", expected, reporter)
+        return text
+
+    # each article's file depends on its list alone: on every core
+    slugs = list(per_article)
+    for slug, text in zip(slugs, map_reported(article_bib, slugs, reporter), strict=True):
+        files[f"bib/{slug}.bib"] = text
     files["bib/reader.bib"] = write_reader_bib(merged)
     _check_written(
         files["bib/reader.bib"],
