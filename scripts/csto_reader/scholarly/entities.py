@@ -60,6 +60,7 @@ from ..model import (
     texts_of,
 )
 from ..textcheck import is_safe_url
+from ..workers import map_reported
 from ..yamlfile import Typed, load
 from .glossary import match_names
 from .masking import protected_ranges
@@ -433,6 +434,24 @@ def index_order(entity: Entity) -> str:
     return slugify(entity.name)
 
 
+def _occurrences_by_article(
+    entities: Sequence[Entity], articles: Sequence[Article]
+) -> dict[str, tuple[EntityOccurrence, ...]]:
+    """``find_entity_occurrences(entities, article_texts(articles))``, article by
+    article on every core (an article's mentions depend on its texts alone), joined in
+    article order."""
+    found: dict[str, list[EntityOccurrence]] = {e.id: [] for e in entities}
+
+    def mentions(article: Article, _: Reporter) -> dict[str, tuple[EntityOccurrence, ...]]:
+        own = find_entity_occurrences(entities, article_texts([article]))
+        return {k: v for k, v in own.items() if v}
+
+    for part in map_reported(mentions, articles, Reporter()):
+        for entity_id, occurrences in part.items():
+            found[entity_id].extend(occurrences)
+    return {key: tuple(value) for key, value in found.items()}
+
+
 def build_index(
     root: Path,
     articles: Sequence[Article],
@@ -448,7 +467,7 @@ def build_index(
         return None
     entities = load_entities(path, reporter, ENTITIES_FILE.as_posix())
     check_entities(entities, articles, {t.id for t in terms}, reporter)
-    occurrences = find_entity_occurrences(entities, article_texts(articles))
+    occurrences = _occurrences_by_article(entities, articles)
     report_unused(entities, occurrences, reporter)
     mentions = find_mentions(entities, apparatus_texts(terms, events))
     ordered = tuple(sorted(entities, key=index_order))
