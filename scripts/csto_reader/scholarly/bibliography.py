@@ -32,6 +32,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import bibtexparser
+import bibtexparser.middlewares
 import yaml
 from bibtexparser.model import Entry, Field, ImplicitComment
 
@@ -129,7 +130,11 @@ def _write(header: str, entries: Sequence[Entry]) -> str:
     fmt = bibtexparser.BibtexFormat()
     fmt.indent = "  "
     fmt.block_separator = "\n"  # entries end in a newline: one blank line between them
-    return bibtexparser.write_string(library, bibtex_format=fmt).rstrip("\n") + "\n"
+    # every caller passes entries made for this call: the writer may change them in
+    # place rather than deep-copy the library first (the larger part of its time)
+    stack = bibtexparser.middlewares.default_unparse_stack(allow_inplace_modification=True)
+    text = bibtexparser.write_string(library, unparse_stack=stack, bibtex_format=fmt)
+    return text.rstrip("\n") + "\n"
 
 
 def write_article_bib(slug: str, refs: Sequence[Reference]) -> str:
