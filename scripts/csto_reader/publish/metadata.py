@@ -61,11 +61,22 @@ def article_csl(meta: ArticleMeta) -> dict[str, Any]:
     return item
 
 
+# The last bibliography's works by key: every page and download asks for its article's
+# works, and building the mapping per call made that quadratic in the reader's size.
+_BY_KEY: list[tuple[BibliographyBuild, dict[str, MergedEntry]]] = []
+
+
+def _merged_by_key(bib: BibliographyBuild) -> dict[str, MergedEntry]:
+    if not _BY_KEY or _BY_KEY[0][0] is not bib:
+        _BY_KEY[:] = [(bib, {m.key: m for m in bib.merged})]
+    return _BY_KEY[0][1]
+
+
 def article_references(bib: BibliographyBuild | None, slug: str) -> list[MergedEntry]:
     """The merged works of an article's reference list, in the list's order, each once."""
     if bib is None or slug not in bib.per_article:
         return []
-    by_key = {m.key: m for m in bib.merged}
+    by_key = _merged_by_key(bib)
     keys = dict.fromkeys(bib.key_index.get((slug, r.key), r.key) for r in bib.per_article[slug])
     return [by_key[k] for k in keys if k in by_key]
 
