@@ -12,7 +12,7 @@ its group of eight (so a work is listed by a handful of articles, as in a depart
 catalogue, not by a quarter of them all), and half of them with a tag of its own.
 ``--large`` adds one article of 20,000 paragraphs (the real texts' paragraphs repeated).
 
-Prints a Markdown section; the numbers are copied into benchmarks/RESULTS.md by hand.
+Prints a Markdown section; ``--record`` writes it into benchmarks/RESULTS.md (``results_file``).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ import hashlib
 import json
 import math
 import os
+import platform
 import re
 import resource
 import shutil
@@ -31,6 +32,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+import results_file  # benchmarks/results_file.py (this script's folder is on sys.path)
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -45,6 +48,7 @@ STAGES = (
     "build_glossary",
     "build_timeline",
     "_index",
+    "_render_pages",
     "render_one",
     "render_bibliography",
     "render_index_page",
@@ -80,19 +84,28 @@ def child(root: Path, cache: bool) -> None:
         if hasattr(pipeline, name):
             setattr(pipeline, name, wrap(name, getattr(pipeline, name)))
     t = time.perf_counter()
+    cpu = os.times()
     out = pipeline.build(root, cache=cache)
     total = time.perf_counter() - t
+    after = os.times()
+    # CPU seconds of this process and of the workers it forked (the machine is shared:
+    # wall time waits for other sessions, CPU time is the work done)
+    used = sum(getattr(after, f) - getattr(cpu, f)
+               for f in ("user", "system", "children_user", "children_system"))  # fmt: skip
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    worker_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(json.dumps({"import": imported - start, "total": total, "stages": spent,
-                      "peak_mb": peak, "articles": len(out.articles)}))  # fmt: skip
+                      "cpu": used, "peak_mb": peak, "worker_peak_mb": worker_peak,
+                      "articles": len(out.articles)}))  # fmt: skip
 
 
 def run_child(root: Path, cache: bool = False) -> dict:
+    cold = not (root / "build" / "cache" / "apa.json").exists()  # citeproc formats all
     cmd = [PY, __file__, "--child", str(root)] + (["--cache"] if cache else [])
     proc = subprocess.run(cmd, capture_output=True, text=True)
     if proc.returncode != 0:
         raise RuntimeError(f"build of {root} failed:\n{proc.stderr[-3000:]}")
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+    return {**json.loads(proc.stdout.strip().splitlines()[-1]), "cold": cold}
 
 
 # ---------------------------------------------------------------- the corpora
@@ -181,12 +194,55 @@ def large(root: Path, paragraphs: int = 20_000) -> Path:
 # ---------------------------------------------------------------- the report
 
 
+HEADER = [
+    "| articles | cold s | warm s (median) | warm runs | ms per article | warm CPU s |"
+    " peak MB | largest worker MB |",
+    "| ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: |",
+]
+
+
+def warm(results: list[dict]) -> list[dict]:
+    """The runs that found the APA cache (a cold one formats every work with citeproc)."""
+    return [r for r in results if not r["cold"]] or results
+
+
 def row(n: int, results: list[dict]) -> str:
-    totals = [r["total"] for r in results]
+    totals = [r["total"] for r in warm(results)]
+    cpu = statistics.median(r["cpu"] for r in warm(results))
     peak = max(r["peak_mb"] for r in results)
-    return (f"| {n} | {statistics.median(totals):.2f} | "
-            f"{', '.join(f'{t:.2f}' for t in totals)} | "
-            f"{statistics.median(totals) / n * 1000:.0f} | {peak:.0f} |")  # fmt: skip
+    worker = max(r.get("worker_peak_mb", 0) for r in results)
+    cold = next((f"{r['total']:.1f}" for r in results if r["cold"]), "—")
+    return (f"| {n:,} | {cold} | {statistics.median(totals):.1f} | "
+            f"{', '.join(f'{t:.1f}' for t in totals)} | "
+            f"{statistics.median(totals) / n * 1000:.0f} | {cpu:.1f} | {peak:.0f} | "
+            f"{worker:.0f} |")  # fmt: skip
+
+
+def exponents(points: list[tuple[int, float, float]]) -> list[str]:
+    """n^k between each two sizes, of warm wall time and of warm CPU time."""
+    lines = []
+    for (n1, t1, c1), (n2, t2, c2) in zip(points, points[1:], strict=False):
+        k_wall = math.log(t2 / t1) / math.log(n2 / n1)
+        k_cpu = math.log(c2 / c1) / math.log(n2 / n1)
+        lines.append(f"- {n1:,} → {n2:,} articles: wall n^{k_wall:.2f}, CPU n^{k_cpu:.2f}")
+    return lines
+
+
+def machine() -> str:
+    """Machine, date, commit and load, for the record."""
+    mem = Path("/proc/meminfo").read_text().split("\n")[0].split()[1] if Path(
+        "/proc/meminfo").exists() else "0"  # fmt: skip
+    commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
+                            capture_output=True, text=True).stdout.strip()  # fmt: skip
+    return (f"- Date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, commit {commit}.\n"
+            f"- Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
+            f"{int(mem) / 1024 / 1024:.0f} GB RAM, {platform.system()}, "
+            f"Python {platform.python_version()}; shared with other sessions: "
+            f"load average {load()} at the start")  # fmt: skip
+
+
+def load() -> str:
+    return " / ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 def stage_table(label: str, result: dict) -> list[str]:
@@ -427,17 +483,49 @@ def cache_bench(before_rev: str, runs: int, record: bool) -> None:
         results_file.record(CACHE_SECTION, text)
 
 
+SECTION = "Growth to 1,000 articles (issue 15)"
+HOW = """\
+Written by `benchmarks/growth.py --record` (`results_file.record`).  Corpora made from the
+real four as the module docstring says; one build per run in a fresh process
+(`--child`), no per-article cache; the first run of a size formats every work with
+citeproc (cold), the others reuse `build/cache/apa.json` (warm; with `--corpora`, a
+corpus kept from an earlier run is warm from its first run).  Wall seconds are
+`pipeline.build` (imports excluded); CPU seconds add the build's process and the
+workers it forked (`os.times`), which is the work done whatever the load; peak MB is
+`ru_maxrss` of the build's process and of its largest worker (a forked worker shares
+the build's pages until it writes them, so the two do not add up).  Per-article
+stages (`prepare_article`, `render_one`, `cite_article`) run in the workers: their
+time is inside `_prepare`, `_render_pages` and `link_citations`."""
+
+
+def measure(root: Path, n: int, runs: int, limit: float) -> list[dict]:
+    """``runs`` builds of ``root`` (fewer when one takes longer than ``limit`` s)."""
+    results: list[dict] = []
+    for _ in range(runs):
+        results.append(run_child(root))
+        print(f"{n}: {results[-1]['total']:.2f} s, {results[-1]['cpu']:.2f} CPU s, "
+              f"load {load()}", file=sys.stderr, flush=True)  # fmt: skip
+        if len(warm(results)) < len(results):
+            continue  # only the cold run so far
+        if results[-1]["total"] > limit:
+            break
+    return results
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--child")
     parser.add_argument("--cache", action="store_true")
     parser.add_argument("--sizes", default="100,300")
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=3, help="per size, the first cold")
+    parser.add_argument("--limit", type=float, default=600, help="seconds: stop repeating")
+    parser.add_argument("--corpora", type=Path, help="keep (and reuse) the corpora here")
     parser.add_argument("--large", action="store_true")
     parser.add_argument("--paragraphs", type=int, default=20_000, help="of the large article")
     parser.add_argument("--serve-child")
     parser.add_argument("--cache-bench", metavar="REV", help="the cache and chain against REV")
-    parser.add_argument("--record", action="store_true", help="--cache-bench: write RESULTS.md")
+    parser.add_argument("--record", action="store_true", help="write RESULTS.md's section")
+    parser.add_argument("--note", type=Path, help="a file of remarks to end the section with")
     args = parser.parse_args()
     if args.child:
         child(Path(args.child), args.cache)
@@ -448,34 +536,32 @@ def main() -> int:
     if args.cache_bench:
         cache_bench(args.cache_bench, args.runs, args.record)
         return 0
+    head = machine()
     families = families_by_slug()
-    lines = ["| articles | median s | runs | ms per article | peak MB |",
-             "| ---: | ---: | --- | ---: | ---: |"]  # fmt: skip
+    lines = list(HEADER)
     points, details = [], []
     with tempfile.TemporaryDirectory(prefix="csto-growth-") as tmp:
         for n in [int(s) for s in args.sizes.split(",") if s]:
-            root = corpus(Path(tmp) / f"c{n}", n, families)
-            results = []
-            for _ in range(args.runs):
-                results.append(run_child(root))
-                print(f"{n}: {results[-1]['total']:.2f} s", file=sys.stderr, flush=True)
-                if results[-1]["total"] > 300:
-                    break
-            points.append((n, statistics.median(r["total"] for r in results)))
+            root = (args.corpora or Path(tmp)) / f"c{n}"
+            if not root.exists():
+                corpus(root, n, families)
+            results = measure(root, n, args.runs, args.limit)
+            points.append((n, statistics.median(r["total"] for r in warm(results)),
+                           statistics.median(r["cpu"] for r in warm(results))))  # fmt: skip
             lines.append(row(n, results))
-            details += stage_table(f"{n} articles", results[-1])
-        if len(points) >= 2:
-            (n1, t1), (n2, t2) = points[-2], points[-1]
-            lines += [
-                "",
-                f"Exponent from {n1} to {n2}: n^{math.log(t2 / t1) / math.log(n2 / n1):.2f}",
-            ]
+            details += stage_table(f"{n:,} articles, warm", results[-1])
+        lines += [""] + exponents(points)
         if args.large:
             result = run_child(large(Path(tmp) / "large", args.paragraphs))
             details += stage_table(f"one article of {args.paragraphs:,} paragraphs, "
-                                   f"{result['total']:.1f} s, "
+                                   f"{result['total']:.1f} s, {result['cpu']:.1f} CPU s, "
                                    f"{result['peak_mb']:.0f} MB", result)  # fmt: skip
-    print("\n".join(lines + [""] + details))
+    text = "\n".join(lines + [""] + details)
+    print(text)
+    if args.record:
+        note = args.note.read_text(encoding="utf-8").strip() + "\n" if args.note else ""
+        results_file.record(SECTION, f"## {SECTION}\n\n{head}, {load()} at the end.\n\n"
+                                     f"{HOW}\n\n{text}\n{note}")  # fmt: skip
     return 0
 
 

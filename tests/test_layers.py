@@ -13,7 +13,7 @@ from pathlib import Path
 from conftest import ROOT
 
 PACKAGE = ROOT / "scripts" / "csto_reader"
-CORE = {"model", "codes", "diagnostics", "yamlfile", "textcheck", "markup"}
+CORE = {"model", "codes", "diagnostics", "yamlfile", "textcheck", "markup", "workers"}
 LAYERS = {"ingest": 1, "scholarly": 2, "publish": 3}
 TOP = {"pipeline", "cli", "__main__", "check"}
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
 
 import yaml
 
@@ -68,8 +69,37 @@ def front_matter(title: str, description: str | None = None, **fields: object) -
     if description:
         data["description"] = html_text(" ".join(description.split()))
     data.update(fields)
-    dumped = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10_000)
-    return f"---\n{dumped}---\n"
+    return f"---\n{_dump(data)}---\n"
+
+
+# The characters that libyaml's emitter writes as PyYAML's own does (checked on random
+# text, tests/test_workers.py): it escapes others (an astral letter, U+0085, U+2028,
+# U+FEFF) where PyYAML writes them as they are.
+_C_SAME = re.compile("[\t\n\r\x20-\x7e\xa0-\ud7ff\ue000-\ufefe\uff00-\ufffd]*")
+
+
+def _strings(value: object) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            yield from _strings(key)
+            yield from _strings(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _strings(item)
+
+
+def _dump(data: Mapping[str, object]) -> str:
+    """``yaml.safe_dump`` of front matter; by libyaml (C, many times faster) when every
+    string is made of characters both emitters write alike, so the text is the same."""
+    options: dict[str, Any] = {"allow_unicode": True, "sort_keys": False, "width": 10_000}
+    dumper = getattr(yaml, "CSafeDumper", None)
+    if dumper is not None and all(_C_SAME.fullmatch(s) for s in _strings(data)):
+        dumped: str = yaml.dump(data, Dumper=dumper, **options)
+    else:
+        dumped = yaml.safe_dump(data, **options)
+    return dumped
 
 
 # What a JSON text may not hold inside an HTML <script> element: "<" could open

@@ -53,6 +53,7 @@ from .scholarly.citations import link_citations
 from .scholarly.entities import build_index
 from .scholarly.glossary import build_glossary
 from .scholarly.timeline import build_timeline
+from .workers import map_reported
 
 
 def build(root: Path, cache: bool = True) -> BuildOutput:
@@ -84,9 +85,7 @@ def _build_stages(root: Path, cache: bool) -> BuildOutput:
     terms = glossary.terms if glossary else ()
     events = timeline.events if timeline else ()
     index = _index(root, articles, cites, terms, events, reporter)
-    markdown = {
-        b.article.meta.slug: render_one(b, bib, cites, glossary, timeline, reporter) for b in builds
-    }
+    markdown = _render_pages(builds, bib, cites, glossary, timeline, reporter)
     pages = {f"articles/{slug}.md": md for slug, md in markdown.items()}
     files = _previews(builds, cites, markdown, terms)
     if bib:
@@ -149,8 +148,8 @@ def _prepare(root: Path, reporter: Reporter, cache: bool) -> tuple[ArticleBuild,
     """Every article the sources stage accepts, through the ingest stages."""
     sources = discover(root, reporter)
     if cache:
-        return tuple(prepare_cached(root, s, reporter) for s in sources)
-    return tuple(prepare_article(s, reporter) for s in sources)
+        return tuple(map_reported(lambda s, r: prepare_cached(root, s, r), sources, reporter))
+    return tuple(map_reported(lambda s, r: prepare_article(s, r), sources, reporter))
 
 
 def _apparatus_pages(
@@ -187,6 +186,23 @@ def _built(b: ArticleBuild, markdown: Mapping[str, str], cites: CitationsBuild) 
     return BuiltArticle(
         b.article, b.heading_ids, b.words, markdown[slug], cites.citations.get(slug)
     )
+
+
+def _render_pages(
+    builds: Sequence[ArticleBuild],
+    bib: BibliographyBuild | None,
+    cites: CitationsBuild,
+    glossary: GlossaryBuild | None,
+    timeline: TimelineBuild | None,
+    reporter: Reporter,
+) -> dict[str, str]:
+    """slug -> each article's page (``render_one``), in the order of ``builds``; on
+    every core when there are many (a page depends on its article and the shared
+    stages' results only: ``workers``)."""
+    pages = map_reported(
+        lambda b, r: render_one(b, bib, cites, glossary, timeline, r), builds, reporter
+    )
+    return {b.article.meta.slug: md for b, md in zip(builds, pages, strict=True)}
 
 
 def render_one(

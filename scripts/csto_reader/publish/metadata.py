@@ -37,10 +37,12 @@ from urllib.parse import urlencode
 
 import rispy
 
+from ..diagnostics import Reporter
 from ..markup import head_meta, html_text, json_script
 from ..model import ArticleMeta, BibliographyBuild, MergedEntry
 from ..scholarly.bibliography import write_entries, write_merged_bib
 from ..scholarly.cite_format import csl_item
+from ..workers import map_reported
 from .citing import meta_reference
 
 # ---------------------------------------------------------------- CSL items
@@ -59,11 +61,22 @@ def article_csl(meta: ArticleMeta) -> dict[str, Any]:
     return item
 
 
+# The last bibliography's works by key: every page and download asks for its article's
+# works, and building the mapping per call made that quadratic in the reader's size.
+_BY_KEY: list[tuple[BibliographyBuild, dict[str, MergedEntry]]] = []
+
+
+def _merged_by_key(bib: BibliographyBuild) -> dict[str, MergedEntry]:
+    if not _BY_KEY or _BY_KEY[0][0] is not bib:
+        _BY_KEY[:] = [(bib, {m.key: m for m in bib.merged})]
+    return _BY_KEY[0][1]
+
+
 def article_references(bib: BibliographyBuild | None, slug: str) -> list[MergedEntry]:
     """The merged works of an article's reference list, in the list's order, each once."""
     if bib is None or slug not in bib.per_article:
         return []
-    by_key = {m.key: m for m in bib.merged}
+    by_key = _merged_by_key(bib)
     keys = dict.fromkeys(bib.key_index.get((slug, r.key), r.key) for r in bib.per_article[slug])
     return [by_key[k] for k in keys if k in by_key]
 
@@ -464,10 +477,12 @@ def download_files(metas: Sequence[ArticleMeta], bib: BibliographyBuild | None) 
         write_entries(header, [_bibtex(m, i) for m, i in zip(metas, items, strict=True)]),
         keywords,
     )
-    for meta, item in zip(metas, items, strict=True):
+
+    def article_files(pair: tuple[ArticleMeta, dict[str, Any]], _: Reporter) -> dict[str, bytes]:
+        meta, item = pair
         header = f"The article {meta.slug} of the CSTO Reader, from its meta.yml."
         bibtex = write_entries(header, [_bibtex(meta, item)])
-        files.update(_formats(meta.slug, [item], bibtex, keywords))
+        out = _formats(meta.slug, [item], bibtex, keywords)
         works = article_references(bib, meta.slug)
         if works:
             header = (
@@ -475,13 +490,19 @@ def download_files(metas: Sequence[ArticleMeta], bib: BibliographyBuild | None) 
                 "reader's bibliography\n(x-articles: the articles listing a work; "
                 "x-provenance: each listing)."
             )
-            files.update(
+            out.update(
                 _formats(
                     f"{meta.slug}-references",
                     [csl_item(m) for m in works],
                     write_merged_bib(works, header),
                 )
             )
+        return out
+
+    # each article's files depend on that article alone: on every core
+    pairs = list(zip(metas, items, strict=True))
+    for own in map_reported(article_files, pairs, Reporter()):
+        files.update(own)
     if bib is not None:
         merged = [csl_item(m) for m in bib.merged]
         files["downloads/reader.ris"] = ris_text(merged).encode()

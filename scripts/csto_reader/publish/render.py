@@ -156,11 +156,16 @@ def inline(text: str) -> str:
     return "".join(out)
 
 
+# The letters whose lowercase form is not one code point (in this Python's Unicode
+# data only "İ", U+0130; a test checks every code point against this class).
+LONGER_LOWERCASE = re.compile("[\u0130]")
+
+
 def raw_html_safe(fragment: str) -> str:
     """Write as character references the few letters whose lowercase form is longer
     (Turkish "İ" lowercases to two code points): Python-Markdown's raw-HTML scanner
     lowercases the block and loses its place on them, breaking the following tag."""
-    return "".join(f"&#{ord(c)};" if len(c.lower()) != 1 else c for c in fragment)
+    return LONGER_LOWERCASE.sub(lambda m: f"&#{ord(m.group())};", fragment)
 
 
 def render_cite(value: str) -> str:

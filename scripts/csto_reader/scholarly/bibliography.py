@@ -32,6 +32,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import bibtexparser
+import bibtexparser.middlewares
 import yaml
 from bibtexparser.model import Entry, Field, ImplicitComment
 
@@ -47,6 +48,7 @@ from ..model import (
     ReferenceItem,
     Span,
 )
+from ..workers import map_reported
 from ..yamlfile import Typed, load, read_text
 from .cite_format import format_bibliography
 from .references import (
@@ -128,7 +130,11 @@ def _write(header: str, entries: Sequence[Entry]) -> str:
     fmt = bibtexparser.BibtexFormat()
     fmt.indent = "  "
     fmt.block_separator = "\n"  # entries end in a newline: one blank line between them
-    return bibtexparser.write_string(library, bibtex_format=fmt).rstrip("\n") + "\n"
+    # every caller passes entries made for this call: the writer may change them in
+    # place rather than deep-copy the library first (the larger part of its time)
+    stack = bibtexparser.middlewares.default_unparse_stack(allow_inplace_modification=True)
+    text = bibtexparser.write_string(library, unparse_stack=stack, bibtex_format=fmt)
+    return text.rstrip("\n") + "\n"
 
 
 def write_article_bib(slug: str, refs: Sequence[Reference]) -> str:
@@ -754,12 +760,18 @@ def regenerate_bibs(
     write = write and (keys_read is not None or not keys_path.exists())  # keep unread keys
     merged = merge(per_article, records)
     files: dict[str, str] = {KEYS_FILE: write_keys(records, merged)}
-    for slug, refs in per_article.items():
-        display = f"bib/{slug}.bib"
-        files[display] = write_article_bib(slug, refs)
-        _check_written(
-            files[display], display, [(r.key, r.entry_type, r.fields) for r in refs], reporter
-        )
+
+    def article_bib(slug: str, reporter: Reporter) -> str:
+        refs = per_article[slug]
+        text = write_article_bib(slug, refs)
+        expected = [(r.key, r.entry_type, r.fields) for r in refs]
+        _check_written(text, f"bib/{slug}.bib", expected, reporter)
+        return text
+
+    # each article's file depends on its list alone: on every core
+    slugs = list(per_article)
+    for slug, text in zip(slugs, map_reported(article_bib, slugs, reporter), strict=True):
+        files[f"bib/{slug}.bib"] = text
     files["bib/reader.bib"] = write_reader_bib(merged)
     _check_written(
         files["bib/reader.bib"],

@@ -79,6 +79,7 @@ from ..model import (
     map_texts,
     texts_of,
 )
+from ..workers import map_reported
 from .names import (
     CORPORATE_CONNECTORS,
     MONTH_ABBREVIATIONS,
@@ -1455,13 +1456,19 @@ def link_citations(
     cited_at: dict[str, list[CitedAt]] = {}
     linked: dict[str, Article] = {}
     citations: dict[str, ArticleCitations] = {}
-    for article in articles:
-        slug = article.meta.slug
-        refs = bib.per_article.get(slug, ())
+
+    def cite(article: Article, reporter: Reporter) -> ArticleCitations | None:
+        refs = bib.per_article.get(article.meta.slug, ())
         if not refs:
             _notes_without_list(article, reporter)
+            return None
+        return cite_article(article, refs, reporter, article.source_lines)
+
+    # Scanning and resolving depend on one article and its list: on every core.
+    for article, cited in zip(articles, map_reported(cite, articles, reporter), strict=True):
+        slug = article.meta.slug
+        if cited is None:
             continue
-        cited = cite_article(article, refs, reporter, article.source_lines)
         where = {
             id(r): t.anchor or note_anchor(t.footnote or "")
             for t in cited.texts
@@ -1474,9 +1481,9 @@ def link_citations(
             key = bib.key_index.get((slug, r.key)) if r.key else None
             preview = previews.get(key, "") if key else ""
             if key:
-                others = [short_title(s, titles) for s in merged[key].slugs if s != slug]
-                if others:
-                    preview += " Also in the reference list of " + ", ".join(others) + "."
+                preview += _also_listed(
+                    [short_title(s, titles) for s in merged[key].slugs if s != slug]
+                )
                 cited_at.setdefault(key, []).append((slug, where[id(r)], r.note))
             return cite_token(text, key, preview, r.note)
 
@@ -1484,6 +1491,22 @@ def link_citations(
         linked[slug] = apply_links(article, cited, token)
     cite_documents_by_address(articles, bib.merged, cited_at)
     return CitationsBuild(linked, citations, {k: tuple(v) for k, v in cited_at.items()})
+
+
+# A preview names the other articles that list the work up to this many; beyond, it
+# says how many (its bibliography entry names them all): a work that a large reader's
+# every fourth article lists would otherwise fill each preview, and each page, with
+# hundreds of titles.
+ALSO_NAMED = 5
+
+
+def _also_listed(others: Sequence[str]) -> str:
+    """The preview's closing sentence on the other articles that list the work."""
+    if not others:
+        return ""
+    if len(others) > ALSO_NAMED:
+        return f" Also in the reference lists of {len(others)} other articles."
+    return " Also in the reference list of " + ", ".join(others) + "."
 
 
 def _notes_without_list(article: Article, reporter: Reporter) -> None:

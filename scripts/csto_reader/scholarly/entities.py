@@ -42,6 +42,10 @@ from ..diagnostics import Reporter
 from ..ingest.anchors import slugify
 from ..markup import note_anchor
 from ..model import (
+    CITE_CLOSE,
+    CITE_MID,
+    CITE_OPEN,
+    CITE_SEP,
     ApparatusMention,
     Article,
     Entity,
@@ -56,6 +60,7 @@ from ..model import (
     texts_of,
 )
 from ..textcheck import is_safe_url
+from ..workers import map_reported
 from ..yamlfile import Typed, load
 from .glossary import match_names
 from .masking import protected_ranges
@@ -246,18 +251,28 @@ def _claims_taken_variant(entity: Entity, owners: dict[str, Entity], reporter: R
 # ---------------------------------------------------------------- matching
 
 
+# A citation token's preview (its work's entry, and the other articles that list it):
+# no name is taken from a citation, so the index matches its texts without them, which
+# keeps a text's length that of its own words however many articles share its works.
+_CITE_PREVIEW = re.compile(
+    f"({CITE_OPEN}[^{CITE_SEP}{CITE_MID}{CITE_CLOSE}]*{CITE_SEP})"
+    f"[^{CITE_SEP}{CITE_MID}{CITE_CLOSE}]*(?={CITE_SEP})"
+)
+
+
 def article_texts(articles: Iterable[Article]) -> Iterator[tuple[str, str, str]]:
     """(slug, anchor, text) of every numbered text of the articles that is not a
-    heading (paragraphs, quotations, list items, tables), then of every placed note."""
+    heading (paragraphs, quotations, list items, tables), then of every placed note;
+    citation tokens without their previews."""
     for article in articles:
         slug = article.meta.slug
         for block in article.blocks:
             for piece in texts_of(block):
                 if piece.kind != "heading" and piece.anchor:
-                    yield slug, piece.anchor, piece.text
+                    yield slug, piece.anchor, _CITE_PREVIEW.sub(r"\1", piece.text)
         for note in article.footnotes:
             if note.placed:
-                yield slug, note_anchor(note.key), note.text
+                yield slug, note_anchor(note.key), _CITE_PREVIEW.sub(r"\1", note.text)
 
 
 def find_entity_occurrences(
@@ -419,6 +434,24 @@ def index_order(entity: Entity) -> str:
     return slugify(entity.name)
 
 
+def _occurrences_by_article(
+    entities: Sequence[Entity], articles: Sequence[Article]
+) -> dict[str, tuple[EntityOccurrence, ...]]:
+    """``find_entity_occurrences(entities, article_texts(articles))``, article by
+    article on every core (an article's mentions depend on its texts alone), joined in
+    article order."""
+    found: dict[str, list[EntityOccurrence]] = {e.id: [] for e in entities}
+
+    def mentions(article: Article, _: Reporter) -> dict[str, tuple[EntityOccurrence, ...]]:
+        own = find_entity_occurrences(entities, article_texts([article]))
+        return {k: v for k, v in own.items() if v}
+
+    for part in map_reported(mentions, articles, Reporter()):
+        for entity_id, occurrences in part.items():
+            found[entity_id].extend(occurrences)
+    return {key: tuple(value) for key, value in found.items()}
+
+
 def build_index(
     root: Path,
     articles: Sequence[Article],
@@ -434,7 +467,7 @@ def build_index(
         return None
     entities = load_entities(path, reporter, ENTITIES_FILE.as_posix())
     check_entities(entities, articles, {t.id for t in terms}, reporter)
-    occurrences = find_entity_occurrences(entities, article_texts(articles))
+    occurrences = _occurrences_by_article(entities, articles)
     report_unused(entities, occurrences, reporter)
     mentions = find_mentions(entities, apparatus_texts(terms, events))
     ordered = tuple(sorted(entities, key=index_order))

@@ -55,6 +55,7 @@ from ..model import (
     Wording,
 )
 from ..textcheck import is_safe_url
+from ..workers import map_reported
 from ..yamlfile import Typed, load
 from .cite_format import author_date_labels
 from .masking import Named
@@ -1038,6 +1039,23 @@ def _line_places(
     return {**places, **source_anchors(articles)}
 
 
+def _occurrences_by_article(
+    terms: Sequence[Term], articles: Sequence[Article]
+) -> dict[str, list[Occurrence]]:
+    """``find_occurrences(terms, paragraph_texts(articles))``, article by article on
+    every core (an article's occurrences depend on its paragraphs alone), joined in
+    article order."""
+    result: dict[str, list[Occurrence]] = {term.id: [] for term in terms}
+
+    def found(article: Article, _: Reporter) -> dict[str, list[Occurrence]]:
+        return {k: v for k, v in find_occurrences(terms, paragraph_texts([article])).items() if v}
+
+    for part in map_reported(found, articles, Reporter()):
+        for term_id, occurrences in part.items():
+            result[term_id].extend(occurrences)
+    return result
+
+
 def build_glossary(
     root: Path,
     articles: Sequence[Article],
@@ -1052,7 +1070,7 @@ def build_glossary(
     terms = load_terms(path, reporter, root=root)
     bib_keys = {m.key for m in bib.merged} if bib else None
     check_against_sources(terms, source_texts(articles), reporter, bib_keys=bib_keys)
-    occurrences = find_occurrences(terms, paragraph_texts(articles))
+    occurrences = _occurrences_by_article(terms, articles)
     report_unused(terms, occurrences, reporter)
     titles = {a.meta.slug: a.meta.title for a in articles}
     anchors = _line_places(articles, bib)
