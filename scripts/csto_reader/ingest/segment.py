@@ -57,8 +57,16 @@ REFERENCE_LABELS = {
     "list of references",
     "reference list",
     "sources and literature",
+} | {
+    # German section labels, which a German journal's house style keeps in an English
+    # text: "Literatur", "Literaturverzeichnis", "Quellen und Literatur".
+    "literatur",
+    "literaturverzeichnis",
+    "quellen",
+    "quellen und literatur",
+    "quellenverzeichnis",
 }
-NOTES_LABELS = {"notes", "endnotes", "note"}
+NOTES_LABELS = {"notes", "endnotes", "note"} | {"anmerkungen", "fußnoten", "endnoten"}
 BRACKET_BODY = re.compile(r"^\[(\d{1,3})\]\s*(.*)$", re.S)
 BACK_LABELS = {
     "about the author",
@@ -147,10 +155,18 @@ EMPHASIS_LINE = re.compile(r"^(\*{2,3})([^*]+)\1$")
 # "Abstract." / "**Key words:**" / "Key words — CSTO" / a line "ABSTRACT" alone; not
 # "Abstract ideas of ..." (read on a chunk's first line: the text may follow on the next)
 LABEL = re.compile(
-    r"^\W*(abstract|key\s*words|keywords|for citation)"
+    r"^\W*(abstract|key\s*words|keywords|for citation"
+    r"|zusammenfassung|schlüsselwörter|schlagwörter|stichwörter)"
     r"(?:\W*[:.\u2013\u2014]\W*|\s+-\s+\W*|\W*$)(.*)$",
     re.I | re.S,
 )
+# A header label in German (a German journal's house style): the label it stands for.
+LOCAL_LABELS = {
+    "zusammenfassung": "abstract",
+    "schlüsselwörter": "keywords",
+    "schlagwörter": "keywords",
+    "stichwörter": "keywords",
+}
 # An author note under the byline, marked with the byline's asterisks: "* Anna Ivanova
 # is a lecturer at ..." (a note, not a one-item bullet list).
 # (not "**Igepri** Institute", a line in bold).
@@ -736,7 +752,8 @@ def _label_of(ch: Chunk) -> tuple[str, str] | None:
     if not m:
         return None
     rest = join_wrapped([m.group(2)] + [ln.text for ln in ch.lines[1:]])
-    return re.sub(r"\s+", "", m.group(1).lower()), rest.strip()
+    name = re.sub(r"\s+", "", m.group(1).lower())
+    return LOCAL_LABELS.get(name, name), rest.strip()
 
 
 def _header_label(walk: _Walk, front: _Front, ch: Chunk) -> bool:
