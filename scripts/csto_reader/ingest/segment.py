@@ -245,6 +245,10 @@ LINE_END_HYPHEN = re.compile(r"([^\W\d_]+)-$")
 FIRST_WORD = re.compile(r"[^\W\d_]+")
 
 
+# The line so far ends in an address cut after a hyphen: "https://example.org/a-b-"
+ADDRESS_CUT = re.compile(r"(?:https?://|www\.)\S*-$", re.I)
+
+
 def join_wrapped(lines: list[str], compounds: frozenset[str] = frozenset()) -> str:
     """Join hard-wrapped lines into one.  A word broken at the line end by a hyphen
     ("inter-" / "nal") is mended, unless it is one of ``compounds``, words written with
@@ -258,7 +262,9 @@ def join_wrapped(lines: list[str], compounds: frozenset[str] = frozenset()) -> s
             continue
         broken = LINE_END_HYPHEN.search(out)
         first = FIRST_WORD.match(t)
-        if broken and first and t[:1].islower():
+        if broken and ADDRESS_CUT.search(out):
+            out += t  # a URL cut at one of its own hyphens keeps it ("intervene-in-")
+        elif broken and first and t[:1].islower():
             keep = f"{broken.group(1)}-{first.group(0)}".lower() in compounds
             out = (out if keep else out[:-1]) + t
         elif broken and (t[:1].isupper() or t[:1].isdigit()):

@@ -65,6 +65,7 @@ from dataclasses import dataclass, field, replace
 from rapidfuzz import fuzz
 
 from ..diagnostics import Reporter
+from ..ingest.notes_list import BLUEBOOK_SHORT, bluebook_full
 from ..markup import note_anchor, short_title
 from ..model import (
     PROSE_KINDS,
@@ -1143,12 +1144,69 @@ def _note_author_title(
     return rule, m.start(), m.end(), None, why
 
 
+def _note_id(text: str, a: int, b: int, works: Sequence[Work], prev: Work | None) -> NoteHit | None:
+    """id: Bluebook's "Id." (or "Id. at 214", "id." after a semicolon) cites the work
+    cited just before it."""
+    m = re.compile(r"[Ii]d\.").match(text, a, b)
+    if not m:
+        return None
+    why = None if prev else "“Id.” follows no citation of a listed work."
+    return "id", m.start(), m.end(), prev, why
+
+
+def _note_supra(
+    text: str, a: int, b: int, works: Sequence[Work], prev: Work | None
+) -> NoteHit | None:
+    """supra: "Allison, supra note 3, at 471" cites the work by that author given in
+    full earlier (the one listed work of that first author)."""
+    m = BLUEBOOK_SHORT.match(text, a, b)
+    if not m or not m.group("who"):
+        return None
+    fits = _distinct(w for w in works if _same_author(m.group("who"), w))
+    if len(fits) == 1:
+        return "supra", m.start(), m.end(), fits[0], None
+    why = (
+        f"{len(fits)} listed works are by this author; “supra note {m.group('note')}” "
+        "does not say which."
+        if fits
+        else "No entry of the list has this author."
+    )
+    return "supra", m.start(), m.end(), None, why
+
+
+def _note_bluebook(
+    text: str, a: int, b: int, works: Sequence[Work], prev: Work | None
+) -> NoteHit | None:
+    """bluebook-full: a law review's full citation (``Roy Allison, Title, 80 INT'L AFF.
+    463, 470 (2004)``, ``ingest.notes_list.bluebook_full``): the entry of that title and
+    first author."""
+    found = bluebook_full(text[a:b])
+    if found is None:
+        return None
+    m = found[1]
+    who, title = m.groupdict().get("who"), m.group("title")
+    fits = _distinct(
+        w
+        for w in works
+        if w.reference is not None
+        and titles_match(title, w.reference.get("title"))
+        and (who is None or _same_author(who, w))
+    )
+    s, e = a + m.start(), a + m.end()
+    if len(fits) == 1:
+        return "bluebook-full", s, e, fits[0], None
+    return "bluebook-full", s, e, None, "No single entry of the list has this author and title."
+
+
 NoteRule = Callable[[str, int, int, Sequence[Work], "Work | None"], "NoteHit | None"]
 
 # The rules that read a part of a note, in order; the first that reads it decides.
 NOTE_RULES: tuple[tuple[str, NoteRule], ...] = (
     ("ibid", _note_ibid),
     ("note-address", _note_address),
+    ("id", _note_id),
+    ("supra", _note_supra),
+    ("bluebook-full", _note_bluebook),
     ("full-note", _note_author_title),  # also "short-note" (no year after the title)
 )
 
@@ -1195,8 +1253,15 @@ def cite_notes(
 
 
 def note_form_count(texts: Iterable[str]) -> int:
-    """How many notes open with a note-form citation (a full or shortened note, or Ibid.)."""
-    return sum(1 for t in texts if _IBID.match(t.strip()) or _NOTE_HEAD.match(t.strip()))
+    """How many notes open with a note-form citation (a full or shortened note, or Ibid.;
+    in a law review also ``Id.``, ``..., supra note 3`` or a Bluebook full citation)."""
+    return sum(1 for t in texts if _note_form_opening(t.strip()))
+
+
+def _note_form_opening(text: str) -> bool:
+    if _IBID.match(text) or _NOTE_HEAD.match(text) or BLUEBOOK_SHORT.match(text):
+        return True
+    return bluebook_full(text.split(";")[0]) is not None
 
 
 # ----------------------------------------------------------- whole article

@@ -70,6 +70,7 @@ from dataclasses import replace
 from rapidfuzz import fuzz
 
 from ..diagnostics import Reporter
+from ..ingest.notes_list import bluebook_full
 from ..model import Reference, ReferenceItem, Span
 from .names import (
     APA_INITIALS,
@@ -1683,10 +1684,61 @@ def _parse_german(rest: str, item: ReferenceItem, slug: str, reporter: Reporter)
     return _german_body(m.group("rest").strip(), f)
 
 
+# Words a title in capitals (small capitals printed as capitals) keeps in lower case.
+_MINOR_WORDS = frozenset("a an and as at by for in of on or the to via with".split())
+
+
+def _uncapitalize(text: str) -> str:
+    """``THE LAW OF REGIONAL SECURITY`` -> ``The Law of Regional Security``; ``MARAT
+    ZHANBOLATOV`` -> ``Marat Zhanbolatov`` (text not all in capitals is kept)."""
+    if not text.isupper():
+        return text
+    words = text.lower().split(" ")
+    return " ".join(
+        w if i and w in _MINOR_WORDS else w[:1].upper() + w[1:] for i, w in enumerate(words)
+    )
+
+
+def _given_first_names(who: str) -> str:
+    """``Roy Allison & Jane Doe`` -> ``Allison, Roy and Doe, Jane`` (BibTeX names)."""
+    names = []
+    for name in re.split(r"\s+&\s+|,?\s+and\s+", re.sub(r"\s+et\s+al\.$", "", who)):
+        words = _uncapitalize(name.strip()).split()
+        cut = family_start(words)
+        names.append(_family_given(" ".join(words[cut:]), " ".join(words[:cut])))
+    return " and ".join(names)
+
+
+def _parse_bluebook(rest: str) -> Parsed:
+    """bluebook-note: a law review's full citation taken from the notes
+    (``ingest.notes_list``): ``Roy Allison, Title, 80 INT'L AFF. 463, 470 (2004)`` (the
+    first page is the work's ``pages``, the pinpoint is not kept), ``Author, Title, SITE
+    (Jan. 5, 2022)``, ``AUTHOR, TITLE 88 (2d ed. 2019)``, ``Treaty ... art. 4, May 15,
+    1992, 1894 U.N.T.S. 306``."""
+    found = bluebook_full(rest)
+    if found is None or found[1].start() != 0:
+        return None, {}
+    shape, m = found
+    g = m.groupdict()
+    f: dict[str, str] = {"year": g["year"], "title": _clean_title(_uncapitalize(g["title"]))}
+    if g.get("who"):
+        f["author"] = _given_first_names(g["who"])
+    if shape in ("periodical", "instrument"):
+        f.update(journal=g["journal"].strip(), volume=g["volume"], pages=g["page"])
+        return ("article" if shape == "periodical" else "misc"), f
+    if shape == "web":
+        f["organization"] = _uncapitalize(g["site"].strip())
+        return "online", f
+    if g.get("edition"):
+        f["edition"] = g["edition"]
+    return "book", f
+
+
 # The entry rules, tried in order on an item's text (links, language note and access
 # date taken out): the first that reads the item gives its type and fields.
 ENTRY_RULES: tuple[tuple[str, EntryRule], ...] = (
     ("german-author-date", lambda r, i, s, rep, linked: _parse_german(r, i, s, rep)),
+    ("bluebook-note", lambda r, i, s, rep, linked: _parse_bluebook(r)),
     ("harvard", lambda r, i, s, rep, linked: _parse_harvard(r, i, s, rep)),
     ("chicago-bibliography", lambda r, i, s, rep, linked: _parse_chicago_bibliography(r, linked)),
     ("chicago-note", lambda r, i, s, rep, linked: _parse_chicago_note(r, linked)),
