@@ -112,12 +112,18 @@ _ONE_WORD_AUTHOR = re.compile(rf"^[{_CAPITAL}][\w'’&-]+\.\s+{_YEAR}\.\s+\S")
 # "---. "Title."" / "———. Title." (MLA and Chicago: the author of the entry above,
 # repeated as three hyphens or dashes)
 REPEATED_AUTHOR = re.compile(r"^(?:-{2,3}|[—–]{1,3}|_{3,})\s*[.,]\s*")
+# "Müller, Anna; Weber, Jonas (2019):" / "Schmidt, K. (Hrsg.) (2019):" (German
+# author-date: the names, an editor's "(Hrsg.)", the year in parentheses, a colon)
+_GERMAN_AUTHOR_DATE = re.compile(
+    rf"^{_FAMILY},\s+[A-Z][^():]{{0,120}}?\s*(?:\((?:Hrsg|Hg)\.\)\s*)?\(\s*{_YEAR}\):\s"
+)
 
 EntryStart = Callable[[str], bool]
 
 ENTRY_START_RULES: tuple[tuple[str, EntryStart], ...] = (
     ("chicago-bibliography-start", _chicago_bibliography_start),
     ("author-date-start", lambda t: bool(_AUTHOR_DATE.match(t))),
+    ("german-author-date-start", lambda t: bool(_GERMAN_AUTHOR_DATE.match(t))),
     ("chicago-start", lambda t: bool(_CHICAGO.match(t))),
     ("vancouver-start", lambda t: bool(_VANCOUVER.match(t))),
     ("russian-start", lambda t: bool(_RUSSIAN.match(t))),

@@ -57,8 +57,16 @@ REFERENCE_LABELS = {
     "list of references",
     "reference list",
     "sources and literature",
+} | {
+    # German section labels, which a German journal's house style keeps in an English
+    # text: "Literatur", "Literaturverzeichnis", "Quellen und Literatur".
+    "literatur",
+    "literaturverzeichnis",
+    "quellen",
+    "quellen und literatur",
+    "quellenverzeichnis",
 }
-NOTES_LABELS = {"notes", "endnotes", "note"}
+NOTES_LABELS = {"notes", "endnotes", "note"} | {"anmerkungen", "fußnoten", "endnoten"}
 BRACKET_BODY = re.compile(r"^\[(\d{1,3})\]\s*(.*)$", re.S)
 BACK_LABELS = {
     "about the author",
@@ -147,10 +155,18 @@ EMPHASIS_LINE = re.compile(r"^(\*{2,3})([^*]+)\1$")
 # "Abstract." / "**Key words:**" / "Key words — CSTO" / a line "ABSTRACT" alone; not
 # "Abstract ideas of ..." (read on a chunk's first line: the text may follow on the next)
 LABEL = re.compile(
-    r"^\W*(abstract|key\s*words|keywords|index\s+terms|for citation)"
+    r"^\W*(abstract|key\s*words|keywords|index\s+terms|for citation"
+    r"|zusammenfassung|schlüsselwörter|schlagwörter|stichwörter)"
     r"(?:\W*[:.\u2013\u2014]\W*|\s+-\s+\W*|\W*$)(.*)$",
     re.I | re.S,
 )
+# A header label in German (a German journal's house style): the label it stands for.
+LOCAL_LABELS = {
+    "zusammenfassung": "abstract",
+    "schlüsselwörter": "keywords",
+    "schlagwörter": "keywords",
+    "stichwörter": "keywords",
+}
 # An author note under the byline, marked with the byline's asterisks: "* Anna Ivanova
 # is a lecturer at ..." (a note, not a one-item bullet list).
 # (not "**Igepri** Institute", a line in bold).
@@ -231,6 +247,10 @@ LINE_END_HYPHEN = re.compile(r"([^\W\d_]+)-$")
 FIRST_WORD = re.compile(r"[^\W\d_]+")
 
 
+# The line so far ends in an address cut after a hyphen: "https://example.org/a-b-"
+ADDRESS_CUT = re.compile(r"(?:https?://|www\.)\S*-$", re.I)
+
+
 def join_wrapped(lines: list[str], compounds: frozenset[str] = frozenset()) -> str:
     """Join hard-wrapped lines into one.  A word broken at the line end by a hyphen
     ("inter-" / "nal") is mended, unless it is one of ``compounds``, words written with
@@ -244,7 +264,9 @@ def join_wrapped(lines: list[str], compounds: frozenset[str] = frozenset()) -> s
             continue
         broken = LINE_END_HYPHEN.search(out)
         first = FIRST_WORD.match(t)
-        if broken and first and t[:1].islower():
+        if broken and ADDRESS_CUT.search(out):
+            out += t  # a URL cut at one of its own hyphens keeps it ("intervene-in-")
+        elif broken and first and t[:1].islower():
             keep = f"{broken.group(1)}-{first.group(0)}".lower() in compounds
             out = (out if keep else out[:-1]) + t
         elif broken and (t[:1].isupper() or t[:1].isdigit()):
@@ -844,7 +866,8 @@ def _label_of(ch: Chunk) -> tuple[str, str] | None:
         return None
     rest = join_wrapped([m.group(2)] + [ln.text for ln in ch.lines[1:]])
     name = re.sub(r"\s+", "", m.group(1).lower())
-    return ("keywords" if name == "indexterms" else name), rest.strip()  # IEEE's name
+    name = "keywords" if name == "indexterms" else name  # IEEE's name
+    return LOCAL_LABELS.get(name, name), rest.strip()
 
 
 def _header_label(walk: _Walk, front: _Front, ch: Chunk) -> bool:

@@ -29,6 +29,12 @@ cited in Allison 2004)``: both works, the first marked ``via`` the second, and a
 ``citation-secondary`` when the list does not hold it), possessives ``Nikitina’s
 (2012)``.
 
+German house style: ``S.`` locators (``S. 5 f.``, ``S. 9 ff.``), ``vgl.``, ``u. a.``
+for et al., a slash between co-authors (``Müller/Weber 2019``), ``ebd.`` (rule
+``same-as-before``: the work of the item cited before it in the article), and in notes
+a citation without parentheses (``see Schmidt 2019, S. 95``, rule
+``note-bare-author-date``: only for an author and year the list holds).
+
 Numeric: ``[2]``, ``[5:68]``, ``[6: 339–340]``, ``[1, 4]``, ``[2; 7:226]``, ranges
 ``[4–6]`` (works 4, 5 and 6), ``[3, p. 712]``.
 
@@ -59,6 +65,7 @@ from dataclasses import dataclass, field, replace
 from rapidfuzz import fuzz
 
 from ..diagnostics import Reporter
+from ..ingest.notes_list import BLUEBOOK_SHORT, bluebook_full
 from ..markup import note_anchor, short_title
 from ..model import (
     PROSE_KINDS,
@@ -145,9 +152,13 @@ _MONTHS = MONTHS + MONTH_ABBREVIATIONS
 
 # --------------------------------------------------------- author phrases
 
-_ET_AL = re.compile(r"(?:,\s*|\s+)et\s+al\b\.?\Z")
+# "et al." and its German form "u. a." (und andere)
+_ET_AL = re.compile(r"(?:,\s*|\s+)(?:et\s+al\b\.?|u\.\s?a\.)\Z")
 _ABBREV = re.compile(r"\s*\[([^\[\]]{1,20})\]")
-_NAME_SPLIT = re.compile(r"\s*,\s*(?:&|and)\s+|\s*,\s*|\s+&\s+|\s*&\s*|\s+and\s+")
+# (a slash between two names, "Müller/Weber 2019", is German style's "and")
+_NAME_SPLIT = re.compile(
+    r"\s*,\s*(?:&|and)\s+|\s*,\s*|\s+&\s+|\s*&\s*|\s+and\s+|(?<=\w)/(?=[A-ZÀ-Þ])"
+)
 
 
 @dataclass(frozen=True)
@@ -236,7 +247,7 @@ _YEAR = re.compile(r"(?<![\w.\-–—/])(1[6-9]\d\d|20\d\d)([a-z])?(?![\w\-–�
 _YEAR_AT = re.compile(r"\s*(1[6-9]\d\d|20\d\d)([a-z])?(?![\w\-–—/])")
 _NEXT_YEAR = re.compile(r"\s*,\s*(?=(?:1[6-9]\d\d|20\d\d)[a-z]?\s*(?:,|\Z))")
 _PAGE_LABEL = (
-    r"(?:pp?|paras?|chaps?|ch|secs?|figs?|nn?|vols?|cols?|pts?|arts?|fn)\.\s*"
+    r"(?:pp?|paras?|chaps?|ch|secs?|figs?|nn?|vols?|cols?|pts?|arts?|fn|S)\.\s*"
     r"|(?:pages?|para|paragraph|chapter|section|§+)\s*"
 )
 # A locator: "p. 585", "pp. 23—24, 30", or bare pages after a year "465", "45–47".
@@ -295,7 +306,12 @@ def _year_list(
 # ------------------------------------------------------------ parentheticals
 
 _PAREN = re.compile(r"\(([^()]*)\)")
-_PREFIX = re.compile(r"(?:see also|see|e\.\s?g\.,?|cf\.|i\.\s?e\.,?|as cited in)\s+", re.I)
+_PREFIX = re.compile(
+    r"(?:see also|see|e\.\s?g\.,?|cf\.|i\.\s?e\.,?|as cited in|vgl\.(?:\s+auch)?)\s+", re.I
+)
+# "ebd." / "ebenda" / "ibid." standing for the work cited just before, with an optional
+# locator: "(ebd., S. 472)", "(ibid., 12)" (rule ``same-as-before``)
+_SAME_AS_BEFORE = re.compile(r"(?:ebd\.|ebenda|ibid(?:em)?\.?)(?=[\s,]|\Z)", re.I)
 
 
 def _parse_group(
@@ -346,6 +362,11 @@ def _group_part(
     pm = _PREFIX.match(text, a, b)
     if pm:
         a = pm.end()
+    same = _same_as_before(text, a, b)
+    if same is not None:
+        if trace is not None:
+            trace.append("same-as-before")
+        return [same]
     ym = _YEAR.search(text, a, b)
     if not ym:
         return None
@@ -379,6 +400,24 @@ def _group_part(
             )
         )
     return items
+
+
+def _same_as_before(text: str, a: int, b: int) -> CiteItem | None:
+    """``ebd., S. 472``: an item with no names and no year, its ``author`` the word
+    as written; ``cite_article`` gives it the work of the item cited before it."""
+    m = _SAME_AS_BEFORE.match(text, a, b)
+    if not m:
+        return None
+    rest = text[m.end() : b]
+    lm = _LOCATOR.fullmatch(rest) if rest.strip() else None
+    if rest.strip() and not lm:
+        return None
+    return CiteItem(a, b, text[a:b], author=m.group(), locator=lm.group("loc") if lm else None)
+
+
+def is_same_as_before(item: CiteItem) -> bool:
+    """An ``ebd.`` / ``ibid.`` item (names still to be filled from the one before)."""
+    return not item.names and item.number is None and bool(_SAME_AS_BEFORE.fullmatch(item.author))
 
 
 def _group_authors(phrase: str, prev: CiteItem | None) -> _Authors | None:
@@ -1128,6 +1167,8 @@ CITATION_RULES: tuple[tuple[str, str], ...] = (
     ("bracket-range", "[4]–[6]: works 4, 5 and 6 (IEEE)"),
     ("author-page", '(Allison 470), (Kucera, "New Wave"), (465-66) after the author\'s name (MLA)'),
     ("numeric-locator", "[3, p. 712]"),
+    ("same-as-before", "(ebd., S. 472), (ibid., 12): the work of the item cited before"),
+    ("note-bare-author-date", "a note's 'see Schmidt 2019, S. 95' (a listed author and year)"),
 )
 
 # ------------------------------------------------------- notes-bibliography
@@ -1254,12 +1295,69 @@ def _note_author_title(
     return rule, m.start(), m.end(), None, why
 
 
+def _note_id(text: str, a: int, b: int, works: Sequence[Work], prev: Work | None) -> NoteHit | None:
+    """id: Bluebook's "Id." (or "Id. at 214", "id." after a semicolon) cites the work
+    cited just before it."""
+    m = re.compile(r"[Ii]d\.").match(text, a, b)
+    if not m:
+        return None
+    why = None if prev else "“Id.” follows no citation of a listed work."
+    return "id", m.start(), m.end(), prev, why
+
+
+def _note_supra(
+    text: str, a: int, b: int, works: Sequence[Work], prev: Work | None
+) -> NoteHit | None:
+    """supra: "Allison, supra note 3, at 471" cites the work by that author given in
+    full earlier (the one listed work of that first author)."""
+    m = BLUEBOOK_SHORT.match(text, a, b)
+    if not m or not m.group("who"):
+        return None
+    fits = _distinct(w for w in works if _same_author(m.group("who"), w))
+    if len(fits) == 1:
+        return "supra", m.start(), m.end(), fits[0], None
+    why = (
+        f"{len(fits)} listed works are by this author; “supra note {m.group('note')}” "
+        "does not say which."
+        if fits
+        else "No entry of the list has this author."
+    )
+    return "supra", m.start(), m.end(), None, why
+
+
+def _note_bluebook(
+    text: str, a: int, b: int, works: Sequence[Work], prev: Work | None
+) -> NoteHit | None:
+    """bluebook-full: a law review's full citation (``Roy Allison, Title, 80 INT'L AFF.
+    463, 470 (2004)``, ``ingest.notes_list.bluebook_full``): the entry of that title and
+    first author."""
+    found = bluebook_full(text[a:b])
+    if found is None:
+        return None
+    m = found[1]
+    who, title = m.groupdict().get("who"), m.group("title")
+    fits = _distinct(
+        w
+        for w in works
+        if w.reference is not None
+        and titles_match(title, w.reference.get("title"))
+        and (who is None or _same_author(who, w))
+    )
+    s, e = a + m.start(), a + m.end()
+    if len(fits) == 1:
+        return "bluebook-full", s, e, fits[0], None
+    return "bluebook-full", s, e, None, "No single entry of the list has this author and title."
+
+
 NoteRule = Callable[[str, int, int, Sequence[Work], "Work | None"], "NoteHit | None"]
 
 # The rules that read a part of a note, in order; the first that reads it decides.
 NOTE_RULES: tuple[tuple[str, NoteRule], ...] = (
     ("ibid", _note_ibid),
     ("note-address", _note_address),
+    ("id", _note_id),
+    ("supra", _note_supra),
+    ("bluebook-full", _note_bluebook),
     ("full-note", _note_author_title),  # also "short-note" (no year after the title)
 )
 
@@ -1306,8 +1404,15 @@ def cite_notes(
 
 
 def note_form_count(texts: Iterable[str]) -> int:
-    """How many notes open with a note-form citation (a full or shortened note, or Ibid.)."""
-    return sum(1 for t in texts if _IBID.match(t.strip()) or _NOTE_HEAD.match(t.strip()))
+    """How many notes open with a note-form citation (a full or shortened note, or Ibid.;
+    in a law review also ``Id.``, ``..., supra note 3`` or a Bluebook full citation)."""
+    return sum(1 for t in texts if _note_form_opening(t.strip()))
+
+
+def _note_form_opening(text: str) -> bool:
+    if _IBID.match(text) or _NOTE_HEAD.match(text) or BLUEBOOK_SHORT.match(text):
+        return True
+    return bluebook_full(text.split(";")[0]) is not None
 
 
 # ----------------------------------------------------------- whole article
@@ -1396,17 +1501,88 @@ def cite_article(
         )
     works = [work_of(r) for r in references]
     texts = cite_notes(article, works, reporter, lines, trace) if style == NOTES else []
+    last: CiteItem | None = None
     for where, text, span, anchor, fn_key, cell in _prose(article):
         cits = scan_citations(text, style, trace)
         if style == AUTHOR_DATE and works:
             extra = scan_author_page(text, works, cits, trace)
             cits = sorted([*cits, *extra], key=lambda c: c.start)
+        if fn_key is not None and style == AUTHOR_DATE:
+            cits = _bare_in_note(text, cits, works, trace)
+        cits, last = _fill_same_as_before(cits, last)
         if not cits:
             continue
         res = resolve(cits, works, slug, reporter, span, lines)
         texts.append(CitedText(where, text, span, anchor, tuple(cits), tuple(res), fn_key, cell))
     uncited = audit([r for t in texts for r in t.resolved], references, slug, reporter)
     return ArticleCitations(slug, tuple(texts), tuple(uncited))
+
+
+# In a note, an author-date citation without parentheses: "see Schmidt 2019, S. 95–97",
+# "quoted in Kucera 2022" (German house style, and many notes in author-date texts).
+_BARE_CITE = re.compile(
+    r"(?<![\w(/])(?P<who>[A-ZÀ-Þ][\w'’-]+(?:(?:\s+(?:and|&)\s+|/)[A-ZÀ-Þ][\w'’-]+)?)"
+    r"(?P<etal>\s+(?:et\s+al\.|u\.\s?a\.))?\s+(?P<year>(?:1[6-9]|20)\d\d)(?P<suffix>[a-z])?"
+    r"(?![\w\-–—/])(?:,\s*(?P<loc>(?:S|pp?)\.\s*\d+(?:\s*[-–—]\s*\d+)?(?:\s*ff?\.)?))?"
+)
+
+
+def _bare_in_note(
+    text: str, cits: list[Citation], works: Sequence[Work], trace: list[str] | None
+) -> list[Citation]:
+    """note-bare-author-date: in a note, ``Family YEAR[, S. 5]`` with no parentheses
+    is a citation when the list holds a work of that first author and year (a place or
+    an event before a year, "Kyrgyzstan 2010", is no listed author and stays text)."""
+    listed = {(w.folded[0], w.year + w.suffix) for w in works if w.families}
+    listed |= {(w.folded[0], w.year) for w in works if w.families}
+    out = list(cits)
+    for m in _BARE_CITE.finditer(text):
+        if any(c.start <= m.start() < c.end or m.start() <= c.start < m.end() for c in out):
+            continue
+        names = tuple(re.split(r"\s+(?:and|&)\s+|/", m.group("who")))
+        year = m.group("year") + (m.group("suffix") or "")
+        if (fold_family(names[0]), year) not in listed:
+            continue
+        item = CiteItem(
+            m.start(),
+            m.end(),
+            m.group(),
+            names=names,
+            year=year,
+            locator=m.group("loc"),
+            et_al=bool(m.group("etal")),
+            author=m.group("who"),
+        )
+        out.append(Citation(m.start(), m.end(), NARRATIVE, m.group(), (item,)))
+        if trace is not None:
+            trace.append("note-bare-author-date")
+    return sorted(out, key=lambda c: c.start)
+
+
+def _fill_same_as_before(
+    cits: list[Citation], last: CiteItem | None
+) -> tuple[list[Citation], CiteItem | None]:
+    """same-as-before: an ``ebd.`` item takes the names and year of the item cited
+    before it in the article (its own locator kept); with none before, it stays
+    without names (unresolved).  Returns the citations and the last item cited."""
+    out = []
+    for cit in cits:
+        items = []
+        for item in cit.items:
+            if is_same_as_before(item) and last is not None:
+                item = replace(
+                    item,
+                    names=last.names,
+                    year=last.year,
+                    et_al=last.et_al,
+                    abbreviation=last.abbreviation,
+                    corporate=last.corporate,
+                )
+            items.append(item)
+            if item.names:
+                last = item
+        out.append(replace(cit, items=tuple(items)))
+    return out, last
 
 
 # ------------------------------------------------------------- linking

@@ -19,6 +19,10 @@ The styles the lists use; each item's style is told by the shape of its header:
   (Accessed: 5 May 2023).`` (the access date becomes ``urldate``);
 * Vancouver: ``Family AB, Family CD. Title. Journal. 2020;20(4):707–20.``, books
   ``City: Publisher; 2019.`` and pages ``Site [Internet]. 2022 Jan 13 [cited ...].``
+* German author-date (a German journal's house style, tried first): ``Müller, Anna;
+  Weber, Jonas (2019): Title. In: Journal 70 (3), S. 45–67.``, ``In: Schmidt, K.
+  (Hrsg.): Book. Berlin: Verlag, S. 11–29.``, books ``Title. City: Publisher.`` and
+  pages ``In: Site, 05.01.2022. Online verfügbar unter URL, zuletzt geprüft am ...``;
 * Chicago notes-bibliography (tried before APA, whose header would take the names and
   title for names when a ``(2004)`` follows a journal's volume): ``Family, Given.
   "Title." Journal 80, no. 3 (2004): 463–83.``, books ``Family, Given. Title. City:
@@ -66,6 +70,7 @@ from dataclasses import replace
 from rapidfuzz import fuzz
 
 from ..diagnostics import Reporter
+from ..ingest.notes_list import bluebook_full
 from ..model import Reference, ReferenceItem, Span
 from .names import (
     APA_INITIALS,
@@ -1801,9 +1806,171 @@ NOT_ENTRY = re.compile(
 
 EntryRule = Callable[[str, ReferenceItem, str, Reporter, bool], Parsed]
 
+# German author-date (a German journal's house style): ``Müller, Anna; Weber, Jonas
+# (2020): Title. In: Journal 70 (3), S. 45–67.``, ``Schmidt, K. (Hrsg.) (2019): Title.
+# Berlin: Verlag.``: the names (``;`` or ``/`` between them, an editor's ``(Hrsg.)`` or
+# ``(Hg.)``), the year in parentheses and a colon.
+_DE_HEAD = re.compile(
+    r"^(?P<names>[^():]+?)\s*(?:\((?P<role>Hrsg|Hg)\.\)\s*)?"
+    r"\((?P<year>\d{4})(?P<suffix>[a-z])?\):\s+(?P<rest>\S.*)$"
+)
+# "In: Journal 70 (3), S. 45–67" (volume, issue in parentheses, "S." pages)
+_DE_JOURNAL = re.compile(
+    r"^(?P<journal>[^()]+?),?\s+(?P<volume>\d+)(?:\s*\((?P<number>[^()]+)\))?"
+    r"(?:,\s*S\.\s*(?P<pages>\d+(?:\s*[-–—]\s*\d+)?))?\s*\.?$"
+)
+# "In: Schmidt, K. (Hrsg.): Book. Berlin: Verlag, S. 11–29" (a part of an edited book)
+_DE_IN_BOOK = re.compile(
+    r"^(?P<editors>[^():]+?)\s*\((?:Hrsg|Hg)\.\):\s+(?P<book>.+?)"
+    r"(?:,\s*S\.\s*(?P<pages>\d+(?:\s*[-–—]\s*\d+)?))?\s*\.?$"
+)
+# "Title. Berlin: Verlag" (a book: the last sentence is "City: Publisher")
+_DE_BOOK = re.compile(r"^(?P<title>.+)\.\s+(?P<pub>[^.:]+:\s*[^.:]+?)\.?$")
+# "Online verfügbar unter <URL>, zuletzt geprüft am 10.03.2022." (the URL taken out)
+_DE_ONLINE = re.compile(
+    r"\s*Online\s+verfügbar\s+unter\s*,?\s*(?:zuletzt\s+geprüft\s+am\s+"
+    r"(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>\d{4}))?\.?\s*$",
+    re.I,
+)
+
+
+_DE_NAME = re.compile(
+    r"(?P<family>[A-ZÀ-ÖØ-Þ\u0100-\u024f][\w'’-]+(?:\s+[A-ZÀ-ÖØ-Þ][\w'’-]+)?),\s*"
+    r"(?P<given>[A-ZÀ-ÖØ-Þ][\w'’-]*\.?(?:\s+[A-ZÀ-ÖØ-Þ][\w'’-]*\.?){0,3})"
+)
+
+
+def _german_names(text: str) -> tuple[list[str], bool]:
+    """``Müller, Anna; Weber, Jonas`` / ``Müller, A./Weber, J.`` as BibTeX names."""
+    names: list[str] = []
+    ok = True
+    for part in re.split(r"\s*;\s*|\s*/\s*", text.strip()):
+        nm = _DE_NAME.fullmatch(part)
+        if nm:  # "Deutsch, Karl W." (a full given name and an initial)
+            names.append(f"{nm.group('family')}, {nm.group('given')}")
+            continue
+        got, fine = parse_names_apa(part)
+        names += got
+        ok = ok and fine and len(got) == 1
+    return names, ok
+
+
+def _german_body(body: str, f: dict[str, str]) -> Parsed:
+    """The part after ``(Jahr):``: an article or chapter ``Title. In: ...``, a page
+    ``In: Site, 05.01.2022. Online verfügbar unter ...``, or a book ``Title. City:
+    Publisher.``"""
+    om = _DE_ONLINE.search(body)
+    if om:
+        body = body[: om.start()]
+        if om.group("year"):
+            f["urldate"] = (
+                f"{om.group('year')}-{int(om.group('month')):02d}-{int(om.group('day')):02d}"
+            )
+    title, sep, after = body.partition(". In: ")
+    if sep:
+        f["title"] = _clean_title(title)
+        after = after.strip()
+        jm = _DE_JOURNAL.match(after)
+        if jm:
+            f.update(journal=_clean_value(jm.group("journal")), volume=jm.group("volume"))
+            f["number"] = jm.group("number") or ""
+            f["pages"] = _pages(jm.group("pages") or "")
+            return "article", f
+        bm = _DE_IN_BOOK.match(after)
+        if bm:
+            editors, _ = _german_names(bm.group("editors"))
+            f["editor"] = " and ".join(editors)
+            book, pub = bm.group("book"), ""
+            pm = _DE_BOOK.match(book)
+            if pm:
+                book, pub = pm.group("title"), pm.group("pub")
+            f["booktitle"] = _clean_title(book)
+            f.update(_publisher_fields(pub))
+            f["pages"] = _pages(bm.group("pages") or "")
+            return "incollection", f
+        site = re.sub(r",?\s*\d{1,2}\.\d{1,2}\.\d{4}\.?$", "", after)
+        f["organization"] = _clean_value(site)
+        return "online", f
+    pm = _DE_BOOK.match(body)
+    if pm:
+        f["title"] = _clean_title(pm.group("title"))
+        f.update(_publisher_fields(pm.group("pub")))
+        return "book", f
+    f["title"] = _clean_title(body)
+    return "misc", f
+
+
+def _parse_german(rest: str, item: ReferenceItem, slug: str, reporter: Reporter) -> Parsed:
+    """german-author-date: ``Family, Given; Family, Given (Jahr): ...`` (the colon after
+    the year tells the style; names parsed one by one between ``;`` or ``/``)."""
+    m = _DE_HEAD.match(rest)
+    if not m:
+        return None, {}
+    names, ok = _german_names(m.group("names"))
+    if not ok or not names:
+        return None, {}
+    f: dict[str, str] = {"editor" if m.group("role") else "author": " and ".join(names)}
+    f["year"] = m.group("year")
+    if m.group("suffix"):
+        f["x-year-suffix"] = m.group("suffix")
+    return _german_body(m.group("rest").strip(), f)
+
+
+# Words a title in capitals (small capitals printed as capitals) keeps in lower case.
+_MINOR_WORDS = frozenset("a an and as at by for in of on or the to via with".split())
+
+
+def _uncapitalize(text: str) -> str:
+    """``THE LAW OF REGIONAL SECURITY`` -> ``The Law of Regional Security``; ``MARAT
+    ZHANBOLATOV`` -> ``Marat Zhanbolatov`` (text not all in capitals is kept)."""
+    if not text.isupper():
+        return text
+    words = text.lower().split(" ")
+    return " ".join(
+        w if i and w in _MINOR_WORDS else w[:1].upper() + w[1:] for i, w in enumerate(words)
+    )
+
+
+def _given_first_names(who: str) -> str:
+    """``Roy Allison & Jane Doe`` -> ``Allison, Roy and Doe, Jane`` (BibTeX names)."""
+    names = []
+    for name in re.split(r"\s+&\s+|,?\s+and\s+", re.sub(r"\s+et\s+al\.$", "", who)):
+        words = _uncapitalize(name.strip()).split()
+        cut = family_start(words)
+        names.append(_family_given(" ".join(words[cut:]), " ".join(words[:cut])))
+    return " and ".join(names)
+
+
+def _parse_bluebook(rest: str) -> Parsed:
+    """bluebook-note: a law review's full citation taken from the notes
+    (``ingest.notes_list``): ``Roy Allison, Title, 80 INT'L AFF. 463, 470 (2004)`` (the
+    first page is the work's ``pages``, the pinpoint is not kept), ``Author, Title, SITE
+    (Jan. 5, 2022)``, ``AUTHOR, TITLE 88 (2d ed. 2019)``, ``Treaty ... art. 4, May 15,
+    1992, 1894 U.N.T.S. 306``."""
+    found = bluebook_full(rest)
+    if found is None or found[1].start() != 0:
+        return None, {}
+    shape, m = found
+    g = m.groupdict()
+    f: dict[str, str] = {"year": g["year"], "title": _clean_title(_uncapitalize(g["title"]))}
+    if g.get("who"):
+        f["author"] = _given_first_names(g["who"])
+    if shape in ("periodical", "instrument"):
+        f.update(journal=g["journal"].strip(), volume=g["volume"], pages=g["page"])
+        return ("article" if shape == "periodical" else "misc"), f
+    if shape == "web":
+        f["organization"] = _uncapitalize(g["site"].strip())
+        return "online", f
+    if g.get("edition"):
+        f["edition"] = g["edition"]
+    return "book", f
+
+
 # The entry rules, tried in order on an item's text (links, language note and access
 # date taken out): the first that reads the item gives its type and fields.
 ENTRY_RULES: tuple[tuple[str, EntryRule], ...] = (
+    ("german-author-date", lambda r, i, s, rep, linked: _parse_german(r, i, s, rep)),
+    ("bluebook-note", lambda r, i, s, rep, linked: _parse_bluebook(r)),
     ("harvard", lambda r, i, s, rep, linked: _parse_harvard(r, i, s, rep)),
     ("chicago-bibliography", lambda r, i, s, rep, linked: _parse_chicago_bibliography(r, linked)),
     ("mla", lambda r, i, s, rep, linked: _parse_mla(r)),
