@@ -10,7 +10,7 @@ from collections.abc import Collection, Sequence
 
 from ..diagnostics import Diagnostic
 from ..markup import escape_text, front_matter
-from ..model import Article, texts_of
+from ..model import FN_CLOSE, FN_OPEN, Article, texts_of
 from .metadata import reader_downloads
 from .render import inline_html
 
@@ -105,7 +105,8 @@ def _card(a: Article, word_counts: dict[str, int]) -> str:
     abstract = m.abstract or next(
         (t.text for b in a.blocks for t in texts_of(b) if t.kind in ("paragraph", "quote")), ""
     )
-    first = " ".join(abstract.split()[:40]) + ("…" if len(abstract.split()) > 40 else "")
+    words = _without_note_calls(abstract).split()
+    first = " ".join(words[:40]) + ("…" if len(words) > 40 else "")
     return (
         f'<article class="article-card"><h2><a href="articles/{m.slug}/">'
         f"{html.escape(m.title)}</a></h2>"
@@ -113,6 +114,16 @@ def _card(a: Article, word_counts: dict[str, int]) -> str:
         f'<p class="card-venue"><cite>{venue}</cite>{year} · {minutes} min read</p>'
         f'<p class="card-abstract">{inline_html(first)}</p></article>'
     )
+
+
+_NOTE_CALL = re.compile(f"{FN_OPEN}.*?{FN_CLOSE}", re.S)
+
+
+def _without_note_calls(text: str) -> str:
+    """``text`` with its note calls taken out: a card's excerpt (an article with no
+    abstract shows its first paragraph) has no notes to call, and two cards' calls of
+    note 1 would give the home page the id ``fnref:1`` twice."""
+    return _NOTE_CALL.sub("", text)
 
 
 def render_editorial(articles: list[Article], diagnostics: list[Diagnostic]) -> str:
