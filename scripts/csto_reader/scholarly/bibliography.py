@@ -22,6 +22,7 @@ where they give another value the entry keeps its own and the difference is kept
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import logging
@@ -37,7 +38,7 @@ import yaml
 from bibtexparser.model import Entry, Field, ImplicitComment
 
 from ..codes import codes_of
-from ..diagnostics import Reporter
+from ..diagnostics import Diagnostic, Reporter
 from ..model import (
     BibliographyBuild,
     BibSet,
@@ -217,6 +218,27 @@ def parse_bib_text(text: str, display: str, reporter: Reporter) -> list[Referenc
             )
         )
     return refs
+
+
+@functools.lru_cache(maxsize=64)
+def _parse_once(
+    text: str, display: str, check_codes: bool
+) -> tuple[tuple[Reference, ...], tuple[Diagnostic, ...]]:
+    """``parse_bib_text`` of ``text`` with the diagnostics it reports, kept for the
+    build's next parse of the same text: the committed ``bib/*.bib`` files are mostly
+    the very texts ``regenerate_bibs`` wrote and parsed back a moment before."""
+    own = Reporter(check_codes=check_codes)
+    refs = parse_bib_text(text, display, own)
+    return tuple(refs), tuple(own.diagnostics)
+
+
+def parse_bib_memo(text: str, display: str, reporter: Reporter) -> list[Reference]:
+    """``parse_bib_text(text, display, reporter)``, parsed once per text and name: its
+    diagnostics are reported again, as a second parse would report them."""
+    refs, diagnostics = _parse_once(text, display, reporter.check_codes)
+    for diagnostic in diagnostics:
+        reporter.add(diagnostic)
+    return list(refs)
 
 
 def read_bib(path: Path, reporter: Reporter, display: str | None = None) -> list[Reference]:
@@ -712,7 +734,7 @@ def _check_written(
     reporter: Reporter,
 ) -> None:
     """Parse a written file back; report failed blocks and any entry that changed."""
-    got = [(r.key, r.entry_type, dict(r.fields)) for r in parse_bib_text(text, display, reporter)]
+    got = [(r.key, r.entry_type, dict(r.fields)) for r in parse_bib_memo(text, display, reporter)]
     want = [(k, t, {n: v for n, v in f.items() if v}) for k, t, f in expected]
     if got != want:
         changed = [w[0] for w, g in zip(want, got, strict=False) if w != g] or ["(entry count)"]
@@ -826,7 +848,7 @@ def _check_committed_bibs(root: Path, bibset: BibSet, reporter: Reporter) -> Non
         text = read_text(path, rel, reporter, "bib-parse")
         if text is None:
             continue
-        parse_bib_text(text, rel, reporter)
+        parse_bib_memo(text, rel, reporter)
         fresh = bibset.files.get(rel)
         if fresh is not None and text != fresh:
             reporter.warning(
