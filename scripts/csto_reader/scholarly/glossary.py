@@ -577,6 +577,14 @@ def _matches_at(
                 yield m
 
 
+@functools.lru_cache(maxsize=4096)
+def _compiled(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    """``re.compile``, kept for the build: every matcher (one per index entry checked,
+    then one of all of them) compiles the same variants again, more than ``re``'s own
+    cache holds."""
+    return re.compile(pattern, flags)
+
+
 class _Matcher:
     """All variants of all terms, tried longest first so a longer name wins.
 
@@ -594,7 +602,7 @@ class _Matcher:
         entries.sort(key=lambda e: (-len(e[0]), e[0]))
         self.patterns = [
             (
-                re.compile(_variant_pattern(v), 0 if _is_case_sensitive(v) else re.IGNORECASE),
+                _compiled(_variant_pattern(v), 0 if _is_case_sensitive(v) else re.IGNORECASE),
                 tid,
                 _start_key(v, not _is_case_sensitive(v)),
             )
@@ -611,7 +619,7 @@ class _Matcher:
                 else f"(?i:{_variant_pattern(v)})"
                 for v in sorted(variants, key=len, reverse=True)
             ]
-            self.paren_patterns[tid] = re.compile(
+            self.paren_patterns[tid] = _compiled(
                 r"\s*\(\s*(?:" + "|".join(alternatives) + r")\s*\)"
             )
 
