@@ -88,6 +88,7 @@ def _build_stages(root: Path, cache: bool) -> BuildOutput:
     markdown = _render_pages(builds, bib, cites, glossary, timeline, reporter)
     pages = {f"articles/{slug}.md": md for slug, md in markdown.items()}
     files = _previews(builds, cites, markdown, terms)
+    cites = CitationsBuild({}, cites.citations, cites.cited_at)  # the linked copies: done
     if bib:
         pages["bibliography.md"] = render_bibliography(
             bib.merged, bib.ordered, _titles(articles), cites.cited_at

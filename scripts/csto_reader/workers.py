@@ -13,12 +13,15 @@ article's page), so the output cannot depend on how items are split or on slug o
 
 The number of processes is ``CSTO_READER_JOBS`` when set (``1``: no workers), else the
 cores this process may use; below ``PARALLEL_FROM`` items one process does the work
-(starting workers costs more).
+(starting workers costs more).  The build's objects are frozen (``gc.freeze``) while
+the workers run, so that the workers' garbage collections leave the pages they share
+with the build untouched.
 """
 
 from __future__ import annotations
 
 import concurrent.futures
+import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Sequence
@@ -80,12 +83,17 @@ def _forked(
     chunks = [range(i, min(i + CHUNK, len(items))) for i in range(0, len(items), CHUNK)]
     context = multiprocessing.get_context("fork")
     _TASK = (fn, items, reporter)
+    # the objects alive now move out of the collector's reach while the workers run, so
+    # that a worker's collections neither scan nor write to the pages it shares with the
+    # build (a write would copy the page); the parent takes them back afterwards
+    gc.freeze()
     try:
         with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
             return [outcome for part in pool.map(_run_chunk, chunks) for outcome in part]
     except (OSError, concurrent.futures.process.BrokenProcessPool):
         return None
     finally:
+        gc.unfreeze()
         _TASK = None
 
 
