@@ -758,22 +758,7 @@ def regenerate_bibs(
     only when their text changes; ``write=False`` computes without touching the disk.
     """
     corrections = load_corrections(root / CORRECTIONS_FILE, reporter)
-    used: set[int] = set()
-    per_article: dict[str, list[Reference]] = {}
-    for slug in sorted(articles_refs):
-        items = articles_refs[slug]
-        if not items:
-            continue
-        refs = parse_reference_list(items, slug, reporter)
-        refs, hits = apply_corrections(slug, refs, corrections)
-        used |= hits
-        per_article[slug] = refs
-    for n, corr in enumerate(corrections):
-        if n not in used:
-            reporter.error(
-                corr.span, f"correction for unknown entry {corr.slug}/{corr.key}", "bib-correction"
-            )
-
+    per_article = _corrected_lists(articles_refs, corrections, reporter)
     keys_path = root / KEYS_FILE  # read once: _check_keys_recorded compares this text
     keys_read = (
         read_text(keys_path, KEYS_FILE, reporter, "bib-keys") if keys_path.exists() else None
@@ -802,13 +787,43 @@ def regenerate_bibs(
         reporter,
     )
     if write:
-        for rel, text in files.items():
-            path = root / rel
-            if not path.exists() or path.read_text(encoding="utf-8") != text:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_text(text, encoding="utf-8")
+        _write_changed(root, files)
     per_slug = {s: tuple(refs) for s, refs in per_article.items()}
     return BibSet(per_slug, tuple(merged), files, keys_read)
+
+
+def _corrected_lists(
+    articles_refs: Mapping[str, Sequence[ReferenceItem]],
+    corrections: Sequence[Correction],
+    reporter: Reporter,
+) -> dict[str, list[Reference]]:
+    """Each article's parsed list (articles with one) with ``bib/corrections.yml``
+    applied; a correction that names no entry is an error."""
+    used: set[int] = set()
+    per_article: dict[str, list[Reference]] = {}
+    for slug in sorted(articles_refs):
+        items = articles_refs[slug]
+        if not items:
+            continue
+        refs = parse_reference_list(items, slug, reporter)
+        refs, hits = apply_corrections(slug, refs, corrections)
+        used |= hits
+        per_article[slug] = refs
+    for n, corr in enumerate(corrections):
+        if n not in used:
+            reporter.error(
+                corr.span, f"correction for unknown entry {corr.slug}/{corr.key}", "bib-correction"
+            )
+    return per_article
+
+
+def _write_changed(root: Path, files: Mapping[str, str]) -> None:
+    """Write each file of ``files`` (paths relative to ``root``) whose text changed."""
+    for rel, text in files.items():
+        path = root / rel
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
 
 
 # --------------------------------------------------------------- the stage
