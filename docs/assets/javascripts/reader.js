@@ -415,12 +415,10 @@
   });
 })();
 
-/* The CSTO Reader: the reading settings, on every page.  The page's root gets a class for
- * each one switched off (the key and names are annotations.js's SETTINGS_KEY and SETTINGS:
- * they change together); hidden term marks stop being links (no href: not focused, not
- * announced, no preview) and get their address back when shown again.  The settings'
- * boxes (in the bar the pipeline writes under an article's header, and on /my-notes/) are
- * kept here too, so that they work before annotations.js has loaded. */
+/* The CSTO Reader: the reading settings, on every page: a class on the root for each one
+ * switched off (key and names as annotations.js's SETTINGS_KEY and SETTINGS), and hidden
+ * term marks without their href.  The settings' boxes (in the bar under an article's
+ * header, and on /my-notes/) are kept here, so they work before annotations.js loads. */
 (function () {
   "use strict";
   var KEY = "csto-reader:settings:v1";
@@ -470,14 +468,11 @@
   apply();
 })();
 
-/* The CSTO Reader: annotations.js and annotations.css (a student's highlights and notes,
- * 17 KB gzipped) on an article page are loaded on demand: when the reader first selects
- * text, presses a key, points or touches, or moves the focus in the page's content, or at
- * once when this browser holds annotations of this article (so that they are shown as the
- * page opens).  The bar under the header is already in the page; the script fills it in.
- * A paragraph number's menu asked for, or H pressed, before the script has arrived is
- * passed on to it when it does.  Script and link elements, not fetch(), so that the
- * offline copy opened from file:// has them too. */
+/* The CSTO Reader: an article page loads annotations.js and annotations.css (17 KB
+ * gzipped) on the reader's first selection, key, press or focus in the content, or at once
+ * when this browser holds annotations of the article.  The bar under the header is in the
+ * page already.  A paragraph menu or H asked for before the script arrives is passed on.
+ * Elements, not fetch(), so that the offline copy (file://) has them too. */
 (function () {
   "use strict";
   var header = document.querySelector(".md-content .article-header[data-article]");
@@ -519,7 +514,7 @@
     document.body.appendChild(script);
   }
 
-  /* The style sheet first, then the script: marks and notes are not shown unstyled. */
+  // the style sheet first: marks and notes are never shown unstyled
   function load() {
     if (state !== "none") { return; }
     state = "loading";
