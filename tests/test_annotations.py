@@ -151,6 +151,36 @@ def screenshot(t: Tab, name: str) -> None:
     t.page.screenshot(path=str(ARTIFACTS / f"annotations-{name}.png"))
 
 
+# ------------------------------------------------------------------- loaded on demand
+
+
+def test_loaded_on_demand_with_the_bar_in_place(tab, site_url: str, site_dir: Path) -> None:
+    """annotations.js and its style sheet are not part of an article page's first visit:
+    the bar under the header is already in the page and does not move when they arrive
+    (at the reader's first selection here); with annotations of the page stored, they
+    load at once, and the saved highlight is shown."""
+    t = tab(site_url)
+    asked: list[str] = []
+    t.page.on("request", lambda r: asked.append(r.url.rsplit("/", 1)[-1]))
+    t.page.goto(site_url + ZHANG, wait_until="networkidle")
+    assert "annotations.js" not in asked and "annotations.css" not in asked
+    assert "0 highlights and notes" in t.page.inner_text(".anno-bar")
+    before = t.page.locator(".anno-bar").bounding_box()
+    phrase = words_of(site_dir, "p3", 4)
+    t.select("p3", phrase)
+    t.page.wait_for_selector(".anno-toolbar:not([hidden])")
+    assert {"annotations.js", "annotations.css"} <= set(asked)
+    assert t.page.locator(".anno-bar").bounding_box() == before
+    t.page.click(".anno-toolbar .anno-swatch--green")
+    t.page.wait_for_selector("mark.anno-mark")
+    asked.clear()
+    t.page.reload(wait_until="load")
+    t.page.wait_for_selector("mark.anno-mark")
+    assert "annotations.js" in asked
+    assert "1 highlight or note" in t.page.inner_text(".anno-bar")
+    t.clean()
+
+
 # ---------------------------------------------------------------- create, edit, delete
 
 

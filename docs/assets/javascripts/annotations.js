@@ -163,22 +163,10 @@
     }
   }
 
-  /* Hidden term marks stop being links (no href: not focused, not announced, no preview);
-     shown again, they get their address back. */
+  /* The settings are applied, and kept when a box is ticked, by reader.js (on every
+     page, also before this script has loaded): SETTINGS names them for the boxes. */
   function applySettings() {
-    var s = loadSettings();
-    var root = document.documentElement;
-    SETTINGS.forEach(function (row) { root.classList.toggle(row[2], s[row[0]] === false); });
-    var hideTerms = s.terms === false;
-    document.querySelectorAll(".md-content a.term").forEach(function (a) {
-      if (hideTerms && a.hasAttribute("href")) {
-        a.setAttribute("data-term-href", a.getAttribute("href"));
-        a.removeAttribute("href");
-      } else if (!hideTerms && a.hasAttribute("data-term-href")) {
-        a.setAttribute("href", a.getAttribute("data-term-href"));
-        a.removeAttribute("data-term-href");
-      }
-    });
+    if (window.cstoSettings) { window.cstoSettings.apply(); }
   }
 
   function settingsBox() {
@@ -192,14 +180,6 @@
       input.type = "checkbox";
       input.name = "csto-setting-" + row[0];
       input.checked = s[row[0]] !== false;
-      input.addEventListener("change", function () {
-        var now = loadSettings();
-        now[row[0]] = input.checked;
-        if (storage) {
-          try { storage.setItem(SETTINGS_KEY, JSON.stringify(now)); } catch (e) { /* full */ }
-        }
-        applySettings();
-      });
       label.appendChild(input);
       label.appendChild(document.createTextNode(" " + row[1]));
       list.appendChild(label);
@@ -495,22 +475,31 @@
     }
   }
 
+  /* The bar is in the page (the pipeline writes it, so that it does not appear late and
+     push the text down); it is made here only for a page without one.  Its settings box
+     stays as it is (open, or with the focus, when the reader was at it). */
   function renderBar(mine) {
     if (!bar) {
-      bar = el("div", "anno-bar anno-ui");
-      bar.setAttribute("role", "region");
-      bar.setAttribute("aria-label", "Your highlights and notes");
       var header = document.querySelector(".article-header[data-article]");
-      header.insertAdjacentElement("afterend", bar);
+      bar = header.parentNode.querySelector(".anno-bar");
+      if (!bar) {
+        bar = el("div", "anno-bar anno-ui");
+        bar.setAttribute("role", "region");
+        bar.setAttribute("aria-label", "Your highlights and notes");
+        header.insertAdjacentElement("afterend", bar);
+      }
     }
-    bar.textContent = "";
+    var settings = bar.querySelector("details.reader-settings");
+    if (!settings) { settings = bar.appendChild(settingsBox()); }
+    Array.prototype.slice.call(bar.childNodes).forEach(function (node) {
+      if (node !== settings) { bar.removeChild(node); } // not it: the focus may be in it
+    });
     var attached = mine.filter(function (a) { return !a.unattached; }).length;
     var intro = el("p", "anno-bar__intro");
     if (!storage) {
       intro.textContent = "This browser does not let the reader keep highlights and notes " +
         "for this page (its storage is switched off).";
-      bar.appendChild(intro);
-      bar.appendChild(settingsBox());
+      bar.insertBefore(intro, settings);
       return;
     }
     intro.appendChild(el("strong", null, attached === 1 ? "1 highlight or note" :
@@ -522,10 +511,9 @@
     var link = el("a", null, "All my notes");
     link.href = myNotesHref();
     intro.appendChild(link);
-    bar.appendChild(intro);
+    bar.insertBefore(intro, settings);
     var lost = mine.filter(function (a) { return a.unattached; });
-    if (lost.length) { bar.appendChild(unattachedList(lost)); }
-    bar.appendChild(settingsBox());
+    if (lost.length) { bar.insertBefore(unattachedList(lost), settings); }
   }
 
   function unattachedList(lost) {

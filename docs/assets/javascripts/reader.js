@@ -415,20 +415,152 @@
   });
 })();
 
-/* The CSTO Reader: the reading settings, applied on every page.  annotations.js (on the
- * article pages and /my-notes/ only) keeps them and applies them there too; here the
- * page's root gets the same classes on the pages it is not loaded on (the key and class
- * names are annotations.js's SETTINGS_KEY and SETTINGS: the two change together). */
+/* The CSTO Reader: the reading settings, on every page: a class on the root for each one
+ * switched off (key and names as annotations.js's SETTINGS_KEY and SETTINGS), and hidden
+ * term marks without their href.  The settings' boxes (in the bar under an article's
+ * header, and on /my-notes/) are kept here, so they work before annotations.js loads. */
 (function () {
   "use strict";
+  var KEY = "csto-reader:settings:v1";
   var CLASSES = { pnum: "csto-hide-pnum", terms: "csto-hide-terms", related: "csto-hide-related" };
-  var saved = {};
-  try {
-    saved = JSON.parse(window.localStorage.getItem("csto-reader:settings:v1") || "{}") || {};
-  } catch (e) {
-    saved = {};
+  var BOX = /^csto-setting-(pnum|terms|related)$/;
+
+  function load() {
+    try {
+      var s = JSON.parse(window.localStorage.getItem(KEY) || "{}");
+      return s && typeof s === "object" ? s : {};
+    } catch (e) {
+      return {};
+    }
   }
-  Object.keys(CLASSES).forEach(function (name) {
-    document.documentElement.classList.toggle(CLASSES[name], saved[name] === false);
+
+  function apply() {
+    var saved = load();
+    Object.keys(CLASSES).forEach(function (name) {
+      document.documentElement.classList.toggle(CLASSES[name], saved[name] === false);
+    });
+    var hideTerms = saved.terms === false;
+    document.querySelectorAll(".md-content a.term").forEach(function (a) {
+      if (hideTerms && a.hasAttribute("href")) {
+        a.setAttribute("data-term-href", a.getAttribute("href"));
+        a.removeAttribute("href");
+      } else if (!hideTerms && a.hasAttribute("data-term-href")) {
+        a.setAttribute("href", a.getAttribute("data-term-href"));
+        a.removeAttribute("data-term-href");
+      }
+    });
+    document.querySelectorAll("input[type=checkbox][name^='csto-setting-']").forEach(function (box) {
+      var m = BOX.exec(box.name);
+      if (m) { box.checked = saved[m[1]] !== false; }
+    });
+  }
+
+  document.addEventListener("change", function (event) {
+    var box = event.target;
+    var m = box && box.name ? BOX.exec(box.name) : null;
+    if (!m || box.type !== "checkbox") { return; }
+    var saved = load();
+    saved[m[1]] = box.checked;
+    try { window.localStorage.setItem(KEY, JSON.stringify(saved)); } catch (e) { /* off or full */ }
+    apply();
   });
+  window.cstoSettings = { apply: apply };
+  apply();
+})();
+
+/* The CSTO Reader: an article page loads annotations.js and annotations.css (17 KB
+ * gzipped) on the reader's first selection, key, press or focus in the content, or at once
+ * when this browser holds annotations of the article.  The bar under the header is in the
+ * page already.  A paragraph menu or H asked for before the script arrives is passed on.
+ * Elements, not fetch(), so that the offline copy (file://) has them too. */
+(function () {
+  "use strict";
+  var header = document.querySelector(".md-content .article-header[data-article]");
+  var config = document.getElementById("__config");
+  if (!header || !config) { return; }
+  var slug = header.getAttribute("data-article");
+  var base = ".";
+  try { base = JSON.parse(config.textContent).base || "."; } catch (e) { base = "."; }
+  base = base.replace(/\/?$/, "/");
+  var TRIGGERS = ["pointerdown", "keydown", "focusin"];
+  var state = "none"; // "loading", "ready"
+  var pending = null; // () => void: what the reader asked for before the script arrived
+
+  function saved() {
+    try {
+      var list = JSON.parse(window.localStorage.getItem("csto-reader:annotations:v1") || "[]");
+      return Array.isArray(list) && list.some(function (a) { return a && a.article === slug; });
+    } catch (e) {
+      return false;
+    }
+  }
+
+  function inContent(node) {
+    var el = node && node.nodeType === 1 ? node : node && node.parentElement;
+    return Boolean(el && el.closest && el.closest(".md-content"));
+  }
+
+  function loadScript() {
+    var script = document.createElement("script");
+    script.src = base + "assets/javascripts/annotations.js";
+    script.onload = function () {
+      state = "ready";
+      var sel = window.getSelection();
+      if (sel && !sel.isCollapsed) { document.dispatchEvent(new Event("selectionchange")); }
+      var run = pending;
+      pending = null;
+      if (run) { run(); }
+    };
+    document.body.appendChild(script);
+  }
+
+  // the style sheet first: marks and notes are never shown unstyled
+  function load() {
+    if (state !== "none") { return; }
+    state = "loading";
+    TRIGGERS.forEach(function (type) { document.removeEventListener(type, onEvent, true); });
+    document.removeEventListener("selectionchange", onSelection);
+    var sheet = document.createElement("link");
+    sheet.rel = "stylesheet";
+    sheet.href = base + "assets/stylesheets/annotations.css";
+    sheet.onload = sheet.onerror = loadScript;
+    document.head.appendChild(sheet);
+  }
+
+  function onEvent(event) {
+    if (inContent(event.target)) { load(); }
+  }
+
+  function onSelection() {
+    var sel = window.getSelection();
+    if (sel && !sel.isCollapsed && inContent(sel.anchorNode)) { load(); }
+  }
+
+  document.addEventListener("csto:pnum", function (event) {
+    if (state === "ready") { return; }
+    var link = event.target;
+    var detail = event.detail;
+    pending = function () {
+      link.dispatchEvent(new CustomEvent("csto:pnum", { bubbles: true, detail: detail }));
+    };
+    load();
+  });
+  document.addEventListener("keydown", function (event) {
+    if (state === "ready" || (event.key !== "h" && event.key !== "H")) { return; }
+    if (event.ctrlKey || event.metaKey || event.altKey) { return; }
+    var sel = window.getSelection();
+    if (!sel || sel.isCollapsed || !inContent(sel.anchorNode)) { return; }
+    var target = event.target;
+    var key = event.key;
+    pending = function () {
+      target.dispatchEvent(new KeyboardEvent("keydown", { key: key, bubbles: true, cancelable: true }));
+    };
+  }, true);
+
+  if (saved()) {
+    load();
+  } else {
+    TRIGGERS.forEach(function (type) { document.addEventListener(type, onEvent, true); });
+    document.addEventListener("selectionchange", onSelection);
+  }
 })();

@@ -143,6 +143,7 @@ _WEB_ONLY_XPATH = (
     " | .//p[contains(concat(' ', normalize-space(@class), ' '), ' downloads ')]"
     " | .//script | .//style | .//form | .//nav | .//button | .//select | .//label"
     " | .//div[contains(concat(' ', normalize-space(@class), ' '), ' bib-filter ')]"
+    " | .//div[contains(concat(' ', normalize-space(@class), ' '), ' anno-bar ')]"
     " | .//*[contains(concat(' ', normalize-space(@class), ' '), ' md-source-file ')]"
     " | .//a[contains(concat(' ', normalize-space(@class), ' '), ' md-content__button ')]"
 )

@@ -306,6 +306,40 @@ def render_header(article: Article) -> str:
     return "\n".join(parts) + "\n"
 
 
+# The reading settings of the bar (annotations.js's SETTINGS, reader.js's CLASSES).
+_SETTINGS = (
+    ("pnum", "Show paragraph numbers"),
+    ("terms", "Mark glossary terms in the text"),
+    ("related", "Show “See also” passages"),
+)
+
+
+def render_annotation_bar() -> str:
+    """The bar under an article's header: how many highlights and notes the student has
+    here (none, until annotations.js, loaded on demand, counts them) and the reading
+    settings.  Written into the page, so that it does not appear late and push the text
+    down; the scripts fill it in.  Fixed texts, the same on every article."""
+    items = "".join(
+        f'<label class="reader-settings__item"><input type="checkbox" '
+        f'name="csto-setting-{html_text(name)}" checked> {html_text(label)}</label>'
+        for name, label in _SETTINGS
+    )
+    intro = (
+        "<strong>0 highlights and notes</strong> of yours on this article. Select a passage "
+        "to highlight it (or select it and press H), or click a paragraph number to note the "
+        "whole paragraph or cite it. They stay in this browser only: nothing is sent "
+        'anywhere. <a href="../../my-notes/">All my notes</a>'
+    )
+    return (
+        '<div class="anno-bar anno-ui" role="region" aria-label="Your highlights and notes" '
+        f'markdown="0">\n<p class="anno-bar__intro">{intro}</p>\n'
+        '<details class="reader-settings anno-ui"><summary>Reading settings</summary>'
+        f'<div class="reader-settings__list">{items}</div>'
+        '<p class="reader-settings__note">Kept in this browser only, for every page of the '
+        "reader.</p></details>\n</div>\n"
+    )
+
+
 def _byline(article: Article) -> str:
     notes = [v for b in article.author_notes for k, v in split_tokens(b) if k == "fn"]
     by = ", ".join(html.escape(a.name) for a in article.meta.authors)
@@ -424,6 +458,7 @@ def render_article(
         front_matter(m.title, _description(m.abstract), **(head or {})),
         f"# {inline_text(m.title)} {{ #title }}\n",
         render_header(article),
+        render_annotation_bar(),
     ]
     for note in m.editorial:
         out.append(editorial_note(f"<p>{inline_html(note)}</p>"))
