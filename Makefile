@@ -91,7 +91,7 @@ check: $(SETUP)
 	$(PY) -m csto_reader check sources/$(SLUG)
 
 clean:
-	rm -rf site site.tmp build .pytest_cache .hypothesis .ruff_cache
+	rm -rf site site.tmp build .cache .pytest_cache .hypothesis .ruff_cache
 	find scripts tests -name __pycache__ -type d -prune -exec rm -rf {} +
 
 distclean: clean
