@@ -37,15 +37,23 @@ setup: $(SETUP)
 # The chain: the pipeline writes the generated tree (build/docs/, build/mkdocs.yml); MkDocs
 # renders it with no hook; finish gives every page its Content-Security-Policy; then the
 # PDFs, the EPUBs (after the PDFs) and the offline copy go into site.tmp/downloads/
-# (PAPER=letter: US Letter PDFs).  ENGINE=properdocs renders with ProperDocs instead.
+# (PAPER=letter: US Letter PDFs).  With MkDocs the first three steps run in one process
+# (`csto_reader build --render`: MkDocs' own command line called as a library, the same
+# site as the three commands apart).  ENGINE=properdocs renders with ProperDocs instead,
+# in its own virtualenv, so there the three steps run as separate commands.
 PAPER ?= a4
 ENGINE ?= mkdocs
 ENGINE_PY = $(if $(filter properdocs,$(ENGINE)),$(PROPERDOCS_PY),$(PY))
+ifeq ($(ENGINE),mkdocs)
+RENDER = $(PY) -m csto_reader build --render site.tmp
+else
+RENDER = $(PY) -m csto_reader build \
+	&& $(ENGINE_PY) -m $(ENGINE) build --strict -f build/mkdocs.yml -d "$(CURDIR)/site.tmp" \
+	&& $(PY) -m csto_reader finish --site site.tmp
+endif
 site: $(SETUP)
 	rm -rf site.tmp
-	if $(PY) -m csto_reader build \
-		&& $(ENGINE_PY) -m $(ENGINE) build --strict -f build/mkdocs.yml -d "$(CURDIR)/site.tmp" \
-		&& $(PY) -m csto_reader finish --site site.tmp \
+	if $(RENDER) \
 		&& $(PY) -m csto_reader pdf --site site.tmp --paper $(PAPER) \
 		&& $(PY) -m csto_reader epub --site site.tmp \
 		&& $(PY) -m csto_reader offline --site site.tmp; then \

@@ -32,21 +32,24 @@ def words(text: str) -> list[str]:
     return re.findall(r"[^\W_]+", text)
 
 
-def site_steps(out: Path, *, offline: bool = False) -> list[list[str]]:
+def site_steps(out: Path, *, separate: bool = False) -> list[list[str]]:
     """The commands of `make site` up to ``finish``, run from the project root: the
     pipeline writes the generated tree, MkDocs renders it with no hook, ``finish`` checks
-    the pages and gives them their policy."""
+    the pages and gives them their policy.  The Makefile runs the three in one process
+    (``build --render``); ``separate``: as three commands (as with another engine)."""
+    if not separate:
+        return [[sys.executable, "-m", "csto_reader", "build", "--render", str(out.resolve()),
+                 "--quiet"]]  # fmt: skip
     return [
         [sys.executable, "-m", "csto_reader", "build"],
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", "build/mkdocs.yml",
          "-d", str(out.resolve())],
-        [sys.executable, "-m", "csto_reader", "finish", "--site", str(out.resolve()),
-         *(["--offline"] if offline else [])],
+        [sys.executable, "-m", "csto_reader", "finish", "--site", str(out.resolve())],
     ]  # fmt: skip
 
 
 def mkdocs_build(
-    project: Path, out: Path, env: dict[str, str] | None = None
+    project: Path, out: Path, env: dict[str, str] | None = None, *, separate: bool = False
 ) -> subprocess.CompletedProcess[str]:
     """Build the site of ``project`` into ``out`` as `make site` does up to ``finish``
     (``site_steps``); stop at the first step that fails.  The result holds every step's
@@ -56,7 +59,7 @@ def mkdocs_build(
     env = {**env, "PYTHONPATH": os.pathsep.join(filter(None, [scripts, env.get("PYTHONPATH")]))}
     stdout, stderr = [], []
     result = subprocess.CompletedProcess(args=[], returncode=0)
-    for command in site_steps(out):
+    for command in site_steps(out, separate=separate):
         step = subprocess.run(
             command, cwd=project, capture_output=True, text=True, env=env, timeout=600
         )

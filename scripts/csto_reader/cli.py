@@ -3,6 +3,9 @@
 build [--no-tree]   run the pipeline; print diagnostics; write the generated tree
                     build/docs/ and build/mkdocs.yml (publish/tree.py), which
                     `mkdocs build --strict -f build/mkdocs.yml` renders with no hook
+build --render DIR [--quiet]
+                    the same, then that `mkdocs build --strict ... -d DIR` and
+                    `finish --site DIR`, all three in this one process (`make site`)
 finish --site DIR [--offline]
                     check every HTML file of the rendered site for inline scripts
                     and give it its Content-Security-Policy (publish/finish.py)
@@ -50,6 +53,9 @@ if TYPE_CHECKING:
 # `finish` (a step of every `make site`) does not pay for importing them.
 
 ROOT = Path.cwd()  # `make` runs from the project root
+ENGINE = "mkdocs"  # what `build --render` calls in this process (ProperDocs: Makefile)
+# The policies of the pages the last finish found clean, by page digest (finish.py).
+FINISH_CACHE = Path(".cache") / "csto_reader" / "finish.json"
 
 
 def _print_diagnostics(diags: Iterable[Diagnostic]) -> None:
@@ -71,7 +77,29 @@ def _build(args: argparse.Namespace, *, partial: bool = False) -> BuildOutput | 
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    """Run the pipeline and write the generated tree (build/docs/, build/mkdocs.yml)."""
+    """Run the pipeline and write the generated tree (build/docs/, build/mkdocs.yml);
+    with ``--render DIR``, then render it with MkDocs and finish it, in this process."""
+    from .publish.tree import CONFIG
+
+    if args.render is not None and (args.no_tree or not (args.root / CONFIG).is_file()):
+        print(
+            f"build --render: needs the tree (no --no-tree; {CONFIG} in the root)", file=sys.stderr
+        )
+        return 2
+    status = _pipeline_and_tree(args)
+    if status != 0 or args.render is None:
+        return status
+    site = Path(args.render).resolve()
+    status = render_site(args.root, site, quiet=args.quiet)
+    if status != 0:
+        print(f"build failed: {ENGINE} build of the tree failed", file=sys.stderr)
+        return status
+    return _finish(args.root, site, offline=False)
+
+
+def _pipeline_and_tree(args: argparse.Namespace) -> int:
+    """``build`` without ``--render``: the pipeline (or its whole result from the cache)
+    and the generated tree.  Its values are dropped on return, before any rendering."""
     from .ingest.cache import stored_build
     from .publish.tree import CONFIG, TREE, write_tree
 
@@ -104,19 +132,40 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_finish(args: argparse.Namespace) -> int:
-    """Check every HTML file of a rendered site and give it its policy (finish.py)."""
+def render_site(root: Path, site: Path, *, quiet: bool = False) -> int:
+    """``mkdocs build --strict -f build/mkdocs.yml -d SITE`` in this process: MkDocs' own
+    command line called as a library (its options, logging, strict count and exit
+    status), so the site is the one the separate command writes.  Returns its status."""
+    from mkdocs.__main__ import cli as engine_cli
+
+    from .publish.tree import CONFIG, TREE
+
+    command = ["build", "--strict", "-f", str(root / TREE / CONFIG), "-d", str(site)]
+    try:
+        engine_cli.main(args=command + (["-q"] if quiet else []), prog_name=ENGINE)
+    except SystemExit as e:  # click ends every command so, 0 included
+        return e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+    return 0
+
+
+def _finish(root: Path, site: Path, *, offline: bool) -> int:
     from .publish.finish import finish_site
     from .publish.tree import EXTRA, TREE
 
     reporter = Reporter()
-    extra = args.root / TREE / EXTRA
-    count = finish_site(Path(args.site), reporter, offline=args.offline, extra=extra)
+    extra = root / TREE / EXTRA
+    cache = None if offline else root / FINISH_CACHE
+    count = finish_site(site, reporter, offline=offline, extra=extra, cache=cache)
     _print_diagnostics(reporter.diagnostics)
     if reporter.has_errors():
         return 1
-    print(f"finished {count} HTML files in {args.site}", file=sys.stderr)
+    print(f"finished {count} HTML files in {site}", file=sys.stderr)
     return 0
+
+
+def cmd_finish(args: argparse.Namespace) -> int:
+    """Check every HTML file of a rendered site and give it its policy (finish.py)."""
+    return _finish(args.root, Path(args.site), offline=args.offline)
 
 
 def cmd_golden(args: argparse.Namespace) -> int:
@@ -322,6 +371,12 @@ def _add_site_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser])
     """The steps before and after the engine: build (the tree), finish (the policy)."""
     b = sub.add_parser("build", help="run the pipeline; write build/docs/ and build/mkdocs.yml")
     b.add_argument("--no-tree", action="store_true", help="only print the diagnostics")
+    b.add_argument(
+        "--render",
+        metavar="DIR",
+        help="then `mkdocs build --strict` the tree into DIR and finish it, in this process",
+    )
+    b.add_argument("--quiet", action="store_true", help="with --render: MkDocs' -q")
     b.set_defaults(func=cmd_build)
     f = sub.add_parser("finish", help="check a rendered site's HTML and give it its policy")
     f.add_argument("--site", required=True, help="the site the engine rendered")

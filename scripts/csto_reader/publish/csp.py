@@ -125,19 +125,25 @@ def inline_scripts(page: str) -> list[str]:
 
 
 @cache
-def _trusted_patterns() -> tuple[re.Pattern[str], ...]:
-    """Material's inline scripts, from its installed templates, as full-match patterns."""
+def _template_files() -> tuple[Path, ...]:
+    """Material's installed templates of inline scripts (``partials/javascripts``)."""
     import material
 
     folder = Path(material.__file__).parent / "templates" / "partials" / "javascripts"
+    return tuple(sorted(folder.glob("*.html")))
+
+
+@cache
+def _trusted_patterns() -> tuple[re.Pattern[str], ...]:
+    """Material's inline scripts, from its installed templates, as full-match patterns."""
     patterns = []
-    for template in sorted(folder.glob("*.html")):
+    for template in _template_files():
         source = template.read_text(encoding="utf-8")
         for body in re.findall(r"<script>(.*?)</script>", source, re.S):
             pieces = re.split(r"\{\{.*?\}\}", body)
             patterns.append(re.compile(r'[^"\\<>\n]*'.join(re.escape(p) for p in pieces)))
     if not patterns:
-        raise RuntimeError(f"no inline script found in Material's templates under {folder}")
+        raise RuntimeError("no inline script found in Material's templates (partials/javascripts)")
     return tuple(patterns)
 
 
@@ -162,16 +168,17 @@ def _is_data_block(kind: str, text: str) -> bool:
     return True
 
 
+def _blocked(kind: str, text: str) -> bool:
+    """Whether the policy (or the build check) refuses a script element of ``kind``."""
+    return not is_trusted(text) if kind in _JS_TYPES else not _is_data_block(kind, text)
+
+
 def untrusted_inline_scripts(page: str) -> list[str]:
     """Inline scripts of ``page`` that the policy does not allow (the browser blocks
     them), and script elements that are neither JavaScript nor a well-formed data block
     of ``DATA_TYPES`` (``_is_data_block``): a browser runs no such element, but the pages
     write no other kind, so one there came from a source string."""
-    return [
-        text
-        for kind, text in _inline_elements(page)
-        if (not is_trusted(text) if kind in _JS_TYPES else not _is_data_block(kind, text))
-    ]
+    return [text for kind, text in _inline_elements(page) if _blocked(kind, text)]
 
 
 def script_hash(text: str) -> str:
@@ -258,18 +265,54 @@ def _insert_at(page: str) -> int:
     return head.end() if head else 0
 
 
-def apply_csp(page: str, offline: bool = False) -> str:
-    """``page`` with a Content-Security-Policy meta element at the start of its head
-    (replacing one written before: applying it twice gives the same page)."""
-    page = _META.sub("", page, count=1)
+def without_policy(page: str) -> str:
+    """``page`` without the policy an earlier pass wrote into it (if any)."""
+    return _META.sub("", page, count=1)
+
+
+def scan(page: str) -> tuple[list[str], list[str]]:
+    """One parse of ``page`` (a page ``without_policy``): the script elements the
+    policy refuses, as ``untrusted_inline_scripts`` names them, and the hashes its policy
+    allows: each of Material's inline scripts once, and the iframe-worker shim's script
+    when the page loads the shim."""
+    elements = _inline_elements(page)
+    blocked = [text for kind, text in elements if _blocked(kind, text)]
     hashes = []
-    for script in inline_scripts(page):
-        if is_trusted(script) and script_hash(script) not in hashes:
-            hashes.append(script_hash(script))
+    for kind, text in elements:
+        if kind in _JS_TYPES and is_trusted(text) and script_hash(text) not in hashes:
+            hashes.append(script_hash(text))
     worker = _worker_url(page)
     if worker is not None and _SHIM_TAG.search(page):
         hashes.append(script_hash(shim_iframe_script(worker)))
+    return blocked, hashes
+
+
+def with_policy(page: str, hashes: list[str], offline: bool = False) -> str:
+    """``page`` (``without_policy``) with the policy allowing ``hashes`` (``scan``) as a
+    meta element at the start of its head."""
     content = html_lib.escape(policy(hashes, offline), quote=False).replace('"', "&quot;")
     meta = f'<meta http-equiv="Content-Security-Policy" content="{content}">'
     at = _insert_at(page)
     return page[:at] + meta + page[at:]
+
+
+def apply_csp(page: str, offline: bool = False) -> str:
+    """``page`` with a Content-Security-Policy meta element at the start of its head
+    (replacing one written before: applying it twice gives the same page)."""
+    page = without_policy(page)
+    return with_policy(page, scan(page)[1], offline)
+
+
+def version() -> str:
+    """A digest of everything besides a page's text that ``scan`` reads: this module,
+    the HTML parser of this Python, Material's templates of inline scripts and the
+    vendored shim.  A result of ``scan`` stored under a page's digest holds while this
+    is unchanged (``finish.py``'s cache)."""
+    import html.parser
+    import sys
+
+    digest = hashlib.sha256(sys.version.encode("utf-8"))
+    for path in [Path(__file__), Path(html.parser.__file__), SHIM, *_template_files()]:
+        digest.update(path.as_posix().encode("utf-8") + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()

@@ -13,6 +13,13 @@ the redirect pages included, and
 It also copies the files of ``build/extra/`` into the site as they are (extra files that
 an engine would render as pages, such as ``downloads/addresses.md``; ``tree.py``).
 
+Each page is parsed once (``csp.scan``: the check and the hashes of its policy), the page
+as it will be served, without a policy an earlier pass wrote.  With a cache
+(``cli.py`` passes ``.cache/csto_reader/finish.json``), a page whose text is exactly one
+that an earlier finish found clean, under the same ``csp.version()`` (this code,
+Python's HTML parser, Material's templates, the shim), is not parsed again: the check
+and the hashes are functions of that text alone.  A page that fails is never stored.
+
 This is an HTML post-processing step of our own, not an event of the engine: it works
 the same after MkDocs, ProperDocs or any successor.  Every page is checked before any
 is written, so a failing site is left as the engine wrote it (and ``make site`` drops it).
@@ -20,7 +27,11 @@ is written, so a failing site is left as the engine wrote it (and ``make site`` 
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 from ..diagnostics import Reporter
@@ -40,32 +51,78 @@ def copy_extra(extra: Path, site: Path) -> int:
     return count
 
 
+def load_known(cache: Path | None, version: str) -> dict[str, list[str]]:
+    """The policies of the pages a finish found clean before: page digest -> hashes
+    (``csp.scan``), when ``cache`` was written by this ``csp.version()``; else none."""
+    try:
+        stored = json.loads(cache.read_text(encoding="utf-8")) if cache else None
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(stored, dict) or stored.get("version") != version:
+        return {}
+    pages = stored.get("pages")
+    return pages if isinstance(pages, dict) else {}
+
+
+def store_known(cache: Path, version: str, known: dict[str, list[str]]) -> None:
+    """Write ``cache`` (through a temporary file: a concurrent finish reads a whole one)."""
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    body = json.dumps({"version": version, "pages": known}, sort_keys=True, indent=0)
+    fd, name = tempfile.mkstemp(dir=cache.parent, prefix=cache.name, suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write(body + "\n")
+    os.replace(name, cache)
+
+
 def finish_site(
-    site: Path, reporter: Reporter, *, offline: bool = False, extra: Path | None = None
+    site: Path,
+    reporter: Reporter,
+    *,
+    offline: bool = False,
+    extra: Path | None = None,
+    cache: Path | None = None,
 ) -> int:
     """Check and give its policy to every HTML file under ``site``, then copy ``extra``'s
-    files in; return how many pages were rewritten (0 after reporting an error)."""
+    files in; return how many pages were rewritten (0 after reporting an error).
+
+    With ``cache``, a page whose text (without a policy) was found clean by an earlier
+    finish under the same ``csp.version()`` takes its hashes from there, unparsed; the
+    cache then holds the pages of this site only."""
+    version = csp.version() if cache else ""
+    known = load_known(cache, version)
+    seen: dict[str, list[str]] = {}
     finished: dict[Path, str] = {}
     for page in sorted(site.rglob("*.html")):
         text = page.read_text(encoding="utf-8")
-        blocked = csp.untrusted_inline_scripts(text)
-        if blocked:
-            first = " ".join(blocked[0].split())[:80]
-            reporter.error(
-                Span(page.relative_to(site).as_posix(), 1),
-                f"{len(blocked)} inline script(s) that are not Material's own (a source "
-                f"string reached the page unescaped?), first: {first!r}; the "
-                "Content-Security-Policy would block them",
-                "csp-inline-script",
-            )
-            continue
-        new = csp.apply_csp(text, offline=offline)
+        bare = csp.without_policy(text)
+        digest = hashlib.sha256(bare.encode("utf-8")).hexdigest()
+        hashes = known.get(digest)
+        if hashes is None:
+            blocked, hashes = csp.scan(bare)
+            if blocked:
+                _report_blocked(reporter, page.relative_to(site).as_posix(), blocked)
+                continue
+        seen[digest] = hashes
+        new = csp.with_policy(bare, hashes, offline)
         if new != text:
             finished[page] = new
     if reporter.has_errors():
         return 0
     for page, text in finished.items():
         page.write_text(text, encoding="utf-8")
+    if cache is not None and seen != known:
+        store_known(cache, version, seen)
     if extra is not None:
         copy_extra(extra, site)
     return len(finished)
+
+
+def _report_blocked(reporter: Reporter, page: str, blocked: list[str]) -> None:
+    first = " ".join(blocked[0].split())[:80]
+    reporter.error(
+        Span(page, 1),
+        f"{len(blocked)} inline script(s) that are not Material's own (a source "
+        f"string reached the page unescaped?), first: {first!r}; the "
+        "Content-Security-Policy would block them",
+        "csp-inline-script",
+    )
