@@ -347,27 +347,33 @@ def pipeline_rounds(before: Path, root_b: Path, root_a: Path, runs: int) -> dict
     return got
 
 
+def chain(code: Path, root: Path, *, one_process: bool) -> tuple[float, float]:
+    """`make site`'s first steps in ``root`` with checkout ``code``'s package: wall and CPU
+    seconds.  ``one_process``: ``build --render`` (the Makefile since issue 15's chain
+    work); else the three commands apart (build step, `mkdocs build`, ``finish``)."""
+    if one_process:
+        render = [PY, "-m", "csto_reader", "build", "--render", str(root / "site"), "--quiet"]
+        return run_code(code, render, root)[:2]
+    wall = cpu = 0.0
+    finish = [PY, "-m", "csto_reader", "finish", "--site", str(root / "site")]
+    for args in ([PY, "-m", "csto_reader", "build"], mkdocs(root), finish):
+        w, c, _ = run_code(code, args, root)
+        wall, cpu = wall + w, cpu + c
+    return wall, cpu
+
+
 def chain_rounds(before: Path, root_b: Path, root_a: Path, runs: int) -> dict[str, list]:
     """Alternated: plain `mkdocs build` of the generated tree; the chain (build step,
     that `mkdocs build`, finish) of ``before`` and of this tree (nothing changed)."""
     got: dict[str, list] = {"plain": [], "chain before": [], "chain": [], "chain cold": []}
-
-    def chain(code: Path, root: Path) -> tuple[float, float]:
-        wall = cpu = 0.0
-        finish = [PY, "-m", "csto_reader", "finish", "--site", str(root / "site")]
-        for args in ([PY, "-m", "csto_reader", "build"], mkdocs(root), finish):
-            w, c, _ = run_code(code, args, root)
-            wall, cpu = wall + w, cpu + c
-        return wall, cpu
-
-    for root, code in ((root_b, before), (root_a, ROOT)):
-        chain(code, root)  # the generated tree and the caches, as a second `make site` finds them
+    chain(before, root_b, one_process=False)  # the generated tree and the caches, as a
+    chain(ROOT, root_a, one_process=True)  # second `make site` finds them
     for _ in range(runs):
         got["plain"].append(run_code(ROOT, mkdocs(root_a), root_a)[:2])
-        got["chain before"].append(chain(before, root_b))
-        got["chain"].append(chain(ROOT, root_a))
+        got["chain before"].append(chain(before, root_b, one_process=False))
+        got["chain"].append(chain(ROOT, root_a, one_process=True))
         forget_cache(root_a)
-        got["chain cold"].append(chain(ROOT, root_a))
+        got["chain cold"].append(chain(ROOT, root_a, one_process=True))
     return got
 
 
@@ -436,7 +442,7 @@ def chain_lines(c: dict[str, list]) -> list[str]:
              "| --- | ---: | --- | ---: |"]  # fmt: skip
     chain_names = {"plain": "`mkdocs build --strict -f build/mkdocs.yml` alone",
                    "chain before": "before: build step + that `mkdocs build` + `finish`",
-                   "chain": "after: build step + that `mkdocs build` + `finish`",
+                   "chain": "after: `csto_reader build --render` (the three in one process)",
                    "chain cold": "after, no cache entries: the same chain"}  # fmt: skip
     wall = {k: [w for w, _ in v] for k, v in c.items()}
     cpu = {k: [u for _, u in v] for k, v in c.items()}
@@ -483,6 +489,91 @@ def cache_bench(before_rev: str, runs: int, record: bool) -> None:
         results_file.record(CACHE_SECTION, text)
 
 
+# ---------------------------------------------------------------- the chain alone (--chain-bench)
+
+CHAIN_SECTION = "The build chain in one process (issue 15, `benchmarks/growth.py --chain-bench`)"
+CHAIN_ROWS = {
+    "plain": "`mkdocs build --strict -q -f build/mkdocs.yml` of the generated tree alone",
+    "before": "before: build step, that `mkdocs build`, `finish` (three processes)",
+    "apart": "after, the three commands apart (`ENGINE=properdocs` runs them so)",
+    "after": "**after: `csto_reader build --render DIR` (one process, `make site`)**",
+    "before cold": "before, no cache entries (pipeline cold)",
+    "after cold": "after, no cache entries (pipeline and `finish` cold)",
+}
+
+
+def chain_bench_rounds(before: Path, root_b: Path, root_a: Path, runs: int) -> dict[str, list]:
+    """Alternated in one loop, fresh processes: the plain render of the generated tree,
+    then each chain with nothing changed and with no cache entry (``forget_cache``)."""
+    got: dict[str, list] = {key: [] for key in CHAIN_ROWS}
+    chain(before, root_b, one_process=False)  # the trees and caches of a first `make site`
+    chain(ROOT, root_a, one_process=True)
+    for i in range(runs):
+        got["plain"].append(run_code(ROOT, mkdocs(root_a), root_a)[:2])
+        got["before"].append(chain(before, root_b, one_process=False))
+        got["apart"].append(chain(ROOT, root_a, one_process=False))
+        got["after"].append(chain(ROOT, root_a, one_process=True))
+        forget_cache(root_b)
+        got["before cold"].append(chain(before, root_b, one_process=False))
+        forget_cache(root_a)
+        got["after cold"].append(chain(ROOT, root_a, one_process=True))
+        shown = ", ".join(f"{k} {v[-1][0]:.2f}/{v[-1][1]:.2f}" for k, v in got.items())
+        print(f"round {i + 1}: {shown} (wall/CPU s), load {load()}", file=sys.stderr, flush=True)
+    return got
+
+
+def chain_bench_report(before_rev: str, runs: int, got: dict[str, list], loads: str) -> str:
+    wall = {k: [w for w, _ in v] for k, v in got.items()}
+    cpu = {k: [c for _, c in v] for k, v in got.items()}
+    commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
+                            capture_output=True, text=True).stdout.strip()  # fmt: skip
+    lines = [f"## {CHAIN_SECTION}", "",
+             f"- Date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, commit {commit}; "
+             f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, Python "
+             f"{platform.python_version()}, shared with other sessions.",
+             f"- Load average (1 / 5 / 15 min): {loads}.",
+             f"- Before = `main` at {before_rev}; after = this tree.  A copy of this tree's "
+             "inputs per side; the APA cache (`build/cache/apa.json`) warm on both.",
+             f"- {runs} rounds, each running every row once in the order shown, fresh "
+             "processes; medians.  CPU = user + system of the processes (and their workers).",
+             "- Nothing changed = a second `make site`: whole build and `finish` from the "
+             "caches. No cache entries = `.cache/` removed.", "",
+             "| chain | median wall s | runs (s) | wall ÷ plain | median CPU s | CPU ÷ plain |",
+             "| --- | ---: | --- | ---: | ---: | ---: |"]  # fmt: skip
+    for key, label in CHAIN_ROWS.items():
+        shown = ", ".join(f"{t:.2f}" for t in wall[key])
+        lines.append(f"| {label} | {med(wall[key]):.2f} | {shown} | "
+                     f"{med(wall[key]) / med(wall['plain']):.2f}× | {med(cpu[key]):.2f} | "
+                     f"{med(cpu[key]) / med(cpu['plain']):.2f}× |")  # fmt: skip
+    paired = [a / p for (a, _), (p, _) in zip(got["after"], got["plain"], strict=True)]
+    return "\n".join(lines + ["", "Median of the per-round ratios after ÷ plain (wall): "
+                              f"{med(paired):.2f}×. Target 1.2×.", ""])  # fmt: skip
+
+
+def chain_bench(before_rev: str, runs: int, record: bool, note: Path | None) -> None:
+    with tempfile.TemporaryDirectory(prefix="csto-chain-bench-") as tmp_name:
+        tmp = Path(tmp_name)
+        before = tmp / "before"
+        before.mkdir()
+        archive = subprocess.run(["git", "archive", before_rev, "scripts", "benchmarks", "docs"],
+                                 cwd=ROOT, capture_output=True, check=True).stdout  # fmt: skip
+        subprocess.run(["tar", "-x", "-C", str(before)], input=archive, check=True)
+        rev = subprocess.run(["git", "rev-parse", "--short", before_rev], cwd=ROOT,
+                             capture_output=True, text=True, check=True).stdout.strip()  # fmt: skip
+        root_b, root_a = project(tmp, "project-before"), project(tmp, "project-after")
+        for root in (root_b, root_a):  # the APA cache warm, as in a working tree
+            if (ROOT / "build" / "cache").is_dir():
+                shutil.copytree(ROOT / "build" / "cache", root / "build" / "cache")
+        start = load()
+        got = chain_bench_rounds(before, root_b, root_a, runs)
+    text = chain_bench_report(rev, runs, got, f"{start} at the start, {load()} at the end")
+    if note is not None:
+        text += "\n" + note.read_text(encoding="utf-8").strip() + "\n"
+    print(text)
+    if record:
+        results_file.record(CHAIN_SECTION, text)
+
+
 SECTION = "Growth to 1,000 articles (issue 15)"
 HOW = """\
 Written by `benchmarks/growth.py --record` (`results_file.record`).  Corpora made from the
@@ -524,6 +615,7 @@ def main() -> int:
     parser.add_argument("--paragraphs", type=int, default=20_000, help="of the large article")
     parser.add_argument("--serve-child")
     parser.add_argument("--cache-bench", metavar="REV", help="the cache and chain against REV")
+    parser.add_argument("--chain-bench", metavar="REV", help="the build chain against REV")
     parser.add_argument("--record", action="store_true", help="write RESULTS.md's section")
     parser.add_argument("--note", type=Path, help="a file of remarks to end the section with")
     args = parser.parse_args()
@@ -535,6 +627,9 @@ def main() -> int:
         return 0
     if args.cache_bench:
         cache_bench(args.cache_bench, args.runs, args.record)
+        return 0
+    if args.chain_bench:
+        chain_bench(args.chain_bench, args.runs, args.record, args.note)
         return 0
     head = machine()
     families = families_by_slug()

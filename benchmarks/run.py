@@ -252,7 +252,8 @@ def profile_lines() -> list[str]:
 
 def mkdocs_section(runs: int, tmp: Path) -> tuple[list[str], dict]:
     """`mkdocs build` of the generated tree (build/mkdocs.yml, no hook) against the chain
-    `make site` runs up to the PDFs: the build step, the same `mkdocs build`, `finish`."""
+    `make site` runs up to the PDFs: the build step, the same `mkdocs build`, `finish`, in
+    one process (``csto_reader build --render``)."""
     subprocess.run([PY, "-m", "csto_reader", "build"], capture_output=True, env=ENV, cwd=ROOT)
 
     def run(*commands: list[str]) -> float:
@@ -268,27 +269,30 @@ def mkdocs_section(runs: int, tmp: Path) -> tuple[list[str], dict]:
                 "-d", str(out)]  # fmt: skip
 
     def mkdocs(cwd: Path, out: Path) -> float:
-        if cwd == ROOT:  # the reader: the whole chain
-            return run([PY, "-m", "csto_reader", "build"], render(out),
-                       [PY, "-m", "csto_reader", "finish", "--site", str(out)])  # fmt: skip
+        if cwd == ROOT:  # the reader: the whole chain, in one process as `make site` runs it
+            return run([PY, "-m", "csto_reader", "build", "--render", str(out), "--quiet"])
         return run(render(out))
 
     plain = tmp / "plain"
     log("mkdocs: with and without the pipeline")
-    alone = [mkdocs(plain, tmp / "site-plain") for _ in range(runs)]
-    full = [mkdocs(ROOT, tmp / "site-full") for _ in range(runs)]
+    alone: list[float] = []
+    full: list[float] = []
+    for _ in range(runs):  # alternated: the machine's load drifts
+        alone.append(mkdocs(plain, tmp / "site-plain"))
+        full.append(mkdocs(ROOT, tmp / "site-full"))
     ratio = median_of(full) / median_of(alone)
     lines = [
         "### `mkdocs build`: our overhead",
         "",
         "Both in fresh processes (interpreter start and imports included), `--strict`, the "
-        f"same pages; {runs} runs each.",
+        f"same pages; {runs} runs each, alternated.",
         "",
         "| build | median seconds | runs |",
         "| --- | ---: | --- |",
         f"| `mkdocs build -f build/mkdocs.yml` (the generated tree) | {median_of(alone):.2f} | "
         f"{fmt_runs(alone)} |",
-        f"| build step + that `mkdocs build` + finish | {median_of(full):.2f} | {fmt_runs(full)} |",
+        f"| `csto_reader build --render` (build step, that `mkdocs build`, finish) | "
+        f"{median_of(full):.2f} | {fmt_runs(full)} |",
         "",
         f"Overhead: **{ratio:.1f}×** the plain MkDocs build "
         f"(+{median_of(full) - median_of(alone):.2f} s).",
