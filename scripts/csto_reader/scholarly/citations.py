@@ -981,8 +981,13 @@ def _pick(item: CiteItem, works: Sequence[Work]) -> tuple[list[Work], str]:
     leave it ambiguous.
     """
     quick = _exact_tier(item, works)
-    if quick:  # the first tier has candidates: what the full scoring below picks
+    if quick:  # the first tier has candidates: what ``_pick_scored`` picks
         return _told_apart(item, quick), "exact"
+    return _pick_scored(item, works)
+
+
+def _pick_scored(item: CiteItem, works: Sequence[Work]) -> tuple[list[Work], str]:
+    """``_pick`` by scoring every work against the item, tier by tier."""
     name = {w.key: _name_score(item, w) for w in works}
     year = {w.key: _year_relation(item, w) for w in works}
 
