@@ -666,7 +666,7 @@ def _matcher_for(terms: Iterable[Named]) -> _Matcher:
     return _matcher_of(tuple((t.id, tuple(t.variants)) for t in terms))
 
 
-@functools.lru_cache(maxsize=8)
+@functools.lru_cache(maxsize=256)  # the index checks one matcher per entry
 def _matcher_of(key: tuple[tuple[str, tuple[str, ...]], ...]) -> _Matcher:
     # Building the matcher compiles a pattern per variant; pages call mark_terms
     # once per paragraph with the same terms.
