@@ -178,11 +178,10 @@ def _running_lines(source: SourceText) -> set[int]:
         t = texts[i]
         if not t:
             continue
-        letters = [c for c in raw if c.isalpha()]
         if (
-            len(t.split()) >= 2
-            and len(raw) < 120
-            and letters
+            len(raw) < 120
+            and len(t.split()) >= 2
+            and (letters := [c for c in raw if c.isalpha()])
             and all(c.isupper() for c in letters)
             and any(j != i and texts[j].startswith(t) and texts[j] for j in range(len(texts)))
         ):

@@ -593,12 +593,32 @@ def ends_sentence(text: str) -> bool:
     Author-date writers often put the citation after the full stop:
     "... is prevalent. (Schmidt, 2014)" also ends a sentence.
     """
-    t = BARE_MARK_END.sub("", TRAILING_MARKS.sub("", text.rstrip()).rstrip())
-    t = re.sub(r"</?[a-z]+>$", "", t)
-    if re.search(r"[.?!…][\"”’)\]*]*$", t):
+    t = _without_end_marks(text.rstrip())
+    if t.endswith(">"):
+        t = re.sub(r"</?[a-z]+>$", "", t)
+    # where "$" matches: the end, or before a final line end
+    end = t[:-1] if t.endswith("\n") else t
+    if end.rstrip('"”’)]*')[-1:] in SENTENCE_STOPS:  # [.?!…] then closing marks
         return True
+    if not end.endswith(")"):
+        return False
     m = re.search(r"\(([^()]*)\)$", t)
     return bool(m and re.search(r"[.?!][\"”’]?\s*$", t[: m.start()]))
+
+
+SENTENCE_STOPS = frozenset(".?!…")
+
+
+def _without_end_marks(t: str) -> str:
+    """``BARE_MARK_END.sub("", TRAILING_MARKS.sub("", t).rstrip())`` for ``t`` with no
+    trailing whitespace, each pattern tried only when ``t`` ends as its match must
+    (both end in "$": the search would scan the whole paragraph to find nothing)."""
+    last = t[-1:]
+    if last and (last in ">*]" or last in UNICODE_SUP or last.isdecimal()):
+        t = TRAILING_MARKS.sub("", t).rstrip()
+    if t[-1:].isdecimal():
+        t = BARE_MARK_END.sub("", t)
+    return t
 
 
 def ends_with_note(text: str) -> bool:
