@@ -20,7 +20,15 @@ from citeproc import model as citeproc_model
 
 from csto_reader.ingest import completeness
 from csto_reader.ingest.clean import normalize_for_match
-from csto_reader.ingest.segment import ADDRESS_CUT, FIRST_WORD, LINE_END_HYPHEN, join_wrapped
+from csto_reader.ingest.segment import (
+    ADDRESS_CUT,
+    BARE_MARK_END,
+    FIRST_WORD,
+    LINE_END_HYPHEN,
+    TRAILING_MARKS,
+    ends_sentence,
+    join_wrapped,
+)
 from csto_reader.model import CiteItem, Reference, Span
 from csto_reader.publish.render import inline_html
 from csto_reader.scholarly import cite_format
@@ -190,6 +198,25 @@ def test_join_wrapped_joins_as_before_the_hyphen_test() -> None:
             for _ in range(rng.randint(0, 5))
         ]
         assert join_wrapped(lines, compounds) == _join_before(lines, compounds), lines
+
+
+def _ends_sentence_before(text: str) -> bool:
+    t = BARE_MARK_END.sub("", TRAILING_MARKS.sub("", text.rstrip()).rstrip())
+    t = re.sub(r"</?[a-z]+>$", "", t)
+    if re.search(r"[.?!…][\"”’)\]*]*$", t):
+        return True
+    m = re.search(r"\(([^()]*)\)$", t)
+    return bool(m and re.search(r"[.?!][\"”’]?\s*$", t[: m.start()]))
+
+
+def test_ends_sentence_decides_as_the_whole_text_searches_did() -> None:
+    rng = random.Random(11)
+    pieces = ["a", "word", " ", ".", "?", "!", "…", '"', "”", "’", ")", "(", "]", "[", "*",
+              "1", "23", "٣", "¹", "²", "<sup>4</sup>", "<i>", "</i>", "\n", ":", "–", ",",
+              "(Smith, 2014)", "x.)"]  # fmt: skip
+    for _ in range(50000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8)))
+        assert ends_sentence(text) == _ends_sentence_before(text), repr(text)
 
 
 # ---------------------------------------------------------------- memoized conversions
