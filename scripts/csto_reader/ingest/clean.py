@@ -12,6 +12,7 @@ record its link syntax, never its words; each change is recorded too (a
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -131,13 +132,23 @@ ICON = re.compile(
 ESCAPE = re.compile(r"\\{1,2}([_$*#\[\]()<>!.\-+`{}|])")
 
 
+# normalize_for_match's one pass over the characters: emphasis marks and quotes go,
+# dashes become "-" (the three sets share no character, so one table does all three)
+_MATCH_FOLD = str.maketrans(
+    {
+        **dict.fromkeys("*_#`\u2018\u2019\u201c\u201d\"'"),
+        **dict.fromkeys([*map(chr, range(0x2010, 0x2016)), "\u2212"], "-"),
+    }
+)
+
+
+@functools.lru_cache(maxsize=4096)
 def normalize_for_match(text: str) -> str:
-    """Fold a line for comparisons: strip Markdown emphasis, unify dashes and case."""
-    text = unicodedata.normalize("NFKC", text)
-    text = re.sub(r"[*_#`]+", "", text)
-    text = re.sub(r"[\u2010-\u2015\u2212]", "-", text)
-    text = re.sub(r"[\u2018\u2019\u201c\u201d\"']", "", text)
-    return re.sub(r"\s+", " ", text).strip().lower()
+    """Fold a line for comparisons: strip Markdown emphasis, unify dashes and case.
+    (Memoized: the cleaner's and the segmenter's rules fold the same lines and chunks
+    again and again, some 3,800 calls on 570 texts for the four articles.)"""
+    text = unicodedata.normalize("NFKC", text).translate(_MATCH_FOLD)
+    return " ".join(text.split()).lower()  # runs of whitespace as one space, trimmed
 
 
 def unescape(text: str) -> str:
@@ -167,11 +178,10 @@ def _running_lines(source: SourceText) -> set[int]:
         t = texts[i]
         if not t:
             continue
-        letters = [c for c in raw if c.isalpha()]
         if (
-            len(t.split()) >= 2
-            and len(raw) < 120
-            and letters
+            len(raw) < 120
+            and len(t.split()) >= 2
+            and (letters := [c for c in raw if c.isalpha()])
             and all(c.isupper() for c in letters)
             and any(j != i and texts[j].startswith(t) and texts[j] for j in range(len(texts)))
         ):

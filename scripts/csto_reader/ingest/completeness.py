@@ -59,6 +59,10 @@ ORDERED = re.compile(r"^\s*(?:[-*]\s+)?\d{1,3}[.)]\s")
 # (segment's tab-list makes it a nested list item, whose mark the page draws).
 TAB_ITEM_MARK = re.compile(r"^[ \t]*(?:o|[a-z][.)])\t")
 SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
+WORD = re.compile(r"[^\W_]+")
+SUPERSCRIPT_RUN = re.compile(r"([⁰¹²³⁴⁵⁶⁷⁸⁹]+)")
+FRONT_MATTER = re.compile(r"^---\n.*?\n---\n", re.S)
+ANY_TAG = re.compile(r"<[^>]+>")
 
 
 # ---------------------------------------------------------------- words
@@ -66,7 +70,7 @@ SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 
 def words(text: str) -> list[str]:
     """Word tokens; superscript digits count as digits."""
-    return re.findall(r"[^\W_]+", text.translate(SUPERSCRIPTS))
+    return WORD.findall(text.translate(SUPERSCRIPTS))
 
 
 @functools.cache
@@ -78,9 +82,9 @@ def _converter() -> md.Markdown:
 
 def page_words(markdown: str) -> Counter[str]:
     """The words a reader sees on a generated page (its YAML front matter aside)."""
-    body = re.sub(r"^---\n.*?\n---\n", "", markdown, flags=re.S)
+    body = FRONT_MATTER.sub("", markdown, count=1)
     page = _converter().reset().convert(body)
-    return Counter(words(html.unescape(re.sub(r"<[^>]+>", " ", page))))
+    return Counter(words(html.unescape(ANY_TAG.sub(" ", page))))
 
 
 def line_words(line: str) -> list[str]:
@@ -88,14 +92,21 @@ def line_words(line: str) -> list[str]:
     (made by ``<ol>``) and sub-item marks (``TAB_ITEM_MARK``), ``mailto:``, the inline
     tags conversions leave and the address of a Markdown-style link (the page shows its
     label: clean's ``markdown-link``) do not count."""
+    return list(_line_words(line))
+
+
+@functools.lru_cache(maxsize=1 << 15)
+def _line_words(line: str) -> tuple[str, ...]:
+    # memoized: both checks read every source line (``check_body`` after segmenting,
+    # ``check_nothing_lost`` after rendering)
     for m, label, _ in reversed(markdown_links(line)):
         line = line[: m.start()] + f" {label} " + line[m.end() :]
     line = ORDERED.sub(" ", line)
     line = TAB_ITEM_MARK.sub(" ", line)
     line = html.unescape(line.replace("mailto:", " "))
     line = HTML_TAG.sub(" ", line)
-    line = re.sub(r"([⁰¹²³⁴⁵⁶⁷⁸⁹]+)", r" \1 ", line)
-    return words(line)
+    line = SUPERSCRIPT_RUN.sub(r" \1 ", line)
+    return tuple(words(line))
 
 
 def kept_lines(

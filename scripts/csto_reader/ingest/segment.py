@@ -262,7 +262,8 @@ def join_wrapped(lines: list[str], compounds: frozenset[str] = frozenset()) -> s
         t = raw.strip()
         if not t:
             continue
-        broken = LINE_END_HYPHEN.search(out)
+        # (the pattern ends in "-$", and ``out`` never ends in a line end)
+        broken = LINE_END_HYPHEN.search(out) if out.endswith("-") else None
         first = FIRST_WORD.match(t)
         if broken and ADDRESS_CUT.search(out):
             out += t  # a URL cut at one of its own hyphens keeps it ("intervene-in-")
@@ -298,13 +299,17 @@ def line_end_compounds(lines: tuple[Line, ...], path: str, reporter: Reporter) -
     joined solid, as most such breaks are; it is reported (``hyphen-doubtful``) unless
     what follows the break is an ending English never hyphenates (``WORD_ENDINGS``:
     "deploy-" / "ment")."""
-    vocabulary = {w.lower() for ln in lines for w in WORDS.findall(ln.text)}
+    vocabulary: set[str] | None = None  # read only when some line ends in a hyphen
     keep: set[str] = set()
     texts = [(ln.number, ln.text.strip()) for ln in lines]
     for (n, a), (_, b) in zip(texts, texts[1:], strict=False):
+        if not a.endswith("-"):  # what LINE_END_HYPHEN needs first (``a`` is stripped)
+            continue
         broken, first = LINE_END_HYPHEN.search(a), FIRST_WORD.match(b)
         if not (broken and first and b[:1].islower()):
             continue
+        if vocabulary is None:
+            vocabulary = {w.lower() for ln in lines for w in WORDS.findall(ln.text)}
         head, tail = broken.group(1), first.group(0)
         word, solid = f"{head}-{tail}".lower(), f"{head}{tail}".lower()
         if word in vocabulary or (solid not in vocabulary and head.lower() in HYPHEN_PREFIXES):
@@ -588,12 +593,32 @@ def ends_sentence(text: str) -> bool:
     Author-date writers often put the citation after the full stop:
     "... is prevalent. (Schmidt, 2014)" also ends a sentence.
     """
-    t = BARE_MARK_END.sub("", TRAILING_MARKS.sub("", text.rstrip()).rstrip())
-    t = re.sub(r"</?[a-z]+>$", "", t)
-    if re.search(r"[.?!…][\"”’)\]*]*$", t):
+    t = _without_end_marks(text.rstrip())
+    if t.endswith(">"):
+        t = re.sub(r"</?[a-z]+>$", "", t)
+    # where "$" matches: the end, or before a final line end
+    end = t[:-1] if t.endswith("\n") else t
+    if end.rstrip('"”’)]*')[-1:] in SENTENCE_STOPS:  # [.?!…] then closing marks
         return True
+    if not end.endswith(")"):
+        return False
     m = re.search(r"\(([^()]*)\)$", t)
     return bool(m and re.search(r"[.?!][\"”’]?\s*$", t[: m.start()]))
+
+
+SENTENCE_STOPS = frozenset(".?!…")
+
+
+def _without_end_marks(t: str) -> str:
+    """``BARE_MARK_END.sub("", TRAILING_MARKS.sub("", t).rstrip())`` for ``t`` with no
+    trailing whitespace, each pattern tried only when ``t`` ends as its match must
+    (both end in "$": the search would scan the whole paragraph to find nothing)."""
+    last = t[-1:]
+    if last and (last in ">*]" or last in UNICODE_SUP or last.isdecimal()):
+        t = TRAILING_MARKS.sub("", t).rstrip()
+    if t[-1:].isdecimal():
+        t = BARE_MARK_END.sub("", t)
+    return t
 
 
 def ends_with_note(text: str) -> bool:

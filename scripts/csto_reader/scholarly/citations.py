@@ -980,6 +980,14 @@ def _pick(item: CiteItem, works: Sequence[Work]) -> tuple[list[Work], str]:
     apart by their co-authors, except near names: two entries near the cited name
     leave it ambiguous.
     """
+    quick = _exact_tier(item, works)
+    if quick:  # the first tier has candidates: what ``_pick_scored`` picks
+        return _told_apart(item, quick), "exact"
+    return _pick_scored(item, works)
+
+
+def _pick_scored(item: CiteItem, works: Sequence[Work]) -> tuple[list[Work], str]:
+    """``_pick`` by scoring every work against the item, tier by tier."""
     name = {w.key: _name_score(item, w) for w in works}
     year = {w.key: _year_relation(item, w) for w in works}
 
@@ -1002,12 +1010,35 @@ def _pick(item: CiteItem, works: Sequence[Work]) -> tuple[list[Work], str]:
         if tier_name == "spelling":
             # two entries near the cited name: the slip cannot be attributed
             return cands, tier_name
-        if len(cands) > 1:
-            scored = [(_coauthor_agreement(item, w)[0], w) for w in cands]
-            top = max(s for s, _ in scored)
-            cands = [w for s, w in scored if s == top]
-        return cands, tier_name
+        return _told_apart(item, cands), tier_name
     return [], "none"
+
+
+def _told_apart(item: CiteItem, cands: list[Work]) -> list[Work]:
+    """Of several candidates of one tier, those whose co-authors agree best."""
+    if len(cands) < 2:
+        return cands
+    scored = [(_coauthor_agreement(item, w)[0], w) for w in cands]
+    top = max(s for s, _ in scored)
+    return [w for s, w in scored if s == top]
+
+
+def _exact_tier(item: CiteItem, works: Sequence[Work]) -> list[Work]:
+    """The distinct works of ``_pick``'s first tier (exact name, exact year), found
+    without scoring every work: a personal first author is exact only when its folded
+    family name equals the cited one's (``_name_score``), so only those works and the
+    corporate ones are scored."""
+    if not item.names:
+        return []
+    cited = fold_family(item.names[0])
+    found = [
+        w
+        for w in works
+        if (w.corporate is not None or (cited and w.families and w.folded[0] == cited))
+        and _name_score(item, w)[0] == "exact"
+        and _year_relation(item, w)[0] == "exact"
+    ]
+    return _distinct(found)
 
 
 def _join(names: Sequence[str]) -> str:

@@ -652,11 +652,25 @@ class _Matcher:
         return found
 
 
-@functools.lru_cache(maxsize=8)
-def _matcher_for(terms: tuple[Named, ...]) -> _Matcher:
+@dataclass(frozen=True)
+class _Variants:
+    """What a matcher reads of a term or an index entry (``Named``)."""
+
+    id: str
+    variants: tuple[str, ...]
+
+
+def _matcher_for(terms: Iterable[Named]) -> _Matcher:
+    """The matcher of ``terms``, kept by their ids and variants, all that matching reads
+    (a key of whole ``Term`` values would hash every field of every term at each call)."""
+    return _matcher_of(tuple((t.id, tuple(t.variants)) for t in terms))
+
+
+@functools.lru_cache(maxsize=256)  # the index checks one matcher per entry
+def _matcher_of(key: tuple[tuple[str, tuple[str, ...]], ...]) -> _Matcher:
     # Building the matcher compiles a pattern per variant; pages call mark_terms
     # once per paragraph with the same terms.
-    return _Matcher(terms)
+    return _Matcher(_Variants(tid, variants) for tid, variants in key)
 
 
 def match_names(
@@ -665,7 +679,7 @@ def match_names(
     """(start, end, id) of every mention of the ``named`` items in ``text``, by the
     glossary's matching rules, none touching a ``blocked`` range (the index of names
     matches its entries with this)."""
-    return [(m.start, m.end, m.term_id) for m in _matcher_for(tuple(named)).matches(text, blocked)]
+    return [(m.start, m.end, m.term_id) for m in _matcher_for(named).matches(text, blocked)]
 
 
 _FN_TOKEN_RE = re.compile(re.escape(FN_OPEN) + ".*?" + re.escape(FN_CLOSE))
@@ -696,7 +710,7 @@ def find_occurrences(
     acronym in parentheses counts once.  The result maps every term id (also those
     with no match) to its occurrences in paragraph order.
     """
-    matcher = _matcher_for(tuple(terms))
+    matcher = _matcher_for(terms)
     result: dict[str, list[Occurrence]] = {term.id: [] for term in terms}
     for slug, anchor, raw in paragraphs:
         # Footnote markers are not prose: drop them before matching.
@@ -752,7 +766,7 @@ def mark_terms(
     if not terms:
         return markdown_text
     chosen: list[_Match] = []
-    for m in _matcher_for(tuple(terms)).matches(markdown_text, _protected_ranges(markdown_text)):
+    for m in _matcher_for(terms).matches(markdown_text, _protected_ranges(markdown_text)):
         if m.term_id in already_marked:
             continue
         already_marked.add(m.term_id)
@@ -803,7 +817,7 @@ def mark_terms_spaced(
     chosen: list[_Match] = []
     if terms:
         protected = _protected_ranges(markdown_text)
-        for m in _matcher_for(tuple(terms)).matches(markdown_text, protected):
+        for m in _matcher_for(terms).matches(markdown_text, protected):
             at = words_before + visible_words(markdown_text[: m.start])
             previous = last_marked.get(m.term_id)
             if previous is not None and at - previous < gap:
