@@ -40,6 +40,7 @@ import yaml
 
 from ..diagnostics import Reporter
 from ..ingest.anchors import slugify
+from ..ingest.cache import memo, memo_active, value_digest
 from ..markup import note_anchor
 from ..model import (
     CITE_CLOSE,
@@ -441,10 +442,15 @@ def _occurrences_by_article(
     article on every core (an article's mentions depend on its texts alone), joined in
     article order."""
     found: dict[str, list[EntityOccurrence]] = {e.id: [] for e in entities}
+    shared = value_digest(entities) if memo_active() else ""  # once, not once per article
 
-    def mentions(article: Article, _: Reporter) -> dict[str, tuple[EntityOccurrence, ...]]:
-        own = find_entity_occurrences(entities, article_texts([article]))
-        return {k: v for k, v in own.items() if v}
+    def own(article: Article) -> dict[str, tuple[EntityOccurrence, ...]]:
+        occurrences = find_entity_occurrences(entities, article_texts([article]))
+        return {k: v for k, v in occurrences.items() if v}
+
+    def mentions(article: Article, r: Reporter) -> dict[str, tuple[EntityOccurrence, ...]]:
+        # reused while neither the index's entries nor the article changed
+        return memo("names", article.meta.slug, (shared, article), lambda _: own(article), r)
 
     for part in map_reported(mentions, articles, Reporter()):
         for entity_id, occurrences in part.items():
