@@ -293,6 +293,29 @@ def memo(
     return hit[1]
 
 
+def file_key(path: Path) -> bytes | None:
+    """A file's bytes, for the key of a unit that reads it (``None``: unreadable)."""
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def memo_file(
+    kind: str,
+    path: Path,
+    key: Sequence[object],
+    compute: Callable[[Reporter], T],
+    reporter: Reporter,
+) -> T:
+    """``memo`` of a unit that reads the file ``path`` (its bytes join ``key``); an
+    unreadable file is not memoized (``compute`` reports it)."""
+    data = file_key(path)
+    if data is None:
+        return compute(reporter)
+    return memo(kind, path.name, (str(path), data, *key), compute, reporter)
+
+
 def _load_unit(
     path: Path, digest: str
 ) -> tuple[str, Any, dict[str, frozenset[str]], list[Diagnostic]] | None:

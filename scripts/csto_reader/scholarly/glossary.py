@@ -37,7 +37,7 @@ import yaml
 from ..diagnostics import Reporter
 from ..ingest.anchors import paragraph_texts, source_anchors
 from ..ingest.article import source_texts
-from ..ingest.cache import memo, memo_active, value_digest
+from ..ingest.cache import memo, memo_active, memo_file, value_digest
 from ..markup import fn_key, front_matter, parse_note_anchor
 from ..model import (
     FN_CLOSE,
@@ -1082,7 +1082,10 @@ def build_glossary(
     path = root / "glossary" / "terms.yml"
     if not path.exists():
         return None
-    terms = load_terms(path, reporter, root=root)
+    # the file's terms, reused while its bytes are the same
+    terms = list(
+        memo_file("glossary", path, (), lambda r: load_terms(path, r, root=root), reporter)
+    )
     bib_keys = {m.key for m in bib.merged} if bib else None
     check_against_sources(terms, source_texts(articles), reporter, bib_keys=bib_keys)
     occurrences = _occurrences_by_article(terms, articles)
