@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import io
 import os
 import pickle
 import re
@@ -242,9 +243,16 @@ computed: list[tuple[str, str]] = []
 
 
 def value_digest(*values: object) -> str:
-    """The digest of ``values`` as pickled: equal bytes, equal values (a difference in
-    how equal values are pickled is only a miss)."""
-    return hashlib.sha256(pickle.dumps(values, protocol=pickle.HIGHEST_PROTOCOL)).hexdigest()
+    """The digest of ``values`` as pickled: equal bytes, equal values.  Pickled without
+    the memo (``fast``), so that the bytes do not depend on which equal parts happen to
+    be one object (a value just computed and the same value read from the cache share
+    different parts); a difference left (the order of a set's items in another process)
+    is only a miss."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.fast = True  # values are trees: the pickler refuses a cycle
+    pickler.dump(values)
+    return hashlib.sha256(buffer.getbuffer()).hexdigest()
 
 
 @contextmanager
@@ -273,7 +281,10 @@ def memo(
     if not _SESSION:
         return compute(reporter)
     version, root = _SESSION[-1]
-    digest = value_digest(version, str(root.resolve()), kind, name, *key)
+    try:
+        digest = value_digest(version, str(root.resolve()), kind, name, *key)
+    except (pickle.PicklingError, TypeError, ValueError, RecursionError):
+        return compute(reporter)  # a key that cannot be pickled: computed every time
     hit = _MEMORY.get((kind, name))
     stem = name if _SAFE_NAME.fullmatch(name) else value_digest(name)
     path = root / STAGE_DIR / kind / f"{stem}.pickle"
