@@ -5,6 +5,7 @@ the code of the stages it stands for."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -205,19 +206,22 @@ def test_a_cached_build_writes_the_cold_builds_tree_byte_for_byte(tmp_path, monk
 
 
 @pytest.mark.parametrize(
-    ("rel", "old", "new"),
+    ("rel", "bibliography_again"),
     [
-        ("glossary/terms.yml", None, None),
-        ("timeline/events.yml", None, None),
-        ("index/entities.yml", None, None),
-        ("bib/corrections.yml", None, None),
-        ("teaching/course.yml", None, None),
+        ("glossary/terms.yml", False),
+        ("timeline/events.yml", False),
+        ("index/entities.yml", False),
+        ("bib/corrections.yml", True),
+        ("teaching/course.yml", False),
     ],
 )
-def test_a_changed_data_file_is_a_miss_for_the_build_only(tmp_path, monkeypatch, rel, old, new):
+def test_a_changed_data_file_is_a_miss_for_the_build_only(
+    tmp_path, monkeypatch, rel, bibliography_again
+):
     """The glossary, chronology, index, bibliography corrections and course: the whole
     build runs again (and gives what a cold build gives), but no article's ingest
-    stages do, since they read none of these files."""
+    stages do, since they read none of these files; the bibliography stage runs again
+    only for a file of ``bib/``."""
     root = project_copy(tmp_path)
     build(root)
     with (root / rel).open("a", encoding="utf-8") as handle:
@@ -229,7 +233,7 @@ def test_a_changed_data_file_is_a_miss_for_the_build_only(tmp_path, monkeypatch,
 
     monkeypatch.setattr(cache, "prepare_article", no_stage)
     again = build(root)
-    assert ran == ["bibliography"]
+    assert ran == (["bibliography"] if bibliography_again else [])
     monkeypatch.undo()
     assert again == build(root, cache=False)
 
@@ -255,7 +259,7 @@ def test_an_edited_article_is_a_miss_for_its_entry_and_the_build(tmp_path, monke
     text.write_text(text.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
     ran = stages_ran(monkeypatch)
     edited = build(root)
-    assert ran == ["bibliography"]
+    assert ran == []  # choi-2022 has no reference list: the bibliography's inputs hold
     after = entries(root)
     assert [n for n in after if after[n] != before[n]] == ["choi-2022.pickle"]
     monkeypatch.undo()
@@ -309,3 +313,183 @@ def test_a_build_reads_no_file_of_the_root_outside_its_inputs(tmp_path):
     inside = [p for p in opened if p.is_relative_to(root) and p != root]
     outside = [p for p in inside if not any(p.is_relative_to(a) for a in allowed)]
     assert inside and outside == []
+
+
+# ---------------------------------------------------------------- the later stages' units
+# ``cache.memo``: after an edit, what is computed again is exactly what depends on it.
+
+SLUGS = ("beloglazov-2023", "choi-2022", "syssoyeva-2023", "zhang-2023")
+
+
+def page_of(out: object, slug: str) -> str:
+    return out.pages[f"articles/{slug}.md"]
+
+
+def rebuilt(root: Path, edit: object) -> tuple[set[tuple[str, str]], object, object]:
+    """Build, ``edit(root)``, build again: the units computed by the second build (a
+    miss of ``cache.memo``), and both builds' output (the second checked against a cold
+    build of the edited tree, byte for byte)."""
+    before = build(root)
+    edit(root)
+    cache.computed.clear()
+    after = build(root)
+    units = set(cache.computed)
+    assert after == build(root, cache=False)
+    return units, before, after
+
+
+def pages_in(units: set[tuple[str, str]]) -> set[str]:
+    return {name for kind, name in units if kind == "page"}
+
+
+def changed_pages(before: object, after: object) -> set[str]:
+    return {s for s in SLUGS if page_of(before, s) != page_of(after, s)}
+
+
+def edit_file(root: Path, rel: str, old: str, new: str) -> None:
+    path = root / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {rel}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def append_sentence(root: Path, slug: str = "zhang-2023") -> None:
+    """One more sentence at the end of the article's first paragraph (its body: not its
+    reference list, which the end of the file may be)."""
+    from csto_reader.model import Paragraph
+
+    source = next(s for s in discover(root, Reporter()) if s.slug == slug)
+    article = prepare_article(source, Reporter()).article
+    first = next(b for b in article.blocks if isinstance(b, Paragraph))
+    path = root / source.path
+    lines = path.read_text(encoding="utf-8").split("\n")
+    end = (first.span.end_line or first.span.line) - 1
+    lines[end] += " One more sentence."
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def test_after_an_edit_of_one_article_only_its_units_are_computed(tmp_path):
+    root = project_copy(tmp_path)
+    units, before, after = rebuilt(root, append_sentence)
+    assert {name for _, name in units} == {"zhang-2023"}
+    assert {kind for kind, _ in units} == {"citations", "terms", "names", "page"}
+    assert changed_pages(before, after) == {"zhang-2023"}
+
+
+def test_the_units_stored_on_disk_serve_a_new_process(tmp_path, monkeypatch):
+    """With nothing in memory (a new process, as a second `make site`), the units come
+    from ``.cache/csto_reader/stages/``; a damaged entry is a miss."""
+    root = project_copy(tmp_path)
+    build(root)
+    append_sentence(root)
+    monkeypatch.setattr(cache, "_MEMORY", {})
+    for path in (root / cache.STAGE_DIR / "page").glob("syssoyeva-2023.pickle"):
+        path.write_bytes(b"not a pickle")
+    cache.computed.clear()
+    after = build(root)
+    assert {name for _, name in cache.computed} == {"zhang-2023", "syssoyeva-2023"}
+    assert ("page", "syssoyeva-2023") in cache.computed
+    assert after == build(root, cache=False)
+
+
+def test_another_articles_title_re_renders_its_page_and_the_bibliography_page(tmp_path):
+    """A title reaches its own page and the pages that list the articles (the
+    bibliography page's "listed in"), not the other articles' pages: their citation
+    previews name the other articles by the short name of the slug."""
+    root = project_copy(tmp_path)
+    meta = "sources/beloglazov-2023/meta.yml"
+    units, before, after = rebuilt(root, lambda r: edit_file(r, meta, "title: ", "title: Edited "))
+    assert pages_in(units) == {"beloglazov-2023"} == changed_pages(before, after)
+    assert ("bibliography-page", "reader") in units
+    assert {n for k, n in units if k == "citations"} == {"beloglazov-2023"}
+
+
+def reference_line(root: Path, slug: str, key: str | None = None) -> tuple[str, str]:
+    """(path, line) of one of ``slug``'s reference items: that of the work ``key``
+    (merged key), else the first one that no other article lists."""
+    out = build(root, cache=False)
+    bib = out.bibliography
+    by_key = {m.key: m for m in bib.merged}
+    for ref in bib.per_article[slug]:
+        merged = by_key[bib.key_index.get((slug, ref.key), ref.key)]
+        if (key is None and merged.slugs == (slug,)) or merged.key == key:
+            path = f"sources/{slug}/article.txt"
+            lines = (root / path).read_text(encoding="utf-8").splitlines()
+            return path, lines[ref.span.line - 1]
+    raise AssertionError(f"no such reference in {slug}")
+
+
+def retitle(line: str) -> str:
+    """The reference line with the first lower-case word of its title changed."""
+    word = re.findall(r"\b[a-z]{6,}\b", line)[0]
+    return line.replace(word, word + "x", 1)
+
+
+def test_a_reference_list_edit_re_renders_only_its_article_when_no_other_lists_the_work(
+    tmp_path,
+):
+    root = project_copy(tmp_path)
+    path, line = reference_line(root, "zhang-2023")
+    units, before, after = rebuilt(root, lambda r: edit_file(r, path, line, retitle(line)))
+    assert ("bibliography", "reader") in units
+    assert pages_in(units) == {"zhang-2023"} == changed_pages(before, after)
+    assert after.pages["bibliography.md"] != before.pages["bibliography.md"]
+
+
+def test_a_reference_list_edit_re_renders_the_other_articles_listing_that_work(tmp_path):
+    root = project_copy(tmp_path)
+    shared = [m for m in build(root, cache=False).bibliography.merged if len(m.slugs) > 1]
+    assert shared, "the real articles share a work"
+    work = shared[0]
+    path, line = reference_line(root, work.slugs[0], work.key)
+    units, _, _ = rebuilt(root, lambda r: edit_file(r, path, line, retitle(line)))
+    assert set(work.slugs) <= pages_in(units)
+    assert not set(work.slugs) & {"choi-2022"}
+    assert ("page", "choi-2022") not in units
+
+
+def test_a_glossary_edit_re_renders_every_page_but_runs_no_citation_stage(tmp_path):
+    root = project_copy(tmp_path)
+    rel = "glossary/terms.yml"
+    text = (root / rel).read_text(encoding="utf-8")
+    at = text.index("short: ") + len("short: ")
+    snippet = text[at : at + 20]
+    units, before, after = rebuilt(root, lambda r: edit_file(r, rel, snippet, "Edited. " + snippet))
+    assert pages_in(units) == set(SLUGS)  # every page is matched against every term
+    assert {n for k, n in units if k == "terms"} == set(SLUGS)
+    assert ("glossary", "terms.yml") in units
+    assert not {k for k, _ in units} & {"citations", "bibliography", "downloads"}
+    assert after.pages["glossary.md"] != before.pages["glossary.md"]
+
+
+def test_a_chronology_edit_re_renders_no_article_page(tmp_path):
+    """The events reach the chronology page and the index of names (which events name
+    whom), not the article pages."""
+    root = project_copy(tmp_path)
+    rel = "timeline/events.yml"
+    label = "label: The Collective Security Treaty is signed"
+    units, before, after = rebuilt(root, lambda r: edit_file(r, rel, label, label + " (edited)"))
+    assert units == {("names", "apparatus")}
+    assert after.pages["timeline.md"] != before.pages["timeline.md"]
+
+
+def test_a_code_change_computes_every_unit_again(tmp_path, monkeypatch):
+    root = project_copy(tmp_path)
+    package = tmp_path / "csto_reader"
+    shutil.copytree(cache.PACKAGE, package, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(cache, "PACKAGE", package)
+    build(root)
+    with (package / "publish" / "render.py").open("a", encoding="utf-8") as handle:
+        handle.write("\n# edited\n")
+    cache.computed.clear()
+    build(root)
+    assert pages_in(set(cache.computed)) == set(SLUGS)
+    assert ("bibliography", "reader") in cache.computed
+
+
+def test_without_the_cache_nothing_is_memoized(tmp_path):
+    root = project_copy(tmp_path)
+    cache.computed.clear()
+    build(root, cache=False)
+    assert cache.computed == []
+    assert not (root / cache.STAGE_DIR).exists()

@@ -14,13 +14,24 @@ no half-written site.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 from .diagnostics import BuildError, Reporter
 from .ingest.article import prepare_article
 from .ingest.cache import BuildOutput as BuildOutput  # defined with its cache, exported here
-from .ingest.cache import inputs_digest, load_build, prepare_cached, store_build
+from .ingest.cache import (
+    folder_digest,
+    inputs_digest,
+    load_build,
+    memo,
+    memo_session,
+    package_version,
+    prepare_cached,
+    store_build,
+    value_digest,
+)
 from .ingest.completeness import check_nothing_lost
 from .ingest.sources import discover
 from .model import (
@@ -33,6 +44,7 @@ from .model import (
     Event,
     GlossaryBuild,
     IndexBuild,
+    ReferenceItem,
     SourceText,
     Term,
     TimelineBuild,
@@ -55,6 +67,8 @@ from .scholarly.glossary import build_glossary
 from .scholarly.timeline import build_timeline
 from .workers import map_reported
 
+R = TypeVar("R")
+
 
 def build(root: Path, cache: bool = True) -> BuildOutput:
     """Build every page from ``root/sources``; raise ``BuildError`` if any stage erred.
@@ -63,11 +77,13 @@ def build(root: Path, cache: bool = True) -> BuildOutput:
     output is the same either way)."""
     if not cache:
         return _build_stages(root, cache)
-    digest = inputs_digest(root)
+    version = package_version()
+    digest = inputs_digest(root, version)
     stored = load_build(root, digest)
     if stored is not None:
         return stored
-    out = _build_stages(root, cache)  # an error raises: a failed build is not stored
+    with memo_session(root, version):  # the later stages' units reused (``_memo_*``)
+        out = _build_stages(root, cache)  # an error raises: a failed build is not stored
     if inputs_digest(root) == digest:  # stored only if nothing changed while it ran
         store_build(root, digest, out)
     return out
@@ -78,7 +94,7 @@ def _build_stages(root: Path, cache: bool) -> BuildOutput:
     reporter = Reporter()
     builds = _prepare(root, reporter, cache)
     articles = [b.article for b in builds]
-    bib = build_bibliography(root, {a.meta.slug: a.references for a in articles}, reporter)
+    bib = _memo_bibliography(root, {a.meta.slug: a.references for a in articles}, reporter)
     cites = link_citations(articles, bib, reporter) if bib else CitationsBuild({}, {}, {})
     glossary = build_glossary(root, articles, bib, reporter)
     timeline = build_timeline(root, builds, reporter)
@@ -90,9 +106,10 @@ def _build_stages(root: Path, cache: bool) -> BuildOutput:
     files = _previews(builds, cites, markdown, terms)
     cites = CitationsBuild({}, cites.citations, cites.cited_at)  # the linked copies: done
     if bib:
-        pages["bibliography.md"] = render_bibliography(
-            bib.merged, bib.ordered, _titles(articles), cites.cited_at
-        )
+        pages["bibliography.md"] = _memo_call(
+            "bibliography-page", render_bibliography,
+            bib.merged, bib.ordered, _titles(articles), cites.cited_at,
+        )  # fmt: skip
         files["downloads/reader.bib"] = bib.reader_bib.encode()
     pages.update(_apparatus_pages(glossary, timeline, index))
     course = load_course(root, reporter)
@@ -100,7 +117,9 @@ def _build_stages(root: Path, cache: bool) -> BuildOutput:
     if index:
         pages[INDEX_PAGE] = render_index_page(index, _titles(articles), order)
     by_slug = {a.meta.slug: a.meta for a in articles}
-    files.update(download_files([by_slug[s] for s in order if s in by_slug], bib))
+    files.update(
+        _memo_call("downloads", download_files, [by_slug[s] for s in order if s in by_slug], bib)
+    )
     if course is not None:
         pages["teaching.md"] = render_teaching(
             course, builds, {t.id: t.name for t in terms}, reporter, order
@@ -200,9 +219,17 @@ def _render_pages(
     """slug -> each article's page (``render_one``), in the order of ``builds``; on
     every core when there are many (a page depends on its article and the shared
     stages' results only: ``workers``)."""
-    pages = map_reported(
-        lambda b, r: render_one(b, bib, cites, glossary, timeline, r), builds, reporter
-    )
+    shared = value_digest(glossary.terms if glossary else ())  # every page matches them all
+    formatted = dict(bib.ordered) if bib else {}
+
+    def page(b: ArticleBuild, r: Reporter) -> str:
+        key = (shared, *_page_inputs(b, bib, formatted, cites, timeline))
+        return memo(
+            "page", b.article.meta.slug, key,
+            lambda own: render_one(b, bib, cites, glossary, timeline, own), r,
+        )  # fmt: skip
+
+    pages = map_reported(page, builds, reporter)
     return {b.article.meta.slug: md for b, md in zip(builds, pages, strict=True)}
 
 
@@ -232,6 +259,50 @@ def render_one(
     )
     check_nothing_lost(b.article, markdown, reporter)
     return markdown
+
+
+# ---------------------------------------------------------------- memoized units
+# What each unit below is computed from, for ``ingest.cache.memo`` (an input left out of
+# a key would serve a stale result: tests/test_cache.py changes each kind of input).
+
+
+def _page_inputs(
+    b: ArticleBuild,
+    bib: BibliographyBuild | None,
+    formatted: Mapping[str, str],
+    cites: CitationsBuild,
+    timeline: TimelineBuild | None,
+) -> tuple[object, ...]:
+    """Everything ``render_one`` reads of one article besides the glossary's terms
+    (``formatted``: merged key -> APA html): the article
+    (prepared and linked: the citation previews name other articles' titles), its
+    "see also" notes, and of the bibliography its own list, each item's merged key, the
+    formatted entry and the merged entry of that key."""
+    slug = b.article.meta.slug
+    see_also = timeline.see_also.get(slug) if timeline else None
+    listed: tuple[object, ...] = ()
+    if bib and slug in bib.per_article:
+        refs = bib.per_article[slug]
+        keys = [bib.key_index.get((slug, r.key), r.key) for r in refs]
+        listed = (refs, keys, article_references(bib, slug), [formatted.get(k) for k in keys])
+    return (b, cites.linked.get(slug), see_also, listed)
+
+
+def _memo_bibliography(
+    root: Path, references: Mapping[str, Sequence[ReferenceItem]], reporter: Reporter
+) -> BibliographyBuild | None:
+    """``build_bibliography``: it reads the reference lists and ``bib/`` (and the APA
+    cache, which changes no result)."""
+    key = (folder_digest(root, "bib"), references)
+    return memo(
+        "bibliography", "reader", key,
+        lambda r: build_bibliography(root, references, r), reporter,
+    )  # fmt: skip
+
+
+def _memo_call(kind: str, fn: Callable[..., R], *args: object) -> R:
+    """``fn(*args)`` for a pure ``fn`` that reports nothing, under the digest of ``args``."""
+    return memo(kind, "reader", args, lambda _: fn(*args), Reporter())
 
 
 def build_article(source: SourceText, reporter: Reporter) -> BuiltArticle:

@@ -24,14 +24,17 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import io
 import os
 import pickle
 import re
 import sys
 import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from ..diagnostics import Diagnostic, Reporter
 from ..model import (
@@ -178,13 +181,20 @@ def _digest_tree(digest: Any, base: Path, label: str) -> None:
         digest.update(data)
 
 
-def inputs_digest(root: Path) -> str:
+def inputs_digest(root: Path, version: str | None = None) -> str:
     """The digest of everything a build of ``root`` reads: the files of ``INPUT_DIRS``
-    and the package version."""
-    digest = hashlib.sha256(package_version().encode() + b"\0")
+    and the package version (``version``, when the caller has just computed it)."""
+    digest = hashlib.sha256((version or package_version()).encode() + b"\0")
     digest.update(str(root.resolve()).encode() + b"\0")
     for rel in INPUT_DIRS:
         _digest_tree(digest, root / rel, rel)
+    return digest.hexdigest()
+
+
+def folder_digest(root: Path, rel: str) -> str:
+    """The digest of every file under ``root/rel`` (paths, sizes and bytes)."""
+    digest = hashlib.sha256()
+    _digest_tree(digest, root / rel, rel)
     return digest.hexdigest()
 
 
@@ -207,3 +217,126 @@ def load_build(root: Path, digest: str) -> BuildOutput | None:
 
 def store_build(root: Path, digest: str, value: BuildOutput) -> None:
     _store(root / BUILD_ENTRY, (digest, value))
+
+
+# ---------------------------------------------------------------- the later stages' units
+#
+# After an edit of one article the whole-build entry is stale, but most of what the later
+# stages compute did not change: the other articles' pages, citations, term and name
+# occurrences, and (when no reference list changed) the bibliography.  ``memo`` keeps
+# each such unit's result under the digest of exactly the values it is computed from
+# (``key``: the caller names them), of the package version and of its kind and name.
+# In a process that builds again (``make serve``) the last result of each unit stays in
+# memory; every result is also stored under ``STAGE_DIR/<kind>/<name>.pickle`` for the
+# next process.  Only a pure function of ``key`` may be memoized this way; the diagnostics
+# it reports (and the codes it accepts) are stored with it and replayed on a hit.
+
+STAGE_DIR = Path(".cache") / "csto_reader" / "stages"
+
+T = TypeVar("T")
+# (kind, name) -> (digest, value, accepted codes, diagnostics): the last of each unit.
+_MEMORY: dict[tuple[str, str], tuple[str, Any, dict[str, frozenset[str]], list[Diagnostic]]] = {}
+# The build running now: (package version, root); none: ``memo`` computes every time.
+_SESSION: list[tuple[str, Path]] = []
+# (kind, name) of every unit computed (a miss) while a session was open, for the tests.
+computed: list[tuple[str, str]] = []
+
+
+def value_digest(*values: object) -> str:
+    """The digest of ``values`` as pickled: equal bytes, equal values.  Pickled without
+    the memo (``fast``), so that the bytes do not depend on which equal parts happen to
+    be one object (a value just computed and the same value read from the cache share
+    different parts); a difference left (the order of a set's items in another process)
+    is only a miss."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.fast = True  # values are trees: the pickler refuses a cycle
+    pickler.dump(values)
+    return hashlib.sha256(buffer.getbuffer()).hexdigest()
+
+
+@contextmanager
+def memo_session(root: Path, version: str) -> Iterator[None]:
+    """Let ``memo`` reuse results while a build of ``root`` with code ``version`` runs."""
+    _SESSION.append((version, root))
+    try:
+        yield
+    finally:
+        _SESSION.pop()
+
+
+def memo_active() -> bool:
+    return bool(_SESSION)
+
+
+def memo(
+    kind: str,
+    name: str,
+    key: Sequence[object],
+    compute: Callable[[Reporter], T],
+    reporter: Reporter,
+) -> T:
+    """``compute(reporter)``, or its result stored under the same ``key`` (every value
+    ``compute`` reads); its diagnostics reach ``reporter`` either way, in the same order."""
+    if not _SESSION:
+        return compute(reporter)
+    version, root = _SESSION[-1]
+    try:
+        digest = value_digest(version, str(root.resolve()), kind, name, *key)
+    except (pickle.PicklingError, TypeError, ValueError, RecursionError):
+        return compute(reporter)  # a key that cannot be pickled: computed every time
+    hit = _MEMORY.get((kind, name))
+    stem = name if _SAFE_NAME.fullmatch(name) else value_digest(name)
+    path = root / STAGE_DIR / kind / f"{stem}.pickle"
+    if hit is None or hit[0] != digest:
+        hit = _load_unit(path, digest)
+    if hit is None:
+        own = Reporter(check_codes=reporter.check_codes)
+        value = compute(own)
+        hit = (digest, value, dict(own.accepted), own.diagnostics)
+        computed.append((kind, name))
+        _store(path, hit)
+    _MEMORY[(kind, name)] = hit
+    for file, codes in hit[2].items():
+        reporter.accept(file, codes)
+    for diagnostic in hit[3]:
+        reporter.add(diagnostic)
+    return hit[1]
+
+
+def file_key(path: Path) -> bytes | None:
+    """A file's bytes, for the key of a unit that reads it (``None``: unreadable)."""
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def memo_file(
+    kind: str,
+    path: Path,
+    key: Sequence[object],
+    compute: Callable[[Reporter], T],
+    reporter: Reporter,
+) -> T:
+    """``memo`` of a unit that reads the file ``path`` (its bytes join ``key``); an
+    unreadable file is not memoized (``compute`` reports it)."""
+    data = file_key(path)
+    if data is None:
+        return compute(reporter)
+    return memo(kind, path.name, (str(path), data, *key), compute, reporter)
+
+
+def _load_unit(
+    path: Path, digest: str
+) -> tuple[str, Any, dict[str, frozenset[str]], list[Diagnostic]] | None:
+    try:
+        with path.open("rb") as handle:
+            stored = pickle.load(handle)
+    except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError):
+        return None
+    if not (isinstance(stored, tuple) and len(stored) == 4 and stored[0] == digest):
+        return None
+    if not (isinstance(stored[2], dict) and isinstance(stored[3], list)):
+        return None
+    return stored

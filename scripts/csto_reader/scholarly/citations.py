@@ -65,6 +65,7 @@ from dataclasses import dataclass, field, replace
 from rapidfuzz import fuzz
 
 from ..diagnostics import Reporter
+from ..ingest.cache import memo
 from ..ingest.notes_list import BLUEBOOK_SHORT, bluebook_full
 from ..markup import note_anchor, short_title
 from ..model import (
@@ -1669,7 +1670,11 @@ def link_citations(
         if not refs:
             _notes_without_list(article, reporter)
             return None
-        return cite_article(article, refs, reporter, article.source_lines)
+        # a pure function of the article and its list: reused while neither changes
+        return memo(
+            "citations", article.meta.slug, (article, refs),
+            lambda r: cite_article(article, refs, r, article.source_lines), reporter,
+        )  # fmt: skip
 
     # Scanning and resolving depend on one article and its list: on every core.
     for article, cited in zip(articles, map_reported(cite, articles, reporter), strict=True):

@@ -40,6 +40,7 @@ import yaml
 
 from ..diagnostics import Reporter
 from ..ingest.anchors import slugify
+from ..ingest.cache import memo, memo_active, memo_file, value_digest
 from ..markup import note_anchor
 from ..model import (
     CITE_CLOSE,
@@ -435,16 +436,20 @@ def index_order(entity: Entity) -> str:
 
 
 def _occurrences_by_article(
-    entities: Sequence[Entity], articles: Sequence[Article]
+    entities: Sequence[Entity], articles: Sequence[Article], shared: str = ""
 ) -> dict[str, tuple[EntityOccurrence, ...]]:
     """``find_entity_occurrences(entities, article_texts(articles))``, article by
     article on every core (an article's mentions depend on its texts alone), joined in
-    article order."""
+    article order.  ``shared``: the digest of ``entities`` (``ingest.cache.memo``)."""
     found: dict[str, list[EntityOccurrence]] = {e.id: [] for e in entities}
 
-    def mentions(article: Article, _: Reporter) -> dict[str, tuple[EntityOccurrence, ...]]:
-        own = find_entity_occurrences(entities, article_texts([article]))
-        return {k: v for k, v in own.items() if v}
+    def own(article: Article) -> dict[str, tuple[EntityOccurrence, ...]]:
+        occurrences = find_entity_occurrences(entities, article_texts([article]))
+        return {k: v for k, v in occurrences.items() if v}
+
+    def mentions(article: Article, r: Reporter) -> dict[str, tuple[EntityOccurrence, ...]]:
+        # reused while neither the index's entries nor the article changed
+        return memo("names", article.meta.slug, (shared, article), lambda _: own(article), r)
 
     for part in map_reported(mentions, articles, Reporter()):
         for entity_id, occurrences in part.items():
@@ -465,10 +470,15 @@ def build_index(
     path = root / ENTITIES_FILE
     if not path.exists():
         return None
-    entities = load_entities(path, reporter, ENTITIES_FILE.as_posix())
+    shown = ENTITIES_FILE.as_posix()  # the entries reused while the file's bytes are the same
+    entities = list(memo_file("names", path, (), lambda r: load_entities(path, r, shown), reporter))
     check_entities(entities, articles, {t.id for t in terms}, reporter)
-    occurrences = _occurrences_by_article(entities, articles)
+    shared = value_digest(entities) if memo_active() else ""  # once, not once per article
+    occurrences = _occurrences_by_article(entities, articles, shared)
     report_unused(entities, occurrences, reporter)
-    mentions = find_mentions(entities, apparatus_texts(terms, events))
+    mentions = memo(
+        "names", "apparatus", (shared, terms, events),
+        lambda _: find_mentions(entities, apparatus_texts(terms, events)), reporter,
+    )  # fmt: skip
     ordered = tuple(sorted(entities, key=index_order))
     return IndexBuild(ordered, occurrences, mentions)

@@ -37,6 +37,7 @@ import yaml
 from ..diagnostics import Reporter
 from ..ingest.anchors import paragraph_texts, source_anchors
 from ..ingest.article import source_texts
+from ..ingest.cache import memo, memo_active, memo_file, value_digest
 from ..markup import fn_key, front_matter, parse_note_anchor
 from ..model import (
     FN_CLOSE,
@@ -1068,9 +1069,15 @@ def _occurrences_by_article(
     every core (an article's occurrences depend on its paragraphs alone), joined in
     article order."""
     result: dict[str, list[Occurrence]] = {term.id: [] for term in terms}
+    shared = value_digest(terms) if memo_active() else ""  # once, not once per article
 
-    def found(article: Article, _: Reporter) -> dict[str, list[Occurrence]]:
+    def of_article(article: Article) -> dict[str, list[Occurrence]]:
         return {k: v for k, v in find_occurrences(terms, paragraph_texts([article])).items() if v}
+
+    def found(article: Article, r: Reporter) -> dict[str, list[Occurrence]]:
+        # reused while neither the terms nor the article changed
+        key = (shared, article)
+        return memo("terms", article.meta.slug, key, lambda _: of_article(article), r)
 
     for part in map_reported(found, articles, Reporter()):
         for term_id, occurrences in part.items():
@@ -1089,7 +1096,10 @@ def build_glossary(
     path = root / "glossary" / "terms.yml"
     if not path.exists():
         return None
-    terms = load_terms(path, reporter, root=root)
+    # the file's terms, reused while its bytes are the same
+    terms = list(
+        memo_file("glossary", path, (), lambda r: load_terms(path, r, root=root), reporter)
+    )
     bib_keys = {m.key for m in bib.merged} if bib else None
     check_against_sources(terms, source_texts(articles), reporter, bib_keys=bib_keys)
     occurrences = _occurrences_by_article(terms, articles)
