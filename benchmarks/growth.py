@@ -36,7 +36,8 @@ from pathlib import Path
 import results_file  # benchmarks/results_file.py (this script's folder is on sys.path)
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "scripts"))
+if "PYTHONPATH" not in os.environ:  # a child run for another checkout keeps that one's package
+    sys.path.insert(0, str(ROOT / "scripts"))
 PY = sys.executable
 GROUP = 8
 STAGES = (
