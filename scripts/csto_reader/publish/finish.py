@@ -11,7 +11,9 @@ the redirect pages included, and
   copy opened from ``file://``).
 
 It also copies the files of ``build/extra/`` into the site as they are (extra files that
-an engine would render as pages, such as ``downloads/addresses.md``; ``tree.py``).
+an engine would render as pages, such as ``downloads/addresses.md``; ``tree.py``), and
+rewrites Material's style sheets without the rules that can match nothing in the site
+(``assets.prune_theme_css``: the components no page uses).
 
 This is an HTML post-processing step of our own, not an event of the engine: it works
 the same after MkDocs, ProperDocs or any successor.  Every page is checked before any
@@ -25,7 +27,7 @@ from pathlib import Path
 
 from ..diagnostics import Reporter
 from ..model import Span
-from . import csp
+from . import assets, csp
 
 
 def copy_extra(extra: Path, site: Path) -> int:
@@ -43,8 +45,9 @@ def copy_extra(extra: Path, site: Path) -> int:
 def finish_site(
     site: Path, reporter: Reporter, *, offline: bool = False, extra: Path | None = None
 ) -> int:
-    """Check and give its policy to every HTML file under ``site``, then copy ``extra``'s
-    files in; return how many pages were rewritten (0 after reporting an error)."""
+    """Check and give its policy to every HTML file under ``site``, copy ``extra``'s
+    files in and prune Material's style sheets; return how many pages were rewritten
+    (0 after reporting an error)."""
     finished: dict[Path, str] = {}
     for page in sorted(site.rglob("*.html")):
         text = page.read_text(encoding="utf-8")
@@ -68,4 +71,5 @@ def finish_site(
         page.write_text(text, encoding="utf-8")
     if extra is not None:
         copy_extra(extra, site)
+    assets.prune_theme_css(site)
     return len(finished)
