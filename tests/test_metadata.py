@@ -1,8 +1,8 @@
 """The metadata reference managers read (publish/metadata.py), parsed back from the built
 site with real parsers and compared with what ``meta.yml`` and ``bib/reader.bib`` state.
 
-* article pages: the Highwire ``citation_*`` tags (lxml) and the schema.org
-  ScholarlyArticle (extruct's JSON-LD extractor);
+* article pages: the Highwire ``citation_*`` tags of the article (lxml) and the schema.org
+  ScholarlyArticle with the works it lists (extruct's JSON-LD extractor);
 * /bibliography/: one COinS span per entry (lxml; its ContextObject read with
   urllib.parse), so that Zotero offers "save multiple";
 * downloads/: RIS read back with rispy, CSL-JSON with json, checked against the shape CSL
@@ -115,27 +115,30 @@ def test_highwire_tags_state_what_meta_yml_states(site_dir: Path, slug: str) -> 
 
 
 @pytest.mark.parametrize("slug", SLUGS)
-def test_one_citation_reference_per_work_the_article_lists(
+def test_the_head_holds_one_reference_list_the_json_ld(
     site_dir: Path, slug: str, reader_bib: dict[str, dict[str, str]]
 ) -> None:
-    tags = head_tags(article_page(site_dir, slug))
-    references = tag_values(tags, "citation_reference")
+    """The works an article lists are in its JSON-LD ``citation`` list, once each, with
+    their DOI and year; no ``citation_reference`` tag repeats them."""
+    page = article_page(site_dir, slug)
+    assert tag_values(head_tags(page), "citation_reference") == []
+    (data,) = json_ld(page)
     works = listed_in(reader_bib, slug)
-    assert len(references) == len(works)
+    cited = data.get("citation", [])
+    assert len(cited) == len(works)
     assert (len(works) > 0) == (slug in WITH_REFERENCES)
-    by_title = {plain(w["title"]).replace(";", ","): w for w in works.values()}
-    titles = []
-    for ref in references:
-        pairs = [pair.split("=", 1) for pair in ref.split("; ")]
-        assert all(k.startswith("citation_") for k, _ in pairs), ref
-        title = dict(pairs)["citation_title"]
-        titles.append(title)
-        work = by_title[title]
-        authors = work["author"].split(" and ") if "author" in work else []
-        assert [v for k, v in pairs if k == "citation_author"] == [plain(a) for a in authors]
-        assert dict(pairs).get("citation_doi") == work.get("doi")
-        assert dict(pairs).get("citation_publication_date", "")[:4] == work.get("year", "")
-    assert sorted(titles) == sorted(by_title)
+    by_title = {plain(w["title"]): w for w in works.values()}
+    for c in cited:
+        work = by_title[c["name"]]
+        assert c.get("datePublished", "")[:4] == work.get("year", "")
+        if work.get("doi"):
+            assert c["identifier"] == {
+                "@type": "PropertyValue",
+                "propertyID": "DOI",
+                "value": work["doi"],
+            }
+        else:
+            assert "identifier" not in c
 
 
 def test_absent_fields_give_no_tag(site_dir: Path) -> None:

@@ -11,7 +11,9 @@ the redirect pages included, and
   copy opened from ``file://``).
 
 It also copies the files of ``build/extra/`` into the site as they are (extra files that
-an engine would render as pages, such as ``downloads/addresses.md``; ``tree.py``).
+an engine would render as pages, such as ``downloads/addresses.md``; ``tree.py``), and
+rewrites Material's style sheets without the rules that can match nothing in the site
+(``assets.prune_theme_css``: the components no page uses).
 
 Each page is parsed once (``csp.scan``: the check and the hashes of its policy), the page
 as it will be served, without a policy an earlier pass wrote.  With a cache
@@ -36,7 +38,7 @@ from pathlib import Path
 
 from ..diagnostics import Reporter
 from ..model import Span
-from . import csp
+from . import assets, csp
 
 
 def copy_extra(extra: Path, site: Path) -> int:
@@ -82,8 +84,9 @@ def finish_site(
     extra: Path | None = None,
     cache: Path | None = None,
 ) -> int:
-    """Check and give its policy to every HTML file under ``site``, then copy ``extra``'s
-    files in; return how many pages were rewritten (0 after reporting an error).
+    """Check and give its policy to every HTML file under ``site``, copy ``extra``'s
+    files in and prune Material's style sheets; return how many pages were rewritten
+    (0 after reporting an error).
 
     With ``cache``, a page whose text (without a policy) was found clean by an earlier
     finish under the same ``csp.version()`` takes its hashes from there, unparsed; the
@@ -114,6 +117,7 @@ def finish_site(
         store_known(cache, version, seen)
     if extra is not None:
         copy_extra(extra, site)
+    assets.prune_theme_css(site)
     return len(finished)
 
 

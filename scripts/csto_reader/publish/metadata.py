@@ -3,9 +3,13 @@
 What a student's Zotero (or Google Scholar) needs to take the reader's texts and
 references without retyping:
 
-* every article page's head: Highwire Press ``citation_*`` tags (``highwire_tags``: the
-  ones Zotero's "Embedded Metadata" translator and Google Scholar read) and a schema.org
-  ``ScholarlyArticle`` in JSON-LD with its ``citation`` list (``scholarly_article``);
+* every article page's head: Highwire Press ``citation_*`` tags for the article itself
+  (``highwire_tags``: the ones Zotero's "Embedded Metadata" translator and Google Scholar
+  read) and a schema.org ``ScholarlyArticle`` in JSON-LD with its ``citation`` list
+  (``scholarly_article``).  That list is the head's one machine-readable reference list:
+  there are no ``citation_reference`` tags (the same works again, with fewer identifiers;
+  not among the tags Google Scholar's inclusion guidelines document, and Zotero takes
+  the article's own ``citation_*`` tags), so a long list is not sent twice;
 * every entry of /bibliography/: a COinS span (``coins``, an OpenURL ContextObject in the
   title of ``<span class="Z3988">``), so that Zotero offers to save several of them;
 * reference files in ``downloads/`` (``download_files``): RIS (written with rispy),
@@ -13,10 +17,10 @@ references without retyping:
   each article its own citation and the works its list holds.
 
 One mapping: the works of the bibliography go through ``cite_format.csl_item``, the same
-CSL data citeproc-py formats the APA entries from; RIS, COinS, the JSON-LD citations and
-``citation_reference`` are all made from that CSL item.  An article itself goes through
-``citing.meta_reference`` ("Cite this") and the same ``csl_item``, plus what its meta.yml
-states besides (abstract, keywords, language).  Only fields the data holds are written;
+CSL data citeproc-py formats the APA entries from; RIS, COinS and the JSON-LD citations
+are all made from that CSL item.  An article itself goes through ``citing.meta_reference``
+("Cite this") and the same ``csl_item``, plus what its meta.yml states besides
+(abstract, keywords, language).  Only fields the data holds are written;
 an absent one is left out, never guessed.
 
 Where values reach a page: the head tags and the JSON-LD go into the page's front matter
@@ -193,9 +197,10 @@ def read_ris(text: str) -> list[dict[str, Any]]:
 # ---------------------------------------------------------------- Highwire tags
 
 
-def highwire_tags(meta: ArticleMeta, references: Sequence[MergedEntry]) -> list[tuple[str, str]]:
-    """The article's Highwire Press tags, (name, content) in order; ``citation_pdf_url``
-    is the template's (it depends on the site's address)."""
+def highwire_tags(meta: ArticleMeta) -> list[tuple[str, str]]:
+    """The article's own Highwire Press tags, (name, content) in order (its reference
+    list is in the JSON-LD only); ``citation_pdf_url`` is the template's (it depends on
+    the site's address)."""
     tags = [("citation_title", meta.title)]
     for a in meta.authors:
         tags.append(("citation_author", a.name))
@@ -217,33 +222,7 @@ def highwire_tags(meta: ArticleMeta, references: Sequence[MergedEntry]) -> list[
         ("citation_keywords", "; ".join(meta.keywords) or None),
     ]
     tags += [(name, value) for name, value in optional if value]
-    tags += [("citation_reference", reference_tag(csl_item(m))) for m in references]
     return tags
-
-
-def reference_tag(item: Mapping[str, Any]) -> str:
-    """One work as the content of a ``citation_reference`` tag: ``citation_*=value``
-    pairs joined by "; " (Google Scholar's form).  The form has no escape for ";", so a
-    ";" inside a value is written as ","."""
-    first, last = page_range(item.get("page"))
-    # the container's tag: a journal's or a book's (a web page's site has none)
-    container = {"article-journal": "citation_journal_title", "chapter": "citation_inbook_title"}
-    pairs = [("citation_title", item.get("title"))]
-    pairs += [("citation_author", _name(p)) for p in item.get("author", [])]
-    pairs += [
-        (container.get(item["type"], ""), item.get("container-title")),
-        ("citation_publisher", item.get("publisher")),
-        ("citation_volume", item.get("volume")),
-        ("citation_issue", item.get("issue")),
-        ("citation_firstpage", first),
-        ("citation_lastpage", last),
-        ("citation_publication_date", _date(item)),
-        ("citation_doi", item.get("DOI")),
-        ("citation_public_url", item.get("URL")),
-    ]
-    return "; ".join(
-        f"{k}={' '.join(str(v).replace(';', ',').split())}" for k, v in pairs if k and v
-    )
 
 
 # ---------------------------------------------------------------- schema.org JSON-LD
@@ -363,10 +342,11 @@ def _author(name: str, affiliation: str | None, orcid: str | None) -> dict[str, 
 
 def page_head(meta: ArticleMeta, references: Sequence[MergedEntry]) -> dict[str, object]:
     """Front matter fields for the head of an article page (``overrides/main.html``
-    prints them): the Highwire tags, the site path of the PDF and the JSON-LD, every
+    prints them): the Highwire tags, the site path of the PDF and the JSON-LD (with the
+    works the article lists), every
     value escaped for where it goes (``markup.head_meta``, ``markup.json_script``)."""
     return {
-        "highwire": head_meta(highwire_tags(meta, references)),
+        "highwire": head_meta(highwire_tags(meta)),
         "highwire_pdf": html_text(f"downloads/{meta.slug}.pdf"),
         "json_ld": json_script(scholarly_article(meta, references)),
     }

@@ -44,6 +44,7 @@ from ..codes import codes_of
 from ..diagnostics import Reporter
 from ..model import Span
 from ..yamlfile import parse
+from .assets import minify_tree
 
 CODES = codes_of("publish.tree")  # meanings: the registry (codes.py)
 
@@ -199,7 +200,7 @@ def write_tree(
     tree = root / TREE
     (tree / DOCS).mkdir(parents=True, exist_ok=True)
     rendered = {rel: data for rel, data in generated.items() if rel not in verbatim}
-    _sync(tree / DOCS, {**_hand_written(docs), **rendered})
+    _sync(tree / DOCS, {**minify_tree(_hand_written(docs)), **rendered})
     (tree / EXTRA).mkdir(exist_ok=True)
     _sync(tree / EXTRA, verbatim)
     _write_text(tree / SERVE_CONFIG, serve_config())

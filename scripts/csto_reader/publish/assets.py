@@ -1,0 +1,299 @@
+"""The site's style sheets and scripts, lighter for a reader's first visit (issue 15).
+
+Two steps, both on files the reader never edits by hand:
+
+* **Our own scripts and style sheets** (``docs/assets/**/*.js`` and ``*.css``, not the
+  vendored ones under ``assets/vendor/``) are minified when the build step copies
+  ``docs/`` into the generated tree (``minified``; ``tree.py``): comments and
+  white space go, with rjsmin and rcssmin, which know the languages' strings, regular
+  expressions and template literals.  The repository keeps the commented sources; about
+  half of their bytes were comments.
+
+* **Material's own style sheets** (``assets/stylesheets/main.*.min.css`` and
+  ``palette.*.min.css`` of a rendered site) lose the rules that can match nothing in
+  this site (``prune_theme_css``, called by ``finish``): the theme carries the styles of
+  every component it offers (content tabs, code highlighting, blog posts, cookie
+  consent, version selector, admonition types ...), and this site uses a few of them.
+  A selector is dropped only when it needs (outside ``:not()``, ``:is()`` and the other
+  functional pseudo-classes) a class whose component no page of the site writes and
+  no script can add, or an attribute value (``[dir=rtl]``, a palette colour) no page
+  writes; a rule goes when none of its selectors is left, an at-rule when it is empty,
+  and a custom property when nothing that is left reads it.  A class's component is its
+  BEM block (``md-nav`` for ``md-nav__link--active``): a page that holds the block
+  keeps every element and state of it, since Material's script toggles those.
+
+  What a script can add, besides what the pages hold: every class named in a string of
+  our own scripts (``reader.js`` may build Material's markup), and the components
+  Material's bundle creates by itself (``RUNTIME``: the search results, the dialog, the
+  tooltips, the copy buttons of code blocks, the version selector, a repository's facts,
+  content tabs' controls, tags in search results).  Nothing is dropped for a page to
+  come: a site built with an admonition or a content tab keeps their styles, since the
+  pruning reads the pages of the site it finishes (the offline copy is pruned from its
+  own pages too).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import rcssmin
+import rjsmin
+import tinycss2
+
+# ---------------------------------------------------------------- our own files
+
+# Minified: our scripts and style sheets; not vendored code (the offline copy's shim is
+# hashed by its source text in the pages' policy: csp.py).
+_OWN = re.compile(r"^assets/(?!vendor/).*\.(js|css)$")
+
+
+def minified(rel: str, data: bytes) -> bytes:
+    """The bytes ``docs/<rel>`` is copied into the generated tree with: minified for one of
+    our own scripts or style sheets, unchanged for any other file."""
+    match = _OWN.match(rel)
+    if match is None:
+        return data
+    text = data.decode("utf-8")
+    small: str = rjsmin.jsmin(text) if match.group(1) == "js" else rcssmin.cssmin(text)
+    return (small.strip() + "\n").encode("utf-8")
+
+
+def minify_tree(files: Mapping[str, bytes]) -> dict[str, bytes]:
+    """``files`` (path relative to ``docs/`` -> bytes) with our own assets minified."""
+    return {rel: minified(rel, data) for rel, data in files.items()}
+
+
+# ---------------------------------------------------------------- Material's CSS
+
+# Material's theme style sheets in a rendered site.
+THEME_SHEETS = ("assets/stylesheets/main.*.min.css", "assets/stylesheets/palette.*.min.css")
+
+# The BEM blocks (and plain classes) Material's bundle creates or sets by itself, on any
+# page, so that a page need not hold them for their styles to be needed: read from its
+# ``class:`` attributes and ``classList`` calls (the search results, the dialog, the
+# tooltips, code blocks' buttons and annotations, the version selector, a repository's
+# facts, content tabs' controls, tags in search results, the table wrappers, "js").
+# tests/test_assets.py checks that the installed bundle names no other.
+RUNTIME = frozenset(
+    {
+        "focus-visible",
+        "js",
+        "js-focus-visible",
+        "md-annotation",
+        "md-annotation-list",
+        "md-code",
+        "md-dialog",
+        "md-header",
+        "md-icon",
+        "md-nav",
+        "md-search-result",
+        "md-source",
+        "md-tag",
+        "md-tags",
+        "md-toggle",
+        "md-tooltip",
+        "md-tooltip2",
+        "md-typeset",
+        "md-version",
+        "mermaid",
+        "no-js",
+        "tabbed-button",
+        "tabbed-control",
+        "tabbed-labels",
+    }
+)
+
+# Attributes whose values come only from the pages (Material's palette script copies the
+# colour values from the palette's inputs): ``[name=value]`` for a value no page writes
+# matches nothing.
+PAGE_ATTRIBUTES = ("dir", "data-md-color-scheme", "data-md-color-primary", "data-md-color-accent")
+
+# an attribute's value, in double, single or no quotes
+_VALUE = r"""\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))"""
+_CLASS_ATTRIBUTE = re.compile(rf"\sclass{_VALUE}", re.IGNORECASE)
+_JS_STRING = re.compile(r"\"((?:[^\"\\\n]|\\.)*)\"|'((?:[^'\\\n]|\\.)*)'")
+_NAME = re.compile(r"-?[_a-zA-Z][\w-]*")
+_VAR = re.compile(r"var\(\s*(--[\w-]+)")
+_SOURCE_MAP = re.compile(r"/\*# sourceMappingURL=[^*]*\*/\s*$")
+
+
+def block_of(name: str) -> str:
+    """A class's BEM block: ``md-nav`` for ``md-nav__link--active``."""
+    return re.split(r"__|--", name, maxsplit=1)[0]
+
+
+class SiteUse:
+    """What a site's pages and scripts can put on elements: the BEM blocks of the classes
+    its pages write and its own scripts name, and the values its pages give the
+    attributes of ``PAGE_ATTRIBUTES``; custom properties its scripts and pages name."""
+
+    def __init__(self, pages: Iterable[str], scripts: Iterable[tuple[str, bool]]) -> None:
+        """``scripts``: each script's text, and whether it is the site's own (its strings
+        may name classes) rather than Material's (whose components ``RUNTIME`` lists);
+        the custom properties every script names count as read."""
+        self.blocks: set[str] = set(RUNTIME)
+        self.attributes: dict[str, set[str]] = {name: set() for name in PAGE_ATTRIBUTES}
+        self.properties: set[str] = set()
+        for text in pages:
+            for match in _CLASS_ATTRIBUTE.finditer(text):
+                self.blocks.update(block_of(c) for c in "".join(match.groups("")).split())
+            for name, values in self.attributes.items():
+                found = re.finditer(rf"\s{name}{_VALUE}", text, re.IGNORECASE)
+                values.update("".join(m.groups("")) for m in found)
+            self.properties.update(re.findall(r"--[\w-]+", text))
+        for text, own in scripts:
+            if own:
+                for match in _JS_STRING.finditer(text):
+                    literal = match.group(1) or match.group(2) or ""
+                    self.blocks.update(block_of(n) for n in _NAME.findall(literal))
+            self.properties.update(re.findall(r"--[\w-]+", text))
+
+    def allows(self, selector: list[Any]) -> bool:
+        """Whether a selector (tinycss2 tokens) can match an element of the site."""
+        for previous, token in zip([None, *selector], selector, strict=False):
+            if token.type == "ident" and _is_dot(previous):
+                if block_of(token.value) not in self.blocks:
+                    return False
+            elif token.type == "[] block" and not self._attribute_allowed(token.content):
+                return False
+        return True
+
+    def _attribute_allowed(self, content: list[Any]) -> bool:
+        parts = [t for t in content if t.type not in ("whitespace", "comment")]
+        if len(parts) != 3 or parts[0].type != "ident" or not _is_literal(parts[1], "="):
+            return True  # [name], [name^=value] ...: not judged
+        values = self.attributes.get(parts[0].value.lower())
+        return (
+            values is None or parts[2].type not in ("ident", "string") or (parts[2].value in values)
+        )
+
+
+def _is_dot(token: Any) -> bool:
+    return _is_literal(token, ".")
+
+
+def _is_literal(token: Any, value: str) -> bool:
+    return token is not None and token.type == "literal" and token.value == value
+
+
+def _selectors(prelude: list[Any]) -> Iterator[list[Any]]:
+    """A rule's prelude cut at its top-level commas (inside a function or a bracket a
+    comma is part of its token)."""
+    current: list[Any] = []
+    for token in prelude:
+        if _is_literal(token, ","):
+            yield current
+            current = []
+        else:
+            current.append(token)
+    yield current
+
+
+def _walk(rules: list[Any], qualified: Callable[[Any], str | None]) -> str:
+    """The rules as text, each qualified rule as ``qualified`` gives it (``None``: left
+    out), inside ``@media`` and ``@supports`` too (an empty one is left out); any other
+    rule as it was."""
+    out: list[str] = []
+    for rule in rules:
+        if rule.type == "qualified-rule":
+            out.append(qualified(rule) or "")
+        elif rule.type == "at-rule" and rule.lower_at_keyword in ("media", "supports"):
+            inner = _walk(tinycss2.parse_rule_list(rule.content), qualified)
+            if inner:
+                out.append(f"@{rule.at_keyword}{tinycss2.serialize(rule.prelude)}{{{inner}}}")
+        elif rule.type not in ("whitespace", "comment"):
+            out.append(rule.serialize())
+    return "".join(out)
+
+
+def _matching(rule: Any, use: SiteUse) -> str | None:
+    """A rule with only the selectors that can match something in the site, or None."""
+    selectors = [s for s in _selectors(rule.prelude) if use.allows(s)]
+    if not selectors:
+        return None
+    prelude = ",".join(tinycss2.serialize(s) for s in selectors)
+    return f"{prelude}{{{tinycss2.serialize(rule.content)}}}"
+
+
+def _read_only(rule: Any, read: set[str]) -> str | None:
+    """A rule without its declarations of custom properties not in ``read``, or None."""
+    declarations = tinycss2.parse_declaration_list(
+        rule.content, skip_comments=True, skip_whitespace=True
+    )
+    kept = [
+        d.serialize()
+        for d in declarations
+        if not (d.type == "declaration" and d.name.startswith("--") and d.name not in read)
+    ]
+    if not kept:
+        return None
+    return f"{tinycss2.serialize(rule.prelude)}{{{';'.join(kept)}}}"
+
+
+def _parse(css: str) -> list[Any]:
+    rules: list[Any] = tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True)
+    return rules
+
+
+def prune_sheets(sheets: Mapping[str, str], use: SiteUse) -> dict[str, str]:
+    """Theme style sheets (by name) without what can match nothing in the site (module
+    docstring).  Their custom properties are judged together: one sheet sets what the
+    other reads (``palette`` sets the colours ``main`` reads)."""
+    texts = {
+        name: _walk(_parse(_SOURCE_MAP.sub("", css)), partial(_matching, use=use))
+        for name, css in sheets.items()
+    }
+    while True:
+        read = use.properties.union(*(_VAR.findall(t) for t in texts.values()))
+        new = {name: _walk(_parse(t), partial(_read_only, read=read)) for name, t in texts.items()}
+        if new == texts:
+            return texts
+        texts = new
+
+
+def _names_classes(rel: str) -> bool:
+    """Whether the strings of a site's script may name classes it puts on elements: our
+    own scripts (``assets/javascripts/*.js``), not Material's (its bundle, and its search
+    worker and languages in subfolders: ``RUNTIME`` lists their classes) nor the data
+    scripts (``assets/previews/``, the offline copy's search index)."""
+    folder, _, name = rel.rpartition("/")
+    return folder == "assets/javascripts" and not name.startswith("bundle.")
+
+
+def site_use(site: Path, exclude: set[str]) -> SiteUse:
+    """What the pages and scripts of ``site`` can put on elements; the custom properties
+    its pages, scripts and style sheets (but those of ``exclude``) name."""
+    pages = (p.read_text(encoding="utf-8") for p in sorted(site.rglob("*.html")))
+    sheets = [
+        p.read_text(encoding="utf-8")
+        for p in sorted(site.rglob("*.css"))
+        if p.relative_to(site).as_posix() not in exclude
+    ]
+    scripts = (
+        (p.read_text(encoding="utf-8"), _names_classes(p.relative_to(site).as_posix()))
+        for p in sorted(site.rglob("*.js"))
+    )
+    use = SiteUse(pages, scripts)
+    for text in sheets:
+        use.properties.update(re.findall(r"--[\w-]+", text))
+    return use
+
+
+def prune_theme_css(site: Path) -> dict[str, tuple[int, int]]:
+    """Rewrite Material's style sheets in ``site`` without the rules that can match
+    nothing there (and without their source maps, which would no longer match); return
+    each sheet's size before and after, by its path in the site."""
+    sheets = [p for pattern in THEME_SHEETS for p in sorted(site.glob(pattern))]
+    if not sheets:
+        return {}
+    before = {p.relative_to(site).as_posix(): p.read_text(encoding="utf-8") for p in sheets}
+    after = prune_sheets(before, site_use(site, exclude=set(before)))
+    for rel, text in after.items():
+        sheet = site / rel
+        sheet.write_text(text + "\n", encoding="utf-8")
+        sheet.with_name(sheet.name + ".map").unlink(missing_ok=True)
+    return {rel: (len(before[rel]), len(after[rel]) + 1) for rel in before}

@@ -1,0 +1,298 @@
+"""The site's own scripts and style sheets minified, Material's style sheets pruned
+(publish/assets.py).
+
+* minified: the scripts still parse (Node), keep every string literal of their source
+  and are smaller; the style sheets hold the same rules and declarations (tinycss2);
+  vendored and other files are copied as they are, and the built site serves the
+  minified copies;
+* pruned: a sheet that every selector may match comes back with the same rules; a selector goes
+  only for a class whose block no page holds and no script names, or an attribute value
+  no page writes (small cases); the custom properties of two sheets are judged together;
+  the classes Material's installed bundle creates by itself are all in ``RUNTIME``;
+* in Chromium: every element of the built pages (and its ``::before`` and ``::after``)
+  has the same computed style with the pruned sheets as with Material's own, in light
+  and dark, on a phone's width, and with the search results open.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+import tinycss2
+
+from conftest import ROOT
+from csto_reader.publish import assets
+
+DOCS = ROOT / "docs"
+MATERIAL = Path(__import__("material").__file__).parent / "templates"
+OWN_SCRIPTS = sorted((DOCS / "assets" / "javascripts").glob("*.js"))
+OWN_SHEETS = sorted((DOCS / "assets" / "stylesheets").glob("*.css"))
+
+
+# ---------------------------------------------------------------- minified
+
+
+def js_strings(text: str) -> list[str]:
+    """The string literals of a script, comments left out (a quote in a comment is not
+    one), with the regex and strings of rjsmin's own kind of reading."""
+    text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
+    text = re.sub(r"(?m)^\s*//.*$", "", text)
+    return [a or b for a, b in re.findall(r'"((?:[^"\\\n]|\\.)*)"|\'((?:[^\'\\\n]|\\.)*)\'', text)]
+
+
+@pytest.mark.parametrize("path", OWN_SCRIPTS, ids=lambda p: p.name)
+def test_a_minified_script_parses_and_keeps_its_strings(path: Path, tmp_path: Path) -> None:
+    source = path.read_bytes()
+    small = assets.minified(f"assets/javascripts/{path.name}", source)
+    assert len(small) < 0.8 * len(source)
+    target = tmp_path / path.name
+    target.write_bytes(small)
+    check = subprocess.run(["node", "--check", str(target)], capture_output=True, text=True)
+    assert check.returncode == 0, check.stderr
+    text = small.decode("utf-8")
+    for literal in js_strings(source.decode("utf-8")):
+        assert literal in text, literal
+
+
+def css_rules(text: str) -> list[tuple[str, list[tuple[str, str, bool]]]]:
+    """A sheet's rules, flattened: (at-rule heads and selector, declarations), with white
+    space and comments normalised away."""
+
+    def norm(tokens: list) -> str:  # type: ignore[type-arg]
+        return re.sub(r"\s+", " ", tinycss2.serialize(tokens)).strip().replace(" ", "")
+
+    out: list[tuple[str, list[tuple[str, str, bool]]]] = []
+
+    def walk(rules: list, context: str) -> None:  # type: ignore[type-arg]
+        for rule in rules:
+            if rule.type == "qualified-rule":
+                body = tinycss2.parse_declaration_list(
+                    rule.content, skip_comments=True, skip_whitespace=True
+                )
+                declarations = [(d.lower_name, norm(d.value), d.important) for d in body]
+                out.append((context + norm(rule.prelude), declarations))
+            elif rule.type == "at-rule" and rule.content is not None:
+                head = f"{context}@{rule.lower_at_keyword}{norm(rule.prelude)}/"
+                inner = tinycss2.parse_rule_list(rule.content, True, True)
+                walk(inner, head) if rule.lower_at_keyword != "font-face" else None
+            elif rule.type == "at-rule":
+                out.append((f"{context}@{rule.lower_at_keyword}{norm(rule.prelude)}", []))
+
+    walk(tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True), "")
+    return out
+
+
+@pytest.mark.parametrize("path", OWN_SHEETS, ids=lambda p: p.name)
+def test_a_minified_sheet_holds_the_same_rules(path: Path) -> None:
+    source = path.read_text(encoding="utf-8")
+    small = assets.minified(f"assets/stylesheets/{path.name}", source.encode()).decode()
+    assert len(small) < 0.8 * len(source)
+    assert css_rules(small) == css_rules(source)
+
+
+def test_vendored_and_other_files_are_copied_as_they_are() -> None:
+    shim = DOCS / "assets" / "vendor" / "iframe-worker" / "shim.js"
+    assert assets.minified("assets/vendor/iframe-worker/shim.js", shim.read_bytes()) == (
+        shim.read_bytes()
+    )
+    page = (DOCS / "about.md").read_bytes()
+    assert assets.minified("about.md", page) == page
+    files = {"about.md": page, "assets/javascripts/x.js": b"var a = 1; // one\n"}
+    assert assets.minify_tree(files) == {"about.md": page, "assets/javascripts/x.js": b"var a=1;\n"}
+
+
+def test_the_site_serves_the_minified_copies(site_dir: Path) -> None:
+    for path in [*OWN_SCRIPTS, *OWN_SHEETS]:
+        rel = path.relative_to(DOCS).as_posix()
+        built = (site_dir / rel).read_bytes()
+        assert built == assets.minified(rel, path.read_bytes()), rel
+        assert b"/*" not in built or path.suffix == ".js", rel  # comments gone
+
+
+# ---------------------------------------------------------------- pruned
+
+
+def theme_sheet(pattern: str) -> str:
+    (path,) = (MATERIAL / "assets" / "stylesheets").glob(pattern)
+    return path.read_text(encoding="utf-8")
+
+
+class Everything(assets.SiteUse):
+    """A site that may match any selector and reads every custom property."""
+
+    def allows(self, selector: list) -> bool:  # type: ignore[type-arg]
+        return True
+
+
+@pytest.mark.parametrize("pattern", ["main.*.min.css", "palette.*.min.css"])
+def test_a_sheet_every_selector_may_match_keeps_every_rule(pattern: str) -> None:
+    css = theme_sheet(pattern)
+    use = Everything([], [])
+    use.properties.update(re.findall(r"--[\w-]+", css))
+    (out,) = assets.prune_sheets({"sheet": css}, use).values()
+    # the same rules and declarations, token for token (tinycss2 writes "\\3c " as "<")
+    assert css_rules(out) == css_rules(css)
+
+
+def pruned(css: str, pages: list[str], scripts: list[str] = ()) -> str:  # type: ignore[assignment]
+    use = assets.SiteUse(pages, [(s, True) for s in scripts])
+    return assets.prune_sheets({"sheet": css}, use)["sheet"]
+
+
+CASE = (
+    ".md-typeset .admonition,.md-typeset details{margin:1em}"
+    ".md-typeset .admonition.note{color:red}"
+    ".md-nav__link--active{color:blue}"
+    "a:not(.md-button){color:green}"
+    ".md-button{padding:0}"
+    "[dir=rtl] .md-nav{margin:0}"
+    "@media screen{.tabbed-set{display:flex}}"
+    "@media print{.md-nav{display:none}}"
+)
+
+
+def test_a_selector_goes_when_no_page_or_script_can_match_it() -> None:
+    page = '<html><body dir="ltr"><nav class="md-nav"><details>x</details></nav></body></html>'
+    assert pruned(CASE, [page]) == (
+        ".md-typeset details{margin:1em}"
+        ".md-nav__link--active{color:blue}"  # the block is on the page: its states stay
+        "a:not(.md-button){color:green}"  # a class inside :not() is not judged
+        "@media print{.md-nav{display:none}}"
+    )
+
+
+def test_what_a_page_holds_or_our_script_names_keeps_its_rules() -> None:
+    page = (
+        "<body dir='rtl'><div class=\"admonition note\"></div>"
+        "<div class=tabbed-set></div><nav class='md-nav'></nav></body>"
+    )
+    out = pruned(CASE, [page], ['el.className = "md-button";'])
+    assert out == CASE
+
+
+def test_material_runtime_classes_are_kept_on_any_page() -> None:
+    css = ".md-search-result__item{margin:0}.md-dialog--active{opacity:1}.md-tooltip2{x:y}"
+    assert pruned(css, ["<p>nothing</p>"]) == css
+
+
+def test_custom_properties_are_judged_across_the_sheets() -> None:
+    main = ":root{--md-a:1px;--md-unread:2px}.md-nav{margin:var(--md-a)}.gone{--md-x:1}"
+    palette = "[data-md-color-scheme=slate]{--md-a:2px;--md-b:var(--md-c);--md-c:3px}"
+    page = '<body data-md-color-scheme="default"><nav class="md-nav"></nav>'
+    theme_page = page + '<input data-md-color-scheme="slate">'
+    use = assets.SiteUse([theme_page], [])
+    out = assets.prune_sheets({"main": main, "palette": palette}, use)
+    assert out == {
+        "main": ":root{--md-a:1px}.md-nav{margin:var(--md-a)}",
+        "palette": "[data-md-color-scheme=slate]{--md-a:2px}",
+    }
+    # a value no page writes: the palette's rule matches nothing and goes
+    out = assets.prune_sheets({"main": main, "palette": palette}, assets.SiteUse([page], []))
+    assert out["palette"] == ""
+
+
+def test_runtime_lists_every_class_materials_bundle_creates() -> None:
+    (bundle,) = (MATERIAL / "assets" / "javascripts").glob("bundle.*.min.js")
+    text = bundle.read_text(encoding="utf-8")
+    named = re.findall(r'class:"([^"]*)"', text)
+    named += re.findall(r'classList\.(?:add|toggle)\("([^"]*)"', text)
+    named += re.findall(r"class:`([^`$]*)", text)  # a template's fixed start
+    blocks = {assets.block_of(c) for value in named for c in value.split()}
+    assert blocks and blocks <= assets.RUNTIME | {"md-typeset"}, blocks - assets.RUNTIME
+
+
+def test_finish_prunes_the_theme_sheets_and_drops_their_maps(site_dir: Path) -> None:
+    for pattern in assets.THEME_SHEETS:
+        (sheet,) = site_dir.glob(pattern)
+        original = theme_sheet(Path(pattern).name)
+        pruned_text = sheet.read_text(encoding="utf-8")
+        assert len(pruned_text) < 0.7 * len(original)
+        assert "sourceMappingURL" not in pruned_text
+        assert not sheet.with_name(sheet.name + ".map").exists()
+
+
+# ---------------------------------------------------------------- in Chromium
+
+# Every element's computed style, and its ::before's and ::after's: the element (tag, id,
+# classes) and a hash (SHA-256) of all its properties' values.  Not the custom properties:
+# the pruned sheets drop those nothing reads, and a read one shows in what reads it.
+STYLES = """async () => {
+  const out = [];
+  const seen = new Map();
+  for (const el of document.querySelectorAll("*")) {
+    for (const pseudo of [null, "::before", "::after"]) {
+      const s = getComputedStyle(el, pseudo);
+      const values = [];
+      for (let i = 0; i < s.length; i++) {
+        if (s[i].startsWith("--")) continue;  // what they set shows in what reads them
+        values.push(s[i] + ":" + s.getPropertyValue(s[i]));
+      }
+      const text = values.join(";");
+      if (!seen.has(text)) {
+        const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+        seen.set(text, btoa(String.fromCharCode(...new Uint8Array(digest))).slice(0, 16));
+      }
+      const name = el.tagName + (el.id ? "#" + el.id : "") + "." + el.classList;
+      out.push(name + (pseudo || "") + " " + seen.get(text));
+    }
+  }
+  return out;
+}"""
+
+# The home page, an article with notes and a reference list, the bibliography (its filter),
+# the glossary and the notes page; in dark and at 375 px the article alone.
+PAGES = ["", "articles/beloglazov-2023/", "bibliography/", "glossary/", "my-notes/"]
+ARTICLE = ["articles/beloglazov-2023/"]
+
+
+def serving(css: str):  # type: ignore[no-untyped-def]
+    """A route handler that answers with ``css``."""
+    return lambda route, request: route.fulfill(body=css, content_type="text/css")
+
+
+def computed_styles(browser, url: str, original: bool, search: bool, **options) -> list[str]:  # type: ignore[no-untyped-def]
+    context = browser.new_context(reduced_motion="reduce", **options)
+    if original:  # Material's own sheets instead of the pruned ones
+        for pattern in assets.THEME_SHEETS:
+            context.route(f"**/{pattern}", serving(theme_sheet(Path(pattern).name)))
+    try:
+        page = context.new_page()
+        page.goto(url, wait_until="networkidle")
+        if search:
+            page.keyboard.press("/")
+            page.keyboard.type("peacekeeping")
+            page.wait_for_selector(".md-search-result__item", timeout=30_000)
+        page.wait_for_timeout(300)
+        return page.evaluate(STYLES)
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize(
+    ("pages", "options"),
+    [
+        (PAGES, {}),
+        (ARTICLE, {"color_scheme": "dark"}),
+        (ARTICLE, {"viewport": {"width": 375, "height": 800}}),
+    ],
+    ids=["light", "dark", "375px"],
+)
+def test_the_pruned_sheets_style_every_element_as_materials_own(
+    browser, site_url: str, pages: list[str], options: dict
+) -> None:
+    for path in pages:
+        ours = computed_styles(browser, site_url + path, False, False, **options)
+        theirs = computed_styles(browser, site_url + path, True, False, **options)
+        assert len(ours) == len(theirs) > 100, path
+        differ = [a for a, b in zip(ours, theirs, strict=True) if a != b]
+        assert not differ, f"/{path}: {len(differ)} elements differ: {differ[:5]}"
+
+
+def test_the_search_results_are_styled_as_with_materials_own_sheets(browser, site_url: str) -> None:
+    ours = computed_styles(browser, site_url, False, True)
+    theirs = computed_styles(browser, site_url, True, True)
+    assert len(ours) == len(theirs)
+    assert [a for a, b in zip(ours, theirs, strict=True) if a != b] == []
