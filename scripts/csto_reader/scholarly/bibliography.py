@@ -827,11 +827,12 @@ def _corrected_lists(
     applied; a correction that names no entry is an error."""
     used: set[int] = set()
     per_article: dict[str, list[Reference]] = {}
-    for slug in sorted(articles_refs):
-        items = articles_refs[slug]
-        if not items:
-            continue
-        refs = parse_reference_list(items, slug, reporter)
+    slugs = [slug for slug in sorted(articles_refs) if articles_refs[slug]]
+    # a list's parse depends on that list alone: on every core
+    parsed = map_reported(
+        lambda s, r: parse_reference_list(articles_refs[s], s, r), slugs, reporter
+    )
+    for slug, refs in zip(slugs, parsed, strict=True):
         refs, hits = apply_corrections(slug, refs, corrections)
         used |= hits
         per_article[slug] = refs
