@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from csto_reader.diagnostics import Reporter
-from csto_reader.model import BibSet, MergedEntry, Reference, Span
+from csto_reader.model import BibSet, MergedEntry, Provenance, Reference, Span
 from csto_reader.scholarly.bibliography import (
     KeyRecord,
     decode_value,
@@ -28,6 +28,7 @@ from csto_reader.scholarly.bibliography import (
     regenerate_bibs,
     write_article_bib,
     write_keys,
+    write_merged_bib,
     write_reader_bib,
 )
 from csto_reader.scholarly.cite_format import format_bibliography, format_entries, year_suffixes
@@ -113,6 +114,27 @@ def test_reader_bib_round_trip() -> None:
             k: v for k, v in m.fields.items() if not k.startswith("x-")
         }
         assert r.get("x-articles") == ", ".join(m.slugs)
+
+
+def _listed_by(slugs: list[str]) -> MergedEntry:
+    listings = tuple(Provenance(s, "waltz1979", "Waltz, K. (1979).", f"{s}:9") for s in slugs)
+    return MergedEntry("waltz1979", "book", {"title": "Theory", "year": "1979"}, listings)
+
+
+def test_an_articles_download_names_a_few_other_listings_and_counts_the_rest() -> None:
+    """A work many articles list: the file of one article's works names its own listing
+    and five others, then the count (reader.bib, and a work five others list, name all)."""
+    many = _listed_by([f"a{i:02d}" for i in range(12)])
+    few = replace(_listed_by([f"a{i:02d}" for i in range(2, 8)]), key="waltz1979b")
+    text = write_merged_bib([many, few], "h", part_of="a07")
+    (got_many, got_few) = parse_bib_text(text, "x.bib", Reporter())
+    more = "and 6 other articles (bib/reader.bib names them all)"
+    assert got_many.get("x-articles") == f"a00, a01, a02, a03, a04, a07, {more}"
+    assert got_many.get("x-provenance").split("; ")[-2:] == ["a07/waltz1979 (a07:9)", more]
+    assert got_few.get("x-articles") == ", ".join(f"a{i:02d}" for i in range(2, 8))
+    whole = parse_bib_text(write_merged_bib([many], "h"), "x.bib", Reporter())[0]
+    assert whole.get("x-articles") == ", ".join(many.slugs)
+    assert len(whole.get("x-provenance").split("; ")) == 12
 
 
 def test_committed_files_read_back_cleanly() -> None:

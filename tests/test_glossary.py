@@ -715,3 +715,23 @@ def test_a_checked_source_must_be_a_web_address(tmp_path: Path) -> None:
     """
     _, messages = _load(tmp_path, extra)
     assert len(messages) == 1 and "[glossary-bad-source]" in messages[0]
+
+
+def test_a_document_address_is_looked_for_in_each_text_on_its_own() -> None:
+    """An address counts when one text gives it (the texts are searched one by one,
+    never joined), however many texts there are and wherever it is; one no text
+    gives is an error."""
+    span = g.Span("glossary/terms.yml", 4)
+    urls = ("https://example.org/doc/a", "https://example.org/doc/b", "https://example.org/c")
+    term = Term(
+        "t", "T", ("T",), "S.", "E.", tuple(DocumentSource("D", u, span) for u in urls), (), (),
+        span,
+    )  # fmt: skip
+    texts = {f"a{i}": ("Nothing here.", "Nor here.") for i in range(50)}
+    texts["a20"] = ("See", "https://example.org/doc/a for it.")
+    texts["a49"] = ("Also https://example.org/doc/b.",)
+    reporter = Reporter()
+    g.check_against_sources([term], texts, reporter)
+    assert [d.message for d in reporter.diagnostics] == [
+        "no article text gives the address 'https://example.org/c'"
+    ]

@@ -4,6 +4,7 @@ go with it (issue 15, growth) change no output."""
 from __future__ import annotations
 
 import random
+import shutil
 import sys
 
 import pytest
@@ -12,8 +13,10 @@ import yaml
 from conftest import ROOT
 from csto_reader import markup, workers
 from csto_reader.diagnostics import Reporter
+from csto_reader.ingest.sources import discover
 from csto_reader.model import Span
 from csto_reader.pipeline import build
+from csto_reader.publish import bibliography_page
 from csto_reader.publish.render import LONGER_LOWERCASE, raw_html_safe
 from csto_reader.scholarly.citations import ALSO_NAMED, _also_listed
 
@@ -23,6 +26,7 @@ def split(monkeypatch: pytest.MonkeyPatch) -> None:
     """Workers even for a handful of items, one item per task."""
     monkeypatch.setattr(workers, "PARALLEL_FROM", 2)
     monkeypatch.setattr(workers, "CHUNK", 1)
+    monkeypatch.setattr(bibliography_page, "ENTRIES_PER_TASK", 8)
     monkeypatch.setenv(workers.JOBS_ENV, "2")
 
 
@@ -77,6 +81,33 @@ def test_the_build_is_byte_identical_with_and_without_workers(
     assert parallel.diagnostics == serial_build.diagnostics
     assert parallel.article_order == serial_build.article_order
     assert parallel.articles == serial_build.articles
+
+
+def test_discovery_with_workers_reports_and_loads_as_the_loop(split, monkeypatch, tmp_path) -> None:
+    """Folders checked and loaded on two cores: the same sources and the same messages,
+    in the same order (a repeated slug, an invalid one, a folder without a text)."""
+    for name in ("zhang-2023", "Zhang-2023", "choi-2022", "bad_slug", "empty-one"):
+        target = tmp_path / "sources" / name
+        if name == "empty-one":
+            target.mkdir(parents=True)
+        else:
+            shutil.copytree(
+                ROOT / "sources" / name.lower().replace("bad_slug", "zhang-2023"), target
+            )
+    parallel = Reporter()
+    got = discover(tmp_path, parallel)
+    monkeypatch.setenv(workers.JOBS_ENV, "1")
+    serial = Reporter()
+    assert discover(tmp_path, serial) == got
+    assert [s.slug for s in got] == ["choi-2022"]
+    assert parallel.diagnostics == serial.diagnostics
+    assert [(d.span.file, d.code) for d in serial.diagnostics] == [
+        ("sources/Zhang-2023/article.txt", "slug-invalid"),
+        ("sources/bad_slug/article.txt", "slug-invalid"),
+        ("sources/empty-one/article.txt", "source-unreadable"),
+        ("sources/empty-one/meta.yml", "meta-missing"),
+        ("sources/zhang-2023/article.txt", "slug-duplicate"),
+    ]
 
 
 def test_the_longer_lowercase_class_holds_every_such_letter() -> None:

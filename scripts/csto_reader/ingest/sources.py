@@ -22,6 +22,7 @@ from ..codes import REGISTRY, acceptable, codes_of
 from ..diagnostics import Reporter
 from ..model import ArticleMeta, Author, SourceText, Span
 from ..textcheck import describe_character, forbidden_character, is_safe_url
+from ..workers import map_reported
 from ..yamlfile import describe
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -126,11 +127,15 @@ def discover(root: Path, reporter: Reporter) -> list[SourceText]:
         (p for p in sources_dir.iterdir() if p.is_dir() and not p.name.startswith(".")),
         key=lambda p: p.name,
     )
-    loaded: list[SourceText] = []
     seen: dict[str, Path] = {}
+    firsts: list[tuple[Path, Path | None]] = []  # each folder, and the one it repeats
     for folder in folders:
+        firsts.append((folder, seen.get(folder.name.lower())))
+        seen.setdefault(folder.name.lower(), folder)
+
+    def one(pair: tuple[Path, Path | None], reporter: Reporter) -> SourceText | None:
+        folder, first = pair
         text_span = Span(_rel(folder / "article.txt", root), 1)
-        first = seen.get(folder.name.lower())
         if first is not None:
             reporter.error(
                 text_span,
@@ -138,8 +143,7 @@ def discover(root: Path, reporter: Reporter) -> list[SourceText]:
                 f"{_rel(first, root)}/ (slugs are compared without case)",
                 SLUG_DUPLICATE,
             )
-            continue
-        seen[folder.name.lower()] = folder
+            return None
         if not SLUG_RE.match(folder.name):
             reporter.error(
                 text_span,
@@ -147,11 +151,11 @@ def discover(root: Path, reporter: Reporter) -> list[SourceText]:
                 "lowercase letters, digits and single hyphens, e.g. 'zhang-2023'",
                 SLUG_INVALID,
             )
-            continue
-        source = load_source(folder, root, reporter)
-        if source is not None:
-            loaded.append(source)
-    return loaded
+            return None
+        return load_source(folder, root, reporter)
+
+    # a folder's checks and loading depend on that folder alone: on every core
+    return [s for s in map_reported(one, firsts, reporter) if s is not None]
 
 
 def load_source(slug_dir: Path, root: Path, reporter: Reporter) -> SourceText | None:

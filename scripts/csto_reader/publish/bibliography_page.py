@@ -10,8 +10,10 @@ from __future__ import annotations
 import html
 from collections.abc import Mapping, Sequence
 
+from ..diagnostics import Reporter
 from ..markup import fn_key, front_matter, is_para_anchor, parse_note_anchor, short_title
 from ..model import Disagreement, MergedEntry, Provenance, Reference
+from ..workers import map_reported
 from .metadata import coins_span
 from .render import inline_html, raw_html_safe
 
@@ -21,6 +23,9 @@ __all__ = [
     "render_bibliography",
     "short_title",  # from markup, where the chronology finds it too
 ]
+
+
+ENTRIES_PER_TASK = 64  # bibliography entries a worker renders at a time
 
 
 def _article_link(slug: str, anchor: str | None, titles: Mapping[str, str], prefix: str) -> str:
@@ -56,8 +61,14 @@ def render_bibliography(
     cited_at = cited_at or {}
     by_key = {m.key: m for m in merged}
     out = _bibliography_intro(len(ordered), titles, _without_list(merged, titles, cited_at))
-    for key, entry_html in ordered:
-        out.append(_bibliography_entry(by_key[key], entry_html, titles, cited_at.get(key, [])))
+
+    def entries(part: Sequence[tuple[str, str]], _: Reporter) -> list[str]:
+        return [_bibliography_entry(by_key[k], h, titles, cited_at.get(k, [])) for k, h in part]
+
+    # an entry depends on its work alone: slices of them on every core
+    parts = [ordered[i : i + ENTRIES_PER_TASK] for i in range(0, len(ordered), ENTRIES_PER_TASK)]
+    for done in map_reported(entries, parts, Reporter()):
+        out.extend(done)
     out.append("</ol>\n")  # the filter runs from docs/assets/javascripts/bibliography.js
     return "\n".join(out)
 

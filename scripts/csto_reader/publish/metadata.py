@@ -474,7 +474,7 @@ def download_files(metas: Sequence[ArticleMeta], bib: BibliographyBuild | None) 
                 _formats(
                     f"{meta.slug}-references",
                     [csl_item(m) for m in works],
-                    write_merged_bib(works, header),
+                    write_merged_bib(works, header, part_of=meta.slug),
                 )
             )
         return out

@@ -605,10 +605,33 @@ def merged_key_index(merged: Sequence[MergedEntry]) -> dict[tuple[str, str], str
     return {(p.slug, p.key): m.key for m in merged for p in m.provenance}
 
 
-def _provenance_fields(entry: MergedEntry) -> dict[str, str]:
+# An article's own download of the works it lists (``write_merged_bib(..., part_of=slug)``)
+# names up to this many other articles that list a work, then counts the rest
+# (``bib/reader.bib`` names them all): a work that every fourth article of a large
+# reader lists would otherwise carry hundreds of listings in every article's file, and
+# the downloads would grow with the square of the articles.
+PART_NAMED = 5
+
+
+def _provenance_fields(entry: MergedEntry, part_of: str | None = None) -> dict[str, str]:
+    """``x-articles`` and ``x-provenance`` of an entry: every listing; in the download
+    of article ``part_of``'s works, its own and those of at most ``PART_NAMED`` others."""
+    slugs, listings = entry.slugs, entry.provenance
+    others = [s for s in slugs if s != part_of]
+    if part_of is not None and len(others) > PART_NAMED:
+        named = {part_of, *others[:PART_NAMED]}
+        rest = len(others) - PART_NAMED
+        listings = tuple(p for p in listings if p.slug in named)
+        more = f"and {rest} other articles (bib/reader.bib names them all)"
+        return {
+            "x-articles": ", ".join([*(s for s in slugs if s in named), more]),
+            "x-provenance": "; ".join(
+                [*(f"{p.slug}/{p.key} ({p.source})" for p in listings), more]
+            ),
+        }
     return {
-        "x-articles": ", ".join(entry.slugs),
-        "x-provenance": "; ".join(f"{p.slug}/{p.key} ({p.source})" for p in entry.provenance),
+        "x-articles": ", ".join(slugs),
+        "x-provenance": "; ".join(f"{p.slug}/{p.key} ({p.source})" for p in listings),
     }
 
 
@@ -623,10 +646,13 @@ def write_reader_bib(merged: Sequence[MergedEntry]) -> str:
     return write_merged_bib(merged, header)
 
 
-def write_merged_bib(merged: Sequence[MergedEntry], header: str) -> str:
+def write_merged_bib(merged: Sequence[MergedEntry], header: str, part_of: str | None = None) -> str:
     """BibTeX of merged works, each with its provenance, under a ``%`` comment
-    ``header``: ``bib/reader.bib`` and the downloads of a part of it."""
-    entries = [_entry(m.entry_type, m.key, {**m.fields, **_provenance_fields(m)}) for m in merged]
+    ``header``: ``bib/reader.bib``, and the download of the works article ``part_of``
+    lists (``_provenance_fields``)."""
+    entries = [
+        _entry(m.entry_type, m.key, {**m.fields, **_provenance_fields(m, part_of)}) for m in merged
+    ]
     return _write(header, entries)
 
 
@@ -801,11 +827,12 @@ def _corrected_lists(
     applied; a correction that names no entry is an error."""
     used: set[int] = set()
     per_article: dict[str, list[Reference]] = {}
-    for slug in sorted(articles_refs):
-        items = articles_refs[slug]
-        if not items:
-            continue
-        refs = parse_reference_list(items, slug, reporter)
+    slugs = [slug for slug in sorted(articles_refs) if articles_refs[slug]]
+    # a list's parse depends on that list alone: on every core
+    parsed = map_reported(
+        lambda s, r: parse_reference_list(articles_refs[s], s, r), slugs, reporter
+    )
+    for slug, refs in zip(slugs, parsed, strict=True):
         refs, hits = apply_corrections(slug, refs, corrections)
         used |= hits
         per_article[slug] = refs

@@ -412,6 +412,25 @@ def normalize_for_comparison(text: str) -> str:
     return re.sub(r"\s+", " ", _ESCAPE_RE.sub("", text)).strip()
 
 
+def _addresses_absent(terms: Sequence[Term], texts: Mapping[str, Sequence[str]]) -> set[str]:
+    """The documents' addresses (normalised) that no text gives.  Each text is
+    normalised on its own, and the search stops once every address is found: the
+    texts are never joined into one string (at a thousand articles that string and its
+    normalised copies took hundreds of MB at once)."""
+    absent = {
+        normalize_for_comparison(s.url).rstrip("/")
+        for term in terms
+        for s in term.sources
+        if isinstance(s, DocumentSource)
+    } - {""}  # an empty address is in every text
+    for lines in texts.values():
+        if not absent:
+            break
+        text = normalize_for_comparison("\n".join(lines))
+        absent = {url for url in absent if url not in text}
+    return absent
+
+
 def check_against_sources(
     terms: Sequence[Term],
     texts: Mapping[str, Sequence[str]],
@@ -427,7 +446,7 @@ def check_against_sources(
     a document's address must appear in one of the texts; with ``bib_keys``, a bib
     source must name a known key.
     """
-    all_text = normalize_for_comparison("\n".join("\n".join(lines) for lines in texts.values()))
+    absent = _addresses_absent(terms, texts)
 
     def line_of(slug: str, line: int, span: Span) -> str | None:
         lines = texts.get(slug)
@@ -447,7 +466,7 @@ def check_against_sources(
             if isinstance(source, ArticleLineSource):
                 line_of(source.slug, source.line, source.span)
             elif isinstance(source, DocumentSource):
-                if normalize_for_comparison(source.url).rstrip("/") not in all_text:
+                if normalize_for_comparison(source.url).rstrip("/") in absent:
                     reporter.error(
                         source.span,
                         f"no article text gives the address {source.url!r}",
