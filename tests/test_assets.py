@@ -204,6 +204,42 @@ def test_runtime_lists_every_class_materials_bundle_creates() -> None:
     assert blocks and blocks <= assets.RUNTIME | {"md-typeset"}, blocks - assets.RUNTIME
 
 
+def small_site(root: Path, page: str) -> Path:
+    site = root / "site"
+    (site / "assets" / "stylesheets").mkdir(parents=True)
+    (site / "assets" / "stylesheets" / "main.0.min.css").write_text(CASE, encoding="utf-8")
+    (site / "index.html").write_text(page, encoding="utf-8")
+    return site
+
+
+def test_the_prune_cache_gives_what_pruning_gives_and_misses_when_a_page_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "pruned.json"
+    plain = '<body dir="ltr"><nav class="md-nav"></nav></body>'
+    with_note = '<body dir="ltr"><nav class="md-nav"></nav><div class="admonition note">'
+    sheet = "assets/stylesheets/main.0.min.css"
+    expected = {}
+    for name, page in (("plain", plain), ("note", with_note)):
+        site = small_site(tmp_path / name, page)
+        assets.prune_theme_css(site)
+        expected[name] = (site / sheet).read_text(encoding="utf-8")
+    assert expected["plain"] != expected["note"]
+    calls: list[int] = []
+    real = assets.prune_sheets
+    monkeypatch.setattr(assets, "prune_sheets", lambda *a: calls.append(1) or real(*a))
+    for run, (name, page) in enumerate((("plain", plain), ("plain", plain), ("note", with_note))):
+        site = small_site(tmp_path / f"cached{run}", page)
+        assets.prune_theme_css(site, cache)
+        assert (site / sheet).read_text(encoding="utf-8") == expected[name], run
+    assert len(calls) == 2  # the second site, the same as the first, was not parsed
+    cache.write_text("not json", encoding="utf-8")  # a broken cache is pruned again
+    site = small_site(tmp_path / "broken", plain)
+    assets.prune_theme_css(site, cache)
+    assert (site / sheet).read_text(encoding="utf-8") == expected["plain"]
+    assert len(calls) == 3
+
+
 def test_finish_prunes_the_theme_sheets_and_drops_their_maps(site_dir: Path) -> None:
     for pattern in assets.THEME_SHEETS:
         (sheet,) = site_dir.glob(pattern)

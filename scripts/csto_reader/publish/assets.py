@@ -34,7 +34,11 @@ Two steps, both on files the reader never edits by hand:
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
+import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import partial
 from pathlib import Path
@@ -264,6 +268,45 @@ def _names_classes(rel: str) -> bool:
     return folder == "assets/javascripts" and not name.startswith("bundle.")
 
 
+def prune_key(sheets: Mapping[str, str], use: SiteUse) -> str:
+    """A digest of what ``prune_sheets`` reads: the sheets, what the site uses, this
+    module's code and tinycss2's version."""
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    digest.update(tinycss2.__version__.encode("utf-8"))
+    parts = {
+        "sheets": dict(sorted(sheets.items())),
+        "blocks": sorted(use.blocks),
+        "attributes": {name: sorted(values) for name, values in sorted(use.attributes.items())},
+        "properties": sorted(use.properties),
+    }
+    digest.update(json.dumps(parts, sort_keys=True).encode("utf-8"))
+    return digest.hexdigest()
+
+
+def _stored_prune(cache: Path | None, key: str) -> dict[str, str] | None:
+    """The pruned sheets ``cache`` holds under ``key``, if it does."""
+    try:
+        stored = json.loads(cache.read_text(encoding="utf-8")) if cache else None
+    except (OSError, ValueError):
+        return None
+    if not isinstance(stored, dict) or stored.get("key") != key:
+        return None
+    sheets = stored.get("sheets")
+    if not isinstance(sheets, dict) or not all(isinstance(v, str) for v in sheets.values()):
+        return None
+    return sheets
+
+
+def write_json(path: Path, value: object) -> None:
+    """Write ``value`` to ``path`` through a temporary file (a concurrent build reads a
+    whole one)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write(json.dumps(value, sort_keys=True, indent=0) + "\n")
+    os.replace(name, path)
+
+
 def site_use(site: Path, exclude: set[str]) -> SiteUse:
     """What the pages and scripts of ``site`` can put on elements; the custom properties
     its pages, scripts and style sheets (but those of ``exclude``) name."""
@@ -283,15 +326,26 @@ def site_use(site: Path, exclude: set[str]) -> SiteUse:
     return use
 
 
-def prune_theme_css(site: Path) -> dict[str, tuple[int, int]]:
+def prune_theme_css(site: Path, cache: Path | None = None) -> dict[str, tuple[int, int]]:
     """Rewrite Material's style sheets in ``site`` without the rules that can match
     nothing there (and without their source maps, which would no longer match); return
-    each sheet's size before and after, by its path in the site."""
+    each sheet's size before and after, by its path in the site.
+
+    With ``cache`` (a JSON file), the pruned sheets of the last site whose sheets and
+    ``SiteUse`` were the same, under this module's code and tinycss2's version, are
+    taken from there instead of parsing the sheets again (the result is a function of
+    those alone: ``prune_key``)."""
     sheets = [p for pattern in THEME_SHEETS for p in sorted(site.glob(pattern))]
     if not sheets:
         return {}
     before = {p.relative_to(site).as_posix(): p.read_text(encoding="utf-8") for p in sheets}
-    after = prune_sheets(before, site_use(site, exclude=set(before)))
+    use = site_use(site, exclude=set(before))
+    key = prune_key(before, use)
+    after = _stored_prune(cache, key)
+    if after is None or set(after) != set(before):
+        after = prune_sheets(before, use)
+        if cache is not None:
+            write_json(cache, {"key": key, "sheets": after})
     for rel, text in after.items():
         sheet = site / rel
         sheet.write_text(text + "\n", encoding="utf-8")

@@ -21,6 +21,8 @@ as it will be served, without a policy an earlier pass wrote.  With a cache
 that an earlier finish found clean, under the same ``csp.version()`` (this code,
 Python's HTML parser, Material's templates, the shim), is not parsed again: the check
 and the hashes are functions of that text alone.  A page that fails is never stored.
+The pruned theme sheets are kept beside it (``pruned.json``) under a digest of what
+the pruning reads (``assets.prune_key``).
 
 This is an HTML post-processing step of our own, not an event of the engine: it works
 the same after MkDocs, ProperDocs or any successor.  Every page is checked before any
@@ -31,9 +33,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
-import tempfile
 from pathlib import Path
 
 from ..diagnostics import Reporter
@@ -68,12 +68,7 @@ def load_known(cache: Path | None, version: str) -> dict[str, list[str]]:
 
 def store_known(cache: Path, version: str, known: dict[str, list[str]]) -> None:
     """Write ``cache`` (through a temporary file: a concurrent finish reads a whole one)."""
-    cache.parent.mkdir(parents=True, exist_ok=True)
-    body = json.dumps({"version": version, "pages": known}, sort_keys=True, indent=0)
-    fd, name = tempfile.mkstemp(dir=cache.parent, prefix=cache.name, suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as out:
-        out.write(body + "\n")
-    os.replace(name, cache)
+    assets.write_json(cache, {"version": version, "pages": known})
 
 
 def finish_site(
@@ -117,7 +112,7 @@ def finish_site(
         store_known(cache, version, seen)
     if extra is not None:
         copy_extra(extra, site)
-    assets.prune_theme_css(site)
+    assets.prune_theme_css(site, cache.with_name("pruned.json") if cache else None)
     return len(finished)
 
 
