@@ -119,7 +119,7 @@ def test_the_head_holds_one_reference_list_the_json_ld(
     site_dir: Path, slug: str, reader_bib: dict[str, dict[str, str]]
 ) -> None:
     """The works an article lists are in its JSON-LD ``citation`` list, once each, with
-    their DOI and year; no ``citation_reference`` tag repeats them."""
+    their year and DOI; no ``citation_reference`` tag repeats them."""
     page = article_page(site_dir, slug)
     assert tag_values(head_tags(page), "citation_reference") == []
     (data,) = json_ld(page)
@@ -132,13 +132,9 @@ def test_the_head_holds_one_reference_list_the_json_ld(
         work = by_title[c["name"]]
         assert c.get("datePublished", "")[:4] == work.get("year", "")
         if work.get("doi"):
-            assert c["identifier"] == {
-                "@type": "PropertyValue",
-                "propertyID": "DOI",
-                "value": work["doi"],
-            }
+            assert c["sameAs"] == f"https://doi.org/{work['doi']}"
         else:
-            assert "identifier" not in c
+            assert "sameAs" not in c
 
 
 def test_absent_fields_give_no_tag(site_dir: Path) -> None:
@@ -194,13 +190,17 @@ def test_json_ld_scholarly_article_with_its_citations(
     works = listed_in(reader_bib, slug)
     cited = data.get("citation", [])
     assert sorted(c["name"] for c in cited) == sorted(plain(w["title"]) for w in works.values())
-    by_title = {plain(w["title"]): w for w in works.values()}
+    by_title = {plain(w["title"]): (k, w) for k, w in works.items()}
+    entries = (site_dir / "bibliography" / "index.html").read_text(encoding="utf-8")
+    page = f"http://127.0.0.1/articles/{slug}/"
     for c in cited:
-        work = by_title[c["name"]]
+        key, work = by_title[c["name"]]
         if work.get("doi"):
             assert c["sameAs"] == f"https://doi.org/{work['doi']}"
-        authors = work["author"].split(" and ") if "author" in work else []
-        assert [a["name"] for a in c.get("author", [])] == [plain(a) for a in authors]
+        # the node of the work's entry on /bibliography/, which describes it in full
+        assert urljoin(page, c["@id"]) == f"http://127.0.0.1/bibliography/#{key}"
+        assert f'id="{key}"' in entries
+        assert set(c) <= {"@type", "@id", "name", "datePublished", "sameAs", "url"}, c
 
 
 def test_json_ld_cannot_close_its_script_element() -> None:

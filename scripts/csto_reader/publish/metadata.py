@@ -9,7 +9,9 @@ references without retyping:
   (``scholarly_article``).  That list is the head's one machine-readable reference list:
   there are no ``citation_reference`` tags (the same works again, with fewer identifiers;
   not among the tags Google Scholar's inclusion guidelines document, and Zotero takes
-  the article's own ``citation_*`` tags), so a long list is not sent twice;
+  the article's own ``citation_*`` tags), so a long list is not sent twice.  Each work
+  in it is named, identified (DOI or address) and given the ``@id`` of its entry on
+  /bibliography/ (``cited_work``), where its COinS describes it in full;
 * every entry of /bibliography/: a COinS span (``coins``, an OpenURL ContextObject in the
   title of ``<span class="Z3988">``), so that Zotero offers to save several of them;
 * reference files in ``downloads/`` (``download_files``): RIS (written with rispy),
@@ -238,15 +240,6 @@ SCHEMA_TYPES = {
 }
 
 
-def _person(person: Mapping[str, str]) -> dict[str, str]:
-    if "literal" in person:
-        return {"@type": "Organization", "name": person["literal"]}
-    out = {"@type": "Person", "name": _name(person), "familyName": person["family"]}
-    if person.get("given"):
-        out["givenName"] = person["given"]
-    return out
-
-
 def _part_of(container: str | None, volume: str | None, issue: str | None) -> dict[str, Any]:
     """The periodical of a journal article, with its volume and issue as schema.org nests
     them (PublicationIssue in PublicationVolume in Periodical); the levels it has."""
@@ -271,34 +264,25 @@ def _doi(doi: str | None) -> dict[str, Any]:
     }
 
 
-def creative_work(item: Mapping[str, Any]) -> dict[str, Any]:
-    """One work of a reference list as schema.org JSON-LD (the fields it has)."""
-    kind = SCHEMA_TYPES.get(item["type"], "CreativeWork")
-    node: dict[str, Any] = {"@type": kind}
+def cited_work(entry: MergedEntry) -> dict[str, Any]:
+    """One work of an article's reference list in its JSON-LD: the node of the work's
+    entry in the reader's bibliography (``@id``, which the article page's address
+    resolves), its type, title, date, and DOI or address.  Its full description (authors,
+    periodical, pages ...) is not repeated on every page that lists it: it is in the
+    entry's COinS on /bibliography/ and in the article's ``-references`` files."""
+    item = csl_item(entry)
+    node: dict[str, Any] = {
+        "@type": SCHEMA_TYPES.get(item["type"], "CreativeWork"),
+        "@id": f"../../bibliography/#{entry.key}",
+    }
     if item.get("title"):
         node["name"] = item["title"]
-    for name in ("author", "editor"):
-        if item.get(name):
-            node[name] = [_person(p) for p in item[name]]
-    if kind == "ScholarlyArticle":
-        node.update(
-            _inside(_part_of(item.get("container-title"), item.get("volume"), item.get("issue")))
-        )
-    elif item.get("container-title"):
-        container = {"Chapter": "Book", "WebPage": "WebSite"}.get(kind, "CreativeWork")
-        node["isPartOf"] = {"@type": container, "name": item["container-title"]}
-    simple = {
-        "datePublished": _date(item),
-        "pagination": item.get("page"),
-        "numberOfPages": item.get("number-of-pages"),
-        "bookEdition": item.get("edition"),
-        "genre": item.get("genre"),
-        "url": item.get("URL"),
-    }
-    node.update({k: v for k, v in simple.items() if v})
-    if item.get("publisher"):
-        node["publisher"] = {"@type": "Organization", "name": item["publisher"]}
-    node.update(_doi(item.get("DOI")))
+    if _date(item):
+        node["datePublished"] = _date(item)
+    if item.get("DOI"):
+        node["sameAs"] = f"https://doi.org/{item['DOI']}"
+    elif item.get("URL"):
+        node["url"] = item["URL"]
     return node
 
 
@@ -327,7 +311,7 @@ def scholarly_article(meta: ArticleMeta, references: Sequence[MergedEntry]) -> d
     node.update({k: v for k, v in simple.items() if v})
     node.update(_doi(meta.doi))
     if references:
-        node["citation"] = [creative_work(csl_item(m)) for m in references]
+        node["citation"] = [cited_work(m) for m in references]
     return node
 
 
