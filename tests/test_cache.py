@@ -436,14 +436,26 @@ def test_a_reference_list_edit_re_renders_only_its_article_when_no_other_lists_t
     assert after.pages["bibliography.md"] != before.pages["bibliography.md"]
 
 
-def test_a_reference_list_edit_re_renders_the_other_articles_listing_that_work(tmp_path):
+def test_a_shared_work_edited_in_one_list_re_renders_the_pages_that_show_it(tmp_path):
+    """Another article listing the work is not rendered again for a change of the
+    merged entry's provenance alone (no page shows it; a page reads the merged entry's
+    key, type and fields, for its JSON-LD), and the build is still the cold one."""
     root = project_copy(tmp_path)
-    shared = [m for m in build(root, cache=False).bibliography.merged if len(m.slugs) > 1]
+    merged = build(root, cache=False).bibliography.merged
+    shared = [m for m in merged if len(m.slugs) > 1]
     assert shared, "the real articles share a work"
     work = shared[0]
     path, line = reference_line(root, work.slugs[0], work.key)
-    units, _, _ = rebuilt(root, lambda r: edit_file(r, path, line, retitle(line)))
-    assert set(work.slugs) <= pages_in(units)
+    units, before, after = rebuilt(root, lambda r: edit_file(r, path, line, retitle(line)))
+    (now,) = [m for m in after.bibliography.merged if m.key == work.key]
+    assert now.provenance != work.provenance
+    others = set(work.slugs) - {work.slugs[0]}
+    # the merged entry keeps its fields (the edited title is a disagreement between the
+    # listings): the other article's page is the same and is not rendered again
+    assert (now.fields, now.entry_type) == (work.fields, work.entry_type)
+    assert work.slugs[0] in pages_in(units)
+    assert others and not others & pages_in(units)
+    assert changed_pages(before, after) <= pages_in(units)
     assert not set(work.slugs) & {"choi-2022"}
     assert ("page", "choi-2022") not in units
 

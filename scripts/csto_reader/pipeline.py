@@ -277,14 +277,18 @@ def _page_inputs(
     (``formatted``: merged key -> APA html): the article
     (prepared and linked: the citation previews name other articles' titles), its
     "see also" notes, and of the bibliography its own list, each item's merged key, the
-    formatted entry and the merged entry of that key."""
+    formatted entry and the merged entry's key, type and fields."""
     slug = b.article.meta.slug
     see_also = timeline.see_also.get(slug) if timeline else None
     listed: tuple[object, ...] = ()
     if bib and slug in bib.per_article:
         refs = bib.per_article[slug]
         keys = [bib.key_index.get((slug, r.key), r.key) for r in refs]
-        listed = (refs, keys, article_references(bib, slug), [formatted.get(k) for k in keys])
+        # of each merged entry, what the page's JSON-LD reads (``metadata.cited_work``):
+        # not its provenance, which names every article that lists the work and would
+        # make each page's key grow with the reader (pickled for every page: n²)
+        works = [(m.key, m.entry_type, dict(m.fields)) for m in article_references(bib, slug)]
+        listed = (refs, keys, works, [formatted.get(k) for k in keys])
     return (b, cites.linked.get(slug), see_also, listed)
 
 
