@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 from conftest import ROOT, SLUGS
 from csto_reader.diagnostics import Reporter
 from csto_reader.ingest.clean import WEB_CHROME, clean
+from csto_reader.ingest.segment import BACK_LABELS, NOTES_LABELS, REFERENCE_LABELS
 from csto_reader.ingest.segment import LABEL as HEADER_LABEL
 from csto_reader.model import ArticleMeta, Author, Paragraph, SourceText
 from csto_reader.pipeline import build_article
@@ -42,13 +43,18 @@ def vocabulary() -> tuple[str, ...]:
     Left out on purpose, because the properties are about layout and not about these
     rules: numbers (a number alone on a line is a page number to any cleaner), markup,
     words in capitals only (a line in capitals that starts another line is a running
-    head), and the labels of web-page buttons ("Share", "PDF": a line holding only one
-    is web chrome; see the xfail test at the end)."""
+    head), the labels of web-page buttons ("Share", "PDF": a line holding only one
+    is web chrome; see the xfail test at the end), and the one-word labels that open
+    the reference list, the notes or the back matter ("Reference", "Notes", "Funding":
+    a line holding only one, which a stray blank line on each side can make of a word
+    of a paragraph, is that section's heading)."""
     found: set[str] = set()
     for slug in SLUGS:
         text = (ROOT / "sources" / slug / "article.txt").read_text(encoding="utf-8")
         found.update(re.findall(r"(?<![\w<>/*#\\])[A-Za-z]{2,14}(?![\w<>/*#\\])", text))
-    return tuple(sorted(w for w in found if not w.isupper() and w.lower() not in WEB_CHROME))
+    labels = {w for w in REFERENCE_LABELS | NOTES_LABELS | BACK_LABELS if " " not in w}
+    left_out = WEB_CHROME | labels
+    return tuple(sorted(w for w in found if not w.isupper() and w.lower() not in left_out))
 
 
 word = st.sampled_from(vocabulary())
