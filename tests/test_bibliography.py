@@ -679,3 +679,40 @@ def test_malformed_keys_file_is_reported(tmp_path: Path) -> None:
         "DOI, listings [bib-keys]",
         "bib/keys.tsv:4: error: key a is recorded twice [bib-keys]",
     ]
+
+
+def test_a_work_listed_by_many_articles_is_compared_once_per_listing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """300 lists naming one book alike and 300 naming one article by its DOI, each with
+    its own spelling of the author: two entries, found with about one comparison per
+    listing (not one per pair: 300 listings are 44,850 pairs)."""
+    from csto_reader.scholarly import bibliography
+
+    calls = []
+    real = bibliography._one_work
+    monkeypatch.setattr(bibliography, "_one_work", lambda a, b: calls.append(1) or real(a, b))
+    book = {"author": "Deutsch, K. W.", "year": "1957", "title": "Political community"}
+    lists = {f"s{n:03}": [_ref("deutsch1957", f"s{n:03}", 4, **book)] for n in range(300)}
+    for n in range(300):
+        slug = f"t{n:03}"
+        lists[slug] = [_ref("kim2019", slug, 7, author=f"Kim{n % 7}, A.", year="2019",
+                            title=f"Wording {n}", doi="10.1/SAME")]  # fmt: skip
+    merged = merge(lists)
+    assert [(m.key, len(m.provenance)) for m in merged] == [("deutsch1957", 300), ("kim2019", 300)]
+    assert len(calls) < 2 * 600
+
+
+def test_identical_listings_under_two_published_keys_stay_two_entries() -> None:
+    book = {"author": "Smith, J.", "year": "2020", "title": "Borders in Central Asia"}
+    a, b, c = (_ref("smith2020", s, 1, **book) for s in "abc")
+    title = "borders in central asia"
+    records = [
+        KeyRecord("smith2020", "smith", "2020", title, "", (("a", "smith2020"),)),
+        KeyRecord("smith2020x", "smith", "2020", title, "", (("b", "smith2020"),)),
+    ]
+    merged = merge({"a": [a], "b": [b], "c": [c]}, records)
+    assert sorted((m.key, m.slugs) for m in merged) == [
+        ("smith2020", ("a", "c")),
+        ("smith2020x", ("b",)),
+    ]

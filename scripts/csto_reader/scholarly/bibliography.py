@@ -394,6 +394,23 @@ def _one_work(a: Reference, b: Reference) -> bool:
     return len(normalize_title(main).split()) >= 3 and titles_match(main, whole)
 
 
+def _said(ref: Reference, recorded: str | None) -> tuple[object, ...]:
+    """What makes two listings one work before any comparison: the same DOI
+    (``same_work``), or else all that ``_one_work`` reads; and the same published key
+    (or none), which ``_group`` never joins across."""
+    doi = ref.get("doi").lower()
+    if doi:
+        return (recorded, doi)
+    return (
+        recorded,
+        ref.entry_type,
+        first_family(ref),
+        ref.get("year"),
+        ref.get("x-year-suffix"),
+        ref.get("title") or ref.text,
+    )
+
+
 def _group(listings: Sequence[Listing], recorded: Mapping[tuple[str, str], str]) -> list[list[int]]:
     """Indexes of the listings of each work.  Two listings are one work when
     ``_one_work`` says so, closed transitively, except that a group never
@@ -408,11 +425,22 @@ def _group(listings: Sequence[Listing], recorded: Mapping[tuple[str, str], str])
             i = parent[i]
         return i
 
+    # Listings of one DOI, or that say exactly what ``_one_work`` reads, under the same
+    # published key (a classic work copied into many lists) are one work: each joins the
+    # first of its kind, and only that one is compared with the others below, so a work
+    # listed k times costs k steps, not k² / 2 comparisons.
+    first_of: dict[tuple[object, ...], int] = {}
+    for i, (s, r) in enumerate(listings):
+        first = first_of.setdefault(_said(r, recorded.get((s, r.key))), i)
+        if first != i and _one_work(listings[first][1], r):
+            parent[i] = first
     # Only listings that share a DOI or a first author and year can be one work
     # (``same_work``): compare within those buckets, not every pair, so that merging
     # grows with the number of listings rather than its square.
     buckets: dict[tuple[str, str], list[int]] = {}
     for i, (_, r) in enumerate(listings):
+        if parent[i] != i:
+            continue  # joined to an identical listing, which stands for it
         if r.get("doi"):
             buckets.setdefault(("doi", r.get("doi").lower()), []).append(i)
         buckets.setdefault((first_family(r), r.get("year")), []).append(i)

@@ -63,6 +63,7 @@ the same work (Zhang lists Sipri 2015 twice) keeps an entry of its own, keyed
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
@@ -468,7 +469,14 @@ def name_parts(name: str) -> dict[str, str]:
 
 def first_family(reference: Reference) -> str:
     """The first author's (or editor's) family name as a key stem: ASCII, lowercase."""
-    names = split_names(reference.get("author") or reference.get("editor"))
+    return _first_family(reference.get("author") or reference.get("editor"))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _first_family(names_field: str) -> str:
+    # memoized: merging asks it of every listing, and ``same_work`` of both sides of
+    # every pair it compares
+    names = split_names(names_field)
     if not names:
         return ""
     parts = name_parts(names[0])
