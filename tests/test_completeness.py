@@ -8,6 +8,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import ROOT
 from csto_reader.diagnostics import BuildError, Reporter
@@ -99,6 +101,78 @@ def test_check_nothing_lost_reports_each_line_as_an_error() -> None:
         "sources/x/article.txt:11: error: text lost: and 4 more lines from line 11 on [text-lost]"
     )
     assert c.check_nothing_lost(article, page(" ".join(lines)), Reporter())
+
+
+# ---------------------------------------------------------------- read without converting
+
+# Pieces of Markdown, some of which Markdown hides or changes (attribute lists, link
+# addresses, list numbers, comments, tags, definitions, tables, entities, escapes).
+PIECES = [
+    "alpha", "Beta", "1986", "x¹²", "AT&T", "&amp;", "&lt;b&gt;", "&copy", "&#42;", "\\*",
+    "*em*", "**strong**", "_under_", "snake_case", "`code <b>x</b>`", "<span class=\"t\">w</span>",
+    '<a href="u" title="t > q">lab</a>', "[label](addr)", '[label](addr "title words")',
+    "[lab](a(b)c)", "[label][ref]", "![alt text](img.png)", "{ #id }", "{: .c }", "{ word }",
+    "<!-- hidden words -->", "<!--", "-->", "<http://a.b/c>", "a < b > c", "[^1]", "[TOC]",
+    "<div markdown=\"1\">", "<div markdown=\"0\">", "</div>", "<details>", "</details>",
+    "<sup>3</sup>", "<script>var s</script>", "{", "}", "<", ">", "&", "#", "|",
+]  # fmt: skip
+LINE_STARTS = ["", "", "", "1. ", "2) ", "- ", "- 3. ", "> ", "# ", "## ", "    ", "| ",
+               "[ref]: http://x.org \"t\"", "*[AT]: Atlas", "[^1]: a note", "|---|---|",
+               "--- | ---", "===", "---"]  # fmt: skip
+LINE_ENDS = ["", "", "", " { #id-words }", "\n{: #p1 .para }", "{ .term }", " {: .c }"]
+
+
+@st.composite
+def markdown_pages(draw: st.DrawFn) -> str:
+    lines = []
+    for _ in range(draw(st.integers(1, 12))):
+        start = draw(st.sampled_from(LINE_STARTS))
+        pieces = draw(st.lists(st.sampled_from(PIECES), max_size=8))
+        lines.append(start + " ".join(pieces) + draw(st.sampled_from(LINE_ENDS)))
+        if draw(st.booleans()):
+            lines.append("")
+    return page("\n".join(lines))
+
+
+@settings(max_examples=400, deadline=None)
+@given(markdown_pages())
+def test_the_reading_without_conversion_never_counts_a_word_the_page_lacks(md: str) -> None:
+    shown = c.shown_at_least(md)
+    assert shown is None or not shown - c.page_words(md)
+
+
+@pytest.mark.parametrize(
+    "hidden",
+    [
+        "*[ABBR]: the words of a definition",
+        "[ref]: http://example.org/definition-words",
+        "| a | b |\n|---|---|\n| c | d | extra cell words |",
+        "[label](http://example.org/a(b)c/address-words)",
+        "![image alternative words](img.png)",
+    ],
+)
+def test_what_only_a_conversion_can_tell_is_converted(hidden: str) -> None:
+    """A page where Markdown may hide words the page's text holds: read by converting
+    it, and the hidden words are reported lost."""
+    md = page("kept words", hidden)
+    assert c.shown_at_least(md) is None
+    words = c.words(hidden.split("|")[-2] if "|" in hidden else hidden)
+    lines = ["kept words", *words]
+    lost = [w for _, ws in c.lost_words(lines, (), md) for w in ws]
+    assert lost and set(lost) <= set(words)
+
+
+def test_the_real_pages_are_read_without_converting(built) -> None:
+    """Each real page's reading without conversion holds every word of its source, so
+    the build does not convert it a second time; and it counts no word the conversion
+    does not."""
+    for b in built.articles:
+        a = b.article
+        shown = c.shown_at_least(b.markdown)
+        assert shown is not None, a.meta.slug
+        assert not shown - c.page_words(b.markdown), a.meta.slug
+        kept = c.kept_lines(a.source_lines, a.removals)
+        assert not c._missing(a.source_lines, kept, shown)[1], a.meta.slug
 
 
 # ---------------------------------------------------------------- check_body

@@ -87,6 +87,36 @@ def page_words(markdown: str) -> Counter[str]:
     return Counter(words(html.unescape(ANY_TAG.sub(" ", page))))
 
 
+# What ``shown_at_least`` leaves to a real conversion: a table's header rule (a row's
+# cells beyond the header's are dropped), a link or image other than ``[label](address)``
+# with a plain address, a reference, abbreviation or footnote definition, ``[TOC]``.
+NOT_READ = re.compile(
+    r"^[ \t:-]*\|[ \t|:-]*-[ \t|:-]*$|^[ \t:-]*-[ \t:-]*\|[ \t|:-]*$"
+    r"|\]\(|\]\[|!\[|\[TOC\]|^ {0,3}\[[^\]\n]*\]:|^\*\[|^\[\^",
+    re.M,
+)
+PLAIN_LINK_ADDRESS = re.compile(r"\]\([^()\s]*\)")  # [label](address): the address is hidden
+COMMENT = re.compile(r"<!--.*?-->", re.S)
+BRACES = re.compile(r"\{[^{}\n]*\}")  # attribute lists, { #id } and {: .class }
+FOOTNOTE_MARK = re.compile(r"\[\^[^\]\n]*\]")
+LIST_NUMBER = re.compile(r"^([ \t>*+-]*)\d+[.)](?=\s|$)", re.M)  # drawn by <ol>
+
+
+def shown_at_least(markdown: str) -> Counter[str] | None:
+    """Words the page ``markdown`` shows, read without converting it: never more of a
+    word than ``page_words`` counts (what Markdown may hide, such as attribute lists,
+    link addresses, comments, list numbers and tags, is taken out, and so is whatever
+    merely looks like it); None when the page holds something only a conversion can
+    tell (``NOT_READ``).  So when these words already hold every word of the source,
+    the page does too, and the conversion is not needed."""
+    body = FRONT_MATTER.sub("", markdown, count=1)
+    body = PLAIN_LINK_ADDRESS.sub("] ", COMMENT.sub(" ", body))
+    if "<!--" in body or NOT_READ.search(body):
+        return None
+    body = LIST_NUMBER.sub(r"\1 ", FOOTNOTE_MARK.sub(" ", BRACES.sub(" ", body)))
+    return Counter(words(html.unescape(ANY_TAG.sub(" ", body))))
+
+
 def line_words(line: str) -> list[str]:
     """The words of one source line as they should appear on the page: list numbers
     (made by ``<ol>``) and sub-item marks (``TAB_ITEM_MARK``), ``mailto:``, the inline
@@ -191,14 +221,14 @@ def lost_words(
 ) -> list[tuple[int, list[str]]]:
     """(line number, words) of the source lines whose words are not on the page
     ``markdown`` (declared removals aside), in line order.  Words are counted, so a
-    missing word is put on the line that misses the most words."""
-    page = page_words(markdown)
-    kept = _mend_hyphens(lines, kept_lines(lines, removals), page)
-    per_line = [(n, w, Counter(w)) for n, w in kept]
-    source: Counter[str] = Counter()
-    for _, w, _ in per_line:
-        source.update(w)
-    missing = source - page
+    missing word is put on the line that misses the most words.  The page is first
+    read without converting it (``shown_at_least``): if that reading holds every word,
+    nothing is lost; else the page is converted and counted."""
+    kept = kept_lines(lines, removals)
+    shown = shown_at_least(markdown)
+    if shown is not None and not _missing(lines, kept, shown)[1]:
+        return []
+    per_line, missing = _missing(lines, kept, page_words(markdown))
     if not missing:
         return []
     found: dict[int, list[str]] = {}
@@ -209,6 +239,17 @@ def lost_words(
         missing -= take
         found[n] = _in_order(w, take)
     return sorted(found.items())
+
+
+def _missing(
+    lines: Sequence[str], kept: list[tuple[int, list[str]]], page: Counter[str]
+) -> tuple[list[tuple[int, list[str], Counter[str]]], Counter[str]]:
+    """(each kept line with its words and their counts, the words ``page`` lacks)."""
+    per_line = [(n, w, Counter(w)) for n, w in _mend_hyphens(lines, kept, page)]
+    source: Counter[str] = Counter()
+    for _, _, c in per_line:
+        source.update(c)
+    return per_line, source - page
 
 
 def _mend_hyphens(
