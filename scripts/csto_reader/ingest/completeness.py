@@ -70,7 +70,12 @@ ANY_TAG = re.compile(r"<[^>]+>")
 
 def words(text: str) -> list[str]:
     """Word tokens; superscript digits count as digits."""
-    return WORD.findall(text.translate(SUPERSCRIPTS))
+    # the runs of superscripts translated, not the whole text (a page: 6 ms against 0.4)
+    return WORD.findall(SUPERSCRIPT_RUN.sub(_digits, text))
+
+
+def _digits(m: re.Match[str]) -> str:
+    return m.group().translate(SUPERSCRIPTS)
 
 
 @functools.cache
@@ -87,19 +92,26 @@ def page_words(markdown: str) -> Counter[str]:
     return Counter(words(html.unescape(ANY_TAG.sub(" ", page))))
 
 
-# What ``shown_at_least`` leaves to a real conversion: a table's header rule (a row's
-# cells beyond the header's are dropped), a link or image other than ``[label](address)``
-# with a plain address, a reference, abbreviation or footnote definition, ``[TOC]``.
-NOT_READ = re.compile(
-    r"^[ \t:-]*\|[ \t|:-]*-[ \t|:-]*$|^[ \t:-]*-[ \t:-]*\|[ \t|:-]*$"
-    r"|\]\(|\]\[|!\[|\[TOC\]|^ {0,3}\[[^\]\n]*\]:|^\*\[|^\[\^",
-    re.M,
-)
+# What ``shown_at_least`` leaves to a real conversion (``_not_read``): a table's header
+# rule (a row's cells beyond the header's are dropped), a link or image other than
+# ``[label](address)`` with a plain address, a reference, abbreviation or footnote
+# definition, ``[TOC]``.
+NOT_READ_TEXT = ("](", "][", "![", "[TOC]")
+TABLE_RULE = re.compile(r"^[ \t:-]*\|[ \t|:-]*-[ \t|:-]*$|^[ \t:-]*-[ \t:-]*\|[ \t|:-]*$", re.M)
+DEFINITION = re.compile(r"^(?: {0,3}\[[^\]\n]*\]:|\*\[|\[\^)", re.M)
 PLAIN_LINK_ADDRESS = re.compile(r"\]\([^()\s]*\)")  # [label](address): the address is hidden
 COMMENT = re.compile(r"<!--.*?-->", re.S)
 BRACES = re.compile(r"\{[^{}\n]*\}")  # attribute lists, { #id } and {: .class }
 FOOTNOTE_MARK = re.compile(r"\[\^[^\]\n]*\]")
 LIST_NUMBER = re.compile(r"^([ \t>*+-]*)\d+[.)](?=\s|$)", re.M)  # drawn by <ol>
+
+
+def _not_read(body: str) -> bool:
+    if "<!--" in body or any(text in body for text in NOT_READ_TEXT):
+        return True
+    if "|" in body and TABLE_RULE.search(body):
+        return True
+    return ("]:" in body or "[" in body) and DEFINITION.search(body) is not None
 
 
 def shown_at_least(markdown: str) -> Counter[str] | None:
@@ -111,7 +123,7 @@ def shown_at_least(markdown: str) -> Counter[str] | None:
     the page does too, and the conversion is not needed."""
     body = FRONT_MATTER.sub("", markdown, count=1)
     body = PLAIN_LINK_ADDRESS.sub("] ", COMMENT.sub(" ", body))
-    if "<!--" in body or NOT_READ.search(body):
+    if _not_read(body):
         return None
     body = LIST_NUMBER.sub(r"\1 ", FOOTNOTE_MARK.sub(" ", BRACES.sub(" ", body)))
     return Counter(words(html.unescape(ANY_TAG.sub(" ", body))))
