@@ -439,3 +439,23 @@ def test_ris_keeps_a_keyword_holding_a_comma_and_a_line_break() -> None:
     assert record["keywords"] == ["security, regional", "CSTO"]
     assert record["title"] == "A title"
     assert (record["start_page"], record["end_page"]) == ("5", "5")
+
+
+def test_the_reader_wide_lists_are_written_a_part_at_a_time(
+    built, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """reader.ris written in parts of 4 works is the file one call writes for all; the
+    CSL-JSON files hold one item a line and read back as the items."""
+    from csto_reader.publish import metadata
+
+    bib = built.bibliography
+    items = [metadata.csl_item(m) for m in bib.merged]
+    metas = [b.article.meta for b in built.articles]
+    monkeypatch.setattr(metadata, "RIS_PART", 4)
+    files = metadata.download_files(metas, bib)
+    assert files["downloads/reader.ris"].decode() == metadata.ris_text(items)
+    text = files["downloads/reader.json"].decode()
+    assert json.loads(text) == items
+    lines = text.splitlines()
+    assert lines[0] == "[" and lines[-1] == "]" and len(lines) == len(items) + 2
+    assert json.loads(metadata.csl_json([])) == []

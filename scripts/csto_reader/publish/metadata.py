@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 from urllib.parse import urlencode
 
@@ -111,9 +111,11 @@ def page_range(pages: str | None) -> tuple[str | None, str | None]:
     return first or None, last or None
 
 
-def csl_json(items: Sequence[Mapping[str, Any]]) -> str:
-    """A CSL-JSON file: the list of items."""
-    return json.dumps(list(items), ensure_ascii=False, indent=2) + "\n"
+def csl_json(items: Iterable[Mapping[str, Any]]) -> str:
+    """A CSL-JSON file: the list of items, one to a line (so that the reader's list is
+    written item by item, not held whole as objects first)."""
+    lines = ",\n".join(json.dumps(item, ensure_ascii=False) for item in items)
+    return f"[\n{lines}\n]\n" if lines else "[]\n"
 
 
 # ---------------------------------------------------------------- RIS
@@ -467,11 +469,17 @@ def download_files(metas: Sequence[ArticleMeta], bib: BibliographyBuild | None) 
     pairs = list(zip(metas, items, strict=True))
     for own in map_reported(article_files, pairs, Reporter()):
         files.update(own)
-    if bib is not None:
-        merged = [csl_item(m) for m in bib.merged]
-        files["downloads/reader.ris"] = ris_text(merged).encode()
-        files["downloads/reader.json"] = csl_json(merged).encode()
+    if bib is not None:  # item by item, or a part at a time: not every work's item at once
+        merged = bib.merged
+        files["downloads/reader.ris"] = "\n".join(
+            ris_text([csl_item(m) for m in merged[i : i + RIS_PART]])
+            for i in range(0, len(merged), RIS_PART)
+        ).encode()
+        files["downloads/reader.json"] = csl_json(csl_item(m) for m in merged).encode()
     return files
+
+
+RIS_PART = 500  # works per call of rispy for reader.ris (its records join with a blank line)
 
 
 def _bibtex(meta: ArticleMeta, item: Mapping[str, Any]) -> tuple[str, str, Mapping[str, str]]:
