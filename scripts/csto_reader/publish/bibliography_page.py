@@ -167,14 +167,18 @@ def _without_list(
 ) -> str:
     """For each article no entry comes from, the filter's word why (shown by
     bibliography.js when that article is chosen), with the entries it cites, if any."""
-    listing = {s for m in merged for s in m.slugs}
+    listing = {p.slug for m in merged for p in m.provenance}
     by_key = {m.key: m for m in merged}
+    cited_by: dict[str, set[str]] = {}  # slug -> the keys it cites (read once, not per slug)
+    for k, places in cited_at.items():
+        for s, _, _ in places:
+            cited_by.setdefault(s, set()).add(k)
     out = []
     for slug in titles:
         if slug in listing:
             continue
         name = html.escape(short_title(slug, titles))
-        cites = sorted({k for k, places in cited_at.items() for s, _, _ in places if s == slug})
+        cites = sorted(cited_by.get(slug, ()))
         quoted = (
             " The works it cites that other articles list: "
             + ", ".join(f'<a href="#{html.escape(k)}">{_label(by_key[k])}</a>' for k in cites)

@@ -57,6 +57,7 @@ a bracket holding words ("[In Russian]").  Footnote and superscript tokens
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -1661,6 +1662,7 @@ def link_citations(
     titles = {a.meta.slug: a.meta.title for a in articles}
     previews = {k: html.unescape(re.sub(r"<[^>]+>", "", v)) for k, v in bib.ordered}
     merged = {m.key: m for m in bib.merged}
+    listed_by = functools.cache(lambda key: merged[key].slugs)  # sorted once per work
     cited_at: dict[str, list[CitedAt]] = {}
     linked: dict[str, Article] = {}
     citations: dict[str, ArticleCitations] = {}
@@ -1693,9 +1695,10 @@ def link_citations(
             key = bib.key_index.get((slug, r.key)) if r.key else None
             preview = previews.get(key, "") if key else ""
             if key:
-                preview += _also_listed(
-                    [short_title(s, titles) for s in merged[key].slugs if s != slug]
-                )
+                others = [s for s in listed_by(key) if s != slug]
+                many = len(others) > ALSO_NAMED  # then only their number is said
+                named = others if many else [short_title(s, titles) for s in others]
+                preview += _also_listed(named)
                 cited_at.setdefault(key, []).append((slug, where[id(r)], r.note))
             return cite_token(text, key, preview, r.note)
 
