@@ -11,10 +11,17 @@ import html
 from collections.abc import Mapping, Sequence
 
 from ..diagnostics import Reporter
-from ..markup import fn_key, front_matter, is_para_anchor, parse_note_anchor, short_title
+from ..markup import (
+    fn_key,
+    front_matter,
+    is_para_anchor,
+    json_script,
+    parse_note_anchor,
+    short_title,
+)
 from ..model import Disagreement, MergedEntry, Provenance, Reference
 from ..workers import map_reported
-from .metadata import coins_span
+from .metadata import coins_span, described_work
 from .render import inline_html, raw_html_safe
 
 __all__ = [
@@ -108,12 +115,13 @@ def _bibliography_entry(
     titles: Mapping[str, str],
     cites: Sequence[tuple[str, str, str | None]],
 ) -> str:
-    """One ``<li>``: the APA entry, the lists that hold it, where it is cited, and the
-    text as each list prints it."""
+    """One ``<li>``: the APA entry (with its COinS and its JSON-LD), the lists that hold
+    it, where it is cited, and the text as each list prints it."""
     parts = [
         f'<li id="{html.escape(m.key)}" class="bib-entry" data-articles="{" ".join(m.slugs)}">',
         f'<div class="bib-text">{raw_html_safe(mark_title_language(entry_html, m.fields))}</div>',
         coins_span(m),
+        f'<script type="application/ld+json">{json_script(described_work(m))}</script>',
     ]
     listed = ", ".join(_article_link(p.slug, None, titles, "../") for p in m.provenance)
     shared = " (shared source)" if len(m.slugs) > 1 else ""
