@@ -178,6 +178,34 @@ def test_material_runtime_classes_are_kept_on_any_page() -> None:
     assert pruned(css, ["<p>nothing</p>"]) == css
 
 
+HOSTED_CASE = (
+    ".md-source__facts{margin:0}"
+    ".md-version__list{margin:0}"
+    ".tabbed-control--next{right:0}"
+    ".md-annotation__index{width:1em}"
+)
+
+
+def test_runtime_components_with_a_host_are_kept_only_where_a_page_holds_it() -> None:
+    """A repository's facts, the version selector, content tabs' controls and code
+    annotations are built by the bundle inside an element (or for a setting) of a page:
+    without one on any page their rules go; each host on a page keeps its component."""
+    assert (
+        pruned(HOSTED_CASE, ['<p>nothing</p><script id="__config">{"version": null}</script>'])
+        == ""
+    )
+    hosts = [
+        '<a href="https://example.org/repo" class="md-source" data-md-component="source">',
+        '<script id="__config" type="application/json">{"version": {"provider": "mike"}}</script>',
+        '<div class="tabbed-set tabbed-alternate">',
+        '<div class="language-python highlight"><pre><code>x</code></pre></div>',
+    ]
+    rules = [r + "}" for r in HOSTED_CASE.split("}")[:-1]]
+    for host, rule in zip(hosts, rules, strict=True):
+        assert pruned(HOSTED_CASE, [host]) == rule, host
+    assert set(assets.HOSTED) <= assets.RUNTIME
+
+
 def test_custom_properties_are_judged_across_the_sheets() -> None:
     main = ":root{--md-a:1px;--md-unread:2px}.md-nav{margin:var(--md-a)}.gone{--md-x:1}"
     palette = "[data-md-color-scheme=slate]{--md-a:2px;--md-b:var(--md-c);--md-c:3px}"
