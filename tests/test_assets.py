@@ -206,6 +206,47 @@ def test_runtime_components_with_a_host_are_kept_only_where_a_page_holds_it() ->
     assert set(assets.HOSTED) <= assets.RUNTIME
 
 
+def test_materials_palette_switching_rule_goes_for_ours() -> None:
+    css = (
+        "[data-md-color-switching] *,[data-md-color-switching] :after{transition-duration:0s}"
+        ".md-nav{margin:0}"
+    )
+    assert pruned(css, ['<nav class="md-nav"></nav>']) == ".md-nav{margin:0}"
+
+
+def test_switching_the_palette_changes_colours_without_transitions(browser, site_url: str) -> None:
+    """reader.js's class stops every transition while the palette switches (for two
+    frames), as Material's dropped rule did; Material's sheet in the site has no rule on
+    its switching mark any more."""
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(site_url + "articles/choi-2022/", wait_until="networkidle")
+        sheets = page.evaluate(
+            "[...document.styleSheets].flatMap(s => { try { return [...s.cssRules] }"
+            " catch (e) { return [] } }).map(r => r.cssText).join('\\n')"
+        )
+        assert "data-md-color-switching" not in sheets
+        assert "csto-palette-switching" in sheets
+        during, after = page.evaluate(
+            """async () => {
+              const link = document.querySelector(".md-content a");
+              const input = document.querySelector("input[name=__palette]:not(:checked)");
+              input.click();
+              const during = [document.body.classList.contains("csto-palette-switching"),
+                              getComputedStyle(link).transitionDuration];
+              await new Promise(r => requestAnimationFrame(() =>
+                requestAnimationFrame(() => requestAnimationFrame(r))));
+              return [during, [document.body.classList.contains("csto-palette-switching"),
+                               getComputedStyle(link).transitionDuration]];
+            }"""
+        )
+        assert during[0] and set(during[1].split(", ")) == {"0s"}, during
+        assert not after[0] and set(after[1].split(", ")) != {"0s"}, after
+    finally:
+        context.close()
+
+
 def test_custom_properties_are_judged_across_the_sheets() -> None:
     main = ":root{--md-a:1px;--md-unread:2px}.md-nav{margin:var(--md-a)}.gone{--md-x:1}"
     palette = "[data-md-color-scheme=slate]{--md-a:2px;--md-b:var(--md-c);--md-c:3px}"

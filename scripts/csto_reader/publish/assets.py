@@ -136,6 +136,15 @@ HOSTED: dict[str, re.Pattern[str]] = {
 # matches nothing.
 PAGE_ATTRIBUTES = ("dir", "data-md-color-scheme", "data-md-color-primary", "data-md-color-accent")
 
+# Attributes whose rules go whatever the pages hold, because our own sheet does their work
+# another way.  ``data-md-color-switching``: Material's palette sets it on <body> while it
+# switches colours, and ``[data-md-color-switching] *`` stops every transition meanwhile;
+# but the palette also sets and removes it once at start, and each time Chromium restyles
+# every element of the page (on zhang-2023 a task of 100 ms on Lighthouse's phone).
+# reader.js and reader.css stop the transitions with a class of their own, set only when
+# the reader switches (``csto-palette-switching``).
+REPLACED_ATTRIBUTES = frozenset({"data-md-color-switching"})
+
 # an attribute's value, in double, single or no quotes
 _VALUE = r"""\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))"""
 _CLASS_ATTRIBUTE = re.compile(rf"\sclass{_VALUE}", re.IGNORECASE)
@@ -189,6 +198,8 @@ class SiteUse:
 
     def _attribute_allowed(self, content: list[Any]) -> bool:
         parts = [t for t in content if t.type not in ("whitespace", "comment")]
+        if parts and parts[0].type == "ident" and parts[0].value.lower() in REPLACED_ATTRIBUTES:
+            return False
         if len(parts) != 3 or parts[0].type != "ident" or not _is_literal(parts[1], "="):
             return True  # [name], [name^=value] ...: not judged
         values = self.attributes.get(parts[0].value.lower())
