@@ -178,6 +178,75 @@ def test_material_runtime_classes_are_kept_on_any_page() -> None:
     assert pruned(css, ["<p>nothing</p>"]) == css
 
 
+HOSTED_CASE = (
+    ".md-source__facts{margin:0}"
+    ".md-version__list{margin:0}"
+    ".tabbed-control--next{right:0}"
+    ".md-annotation__index{width:1em}"
+)
+
+
+def test_runtime_components_with_a_host_are_kept_only_where_a_page_holds_it() -> None:
+    """A repository's facts, the version selector, content tabs' controls and code
+    annotations are built by the bundle inside an element (or for a setting) of a page:
+    without one on any page their rules go; each host on a page keeps its component."""
+    assert (
+        pruned(HOSTED_CASE, ['<p>nothing</p><script id="__config">{"version": null}</script>'])
+        == ""
+    )
+    hosts = [
+        '<a href="https://example.org/repo" class="md-source" data-md-component="source">',
+        '<script id="__config" type="application/json">{"version": {"provider": "mike"}}</script>',
+        '<div class="tabbed-set tabbed-alternate">',
+        '<div class="language-python highlight"><pre><code>x</code></pre></div>',
+    ]
+    rules = [r + "}" for r in HOSTED_CASE.split("}")[:-1]]
+    for host, rule in zip(hosts, rules, strict=True):
+        assert pruned(HOSTED_CASE, [host]) == rule, host
+    assert set(assets.HOSTED) <= assets.RUNTIME
+
+
+def test_materials_palette_switching_rule_goes_for_ours() -> None:
+    css = (
+        "[data-md-color-switching] *,[data-md-color-switching] :after{transition-duration:0s}"
+        ".md-nav{margin:0}"
+    )
+    assert pruned(css, ['<nav class="md-nav"></nav>']) == ".md-nav{margin:0}"
+
+
+def test_switching_the_palette_changes_colours_without_transitions(browser, site_url: str) -> None:
+    """reader.js's class stops every transition while the palette switches (for two
+    frames), as Material's dropped rule did; Material's sheet in the site has no rule on
+    its switching mark any more."""
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(site_url + "articles/choi-2022/", wait_until="networkidle")
+        sheets = page.evaluate(
+            "[...document.styleSheets].flatMap(s => { try { return [...s.cssRules] }"
+            " catch (e) { return [] } }).map(r => r.cssText).join('\\n')"
+        )
+        assert "data-md-color-switching" not in sheets
+        assert "csto-palette-switching" in sheets
+        during, after = page.evaluate(
+            """async () => {
+              const link = document.querySelector(".md-content a");
+              const input = document.querySelector("input[name=__palette]:not(:checked)");
+              input.click();
+              const during = [document.body.classList.contains("csto-palette-switching"),
+                              getComputedStyle(link).transitionDuration];
+              await new Promise(r => requestAnimationFrame(() =>
+                requestAnimationFrame(() => requestAnimationFrame(r))));
+              return [during, [document.body.classList.contains("csto-palette-switching"),
+                               getComputedStyle(link).transitionDuration]];
+            }"""
+        )
+        assert during[0] and set(during[1].split(", ")) == {"0s"}, during
+        assert not after[0] and set(after[1].split(", ")) != {"0s"}, after
+    finally:
+        context.close()
+
+
 def test_custom_properties_are_judged_across_the_sheets() -> None:
     main = ":root{--md-a:1px;--md-unread:2px}.md-nav{margin:var(--md-a)}.gone{--md-x:1}"
     palette = "[data-md-color-scheme=slate]{--md-a:2px;--md-b:var(--md-c);--md-c:3px}"

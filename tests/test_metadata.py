@@ -4,7 +4,8 @@ site with real parsers and compared with what ``meta.yml`` and ``bib/reader.bib`
 * article pages: the Highwire ``citation_*`` tags of the article (lxml) and the schema.org
   ScholarlyArticle with the works it lists (extruct's JSON-LD extractor);
 * /bibliography/: one COinS span per entry (lxml; its ContextObject read with
-  urllib.parse), so that Zotero offers "save multiple";
+  urllib.parse), so that Zotero offers "save multiple", and one JSON-LD node per entry,
+  the node the article pages' ``citation`` lists name by ``@id``;
 * downloads/: RIS read back with rispy, CSL-JSON with json, checked against the shape CSL
   data must have, and one entry formatted again by citeproc-py from the downloaded file,
   giving the text the bibliography page shows;
@@ -77,6 +78,24 @@ def json_ld(page: Path) -> list[dict]:
     return extruct.extract(text, base_url="http://127.0.0.1/", syntaxes=["json-ld"])["json-ld"]
 
 
+def bibliography_nodes(site: Path) -> dict[str, tuple[str, dict]]:
+    """Every JSON-LD node of /bibliography/, by its ``@id`` resolved against the page's
+    address, with the id of the ``<li>`` that holds its script."""
+    page = site / "bibliography" / "index.html"
+    nodes = json_ld(page)
+    tree = lxml.html.fromstring(page.read_text(encoding="utf-8"))
+    holders = [
+        s.xpath("ancestor::li[1]/@id") for s in tree.xpath("//script[@type='application/ld+json']")
+    ]
+    assert len(holders) == len(nodes)
+    base = "http://127.0.0.1/bibliography/"
+    out = {
+        urljoin(base, n["@id"]): ((h or [""])[0], n) for n, h in zip(nodes, holders, strict=True)
+    }
+    assert len(out) == len(nodes)  # one node per work
+    return out
+
+
 def article_page(site: Path, slug: str) -> Path:
     return site / "articles" / slug / "index.html"
 
@@ -118,23 +137,22 @@ def test_highwire_tags_state_what_meta_yml_states(site_dir: Path, slug: str) -> 
 def test_the_head_holds_one_reference_list_the_json_ld(
     site_dir: Path, slug: str, reader_bib: dict[str, dict[str, str]]
 ) -> None:
-    """The works an article lists are in its JSON-LD ``citation`` list, once each, with
-    their year and DOI; no ``citation_reference`` tag repeats them."""
+    """The works an article lists are in its JSON-LD ``citation`` list, once each: the
+    ``@id`` of the work's entry on /bibliography/ and its DOI, nothing more (the work is
+    described where the ``@id`` points); no ``citation_reference`` tag repeats them."""
     page = article_page(site_dir, slug)
     assert tag_values(head_tags(page), "citation_reference") == []
     (data,) = json_ld(page)
     works = listed_in(reader_bib, slug)
     cited = data.get("citation", [])
-    assert len(cited) == len(works)
     assert (len(works) > 0) == (slug in WITH_REFERENCES)
-    by_title = {plain(w["title"]): w for w in works.values()}
-    for c in cited:
-        work = by_title[c["name"]]
-        assert c.get("datePublished", "")[:4] == work.get("year", "")
-        if work.get("doi"):
-            assert c["sameAs"] == f"https://doi.org/{work['doi']}"
-        else:
-            assert "sameAs" not in c
+    url = f"http://127.0.0.1/articles/{slug}/"
+    ids = [urljoin(url, c["@id"]) for c in cited]
+    assert sorted(ids) == sorted(f"http://127.0.0.1/bibliography/#{k}" for k in works)
+    for c, key in zip(cited, (i.rsplit("#", 1)[1] for i in ids), strict=True):
+        assert set(c) <= {"@id", "sameAs"}, c
+        doi = works[key].get("doi")
+        assert c.get("sameAs") == (f"https://doi.org/{doi}" if doi else None)
 
 
 def test_absent_fields_give_no_tag(site_dir: Path) -> None:
@@ -188,19 +206,15 @@ def test_json_ld_scholarly_article_with_its_citations(
     else:
         assert part is None
     works = listed_in(reader_bib, slug)
-    cited = data.get("citation", [])
-    assert sorted(c["name"] for c in cited) == sorted(plain(w["title"]) for w in works.values())
-    by_title = {plain(w["title"]): (k, w) for k, w in works.items()}
-    entries = (site_dir / "bibliography" / "index.html").read_text(encoding="utf-8")
+    nodes = bibliography_nodes(site_dir)
     page = f"http://127.0.0.1/articles/{slug}/"
-    for c in cited:
-        key, work = by_title[c["name"]]
-        if work.get("doi"):
-            assert c["sameAs"] == f"https://doi.org/{work['doi']}"
-        # the node of the work's entry on /bibliography/, which describes it in full
-        assert urljoin(page, c["@id"]) == f"http://127.0.0.1/bibliography/#{key}"
-        assert f'id="{key}"' in entries
-        assert set(c) <= {"@type", "@id", "name", "datePublished", "sameAs", "url"}, c
+    described = []
+    for c in data.get("citation", []):
+        # the node of the work's entry on /bibliography/, written in that entry
+        holder, node = nodes[urljoin(page, c["@id"])]
+        assert node["@id"] == f"#{holder}"
+        described.append(node["name"])
+    assert sorted(described) == sorted(plain(w["title"]) for w in works.values())
 
 
 def test_json_ld_cannot_close_its_script_element() -> None:
@@ -254,6 +268,40 @@ def test_every_bibliography_entry_has_coins(
         if fields["ENTRYTYPE"] == "article" and "journal" in fields:
             assert ctx["rft.jtitle"] == [plain(fields["journal"])]
             assert ctx.get("rft.volume") == ([fields["volume"]] if "volume" in fields else None)
+
+
+def test_every_bibliography_entry_has_its_json_ld_node(
+    site_dir: Path, reader_bib: dict[str, dict[str, str]]
+) -> None:
+    """Each entry of /bibliography/ holds the schema.org node of its work, which describes
+    it as bib/reader.bib does: type, title, authors, year, periodical, volume, pages,
+    DOI."""
+    nodes = bibliography_nodes(site_dir)
+    assert set(nodes) == {f"http://127.0.0.1/bibliography/#{k}" for k in reader_bib}
+    types = {"article": "ScholarlyArticle", "book": "Book", "incollection": "Chapter"}
+    for key, fields in reader_bib.items():
+        holder, node = nodes[f"http://127.0.0.1/bibliography/#{key}"]
+        assert holder == key and node["@context"] == "https://schema.org"
+        assert node["@type"] == types.get(fields["ENTRYTYPE"], node["@type"]), key
+        assert node["name"] == plain(fields["title"]), key
+        authors = fields["author"].split(" and ") if "author" in fields else []
+        people = [p["name"] for p in node.get("author", [])]
+        assert len(people) == len(authors), key
+        for person, author in zip(people, authors, strict=True):
+            family = plain(author).split(",")[0]
+            assert family in person, (key, person, author)
+        assert node.get("datePublished", "")[:4] == fields.get("year", ""), key
+        doi = fields.get("doi")
+        assert node.get("sameAs") == (f"https://doi.org/{doi}" if doi else None), key
+        if fields.get("pages"):
+            assert node["pagination"] == plain(fields["pages"]), key
+        if fields["ENTRYTYPE"] == "article" and "journal" in fields:
+            part = node["isPartOf"]
+            while part["@type"] != "Periodical":
+                number = part.get("issueNumber") or part.get("volumeNumber")
+                assert number in (fields.get("number"), fields.get("volume")), key
+                part = part["isPartOf"]
+            assert part["name"] == plain(fields["journal"]), key
 
 
 # ---------------------------------------------------------------- RIS and CSL-JSON

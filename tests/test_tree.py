@@ -152,6 +152,50 @@ def test_finish_gives_every_page_its_policy(tmp_path: Path) -> None:
     assert (tmp_path / "downloads" / "list.md").read_text(encoding="utf-8") == "# list\n"
 
 
+INDENTED = (
+    "<!doctype html>\n<html>\n  <head>\n    <title>T</title>\n"
+    '    <script type="application/json">[1]\n    </script>\n  </head>\n  <body>\n'
+    '    <nav>\n      <a href="#x">one</a>\n      <a href="#y">two</a>\n    </nav>\n'
+    "    <p>A word\n      <em>and</em> more.</p>\n"
+    "    <pre><code>@article{x,\n  title = {<b>T</b>},\n}</code></pre>\n"
+    "    <textarea>\n   <i>as typed</i></textarea>\n    <p>inline <code>a\n   <b>b</b></code></p>\n"
+    "  </body>\n</html>\n"
+)
+
+
+def test_finish_drops_the_indentation_before_tags_and_keeps_what_shows(
+    tmp_path: Path,
+) -> None:
+    """The templates' indentation goes; the text a reader sees, the lines, the scripts and
+    every element that shows its white space stay as they were."""
+    from csto_reader.publish.finish import without_indentation
+
+    out = without_indentation(INDENTED)
+    assert "\n  <" not in out.split("<pre>")[0].split("</script>")[1]
+    assert out.count("\n") == INDENTED.count("\n")
+    for verbatim in (
+        '<script type="application/json">[1]\n    </script>',
+        "<pre><code>@article{x,\n  title = {<b>T</b>},\n}</code></pre>",
+        "<textarea>\n   <i>as typed</i></textarea>",
+        "<code>a\n   <b>b</b></code>",
+    ):
+        assert verbatim in out
+    assert '<nav>\n<a href="#x">one</a>\n<a href="#y">two</a>\n</nav>' in out
+    assert "<p>A word\n<em>and</em> more.</p>" in out
+    assert without_indentation(out) == out
+
+    # as a reader sees it: the same words with the same spaces between them
+    def shown(page: str) -> str:
+        import lxml.html
+
+        return " ".join(lxml.html.fromstring(page).find("body").text_content().split())
+
+    assert shown(out) == shown(INDENTED)
+    (tmp_path / "index.html").write_text(INDENTED, encoding="utf-8")
+    assert finish_site(tmp_path, Reporter()) == 1
+    assert csp.without_policy((tmp_path / "index.html").read_text("utf-8")) == out
+
+
 def test_finish_refuses_an_inline_script_and_writes_nothing(tmp_path: Path) -> None:
     good = PAGE.format("<p>x</p>")
     (tmp_path / "good.html").write_text(good, encoding="utf-8")

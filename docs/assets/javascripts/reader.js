@@ -564,3 +564,24 @@
     document.addEventListener("selectionchange", onSelection);
   }
 })();
+
+/* The CSTO Reader: no transitions while the palette switches.
+ *
+ * Material marks <body> with data-md-color-switching while it switches colours, and its
+ * style sheet stops every transition under that mark; but it sets and removes the mark
+ * once at start too, and each time the browser restyles the whole page.  That rule is
+ * left out of the built site (publish/assets.py, REPLACED_ATTRIBUTES); this class does its
+ * work when the reader switches, before Material's own handler changes the colours (a
+ * listener on the document in the capture phase runs first), for two frames. */
+(function () {
+  "use strict";
+  var CLASS = "csto-palette-switching";
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    if (!input || input.name !== "__palette") { return; }
+    document.body.classList.add(CLASS);
+    window.requestAnimationFrame(function () {
+      window.requestAnimationFrame(function () { document.body.classList.remove(CLASS); });
+    });
+  }, true);
+})();

@@ -26,7 +26,10 @@ Two steps, both on files the reader never edits by hand:
   our own scripts (``reader.js`` may build Material's markup), and the components
   Material's bundle creates by itself (``RUNTIME``: the search results, the dialog, the
   tooltips, the copy buttons of code blocks, the version selector, a repository's facts,
-  content tabs' controls, tags in search results).  Nothing is dropped for a page to
+  content tabs' controls, tags in search results); of these, the ones it builds only
+  inside an element a page holds or for a setting of the site's configuration
+  (``HOSTED``: a repository's facts, the version selector, content tabs' controls, code
+  annotations) only when some page holds that element or setting.  Nothing is dropped for a page to
   come: a site built with an admonition or a content tab keeps their styles, since the
   pruning reads the pages of the site it finishes (the offline copy is pruned from its
   own pages too).
@@ -111,10 +114,36 @@ RUNTIME = frozenset(
     }
 )
 
+# Components of ``RUNTIME`` that the bundle builds only inside an element a page holds, or
+# when the site's configuration (the ``__config`` of every page) asks for them: a site
+# whose pages hold no such host needs none of their styles (3 KB of main.css, gzipped:
+# a repository's facts, the version selector, content tabs' controls, code annotations).
+HOSTED: dict[str, re.Pattern[str]] = {
+    # the facts (stars, forks) of the repository link, which repo_url writes
+    "md-source": re.compile(r'data-md-component="source"'),
+    # the version selector, with extra.version (mike): its provider in the config
+    "md-version": re.compile(r'"version":\s*\{'),
+    # the scroll buttons of content tabs (pymdownx.tabbed writes the tabbed-set)
+    "tabbed-button": re.compile(r"\btabbed-set\b"),
+    "tabbed-control": re.compile(r"\btabbed-set\b"),
+    # code annotations, made from the list after a highlighted code block
+    "md-annotation": re.compile(r"\bhighlight\b"),
+    "md-annotation-list": re.compile(r"\bhighlight\b"),
+}
+
 # Attributes whose values come only from the pages (Material's palette script copies the
 # colour values from the palette's inputs): ``[name=value]`` for a value no page writes
 # matches nothing.
 PAGE_ATTRIBUTES = ("dir", "data-md-color-scheme", "data-md-color-primary", "data-md-color-accent")
+
+# Attributes whose rules go whatever the pages hold, because our own sheet does their work
+# another way.  ``data-md-color-switching``: Material's palette sets it on <body> while it
+# switches colours, and ``[data-md-color-switching] *`` stops every transition meanwhile;
+# but the palette also sets and removes it once at start, and each time Chromium restyles
+# every element of the page (on zhang-2023 a task of 100 ms on Lighthouse's phone).
+# reader.js and reader.css stop the transitions with a class of their own, set only when
+# the reader switches (``csto-palette-switching``).
+REPLACED_ATTRIBUTES = frozenset({"data-md-color-switching"})
 
 # an attribute's value, in double, single or no quotes
 _VALUE = r"""\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))"""
@@ -139,10 +168,11 @@ class SiteUse:
         """``scripts``: each script's text, and whether it is the site's own (its strings
         may name classes) rather than Material's (whose components ``RUNTIME`` lists);
         the custom properties every script names count as read."""
-        self.blocks: set[str] = set(RUNTIME)
+        self.blocks: set[str] = set(RUNTIME) - set(HOSTED)
         self.attributes: dict[str, set[str]] = {name: set() for name in PAGE_ATTRIBUTES}
         self.properties: set[str] = set()
         for text in pages:
+            self.blocks.update(block for block, host in HOSTED.items() if host.search(text))
             for match in _CLASS_ATTRIBUTE.finditer(text):
                 self.blocks.update(block_of(c) for c in "".join(match.groups("")).split())
             for name, values in self.attributes.items():
@@ -168,6 +198,8 @@ class SiteUse:
 
     def _attribute_allowed(self, content: list[Any]) -> bool:
         parts = [t for t in content if t.type not in ("whitespace", "comment")]
+        if parts and parts[0].type == "ident" and parts[0].value.lower() in REPLACED_ATTRIBUTES:
+            return False
         if len(parts) != 3 or parts[0].type != "ident" or not _is_literal(parts[1], "="):
             return True  # [name], [name^=value] ...: not judged
         values = self.attributes.get(parts[0].value.lower())

@@ -8,7 +8,10 @@ the redirect pages included, and
   (``csp.untrusted_inline_scripts``; ``DIR/page.html:1: error: ... [csp-inline-script]``):
   the policy would block it, so a source string reached the page unescaped;
 * gives each page its Content-Security-Policy (``csp.apply_csp``; ``--offline`` for the
-  copy opened from ``file://``).
+  copy opened from ``file://``);
+* drops the indentation the engine's templates write before a tag
+  (``without_indentation``: 5 KB of an article page, 0.5 KB gzipped), never inside an
+  element that shows its white space as written or a script or style.
 
 It also copies the files of ``build/extra/`` into the site as they are (extra files that
 an engine would render as pages, such as ``downloads/addresses.md``; ``tree.py``), and
@@ -33,12 +36,33 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 from pathlib import Path
 
 from ..diagnostics import Reporter
 from ..model import Span
 from . import assets, csp
+
+# Elements whose text keeps its white space as written (Material's sheet gives code and
+# kbd ``white-space: pre-wrap``), and the scripts and styles (the policy hashes a
+# script's text).
+_VERBATIM = re.compile(r"<(pre|textarea|script|style|code|kbd)\b.*?</\1\s*>", re.S | re.I)
+# A line break and the spaces or tabs after it, before a tag: how a template lays out its
+# own source ("\n        <li class=...").  Elsewhere a line break and spaces collapse to
+# one space when shown, so the page reads and looks the same with the break alone.
+_INDENT = re.compile(r"\n[ \t]+(?=<)")
+
+
+def without_indentation(page: str) -> str:
+    """``page`` without the indentation before its tags, outside ``_VERBATIM`` elements;
+    every line break stays (a diagnostic's line number names the same line)."""
+    out, at = [], 0
+    for match in _VERBATIM.finditer(page):
+        out += [_INDENT.sub("\n", page[at : match.start()]), match.group(0)]
+        at = match.end()
+    out.append(_INDENT.sub("\n", page[at:]))
+    return "".join(out)
 
 
 def copy_extra(extra: Path, site: Path) -> int:
@@ -92,7 +116,7 @@ def finish_site(
     finished: dict[Path, str] = {}
     for page in sorted(site.rglob("*.html")):
         text = page.read_text(encoding="utf-8")
-        bare = csp.without_policy(text)
+        bare = without_indentation(csp.without_policy(text))
         digest = hashlib.sha256(bare.encode("utf-8")).hexdigest()
         hashes = known.get(digest)
         if hashes is None:

@@ -247,6 +247,11 @@ def _open_disclosures(content: HtmlElement, *, keep: bool) -> None:
                 node.text = _CLICK_CLAUSE.sub("", node.text)
             if node.tail and node is not cite:
                 node.tail = _CLICK_CLAUSE.sub("", node.tail)
+    # the web page's disclosure around an article's reference list: the list alone
+    for wrapper in content.xpath(".//details[contains(@class, 'references-all')]"):
+        for summary in wrapper.findall("summary"):
+            _drop_keep_tail(summary)
+        wrapper.drop_tag()
     for details in content.xpath(".//details"):
         if not keep:
             _drop_keep_tail(details)
