@@ -380,3 +380,26 @@ def test_notes_end_at_back_matter_headings():
         ("Data availability", ("No data were used.",)),
         ("Acknowledgements", ("The author thanks the reviewers.",)),
     ]
+
+
+def test_full_collections_are_rarer_while_the_stages_run(monkeypatch, tmp_path) -> None:
+    """The build raises the threshold of Python's full collections while its stages run
+    and gives the caller's back afterwards, also when a stage fails."""
+    import gc
+
+    from csto_reader import pipeline
+
+    seen = []
+    before = gc.get_threshold()
+
+    def failing(root, reporter, cache):  # the first stage: what the threshold is then
+        seen.append(gc.get_threshold())
+        raise RuntimeError("stage failed")
+
+    monkeypatch.setattr(pipeline, "_prepare", failing)
+    for cache in (False, True):
+        with pytest.raises(RuntimeError):
+            pipeline.build(tmp_path, cache=cache)
+        assert gc.get_threshold() == before
+    assert [t[2] for t in seen] == [pipeline.FULL_COLLECTION_EVERY] * 2
+    assert [t[:2] for t in seen] == [before[:2]] * 2
