@@ -119,7 +119,7 @@ def shown_at_least(markdown: str) -> Counter[str] | None:
     word than ``page_words`` counts (what Markdown may hide, such as attribute lists,
     link addresses, comments, list numbers and tags, is taken out, and so is whatever
     merely looks like it); None when the page holds something only a conversion can
-    tell (``NOT_READ``).  So when these words already hold every word of the source,
+    tell (``_not_read``).  So when these words already hold every word of the source,
     the page does too, and the conversion is not needed."""
     body = FRONT_MATTER.sub("", markdown, count=1)
     body = PLAIN_LINK_ADDRESS.sub("] ", COMMENT.sub(" ", body))
