@@ -1,6 +1,7 @@
 """The search index is downloaded when the reader opens the search, not with every page.
 
-docs/assets/javascripts/search-on-demand.js holds back Material's request for
+The first part of docs/assets/javascripts/reader.js (loaded before Material's bundle)
+holds back Material's request for
 search/search_index.json and its search worker until the search box gets focus (the "/"
 shortcut, a click or a tap) or the address carries a search (?q=) or a highlight (?h=).
 The search itself is tested in test_browser.py (article phrases, glossary terms,
