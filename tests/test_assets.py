@@ -174,7 +174,7 @@ def test_what_a_page_holds_or_our_script_names_keeps_its_rules() -> None:
 
 
 def test_material_runtime_classes_are_kept_on_any_page() -> None:
-    css = ".md-search-result__item{margin:0}.md-dialog--active{opacity:1}.md-tooltip2{x:y}"
+    css = ".md-search-result__item{margin:0}.md-dialog--active{opacity:1}"
     assert pruned(css, ["<p>nothing</p>"]) == css
 
 
@@ -204,6 +204,27 @@ def test_runtime_components_with_a_host_are_kept_only_where_a_page_holds_it() ->
     for host, rule in zip(hosts, rules, strict=True):
         assert pruned(HOSTED_CASE, [host]) == rule, host
     assert set(assets.HOSTED) <= assets.RUNTIME
+
+
+TOOLTIPS = ".md-tooltip{opacity:0}.md-tooltip2{opacity:0}"
+
+
+def _config(*features: str) -> str:
+    listed = ", ".join(f'"{f}"' for f in features)
+    return f'<script id="__config" type="application/json">{{"features": [{listed}]}}</script>'
+
+
+def test_tooltips_are_kept_only_where_the_bundle_builds_them() -> None:
+    """Material's tooltips come with the content.tooltips feature (both kinds), a code
+    annotation (the older kind), a note's preview with content.footnote.tooltips and a
+    link's preview (navigation.instant.preview, a data-preview attribute: the newer)."""
+    assert pruned(TOOLTIPS, [_config("navigation.sections", "toc.follow")]) == ""
+    assert pruned(TOOLTIPS, [_config("navigation.sections", "content.tooltips")]) == TOOLTIPS
+    old, new = ".md-tooltip{opacity:0}", ".md-tooltip2{opacity:0}"
+    assert pruned(TOOLTIPS, ['<div class="highlight"><pre>x</pre></div>']) == old
+    assert pruned(TOOLTIPS, [_config("content.footnote.tooltips")]) == new
+    assert pruned(TOOLTIPS, [_config("navigation.instant.preview")]) == new
+    assert pruned(TOOLTIPS, ['<a href="../x/" data-preview>x</a>']) == new
 
 
 def test_materials_palette_switching_rule_goes_for_ours() -> None:
@@ -360,11 +381,35 @@ def serving(css: str):  # type: ignore[no-untyped-def]
     return lambda route, request: route.fulfill(body=css, content_type="text/css")
 
 
-def computed_styles(browser, url: str, original: bool, search: bool, **options) -> list[str]:  # type: ignore[no-untyped-def]
+def joined_parts(site: Path) -> tuple[Path, list[Path]]:
+    """The site's joined sheet and what it joins: Material's main and palette sheets and
+    the site's extra_css (reader.css), in the order of Material's template."""
+    folder = site / "assets" / "stylesheets"
+    (joined,) = folder.glob(assets.JOINED.format(digest="*"))
+    parts = [*(next(folder.glob(Path(p).name)) for p in assets.THEME_SHEETS), folder / "reader.css"]
+    return joined, parts
+
+
+def test_every_page_links_one_sheet_that_joins_the_pruned_ones(site_dir: Path) -> None:
+    joined, parts = joined_parts(site_dir)
+    texts = [p.read_text(encoding="utf-8").strip() for p in parts]
+    texts[1:] = [t.removeprefix('@charset "UTF-8";') for t in texts[1:]]
+    assert joined.read_text(encoding="utf-8") == "\n".join(texts) + "\n"
+    for page in site_dir.rglob("*.html"):
+        sheets = re.findall(r'<link rel="stylesheet" href="([^"]+)"(?! media)', page.read_text())
+        assert [Path(s).name for s in sheets][:1] == [joined.name], page
+        assert not {Path(s).name for s in sheets} & {p.name for p in parts}, page
+
+
+def computed_styles(  # type: ignore[no-untyped-def]
+    browser, site: Path, url: str, original: bool, search: bool, **options
+) -> list[str]:
     context = browser.new_context(reduced_motion="reduce", **options)
-    if original:  # Material's own sheets instead of the pruned ones
-        for pattern in assets.THEME_SHEETS:
-            context.route(f"**/{pattern}", serving(theme_sheet(Path(pattern).name)))
+    if original:  # Material's own sheets instead of the pruned ones, joined as the site's
+        joined, parts = joined_parts(site)
+        texts = [theme_sheet(Path(p).name) for p in assets.THEME_SHEETS]
+        texts.append(parts[-1].read_text(encoding="utf-8"))
+        context.route(f"**/{joined.name}", serving("\n".join(texts)))
     try:
         page = context.new_page()
         page.goto(url, wait_until="networkidle")
@@ -388,18 +433,20 @@ def computed_styles(browser, url: str, original: bool, search: bool, **options) 
     ids=["light", "dark", "375px"],
 )
 def test_the_pruned_sheets_style_every_element_as_materials_own(
-    browser, site_url: str, pages: list[str], options: dict
+    browser, site_dir: Path, site_url: str, pages: list[str], options: dict
 ) -> None:
     for path in pages:
-        ours = computed_styles(browser, site_url + path, False, False, **options)
-        theirs = computed_styles(browser, site_url + path, True, False, **options)
+        ours = computed_styles(browser, site_dir, site_url + path, False, False, **options)
+        theirs = computed_styles(browser, site_dir, site_url + path, True, False, **options)
         assert len(ours) == len(theirs) > 100, path
         differ = [a for a, b in zip(ours, theirs, strict=True) if a != b]
         assert not differ, f"/{path}: {len(differ)} elements differ: {differ[:5]}"
 
 
-def test_the_search_results_are_styled_as_with_materials_own_sheets(browser, site_url: str) -> None:
-    ours = computed_styles(browser, site_url, False, True)
-    theirs = computed_styles(browser, site_url, True, True)
+def test_the_search_results_are_styled_as_with_materials_own_sheets(
+    browser, site_dir: Path, site_url: str
+) -> None:
+    ours = computed_styles(browser, site_dir, site_url, False, True)
+    theirs = computed_styles(browser, site_dir, site_url, True, True)
     assert len(ours) == len(theirs)
     assert [a for a, b in zip(ours, theirs, strict=True) if a != b] == []

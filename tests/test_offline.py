@@ -161,7 +161,8 @@ def test_the_404_page_opens_from_disk_with_its_styles_and_links(
         page.wait_for_load_state("load")
         assert not failed, failed
         sheets = page.evaluate("[...document.styleSheets].map(s => s.href).filter(Boolean)")
-        assert any(h.endswith("reader.css") for h in sheets), sheets
+        # the sheet that joins Material's and reader.css (publish/assets.py, join_sheets)
+        assert any(re.search(r"/site\.[0-9a-f]{8}\.min\.css$", h) for h in sheets), sheets
         # the reader's own stylesheet applies: the serif body font
         assert "Noto Serif" in page.evaluate(
             "getComputedStyle(document.querySelector('.md-typeset')).fontFamily"

@@ -155,7 +155,7 @@ def test_finish_gives_every_page_its_policy(tmp_path: Path) -> None:
 INDENTED = (
     "<!doctype html>\n<html>\n  <head>\n    <title>T</title>\n"
     '    <script type="application/json">[1]\n    </script>\n  </head>\n  <body>\n'
-    '    <nav>\n      <a href="#x">one</a>\n      <a href="#y">two</a>\n    </nav>\n'
+    '    <nav>\n      <a href="#x">one</a>\n      \n\t\n      <a href="#y">two</a>\n    </nav>\n'
     "    <p>A word\n      <em>and</em> more.</p>\n"
     "    <pre><code>@article{x,\n  title = {<b>T</b>},\n}</code></pre>\n"
     "    <textarea>\n   <i>as typed</i></textarea>\n    <p>inline <code>a\n   <b>b</b></code></p>\n"
@@ -166,8 +166,9 @@ INDENTED = (
 def test_finish_drops_the_indentation_before_tags_and_keeps_what_shows(
     tmp_path: Path,
 ) -> None:
-    """The templates' indentation goes; the text a reader sees, the lines, the scripts and
-    every element that shows its white space stay as they were."""
+    """The templates' indentation goes, and the spaces of blank lines; the text a reader
+    sees, the lines, the scripts and every element that shows its white space stay as
+    they were."""
     from csto_reader.publish.finish import without_indentation
 
     out = without_indentation(INDENTED)
@@ -180,7 +181,7 @@ def test_finish_drops_the_indentation_before_tags_and_keeps_what_shows(
         "<code>a\n   <b>b</b></code>",
     ):
         assert verbatim in out
-    assert '<nav>\n<a href="#x">one</a>\n<a href="#y">two</a>\n</nav>' in out
+    assert '<nav>\n<a href="#x">one</a>\n\n\n<a href="#y">two</a>\n</nav>' in out
     assert "<p>A word\n<em>and</em> more.</p>" in out
     assert without_indentation(out) == out
 

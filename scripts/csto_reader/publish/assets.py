@@ -38,6 +38,7 @@ Two steps, both on files the reader never edits by hand:
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import os
 import re
@@ -115,9 +116,11 @@ RUNTIME = frozenset(
 )
 
 # Components of ``RUNTIME`` that the bundle builds only inside an element a page holds, or
-# when the site's configuration (the ``__config`` of every page) asks for them: a site
-# whose pages hold no such host needs none of their styles (3 KB of main.css, gzipped:
-# a repository's facts, the version selector, content tabs' controls, code annotations).
+# when the site's configuration (the ``__config`` of every page, which lists the theme's
+# features) asks for them: a site whose pages hold no such host needs none of their
+# styles (3.5 KB of main.css, gzipped: a repository's facts, the version selector,
+# content tabs' controls, code annotations, tooltips when reader.js shows the previews).
+# Read from the bundle's source (Material 9.8: where it builds each of them).
 HOSTED: dict[str, re.Pattern[str]] = {
     # the facts (stars, forks) of the repository link, which repo_url writes
     "md-source": re.compile(r'data-md-component="source"'),
@@ -129,6 +132,17 @@ HOSTED: dict[str, re.Pattern[str]] = {
     # code annotations, made from the list after a highlighted code block
     "md-annotation": re.compile(r"\bhighlight\b"),
     "md-annotation-list": re.compile(r"\bhighlight\b"),
+    # the linked labels of content tabs (a class the bundle adds to a tab set's labels)
+    "tabbed-labels": re.compile(r"\btabbed-set\b"),
+    # Material's tooltips: a code annotation's, or a title's with content.tooltips (the
+    # header's titles, links, abbreviations, code blocks' buttons) ...
+    "md-tooltip": re.compile(r'"content\.tooltips"|\bhighlight\b'),
+    # ... and the newer ones: titles with content.tooltips, notes with
+    # content.footnote.tooltips, link previews (navigation.instant.preview or a link's
+    # data-preview attribute)
+    "md-tooltip2": re.compile(
+        r'"content\.(?:footnote\.)?tooltips"|"navigation\.instant\.preview"|\sdata-preview\b'
+    ),
 }
 
 # Attributes whose values come only from the pages (Material's palette script copies the
@@ -347,6 +361,7 @@ def site_use(site: Path, exclude: set[str]) -> SiteUse:
         p.read_text(encoding="utf-8")
         for p in sorted(site.rglob("*.css"))
         if p.relative_to(site).as_posix() not in exclude
+        and not p.match(JOINED.format(digest="*"))  # the theme's sheets again
     ]
     scripts = (
         (p.read_text(encoding="utf-8"), _names_classes(p.relative_to(site).as_posix()))
@@ -383,3 +398,110 @@ def prune_theme_css(site: Path, cache: Path | None = None) -> dict[str, tuple[in
         sheet.write_text(text + "\n", encoding="utf-8")
         sheet.with_name(sheet.name + ".map").unlink(missing_ok=True)
     return {rel: (len(before[rel]), len(after[rel]) + 1) for rel in before}
+
+
+# ---------------------------------------------------------------- one sheet for all pages
+
+# A ``<link>`` tag, and one of its attributes.
+_LINK = re.compile(r"<link\b[^>]*>", re.IGNORECASE)
+_ATTRIBUTE = re.compile(rf"\s([\w-]+)(?:{_VALUE})?", re.IGNORECASE)
+_CHARSET = re.compile(r'^\s*@charset\s+"[^"]*"\s*;', re.IGNORECASE)
+_IMPORT = re.compile(r"@import\b", re.IGNORECASE)
+JOINED = "site.{digest}.min.css"  # in the folder of the sheets it joins
+
+
+def _attributes(tag: str) -> dict[str, str]:
+    inner = tag.strip()[len("<link") : -1]
+    return {m.group(1).lower(): "".join(m.groups("")[1:]) for m in _ATTRIBUTE.finditer(inner)}
+
+
+def _blocking_sheets(site: Path, page: Path, text: str) -> list[tuple[re.Match[str], str]]:
+    """The style sheets a page links that hold back its first paint (no ``media``, or
+    ``all`` or ``screen``), in order: each link's match and its file's path in ``site``
+    (a sheet from another host, a ``data:`` address or a missing file ends the list)."""
+    out = []
+    for match in _LINK.finditer(text):
+        attrs = _attributes(match.group(0))
+        if "stylesheet" not in attrs.get("rel", "").lower().split():
+            continue
+        if attrs.get("media", "all").strip().lower() not in ("all", "screen"):
+            continue
+        href = attrs.get("href", "")
+        if not href or re.match(r"^[a-z][a-z0-9+.-]*:|^//", href, re.IGNORECASE) or "?" in href:
+            break
+        # an address from the site's root (the 404 page's) or from the page
+        base = site if href.startswith("/") else page.parent
+        target = (base / href.split("#")[0].lstrip("/")).resolve()
+        try:
+            rel = target.relative_to(site.resolve()).as_posix()
+        except ValueError:
+            break
+        if not target.is_file():
+            break
+        out.append((match, rel))
+    return out
+
+
+def join_sheets(site: Path, pages: Mapping[Path, str]) -> dict[Path, str]:
+    """One style sheet for the render-blocking sheets every page links first (Material's
+    ``main`` and ``palette``, the site's ``extra_css``): written beside them as
+    ``site.<digest>.min.css`` (their texts in the pages' order, so the cascade is the
+    same) and linked in their place; two responses less before a page shows (about
+    1 KB with their headers, on each first visit).  Returns ``pages`` (path -> text) with
+    those links replaced.
+
+    Only the leading run that every page shares is joined, and only sheets of one
+    folder (their ``url()`` addresses stay right) with no ``@import`` after the first
+    (it would be ignored there); fewer than two such sheets, and the pages are as they
+    were.  The sheets themselves stay (the 404 page of another folder depth, an old
+    page in a reader's cache may name them)."""
+    linked = {page: _blocking_sheets(site, page, text) for page, text in pages.items()}
+    linked = {page: sheets for page, sheets in linked.items() if sheets}  # not a redirect
+    if not linked:
+        return dict(pages)
+    common: list[str] = []
+    for column in zip(*([rel for _, rel in sheets] for sheets in linked.values()), strict=False):
+        if len(set(column)) != 1:
+            break
+        rel = column[0]
+        if common and rel.rpartition("/")[0] != common[0].rpartition("/")[0]:
+            break
+        if common and _IMPORT.search((site / rel).read_text(encoding="utf-8")):
+            break
+        common.append(rel)
+    if len(common) < 2:
+        return dict(pages)
+    parts = [_SOURCE_MAP.sub("", (site / r).read_text(encoding="utf-8")).strip() for r in common]
+    text = "\n".join([parts[0], *(_CHARSET.sub("", p).strip() for p in parts[1:])]) + "\n"
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
+    folder = common[0].rpartition("/")[0]
+    joined = f"{folder}/{JOINED.format(digest=digest)}" if folder else JOINED.format(digest=digest)
+    for stale in (site / folder).glob(JOINED.format(digest="*")):
+        stale.unlink()  # a joined sheet of an earlier finish of this folder
+    (site / joined).write_text(text, encoding="utf-8")
+    out = dict(pages)
+    for page, sheets in linked.items():
+        text_of_page = pages[page]
+        matches = [m for m, _ in sheets[: len(common)]]
+        first = matches[0]
+        if _attributes(first.group(0))["href"].startswith("/"):
+            href = "/" + joined
+        else:
+            href = os.path.relpath(site / joined, page.parent).replace(os.sep, "/")
+        new_href = f' href="{html.escape(href)}"'
+        new_link = first.group(0).replace(_href_of(first.group(0)), new_href, 1)
+        pieces, at = [], 0
+        for match in matches:
+            pieces.append(text_of_page[at : match.start()])
+            if match is first:
+                pieces.append(new_link)
+            at = match.end()
+        pieces.append(text_of_page[at:])
+        out[page] = "".join(pieces)
+    return out
+
+
+def _href_of(tag: str) -> str:
+    """The ``href`` attribute of a tag as written (name, sign and value)."""
+    match = re.search(rf"\shref{_VALUE}", tag, re.IGNORECASE)
+    return match.group(0) if match else ""
