@@ -450,3 +450,83 @@ def test_the_search_results_are_styled_as_with_materials_own_sheets(
     theirs = computed_styles(browser, site_dir, site_url, True, True)
     assert len(ours) == len(theirs)
     assert [a for a, b in zip(ours, theirs, strict=True) if a != b] == []
+
+
+# ---------------------------------------------------------------- one sheet for all pages
+
+
+def _site(tmp_path: Path, sheets: dict[str, str], pages: dict[str, str]) -> dict[Path, str]:
+    for rel, text in {**sheets, **pages}.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text, encoding="utf-8")
+    return {tmp_path / rel: text for rel, text in pages.items()}
+
+
+def _head(*links: str) -> str:
+    return "<html><head>\n" + "\n".join(links) + "\n</head><body><p>x</p></body></html>\n"
+
+
+SHEETS = {
+    "assets/s/main.css": '@charset "UTF-8";.a{color:red}',
+    "assets/s/palette.css": '@charset "UTF-8";.b{color:blue}',
+    "assets/s/reader.css": ".c{color:green}",
+    "assets/s/timeline.css": ".t{color:black}",
+    "assets/s/print.css": ".p{color:gray}",
+}
+
+
+def test_the_sheets_every_page_links_first_become_one(tmp_path: Path) -> None:
+    """The leading run of blocking sheets that every page shares is joined in its order
+    (one @charset, first); a page's own sheets after it and a print sheet stay; a page
+    linking from the site's root gets a root address; a redirect page is left alone."""
+    link = '<link rel="stylesheet" href="{}"{}>'
+    shared = ("main.css", "palette.css", "reader.css")
+    pages = _site(
+        tmp_path,
+        SHEETS,
+        {
+            "index.html": _head(*(link.format(f"assets/s/{n}", "") for n in shared)),
+            "a/b/index.html": _head(
+                *(link.format(f"../../assets/s/{n}", "") for n in shared),
+                link.format("../../assets/s/timeline.css", ""),
+                link.format("../../assets/s/print.css", ' media="print"'),
+            ),
+            "404.html": _head(*(link.format(f"/assets/s/{n}", "") for n in shared)),
+            "old/index.html": '<meta http-equiv="refresh" content="0; url=../">',
+        },
+    )
+    out = assets.join_sheets(tmp_path, pages)
+    (joined,) = (tmp_path / "assets" / "s").glob(assets.JOINED.format(digest="*"))
+    assert joined.read_text() == '@charset "UTF-8";.a{color:red}\n.b{color:blue}\n.c{color:green}\n'
+    name = joined.name
+    assert link.format(f"assets/s/{name}", "") in out[tmp_path / "index.html"]
+    inner = out[tmp_path / "a/b/index.html"]
+    assert link.format(f"../../assets/s/{name}", "") in inner
+    assert "timeline.css" in inner and 'print.css" media="print"' in inner
+    assert link.format(f"/assets/s/{name}", "") in out[tmp_path / "404.html"]
+    for page, text in out.items():
+        assert not any(f"/{n}" in text for n in shared), page
+        assert text.count("\n") == pages[page].count("\n"), page  # lines kept
+    assert out[tmp_path / "old/index.html"] == pages[tmp_path / "old/index.html"]
+
+
+def test_sheets_are_not_joined_across_folders_after_an_import_or_when_pages_differ(
+    tmp_path: Path,
+) -> None:
+    link = '<link rel="stylesheet" href="{}">'
+    sheets = {**SHEETS, "other/x.css": ".x{}", "assets/s/imports.css": '@import "x.css";'}
+    cases = [
+        [_head(link.format("assets/s/main.css"), link.format("other/x.css"))],
+        [_head(link.format("assets/s/main.css"), link.format("assets/s/imports.css"))],
+        [
+            _head(link.format("assets/s/main.css"), link.format("assets/s/reader.css")),
+            _head(link.format("assets/s/reader.css"), link.format("assets/s/main.css")),
+        ],
+        [_head(link.format("https://example.org/a.css"), link.format("assets/s/main.css"))],
+    ]
+    for number, texts in enumerate(cases):
+        site = tmp_path / str(number)
+        pages = _site(site, sheets, {f"p{i}/index.html": t for i, t in enumerate(texts)})
+        pages = {p: t.replace('href="', 'href="../') for p, t in pages.items()}
+        assert assets.join_sheets(site, pages) == pages, number
+        assert not list(site.rglob(assets.JOINED.format(digest="*"))), number
