@@ -530,3 +530,22 @@ def test_sheets_are_not_joined_across_folders_after_an_import_or_when_pages_diff
         pages = {p: t.replace('href="', 'href="../') for p, t in pages.items()}
         assert assets.join_sheets(site, pages) == pages, number
         assert not list(site.rglob(assets.JOINED.format(digest="*"))), number
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a highlight b",
+        "highlights",
+        "xhighlight",
+        "-highlight-",
+        "highlight",
+        "_highlight",
+        "é highlight",
+        "highlightéx",
+    ],
+)
+def test_a_host_word_matches_where_word_boundaries_would(text: str) -> None:
+    """``_word`` (the word first, then its boundaries) finds what ``\\bword\\b`` finds."""
+    fast = re.compile(assets._word("highlight"))
+    assert bool(fast.search(text)) == bool(re.search(r"\bhighlight\b", text))

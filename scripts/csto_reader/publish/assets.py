@@ -115,33 +115,44 @@ RUNTIME = frozenset(
     }
 )
 
+
 # Components of ``RUNTIME`` that the bundle builds only inside an element a page holds, or
 # when the site's configuration (the ``__config`` of every page, which lists the theme's
 # features) asks for them: a site whose pages hold no such host needs none of their
 # styles (3.5 KB of main.css, gzipped: a repository's facts, the version selector,
 # content tabs' controls, code annotations, tooltips when reader.js shows the previews).
 # Read from the bundle's source (Material 9.8: where it builds each of them).
-HOSTED: dict[str, re.Pattern[str]] = {
+def _word(word: str) -> str:
+    """A pattern for ``word`` as a whole word (``\\bword\\b``), written to start with the
+    word itself, so that ``re`` looks for that text first: ``\\b`` before it would try
+    the pattern at every position of a page (the bibliography page is 300 KB)."""
+    return rf"{re.escape(word)}\b(?<!\w{re.escape(word)})"
+
+
+HOSTED: dict[str, tuple[re.Pattern[str], ...]] = {
     # the facts (stars, forks) of the repository link, which repo_url writes
-    "md-source": re.compile(r'data-md-component="source"'),
+    "md-source": (re.compile(r'data-md-component="source"'),),
     # the version selector, with extra.version (mike): its provider in the config
-    "md-version": re.compile(r'"version":\s*\{'),
+    "md-version": (re.compile(r'"version":\s*\{'),),
     # the scroll buttons of content tabs (pymdownx.tabbed writes the tabbed-set)
-    "tabbed-button": re.compile(r"\btabbed-set\b"),
-    "tabbed-control": re.compile(r"\btabbed-set\b"),
+    "tabbed-button": (re.compile(_word("tabbed-set")),),
+    "tabbed-control": (re.compile(_word("tabbed-set")),),
     # code annotations, made from the list after a highlighted code block
-    "md-annotation": re.compile(r"\bhighlight\b"),
-    "md-annotation-list": re.compile(r"\bhighlight\b"),
+    "md-annotation": (re.compile(_word("highlight")),),
+    "md-annotation-list": (re.compile(_word("highlight")),),
     # the linked labels of content tabs (a class the bundle adds to a tab set's labels)
-    "tabbed-labels": re.compile(r"\btabbed-set\b"),
+    "tabbed-labels": (re.compile(_word("tabbed-set")),),
     # Material's tooltips: a code annotation's, or a title's with content.tooltips (the
     # header's titles, links, abbreviations, code blocks' buttons) ...
-    "md-tooltip": re.compile(r'"content\.tooltips"|\bhighlight\b'),
+    "md-tooltip": (re.compile(r'"content\.tooltips"'), re.compile(_word("highlight"))),
     # ... and the newer ones: titles with content.tooltips, notes with
     # content.footnote.tooltips, link previews (navigation.instant.preview or a link's
     # data-preview attribute)
-    "md-tooltip2": re.compile(
-        r'"content\.(?:footnote\.)?tooltips"|"navigation\.instant\.preview"|\sdata-preview\b'
+    "md-tooltip2": (
+        re.compile(r'"content\.tooltips"'),
+        re.compile(r'"content\.footnote\.tooltips"'),
+        re.compile(r'"navigation\.instant\.preview"'),
+        re.compile(r"data-preview\b(?<=\sdata-preview)"),
     ),
 }
 
@@ -186,7 +197,9 @@ class SiteUse:
         self.attributes: dict[str, set[str]] = {name: set() for name in PAGE_ATTRIBUTES}
         self.properties: set[str] = set()
         for text in pages:
-            self.blocks.update(block for block, host in HOSTED.items() if host.search(text))
+            for block, hosts in HOSTED.items():
+                if block not in self.blocks and any(h.search(text) for h in hosts):
+                    self.blocks.add(block)
             for match in _CLASS_ATTRIBUTE.finditer(text):
                 self.blocks.update(block_of(c) for c in "".join(match.groups("")).split())
             for name, values in self.attributes.items():
