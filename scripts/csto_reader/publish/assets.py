@@ -116,12 +116,6 @@ RUNTIME = frozenset(
 )
 
 
-# Components of ``RUNTIME`` that the bundle builds only inside an element a page holds, or
-# when the site's configuration (the ``__config`` of every page, which lists the theme's
-# features) asks for them: a site whose pages hold no such host needs none of their
-# styles (3.5 KB of main.css, gzipped: a repository's facts, the version selector,
-# content tabs' controls, code annotations, tooltips when reader.js shows the previews).
-# Read from the bundle's source (Material 9.8: where it builds each of them).
 def _word(word: str) -> str:
     """A pattern for ``word`` as a whole word (``\\bword\\b``), written to start with the
     word itself, so that ``re`` looks for that text first: ``\\b`` before it would try
@@ -129,6 +123,12 @@ def _word(word: str) -> str:
     return rf"{re.escape(word)}\b(?<!\w{re.escape(word)})"
 
 
+# Components of ``RUNTIME`` that the bundle builds only inside an element a page holds, or
+# when the site's configuration (the ``__config`` of every page, which lists the theme's
+# features) asks for them: a site whose pages hold no such host needs none of their
+# styles (3.5 KB of main.css, gzipped: a repository's facts, the version selector,
+# content tabs' controls, code annotations, tooltips when reader.js shows the previews).
+# Read from the bundle's source (Material 9.8: where it builds each of them).
 HOSTED: dict[str, tuple[re.Pattern[str], ...]] = {
     # the facts (stars, forks) of the repository link, which repo_url writes
     "md-source": (re.compile(r'data-md-component="source"'),),
@@ -428,10 +428,20 @@ def _attributes(tag: str) -> dict[str, str]:
     return {m.group(1).lower(): "".join(m.groups("")[1:]) for m in _ATTRIBUTE.finditer(inner)}
 
 
-def _blocking_sheets(site: Path, page: Path, text: str) -> list[tuple[re.Match[str], str]]:
+def _with_href(tag: str, href: str) -> str:
+    """``tag`` with ``href`` in place of its ``href`` attribute's value."""
+    for match in _ATTRIBUTE.finditer(tag):
+        if match.group(1).lower() == "href":
+            at, end = match.span()
+            return f'{tag[:at]} href="{html.escape(href)}"{tag[end:]}'
+    return tag
+
+
+def _blocking_sheets(site: Path, page: Path, text: str) -> list[tuple[re.Match[str], str, str]]:
     """The style sheets a page links that hold back its first paint (no ``media``, or
-    ``all`` or ``screen``), in order: each link's match and its file's path in ``site``
-    (a sheet from another host, a ``data:`` address or a missing file ends the list)."""
+    ``all`` or ``screen``), in order: each link's match, its address and its file's path
+    in ``site`` (a sheet from another host, a ``data:`` address or a missing file ends
+    the list)."""
     out = []
     for match in _LINK.finditer(text):
         attrs = _attributes(match.group(0))
@@ -451,7 +461,7 @@ def _blocking_sheets(site: Path, page: Path, text: str) -> list[tuple[re.Match[s
             break
         if not target.is_file():
             break
-        out.append((match, rel))
+        out.append((match, href, rel))
     return out
 
 
@@ -472,22 +482,23 @@ def join_sheets(site: Path, pages: Mapping[Path, str]) -> dict[Path, str]:
     linked = {page: sheets for page, sheets in linked.items() if sheets}  # not a redirect
     if not linked:
         return dict(pages)
-    common: list[str] = []
-    for column in zip(*([rel for _, rel in sheets] for sheets in linked.values()), strict=False):
+    common: dict[str, str] = {}  # path in the site -> the sheet's text
+    for column in zip(*([rel for *_, rel in sheets] for sheets in linked.values()), strict=False):
         if len(set(column)) != 1:
             break
         rel = column[0]
-        if common and rel.rpartition("/")[0] != common[0].rpartition("/")[0]:
+        if common and rel.rpartition("/")[0] != next(iter(common)).rpartition("/")[0]:
             break
-        if common and _IMPORT.search((site / rel).read_text(encoding="utf-8")):
+        css = (site / rel).read_text(encoding="utf-8")
+        if common and _IMPORT.search(css):
             break
-        common.append(rel)
+        common[rel] = css
     if len(common) < 2:
         return dict(pages)
-    parts = [_SOURCE_MAP.sub("", (site / r).read_text(encoding="utf-8")).strip() for r in common]
+    parts = [_SOURCE_MAP.sub("", css).strip() for css in common.values()]
     text = "\n".join([parts[0], *(_CHARSET.sub("", p).strip() for p in parts[1:])]) + "\n"
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
-    folder = common[0].rpartition("/")[0]
+    folder = next(iter(common)).rpartition("/")[0]
     joined = f"{folder}/{JOINED.format(digest=digest)}" if folder else JOINED.format(digest=digest)
     for stale in (site / folder).glob(JOINED.format(digest="*")):
         stale.unlink()  # a joined sheet of an earlier finish of this folder
@@ -495,14 +506,13 @@ def join_sheets(site: Path, pages: Mapping[Path, str]) -> dict[Path, str]:
     out = dict(pages)
     for page, sheets in linked.items():
         text_of_page = pages[page]
-        matches = [m for m, _ in sheets[: len(common)]]
+        matches = [m for m, _, _ in sheets[: len(common)]]
         first = matches[0]
-        if _attributes(first.group(0))["href"].startswith("/"):
+        if sheets[0][1].startswith("/"):
             href = "/" + joined
         else:
             href = os.path.relpath(site / joined, page.parent).replace(os.sep, "/")
-        new_href = f' href="{html.escape(href)}"'
-        new_link = first.group(0).replace(_href_of(first.group(0)), new_href, 1)
+        new_link = _with_href(first.group(0), href)
         pieces, at = [], 0
         for match in matches:
             pieces.append(text_of_page[at : match.start()])
@@ -512,9 +522,3 @@ def join_sheets(site: Path, pages: Mapping[Path, str]) -> dict[Path, str]:
         pieces.append(text_of_page[at:])
         out[page] = "".join(pieces)
     return out
-
-
-def _href_of(tag: str) -> str:
-    """The ``href`` attribute of a tag as written (name, sign and value)."""
-    match = re.search(rf"\shref{_VALUE}", tag, re.IGNORECASE)
-    return match.group(0) if match else ""
